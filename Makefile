@@ -1,0 +1,45 @@
+# mi-courseware: `make demo` builds the demo, `make test` runs the whole suite.
+# Both set everything up first, from a clean clone on a fresh Debian machine.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo test bench lint docs system-deps clean
+
+demo: $(STAMP)
+	$(BIN)/mi-courseware validate
+	$(BIN)/mi-courseware build
+
+test: $(STAMP)
+	$(BIN)/ruff check mi_courseware tests benchmarks
+	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+bench: $(STAMP)
+	@scripts/system-deps.sh bench
+	@for script in benchmarks/bench_*.py; do \
+		[ -e "$$script" ] || continue; \
+		echo "== $$script"; $(BIN)/python "$$script" || exit 1; \
+	done
+
+lint: $(STAMP)
+	$(BIN)/ruff check mi_courseware tests benchmarks
+	$(BIN)/ruff format --check mi_courseware tests benchmarks
+	$(BIN)/mypy mi_courseware
+
+docs: $(STAMP)
+	$(BIN)/python -m mi_courseware.reference docs/reference.md
+
+system-deps:
+	@scripts/system-deps.sh
+
+$(STAMP): pyproject.toml setup.py scripts/system-deps.sh
+	@scripts/system-deps.sh
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+clean:
+	rm -rf $(VENV) output build dist *.egg-info

@@ -1,0 +1,64 @@
+"""The shared flow of every builder: identity as class attributes, one ``build`` method."""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+if TYPE_CHECKING:
+    from mi_courseware.edition import Edition
+    from mi_courseware.loading.project import Project
+
+log = logging.getLogger(__name__)
+
+
+def build_time() -> datetime:
+    """The build's timestamp: ``SOURCE_DATE_EPOCH`` when set (reproducible builds), else now."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=UTC)
+    return datetime.now(tz=UTC).replace(microsecond=0)
+
+
+@dataclass
+class BuildContext:
+    """What every builder may use besides the Edition: the project and the run's options."""
+
+    project: Project
+    keep_html: bool = False
+    jobs: int = 0
+    register: Path | None = None
+    roster: Path | None = None
+    only_people: tuple[str, ...] = ()
+    reissue: bool = False
+    quiet: bool = False
+    time: datetime = field(default_factory=build_time)
+
+
+class Builder:
+    """Base of every output builder.
+
+    Subclasses set :attr:`name` and :attr:`outputs` and implement :meth:`build`, which writes
+    into ``out`` (a staging folder: the build is moved into place only when every builder has
+    succeeded) and returns the files it wrote.
+    """
+
+    #: Name used by ``--only``.
+    name: ClassVar[str] = ""
+    #: Files it writes, relative to the output folder.
+    outputs: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, context: BuildContext) -> None:
+        self.context = context
+
+    def applies_to(self, edition: Edition) -> bool:
+        """Whether the edition has the data this output needs (certificates need a roster)."""
+        return True
+
+    def build(self, edition: Edition, out: Path) -> list[Path]:
+        """Write this builder's outputs for ``edition`` into ``out``."""
+        raise NotImplementedError

@@ -1,0 +1,275 @@
+"""Cross-file checks: every reference resolves, ids are unique, files exist, blocks are valid.
+
+File-level validation (types, unknown keys) happens while loading; these checks need the
+whole project. Timing is checked by :mod:`mi_courseware.edition`, which owns the arithmetic.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from mi_courseware.errors import Position, Problems, did_you_mean
+from mi_courseware.loading.project import Project, Record
+from mi_courseware.model import AddOn, Client, Course, Event, Outcome, Session
+from mi_courseware.rendering.blocks import check_markdown
+from mi_courseware.rendering.colour import adjusted_text_warning
+
+
+def _unknown(problems: Problems, pos: Position, what: str, value: str, known: Iterable[str]) -> None:
+    problems.error(pos, f"unknown {what} '{value}'{did_you_mean(value, known)}")
+
+
+def check_unique(
+    record: Record[Course] | Record[AddOn], key: str, items: list[Outcome] | list[Session],
+    problems: Problems, taken: dict[str, str] | None = None,
+) -> None:
+    """Ids in ``items`` (outcomes or sessions) must be unique, also against ``taken``."""
+    seen: dict[str, int] = {}
+    for index, item in enumerate(items):
+        if item.id in seen:
+            problems.error(
+                record.position(key, index, "id"),
+                f"duplicate {key[:-1]} id '{item.id}' (first used at {key}[{seen[item.id]}])",
+            )
+        elif taken and item.id in taken:
+            problems.error(
+                record.position(key, index, "id"),
+                f"{key[:-1]} id '{item.id}' is already used by {taken[item.id]}",
+            )
+        seen.setdefault(item.id, index)
+
+
+def check_sessions(
+    record: Record[Course] | Record[AddOn], outcome_ids: set[str], project: Project,
+    problems: Problems,
+) -> None:
+    """Each session's outcomes, module and handouts exist."""
+    for index, session in enumerate(record.model.sessions):
+        for k, ref in enumerate(session.outcomes):
+            if ref not in outcome_ids:
+                pos = record.position("sessions", index, "outcomes", k)
+                _unknown(problems, pos, "outcome", ref, outcome_ids)
+        if session.module and not project.exists("modules", session.module):
+            pos = record.position("sessions", index, "module")
+            path = project.paths.content_dir("modules") / f"{session.module}.md"
+            problems.error(
+                pos, f"module '{session.module}' not found: no file {_rel(project, path)}"
+                f"{did_you_mean(session.module, project.modules)}",
+            )
+        for k, ref in enumerate(session.handouts):
+            if not project.exists("handouts", ref):
+                pos = record.position("sessions", index, "handouts", k)
+                path = project.paths.content_dir("handouts") / f"{ref}.md"
+                problems.error(
+                    pos, f"handout '{ref}' not found: no file {_rel(project, path)}"
+                    f"{did_you_mean(ref, project.handouts)}",
+                )
+        if session.body:
+            line = record.position("sessions", index, "body").line + 1
+            check_markdown(session.body, record.path, line, problems)
+
+
+def _rel(project: Project, path: Path) -> str:
+    try:
+        return str(path.relative_to(project.paths.root))
+    except ValueError:
+        return str(path)
+
+
+def check_standard_refs(
+    record: Record[Course] | Record[AddOn], project: Project, problems: Problems
+) -> None:
+    """Every ``FRAMEWORK:CODE`` names a catalogue and one of its units."""
+    for index, outcome in enumerate(record.model.outcomes):
+        for k, ref in enumerate(outcome.standards):
+            pos = record.position("outcomes", index, "standards", k)
+            framework, sep, code = ref.partition(":")
+            if not sep or not code:
+                problems.error(pos, f"standard '{ref}' must be written FRAMEWORK:CODE, e.g. DANOS:AI1")
+                continue
+            if project.exists("standards", framework) and framework not in project.standards:
+                continue
+            catalogue = project.standards.get(framework)
+            if catalogue is None:
+                _unknown(problems, pos, "standards framework", framework, project.standards)
+                continue
+            codes = [u.code for u in catalogue.model.units]
+            if code not in codes:
+                problems.error(
+                    pos, f"unknown code '{code}' in {framework}{did_you_mean(code, codes)}"
+                )
+
+
+def check_course(record: Record[Course], project: Project, problems: Problems) -> None:
+    """References inside one course and to the project's other files."""
+    course = record.model
+    check_unique(record, "outcomes", course.outcomes, problems)
+    check_unique(record, "sessions", course.sessions, problems)
+    outcome_ids = {o.id for o in course.outcomes}
+    session_ids = [s.id for s in course.sessions]
+    check_sessions(record, outcome_ids, project, problems)
+    check_standard_refs(record, project, problems)
+    schedules = [(("schedule",), course.schedule)]
+    schedules += [
+        (("variants", name, "schedule"), v.schedule)
+        for name, v in course.variants.items()
+        if v.schedule is not None
+    ]
+    for loc, schedule in schedules:
+        assert schedule is not None
+        for index, item in enumerate(schedule.breaks):
+            if item.after not in session_ids:
+                pos = record.position(*loc, "breaks", index, "after")
+                _unknown(problems, pos, "session", item.after, session_ids)
+    for name, variant in course.variants.items():
+        seen: set[str] = set()
+        for index, ref in enumerate(variant.sessions):
+            pos = record.position("variants", name, "sessions", index)
+            if ref not in session_ids:
+                _unknown(problems, pos, "session", ref, session_ids)
+            elif ref in seen:
+                problems.error(pos, f"session '{ref}' is listed twice in variant '{name}'")
+            seen.add(ref)
+        for index, ref in enumerate(variant.outcomes or []):
+            if ref not in outcome_ids:
+                pos = record.position("variants", name, "outcomes", index)
+                _unknown(problems, pos, "outcome", ref, outcome_ids)
+    for index, ref in enumerate(course.addons):
+        if not project.exists("addons", ref):
+            _unknown(problems, record.position("addons", index), "add-on", ref, project.addons)
+            continue
+        addon = project.addons.get(ref)
+        if addon and addon.model.after not in session_ids:
+            problems.error(
+                addon.position("after"),
+                f"add-on '{ref}' follows session '{addon.model.after}', which course "
+                f"'{record.id}' does not have{did_you_mean(addon.model.after, session_ids)}",
+            )
+            continue
+        if addon:
+            taken = {o.id: f"course '{record.id}'" for o in course.outcomes}
+            check_unique(addon, "outcomes", addon.model.outcomes, problems, taken)
+            taken = {s.id: f"course '{record.id}'" for s in course.sessions}
+            check_unique(addon, "sessions", addon.model.sessions, problems, taken)
+    taught = {ref for s in course.sessions for ref in s.outcomes}
+    for index, outcome in enumerate(course.outcomes):
+        if outcome.id not in taught:
+            problems.warning(
+                record.position("outcomes", index, "id"),
+                f"outcome '{outcome.id}' is taught by no session",
+            )
+
+
+def check_addon(record: Record[AddOn], project: Project, problems: Problems) -> None:
+    """References inside one add-on."""
+    check_unique(record, "outcomes", record.model.outcomes, problems)
+    check_unique(record, "sessions", record.model.sessions, problems)
+    outcome_ids = {o.id for o in record.model.outcomes}
+    check_sessions(record, outcome_ids, project, problems)
+    check_standard_refs(record, project, problems)
+
+
+def check_client(record: Record[Client], project: Project, problems: Problems) -> None:
+    """Files a client names exist; brand colours are readable or will be adjusted."""
+    client = record.model
+    folder = record.path.parent
+    files = [(("logo",), client.logo)]
+    files += [(("pages", i), page) for i, page in enumerate(client.pages)]
+    if client.signatory is not None:
+        files.append((("signatory", "signature"), client.signatory.signature))
+    for loc, name in files:
+        if name is None:
+            continue
+        path = (folder / name).resolve()
+        if not path.is_relative_to(folder.resolve()):
+            problems.error(record.position(*loc), f"'{name}' is outside the client's folder")
+        elif not path.is_file():
+            problems.error(record.position(*loc), f"file '{name}' not found in {_rel(project, folder)}")
+        elif loc[0] in ("logo", "signatory") and path.suffix.lower() not in (".svg", ".png"):
+            problems.error(record.position(*loc), f"'{name}': use an SVG or PNG image")
+    for role in ("primary", "secondary", "accent"):
+        warning = adjusted_text_warning(getattr(client.colours, role))
+        if warning:
+            problems.warning(record.position("colours", role), f"colours.{role}: {warning}")
+    if client.verify_url and "{code}" not in client.verify_url:
+        problems.error(
+            record.position("verify_url"), "verify_url must contain '{code}' where the code goes"
+        )
+
+
+def check_event(record: Record[Event], project: Project, problems: Problems) -> None:
+    """An event names an existing course, variant, add-ons, client, theme and roster."""
+    event = record.model
+    course = project.courses.get(event.course)
+    if not project.exists("courses", event.course):
+        _unknown(problems, record.position("course"), "course", event.course, project.courses)
+    if course is not None:
+        variants = course.model.variants
+        if event.variant is not None and event.variant not in variants:
+            _unknown(problems, record.position("variant"), "variant", event.variant, variants)
+        for index, ref in enumerate(event.addons):
+            if ref not in course.model.addons:
+                problems.error(
+                    record.position("addons", index),
+                    f"add-on '{ref}' is not allowed for course '{event.course}'"
+                    f"{did_you_mean(ref, course.model.addons)}",
+                )
+    if not project.exists("clients", event.client):
+        _unknown(problems, record.position("client"), "client", event.client, project.clients)
+    if event.theme not in project.themes:
+        _unknown(problems, record.position("theme"), "theme", event.theme, project.themes)
+    if event.venue is None and not event.virtual:
+        problems.warning(record.position(), "event has no 'venue' (or 'virtual: true')")
+    if event.closing_date and event.closing_date > event.dates[0]:
+        problems.warning(
+            record.position("closing_date"), "closing_date is after the event's first date"
+        )
+    for index in range(1, len(event.dates)):
+        if event.dates[index] <= event.dates[index - 1]:
+            problems.error(record.position("dates", index), "dates must be in order, one per day")
+    if event.roster:
+        path = (record.path.parent / event.roster).resolve()
+        if not path.is_relative_to(project.paths.root.resolve()):
+            problems.error(record.position("roster"), f"roster '{event.roster}' is outside the project")
+        elif not path.is_file():
+            problems.error(record.position("roster"), f"roster file '{event.roster}' not found")
+
+
+def check_themes(project: Project, problems: Problems) -> None:
+    """Each theme's parent exists and the chain has no loop."""
+    for theme in project.themes.values():
+        seen = [theme.id]
+        current = theme
+        while current.config.extends:
+            parent = current.config.extends
+            if parent not in project.themes:
+                pos = current.source.position(("extends",))
+                _unknown(problems, pos, "theme", parent, project.themes)
+                break
+            if parent in seen:
+                pos = current.source.position(("extends",))
+                problems.error(pos, f"themes extend each other in a loop: {' -> '.join([*seen, parent])}")
+                break
+            seen.append(parent)
+            current = project.themes[parent]
+
+
+def check_documents(project: Project, problems: Problems) -> None:
+    """Blocks in modules, handouts and client pages are known and closed."""
+    for document in [*project.modules.values(), *project.handouts.values()]:
+        check_markdown(document.body, document.path, document.file.body_line, problems)
+
+
+def check_project(project: Project, problems: Problems) -> None:
+    """Every cross-file check."""
+    for course in project.courses.values():
+        check_course(course, project, problems)
+    for addon in project.addons.values():
+        check_addon(addon, project, problems)
+    for client in project.clients.values():
+        check_client(client, project, problems)
+    for event in project.events.values():
+        check_event(event, project, problems)
+    check_themes(project, problems)
+    check_documents(project, problems)

@@ -1,0 +1,269 @@
+"""The command line. Each command parses its options, loads the project, calls one function.
+
+Heavy libraries (pydantic, WeasyPrint, python-pptx) are imported inside commands so that
+``--help`` starts fast.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
+
+import click
+
+from mi_courseware import __version__
+from mi_courseware.errors import ContentError, MiCoursewareError, Problem, UsageError
+from mi_courseware.project import ProjectPaths, find_project
+
+if TYPE_CHECKING:
+    from mi_courseware.errors import Problems
+    from mi_courseware.loading.project import Project
+
+log = logging.getLogger("mi_courseware")
+
+LIST_KINDS = ("courses", "addons", "clients", "events", "themes", "standards")
+
+
+@dataclass
+class Options:
+    """Global options shared by every command."""
+
+    project: Path | None
+    register: Path | None
+    verbose: int
+    quiet: bool
+
+    def paths(self) -> ProjectPaths:
+        """The project folder, found or given."""
+        return find_project(self.project)
+
+    def register_path(self, paths: ProjectPaths) -> Path:
+        """The certificate register's path."""
+        return self.register or paths.records / "certificates.sqlite"
+
+
+def report(problems: list[Problem], quiet: bool = False) -> None:
+    """Print problems as ``path:line:column: severity: message`` and a one-line count."""
+    for problem in problems:
+        if quiet and problem.severity == "warning":
+            continue
+        click.echo(str(problem), err=True)
+    errors = sum(1 for p in problems if p.severity == "error")
+    warnings = len(problems) - errors
+    parts = []
+    if errors:
+        parts.append(f"{errors} error{'s' if errors != 1 else ''}")
+    if warnings and not quiet:
+        parts.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
+    if parts:
+        click.echo(", ".join(parts), err=True)
+
+
+class Group(click.Group):
+    """Turns our expected failures into messages and exit codes instead of tracebacks."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ContentError as exc:
+            report(exc.problems)
+            ctx.exit(1)
+        except UsageError as exc:
+            click.echo(f"mi-courseware: error: {exc}", err=True)
+            ctx.exit(2)
+        except MiCoursewareError as exc:
+            click.echo(f"mi-courseware: error: {exc}", err=True)
+            ctx.exit(1)
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="mi-courseware")
+@click.option(
+    "--project",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Project folder (default: the nearest folder above here with content/).",
+)
+@click.option(
+    "--register",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Certificate register (default: records/certificates.sqlite).",
+)
+@click.option("-v", "--verbose", count=True, help="Say more (repeat for debug output).")
+@click.option("-q", "--quiet", is_flag=True, help="Only errors.")
+@click.pass_context
+def cli(ctx: click.Context, project: Path | None, register: Path | None, verbose: int,
+        quiet: bool) -> None:
+    """Motivational Interviewing courseware: branded packs, decks, guides and certificates."""
+    level = logging.ERROR if quiet else (logging.DEBUG if verbose > 1 else logging.INFO)
+    logging.basicConfig(level=level, format="%(message)s", stream=sys.stderr, force=True)
+    ctx.obj = Options(project, register, verbose, quiet)
+
+
+def _load(options: Options) -> tuple[Project, Problems]:
+    from mi_courseware.build import load_checked
+    from mi_courseware.errors import Problems
+
+    problems = Problems()
+    project = load_checked(options.paths(), problems)
+    return project, problems
+
+
+def _fail_on_errors(problems: Problems, options: Options) -> None:
+    if problems.errors:
+        raise ContentError(problems.items)
+    if problems.warnings:
+        report(problems.warnings, options.quiet)
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+def init(directory: Path) -> None:
+    """Start a new project in DIRECTORY with the demo content and the default themes."""
+    from mi_courseware.init import init_project
+
+    init_project(directory)
+    click.echo(f"Created a courseware project in {directory}")
+    click.echo(f"Next: cd {directory} && mi-courseware validate && mi-courseware build")
+
+
+@cli.command(name="list")
+@click.argument("kind", required=False, type=click.Choice(LIST_KINDS))
+@click.pass_obj
+def list_(options: Options, kind: str | None) -> None:
+    """List what the project holds (everything, or one KIND)."""
+    from mi_courseware.listing import list_project
+
+    project, problems = _load(options)
+    for line in list_project(project, kind, verbose=options.verbose > 0):
+        click.echo(line)
+    if problems.items:
+        click.echo("", err=True)
+        report(problems.items, options.quiet)
+
+
+@cli.command()
+@click.argument("targets", nargs=-1)
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.pass_obj
+@click.pass_context
+def validate(ctx: click.Context, options: Options, targets: tuple[str, ...], strict: bool) -> None:
+    """Check the project (or only TARGETs: events or courses) and report every problem."""
+    from mi_courseware.build import check_timings, editions_for, find_target
+
+    project, problems = _load(options)
+    if targets:
+        editions_for(project, [find_target(project, t) for t in targets], problems)
+    else:
+        check_timings(project, problems)
+    report(problems.items, options.quiet)
+    if problems.errors or (strict and problems.warnings):
+        ctx.exit(1)
+    if not options.quiet:
+        counts = (
+            f"{len(project.courses)} courses, {len(project.addons)} add-ons, "
+            f"{len(project.clients)} clients, {len(project.events)} events"
+        )
+        click.echo(f"OK: {counts}; no errors")
+
+
+def _target_options(func: Any) -> Any:
+    for option in reversed(
+        [
+            click.option("--client", "-c", help="Client to brand for (a course build)."),
+            click.option("--variant", help="Course variant (default: the course's first)."),
+            click.option("--addon", "addons", multiple=True, help="Add-on to include (repeat)."),
+            click.option("--theme", help="Theme (default: the event's, else 'default')."),
+        ]
+    ):
+        func = option(func)
+    return func
+
+
+@cli.command()
+@click.argument("target", required=False)
+@_target_options
+@click.option("--only", multiple=True, help="Build only these outputs (repeat): "
+              "pack, facilitator, slides, certificates.")
+@click.option("--roster", type=click.Path(dir_okay=False, path_type=Path),
+              help="Roster CSV for certificates (instead of the event's).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder (default: output/).")
+@click.option("--jobs", "-j", type=click.IntRange(min=0), default=0,
+              help="Parallel workers (default: all cores).")
+@click.option("--keep-html", is_flag=True, help="Also write the HTML given to the PDF engine.")
+@click.pass_obj
+def build(options: Options, target: str | None, client: str | None, variant: str | None,
+          addons: tuple[str, ...], theme: str | None, only: tuple[str, ...], roster: Path | None,
+          out: Path | None, jobs: int, keep_html: bool) -> None:
+    """Build the outputs for TARGET (an event or a course); with none, every event."""
+    from mi_courseware.build import Target, build_editions, editions_for, find_target
+    from mi_courseware.builders import REGISTRY, BuildContext
+
+    project, problems = _load(options)
+    _fail_on_errors(problems, options)
+    if target:
+        targets = [find_target(project, target)]
+    else:
+        targets = [Target("event", ident) for ident in project.events]
+        if not targets:
+            raise UsageError("nothing to build: the project has no events; name a course")
+    editions = editions_for(
+        project, targets, problems, client=client, variant=variant, addons=addons, theme=theme
+    )
+    _fail_on_errors(problems, options)
+    context = BuildContext(
+        project, keep_html=keep_html, jobs=jobs, register=options.register_path(project.paths),
+        roster=roster, quiet=options.quiet,
+    )
+    out_root = out or project.paths.output
+    results = build_editions(editions, only, context, out_root, progress=log.info)
+    for result in results:
+        click.echo(f"{result.edition.title} ({result.edition.brand.name or 'unbranded'}):")
+        for path in result.files:
+            click.echo(f"  {path}")
+        for name in result.unavailable:
+            click.echo(f"  {REGISTRY[name].description}: not available yet in this version")
+
+
+@cli.command()
+@click.argument("target")
+@_target_options
+@click.option("--format", "fmt", type=click.Choice(["table", "csv"]), default="table",
+              show_default=True, help="Output format.")
+@click.pass_obj
+def standards(options: Options, target: str, client: str | None, variant: str | None,
+              addons: tuple[str, ...], theme: str | None, fmt: str) -> None:
+    """Show which standards an edition's outcomes cover, and units no outcome claims."""
+    from mi_courseware.build import editions_for, find_target
+    from mi_courseware.coverage import coverage_csv, coverage_table
+
+    project, problems = _load(options)
+    _fail_on_errors(problems, options)
+    found = find_target(project, target)
+    if found.kind == "course" and client is None and len(project.clients) > 1:
+        client = sorted(project.clients)[0]
+    editions = editions_for(
+        project, [found], problems, client=client, variant=variant, addons=addons, theme=theme
+    )
+    _fail_on_errors(problems, options)
+    render = coverage_csv if fmt == "csv" else coverage_table
+    click.echo(render(editions[0], project), nl=False)
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+def schema(directory: Path) -> None:
+    """Write a JSON Schema for every file format into DIRECTORY (for editors)."""
+    from mi_courseware.reference import write_schemas
+
+    for path in write_schemas(directory):
+        click.echo(str(path))
+
+
+def main() -> NoReturn:
+    """Console-script entry point."""
+    cli.main(prog_name="mi-courseware")
+    raise SystemExit(0)  # pragma: no cover - click exits itself

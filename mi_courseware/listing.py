@@ -1,0 +1,84 @@
+"""``mi-courseware list``: what a project holds, one line per item."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from mi_courseware.loading.project import Project
+
+
+def _theme_chain(project: Project, ident: str) -> list[str]:
+    chain, current = [], project.themes.get(ident)
+    while current is not None and current.id not in chain:
+        chain.append(current.id)
+        current = project.themes.get(current.config.extends or "")
+    return chain
+
+
+def list_project(project: Project, kind: str | None, verbose: bool = False) -> Iterator[str]:
+    """Lines describing the project's courses, add-ons, clients, events, themes or standards."""
+    kinds = [kind] if kind else ["courses", "addons", "clients", "events", "themes", "standards"]
+    for index, name in enumerate(kinds):
+        if not kind:
+            yield ("\n" if index else "") + f"{name}:"
+        yield from _LISTERS[name](project, verbose)
+
+
+def _courses(project: Project, verbose: bool) -> Iterator[str]:
+    for ident, record in project.courses.items():
+        course = record.model
+        variants = ", ".join(course.variants) or "-"
+        yield f"  {ident:<28} {course.title}  [variants: {variants}]"
+        if verbose:
+            for session in course.sessions:
+                yield f"      {session.id:<26} {session.minutes:>3} min  {session.title}"
+
+
+def _addons(project: Project, verbose: bool) -> Iterator[str]:
+    for ident, record in project.addons.items():
+        minutes = sum(s.minutes for s in record.model.sessions)
+        yield f"  {ident:<28} {record.model.title}  ({minutes} min, after {record.model.after})"
+
+
+def _clients(project: Project, verbose: bool) -> Iterator[str]:
+    for ident, record in project.clients.items():
+        client = record.model
+        yield f"  {ident:<28} {client.name}  [{client.language}, {client.colours.primary}]"
+
+
+def _events(project: Project, verbose: bool) -> Iterator[str]:
+    for ident, record in project.events.items():
+        event = record.model
+        dates = ", ".join(d.isoformat() for d in event.dates)
+        yield f"  {ident:<28} {event.course} ({event.variant or 'default'}) for {event.client}, {dates}"
+
+
+def _themes(project: Project, verbose: bool) -> Iterator[str]:
+    for ident, theme in project.themes.items():
+        where = "built-in" if theme.builtin else "project"
+        parent = f", extends {theme.config.extends}" if theme.config.extends else ""
+        yield f"  {ident:<28} {theme.config.name}  ({where}{parent})"
+        if verbose:
+            yield "      template search path:"
+            yield "        1. content/clients/<client>/templates/  (client overrides)"
+            for number, name in enumerate(_theme_chain(project, ident), start=2):
+                yield f"        {number}. {project.themes[name].path}"
+
+
+def _standards(project: Project, verbose: bool) -> Iterator[str]:
+    for ident, record in project.standards.items():
+        framework = record.model.framework
+        yield f"  {ident:<28} {framework.title}  ({len(record.model.units)} units)"
+        if verbose:
+            for unit in record.model.units:
+                yield f"      {unit.code:<14} {unit.title}"
+
+
+_LISTERS = {
+    "courses": _courses,
+    "addons": _addons,
+    "clients": _clients,
+    "events": _events,
+    "themes": _themes,
+    "standards": _standards,
+}

@@ -1,0 +1,184 @@
+"""Safe YAML loading that remembers where every key and value came from.
+
+PyYAML's composer gives a node tree with start marks; we turn it into plain Python data
+ourselves instead of using a constructor. That way no tag can ever build an object
+(``!!python/object`` is reported, not run), and scalars follow YAML 1.2 rules: ``16:30`` stays
+the string "16:30" (YAML 1.1 would read it as the sexagesimal number 990), ``no`` stays "no",
+and dates stay ISO strings for the model to parse, whether or not the user quoted them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from mi_courseware.errors import Position, Problems
+
+Loc = tuple[str | int, ...]
+
+_CORE = "tag:yaml.org,2002:"
+_SCALAR_TAGS = {f"{_CORE}{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")}
+_INT = re.compile(r"^[-+]?[0-9]+$")
+_FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
+_NULL = {"", "~", "null", "Null", "NULL"}
+_TRUE = {"true", "True", "TRUE"}
+_FALSE = {"false", "False", "FALSE"}
+
+
+@dataclass
+class SourceMap:
+    """Where each value of one loaded file sits, addressed by its path in the data."""
+
+    path: Path
+    values: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    line_offset: int = 0
+
+    def position(self, loc: Loc = (), *, key: bool = False) -> Position:
+        """The position of the value (or its key) at ``loc``, else of its nearest parent."""
+        loc = tuple(loc)
+        while True:
+            table = self.keys if key and loc in self.keys else self.values
+            if loc in table:
+                line, column = table[loc]
+                return Position(self.path, line + self.line_offset, column)
+            if not loc:
+                return Position(self.path, 1 + self.line_offset, 1)
+            loc = loc[:-1]
+            key = False
+
+
+class _Builder:
+    """Turns a composed node tree into plain data, recording positions and problems."""
+
+    def __init__(self, source: SourceMap, problems: Problems) -> None:
+        self.source = source
+        self.problems = problems
+
+    def _mark(self, node: yaml.Node) -> tuple[int, int]:
+        return node.start_mark.line + 1, node.start_mark.column + 1
+
+    def _pos(self, node: yaml.Node) -> Position:
+        line, column = self._mark(node)
+        return Position(self.source.path, line + self.source.line_offset, column)
+
+    def build(self, node: yaml.Node, loc: Loc) -> Any:
+        self.source.values[loc] = self._mark(node)
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, loc)
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag != f"{_CORE}seq":
+                return self._bad_tag(node)
+            return [self.build(item, (*loc, i)) for i, item in enumerate(node.value)]
+        return self._scalar(node)
+
+    def _mapping(self, node: yaml.MappingNode, loc: Loc) -> Any:
+        if node.tag != f"{_CORE}map":
+            return self._bad_tag(node)
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == f"{_CORE}merge":
+                self.problems.error(
+                    self._pos(key_node), "merge keys ('<<') are not supported; write keys out"
+                )
+                continue
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.problems.error(self._pos(key_node), "a key must be a plain name")
+                continue
+            key = str(key_node.value)
+            if key in result:
+                self.problems.error(self._pos(key_node), f"duplicate key '{key}'")
+                continue
+            self.source.keys[(*loc, key)] = self._mark(key_node)
+            result[key] = self.build(value_node, (*loc, key))
+        return result
+
+    def _scalar(self, node: yaml.ScalarNode) -> Any:
+        tag, text = node.tag, node.value
+        if tag not in _SCALAR_TAGS:
+            return self._bad_tag(node)
+        if tag == f"{_CORE}str" or node.style is not None:
+            return text
+        if text in _NULL:
+            return None
+        if text in _TRUE:
+            return True
+        if text in _FALSE:
+            return False
+        if _INT.match(text):
+            return int(text)
+        if _FLOAT.match(text):
+            return float(text)
+        return text
+
+    def _bad_tag(self, node: yaml.Node) -> None:
+        tag = node.tag.replace(_CORE, "!!")
+        self.problems.error(
+            self._pos(node), f"YAML tag '{tag}' is not allowed; write plain values, lists and maps"
+        )
+        return None
+
+
+def load_yaml_text(
+    text: str, path: Path, problems: Problems, line_offset: int = 0
+) -> tuple[Any, SourceMap] | None:
+    """Parse YAML text; on a syntax error record it and return ``None``."""
+    source = SourceMap(path, line_offset=line_offset)
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        message = _syntax_message(exc, text, mark)
+        problems.error(Position(path, line + line_offset, column), message)
+        return None
+    except yaml.YAMLError as exc:  # pragma: no cover - PyYAML marks nearly everything
+        problems.error(Position(path, 1 + line_offset, 1), f"invalid YAML: {exc}")
+        return None
+    if node is None:
+        return {}, source
+    before = len(problems.errors)
+    data = _Builder(source, problems).build(node, ())
+    if len(problems.errors) > before:
+        return None
+    return data, source
+
+
+def _syntax_message(exc: yaml.MarkedYAMLError, text: str, mark: Any) -> str:
+    problem = exc.problem or "invalid YAML"
+    if mark is not None and "\t" in problem + str(exc.context or ""):
+        return "a tab character is used for indentation; YAML needs spaces"
+    if mark is not None:
+        lines = text.splitlines()
+        if mark.line < len(lines) and lines[mark.line][: mark.column + 1].lstrip(" ").startswith(
+            "\t"
+        ):
+            return "a tab character is used for indentation; YAML needs spaces"
+    context = f" {exc.context}" if exc.context else ""
+    return f"invalid YAML: {problem}{context}".replace("\n", " ")
+
+
+def read_text(path: Path, problems: Problems) -> str | None:
+    """Read a UTF-8 text file, recording a problem instead of raising."""
+    try:
+        return path.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        problems.error(Position(path), "file not found")
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        problems.error(Position(path, line), "file is not valid UTF-8 text")
+    except OSError as exc:
+        problems.error(Position(path), f"cannot read file: {exc.strerror}")
+    return None
+
+
+def load_yaml(path: Path, problems: Problems) -> tuple[Any, SourceMap] | None:
+    """Load one YAML file with positions; ``None`` when it cannot be read or parsed."""
+    text = read_text(path, problems)
+    if text is None:
+        return None
+    return load_yaml_text(text, path, problems)

@@ -1,0 +1,73 @@
+"""A client organisation: the brand, contacts and wording of everything it receives."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from mi_courseware.model.base import Colour, Model, Text
+
+DEFAULT_PRIMARY = "#1d4f73"
+DEFAULT_SECONDARY = "#4a7fa6"
+DEFAULT_ACCENT = "#d9822b"
+
+
+class Colours(Model):
+    """Brand colours; text on them is switched to dark or light to stay readable."""
+
+    primary: Colour = DEFAULT_PRIMARY
+    """Main brand colour: bands, headings accents, slide backgrounds."""
+    secondary: Colour = DEFAULT_SECONDARY
+    """Second brand colour."""
+    accent: Colour = DEFAULT_ACCENT
+    """Highlight colour for call-outs."""
+
+
+class Contact(Model):
+    """How participants reach the client."""
+
+    address: Text | None = None
+    """Postal address; one line per line."""
+    email: Text | None = None
+    """Email address."""
+    phone: Text | None = None
+    """Telephone number."""
+    website: Text | None = None
+    """Website address."""
+
+
+class Signatory(Model):
+    """Who signs certificates."""
+
+    name: Text
+    """Their name as printed."""
+    role: Text = ""
+    """Their role, e.g. "Workforce Development Manager"."""
+    signature: Text | None = None
+    """Image of their signature (PNG or SVG), relative to the client folder."""
+
+
+class Client(Model):
+    """A client organisation (``content/clients/<id>/client.yaml``)."""
+
+    name: Text
+    """The organisation's name, printed on every output."""
+    logo: Text | None = None
+    """Logo file (SVG or PNG), relative to the client folder."""
+    logo_alt: Text | None = None
+    """Alternative text for the logo; default: "<name> logo"."""
+    colours: Colours = Colours()
+    """Brand colours."""
+    contact: Contact = Contact()
+    """Contact details for footers and the back page."""
+    signatory: Signatory | None = None
+    """Who signs certificates."""
+    language: Literal["en", "cy"] = "en"
+    """Language of fixed wording on outputs: ``en`` English, ``cy`` Welsh."""
+    pages: list[Text] = []
+    """Extra Markdown pages for the pack, relative to the client folder."""
+    verify_url: Text | None = None
+    """Verification address for the certificate QR code, with ``{code}`` where the code goes."""
+    certificate_prefix: Text | None = Field(default=None, pattern=r"^[A-Z0-9]{1,8}$")
+    """Prefix of certificate numbers; default: initials of the client's id in capitals."""

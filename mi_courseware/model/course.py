@@ -1,0 +1,148 @@
+"""A course: its outcomes, sessions, daily schedule, variants and certificate settings."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, PositiveInt, model_validator
+
+from mi_courseware.model.base import Id, Model, Text, Time
+
+StandardRef = Text
+"""A standard a learning outcome maps to, written ``FRAMEWORK:CODE`` (e.g. ``DANOS:AI1``)."""
+
+
+class Outcome(Model):
+    """A learning outcome: what participants will be able to do afterwards."""
+
+    id: Id
+    """Identifier used by sessions' ``outcomes:`` lists; unique within the course."""
+    text: Text
+    """The outcome as participants read it, e.g. "Describe the spirit of MI"."""
+    short: Text | None = Field(default=None, max_length=80)
+    """A short form (60 characters or so) for certificates; defaults to ``text``."""
+    standards: list[StandardRef] = []
+    """Standards this outcome gives some knowledge for, as ``FRAMEWORK:CODE``."""
+
+
+class Session(Model):
+    """One taught session of a course or add-on."""
+
+    id: Id
+    """Identifier used by variants, breaks and add-ons; unique within the course."""
+    title: Text
+    """The session's title, as printed in the timetable and on its opening page."""
+    minutes: PositiveInt
+    """Taught length in minutes (breaks are separate)."""
+    outcomes: list[Id] = []
+    """Ids of the outcomes this session teaches."""
+    module: Id | None = None
+    """Id of a module in ``content/modules/<id>.md`` holding the session's text."""
+    body: Text | None = None
+    """Inline Markdown for the session's text, instead of ``module``."""
+    handouts: list[Id] = []
+    """Ids of handouts and worksheets in ``content/handouts/<id>.md`` used in this session."""
+    notes: Text | None = None
+    """Trainer notes (Markdown): facilitator guide and speaker notes only, never the pack."""
+    materials: list[Text] = []
+    """What the trainer needs to hand for this session (flipchart, cards, ...)."""
+    day: PositiveInt = 1
+    """The course day this session belongs to, for courses of several days."""
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Session:
+        if self.module and self.body:
+            raise ValueError(f"session '{self.id}' has both 'module' and 'body'; keep one")
+        if not self.module and not self.body:
+            raise ValueError(f"session '{self.id}' needs its text: a 'module' id or a 'body'")
+        return self
+
+
+class Break(Model):
+    """A break or lunch, placed after a session."""
+
+    after: Id
+    """Id of the session the break follows; skipped when a variant leaves that session out."""
+    minutes: PositiveInt
+    """Length in minutes."""
+    title: Text = "Break"
+    """What the timetable calls it ("Break", "Lunch")."""
+
+
+class Schedule(Model):
+    """The teaching day: when it starts and ends, and its breaks."""
+
+    start: Time
+    """Start of teaching each day, ``HH:MM``."""
+    end: Time
+    """Latest end of teaching each day, ``HH:MM``; sessions and breaks must fit before it."""
+    breaks: list[Break] = []
+    """Breaks and lunch, each placed after a session."""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Schedule:
+        if self.end <= self.start:
+            raise ValueError(
+                f"end {self.end:%H:%M} must be later than start {self.start:%H:%M}"
+            )
+        return self
+
+
+class Variant(Model):
+    """One pack made from the course's sessions (e.g. an introduction and an in-depth day)."""
+
+    title: Text
+    """Title printed on this variant's outputs."""
+    summary: Text | None = None
+    """Markdown summary of this variant; defaults to the course summary."""
+    sessions: list[Id] = Field(min_length=1)
+    """Ids of the sessions it includes, in delivery order."""
+    outcomes: list[Id] | None = None
+    """Outcomes this variant claims; default: those its sessions teach."""
+    schedule: Schedule | None = None
+    """A schedule of its own, replacing the course's."""
+
+
+class CertificateSettings(Model):
+    """How certificates for this course are worded."""
+
+    cpd_hours: float | None = Field(default=None, gt=0, le=200)
+    """CPD hours printed on certificates; default: taught minutes / 60, breaks excluded."""
+
+
+class Feedback(Model):
+    """A quote from an earlier participant, for the pack's back cover and flyers."""
+
+    quote: Text
+    """What they said."""
+    by: Text
+    """Who said it, by role and place only (e.g. "Youth worker, Leeds")."""
+
+
+class Course(Model):
+    """A course definition (``content/courses/<id>.yaml``)."""
+
+    title: Text
+    """The course's title."""
+    summary: Text = ""
+    """Markdown summary for the pack's welcome page and flyers."""
+    audience: list[Text] = []
+    """Who the course is for."""
+    prior_knowledge: Text | None = None
+    """Markdown: what participants should know beforehand."""
+    delivery: Literal["in-person", "virtual", "blended"] = "in-person"
+    """How the course is delivered."""
+    outcomes: list[Outcome] = Field(min_length=1)
+    """Learning outcomes, in order."""
+    sessions: list[Session] = Field(min_length=1)
+    """Every session the course can teach, in delivery order."""
+    schedule: Schedule
+    """Start, end and breaks of each teaching day."""
+    variants: dict[Id, Variant] = {}
+    """Named selections of sessions; the first listed is the default."""
+    addons: list[Id] = []
+    """Ids of add-ons (``content/addons/<id>.yaml``) this course may be extended with."""
+    certificate: CertificateSettings = CertificateSettings()
+    """Certificate settings."""
+    feedback: list[Feedback] = []
+    """Quotes from earlier participants."""

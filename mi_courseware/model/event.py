@@ -1,0 +1,93 @@
+"""An event: one run of a course for a client, with dates, place, trainers and roster."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, time
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, Field, PositiveInt, model_validator
+
+from mi_courseware.model.base import Id, Model, Text, Time
+
+
+def _parse_times(value: Any) -> Any:
+    if isinstance(value, dict):
+        return value
+    match = re.fullmatch(r"\s*(\d{1,2}[:.]\d{2})\s*[-–]\s*(\d{1,2}[:.]\d{2})\s*", str(value))
+    if not match:
+        raise ValueError(f"'{value}' is not a time range; write it as \"09:30-16:30\"")
+    return {"start": match.group(1), "end": match.group(2)}
+
+
+class TimeRange(Model):
+    """Start and end of each day of an event."""
+
+    start: Time
+    """Start time."""
+    end: Time
+    """End time."""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> TimeRange:
+        if self.end <= self.start:
+            raise ValueError(f"end {self.end:%H:%M} must be later than start {self.start:%H:%M}")
+        return self
+
+    def __str__(self) -> str:
+        return f"{self.start:%H:%M}–{self.end:%H:%M}"
+
+    @property
+    def minutes(self) -> int:
+        """Length of the day in minutes."""
+        return _minutes(self.end) - _minutes(self.start)
+
+
+def _minutes(value: time) -> int:
+    return value.hour * 60 + value.minute
+
+
+class AdminContact(Model):
+    """Who handles bookings and questions for the event."""
+
+    name: Text | None = None
+    """Name."""
+    email: Text | None = None
+    """Email address."""
+    phone: Text | None = None
+    """Telephone number."""
+
+
+class Event(Model):
+    """One run of a course (``content/events/<id>.yaml``)."""
+
+    course: Id
+    """Id of the course taught."""
+    variant: Id | None = None
+    """Id of the course variant; default: the course's first variant."""
+    addons: list[Id] = []
+    """Ids of the add-ons included."""
+    client: Id
+    """Id of the client organisation."""
+    theme: Id = "default"
+    """Theme for every output."""
+    code: Text | None = None
+    """The event's own code, e.g. a booking reference."""
+    dates: list[date] = Field(min_length=1)
+    """One ISO date (``YYYY-MM-DD``) per course day, in order."""
+    times: Annotated[TimeRange, BeforeValidator(_parse_times)] | None = None
+    """Start and end of each day, ``"09:30-16:30"``; sessions must fit inside it."""
+    venue: Text | None = None
+    """Where it takes place."""
+    virtual: bool = False
+    """``true`` for an online event."""
+    trainers: list[Text] = []
+    """Names of the trainers."""
+    admin_contact: AdminContact | None = None
+    """Who handles bookings."""
+    max_places: PositiveInt | None = None
+    """Number of places."""
+    closing_date: date | None = None
+    """Last day to book."""
+    roster: Text | None = None
+    """Participants CSV, relative to this file."""

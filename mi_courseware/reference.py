@@ -1,0 +1,117 @@
+"""JSON Schemas and the Markdown file-format reference, both generated from the models.
+
+``docs/reference.md`` is written by ``python -m mi_courseware.reference docs/reference.md``
+(``make docs``); a test fails when the committed file is stale.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from mi_courseware.model import FILE_FORMATS
+
+WHERE = {
+    "course": "content/courses/<id>.yaml",
+    "addon": "content/addons/<id>.yaml",
+    "standards": "content/standards/<framework>.yaml",
+    "client": "content/clients/<id>/client.yaml",
+    "event": "content/events/<id>.yaml",
+    "module": "front matter of content/modules/<id>.md",
+    "handout": "front matter of content/handouts/<id>.md",
+    "client-page": "front matter of a client's extra page",
+    "participant": "one row of content/rosters/<id>.csv",
+    "theme": "themes/<name>/theme.yaml",
+}
+
+
+def write_schemas(directory: Path) -> list[Path]:
+    """Write ``<format>.schema.json`` for every file format; return the paths."""
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, model in FILE_FORMATS.items():
+        schema = model.model_json_schema()
+        schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+        schema["title"] = f"mi-courseware {name}"
+        path = directory / f"{name}.schema.json"
+        path.write_text(json.dumps(schema, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def _type_name(annotation: Any) -> str:
+    text = str(annotation) if not isinstance(annotation, type) else annotation.__name__
+    for noise in ("typing.", "mi_courseware.model.", "datetime.", "course.", "client.",
+                  "event.", "standards.", "addon.", "Annotated[", "pydantic.types."):
+        text = text.replace(noise, "")
+    if "BeforeValidator" in text or "Time" in text and "time" in text:
+        text = text.split(",")[0]
+    return text.replace("NoneType", "None")
+
+
+def _models_in(model: type[BaseModel]) -> list[type[BaseModel]]:
+    found: list[type[BaseModel]] = []
+
+    def visit(annotation: Any) -> None:
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            if annotation not in found and annotation is not model:
+                found.append(annotation)
+                for field in annotation.model_fields.values():
+                    visit(field.annotation)
+            return
+        for arg in getattr(annotation, "__args__", ()) or ():
+            visit(arg)
+
+    for field in model.model_fields.values():
+        visit(field.annotation)
+    return found
+
+
+def _table(model: type[BaseModel]) -> list[str]:
+    lines = ["| key | type | required | default | meaning |", "|---|---|---|---|---|"]
+    for name, field in model.model_fields.items():
+        if name == "row":
+            continue
+        required = "yes" if field.is_required() else ""
+        default = "" if field.is_required() else f"`{field.get_default(call_default_factory=True)!r}`"
+        if default in ("`None`", "`[]`", "`{}`") or "(" in default:
+            default = "" if default in ("`None`", "`[]`", "`{}`") else "see below"
+        meaning = (field.description or "").replace("\n", " ").replace("|", "\\|")
+        kind = _type_name(field.annotation).replace("|", "or")
+        lines.append(f"| `{name}` | {kind} | {required} | {default} | {meaning} |")
+    return lines
+
+
+def reference_markdown() -> str:
+    """The file-format reference for course authors."""
+    out = [
+        "# File-format reference",
+        "",
+        "Generated from the model's field docstrings by `make docs`; do not edit by hand.",
+        "Every key not listed here is an error. Paths inside a file are relative to its folder.",
+        "Times are 24-hour `HH:MM`, dates `YYYY-MM-DD`, quoted or not. JSON Schemas for editors:",
+        "`mi-courseware schema DIR`.",
+        "",
+    ]
+    for name, model in FILE_FORMATS.items():
+        out += [f"## {name}", "", f"Where: `{WHERE[name]}`. {model.__doc__ or ''}".rstrip(), ""]
+        out += _table(model)
+        out.append("")
+        for nested in _models_in(model):
+            out += [f"### {name}: {nested.__name__}", "", (nested.__doc__ or "").strip(), ""]
+            out += _table(nested)
+            out.append("")
+    return "\n".join(out).rstrip() + "\n"
+
+
+if __name__ == "__main__":  # pragma: no cover - used by ``make docs``
+    target = Path(sys.argv[1]) if len(sys.argv) > 1 else None
+    text = reference_markdown()
+    if target:
+        target.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)

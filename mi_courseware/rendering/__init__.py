@@ -1,0 +1,1 @@
+"""Turning an Edition into documents: Markdown, templates, PDF and PPTX writing."""

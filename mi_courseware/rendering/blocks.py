@@ -1,0 +1,117 @@
+"""The MI content blocks authors write inside Markdown (``::: exercise minutes=10``).
+
+One vocabulary for every output: the pack renders these blocks as HTML, the deck as native
+shapes, and ``validate`` checks them here, without importing a Markdown parser.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from dataclasses import dataclass
+from pathlib import Path
+
+from mi_courseware.errors import Position, Problems, did_you_mean
+
+DIAGRAMS = ("cycle-of-change", "decisional-balance", "ruler")
+GROUPINGS = ("individual", "pairs", "triads", "small groups", "whole group")
+
+#: Block name -> {option: type}. ``diagram`` also takes the diagram's name first.
+BLOCKS: dict[str, dict[str, type]] = {
+    "notes": {},
+    "answers": {},
+    "exercise": {"minutes": int, "grouping": str, "title": str},
+    "diagram": {"label": str},
+    "columns": {},
+    "lines": {"n": int, "label": str},
+    "box": {"label": str, "height": int},
+}
+
+_FENCE = re.compile(r"^\s{0,3}(:{3,})\s*(.*?)\s*$")
+
+
+@dataclass(frozen=True)
+class BlockInfo:
+    """A parsed block opening line: ``::: diagram ruler label="Importance"``."""
+
+    name: str
+    argument: str | None
+    options: dict[str, str | int]
+
+
+def parse_info(info: str) -> BlockInfo:
+    """Parse the text after ``:::``; raises ``ValueError`` with a message for authors."""
+    try:
+        words = shlex.split(info)
+    except ValueError as exc:
+        raise ValueError(f"cannot read block options '{info}': {exc}") from None
+    if not words:
+        raise ValueError("a block needs a name after ':::'")
+    name, rest = words[0], words[1:]
+    if name not in BLOCKS:
+        raise ValueError(f"unknown block '{name}'{did_you_mean(name, BLOCKS)}")
+    argument = None
+    if name == "diagram":
+        if not rest or "=" in rest[0]:
+            raise ValueError(f"diagram needs a name: one of {', '.join(DIAGRAMS)}")
+        argument, rest = rest[0], rest[1:]
+        if argument not in DIAGRAMS:
+            raise ValueError(f"unknown diagram '{argument}'{did_you_mean(argument, DIAGRAMS)}")
+    return BlockInfo(name, argument, _options(name, rest))
+
+
+def _options(name: str, words: list[str]) -> dict[str, str | int]:
+    allowed = BLOCKS[name]
+    options: dict[str, str | int] = {}
+    for word in words:
+        key, sep, value = word.partition("=")
+        if not sep:
+            raise ValueError(f"'{word}' in a {name} block: write options as key=value")
+        if key not in allowed:
+            hint = did_you_mean(key, allowed) if allowed else " (this block takes no options)"
+            raise ValueError(f"unknown option '{key}' for {name}{hint}")
+        if allowed[key] is int:
+            if not value.isdigit() or int(value) <= 0:
+                raise ValueError(f"{name} option {key}={value}: expected a whole number")
+            options[key] = int(value)
+        else:
+            options[key] = value
+    grouping = options.get("grouping")
+    if isinstance(grouping, str) and grouping not in GROUPINGS:
+        raise ValueError(f"unknown grouping '{grouping}'{did_you_mean(grouping, GROUPINGS)}")
+    height = options.get("height")
+    if isinstance(height, int) and height < 25:
+        raise ValueError(f"box height={height}: answer boxes need at least 25 mm to write in")
+    return options
+
+
+def check_markdown(text: str, path: Path, first_line: int, problems: Problems) -> None:
+    """Check every block opening and closing in a Markdown text."""
+    stack: list[tuple[int, int, str]] = []  # (fence length, line, name)
+    in_code = False
+    for offset, line in enumerate(text.splitlines()):
+        number = first_line + offset
+        if line.lstrip().startswith(("```", "~~~")):
+            in_code = not in_code
+        if in_code:
+            continue
+        match = _FENCE.match(line)
+        if not match:
+            continue
+        fence, info = match.groups()
+        if not info:
+            if stack:
+                stack.pop()
+            else:
+                problems.error(Position(path, number), "':::' closes a block that was never opened")
+            continue
+        column = line.index(":") + len(fence) + 2
+        try:
+            block = parse_info(info)
+        except ValueError as exc:
+            problems.error(Position(path, number, column), str(exc))
+            stack.append((len(fence), number, "?"))
+            continue
+        stack.append((len(fence), number, block.name))
+    for _, number, name in stack:
+        problems.error(Position(path, number), f"block '{name}' is not closed with ':::'")

@@ -1,0 +1,71 @@
+"""The one Markdown dialect of course content: CommonMark + tables + the MI blocks.
+
+Raw HTML is off (content is untrusted and every output escapes it). Both the pack's HTML
+renderer and the deck's slide writer start from :func:`parse`, so a block means the same
+thing in every output.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.container import container_plugin
+
+from mi_courseware.rendering.blocks import BLOCKS, BlockInfo, parse_info
+
+#: Blocks only trainers see (facilitator guide and speaker notes).
+TRAINER_ONLY = ("notes", "answers")
+
+
+def _validator(name: str):  # type: ignore[no-untyped-def]
+    def validate(params: str, *args: object) -> bool:
+        words = params.strip().split(None, 1)
+        return bool(words) and words[0] == name
+
+    return validate
+
+
+@cache
+def parser() -> MarkdownIt:
+    """The shared parser (built once; markdown-it parsers are reusable)."""
+    md = MarkdownIt("commonmark", {"html": False, "typographer": True, "linkify": False})
+    md.enable(["table", "replacements", "smartquotes", "strikethrough"])
+    for name in BLOCKS:
+        md.use(container_plugin, name=name, validate=_validator(name))
+    return md
+
+
+def parse(text: str) -> list[Token]:
+    """Markdown text to markdown-it block tokens."""
+    return parser().parse(text)
+
+
+def block_info(token: Token) -> BlockInfo:
+    """The parsed options of a ``container_<name>_open`` token."""
+    return parse_info(token.info.strip())
+
+
+def block_name(token: Token) -> str | None:
+    """The MI block a container token opens or closes, else ``None``."""
+    if token.type.startswith("container_") and token.type.endswith(("_open", "_close")):
+        return token.type[len("container_") :].rsplit("_", 1)[0]
+    return None
+
+
+def without_blocks(tokens: list[Token], names: tuple[str, ...]) -> list[Token]:
+    """``tokens`` with every block named in ``names`` (and its content) removed."""
+    result: list[Token] = []
+    depth = 0
+    for token in tokens:
+        name = block_name(token)
+        if name in names and token.type.endswith("_open"):
+            depth += 1
+            continue
+        if name in names and token.type.endswith("_close"):
+            depth -= 1
+            continue
+        if depth == 0:
+            result.append(token)
+    return result

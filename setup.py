@@ -1,0 +1,33 @@
+"""Build hook: ship the default themes and the demo project inside the wheel.
+
+The repository is itself a courseware project (``content/`` and ``themes/`` at its root).
+``mi-courseware init`` and the built-in theme search path need both after a plain
+``pip install .``, so they are copied into ``mi_courseware/data/`` at build time.
+"""
+
+import shutil
+from pathlib import Path
+
+from setuptools import setup
+from setuptools.command.build_py import build_py
+
+ROOT = Path(__file__).parent
+
+
+class BuildWithData(build_py):
+    """Copy ``themes/`` and ``content/`` into the built package."""
+
+    def run(self) -> None:
+        super().run()
+        target = Path(self.build_lib, "mi_courseware", "data")
+        for name in ("themes", "content"):
+            if (ROOT / name).is_dir():
+                shutil.copytree(
+                    ROOT / name,
+                    target / name,
+                    dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
+                )
+
+
+setup(cmdclass={"build_py": BuildWithData})
