@@ -1,0 +1,70 @@
+"""The only way WeasyPrint may load a resource: files under allowed folders, nothing else.
+
+No network address and no file outside the project, its themes and the built-in themes is
+ever read into a document. Refusals are collected and raised after rendering as one clear
+error naming the file that asked, because WeasyPrint itself only logs a failed fetch.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlparse
+
+from mi_courseware.errors import ContentError, Position, Problem
+
+
+class Fence:
+    """Which files a document may read, and which requests were refused."""
+
+    def __init__(self, roots: list[Path], asked_by: Path) -> None:
+        self.roots = [r.resolve() for r in roots]
+        self.asked_by = asked_by
+        self.refused: list[str] = []
+
+    def allows(self, path: Path) -> bool:
+        """Whether ``path`` lies inside one of the allowed folders."""
+        resolved = path.resolve()
+        return any(resolved.is_relative_to(root) for root in self.roots)
+
+    def local_file(self, url: str) -> Path | None:
+        """The allowed local file a ``file:`` URL names, else ``None`` (and remember it)."""
+        parsed = urlparse(url)
+        if parsed.scheme == "file" and parsed.netloc in ("", "localhost"):
+            path = Path(unquote(parsed.path))
+            if self.allows(path) and path.is_file():
+                return path
+        self.refused.append(url)
+        return None
+
+    def check(self) -> None:
+        """Raise one error listing every refused resource."""
+        if self.refused:
+            raise ContentError(
+                Problem(
+                    Position(self.asked_by),
+                    f"refused to load '{url}': only files inside the project, its theme "
+                    "and the client folder may be used (nothing from the network)",
+                )
+                for url in dict.fromkeys(self.refused)
+            )
+
+
+def make_fetcher(fence: Fence) -> Any:
+    """A WeasyPrint URL fetcher that serves only what ``fence`` allows."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class SafeFetcher(URLFetcher):  # type: ignore[misc]
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            path = fence.local_file(url)
+            if path is None:
+                raise ValueError(f"refused to load {url}: outside the project")
+            mime, _ = mimetypes.guess_type(path.name)
+            return URLFetcherResponse(
+                url, path.read_bytes(), {"Content-Type": mime or "application/octet-stream"}
+            )
+
+    return SafeFetcher(allowed_protocols=("file", "data"), allow_redirects=False)

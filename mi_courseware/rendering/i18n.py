@@ -1,0 +1,69 @@
+"""Fixed wording on outputs, per language, from the theme's translation catalogues.
+
+Catalogues are flat YAML maps in ``themes/<theme>/i18n/<lang>.yaml`` and
+``<lang>.<part>.yaml`` (e.g. ``cy.certificate.yaml``); a theme's entries override its parent's. A key missing in the chosen language falls back to English, and a key
+missing everywhere is a bug in the theme, reported with its name.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import yaml
+
+from mi_courseware.errors import ContentError
+
+LANGUAGES = ("en", "cy")
+
+_MONTHS = {
+    "en": ["January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"],
+    "cy": ["Ionawr", "Chwefror", "Mawrth", "Ebrill", "Mai", "Mehefin", "Gorffennaf", "Awst",
+           "Medi", "Hydref", "Tachwedd", "Rhagfyr"],
+}
+
+
+class Translator:
+    """Looks up fixed strings for one language along a theme chain."""
+
+    def __init__(self, chain: list[Path], language: str) -> None:
+        self.language = language if language in LANGUAGES else "en"
+        self.strings: dict[str, str] = {}
+        self.fallback: dict[str, str] = {}
+        for folder in reversed(chain):  # parents first, nearest theme wins
+            self.fallback.update(_catalogues(folder / "i18n", "en"))
+            self.strings.update(_catalogues(folder / "i18n", self.language))
+
+    def __call__(self, key: str, **values: object) -> str:
+        """The text for ``key`` with ``{name}`` placeholders filled from ``values``."""
+        text = self.strings.get(key, self.fallback.get(key))
+        if text is None:
+            raise ContentError.single(Path("themes"), f"theme has no wording for '{key}'")
+        return text.format(**values) if values else text
+
+    def date(self, value: date) -> str:
+        """A date written out, e.g. "11 March 2027" / "11 Mawrth 2027"."""
+        return f"{value.day} {_MONTHS[self.language][value.month - 1]} {value.year}"
+
+    def dates(self, values: tuple[date, ...] | list[date]) -> str:
+        """Several dates: "11 and 12 March 2027", "11 March and 2 April 2027"."""
+        if not values:
+            return ""
+        if len(values) == 1:
+            return self.date(values[0])
+        words = [self.date(v) for v in values]
+        same_month = all((v.year, v.month) == (values[-1].year, values[-1].month) for v in values)
+        if same_month:
+            words = [str(v.day) for v in values[:-1]] + [words[-1]]
+        return ", ".join(words[:-1]) + f" {self('and')} " + words[-1]
+
+
+def _catalogues(folder: Path, language: str) -> dict[str, str]:
+    merged: dict[str, str] = {}
+    if not folder.is_dir():
+        return merged
+    for path in sorted(folder.glob(f"{language}.yaml")) + sorted(folder.glob(f"{language}.*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        merged.update({str(k): str(v) for k, v in data.items()})
+    return merged
