@@ -115,12 +115,18 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
+def closest(value: str, choices: Iterable[str]) -> str | None:
+    """The valid name ``value`` is most likely a misspelling of, if any is close enough."""
+    close = difflib.get_close_matches(value, sorted(set(choices)), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
 def did_you_mean(value: str, choices: Iterable[str]) -> str:
     """A ``(did you mean 'x'?)`` suffix for a misspelt name, or a list of valid names."""
     options = sorted(set(choices))
-    close = difflib.get_close_matches(value, options, n=1, cutoff=0.6)
+    close = closest(value, options)
     if close:
-        return f" (did you mean '{close[0]}'?)"
+        return f" (did you mean '{close}'?)"
     if not options:
         return ""
     shown = ", ".join(f"'{o}'" for o in options[:8])

@@ -8,12 +8,20 @@ the JSON Schemas and in ``docs/reference.md``. :func:`validate` turns pydantic's
 from __future__ import annotations
 
 import re
+import types
 from datetime import time
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    WithJsonSchema,
+)
 
-from mi_courseware.errors import Problems, did_you_mean
+from mi_courseware.errors import Problems, closest, did_you_mean
 from mi_courseware.loading.yaml_file import SourceMap
 
 M = TypeVar("M", bound="Model")
@@ -59,7 +67,14 @@ def _as_text(value: Any) -> Any:
     return value
 
 
-Time = Annotated[time, BeforeValidator(_parse_time)]
+TIME_PATTERN = r"([01]?[0-9]|2[0-3])[:.][0-5][0-9]"
+"""What :func:`_parse_time` accepts, for JSON Schemas (``format: time`` would demand seconds)."""
+
+Time = Annotated[
+    time,
+    BeforeValidator(_parse_time),
+    WithJsonSchema({"type": "string", "pattern": f"^{TIME_PATTERN}$", "examples": ["09:30"]}),
+]
 """A 24-hour clock time written ``HH:MM``."""
 
 Colour = Annotated[str, BeforeValidator(_parse_colour)]
@@ -85,16 +100,40 @@ def _known_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
     """The field names valid at ``loc`` (the parent of an unknown key)."""
     current: Any = model
     for part in loc:
-        if isinstance(part, int):
-            continue
-        fields = getattr(current, "model_fields", None)
-        if not fields or part not in fields:
-            return []
-        current = _model_in(fields[part].annotation)
+        current = _inside(current, part)
         if current is None:
             return []
-    fields = getattr(current, "model_fields", None)
-    return list(fields) if fields else []
+    found = _model_in(current)
+    return list(found.model_fields) if found is not None else []
+
+
+def _unwrap(annotation: Any) -> Any:
+    """``X`` from ``Annotated[X, ...]`` and from ``X | None``."""
+    while True:
+        origin = get_origin(annotation)
+        if origin is Annotated:
+            annotation = get_args(annotation)[0]
+        elif origin in (Union, types.UnionType):
+            members = [a for a in get_args(annotation) if a is not type(None)]
+            if len(members) != 1:
+                return annotation
+            annotation = members[0]
+        else:
+            return annotation
+
+
+def _inside(annotation: Any, part: Any) -> Any:
+    """The annotation of the value at ``part`` inside a model, a list or a map."""
+    annotation = _unwrap(annotation)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        field = annotation.model_fields.get(str(part))
+        return field.annotation if field is not None else None
+    args = get_args(annotation)
+    if get_origin(annotation) is list and isinstance(part, int) and args:
+        return args[0]
+    if get_origin(annotation) is dict and len(args) == 2:
+        return args[1]
+    return None
 
 
 def _model_in(annotation: Any) -> Any:
@@ -118,14 +157,26 @@ def validate(model: type[M], data: Any, source: SourceMap, problems: Problems) -
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        for error in exc.errors(include_url=False):
-            loc = tuple(p for p in error["loc"] if not _is_type_tag(p))
+        errors = [
+            (tuple(p for p in error["loc"] if not _is_type_tag(p)), error)
+            for error in exc.errors(include_url=False)
+        ]
+        # a misspelt key is one mistake: say "unknown key 'titel' (did you mean 'title'?)"
+        # and not also "missing required key 'title'"
+        suggested = set()
+        for loc, error in errors:
+            if error["type"] == "extra_forbidden":
+                guess = closest(str(loc[-1]), _known_keys(model, loc[:-1]))
+                suggested.add((*loc[:-1], guess))
+        for loc, error in errors:
             kind = error["type"]
             if kind == "extra_forbidden":
                 key = str(loc[-1])
                 hint = did_you_mean(key, _known_keys(model, loc[:-1]))
                 problems.error(source.position(loc, key=True), f"unknown key '{key}'{hint}")
             elif kind == "missing":
+                if loc in suggested:
+                    continue
                 where = _describe(loc[:-1])
                 inside = f" in '{where}'" if where else ""
                 problems.error(
@@ -145,7 +196,16 @@ def _message(loc: tuple[Any, ...], error: Any) -> str:
     message = str(error["msg"])
     if message.startswith("Value error, "):
         message = message[len("Value error, ") :]
-    elif "input" in error and not isinstance(error["input"], dict | list):
-        message = f"{message[0].lower()}{message[1:]} (got {error['input']!r})"
+    else:
+        message = f"{message[0].lower()}{message[1:]}"
+        given = error.get("input")
+        if error["type"] in ("too_short", "too_long"):
+            pass  # the message already says how many items there are
+        elif isinstance(given, list):
+            message += " (got a list)"
+        elif isinstance(given, dict):
+            message += " (got a set of 'key: value' lines)"
+        elif "input" in error:
+            message += f" (got {given!r})"
     name = _describe(loc)
     return f"{name}: {message}" if name else message

@@ -1,0 +1,85 @@
+"""What every themed HTML document shares: search path, wording, colours, styles, files.
+
+The pack, the facilitator guide and certificates are all HTML documents rendered from an
+Edition through the theme; this module sets up their common context once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from mi_courseware.edition import Edition
+from mi_courseware.loading.project import Project
+from mi_courseware.project import builtin_dir
+from mi_courseware.rendering.colour import band, readable_on_white, tint
+from mi_courseware.rendering.diagrams import Palette
+from mi_courseware.rendering.i18n import Translator
+from mi_courseware.rendering.templates import environment
+from mi_courseware.rendering.themes import search_path, theme_chain, theme_options
+
+
+def css_string(value: object) -> Markup:
+    """A value as a safe CSS string literal (for generated content such as "Page")."""
+    text = str(value)
+    out = "".join(c if c.isalnum() or c in " .,-:()" else f"\\{ord(c):x} " for c in text)
+    return Markup(f'"{out}"')
+
+
+@dataclass
+class DocumentSetup:
+    """The theme-dependent pieces of one edition's documents."""
+
+    project: Project
+    edition: Edition
+    env: jinja2.Environment
+    t: Translator
+    palette: Palette
+    options: dict[str, Any]
+    chain: list[Path]
+    roots: list[Path]
+
+    def stylesheets(self, name: str) -> list[str]:
+        """``css/<name>`` of every theme in the chain, parents first, as file URIs."""
+        found = [folder / "css" / name for folder in reversed(self.chain)]
+        client = self.edition.brand.folder / "templates" / name
+        found.append(client)
+        return [path.as_uri() for path in found if path.is_file()]
+
+    def colours(self) -> dict[str, str]:
+        """CSS custom properties for the brand roles, text colours already made readable."""
+        colours = self.edition.brand.colours
+        primary_bg, primary_ink = band(colours.primary)
+        secondary_bg, secondary_ink = band(colours.secondary)
+        accent_bg, accent_ink = band(colours.accent)
+        return {
+            "--brand-primary": primary_bg,
+            "--on-primary": primary_ink,
+            "--brand-secondary": secondary_bg,
+            "--on-secondary": secondary_ink,
+            "--brand-accent": accent_bg,
+            "--on-accent": accent_ink,
+            "--primary-text": readable_on_white(colours.primary),
+            "--accent-text": readable_on_white(colours.accent),
+            "--tint": tint(colours.primary, 0.10),
+            "--tint-strong": tint(colours.primary, 0.18),
+            "--accent-tint": tint(colours.accent, 0.12),
+        }
+
+
+def document_setup(project: Project, edition: Edition) -> DocumentSetup:
+    """Search path, translator, Jinja environment and palette for ``edition``'s theme."""
+    brand = edition.brand
+    chain = theme_chain(project, edition.theme)
+    t = Translator(chain, edition.language)
+    env = environment(search_path(project, edition.theme, brand.folder), t)
+    env.filters["css_string"] = css_string
+    palette = Palette(brand.colours.primary, brand.colours.secondary, brand.colours.accent)
+    roots = [project.paths.root, *chain, builtin_dir("themes")]
+    return DocumentSetup(
+        project, edition, env, t, palette, theme_options(project, edition.theme), chain, roots
+    )

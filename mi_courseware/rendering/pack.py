@@ -1,0 +1,131 @@
+"""The pack's HTML: the Edition, its Markdown rendered for one audience, through the theme."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time
+
+from mi_courseware.edition import Edition, EditionSession
+from mi_courseware.errors import ContentError
+from mi_courseware.loading.project import Project
+from mi_courseware.rendering.blocks import BlockInfo
+from mi_courseware.rendering.document import DocumentSetup, document_setup
+from mi_courseware.rendering.html import HtmlOptions, markdown_html
+from mi_courseware.rendering.markdown import block_info, block_name, parse
+from mi_courseware.rendering.pdf import metadata_head
+
+
+@dataclass(frozen=True)
+class Step:
+    """One line of a session's running order (facilitator guide)."""
+
+    start: str
+    minutes: int
+    title: str
+    exercise: bool
+
+
+def _clock(start: time, minutes: int) -> str:
+    total = start.hour * 60 + start.minute + minutes
+    return f"{total // 60:02d}:{total % 60:02d}"
+
+
+def running_order(session: EditionSession) -> list[Step]:
+    """The session's ``##`` sections on the clock: exercises take their stated minutes, the
+    rest of the session's time is shared evenly by the other sections."""
+    sections: list[list[object]] = []  # [title, exercise minutes or None]
+    for token in parse(session.body):
+        if token.type == "heading_open" and token.tag == "h2":
+            sections.append(["", None])
+        elif token.type == "inline" and sections and sections[-1][0] == "":
+            sections[-1][0] = token.content
+        elif block_name(token) == "exercise" and token.type.endswith("_open"):
+            info: BlockInfo = block_info(token)
+            if not sections:
+                sections.append([session.title, None])
+            sections[-1][1] = int(info.options.get("minutes", 0)) or None
+    if not sections:
+        return [Step(_clock(session.start, 0), session.minutes, session.title, False)]
+    fixed = sum(int(m) for _, m in sections if m)  # type: ignore[call-overload]
+    free = [i for i, (_, m) in enumerate(sections) if not m]
+    spare = max(session.minutes - fixed, 0)
+    share = {i: spare // len(free) + (1 if k < spare % len(free) else 0)
+             for k, i in enumerate(free)} if free else {}
+    steps, elapsed = [], 0
+    for index, (title, minutes) in enumerate(sections):
+        length = int(minutes) if minutes else share.get(index, 0)  # type: ignore[call-overload]
+        steps.append(Step(_clock(session.start, elapsed), length, str(title), bool(minutes)))
+        elapsed += length
+    return steps
+
+
+def pack_html(
+    project: Project, edition: Edition, *, facilitator: bool, when: datetime
+) -> tuple[str, DocumentSetup]:
+    """The complete HTML of the pack (or guide) and the setup it was rendered with."""
+    setup = document_setup(project, edition)
+    options = HtmlOptions(facilitator, setup.palette, setup.t, setup.roots)
+
+    def md(text: str | None, source: object, line: int = 1) -> str:
+        if not text:
+            return ""
+        return markdown_html(text, source, line, options)  # type: ignore[arg-type]
+
+    course_file = edition.sources[0]
+    sessions = [
+        {
+            "s": s,
+            "anchor": f"session-{s.number}",
+            "html": md(s.body, s.body_path, s.body_line),
+            "notes": md(s.notes, course_file) if facilitator else "",
+            "steps": running_order(s) if facilitator else [],
+        }
+        for s in edition.sessions
+    ]
+    handouts = [
+        {"h": h, "anchor": f"handout-{h.id}", "html": md(h.body, h.path, h.body_line)}
+        for h in edition.handouts
+    ]
+    pages = [
+        {"p": p, "anchor": f"page-{i}", "html": md(p.body, p.path, p.body_line)}
+        for i, p in enumerate(edition.brand.pages, start=1)
+    ]
+    if options.problems:
+        raise ContentError(options.problems)
+    numbers = {o.id: n for n, o in enumerate(edition.outcomes, start=1)}
+    units = [
+        {"unit": u, "outcomes": [numbers[o.id] for o in edition.outcomes if u in o.standards]}
+        for u in edition.units
+    ]
+    kind = setup.t("facilitator_guide" if facilitator else "participant_pack")
+    brand = edition.brand
+    meta = metadata_head(
+        title=f"{edition.title} – {kind}",
+        author=brand.name or "mi-courseware",
+        when=when,
+        language=edition.language,
+        keywords=", ".join(u.ref for u in edition.units),
+    )
+    html = setup.env.get_template("pack.html").render(
+        edition=edition,
+        brand=brand,
+        facilitator=facilitator,
+        kind=kind,
+        meta=meta,
+        lang=edition.language,
+        colours=setup.colours(),
+        stylesheets=[*setup.stylesheets("fonts.css"), *setup.stylesheets("pack.css")],
+        options=setup.options,
+        logo=brand.logo.as_uri() if brand.logo else None,
+        summary=md(edition.summary, course_file),
+        prior=md(edition.prior_knowledge, course_file),
+        sessions=sessions,
+        handouts=handouts,
+        pages=pages,
+        outcome_numbers=numbers,
+        units=units,
+        evaluation_statements=setup.t("evaluation_statements").split("|"),
+        evaluation_open=setup.t("evaluation_open").split("|"),
+        how_to_use=setup.t("how_to_use_points").split("|"),
+    )
+    return html, setup
