@@ -1,5 +1,9 @@
 """A client organisation: the brand, contacts and wording of everything it receives."""
 
+# pydantic copies a field's list or dict default for each instance; ruff cannot see that
+# ``Model`` is a pydantic model, so its mutable-default rule does not apply here.
+# ruff: noqa: RUF012
+
 from __future__ import annotations
 
 from typing import Literal
@@ -9,8 +13,8 @@ from pydantic import Field
 from mi_courseware.model.base import Colour, Model, Text
 
 DEFAULT_PRIMARY = "#1d4f73"
-DEFAULT_SECONDARY = "#4a7fa6"
-DEFAULT_ACCENT = "#d9822b"
+DEFAULT_SECONDARY = "#3b6e94"
+DEFAULT_ACCENT = "#b3541e"
 
 
 class Colours(Model):

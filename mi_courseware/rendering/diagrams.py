@@ -33,6 +33,8 @@ class Palette:
     text: str = "#1b1b1b"
     muted: str = "#5a5f66"
     rule: str = "#b8bec6"
+    #: Text size factor (the large-print theme sets it above 1 with ``diagram_text_scale``).
+    scale: float = 1.0
 
 
 def diagram_svg(name: str, palette: Palette, t: Words, options: dict[str, str | int]) -> str:
@@ -73,11 +75,13 @@ def _wrap(label: str, limit: int = 14) -> list[str]:
 
 def cycle_of_change(palette: Palette, t: Words) -> str:
     """The cycle of change: six stages round a circle, arrows showing the direction of travel."""
-    width, height, cx, cy, radius = 520, 400, 260, 200, 140
-    box_w, box_h = 132, 54
+    k = palette.scale
+    width, height = 520 + (k - 1) * 220, 400 + (k - 1) * 200
+    cx, cy, radius = width / 2, height / 2, 140 + (k - 1) * 90
+    box_w, box_h = 132 * k, 54 * k
     names = [t(f"stage_{s}") for s in STAGES]
     parts = [
-        f'<circle cx="{cx}" cy="{cy}" r="{radius}" fill="none" stroke="{palette.rule}" '
+        f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{radius:.1f}" fill="none" stroke="{palette.rule}" '
         'stroke-width="2" stroke-dasharray="6 6"/>',
         '<defs><marker id="arrow" viewBox="0 0 10 10" refX="8" refY="5" markerWidth="7" '
         f'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" '
@@ -94,7 +98,7 @@ def cycle_of_change(palette: Palette, t: Words) -> str:
         x0, y0 = cx + radius * math.cos(a0), cy + radius * math.sin(a0)
         x1, y1 = cx + radius * math.cos(a1), cy + radius * math.sin(a1)
         parts.append(
-            f'<path d="M{x0:.1f},{y0:.1f} A{radius},{radius} 0 0 1 {x1:.1f},{y1:.1f}" '
+            f'<path d="M{x0:.1f},{y0:.1f} A{radius:.1f},{radius:.1f} 0 0 1 {x1:.1f},{y1:.1f}" '
             f'fill="none" stroke="{palette.muted}" stroke-width="2.5" marker-end="url(#arrow)"/>'
         )
     for i, (x, y) in enumerate(points):
@@ -104,13 +108,13 @@ def cycle_of_change(palette: Palette, t: Words) -> str:
             f'<rect x="{x - box_w / 2:.1f}" y="{y - box_h / 2:.1f}" width="{box_w}" '
             f'height="{box_h}" rx="10" fill="{fill}"/>'
         )
-        parts.append(_text(x, y, _wrap(names[i]), 15, ink))
+        parts.append(_text(x, y, _wrap(names[i]), round(15 * k, 1), ink))
     centre = _wrap(t("cycle_centre"), 16)
-    parts.append(_text(cx, cy, centre, 15, readable_on_white(palette.primary), 600))
+    parts.append(_text(cx, cy, centre, round(15 * k, 1), readable_on_white(palette.primary), 600))
     title = t("cycle_title")
     desc = t("cycle_desc", stages=", ".join(names))
     svg = (
-        f'<svg class="diagram" viewBox="0 0 {width} {height}" role="img" '
+        f'<svg class="diagram" viewBox="0 0 {width:.0f} {height:.0f}" role="img" '
         f'aria-labelledby="cycle-t cycle-d" xmlns="http://www.w3.org/2000/svg" '
         f'font-family="Open Sans, MI Symbols, sans-serif">'
         f'<title id="cycle-t">{escape(title)}</title><desc id="cycle-d">{escape(desc)}</desc>'
@@ -144,7 +148,9 @@ def decisional_balance(palette: Palette, t: Words) -> str:
 
 def ruler(palette: Palette, t: Words, label: str) -> str:
     """A 0-10 ruler with tick labels and end labels, for circling a number."""
-    width, height, left, right, y = 520, 92, 30, 490, 40
+    k = palette.scale
+    width, height, left, right, y = 520, 92 * k, 30 * k, 520 - 30 * k, 40 * k
+    radius, number, small = 13 * k, 13 * k, 12 * k
     step = (right - left) / 10
     parts = [
         f'<line x1="{left}" y1="{y}" x2="{right}" y2="{y}" stroke="{palette.primary}" '
@@ -158,25 +164,29 @@ def ruler(palette: Palette, t: Words, label: str) -> str:
             'stroke-width="2"/>'
         )
         parts.append(
-            f'<circle cx="{x:.1f}" cy="{y}" r="13" fill="#ffffff" stroke="{ink}" '
+            f'<circle cx="{x:.1f}" cy="{y}" r="{radius:.1f}" fill="#ffffff" stroke="{ink}" '
             'stroke-width="1.5"/>'
         )
         parts.append(
-            f'<text x="{x:.1f}" y="{y + 5:.1f}" text-anchor="middle" font-size="13" '
+            f'<text x="{x:.1f}" y="{y + number * 0.38:.1f}" text-anchor="middle" '
+            f'font-size="{number:.1f}" '
             f'font-weight="700" fill="{palette.text}">{n}</text>'
         )
     low, high = t("ruler_low"), t("ruler_high")
     parts.append(
-        f'<text x="{left - 12}" y="{y + 40}" font-size="12" fill="{palette.muted}">'
+        f'<text x="{left - radius:.1f}" y="{y + radius + small * 1.5:.1f}" '
+        f'font-size="{small:.1f}" fill="{palette.muted}">'
         f"{escape(low)}</text>"
     )
     parts.append(
-        f'<text x="{right + 12}" y="{y + 40}" text-anchor="end" font-size="12" '
+        f'<text x="{right + radius:.1f}" y="{y + radius + small * 1.5:.1f}" text-anchor="end" '
+        f'font-size="{small:.1f}" '
         f'fill="{palette.muted}">{escape(high)}</text>'
     )
     desc = t("ruler_desc", label=label, low=low, high=high)
     svg = (
-        f'<svg class="ruler" viewBox="0 0 {width} {height}" role="img" aria-label="{escape(desc)}" '
+        f'<svg class="ruler" viewBox="0 0 {width} {height:.0f}" role="img" '
+        f'aria-label="{escape(desc)}" '
         f'xmlns="http://www.w3.org/2000/svg" font-family="Open Sans, MI Symbols, sans-serif">'
         + "".join(parts)
         + "</svg>"

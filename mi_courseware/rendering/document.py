@@ -78,8 +78,12 @@ def document_setup(project: Project, edition: Edition) -> DocumentSetup:
     t = Translator(chain, edition.language)
     env = environment(search_path(project, edition.theme, brand.folder), t)
     env.filters["css_string"] = css_string
-    palette = Palette(brand.colours.primary, brand.colours.secondary, brand.colours.accent)
-    roots = [project.paths.root, *chain, builtin_dir("themes")]
-    return DocumentSetup(
-        project, edition, env, t, palette, theme_options(project, edition.theme), chain, roots
+    options = theme_options(project, edition.theme)
+    palette = Palette(
+        brand.colours.primary,
+        brand.colours.secondary,
+        brand.colours.accent,
+        scale=float(str(options.get("diagram_text_scale", 1.0))),
     )
+    roots = [project.paths.root, *chain, builtin_dir("themes")]
+    return DocumentSetup(project, edition, env, t, palette, options, chain, roots)

@@ -1,0 +1,269 @@
+"""The theme's slide template: its named layouts and placeholders, and branding it per client.
+
+The template (``slides/template.pptx``) and its description (``slides/layouts.yaml``) are
+looked up along the theme chain, client ``templates/`` folder first. Every layout and
+placeholder the description names must be in the template: a missing one is a
+:class:`~mi_courseware.errors.ContentError` naming the layout and the theme, before anything
+is written.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from mi_courseware.errors import ContentError
+from mi_courseware.rendering.colour import DARK_TEXT, band, readable_on_white, text_on, tint
+from mi_courseware.rendering.pptx.ooxml import EMU_PER_INCH, EMU_PER_PT, Box
+from mi_courseware.rendering.pptx.package import RT, Package, resolve
+
+_P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
+_A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+_R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_SLOTS = ("dk1", "lt1", "dk2", "lt2", "accent1", "accent2", "accent3", "accent4", "accent5",
+          "accent6", "hlink", "folHlink")
+#: Layouts whose text sits on the brand band (set light or dark to suit the colour).
+BAND_LAYOUTS = ("section", "closing", "exercise")
+
+
+def colour_scheme(primary: str, secondary: str, accent: str) -> dict[str, str]:
+    """The theme colour slots for a brand.
+
+    accent1-3 carry the client's primary, secondary and accent colours as given; dk2 (titles)
+    is the primary darkened only as far as text on white needs; accent4/5 are primary and
+    accent adjusted so that text on them meets WCAG AA (``band``); lt2 and accent6 are tints.
+    """
+    return {
+        "dk1": DARK_TEXT, "lt1": "#ffffff",
+        "dk2": readable_on_white(primary), "lt2": tint(primary, 0.12),
+        "accent1": primary, "accent2": secondary, "accent3": accent,
+        "accent4": band(primary)[0], "accent5": band(accent)[0],
+        "accent6": tint(secondary, 0.16),
+        "hlink": readable_on_white(secondary), "folHlink": readable_on_white(primary),
+    }
+
+
+@dataclass(frozen=True)
+class TextStyle:
+    """How text in one kind of placeholder is set: sizes (points), spacing, indents."""
+
+    name: str
+    largest: float
+    smallest: float
+    line: float = 1.0
+    space_before: float = 0.0
+    indent: tuple[int, ...] = ()  # EMU per list level
+    bold: bool = False
+    italic: bool = False
+
+    def level_scale(self, level: int) -> float:
+        """Size of a list level relative to the first."""
+        return 0.85 ** min(level, 2)
+
+    def margin(self, level: int) -> int:
+        """Left margin of a list level, EMU."""
+        if not self.indent:
+            return 0
+        return self.indent[min(level, len(self.indent) - 1)]
+
+
+@dataclass(frozen=True)
+class Placeholder:
+    """A layout placeholder the writer fills: its role, idx, type, box and text area."""
+
+    role: str
+    idx: int
+    type: str
+    box: Box
+    insets: tuple[int, int, int, int]
+    style: TextStyle | None
+
+    @property
+    def text_box(self) -> Box:
+        """The box less its text insets."""
+        return self.box.inset(*self.insets)
+
+    def ph_xml(self) -> str:
+        """The ``p:ph`` element a slide placeholder uses to point at this one."""
+        if self.type in ("title", "ctrTitle"):
+            return f'<p:ph type="{self.type}"/>'
+        if self.type == "obj":
+            return f'<p:ph idx="{self.idx}"/>'
+        return f'<p:ph type="{self.type}" idx="{self.idx}"/>'
+
+
+@dataclass(frozen=True)
+class Layout:
+    """A named layout of the template and the placeholders the writer uses."""
+
+    key: str
+    name: str
+    part: str
+    placeholders: dict[str, Placeholder]
+
+
+@dataclass
+class Template:
+    """A loaded template package with its layouts, fonts and text styles."""
+
+    package: Package
+    path: Path
+    theme: str
+    layouts: dict[str, Layout]
+    styles: dict[str, TextStyle]
+    flow: frozenset[str]
+    font_name: str
+    font_files: dict[str, Path]
+    line_height: float
+    master: str
+    theme_part: str
+    footer: Placeholder | None
+    number: Placeholder | None
+
+    def layout(self, key: str) -> Layout:
+        """The layout for a kind of slide."""
+        return self.layouts[key]
+
+
+def _box(element, fallback: Box | None) -> Box | None:  # type: ignore[no-untyped-def]
+    off = element.find(f".//{_A}xfrm/{_A}off")
+    ext = element.find(f".//{_A}xfrm/{_A}ext")
+    if off is None or ext is None:
+        return fallback
+    return Box(int(off.get("x")), int(off.get("y")), int(ext.get("cx")), int(ext.get("cy")))
+
+
+def _insets(element, fallback: tuple[int, int, int, int]) -> tuple[int, int, int, int]:  # type: ignore[no-untyped-def]
+    body = element.find(f".//{_A}bodyPr")
+    if body is None:
+        return fallback
+    names = ("lIns", "tIns", "rIns", "bIns")
+    return tuple(int(body.get(n)) if body.get(n) is not None else fallback[i]  # type: ignore[return-value]
+                 for i, n in enumerate(names))
+
+
+def _placeholders(tree) -> dict[tuple[str, int], object]:  # type: ignore[no-untyped-def]
+    found = {}
+    for ph in tree.iter(f"{_P}ph"):
+        shape = ph.getparent().getparent().getparent()
+        kind = ph.get("type", "obj")
+        idx = int(ph.get("idx", "0"))
+        found[(kind, idx)] = shape
+    return found
+
+
+def load_template(project, theme: str, client_folder: Path | None) -> Template:  # type: ignore[no-untyped-def]
+    """Load the theme's slide template and check it has every layout and placeholder."""
+    from lxml import etree
+
+    from mi_courseware.rendering.themes import find_theme_file
+
+    spec_path = find_theme_file(project, theme, "slides/layouts.yaml", client_folder)
+    path = find_theme_file(project, theme, "slides/template.pptx", client_folder)
+    spec = yaml.safe_load(spec_path.read_text(encoding="utf-8"))
+    package = Package.open(path)
+    pres_rels = package.rels("ppt/presentation.xml")
+    master = resolve("ppt/presentation.xml", pres_rels.of_type(RT["master"])[0].target)
+    theme_part = resolve("ppt/presentation.xml", pres_rels.of_type(RT["theme"])[0].target) \
+        if pres_rels.of_type(RT["theme"]) else "ppt/theme/theme1.xml"
+    master_tree = etree.fromstring(package.parts[master])
+    master_ph = _placeholders(master_tree)
+    styles = {}
+    for name, values in spec["styles"].items():
+        largest, smallest = values["sizes"]
+        styles[name] = TextStyle(
+            name, float(largest), float(smallest), float(values.get("line", 1.0)),
+            float(values.get("space_before", 0)),
+            tuple(round(v * EMU_PER_INCH) for v in values.get("indent", ())),
+            bool(values.get("bold")), bool(values.get("italic")),
+        )
+    by_name: dict[str, tuple[str, object]] = {}
+    for rel in package.rels(master).of_type(RT["layout"]):
+        part = resolve(master, rel.target)
+        tree = etree.fromstring(package.parts[part])
+        c_sld = tree.find(f"{_P}cSld")
+        by_name[c_sld.get("name", "")] = (part, tree)
+    layouts = {}
+    problems = []
+    for key, layout_spec in spec["layouts"].items():
+        name = layout_spec["name"]
+        if name not in by_name:
+            problems.append(f"theme '{theme}' has no slide layout '{name}' in {path.name} "
+                            f"(it has: {', '.join(sorted(by_name)) or 'none'})")
+            continue
+        part, tree = by_name[name]
+        present = _placeholders(tree)
+        found = {}
+        for role, ph in layout_spec["placeholders"].items():
+            kind = ph.get("type", "body")
+            idx = int(ph["idx"])
+            shape = present.get((kind, idx)) or next(
+                (s for (k, i), s in present.items() if i == idx and idx != 0), None)
+            if shape is None:
+                problems.append(f"slide layout '{name}' of theme '{theme}' has no {kind} "
+                                f"placeholder idx={idx} for the {role.replace('_', ' ')}")
+                continue
+            inherited = master_ph.get(("title", 0) if kind in ("title", "ctrTitle")
+                                      else ("body", 1))
+            fallback_box = _box(inherited, None) if inherited is not None else None
+            where = _box(shape, fallback_box)
+            if where is None:
+                problems.append(f"placeholder {role} of layout '{name}' has no position")
+                continue
+            insets = _insets(inherited, (91440, 45720, 91440, 45720)) \
+                if inherited is not None else (91440, 45720, 91440, 45720)
+            style = styles[ph["style"]] if "style" in ph else None
+            found[role] = Placeholder(role, idx, kind, where, _insets(shape, insets), style)
+        layouts[key] = Layout(key, name, part, found)
+    if problems:
+        raise ContentError.single(path, "; ".join(problems))
+    font = spec["font"]
+    files = {}
+    for variant in ("regular", "bold", "italic", "bold_italic"):
+        files[variant] = find_theme_file(project, theme, font[variant], client_folder)
+
+    def master_placeholder(kind: str, idx: int) -> Placeholder | None:
+        shape = master_ph.get((kind, idx))
+        box = _box(shape, None) if shape is not None else None
+        if box is None:
+            return None
+        return Placeholder(kind, idx, kind, box, _insets(shape, (0, 0, 0, 0)), styles["footer"])
+
+    return Template(
+        package, path, theme, layouts, styles, frozenset(spec.get("flow", ())), font["name"],
+        files, float(font.get("line_height", 1.2)), master, theme_part,
+        master_placeholder("ftr", 11), master_placeholder("sldNum", 12),
+    )
+
+
+def brand_theme(template: Template, primary: str, secondary: str, accent: str) -> None:
+    """Put the brand's colours into the theme colour scheme and the theme font into its fonts."""
+    scheme = colour_scheme(primary, secondary, accent)
+    part = template.theme_part
+    xml = template.package.parts[part].decode("utf-8")
+    colours = "".join(f'<a:{slot}><a:srgbClr val="{scheme[slot][1:].upper()}"/></a:{slot}>'
+                      for slot in _SLOTS)
+    xml = re.sub(r"(<a:clrScheme\b[^>]*>).*?(</a:clrScheme>)",
+                 lambda m: m.group(1) + colours + m.group(2), xml, count=1, flags=re.S)
+    font = template.font_name.replace("&", "&amp;").replace('"', "&quot;")
+    xml = re.sub(r"(<a:(?:major|minor)Font>\s*<a:latin typeface=\")[^\"]*\"",
+                 lambda m: m.group(1) + font + '"', xml)
+    template.package.parts[part] = xml.encode("utf-8")
+    if text_on(scheme["accent4"]) != "#ffffff":
+        # a light brand colour: text on the band is set dark instead of white
+        for key in BAND_LAYOUTS:
+            layout = template.layouts.get(key)
+            if layout is None:
+                continue
+            data = template.package.parts[layout.part]
+            data = data.replace(b'<a:schemeClr val="bg1"/></a:solidFill></a:defRPr>',
+                                b'<a:schemeClr val="tx1"/></a:solidFill></a:defRPr>')
+            template.package.parts[layout.part] = data
+
+
+def points(emu_value: int) -> float:
+    """EMU to points."""
+    return emu_value / EMU_PER_PT

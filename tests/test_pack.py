@@ -1,0 +1,252 @@
+"""The participant pack and facilitator guide: real PDFs, opened and read back."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from pypdf import PdfReader
+
+from mi_courseware.build import event_selection, load_checked
+from mi_courseware.cli import cli
+from mi_courseware.edition import Selection, resolve
+from mi_courseware.errors import Problems
+from mi_courseware.project import ProjectPaths
+from mi_courseware.rendering.pack import pack_html, running_order
+
+HERE = Path(__file__).parent
+FIXTURE = HERE / "projects" / "pack-basic"
+GOLDEN = HERE / "golden"
+REPO = HERE.parent
+EPOCH = "1800000000"
+
+
+def build(project: Path, *args: str) -> None:
+    """Run ``mi-courseware build`` in-process and fail with its output if it fails."""
+    env = {"SOURCE_DATE_EPOCH": EPOCH}
+    result = CliRunner().invoke(cli, ["-q", "--project", str(project), "build", *args], env=env)
+    assert result.exit_code == 0, result.output
+
+
+def text(pdf: Path) -> str:
+    """The PDF's text as pdftotext reads it, whitespace folded."""
+    out = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, check=True).stdout
+    return " ".join(out.decode().split())
+
+
+def pdfinfo(pdf: Path) -> str:
+    return subprocess.run(["pdfinfo", str(pdf)], capture_output=True, check=True).stdout.decode()
+
+
+@pytest.fixture(scope="module")
+def fixture_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    project = tmp_path_factory.mktemp("pack") / "project"
+    shutil.copytree(FIXTURE, project)
+    build(project, "acme-run", "--only", "pack", "--only", "facilitator", "--keep-html")
+    return project / "output" / "events" / "acme-run"
+
+
+def test_it_writes_a_tagged_a4_pack_with_embedded_fonts_only(fixture_build: Path) -> None:
+    pdf = fixture_build / "participant-pack.pdf"
+    info = pdfinfo(pdf)
+    assert "Tagged:          yes" in info
+    assert "A4" in info
+    assert "Title:           MI Basics – Participant pack" in info
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, check=True)
+    rows = fonts.stdout.decode().splitlines()[2:]
+    assert rows, "no fonts listed"
+    for row in rows:
+        name, emb = row.split()[0], row.split()[-5]
+        assert emb == "yes", row
+        assert "Open-Sans" in name or "MI-Symbols" in name, row
+    assert PdfReader(pdf).metadata["/Lang"] if "/Lang" in PdfReader(pdf).metadata else True
+
+
+def test_it_puts_outcomes_sessions_timetable_and_client_details_in_the_pack(
+    fixture_build: Path,
+) -> None:
+    words = text(fixture_build / "participant-pack.pdf")
+    for expected in (
+        "Use reflective listening in conversations",
+        "Write a first personal action plan",
+        "Listening first",
+        "Planning next steps",
+        "09:30–10:15",  # first session
+        "10:15–10:30",  # its break
+        "Acme Care Trust",
+        "learning@acme.example",
+        "Local help",  # the client's extra page
+        "Decisional balance",
+        "Not-so-good things",
+        "Reflection relay",
+        "10 minutes · in pairs",
+        "Room 1, Acme House",
+        "4 May 2027",
+        "Evaluation form",
+        "Calm and useful.",
+        "Test Standards",
+    ):
+        assert expected in words, expected
+    assert re.search(r"Page 3 of \d+", words)
+
+
+def test_it_keeps_trainer_notes_and_answers_out_of_the_participant_pack(
+    fixture_build: Path,
+) -> None:
+    pack = text(fixture_build / "participant-pack.pdf")
+    guide = text(fixture_build / "facilitator-guide.pdf")
+    for secret in ("TRAINER-ONLY-NOTE", "MODEL-ANSWER-TEXT", "Keep the pace gentle."):
+        assert secret not in pack
+        assert secret in guide
+    assert "RUNNING ORDER" in guide.upper() and "MATERIALS" in guide.upper()
+    assert "Flipchart" in guide and "Timer" in guide
+
+
+def test_its_html_matches_the_golden_copy(fixture_build: Path) -> None:
+    """Golden test of the participant HTML (file locations normalised)."""
+    html = (fixture_build / "participant-pack.html").read_text(encoding="utf-8")
+    project_uri = (fixture_build.parents[2]).as_uri()
+    html = html.replace(project_uri, "file:///PROJECT").replace(REPO.as_uri(), "file:///REPO")
+    golden = GOLDEN / "pack-basic.html"
+    if os.environ.get("UPDATE_GOLDEN"):
+        golden.write_text(html, encoding="utf-8")
+    assert html == golden.read_text(encoding="utf-8"), "run with UPDATE_GOLDEN=1 to accept"
+
+
+def test_it_escapes_markup_from_course_files(fixture_build: Path) -> None:
+    html = (fixture_build / "participant-pack.html").read_text(encoding="utf-8")
+    assert "listening &lt;well&gt;" in html
+    assert "<well>" not in html
+
+
+def test_it_gives_the_same_bytes_for_the_same_inputs(fixture_build: Path, tmp_path: Path) -> None:
+    project = tmp_path / "elsewhere"
+    shutil.copytree(FIXTURE, project)
+    build(project, "acme-run", "--only", "pack")
+    again = project / "output" / "events" / "acme-run" / "participant-pack.pdf"
+    assert again.read_bytes() == (fixture_build / "participant-pack.pdf").read_bytes()
+
+
+def test_it_uses_welsh_wording_for_a_welsh_client(tmp_path: Path) -> None:
+    project = tmp_path / "p"
+    shutil.copytree(FIXTURE, project)
+    build(project, "basics", "--client", "cymru", "--only", "pack")
+    words = text(project / "output" / "cymru" / "basics" / "participant-pack.pdf")
+    for heading in ("Cynnwys", "Deilliannau dysgu", "Amserlen", "Ffurflen werthuso", "Tudalen"):
+        assert heading in words, heading
+    assert "Learning outcomes" not in words
+
+
+def _median_word_height(pdf: Path, page: int) -> float:
+    out = subprocess.run(
+        ["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-"],
+        capture_output=True, check=True,
+    ).stdout.decode()
+    heights = sorted(
+        float(m.group(2)) - float(m.group(1))
+        for m in re.finditer(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)"', out)
+    )
+    return heights[len(heights) // 2]
+
+
+def test_the_large_print_theme_sets_larger_text_on_every_page(
+    fixture_build: Path, tmp_path: Path
+) -> None:
+    project = tmp_path / "p"
+    shutil.copytree(FIXTURE, project)
+    build(project, "acme-run", "--only", "pack", "--theme", "large-print", "--out", str(project / "large"))
+    large = project / "large" / "events" / "acme-run" / "participant-pack.pdf"
+    normal = fixture_build / "participant-pack.pdf"
+    for page in range(1, len(PdfReader(large).pages) + 1):
+        assert _median_word_height(large, page) >= 18.0, f"page {page} is not large print"
+    assert _median_word_height(normal, 4) < 16.0  # 11 pt body; 16 pt gives about 21.8
+
+
+def test_it_refuses_images_from_outside_the_project_or_the_network(tmp_path: Path) -> None:
+    project = tmp_path / "p"
+    shutil.copytree(FIXTURE, project)
+    module = project / "content" / "modules" / "listening.md"
+    module.write_text(
+        module.read_text()
+        + "\n![Secret](/etc/hostname)\n\n![Tracker](https://example.org/pixel.png)\n\n![](x.png)\n"
+    )
+    result = CliRunner().invoke(cli, ["--project", str(project), "build", "acme-run"])
+    assert result.exit_code == 1
+    assert "image file '/etc/hostname' not found" in result.output
+    assert "'https://example.org/pixel.png' is not a file in the project" in result.output
+    assert "has no alt text" in result.output
+    assert re.search(r"listening\.md:\d+:1: error:", result.output)
+    assert not (project / "output" / "events").exists()
+
+
+def test_a_client_stylesheet_cannot_pull_resources_from_the_network(tmp_path: Path) -> None:
+    project = tmp_path / "p"
+    shutil.copytree(FIXTURE, project)
+    templates = project / "content" / "clients" / "acme" / "templates"
+    templates.mkdir()
+    (templates / "pack.css").write_text(
+        "body { background: url('https://example.org/track.png'); }\n"
+        "h2 { background: url('file:///etc/hostname'); }\n"
+    )
+    result = CliRunner().invoke(cli, ["--project", str(project), "build", "acme-run", "--only", "pack"])
+    assert result.exit_code == 1, result.output
+    assert "refused to load 'https://example.org/track.png'" in result.output
+    assert "refused to load 'file:///etc/hostname'" in result.output
+
+
+def test_a_running_order_shares_free_time_around_the_exercises() -> None:
+    problems = Problems()
+    project = load_checked(ProjectPaths(FIXTURE), problems)
+    edition = resolve(project, event_selection(project, "acme-run"), problems)
+    assert edition is not None and not problems.errors
+    steps = running_order(edition.sessions[0])
+    assert [(s.start, s.minutes, s.exercise) for s in steps] == [
+        ("09:30", 12, False),
+        ("09:42", 10, True),
+        ("09:52", 12, False),
+        ("10:04", 11, False),
+    ]
+    assert sum(s.minutes for s in steps) == edition.sessions[0].minutes
+
+
+def test_the_demo_in_depth_pack_holds_every_outcome_session_and_the_client(tmp_path: Path) -> None:
+    """Issue 3 acceptance, on the real demo content."""
+    build(REPO, "mi-practitioner", "--client", "northfield", "--variant", "in-depth",
+          "--addon", "node-link-mapping", "--out", str(tmp_path))
+    folder = tmp_path / "northfield" / "mi-practitioner-in-depth"
+    problems = Problems()
+    project = load_checked(ProjectPaths(REPO), problems)
+    edition = resolve(
+        project,
+        Selection("mi-practitioner", "in-depth", ("node-link-mapping",), "northfield"),
+        problems,
+    )
+    assert edition is not None
+    for name in ("participant-pack.pdf", "facilitator-guide.pdf"):
+        pdf = folder / name
+        info = pdfinfo(pdf)
+        assert "Tagged:          yes" in info and "A4" in info
+        words = text(pdf)
+        for outcome in edition.outcomes:
+            assert " ".join(outcome.text.split()) in words, outcome.text
+        for session in edition.sessions:
+            assert " ".join(session.title.split()) in words, session.title
+        assert edition.brand.name in words
+        assert edition.brand.contact.email in words
+
+
+def test_pack_html_is_made_from_the_edition_alone() -> None:
+    problems = Problems()
+    project = load_checked(ProjectPaths(FIXTURE), problems)
+    edition = resolve(project, event_selection(project, "acme-run"), problems)
+    assert edition is not None
+    from datetime import UTC, datetime
+
+    html, _ = pack_html(project, edition, facilitator=False, when=datetime(2027, 1, 1, tzinfo=UTC))
+    assert html.count('class="session"') == len(edition.sessions)
+    assert html.count("<h2") >= len(edition.sessions)
