@@ -64,7 +64,10 @@ def test_it_writes_a_tagged_a4_pack_with_embedded_fonts_only(fixture_build: Path
         name, emb = row.split()[0], row.split()[-5]
         assert emb == "yes", row
         assert "Open-Sans" in name or "MI-Symbols" in name, row
-    assert PdfReader(pdf).metadata["/Lang"] if "/Lang" in PdfReader(pdf).metadata else True
+    catalog = PdfReader(pdf).trailer["/Root"]
+    assert catalog["/Lang"] == "en"
+    assert catalog["/MarkInfo"]["/Marked"]
+    assert len(PdfReader(pdf).outline) >= 5  # bookmarks for navigation
 
 
 def test_it_puts_outcomes_sessions_timetable_and_client_details_in_the_pack(
