@@ -8,6 +8,7 @@ error naming the file that asked, because WeasyPrint itself only logs a failed f
 from __future__ import annotations
 
 import mimetypes
+import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
@@ -68,3 +69,42 @@ def make_fetcher(fence: Fence) -> Any:
             )
 
     return SafeFetcher(allowed_protocols=("file", "data"), allow_redirects=False)
+
+
+_CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")\s]+)\1\s*\)|@import\s+(['"])([^'"]+)\3""")
+_LINK = re.compile(r'<link[^>]+href="(file://[^"]+\.css)"')
+
+
+def check_stylesheets(html: str, fence: Fence) -> None:
+    """Point at the stylesheet line that asks for a resource outside the fence, before rendering.
+
+    The fetcher refuses such requests anyway; this finds *which file* asked, so the message
+    can name it with its line and column.
+    """
+    problems: list[Problem] = []
+    for href in dict.fromkeys(_LINK.findall(html)):
+        path = Path(unquote(urlparse(href).path))
+        if not path.is_file():
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        for match in _CSS_URL.finditer(text):
+            target = match.group(2) or match.group(4)
+            if target.startswith("data:"):
+                continue
+            parsed = urlparse(target)
+            local = Path(unquote(parsed.path)) if parsed.scheme == "file" else None
+            if parsed.scheme in ("", "file") and not parsed.netloc:
+                local = local or (path.parent / unquote(parsed.path))
+                if fence.allows(local):
+                    continue
+            line = text.count("\n", 0, match.start()) + 1
+            column = match.start() - text.rfind("\n", 0, match.start())
+            problems.append(
+                Problem(
+                    Position(path, line, column),
+                    f"refused to load '{target}': stylesheets may only use files inside the "
+                    "project, its theme and the client folder (nothing from the network)",
+                )
+            )
+    if problems:
+        raise ContentError(problems)

@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from mi_courseware.rendering.fetcher import Fence, make_fetcher
+from mi_courseware.rendering.fetcher import Fence, check_stylesheets, make_fetcher
 
 
 def pdf_options(identifier: str) -> dict[str, Any]:
@@ -46,6 +46,7 @@ def render_pdf(
     from weasyprint import HTML
 
     fence = Fence(roots, asked_by)
+    check_stylesheets(html, fence)
     document = HTML(string=html, base_url=base.as_uri() + "/", url_fetcher=make_fetcher(fence))
     data = document.write_pdf(**pdf_options(identifier))
     fence.check()

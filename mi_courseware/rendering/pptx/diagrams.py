@@ -19,6 +19,7 @@ from mi_courseware.rendering.pptx.ooxml import (
     Para,
     Run,
     connector,
+    solid,
     emu,
     esc,
     para_xml,
@@ -77,40 +78,55 @@ def _edge(centre: tuple[float, float], towards: tuple[float, float], half_w: flo
     return round(centre[0] + dx * scale), round(centre[1] + dy * scale)
 
 
+def _marker(ids: _Ids, index: int, centre: tuple[float, float], angle: float, size: int,
+            fill: str) -> str:
+    """A small triangle pointing along the ring (clockwise) at ``centre``."""
+    x, y = centre
+    where = Box(round(x - size / 2), round(y - size / 2), size, size)
+    rotation = round(math.degrees(angle) % 360 * 60000)
+    return (f'<p:sp><p:nvSpPr><p:cNvPr id="{ids()}" name="Arrow {index}"/><p:cNvSpPr/><p:nvPr/>'
+            f'</p:nvSpPr><p:spPr><a:xfrm rot="{rotation}"><a:off x="{where.x}" y="{where.y}"/>'
+            f'<a:ext cx="{where.w}" cy="{where.h}"/></a:xfrm><a:prstGeom prst="triangle">'
+            f"<a:avLst/></a:prstGeom>{solid(fill)}<a:ln><a:noFill/></a:ln></p:spPr></p:sp>")
+
+
 def cycle_of_change(area: Box, colours: dict[str, str], wording: Wording, metrics: Metrics,
                     ids: _Ids, label: str | None) -> str:
-    """Six stages round a ring, joined by arrows; relapse in the accent colour."""
+    """Six stages round a ring, with arrows along it; relapse in the accent colour."""
     names = [wording(f"slides.cycle.{s}") for s in STAGES]
-    box_w = min(emu(2.45), area.w * 0.36)
-    box_h = min(emu(0.78), area.h * 0.18)
-    size = _label_size(names, round(box_w - emu(0.2)), 18, metrics)
+    box_w = min(emu(2.3), area.w * 0.34)
+    box_h = min(emu(0.72), area.h * 0.17)
+    size = _label_size(names, round(box_w - emu(0.2)), 17, metrics)
     rx, ry = (area.w - box_w) / 2, (area.h - box_h) / 2
     cx, cy = area.x + area.w / 2, area.y + area.h / 2
     primary, secondary, accent = colours["accent1"], colours["accent2"], colours["accent3"]
-    centres = []
-    for index in range(6):
-        angle = math.radians(-90 + 60 * index)
-        centres.append((cx + rx * math.cos(angle), cy + ry * math.sin(angle)))
-    hub_w, hub_h = area.w * 0.34, area.h * 0.3
+    angles = [math.radians(-90 + 60 * index) for index in range(6)]
+    centres = [(cx + rx * math.cos(a), cy + ry * math.sin(a)) for a in angles]
+    ring = Box(round(cx - rx), round(cy - ry), round(2 * rx), round(2 * ry))
+    parts = [shape(ids(), "Ring", ring, "ellipse", fill=None, outline=tint(secondary, 0.35),
+                   outline_pt=7)]
+    hub_w, hub_h = area.w * 0.36, area.h * 0.3
     hub_text = label or wording("slides.cycle.title")
-    hub_size = _label_size([hub_text], round(hub_w - emu(0.3)), 16, metrics, bold=False)
-    parts = [shape(ids(), hub_text, Box(round(cx - hub_w / 2), round(cy - hub_h / 2),
-                                        round(hub_w), round(hub_h)), "ellipse",
-                   fill=tint(primary, 0.1), outline=None,
-                   body=_text(hub_text, hub_size, readable_on_white(primary), wording.tag, False),
-                   body_pr=_CENTRED)]
-    arrow = readable_on_white(secondary, 3.0)
-    for index, (x, y) in enumerate(centres):
-        nxt = centres[(index + 1) % 6]
-        start = _edge((x, y), nxt, box_w / 2, box_h / 2, emu(0.06))
-        end = _edge(nxt, (x, y), box_w / 2, box_h / 2, emu(0.08))
-        parts.append(connector(ids(), f"Arrow {index + 1}", start, end, arrow, 2.25))
+    hub_size = _label_size([hub_text], round(hub_w - emu(0.2)), 18, metrics)
+    parts.append(shape(ids(), hub_text, Box(round(cx - hub_w / 2), round(cy - hub_h / 2),
+                                            round(hub_w), round(hub_h)), "rect",
+                       body=_text(hub_text, hub_size, readable_on_white(primary), wording.tag),
+                       body_pr=_CENTRED))
+    arrow = readable_on_white(secondary)
+    marker = emu(0.3)
+    for index, angle in enumerate(angles):
+        middle = angle + math.radians(30)
+        point = (cx + rx * math.cos(middle), cy + ry * math.sin(middle))
+        # the direction of travel clockwise round the ellipse, as a rotation from "up"
+        dx, dy = -rx * math.sin(middle), ry * math.cos(middle)
+        parts.append(_marker(ids, index + 1, point, math.atan2(dx, -dy), marker, arrow))
     for index, ((x, y), name) in enumerate(zip(centres, names, strict=True)):
         fill = accent if STAGES[index] == "relapse" else mix(primary, secondary, index / 5 * 0.6)
         background, text_colour = band(fill)
         where = Box(round(x - box_w / 2), round(y - box_h / 2), round(box_w), round(box_h))
-        parts.append(shape(ids(), name, where, "roundRect", fill=background, outline=None,
-                           body=_text(name, size, text_colour, wording.tag), body_pr=_CENTRED))
+        parts.append(shape(ids(), name, where, "roundRect", fill=background, outline="#ffffff",
+                           outline_pt=2, body=_text(name, size, text_colour, wording.tag),
+                           body_pr=_CENTRED))
     descr = f"{hub_text}: " + " → ".join(names) + f" → {names[1]}"
     return _group(ids, hub_text, descr, area, "".join(parts))
 
@@ -125,7 +141,9 @@ def decisional_balance(area: Box, colours: dict[str, str], wording: Wording, met
     gap = emu(0.08)
     cell_w = (area.w - head_w - 2 * gap) // 2
     cell_h = (area.h - head_h - 2 * gap) // 2
-    size = _label_size(rows + columns, round(min(head_w, cell_w) - emu(0.2)), 18, metrics)
+    size = _label_size(columns, round(cell_w - emu(0.2)), 18, metrics)
+    words = [w for r in rows for w in r.split()]
+    size = min(size, _label_size(words, round(head_w - emu(0.2)), 18, metrics))
     primary, secondary = colours["accent1"], colours["accent2"]
     column_fill, column_text = band(primary)
     row_fill, row_text = band(secondary)

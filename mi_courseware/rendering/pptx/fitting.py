@@ -124,13 +124,13 @@ def fits(paras: list[Para], size: float, box: Box, style: TextStyle, metrics: Me
     return text_height(paras, size, box, style, metrics) <= box.h / EMU_PER_PT * HEIGHT_MARGIN
 
 
-def sizes(style: TextStyle) -> list[float]:
-    """The sizes to try, largest first, in 2 pt steps."""
+def sizes(style: TextStyle, step: float = 2) -> list[float]:
+    """The sizes to try, largest first, in ``step`` pt steps."""
     result = []
     size = style.largest
     while size > style.smallest:
         result.append(size)
-        size -= 2
+        size -= step
     return [*result, style.smallest]
 
 

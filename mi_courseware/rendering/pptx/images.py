@@ -8,14 +8,15 @@ largest place the picture is shown at ``DPI``.
 
 from __future__ import annotations
 
+import re
 import struct
 from dataclasses import dataclass
 from pathlib import Path
 
 from mi_courseware.errors import ContentError
 
-#: Pixels per inch of slide for rasterised pictures (a 16:9 slide at 1920 px is 144 ppi).
-DPI = 220
+#: Pixels per inch of slide for rasterised pictures (a 16:9 slide shown 1920 px wide is 144 ppi).
+DPI = 160
 _TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
 
 
@@ -35,11 +36,14 @@ class Picture:
         return self.width / self.height if self.height else 1.0
 
 
-def load_picture(path: Path, longest_inches: float, font_dir: Path) -> Picture:
-    """Read a picture; SVG is rasterised with ``longest_inches`` × DPI pixels on its long side."""
+def load_picture(path: Path, longest_inches: float, font_dir: Path, family: str) -> Picture:
+    """Read a picture; SVG is rasterised with ``longest_inches`` × DPI pixels on its long side.
+
+    Text in an SVG is drawn with the theme's font (``family`` in ``font_dir``) only.
+    """
     suffix = path.suffix.lower()
     if suffix == ".svg":
-        return _rasterise(path, round(longest_inches * DPI), font_dir)
+        return _rasterise(path, round(longest_inches * DPI), font_dir, family)
     if suffix not in _TYPES:
         raise ContentError.single(path, f"cannot put a '{suffix}' picture on a slide "
                                   "(use SVG, PNG or JPEG)")
@@ -49,29 +53,50 @@ def load_picture(path: Path, longest_inches: float, font_dir: Path) -> Picture:
                    height)
 
 
-def _rasterise(path: Path, longest: int, font_dir: Path) -> Picture:
+def _rasterise(path: Path, longest: int, font_dir: Path, family: str) -> Picture:
     try:
         import resvg_py
     except ImportError:  # pragma: no cover - a dependency of the package
         raise ContentError.single(path, "SVG logos need the 'resvg-py' package") from None
     svg = path.read_text(encoding="utf-8")
     try:
-        probe = resvg_py.svg_to_bytes(svg_string=svg, skip_system_fonts=True,
-                                      font_dirs=[str(font_dir)])
-        width, height = _pixel_size(probe, path)
+        width, height = _svg_size(svg)
+        if width <= 0 or height <= 0:
+            probe = resvg_py.svg_to_bytes(svg_string=svg, skip_system_fonts=True)
+            width, height = _pixel_size(probe, path)
         if width >= height:
             size = {"width": longest}
         else:
             size = {"height": longest}
         data = resvg_py.svg_to_bytes(
             svg_string=svg, skip_system_fonts=True, font_dirs=[str(font_dir)],
-            font_family="Open Sans", sans_serif_family="Open Sans", serif_family="Open Sans",
+            font_family=family, sans_serif_family=family, serif_family=family,
             resources_dir=str(path.parent), **size,
         )
     except ValueError as exc:
         raise ContentError.single(path, f"cannot draw this SVG: {exc}") from None
     width, height = _pixel_size(data, path)
     return Picture(bytes(data), "png", "image/png", width, height)
+
+
+def _svg_size(svg: str) -> tuple[float, float]:
+    """The SVG's width and height from its viewBox (or width/height), 0 when unknown."""
+    root = re.search(r"<svg\b[^>]*>", svg)
+    if root is None:
+        return 0, 0
+    tag = root.group(0)
+    box = re.search(r'viewBox\s*=\s*["\']([^"\']+)["\']', tag)
+    if box:
+        numbers = re.split(r"[\s,]+", box.group(1).strip())
+        if len(numbers) == 4:
+            try:
+                return float(numbers[2]), float(numbers[3])
+            except ValueError:
+                pass
+    sizes = [re.search(rf'\b{n}\s*=\s*["\']([0-9.]+)(px)?["\']', tag) for n in ("width", "height")]
+    if sizes[0] and sizes[1]:
+        return float(sizes[0].group(1)), float(sizes[1].group(1))
+    return 0, 0
 
 
 def _pixel_size(data: bytes, path: Path) -> tuple[int, int]:

@@ -156,17 +156,24 @@ def run_xml(run: Run, size: float | None, lang: str, link_id: str | None = None)
 
 
 def para_xml(para: Para, size: float | None, lang: str, links: dict[str, str] | None = None,
-             level_scale: float = 1.0) -> str:
-    """A paragraph with its runs at ``size`` points (scaled for its level and ``scale``)."""
+             level_scale: float = 1.0, line: float | None = None) -> str:
+    """A paragraph with its runs at ``size`` points (scaled for its level and ``scale``).
+
+    ``line`` sets the line spacing (1.0 = single) where no list style gives it (table cells).
+    """
     props = f' lvl="{para.level}"' if para.level else ""
     if para.align:
         props += f' algn="{para.align}"'
-    inner = ""
+    inner = f'<a:lnSpc><a:spcPct val="{round(line * 100000)}"/></a:lnSpc>' if line else ""
     if para.kind == "plain":
         props += ' marL="0" indent="0"'
-        inner = "<a:buNone/>"
+        inner += "<a:buNone/>"
+    elif para.kind == "continued":
+        props += ' indent="0"'
+        inner += "<a:buNone/>"
     elif para.kind == "number":
-        inner = f'<a:buFont typeface="+mj-lt"/><a:buAutoNum type="arabicPeriod" startAt="{para.number}"/>'
+        inner += (f'<a:buFont typeface="+mj-lt"/><a:buAutoNum type="arabicPeriod" '
+                  f'startAt="{para.number}"/>')
     pr = f"<a:pPr{props}>{inner}</a:pPr>" if props or inner else ""
     run_size = None if size is None else round(size * para.scale * level_scale * 2) / 2
     body = "".join(run_xml(r, run_size, lang, (links or {}).get(r.link or "")) for r in para.runs)

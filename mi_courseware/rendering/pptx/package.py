@@ -12,7 +12,6 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from xml.sax.saxutils import escape, quoteattr
 
 CONTENT_TYPES = "[Content_Types].xml"
 RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -76,7 +75,7 @@ class Rels:
         for rel in self.items:
             mode = ' TargetMode="External"' if rel.external else ""
             lines.append(f'<Relationship Id="{rel.id}" Type="{rel.type}" '
-                         f"Target={quoteattr(rel.target)}{mode}/>")
+                         f'Target="{escape(rel.target)}"{mode}/>')
         lines.append("</Relationships>")
         return "".join(lines).encode("utf-8")
 
@@ -91,6 +90,12 @@ class Rels:
                 attrs.get("TargetMode") == "External",
             ))
         return rels
+
+
+def escape(text: str) -> str:
+    """Text for an XML attribute value (xml.sax.saxutils costs 10 ms to import)."""
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&quot;"))
 
 
 def _unescape(text: str) -> str:

@@ -13,7 +13,7 @@ from mi_courseware.rendering.pptx.template import Template, TextStyle
 from mi_courseware.rendering.pptx.wording import Wording
 
 #: Cell margins of native tables (EMU): left/right, top/bottom.
-CELL_MARGIN = (emu(0.1), emu(0.05))
+CELL_MARGIN = (emu(0.1), emu(0.04))
 #: Layouts whose continuation slides keep the layout (others continue as bullets).
 KEEP_LAYOUT = ("bullets", "columns", "exercise", "quote", "closing")
 
@@ -128,7 +128,7 @@ class Placer:
             reserve = min(round(needed * EMU_PER_PT) + emu(0.25), area.h // 3)
         room = area.h - reserve
         rows = list(table.rows)
-        for size in fitting.sizes(style):
+        for size in fitting.sizes(style, step=1):
             widths = self._widths(table, area.w, size)
             heights = [self._row_height(table.header, widths, size, style)]
             heights += [self._row_height(r, widths, size, style) for r in rows]

@@ -163,7 +163,8 @@ def load_template(project, theme: str, client_folder: Path | None) -> Template: 
 
     spec_path = find_theme_file(project, theme, "slides/layouts.yaml", client_folder)
     path = find_theme_file(project, theme, "slides/template.pptx", client_folder)
-    spec = yaml.safe_load(spec_path.read_text(encoding="utf-8"))
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    spec = yaml.load(spec_path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506
     package = Package.open(path)
     pres_rels = package.rels("ppt/presentation.xml")
     master = resolve("ppt/presentation.xml", pres_rels.of_type(RT["master"])[0].target)
@@ -200,8 +201,9 @@ def load_template(project, theme: str, client_folder: Path | None) -> Template: 
         for role, ph in layout_spec["placeholders"].items():
             kind = ph.get("type", "body")
             idx = int(ph["idx"])
-            shape = present.get((kind, idx)) or next(
-                (s for (k, i), s in present.items() if i == idx and idx != 0), None)
+            shape = present.get((kind, idx))
+            if shape is None:
+                shape = next((s for (_, i), s in present.items() if i == idx and idx != 0), None)
             if shape is None:
                 problems.append(f"slide layout '{name}' of theme '{theme}' has no {kind} "
                                 f"placeholder idx={idx} for the {role.replace('_', ' ')}")

@@ -1,0 +1,65 @@
+"""The whole flow for one deck: template, brand, plan, fit, write."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from mi_courseware.edition import Edition
+from mi_courseware.rendering.colour import band
+from mi_courseware.rendering.pptx.fitting import Metrics
+from mi_courseware.rendering.pptx.images import Picture, load_picture
+from mi_courseware.rendering.pptx.placing import Placer
+from mi_courseware.rendering.pptx.plan import plan_deck
+from mi_courseware.rendering.pptx.spec import ImageSpec
+from mi_courseware.rendering.pptx.template import brand_theme, colour_scheme, load_template
+from mi_courseware.rendering.pptx.wording import Wording
+
+#: Longest side, in inches, a picture is shown at (sets the SVG rasterising resolution).
+PICTURE_INCHES = 7.9
+
+
+def brand_colours(primary: str, secondary: str, accent: str) -> dict[str, str]:
+    """The theme colour slots plus the derived colours shapes use directly."""
+    colours = colour_scheme(primary, secondary, accent)
+    background, text = band(primary)
+    colours.update(band_primary=background, band_primary_text=text, rule="#bfbfbf")
+    return colours
+
+
+def write_deck(edition: Edition, project, path: Path, when: datetime) -> None:  # type: ignore[no-untyped-def]
+    """Write the edition's deck to ``path``."""
+    brand = edition.brand
+    wording = Wording(edition.language)
+    template = load_template(project, edition.theme, brand.folder)
+    palette = brand.colours
+    brand_theme(template, palette.primary, palette.secondary, palette.accent)
+    colours = brand_colours(palette.primary, palette.secondary, palette.accent)
+    metrics = Metrics(template.font_files, template.line_height)
+    font_dir = template.font_files["regular"].parent
+    logo = None
+    logo_spec = None
+    if brand.logo is not None and brand.logo.is_file():
+        logo = load_picture(brand.logo, 5.2, font_dir, template.font_name)
+        logo_spec = ImageSpec(brand.logo, brand.logo_alt)
+    specs = plan_deck(edition, wording, logo_spec)
+    slides = Placer(template, metrics, wording).place(specs)
+    footer = " · ".join(t for t in (brand.name, edition.course_title) if t)
+    from mi_courseware.rendering.pptx.writer import DeckWriter
+
+    writer = DeckWriter(template, colours, metrics, wording, footer)
+    if logo is not None:
+        writer.add_master_logo(logo, brand.logo_alt)
+    pictures: dict[Path, Picture] = {}
+    for slide in slides:
+        image = None
+        if slide.image is not None:
+            if logo is not None and slide.image.path == brand.logo:
+                image = logo
+            else:
+                if slide.image.path not in pictures:
+                    pictures[slide.image.path] = load_picture(slide.image.path, PICTURE_INCHES,
+                                                              font_dir, template.font_name)
+                image = pictures[slide.image.path]
+        writer.add(slide, image)
+    writer.save(path, when, edition.title, brand.name or "mi-courseware")
