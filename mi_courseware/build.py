@@ -14,7 +14,7 @@ from pathlib import Path
 from mi_courseware import __version__
 from mi_courseware.builders import REGISTRY, BuildContext
 from mi_courseware.checks import check_project
-from mi_courseware.edition import Edition, Selection, plan, resolve
+from mi_courseware.edition import Edition, Selection, check_claims, plan, resolve
 from mi_courseware.errors import Problems, UsageError, did_you_mean
 from mi_courseware.loading.project import Project, load_project
 from mi_courseware.project import ProjectPaths
@@ -39,11 +39,31 @@ def check_timings(project: Project, problems: Problems) -> None:
                 if variant
                 else record.position("schedule", "end")
             )
-            plan(project, record, variant, [], None, pos, problems)
-    for ident, record in project.events.items():
-        event = record.model
-        if event.course in project.courses and event.client in project.clients:
-            resolve(project, event_selection(project, ident), problems)
+            planned, _ = plan(project, record, variant, [], None, pos, problems)
+            if variant is not None:
+                check_claims(record, variant, planned, problems)
+    for ident in project.events:
+        check_event_edition(project, ident, problems)
+
+
+def check_event_edition(project: Project, ident: str, problems: Problems) -> None:
+    """Resolve an event completely, unless its course or client is missing (already reported)."""
+    event = project.events[ident].model
+    if event.course in project.courses and event.client in project.clients:
+        resolve(project, event_selection(project, ident), problems)
+
+
+def check_targets(project: Project, targets: list[Target], problems: Problems) -> None:
+    """``validate TARGET``: an event resolves completely, a course in each of its variants."""
+    for target in targets:
+        if target.kind == "event":
+            if target.id in project.events:  # else its file's problems are reported already
+                check_event_edition(project, target.id, problems)
+            continue
+        if target.id not in project.courses:
+            continue
+        for variant in project.courses[target.id].model.variants or [None]:
+            resolve(project, Selection(course=target.id, variant=variant), problems)
 
 
 def event_selection(project: Project, ident: str, theme: str | None = None) -> Selection:
@@ -75,10 +95,13 @@ def find_target(project: Project, text: str) -> Target:
         kind = {"events": "event", "courses": "course"}.get(folder)
         if kind is None:
             raise UsageError(f"{text}: not an event or a course file")
+        if not project.exists(f"{kind}s", path.stem):
+            raise UsageError(f"{text}: this project has no {kind} '{path.stem}'")
         return Target(kind, path.stem)
-    if text in project.events:
+    # a file that failed to load is still a target: its problems are reported, not "no such"
+    if project.exists("events", text):
         return Target("event", text)
-    if text in project.courses:
+    if project.exists("courses", text):
         return Target("course", text)
     hint = did_you_mean(text, [*project.events, *project.courses])
     raise UsageError(f"no event or course called '{text}'{hint}")
@@ -109,6 +132,7 @@ def editions_for(
     """Resolve each target to its Edition; problems are recorded."""
     editions = []
     for target in targets:
+        check_options(project, target, client=client, variant=variant, addons=addons, theme=theme)
         if target.kind == "event":
             selection = event_selection(project, target.id, theme)
         else:
@@ -123,6 +147,46 @@ def editions_for(
         if edition is not None:
             editions.append(edition)
     return editions
+
+
+def check_options(
+    project: Project,
+    target: Target,
+    *,
+    client: str | None,
+    variant: str | None,
+    addons: tuple[str, ...],
+    theme: str | None,
+) -> None:
+    """Names given on the command line exist (else exit 2, not a problem in a file)."""
+    if target.kind == "event":
+        given = [f"--{n}" for n, v in (("client", client), ("variant", variant),
+                                      ("addon", addons)) if v]
+        if given:
+            raise UsageError(
+                f"{', '.join(given)}: event '{target.id}' sets its own client, variant and "
+                f"add-ons in its file; name the course to build it another way"
+            )
+    elif target.id in project.courses:  # a course that failed to load has its problems listed
+        course = project.courses[target.id].model
+        if variant is not None and variant not in course.variants:
+            raise UsageError(
+                f"--variant: course '{target.id}' has no variant '{variant}'"
+                f"{did_you_mean(variant, course.variants)}"
+            )
+        for ref in addons:
+            if ref not in course.addons:
+                raise UsageError(
+                    f"--addon: add-on '{ref}' is not allowed for course '{target.id}'"
+                    f"{did_you_mean(ref, course.addons)}"
+                )
+        if client is not None and client not in project.clients:
+            raise UsageError(f"--client: unknown client '{client}'"
+                             f"{did_you_mean(client, project.clients)}")
+    if theme is not None and theme not in project.themes:
+        raise UsageError(
+            f"--theme: unknown theme '{theme}'{did_you_mean(theme, project.themes)}"
+        )
 
 
 def sha256(path: Path) -> str:
@@ -158,8 +222,10 @@ def build_editions(
             f"unknown output '{unknown[0]}' for --only{did_you_mean(unknown[0], REGISTRY)}"
         )
     names = list(only) or list(REGISTRY)
+    created = not out_root.exists()
     out_root.mkdir(parents=True, exist_ok=True)
     staged: list[tuple[Edition, Path, list[Path], list[str]]] = []
+    done = False
     try:
         # every edition is built before any is moved into place: a failure leaves output/ as it was
         for edition in editions:
@@ -174,10 +240,13 @@ def build_editions(
             _replace(staging, final)
             written = tuple(final / f.relative_to(staging) for f in files)
             results.append(BuildResult(edition, final, written, tuple(unavailable)))
+        done = True
         return results
     finally:
         for _, staging, _, _ in staged:
             shutil.rmtree(staging, ignore_errors=True)
+        if created and not done and not any(out_root.iterdir()):
+            out_root.rmdir()  # output/ did not exist before this failed build
 
 
 def _run_builders(

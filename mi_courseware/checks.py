@@ -6,22 +6,25 @@ whole project. Timing is checked by :mod:`mi_courseware.edition`, which owns the
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 from mi_courseware.errors import Position, Problems, did_you_mean
-from mi_courseware.loading.project import Project, Record
-from mi_courseware.model import AddOn, Client, Course, Event, Outcome, Session
+from mi_courseware.loading.project import Document, Project, Record
+from mi_courseware.model import AddOn, Client, Course, Event, Outcome, Schedule, Session
 from mi_courseware.rendering.blocks import check_markdown
 from mi_courseware.rendering.colour import adjusted_text_warning
 
 
-def _unknown(problems: Problems, pos: Position, what: str, value: str, known: Iterable[str]) -> None:
+def _unknown(
+    problems: Problems, pos: Position, what: str, value: str, known: Iterable[str]
+) -> None:
     problems.error(pos, f"unknown {what} '{value}'{did_you_mean(value, known)}")
 
 
 def check_unique(
-    record: Record[Course] | Record[AddOn], key: str, items: list[Outcome] | list[Session],
+    record: Record[Course] | Record[AddOn], key: str, items: Sequence[Outcome | Session],
     problems: Problems, taken: dict[str, str] | None = None,
 ) -> None:
     """Ids in ``items`` (outcomes or sessions) must be unique, also against ``taken``."""
@@ -86,7 +89,9 @@ def check_standard_refs(
             pos = record.position("outcomes", index, "standards", k)
             framework, sep, code = ref.partition(":")
             if not sep or not code:
-                problems.error(pos, f"standard '{ref}' must be written FRAMEWORK:CODE, e.g. DANOS:AI1")
+                problems.error(
+                    pos, f"standard '{ref}' must be written FRAMEWORK:CODE, e.g. DANOS:AI1"
+                )
                 continue
             if project.exists("standards", framework) and framework not in project.standards:
                 continue
@@ -110,7 +115,7 @@ def check_course(record: Record[Course], project: Project, problems: Problems) -
     session_ids = [s.id for s in course.sessions]
     check_sessions(record, outcome_ids, project, problems)
     check_standard_refs(record, project, problems)
-    schedules = [(("schedule",), course.schedule)]
+    schedules: list[tuple[tuple[str, ...], Schedule | None]] = [(("schedule",), course.schedule)]
     schedules += [
         (("variants", name, "schedule"), v.schedule)
         for name, v in course.variants.items()
@@ -174,20 +179,16 @@ def check_client(record: Record[Client], project: Project, problems: Problems) -
     """Files a client names exist; brand colours are readable or will be adjusted."""
     client = record.model
     folder = record.path.parent
-    files = [(("logo",), client.logo)]
+    files: list[tuple[tuple[str | int, ...], str | None]] = [(("logo",), client.logo)]
     files += [(("pages", i), page) for i, page in enumerate(client.pages)]
     if client.signatory is not None:
         files.append((("signatory", "signature"), client.signatory.signature))
     for loc, name in files:
         if name is None:
             continue
-        path = (folder / name).resolve()
-        if not path.is_relative_to(folder.resolve()):
-            problems.error(record.position(*loc), f"'{name}' is outside the client's folder")
-        elif not path.is_file():
-            problems.error(record.position(*loc), f"file '{name}' not found in {_rel(project, folder)}")
-        elif loc[0] in ("logo", "signatory") and path.suffix.lower() not in (".svg", ".png"):
-            problems.error(record.position(*loc), f"'{name}': use an SVG or PNG image")
+        message = client_file_problem(folder, name, image=loc[0] in ("logo", "signatory"))
+        if message:
+            problems.error(record.position(*loc), message)
     for role in ("primary", "secondary", "accent"):
         warning = adjusted_text_warning(getattr(client.colours, role))
         if warning:
@@ -196,6 +197,34 @@ def check_client(record: Record[Client], project: Project, problems: Problems) -
         problems.error(
             record.position("verify_url"), "verify_url must contain '{code}' where the code goes"
         )
+
+
+def client_file_problem(folder: Path, name: str, image: bool = False) -> str | None:
+    """What is wrong with a file a client names (relative to its folder), or ``None``.
+
+    Shared with :func:`mi_courseware.edition.make_brand`, so that a problem found by both
+    reads the same and is reported once.
+    """
+    path = (folder / name).resolve()
+    if not path.is_relative_to(folder.resolve()):
+        return f"'{name}' is outside the client's folder"
+    if not path.is_file():
+        return f"file '{name}' not found in content/clients/{folder.name}"
+    if image and path.suffix.lower() not in (".svg", ".png"):
+        return f"'{name}': use an SVG or PNG image"
+    return None
+
+
+def roster_problem(record: Record[Event], project: Project) -> str | None:
+    """What is wrong with the roster an event names, or ``None`` (shared with the edition)."""
+    if not record.model.roster:
+        return None
+    path = (record.path.parent / record.model.roster).resolve()
+    if not path.is_relative_to(project.paths.root.resolve()):
+        return f"roster '{record.model.roster}' is outside the project"
+    if not path.is_file():
+        return f"roster file '{record.model.roster}' not found"
+    return None
 
 
 def check_event(record: Record[Event], project: Project, problems: Problems) -> None:
@@ -228,12 +257,9 @@ def check_event(record: Record[Event], project: Project, problems: Problems) -> 
     for index in range(1, len(event.dates)):
         if event.dates[index] <= event.dates[index - 1]:
             problems.error(record.position("dates", index), "dates must be in order, one per day")
-    if event.roster:
-        path = (record.path.parent / event.roster).resolve()
-        if not path.is_relative_to(project.paths.root.resolve()):
-            problems.error(record.position("roster"), f"roster '{event.roster}' is outside the project")
-        elif not path.is_file():
-            problems.error(record.position("roster"), f"roster file '{event.roster}' not found")
+    message = roster_problem(record, project)
+    if message:
+        problems.error(record.position("roster"), message)
 
 
 def check_themes(project: Project, problems: Problems) -> None:
@@ -249,7 +275,8 @@ def check_themes(project: Project, problems: Problems) -> None:
                 break
             if parent in seen:
                 pos = current.source.position(("extends",))
-                problems.error(pos, f"themes extend each other in a loop: {' -> '.join([*seen, parent])}")
+                loop = " -> ".join([*seen, parent])
+                problems.error(pos, f"themes extend each other in a loop: {loop}")
                 break
             seen.append(parent)
             current = project.themes[parent]
@@ -257,7 +284,8 @@ def check_themes(project: Project, problems: Problems) -> None:
 
 def check_documents(project: Project, problems: Problems) -> None:
     """Blocks in modules, handouts and client pages are known and closed."""
-    for document in [*project.modules.values(), *project.handouts.values()]:
+    documents: list[Document[Any]] = [*project.modules.values(), *project.handouts.values()]
+    for document in documents:
         check_markdown(document.body, document.path, document.file.body_line, problems)
 
 

@@ -46,7 +46,8 @@ class Options:
 
 
 def report(problems: list[Problem], quiet: bool = False) -> None:
-    """Print problems as ``path:line:column: severity: message`` and a one-line count."""
+    """Print problems as ``path:line:column: severity: message``, sorted, and a one-line count."""
+    problems = sorted(problems, key=lambda p: (p.position, p.message))
     for problem in problems:
         if quiet and problem.severity == "warning":
             continue
@@ -99,6 +100,9 @@ def cli(ctx: click.Context, project: Path | None, register: Path | None, verbose
     """Motivational Interviewing courseware: branded packs, decks, guides and certificates."""
     level = logging.ERROR if quiet else (logging.DEBUG if verbose > 1 else logging.INFO)
     logging.basicConfig(level=level, format="%(message)s", stream=sys.stderr, force=True)
+    # third-party engines speak only when asked twice (-vv)
+    for name in ("weasyprint", "fontTools"):
+        logging.getLogger(name).setLevel(logging.DEBUG if verbose > 1 else logging.ERROR)
     ctx.obj = Options(project, register, verbose, quiet)
 
 
@@ -131,13 +135,14 @@ def init(directory: Path) -> None:
 
 @cli.command(name="list")
 @click.argument("kind", required=False, type=click.Choice(LIST_KINDS))
+@click.option("-v", "--verbose", count=True, help="Show details (sessions, units, search paths).")
 @click.pass_obj
-def list_(options: Options, kind: str | None) -> None:
+def list_(options: Options, kind: str | None, verbose: int) -> None:
     """List what the project holds (everything, or one KIND)."""
     from mi_courseware.listing import list_project
 
     project, problems = _load(options)
-    for line in list_project(project, kind, verbose=options.verbose > 0):
+    for line in list_project(project, kind, verbose=options.verbose + verbose > 0):
         click.echo(line)
     if problems.items:
         click.echo("", err=True)
@@ -151,14 +156,14 @@ def list_(options: Options, kind: str | None) -> None:
 @click.pass_context
 def validate(ctx: click.Context, options: Options, targets: tuple[str, ...], strict: bool) -> None:
     """Check the project (or only TARGETs: events or courses) and report every problem."""
-    from mi_courseware.build import check_timings, editions_for, find_target
+    from mi_courseware.build import check_targets, check_timings, find_target
 
     project, problems = _load(options)
     if targets:
-        editions_for(project, [find_target(project, t) for t in targets], problems)
+        check_targets(project, [find_target(project, t) for t in targets], problems)
     else:
         check_timings(project, problems)
-    report(problems.items, options.quiet)
+    report(problems.items, options.quiet and not strict)  # --strict makes warnings count
     if problems.errors or (strict and problems.warnings):
         ctx.exit(1)
     if not options.quiet:
@@ -267,3 +272,4 @@ def main() -> NoReturn:
     """Console-script entry point."""
     cli.main(prog_name="mi-courseware")
     raise SystemExit(0)  # pragma: no cover - click exits itself
+from mi_courseware import cli_certificates  # noqa: E402,F401  (registers its commands)

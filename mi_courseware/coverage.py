@@ -28,9 +28,12 @@ def coverage_table(edition: Edition, project: Project) -> str:
     units = edition.units
     refs = [u.ref for u in units]
     width = max((len(o.id) for o in edition.outcomes), default=7)
-    lines = [f"{edition.title} ({edition.course_id}"
-             + (f", {edition.variant_id}" if edition.variant_id else "")
-             + (f", + {', '.join(a.id for a in edition.addons)}" if edition.addons else "") + ")", ""]
+    what = [edition.course_id]
+    if edition.variant_id:
+        what.append(edition.variant_id)
+    if edition.addons:
+        what.append("+ " + ", ".join(a.id for a in edition.addons))
+    lines = [f"{edition.title} ({', '.join(what)})", ""]
     lines.append(" " * (width + 2) + "  ".join(refs))
     for outcome in edition.outcomes:
         mine = {u.ref for u in outcome.standards}
@@ -41,7 +44,10 @@ def coverage_table(edition: Edition, project: Project) -> str:
     lines += ["", "Units:"]
     lines += [f"  {u.ref:<16} {u.title}" for u in units]
     gaps = unclaimed_units(edition, project)
-    lines += ["", "Units claimed by no outcome:" if gaps else "Every unit of these frameworks is claimed."]
+    if gaps:
+        lines += ["", "Units claimed by no outcome:"]
+    else:
+        lines += ["", "Every unit of these frameworks is claimed."]
     lines += [f"  {u.ref:<16} {u.title}" for u in gaps]
     untagged = [o.id for o in edition.outcomes if not o.standards]
     if untagged:

@@ -7,10 +7,12 @@ problem reported with its size in minutes.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
+from mi_courseware.checks import client_file_problem, roster_problem
 from mi_courseware.errors import Position, Problems, did_you_mean
 from mi_courseware.loading.project import Project, Record, load_document
 from mi_courseware.loading.roster import read_roster
@@ -21,6 +23,7 @@ from mi_courseware.model import (
     Contact,
     Course,
     Event,
+    Outcome,
     PageMeta,
     Participant,
     Schedule,
@@ -254,18 +257,27 @@ def order_sessions(
     addons: list[Record[AddOn]],
     pos: Position,
     problems: Problems,
+    addon_positions: Sequence[Position] = (),
 ) -> list[_Planned]:
-    """The edition's sessions in delivery order, add-on sessions after the one they follow."""
+    """The edition's sessions in delivery order, add-on sessions after the one they follow.
+
+    An add-on whose session is not in the variant is reported at ``addon_positions[i]`` (where
+    the add-on was chosen), else at ``pos``.
+    """
     by_id = {s.id: s for s in course.sessions}
     ids = course.variants[variant].sessions if variant else [s.id for s in course.sessions]
     planned = [_Planned(by_id[i], None, by_id[i].day, i) for i in ids if i in by_id]
-    for addon in addons:
+    for number, addon in enumerate(addons):
         after = addon.model.after
         index = next((k for k, p in enumerate(planned) if p.session.id == after), None)
         if index is None:
+            if after not in by_id:
+                continue  # not a session of the course at all: check_course reports that
             name = f"variant '{variant}'" if variant else "the course"
+            where = addon_positions[number] if number < len(addon_positions) else pos
             problems.error(
-                pos, f"add-on '{addon.id}' follows session '{after}', which {name} does not include"
+                where,
+                f"add-on '{addon.id}' follows session '{after}', which {name} does not include",
             )
             continue
         while index + 1 < len(planned) and planned[index + 1].addon is not None:
@@ -289,7 +301,9 @@ def lay_out_days(
     day_numbers = sorted({p.day for p in planned})
     days: list[tuple[int, list[Slot]]] = []
     start = window.start if window else schedule.start
-    limit = min(_minutes(schedule.end) - _minutes(schedule.start), window.minutes if window else 10**6)
+    limit = _minutes(schedule.end) - _minutes(schedule.start)
+    if window is not None:
+        limit = min(limit, window.minutes)
     end = _clock(start, limit)
     for number in day_numbers:
         items = [p for p in planned if p.day == number]
@@ -321,6 +335,19 @@ def lay_out_days(
     return days
 
 
+def check_claims(
+    course_record: Record[Course], variant: str, planned: list[_Planned], problems: Problems
+) -> None:
+    """Warn about each outcome a variant claims that none of its sessions teaches."""
+    taught = {ref for p in planned for ref in p.session.outcomes}
+    for index, ref in enumerate(course_record.model.variants[variant].outcomes or []):
+        if ref not in taught:
+            problems.warning(
+                course_record.position("variants", variant, "outcomes", index),
+                f"variant '{variant}' claims outcome '{ref}', but none of its sessions teach it",
+            )
+
+
 def _initials(ident: str) -> str:
     parts = [p for p in ident.replace("_", "-").split("-") if p]
     return "".join(p[0] for p in parts).upper()[:8] or "MI"
@@ -333,8 +360,9 @@ def make_brand(record: Record[Client], problems: Problems) -> Brand:
     pages: list[Page] = []
     for index, name in enumerate(client.pages):
         path = folder / name
-        if not path.is_file():
-            problems.error(record.position("pages", index), f"page '{name}' not found")
+        message = client_file_problem(folder, name)
+        if message:  # worded as check_client words it, so that it is reported once
+            problems.error(record.position("pages", index), message)
             continue
         document = load_document(path, PageMeta, problems)
         if document is not None:
@@ -415,18 +443,27 @@ def resolve(project: Project, selection: Selection, problems: Problems) -> Editi
     if variant is None and course.variants:
         variant = next(iter(course.variants))
     if variant is not None and variant not in course.variants:
-        pos = event_record.position("variant") if event_record else course_record.position()
-        problems.error(pos, f"course '{course_record.id}' has no variant '{variant}'"
-                       f"{did_you_mean(variant, course.variants)}")
+        hint = did_you_mean(variant, course.variants)
+        if event_record is not None:  # as check_event words it, so that it is reported once
+            problems.error(event_record.position("variant"), f"unknown variant '{variant}'{hint}")
+        else:
+            problems.error(
+                course_record.position(),
+                f"course '{course_record.id}' has no variant '{variant}'{hint}",
+            )
         return None
     addons = []
-    for ref in selection.addons:
+    for index, ref in enumerate(selection.addons):
         if ref not in course.addons:
-            pos = event_record.position("addons") if event_record else course_record.position("addons")
+            if event_record is not None:  # as check_event words it: reported once
+                pos = event_record.position("addons", index)
+            else:
+                pos = course_record.position("addons")
             problems.error(pos, f"add-on '{ref}' is not allowed for course '{course_record.id}'"
                            f"{did_you_mean(ref, course.addons)}")
             continue
-        addon = _pick(project, "addons", ref, problems, course_record.position("addons"))
+        pos = course_record.position("addons", course.addons.index(ref))
+        addon = _pick(project, "addons", ref, problems, pos)
         if addon is not None:
             addons.append(addon)
     client_id = selection.client
@@ -449,10 +486,11 @@ def plan(
     window: TimeRange | None,
     pos: Position,
     problems: Problems,
+    addon_positions: Sequence[Position] = (),
 ) -> tuple[list[_Planned], list[tuple[int, list[Slot]]]]:
     """Order and time an edition's sessions; used by :func:`resolve` and by ``validate``."""
     course = course_record.model
-    planned = order_sessions(course, variant, addons, pos, problems)
+    planned = order_sessions(course, variant, addons, pos, problems, addon_positions)
     schedule = course.schedule
     if variant and course.variants[variant].schedule is not None:
         schedule = course.variants[variant].schedule  # type: ignore[assignment]
@@ -482,9 +520,15 @@ def _assemble(
     else:
         pos = course_record.position("schedule", "end")
     window = event.times if event else None
-    planned, laid = plan(project, course_record, variant, addons, window, pos, problems)
+    if event_record is not None and event is not None:
+        chosen = [event_record.position("addons", event.addons.index(a.id)) for a in addons]
+    else:
+        chosen = [course_record.position("addons", course.addons.index(a.id)) for a in addons]
+    planned, laid = plan(project, course_record, variant, addons, window, pos, problems, chosen)
 
-    outcome_records = {o.id: (o, None) for o in course.outcomes}
+    outcome_records: dict[str, tuple[Outcome, str | None]] = {
+        o.id: (o, None) for o in course.outcomes
+    }
     for addon in addons:
         outcome_records.update({o.id: (o, addon.id) for o in addon.model.outcomes})
     outcomes_by_id: dict[str, EditionOutcome] = {}
@@ -494,13 +538,8 @@ def _assemble(
         )
     taught = [ref for p in planned for ref in p.session.outcomes]
     claimed = course.variants[variant].outcomes if variant else None
-    if claimed is not None:
-        for index, ref in enumerate(claimed):
-            if ref not in taught:
-                problems.warning(
-                    course_record.position("variants", variant, "outcomes", index),
-                    f"variant '{variant}' claims outcome '{ref}', but none of its sessions teach it",
-                )
+    if variant is not None and claimed is not None:
+        check_claims(course_record, variant, planned, problems)
         keep = set(claimed) | {o.id for a in addons for o in a.model.outcomes}
     else:
         keep = set(taught)
@@ -549,7 +588,11 @@ def _assemble(
     cpd = course.certificate.cpd_hours or round(taught_minutes / 60, 2)
     participants: tuple[Participant, ...] = ()
     if event_record is not None and event is not None and event.roster:
-        participants = tuple(read_roster(event_record.path.parent / event.roster, problems))
+        message = roster_problem(event_record, project)
+        if message:  # as check_event words it, so that it is reported once
+            problems.error(event_record.position("roster"), message)
+        else:
+            participants = tuple(read_roster(event_record.path.parent / event.roster, problems))
 
     if client_record is not None:
         brand = make_brand(client_record, problems)
@@ -558,8 +601,8 @@ def _assemble(
     variant_model = course.variants.get(variant) if variant else None
     theme = selection.theme or (event.theme if event else None) or "default"
     if theme not in project.themes:
-        problems.error(event_record.position("theme") if event_record else Position(project.paths.themes),
-                       f"unknown theme '{theme}'{did_you_mean(theme, project.themes)}")
+        pos = event_record.position("theme") if event_record else Position(project.paths.themes)
+        problems.error(pos, f"unknown theme '{theme}'{did_you_mean(theme, project.themes)}")
     if event_record is not None:
         slug = f"events/{event_record.id}"
     else:
@@ -576,7 +619,8 @@ def _assemble(
         title=variant_model.title if variant_model else course.title,
         variant_id=variant,
         variant_title=variant_model.title if variant_model else None,
-        summary=(variant_model.summary if variant_model and variant_model.summary else course.summary),
+        summary=(variant_model.summary if variant_model and variant_model.summary
+                 else course.summary),
         audience=tuple(course.audience),
         prior_knowledge=course.prior_knowledge,
         delivery=course.delivery,
@@ -605,7 +649,8 @@ def _session_text(
     if session.module:
         document = project.modules.get(session.module)
         if document is not None:
-            return document.body, document.path, document.file.body_line, list(document.meta.materials)
+            materials = list(document.meta.materials)
+            return document.body, document.path, document.file.body_line, materials
         return "", project.paths.content_dir("modules") / f"{session.module}.md", 1, []
     record = project.addons[addon] if addon else course_record
     return session.body or "", record.path, 1, []

@@ -50,7 +50,8 @@ def _events(project: Project, verbose: bool) -> Iterator[str]:
     for ident, record in project.events.items():
         event = record.model
         dates = ", ".join(d.isoformat() for d in event.dates)
-        yield f"  {ident:<28} {event.course} ({event.variant or 'default'}) for {event.client}, {dates}"
+        variant = event.variant or "default"
+        yield f"  {ident:<28} {event.course} ({variant}) for {event.client}, {dates}"
 
 
 def _themes(project: Project, verbose: bool) -> Iterator[str]:

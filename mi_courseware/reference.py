@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import json
 import sys
+import types
+from datetime import date, time
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
@@ -43,14 +45,26 @@ def write_schemas(directory: Path) -> list[Path]:
     return written
 
 
+_NAMES = {str: "text", int: "whole number", float: "number", bool: "true/false",
+          date: "date", time: "time (HH:MM)", Any: "any"}
+
+
 def _type_name(annotation: Any) -> str:
-    text = str(annotation) if not isinstance(annotation, type) else annotation.__name__
-    for noise in ("typing.", "mi_courseware.model.", "datetime.", "course.", "client.",
-                  "event.", "standards.", "addon.", "Annotated[", "pydantic.types."):
-        text = text.replace(noise, "")
-    if "BeforeValidator" in text or "Time" in text and "time" in text:
-        text = text.split(",")[0]
-    return text.replace("NoneType", "None")
+    """A field's type as course authors read it: ``list of text``, ``Session``, ``time``."""
+    origin, args = get_origin(annotation), get_args(annotation)
+    if origin is Annotated:
+        return _type_name(args[0])
+    if origin in (Union, types.UnionType):
+        return " or ".join(_type_name(a) for a in args if a is not type(None))
+    if origin is Literal:
+        return " or ".join(f"`{a}`" for a in args)
+    if origin is list:
+        return f"list of {_type_name(args[0])}"
+    if origin is dict:
+        return f"map of {_type_name(args[0])} to {_type_name(args[1])}"
+    if annotation in _NAMES:
+        return _NAMES[annotation]
+    return getattr(annotation, "__name__", str(annotation))
 
 
 def _models_in(model: type[BaseModel]) -> list[type[BaseModel]]:
@@ -77,11 +91,14 @@ def _table(model: type[BaseModel]) -> list[str]:
         if name == "row":
             continue
         required = "yes" if field.is_required() else ""
-        default = "" if field.is_required() else f"`{field.get_default(call_default_factory=True)!r}`"
+        value = None if field.is_required() else field.get_default(call_default_factory=True)
+        default = "" if field.is_required() else f"`{value!r}`"
+        if isinstance(value, bool):
+            default = f"`{str(value).lower()}`"  # as written in YAML
         if default in ("`None`", "`[]`", "`{}`") or "(" in default:
             default = "" if default in ("`None`", "`[]`", "`{}`") else "see below"
         meaning = (field.description or "").replace("\n", " ").replace("|", "\\|")
-        kind = _type_name(field.annotation).replace("|", "or")
+        kind = _type_name(field.annotation).replace("|", "\\|")
         lines.append(f"| `{name}` | {kind} | {required} | {default} | {meaning} |")
     return lines
 

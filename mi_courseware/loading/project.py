@@ -97,8 +97,16 @@ def _load_records(
     folder: Path, model: type[M], kind: str, project: Project, problems: Problems
 ) -> dict[str, Record[M]]:
     records: dict[str, Record[M]] = {}
+    seen: dict[str, Path] = {}
     for path in _files(folder, (".yaml", ".yml")):
         ident = path.stem
+        if ident in seen:  # name.yaml and name.yml: one id, two files
+            problems.error(
+                Position(path),
+                f"'{ident}' is already defined by {seen[ident].name}; keep one of the two files",
+            )
+            continue
+        seen[ident] = path
         record = load_record(path, model, ident, problems)
         if record is None:
             project.broken.add((kind, ident))

@@ -6,9 +6,13 @@ import csv
 import io
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mi_courseware.errors import Position, Problems, did_you_mean
 from mi_courseware.model.participant import Participant
+
+if TYPE_CHECKING:
+    from _csv import Reader
 
 COLUMNS = ("name", "email", "organisation", "role", "id", "attended")
 _ALIASES = {"organization": "organisation", "full name": "name", "e-mail": "email"}
@@ -21,17 +25,18 @@ def decode_roster(data: bytes, path: Path, problems: Problems) -> str | None:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        bad = data[exc.start : exc.start + 1]
+        # ``exc`` is unbound after the except block, so keep what the messages need
+        start = exc.start
+    bad = data[start : start + 1]
+    line = data[:start].count(b"\n") + 1
     try:
         text = data.decode("cp1252")
     except UnicodeDecodeError:
-        line = data[: exc.start].count(b"\n") + 1
         problems.error(
             Position(path, line),
             f"not UTF-8 or Windows-1252 text (byte 0x{bad.hex()}); save the file as CSV UTF-8",
         )
         return None
-    line = data[: exc.start].count(b"\n") + 1
     problems.warning(
         Position(path, line),
         "file is not UTF-8; read it as Windows-1252 (Excel's 'CSV' format); "
@@ -85,7 +90,7 @@ def _column_offset(header: list[str], index: int) -> int:
 
 
 def _rows(
-    reader: csv.Reader, columns: list[str], path: Path, problems: Problems
+    reader: Reader, columns: list[str], path: Path, problems: Problems
 ) -> list[Participant]:
     people: list[Participant] = []
     seen: dict[str, int] = {}

@@ -74,6 +74,7 @@ class _Builder:
             if node.tag != f"{_CORE}seq":
                 return self._bad_tag(node)
             return [self.build(item, (*loc, i)) for i, item in enumerate(node.value)]
+        assert isinstance(node, yaml.ScalarNode)  # the composer makes no other kind
         return self._scalar(node)
 
     def _mapping(self, node: yaml.MappingNode, loc: Loc) -> Any:
@@ -149,15 +150,16 @@ def load_yaml_text(
 
 
 def _syntax_message(exc: yaml.MarkedYAMLError, text: str, mark: Any) -> str:
-    problem = exc.problem or "invalid YAML"
-    if mark is not None and "\t" in problem + str(exc.context or ""):
-        return "a tab character is used for indentation; YAML needs spaces"
     if mark is not None:
+        # PyYAML's own wording ("found character '\\t' that cannot start any token") does not
+        # say what to do; a tab at or before the mark is nearly always the cause
         lines = text.splitlines()
-        if mark.line < len(lines) and lines[mark.line][: mark.column + 1].lstrip(" ").startswith(
-            "\t"
-        ):
+        line = lines[mark.line] if mark.line < len(lines) else ""
+        if line[: mark.column + 1].lstrip(" ").startswith("\t"):
             return "a tab character is used for indentation; YAML needs spaces"
+        if line[mark.column : mark.column + 1] == "\t":
+            return "a tab character cannot be used here; YAML needs spaces"
+    problem = exc.problem or "invalid YAML"
     context = f" {exc.context}" if exc.context else ""
     return f"invalid YAML: {problem}{context}".replace("\n", " ")
 

@@ -1,6 +1,7 @@
 """Validated, immutable models of every file a courseware project holds."""
 
 from mi_courseware.model.addon import AddOn
+from mi_courseware.model.base import Model
 from mi_courseware.model.client import Client, Colours, Contact, Signatory
 from mi_courseware.model.course import (
     Break,
@@ -19,7 +20,7 @@ from mi_courseware.model.standards import Framework, StandardsCatalogue, Unit
 from mi_courseware.model.theme import ThemeConfig
 
 #: Every file format, by the name used for its JSON Schema and in the reference.
-FILE_FORMATS = {
+FILE_FORMATS: dict[str, type[Model]] = {
     "course": Course,
     "addon": AddOn,
     "standards": StandardsCatalogue,

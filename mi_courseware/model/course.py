@@ -1,5 +1,9 @@
 """A course: its outcomes, sessions, daily schedule, variants and certificate settings."""
 
+# pydantic copies a field's list or dict default for each instance; ruff cannot see that
+# ``Model`` is a pydantic model, so its mutable-default rule does not apply here.
+# ruff: noqa: RUF012
+
 from __future__ import annotations
 
 from typing import Literal

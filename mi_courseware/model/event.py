@@ -1,14 +1,18 @@
 """An event: one run of a course for a client, with dates, place, trainers and roster."""
 
+# pydantic copies a field's list or dict default for each instance; ruff cannot see that
+# ``Model`` is a pydantic model, so its mutable-default rule does not apply here.
+# ruff: noqa: RUF012
+
 from __future__ import annotations
 
 import re
 from datetime import date, time
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, Field, PositiveInt, model_validator
+from pydantic import BeforeValidator, Field, PositiveInt, WithJsonSchema, model_validator
 
-from mi_courseware.model.base import Id, Model, Text, Time
+from mi_courseware.model.base import TIME_PATTERN, Id, Model, Text, Time
 
 
 def _parse_times(value: Any) -> Any:
@@ -47,6 +51,29 @@ def _minutes(value: time) -> int:
     return value.hour * 60 + value.minute
 
 
+_CLOCK = {"type": "string", "pattern": f"^{TIME_PATTERN}$"}
+#: Editors must accept both ways of writing ``times`` that :func:`_parse_times` reads.
+_TIMES_SCHEMA = {
+    "anyOf": [
+        {
+            "type": "string",
+            "pattern": rf"^\s*{TIME_PATTERN}\s*[-–]\s*{TIME_PATTERN}\s*$",
+            "examples": ["09:30-16:30"],
+        },
+        {
+            "type": "object",
+            "properties": {"start": _CLOCK, "end": _CLOCK},
+            "required": ["start", "end"],
+            "additionalProperties": False,
+        },
+    ]
+}
+
+
+TimesField = Annotated[TimeRange, BeforeValidator(_parse_times), WithJsonSchema(_TIMES_SCHEMA)]
+"""An event's daily times, written ``"09:30-16:30"`` or as ``{start: ..., end: ...}``."""
+
+
 class AdminContact(Model):
     """Who handles bookings and questions for the event."""
 
@@ -75,7 +102,7 @@ class Event(Model):
     """The event's own code, e.g. a booking reference."""
     dates: list[date] = Field(min_length=1)
     """One ISO date (``YYYY-MM-DD``) per course day, in order."""
-    times: Annotated[TimeRange, BeforeValidator(_parse_times)] | None = None
+    times: TimesField | None = None
     """Start and end of each day, ``"09:30-16:30"``; sessions must fit inside it."""
     venue: Text | None = None
     """Where it takes place."""

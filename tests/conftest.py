@@ -1,0 +1,113 @@
+"""Shared fixtures: small courseware projects in a temporary folder, and ways to run the CLI.
+
+A test starts from a fixture project under ``tests/projects/`` (``foundation-basic`` is a
+complete, valid one) and changes only what it is about, so the file text that a message
+points at sits next to the assertion. ``make_project`` can also overlay a whole folder of
+changed files (``tests/projects/foundation-errors`` holds one file per kind of mistake).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from mi_courseware.cli import cli
+
+TESTS = Path(__file__).parent
+PROJECTS = TESTS / "projects"
+REPO = TESTS.parent
+#: The console script of the environment running the tests (``.venv/bin/mi-courseware``).
+SCRIPT = Path(sys.executable).parent / "mi-courseware"
+
+FileText = str | bytes | None
+MakeProject = Callable[..., Path]
+RunCli = Callable[..., Result]
+
+
+def write_files(root: Path, files: Mapping[str, FileText]) -> None:
+    """Write (``str``: UTF-8 text, ``bytes``: as they are) or delete (``None``) files."""
+    for name, text in files.items():
+        path = root / name
+        if text is None:
+            path.unlink()
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(text, encoding="utf-8")
+
+
+def edit_file(path: Path, old: str, new: str) -> None:
+    """Replace the one occurrence of ``old`` in a file (fails loudly when it is not there)."""
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times in {path}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+@pytest.fixture
+def make_project(tmp_path: Path) -> MakeProject:
+    """``make_project(files, edits=..., base=..., overlay=...)`` -> the new project's folder.
+
+    ``base`` (default ``foundation-basic``; ``None`` for an empty project) is copied first,
+    then the folder ``overlay`` (another fixture project's name) on top of it, then ``files``
+    are written or deleted and ``edits`` (``{path: [(old, new), ...]}``) applied.
+    """
+
+    def make(
+        files: Mapping[str, FileText] | None = None,
+        *,
+        edits: Mapping[str, list[tuple[str, str]]] | None = None,
+        base: str | None = "foundation-basic",
+        overlay: str | None = None,
+    ) -> Path:
+        root = tmp_path / "project"
+        if base is None:
+            (root / "content").mkdir(parents=True)
+        else:
+            shutil.copytree(PROJECTS / base, root)
+        if overlay is not None:
+            shutil.copytree(PROJECTS / overlay, root, dirs_exist_ok=True)
+        write_files(root, files or {})
+        for name, changes in (edits or {}).items():
+            for old, new in changes:
+                edit_file(root / name, old, new)
+        return root
+
+    return make
+
+
+@pytest.fixture
+def run_cli(monkeypatch: pytest.MonkeyPatch) -> Iterator[RunCli]:
+    """``run_cli(*args, cwd=folder)``: the CLI in-process, in ``cwd``, its stdout and stderr apart.
+
+    Paths in messages are relative to the working directory, so tests run the CLI inside the
+    project folder and compare messages exactly.
+    """
+
+    def run(*args: str, cwd: Path | None = None, env: Mapping[str, str] | None = None) -> Result:
+        if cwd is not None:
+            monkeypatch.chdir(cwd)
+        return CliRunner().invoke(
+            cli, list(args), env=dict(env or {}), catch_exceptions=False, prog_name="mi-courseware"
+        )
+
+    yield run
+
+
+def lines(text: str) -> list[str]:
+    """Non-empty lines of a command's output."""
+    return [line for line in text.splitlines() if line.strip()]
+
+
+def subprocess_env() -> dict[str, str]:
+    """The environment for running the real console script: no PYTHONPATH leaking in."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    return env
