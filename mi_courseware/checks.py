@@ -238,7 +238,9 @@ def check_event(record: Record[Event], project: Project, problems: Problems) -> 
         if event.variant is not None and event.variant not in variants:
             _unknown(problems, record.position("variant"), "variant", event.variant, variants)
         for index, ref in enumerate(event.addons):
-            if ref not in course.model.addons:
+            if ref in event.addons[:index]:
+                problems.error(record.position("addons", index), f"add-on '{ref}' is listed twice")
+            elif ref not in course.model.addons:
                 problems.error(
                     record.position("addons", index),
                     f"add-on '{ref}' is not allowed for course '{event.course}'"

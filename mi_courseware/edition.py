@@ -464,7 +464,7 @@ def resolve(project: Project, selection: Selection, problems: Problems) -> Editi
             continue
         pos = course_record.position("addons", course.addons.index(ref))
         addon = _pick(project, "addons", ref, problems, pos)
-        if addon is not None:
+        if addon is not None and addon not in addons:  # the same add-on twice counts once
             addons.append(addon)
     client_id = selection.client
     client_record = _pick(project, "clients", client_id, problems, anchor) if client_id else None

@@ -271,3 +271,30 @@ def test_it_reads_a_windows_1252_roster_with_a_warning(tmp_path: Path) -> None:
     assert [p.name for p in people] == ["Zoë D'Arcy"]
     assert [(p.severity, p.position.line) for p in problems] == [("warning", 2)]
     assert "Windows-1252" in problems.items[0].message
+
+
+def test_it_stops_a_file_whose_aliases_expand_without_limit(tmp_path) -> None:
+    from mi_courseware.errors import Problems
+    from mi_courseware.loading.yaml_file import load_yaml_text
+
+    lines = ['a: &a ["x", "x", "x", "x", "x", "x", "x", "x", "x", "x"]']
+    for level in range(1, 8):
+        prev = chr(ord("a") + level - 1)
+        name = chr(ord("a") + level)
+        lines.append(f"{name}: &{name} [{', '.join(['*' + prev] * 10)}]")
+    problems = Problems()
+    assert load_yaml_text("\n".join(lines) + "\n", tmp_path / "bomb.yaml", problems) is None
+    assert "expands to more than 200,000 values" in str(problems.items[0])
+
+
+def test_it_reports_front_matter_that_is_never_closed(tmp_path) -> None:
+    from mi_courseware.errors import Problems
+    from mi_courseware.loading.markdown_file import load_markdown
+
+    path = tmp_path / "m.md"
+    path.write_text("---\ntitle: Open\n\nBody text\n", encoding="utf-8")
+    problems = Problems()
+    assert load_markdown(path, problems) is None
+    assert str(problems.items[0]).endswith(
+        "m.md:1:1: error: front matter opened with '---' on line 1 is never closed with '---'"
+    )

@@ -248,3 +248,17 @@ def test_the_top_level_must_be_a_map() -> None:
     assert errors(Event, "- course: mi-basics\n") == [
         "c.yaml:1:1: error: expected a set of 'key: value' lines at the top level"
     ]
+
+
+def test_it_refuses_a_yes_or_no_where_minutes_are_expected(tmp_path) -> None:
+    from mi_courseware.errors import Problems
+    from mi_courseware.loading.yaml_file import load_yaml_text
+    from mi_courseware.model import Break
+    from mi_courseware.model.base import validate
+
+    problems = Problems()
+    data, source = load_yaml_text("after: x\nminutes: true\n", tmp_path / "b.yaml", problems)
+    assert validate(Break, data, source, problems) is None
+    assert [str(p).split(": ", 1)[1] for p in problems] == [
+        "error: minutes: expected a whole number, got true"
+    ]

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mi_courseware.errors import Problems
+from mi_courseware.errors import Position, Problems
 from mi_courseware.loading.yaml_file import SourceMap, load_yaml_text, read_text
 
 
@@ -38,6 +38,11 @@ def load_markdown(path: Path, problems: Problems) -> MarkdownFile | None:
     if text is None:
         return None
     front, body, body_line = split_front_matter(text)
+    if front is None and text.splitlines()[:1] == ["---"]:
+        problems.error(
+            Position(path, 1), "front matter opened with '---' on line 1 is never closed with '---'"
+        )
+        return None
     if front is None:
         return MarkdownFile(path, {}, SourceMap(path), body, body_line)
     loaded = load_yaml_text(front, path, problems, line_offset=1)

@@ -52,12 +52,24 @@ class SourceMap:
             key = False
 
 
+class _TooLarge(Exception):
+    """The file expands to more values than any courseware file needs."""
+
+    def __init__(self, node: yaml.Node) -> None:
+        self.node = node
+
+
 class _Builder:
     """Turns a composed node tree into plain data, recording positions and problems."""
+
+    #: Values one file may expand to; YAML aliases can otherwise grow a small file without
+    #: limit ("billion laughs").
+    LIMIT = 200_000
 
     def __init__(self, source: SourceMap, problems: Problems) -> None:
         self.source = source
         self.problems = problems
+        self.count = 0
 
     def _mark(self, node: yaml.Node) -> tuple[int, int]:
         return node.start_mark.line + 1, node.start_mark.column + 1
@@ -67,6 +79,9 @@ class _Builder:
         return Position(self.source.path, line + self.source.line_offset, column)
 
     def build(self, node: yaml.Node, loc: Loc) -> Any:
+        self.count += 1
+        if self.count > self.LIMIT:
+            raise _TooLarge(node)
         self.source.values[loc] = self._mark(node)
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, loc)
@@ -143,7 +158,15 @@ def load_yaml_text(
     if node is None:
         return {}, source
     before = len(problems.errors)
-    data = _Builder(source, problems).build(node, ())
+    builder = _Builder(source, problems)
+    try:
+        data = builder.build(node, ())
+    except _TooLarge as exc:
+        problems.error(
+            builder._pos(exc.node),
+            f"the file expands to more than {_Builder.LIMIT:,} values (aliases used too often?)",
+        )
+        return None
     if len(problems.errors) > before:
         return None
     return data, source

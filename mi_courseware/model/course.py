@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, PositiveInt, model_validator
+from pydantic import Field, model_validator
 
-from mi_courseware.model.base import Id, Model, Text, Time
+from mi_courseware.model.base import Count, Id, Model, Text, Time
 
 StandardRef = Text
 """A standard a learning outcome maps to, written ``FRAMEWORK:CODE`` (e.g. ``DANOS:AI1``)."""
@@ -36,7 +36,7 @@ class Session(Model):
     """Identifier used by variants, breaks and add-ons; unique within the course."""
     title: Text
     """The session's title, as printed in the timetable and on its opening page."""
-    minutes: PositiveInt
+    minutes: Count
     """Taught length in minutes (breaks are separate)."""
     outcomes: list[Id] = []
     """Ids of the outcomes this session teaches."""
@@ -50,7 +50,7 @@ class Session(Model):
     """Trainer notes (Markdown): facilitator guide and speaker notes only, never the pack."""
     materials: list[Text] = []
     """What the trainer needs to hand for this session (flipchart, cards, ...)."""
-    day: PositiveInt = 1
+    day: Count = 1
     """The course day this session belongs to, for courses of several days."""
 
     @model_validator(mode="after")
@@ -67,7 +67,7 @@ class Break(Model):
 
     after: Id
     """Id of the session the break follows; skipped when a variant leaves that session out."""
-    minutes: PositiveInt
+    minutes: Count
     """Length in minutes."""
     title: Text = "Break"
     """What the timetable calls it ("Break", "Lunch")."""

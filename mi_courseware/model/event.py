@@ -10,9 +10,9 @@ import re
 from datetime import date, time
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, Field, PositiveInt, WithJsonSchema, model_validator
+from pydantic import BeforeValidator, Field, WithJsonSchema, model_validator
 
-from mi_courseware.model.base import TIME_PATTERN, Id, Model, Text, Time
+from mi_courseware.model.base import TIME_PATTERN, Count, Id, Model, Text, Time
 
 
 def _parse_times(value: Any) -> Any:
@@ -112,7 +112,7 @@ class Event(Model):
     """Names of the trainers."""
     admin_contact: AdminContact | None = None
     """Who handles bookings."""
-    max_places: PositiveInt | None = None
+    max_places: Count | None = None
     """Number of places."""
     closing_date: date | None = None
     """Last day to book."""
