@@ -10,6 +10,8 @@ How content becomes slides (the rules are fixed, so authors can predict every sl
   paragraph -> Image with caption, a slide of nothing but a block quote -> Quote, anything
   else -> Title and bullets. Two of the first five on one slide is an error (split the slide).
 * Lists become bullets (levels kept, numbered lists numbered); ``###`` headings bold lines.
+  An image's caption is its Markdown title (``![alt](file "caption")``), else the slide's
+  text; its alternative text goes into the picture's description.
 * Paragraphs are the trainer's script: on a slide that shows anything else they go to the
   speaker notes; on a slide of paragraphs only, they are the slide's text. Paragraphs before
   an exercise block are its lead-in and stay on the slide.
@@ -272,7 +274,8 @@ class SessionSlides:
         if not alt:
             raise ContentError.single(self.path, f"image '{source}' needs alternative text: "
                                       "![what it shows](file)", self.first_line + line)
-        return ImageSpec(path, alt)
+        title = node.attrs.get("title")
+        return ImageSpec(path, alt, str(title) if title else None)
 
     def slides(self, session_title: str) -> tuple[list[Para], list[SlideSpec]]:
         """The introduction's notes and the slide specs of the session."""
@@ -309,6 +312,8 @@ class SessionSlides:
         if visuals:
             kind, payload, _ = visuals[0]
             if kind == "exercise":
+                options: dict[str, str | int]
+                paras: list[Para]
                 options, paras = payload  # type: ignore[misc]
                 spec.layout = "exercise"
                 text["instructions"] = [*draft.lead, *paras, *draft.bullets]
@@ -318,6 +323,10 @@ class SessionSlides:
                 spec.layout, spec.diagram = "diagram", payload  # type: ignore[assignment]
                 text["side"] = draft.bullets
             elif kind == "columns":
+                lh: list[Para]
+                left: list[Para]
+                rh: list[Para]
+                right: list[Para]
                 lh, left, rh, right = payload  # type: ignore[misc]
                 spec.layout = "columns"
                 text.update(left_heading=lh, left=left, right_heading=rh, right=right)
@@ -329,8 +338,12 @@ class SessionSlides:
                 text["below"] = draft.bullets
             else:
                 spec.layout, spec.image = "image", payload  # type: ignore[assignment]
-                text["caption"] = draft.bullets or draft.paragraphs
-                shown_paragraphs = not draft.bullets
+                caption = spec.image.caption if spec.image else None
+                if caption:
+                    text["caption"] = [Para((Run(caption),), kind="plain"), *draft.bullets]
+                else:
+                    text["caption"] = draft.bullets or draft.paragraphs
+                    shown_paragraphs = not draft.bullets
         elif draft.quotes and not draft.bullets and not draft.paragraphs:
             spec.layout = "quote"
             quote, attribution = list(draft.quotes), []

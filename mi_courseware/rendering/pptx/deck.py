@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime
 from pathlib import Path
 
@@ -17,6 +18,8 @@ from mi_courseware.rendering.pptx.wording import Wording
 
 #: Longest side, in inches, a picture is shown at (sets the SVG rasterising resolution).
 PICTURE_INCHES = 7.9
+#: Longest side, in inches, of the logo on the title slide.
+LOGO_INCHES = 5.2
 
 
 def brand_colours(primary: str, secondary: str, accent: str) -> dict[str, str]:
@@ -25,6 +28,14 @@ def brand_colours(primary: str, secondary: str, accent: str) -> dict[str, str]:
     background, text = band(primary)
     colours.update(band_primary=background, band_primary_text=text, rule="#bfbfbf")
     return colours
+
+
+def _load_into(target: dict[str, Picture | BaseException], path: Path, font_dir: Path,
+               family: str) -> None:
+    try:
+        target["logo"] = load_picture(path, LOGO_INCHES, font_dir, family)
+    except BaseException as exc:  # re-raised by the caller, in its thread
+        target["logo"] = exc
 
 
 def write_deck(edition: Edition, project, path: Path, when: datetime) -> None:  # type: ignore[no-untyped-def]
@@ -37,13 +48,24 @@ def write_deck(edition: Edition, project, path: Path, when: datetime) -> None:  
     colours = brand_colours(palette.primary, palette.secondary, palette.accent)
     metrics = Metrics(template.font_files, template.line_height)
     font_dir = template.font_files["regular"].parent
-    logo = None
     logo_spec = None
+    loaded: dict[str, Picture | BaseException] = {}
+    worker = None
     if brand.logo is not None and brand.logo.is_file():
-        logo = load_picture(brand.logo, 5.2, font_dir, template.font_name)
         logo_spec = ImageSpec(brand.logo, brand.logo_alt)
+        # rasterising runs outside the GIL: overlap it with planning and fitting
+        worker = threading.Thread(target=_load_into, args=(loaded, brand.logo, font_dir,
+                                                           template.font_name))
+        worker.start()
     specs = plan_deck(edition, wording, logo_spec)
     slides = Placer(template, metrics, wording).place(specs)
+    logo = None
+    if worker is not None:
+        worker.join()
+        result = loaded["logo"]
+        if isinstance(result, BaseException):
+            raise result
+        logo = result
     footer = " · ".join(t for t in (brand.name, edition.course_title) if t)
     from mi_courseware.rendering.pptx.writer import DeckWriter
 

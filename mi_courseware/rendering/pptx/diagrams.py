@@ -19,11 +19,11 @@ from mi_courseware.rendering.pptx.ooxml import (
     Para,
     Run,
     connector,
-    solid,
     emu,
     esc,
     para_xml,
     shape,
+    solid,
 )
 from mi_courseware.rendering.pptx.spec import DiagramSpec
 from mi_courseware.rendering.pptx.wording import Wording
@@ -113,7 +113,7 @@ def cycle_of_change(area: Box, colours: dict[str, str], wording: Wording, metric
                        body=_text(hub_text, hub_size, readable_on_white(primary), wording.tag),
                        body_pr=_CENTRED))
     arrow = readable_on_white(secondary)
-    marker = emu(0.3)
+    marker = emu(0.25)
     for index, angle in enumerate(angles):
         middle = angle + math.radians(30)
         point = (cx + rx * math.cos(middle), cy + ry * math.sin(middle))

@@ -64,14 +64,12 @@ def _rasterise(path: Path, longest: int, font_dir: Path, family: str) -> Picture
         if width <= 0 or height <= 0:
             probe = resvg_py.svg_to_bytes(svg_string=svg, skip_system_fonts=True)
             width, height = _pixel_size(probe, path)
-        if width >= height:
-            size = {"width": longest}
-        else:
-            size = {"height": longest}
+        wide = width >= height
         data = resvg_py.svg_to_bytes(
             svg_string=svg, skip_system_fonts=True, font_dirs=[str(font_dir)],
             font_family=family, sans_serif_family=family, serif_family=family,
-            resources_dir=str(path.parent), **size,
+            resources_dir=str(path.parent), width=longest if wide else None,
+            height=None if wide else longest,
         )
     except ValueError as exc:
         raise ContentError.single(path, f"cannot draw this SVG: {exc}") from None

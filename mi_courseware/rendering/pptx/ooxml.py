@@ -151,7 +151,8 @@ def run_xml(run: Run, size: float | None, lang: str, link_id: str | None = None)
         if index:
             out.append(f"<a:br><a:rPr{attrs}/></a:br>")
         if piece:
-            out.append(f"<a:r><a:rPr{attrs} dirty=\"0\">{inner}</a:rPr><a:t>{esc(piece)}</a:t></a:r>")
+            out.append(f'<a:r><a:rPr{attrs} dirty="0">{inner}</a:rPr>'
+                       f"<a:t>{esc(piece)}</a:t></a:r>")
     return "".join(out)
 
 
@@ -227,7 +228,8 @@ def connector(shape_id: int, name: str, start: tuple[int, int], end: tuple[int, 
 
 def picture(shape_id: int, name: str, descr: str, rel_id: str, box: Box, ph: str = "") -> str:
     """A picture; ``descr`` is its alternative text."""
-    locks = '<a:picLocks noGrp="1" noChangeAspect="1"/>' if ph else '<a:picLocks noChangeAspect="1"/>'
+    group = ' noGrp="1"' if ph else ""
+    locks = f'<a:picLocks{group} noChangeAspect="1"/>'
     return (f'<p:pic><p:nvPicPr><p:cNvPr id="{shape_id}" name="{esc(name)}" descr="{esc(descr)}"/>'
             f"<p:cNvPicPr>{locks}</p:cNvPicPr><p:nvPr>{ph}</p:nvPr></p:nvPicPr>"
             f'<p:blipFill><a:blip r:embed="{rel_id}"/><a:stretch><a:fillRect/></a:stretch>'

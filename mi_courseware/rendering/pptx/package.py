@@ -168,7 +168,8 @@ class Package:
             lines.append(f'<Default Extension="{escape(ext)}" ContentType="{escape(ctype)}"/>')
         for name, ctype in self.overrides.items():
             if name in self.parts:
-                lines.append(f'<Override PartName="/{escape(name)}" ContentType="{escape(ctype)}"/>')
+                lines.append(f'<Override PartName="/{escape(name)}" '
+                             f'ContentType="{escape(ctype)}"/>')
         lines.append("</Types>")
         return "".join(lines).encode("utf-8")
 
@@ -183,7 +184,7 @@ class Package:
             rels = self._rels.get(name)
             if rels is not None and rels.items:
                 entries.append((rels_name(name), rels.to_xml()))
-        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=3) as archive:
             for name, data in entries:
                 info = zipfile.ZipInfo(name, date_time=stamp)
                 info.compress_type = zipfile.ZIP_STORED if name.startswith("ppt/media/") \

@@ -70,10 +70,10 @@ class Placer:
                 slide.text[role] = FittedText(paras, size, self._moved(layout, role, boxes))
         rest: dict[str, list[Para]] = {}
         if group:
-            size, parts = fitting.fit_group(group, self.metrics)
+            shared, parts = fitting.fit_group(group, self.metrics)
             for role, (here, later) in parts.items():
                 if here:
-                    slide.text[role] = FittedText(here, size or group[role][2].largest,
+                    slide.text[role] = FittedText(here, shared or group[role][2].largest,
                                                   self._moved(layout, role, boxes))
                 if later:
                     rest[role] = later

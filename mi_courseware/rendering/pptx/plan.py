@@ -97,7 +97,7 @@ def timetable_slides(edition: Edition, wording: Wording) -> list[SlideSpec]:
             title = wording("slides.timetable_day", n=day.number)
         else:
             title = wording("slides.timetable")
-        rows = []
+        rows: list[tuple[Para, ...]] = []
         muted = set()
         for slot in day.slots:
             name = slot.title

@@ -11,7 +11,7 @@ from mi_courseware.rendering.pptx.ooxml import Box, Para
 
 @dataclass(frozen=True)
 class DiagramSpec:
-    """A diagram drawn with native shapes: ``cycle-of-change``, ``decisional-balance``, ``ruler``."""
+    """A diagram drawn with shapes: ``cycle-of-change``, ``decisional-balance`` or ``ruler``."""
 
     kind: str
     label: str | None = None
@@ -32,6 +32,7 @@ class ImageSpec:
 
     path: Path
     alt: str
+    caption: str | None = None  # the Markdown image's title: ![alt](file "caption")
 
 
 @dataclass

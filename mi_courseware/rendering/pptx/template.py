@@ -164,7 +164,7 @@ def load_template(project, theme: str, client_folder: Path | None) -> Template: 
     spec_path = find_theme_file(project, theme, "slides/layouts.yaml", client_folder)
     path = find_theme_file(project, theme, "slides/template.pptx", client_folder)
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    spec = yaml.load(spec_path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506
+    spec = yaml.load(spec_path.read_text(encoding="utf-8"), Loader=loader)
     package = Package.open(path)
     pres_rels = package.rels("ppt/presentation.xml")
     master = resolve("ppt/presentation.xml", pres_rels.of_type(RT["master"])[0].target)

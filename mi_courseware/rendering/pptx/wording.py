@@ -8,7 +8,7 @@ speaker before it goes to a client.
 
 from __future__ import annotations
 
-from datetime import date
+import datetime
 
 STRINGS: dict[str, dict[str, str]] = {
     "en": {
@@ -132,12 +132,12 @@ class Wording:
         text = STRINGS[self.language].get(key) or STRINGS["en"][key]
         return text.format(**values) if values else text
 
-    def date(self, value: date, weekday: bool = False) -> str:
+    def date(self, value: datetime.date, weekday: bool = False) -> str:
         """``Thursday 11 March 2027`` / ``Dydd Iau 11 Mawrth 2027``."""
         text = f"{value.day} {_MONTHS[self.language][value.month - 1]} {value.year}"
         return f"{_WEEKDAYS[self.language][value.weekday()]} {text}" if weekday else text
 
-    def dates(self, values: tuple[date, ...]) -> str:
+    def dates(self, values: tuple[datetime.date, ...]) -> str:
         """Several dates: ``11 and 12 March 2027``."""
         if len(values) <= 1:
             return self.date(values[0]) if values else ""

@@ -28,8 +28,8 @@ from mi_courseware.rendering.pptx.ooxml import (
     solid,
     xfrm,
 )
-from mi_courseware.rendering.pptx.placing import CELL_MARGIN
 from mi_courseware.rendering.pptx.package import CT, RT, relative, resolve
+from mi_courseware.rendering.pptx.placing import CELL_MARGIN
 from mi_courseware.rendering.pptx.spec import FittedSlide, FittedText
 from mi_courseware.rendering.pptx.template import Template, TextStyle
 from mi_courseware.rendering.pptx.wording import Wording
@@ -122,8 +122,9 @@ class DeckWriter:
                                            ph.ph_xml(), fitted, fitted.box, lang,
                                            links_for(fitted.paras), ph.style))
             next_id += 1
-        role = next((r for r in ("logo", "picture") if r in layout.placeholders), None)
-        if slide.image is not None and image is not None and role is not None:
+        picture_role = next((r for r in ("logo", "picture") if r in layout.placeholders), None)
+        if slide.image is not None and image is not None and picture_role is not None:
+            role = picture_role
             ph = layout.placeholders[role]
             rel = rels.add(RT["image"], relative(name, self.media(image)))
             shapes.append(picture(next_id, role.capitalize(), slide.image.alt, rel,
@@ -193,7 +194,8 @@ class DeckWriter:
                                   for side in ("lnL", "lnR", "lnT", "lnB"))
                 out.append(f'<a:tc><a:txBody><a:bodyPr/><a:lstStyle/>{body}</a:txBody>'
                            f'<a:tcPr marL="{CELL_MARGIN[0]}" marR="{CELL_MARGIN[0]}" '
-                           f'marT="{CELL_MARGIN[1]}" marB="{CELL_MARGIN[1]}">{borders}{solid(fill)}</a:tcPr></a:tc>')
+                           f'marT="{CELL_MARGIN[1]}" marB="{CELL_MARGIN[1]}">{borders}'
+                           f"{solid(fill)}</a:tcPr></a:tc>")
             rows.append(f'<a:tr h="{height}">{"".join(out)}</a:tr>')
         where = Box(ph.box.x, ph.box.y, sum(widths), sum(slide.table_heights))
         return (f'<p:graphicFrame><p:nvGraphicFramePr><p:cNvPr id="{shape_id}" name="Table"/>'

@@ -1,0 +1,148 @@
+"""Slide decks: our whole process against Pandoc converting equivalent Markdown, side by side.
+
+    .venv/bin/python benchmarks/bench_slides.py [--runs N]
+
+Both are timed as whole processes, start-up included: ``mi-courseware build ... --only
+slides`` and ``pandoc deck.md -o deck.pptx`` on the same content (the sessions' Markdown
+with MI blocks as plain divs and ``::: notes`` as speaker notes, which Pandoc also reads).
+Two decks: the demo event's, and a generated 600-slide course. Prints the medians and the
+ratios (ours / Pandoc); targets are 1.25 on the demo deck and 0.8 on the large one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent / "mi-courseware"
+TARGETS = {"demo": 1.25, "600 slides": 0.8}
+
+
+def timed(command: list[str], runs: int) -> float:
+    """Median wall time of ``runs`` runs (after one warm-up run)."""
+    subprocess.run(command, check=True, capture_output=True)
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(command, check=True, capture_output=True)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def pandoc_markdown(project: Path, target: list[str]) -> str:
+    """The deck's content as Pandoc Markdown, from the same Edition our build uses."""
+    sys.path.insert(0, str(ROOT))
+    from mi_courseware.build import editions_for, find_target, load_checked
+    from mi_courseware.errors import Problems
+    from mi_courseware.project import ProjectPaths
+
+    problems = Problems()
+    loaded = load_checked(ProjectPaths(project), problems)
+    name, options = target[0], target[1:]
+    client = options[options.index("--client") + 1] if "--client" in options else None
+    edition = editions_for(loaded, [find_target(loaded, name)], problems, client=client)[0]
+    lines = [f"---\ntitle: {edition.title}\nsubtitle: {edition.course_title}\n---\n",
+             "## Learning outcomes\n"] + [f"- {o.text}" for o in edition.outcomes]
+    for day in edition.days:
+        lines += ["\n## Timetable\n", "| Time | Session |", "|---|---|"]
+        lines += [f"| {s.start:%H:%M}–{s.end:%H:%M} | {s.title} |" for s in day.slots]
+    for session in edition.sessions:
+        body = re.sub(r"^::: *(answers)\b.*$", "::: notes", session.body, flags=re.M)
+        body = re.sub(r"^::: *(?!notes\b)(\w[\w-]*)\b.*$", r"::: {.\1}", body, flags=re.M)
+        lines += [f"\n# {session.title}\n", f"::: notes\n{session.times}\n\n"
+                  f"{session.notes or ''}\n:::\n", body]
+    lines += ["\n## Thank you\n", "Please complete the evaluation form."]
+    return "\n".join(lines) + "\n"
+
+
+def large_project(folder: Path, sessions: int = 20, slides: int = 29) -> None:
+    """A course of ``sessions`` sessions of ``slides`` slides each, over several days."""
+    content = folder / "content"
+    for sub in ("courses", "modules", "clients/acme", "standards"):
+        (content / sub).mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / "content/clients/northfield/logo.svg", content / "clients/acme/logo.svg")
+    (content / "clients/acme/client.yaml").write_text(
+        "name: Acme Community Services\nlogo: logo.svg\n"
+        'colours: {primary: "#0b6e69", secondary: "#3a9e5c", accent: "#d9822b"}\n')
+    entries = []
+    for number in range(1, sessions + 1):
+        day = (number - 1) // 5 + 1
+        entries.append(f"  - {{id: s{number}, title: 'Session {number}: practice and theory', "
+                       f"minutes: 90, day: {day}, module: m{number}, outcomes: [practice]}}")
+        parts = [f"---\ntitle: Module {number}\n---\nIntroduction to module {number}.\n"]
+        for index in range(1, slides + 1):
+            parts.append(_slide(number, index))
+        (content / f"modules/m{number}.md").write_text("\n".join(parts))
+    (content / "courses/big.yaml").write_text(
+        "title: A very long course\noutcomes:\n  - {id: practice, text: Practise MI skills}\n"
+        "schedule: {start: '09:00', end: '17:00'}\nsessions:\n" + "\n".join(entries) + "\n")
+
+
+def _slide(module: int, index: int) -> str:
+    head = f"## Topic {module}.{index}: listening for change talk\n"
+    notes = (f"\n::: notes\nAsk the group for an example from their own work ({module}.{index}). "
+             "Keep it brief and move on when two or three people have spoken.\n:::\n")
+    para = ("\nA reflection that picks out the change talk invites the person to say more, "
+            "and people become more committed to what they hear themselves say.\n")
+    if index % 7 == 0:
+        body = ("| Stage | What you might hear |\n|---|---|\n| Contemplation | \"I know I "
+                "should, but...\" |\n| Preparation | \"I've booked to see the GP.\" |\n")
+    elif index % 5 == 0:
+        body = ("::: columns\n### Sustain talk\n- It helps me relax\n- I tried before\n"
+                "### Change talk\n- I want to be there for my kids\n- I managed a month\n:::\n")
+    elif index % 9 == 0:
+        body = ("::: exercise minutes=10 grouping=pairs\n1. Speaker: a change you are "
+                "weighing up.\n2. Listener: reflect, then ask what else.\n:::\n")
+    else:
+        body = ("- Notice change talk: it is easy to miss\n- Reflect it back in fuller form\n"
+                "- Ask for more: \"In what way?\"\n- Affirm effort and strengths\n")
+    return head + "\n" + body + para + notes
+
+
+def compare(label: str, ours: list[str], markdown: str, work: Path, runs: int) -> float:
+    source = work / f"{label.replace(' ', '-')}.md"
+    source.write_text(markdown, encoding="utf-8")
+    pandoc = ["pandoc", str(source), "-o", str(work / "pandoc.pptx")]
+    ours_time = timed(ours, runs)
+    pandoc_time = timed(pandoc, runs)
+    ratio = ours_time / pandoc_time
+    verdict = "ok" if ratio <= TARGETS[label] else "OVER TARGET"
+    print(f"{label:>11}: mi-courseware {ours_time:6.3f} s   pandoc {pandoc_time:6.3f} s   "
+          f"ratio {ratio:4.2f} (target <= {TARGETS[label]}) {verdict}")
+    return ratio
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5, help="timed runs per command")
+    args = parser.parse_args()
+    if shutil.which("pandoc") is None:
+        print("bench_slides: skipped, pandoc is not installed (scripts/system-deps.sh bench "
+              "installs it)")
+        return 0
+    version = subprocess.run(["pandoc", "--version"], capture_output=True, text=True)
+    print(f"bench_slides: {version.stdout.splitlines()[0]}, {args.runs} runs each, medians")
+    with tempfile.TemporaryDirectory() as temp:
+        work = Path(temp)
+        demo = [str(BIN), "--project", str(ROOT), "-q", "build", "northfield-2027-03",
+                "--only", "slides", "--out", str(work / "out")]
+        compare("demo", demo, pandoc_markdown(ROOT, ["northfield-2027-03"]), work, args.runs)
+        big = work / "big"
+        large_project(big)
+        ours = [str(BIN), "--project", str(big), "-q", "build", "big", "--client", "acme",
+                "--only", "slides", "--out", str(work / "out-big")]
+        compare("600 slides", ours, pandoc_markdown(big, ["big", "--client", "acme"]), work,
+                max(1, args.runs // 2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
