@@ -20,6 +20,9 @@ from mi_courseware.errors import Position, Problems
 
 Loc = tuple[str | int, ...]
 
+#: libyaml's parser when PyYAML was built with it (several times faster); marks are the same.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 _CORE = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {f"{_CORE}{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")}
 _INT = re.compile(r"^[-+]?[0-9]+$")
@@ -117,7 +120,7 @@ class _Builder:
         tag, text = node.tag, node.value
         if tag not in _SCALAR_TAGS:
             return self._bad_tag(node)
-        if tag == f"{_CORE}str" or node.style is not None:
+        if tag == f"{_CORE}str" or node.style:  # quoted or block (libyaml: "" when plain)
             return text
         if text in _NULL:
             return None
@@ -139,13 +142,29 @@ class _Builder:
         return None
 
 
+def _compose(text: str) -> yaml.Node | None:
+    """Compose with libyaml; on a syntax error, again with PyYAML for its clearer wording.
+
+    Text with a tab goes to PyYAML directly: libyaml tolerates some tabs that PyYAML reports,
+    and the same file must give the same answer on every machine.
+    """
+    if "\t" in text:
+        return yaml.compose(text, Loader=yaml.SafeLoader)
+    try:
+        return yaml.compose(text, Loader=_LOADER)
+    except yaml.YAMLError:
+        if _LOADER is yaml.SafeLoader:
+            raise
+        return yaml.compose(text, Loader=yaml.SafeLoader)
+
+
 def load_yaml_text(
     text: str, path: Path, problems: Problems, line_offset: int = 0
 ) -> tuple[Any, SourceMap] | None:
     """Parse YAML text; on a syntax error record it and return ``None``."""
     source = SourceMap(path, line_offset=line_offset)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = _compose(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
