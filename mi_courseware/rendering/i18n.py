@@ -1,8 +1,9 @@
 """Fixed wording on outputs, per language, from the theme's translation catalogues.
 
 Catalogues are flat YAML maps in ``themes/<theme>/i18n/<lang>.yaml`` and
-``<lang>.<part>.yaml`` (e.g. ``cy.certificate.yaml``); a theme's entries override its parent's. A key missing in the chosen language falls back to English, and a key
-missing everywhere is a bug in the theme, reported with its name.
+``<lang>.<part>.yaml`` (e.g. ``cy.slides.yaml``); a theme's entries override its parent's.
+A key missing in the chosen language falls back to English, and a key missing everywhere is
+a bug in the theme, reported with its name.
 """
 
 from __future__ import annotations
@@ -24,6 +25,13 @@ _MONTHS = {
 }
 
 
+_WEEKDAYS = {
+    "en": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
+    "cy": ["Dydd Llun", "Dydd Mawrth", "Dydd Mercher", "Dydd Iau", "Dydd Gwener",
+           "Dydd Sadwrn", "Dydd Sul"],
+}
+
+
 class Translator:
     """Looks up fixed strings for one language along a theme chain."""
 
@@ -42,9 +50,10 @@ class Translator:
             raise ContentError.single(Path("themes"), f"theme has no wording for '{key}'")
         return text.format(**values) if values else text
 
-    def date(self, value: date) -> str:
-        """A date written out, e.g. "11 March 2027" / "11 Mawrth 2027"."""
-        return f"{value.day} {_MONTHS[self.language][value.month - 1]} {value.year}"
+    def date(self, value: date, weekday: bool = False) -> str:
+        """A date written out: "11 March 2027", with ``weekday`` "Thursday 11 March 2027"."""
+        text = f"{value.day} {_MONTHS[self.language][value.month - 1]} {value.year}"
+        return f"{_WEEKDAYS[self.language][value.weekday()]} {text}" if weekday else text
 
     def dates(self, values: tuple[date, ...] | list[date]) -> str:
         """Several dates: "11 and 12 March 2027", "11 March and 2 April 2027"."""

@@ -15,6 +15,7 @@ from mi_courseware.rendering.pptx.plan import plan_deck
 from mi_courseware.rendering.pptx.spec import ImageSpec
 from mi_courseware.rendering.pptx.template import brand_theme, colour_scheme, load_template
 from mi_courseware.rendering.pptx.wording import Wording
+from mi_courseware.rendering.themes import theme_chain
 
 #: Longest side, in inches, a picture is shown at (sets the SVG rasterising resolution).
 PICTURE_INCHES = 7.9
@@ -41,7 +42,7 @@ def _load_into(target: dict[str, Picture | BaseException], path: Path, font_dir:
 def write_deck(edition: Edition, project, path: Path, when: datetime) -> None:  # type: ignore[no-untyped-def]
     """Write the edition's deck to ``path``."""
     brand = edition.brand
-    wording = Wording(edition.language)
+    wording = Wording(theme_chain(project, edition.theme), edition.language)
     template = load_template(project, edition.theme, brand.folder)
     palette = brand.colours
     brand_theme(template, palette.primary, palette.secondary, palette.accent)
