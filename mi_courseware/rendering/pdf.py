@@ -48,7 +48,8 @@ def render_pdf(
     fence = Fence(roots, asked_by)
     check_stylesheets(html, fence)
     document = HTML(string=html, base_url=base.as_uri() + "/", url_fetcher=make_fetcher(fence))
-    data = document.write_pdf(**pdf_options(identifier))
+    # one image cache per document: the logo in every running header is decoded once
+    data = document.render(cache={}).write_pdf(**pdf_options(identifier))
     fence.check()
     assert isinstance(data, bytes)
     return data
