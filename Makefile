@@ -18,6 +18,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	@scripts/system-deps.sh bench
+	$(BIN)/pip install --quiet -e '.[test,bench]'
 	@for script in benchmarks/bench_*.py; do \
 		[ -e "$$script" ] || continue; \
 		echo "== $$script"; $(BIN)/python "$$script" || exit 1; \

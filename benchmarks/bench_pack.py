@@ -20,8 +20,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-TARGET = ["mi-practitioner", "--client", "northfield", "--variant", "in-depth",
-          "--addon", "node-link-mapping"]
+TARGET = [
+    "mi-practitioner",
+    "--client",
+    "northfield",
+    "--variant",
+    "in-depth",
+    "--addon",
+    "node-link-mapping",
+]
 
 
 def timed(command: list[str]) -> float:
@@ -36,12 +43,23 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
-        ours = [str(BIN / "mi-courseware"), "-q", "build", *TARGET, "--only", "pack",
-                "--keep-html", "--out", str(out / "ours")]
+        ours = [
+            str(BIN / "mi-courseware"),
+            "-q",
+            "build",
+            *TARGET,
+            "--only",
+            "pack",
+            "--keep-html",
+            "--out",
+            str(out / "ours"),
+        ]
         subprocess.run(ours, check=True, cwd=ROOT)  # warm the file cache, keep the HTML
         html = out / "ours" / "northfield" / "mi-practitioner-in-depth" / "participant-pack.html"
-        script = ("import sys; from weasyprint import HTML; "
-                  "HTML(filename=sys.argv[1]).write_pdf(sys.argv[2], pdf_tags=sys.argv[3] == '1')")
+        script = (
+            "import sys; from weasyprint import HTML; "
+            "HTML(filename=sys.argv[1]).write_pdf(sys.argv[2], pdf_tags=sys.argv[3] == '1')"
+        )
         bare = [sys.executable, "-c", script, str(html), str(out / "bare.pdf"), "0"]
         tagged = [sys.executable, "-c", script, str(html), str(out / "tagged.pdf"), "1"]
         times: dict[str, list[float]] = {"ours": [], "bare": [], "tagged": []}
@@ -53,8 +71,10 @@ def main() -> None:
     print(f"  mi-courseware build --only pack        : {best['ours']:6.2f} s")
     print(f"  bare WeasyPrint, same HTML             : {best['bare']:6.2f} s")
     print(f"  bare WeasyPrint, same HTML, tagged PDF : {best['tagged']:6.2f} s")
-    print(f"  ratio ours / bare                      : {best['ours'] / best['bare']:6.2f}"
-          "  (target <= 1.15)")
+    print(
+        f"  ratio ours / bare                      : {best['ours'] / best['bare']:6.2f}"
+        "  (target <= 1.15)"
+    )
     print(f"  ratio ours / bare tagged (same output) : {best['ours'] / best['tagged']:6.2f}")
 
 

@@ -49,16 +49,21 @@ def pandoc_markdown(project: Path, target: list[str]) -> str:
     name, options = target[0], target[1:]
     client = options[options.index("--client") + 1] if "--client" in options else None
     edition = editions_for(loaded, [find_target(loaded, name)], problems, client=client)[0]
-    lines = [f"---\ntitle: {edition.title}\nsubtitle: {edition.course_title}\n---\n",
-             "## Learning outcomes\n"] + [f"- {o.text}" for o in edition.outcomes]
+    lines = [
+        f"---\ntitle: {edition.title}\nsubtitle: {edition.course_title}\n---\n",
+        "## Learning outcomes\n",
+    ] + [f"- {o.text}" for o in edition.outcomes]
     for day in edition.days:
         lines += ["\n## Timetable\n", "| Time | Session |", "|---|---|"]
         lines += [f"| {s.start:%H:%M}–{s.end:%H:%M} | {s.title} |" for s in day.slots]
     for session in edition.sessions:
         body = re.sub(r"^::: *(answers)\b.*$", "::: notes", session.body, flags=re.M)
         body = re.sub(r"^::: *(?!notes\b)(\w[\w-]*)\b.*$", r"::: {.\1}", body, flags=re.M)
-        lines += [f"\n# {session.title}\n", f"::: notes\n{session.times}\n\n"
-                  f"{session.notes or ''}\n:::\n", body]
+        lines += [
+            f"\n# {session.title}\n",
+            f"::: notes\n{session.times}\n\n{session.notes or ''}\n:::\n",
+            body,
+        ]
     lines += ["\n## Thank you\n", "Please complete the evaluation form."]
     return "\n".join(lines) + "\n"
 
@@ -71,39 +76,55 @@ def large_project(folder: Path, sessions: int = 20, slides: int = 29) -> None:
     shutil.copy(ROOT / "content/clients/northfield/logo.svg", content / "clients/acme/logo.svg")
     (content / "clients/acme/client.yaml").write_text(
         "name: Acme Community Services\nlogo: logo.svg\n"
-        'colours: {primary: "#0b6e69", secondary: "#3a9e5c", accent: "#d9822b"}\n')
+        'colours: {primary: "#0b6e69", secondary: "#3a9e5c", accent: "#d9822b"}\n'
+    )
     entries = []
     for number in range(1, sessions + 1):
         day = (number - 1) // 5 + 1
-        entries.append(f"  - {{id: s{number}, title: 'Session {number}: practice and theory', "
-                       f"minutes: 90, day: {day}, module: m{number}, outcomes: [practice]}}")
+        entries.append(
+            f"  - {{id: s{number}, title: 'Session {number}: practice and theory', "
+            f"minutes: 90, day: {day}, module: m{number}, outcomes: [practice]}}"
+        )
         parts = [f"---\ntitle: Module {number}\n---\nIntroduction to module {number}.\n"]
         for index in range(1, slides + 1):
             parts.append(_slide(number, index))
         (content / f"modules/m{number}.md").write_text("\n".join(parts))
     (content / "courses/big.yaml").write_text(
         "title: A very long course\noutcomes:\n  - {id: practice, text: Practise MI skills}\n"
-        "schedule: {start: '09:00', end: '17:00'}\nsessions:\n" + "\n".join(entries) + "\n")
+        "schedule: {start: '09:00', end: '17:00'}\nsessions:\n" + "\n".join(entries) + "\n"
+    )
 
 
 def _slide(module: int, index: int) -> str:
     head = f"## Topic {module}.{index}: listening for change talk\n"
-    notes = (f"\n::: notes\nAsk the group for an example from their own work ({module}.{index}). "
-             "Keep it brief and move on when two or three people have spoken.\n:::\n")
-    para = ("\nA reflection that picks out the change talk invites the person to say more, "
-            "and people become more committed to what they hear themselves say.\n")
+    notes = (
+        f"\n::: notes\nAsk the group for an example from their own work ({module}.{index}). "
+        "Keep it brief and move on when two or three people have spoken.\n:::\n"
+    )
+    para = (
+        "\nA reflection that picks out the change talk invites the person to say more, "
+        "and people become more committed to what they hear themselves say.\n"
+    )
     if index % 7 == 0:
-        body = ("| Stage | What you might hear |\n|---|---|\n| Contemplation | \"I know I "
-                "should, but...\" |\n| Preparation | \"I've booked to see the GP.\" |\n")
+        body = (
+            '| Stage | What you might hear |\n|---|---|\n| Contemplation | "I know I '
+            'should, but..." |\n| Preparation | "I\'ve booked to see the GP." |\n'
+        )
     elif index % 5 == 0:
-        body = ("::: columns\n### Sustain talk\n- It helps me relax\n- I tried before\n"
-                "### Change talk\n- I want to be there for my kids\n- I managed a month\n:::\n")
+        body = (
+            "::: columns\n### Sustain talk\n- It helps me relax\n- I tried before\n"
+            "### Change talk\n- I want to be there for my kids\n- I managed a month\n:::\n"
+        )
     elif index % 9 == 0:
-        body = ("::: exercise minutes=10 grouping=pairs\n1. Speaker: a change you are "
-                "weighing up.\n2. Listener: reflect, then ask what else.\n:::\n")
+        body = (
+            "::: exercise minutes=10 grouping=pairs\n1. Speaker: a change you are "
+            "weighing up.\n2. Listener: reflect, then ask what else.\n:::\n"
+        )
     else:
-        body = ("- Notice change talk: it is easy to miss\n- Reflect it back in fuller form\n"
-                "- Ask for more: \"In what way?\"\n- Affirm effort and strengths\n")
+        body = (
+            "- Notice change talk: it is easy to miss\n- Reflect it back in fuller form\n"
+            '- Ask for more: "In what way?"\n- Affirm effort and strengths\n'
+        )
     return head + "\n" + body + para + notes
 
 
@@ -115,8 +136,10 @@ def compare(label: str, ours: list[str], markdown: str, work: Path, runs: int) -
     pandoc_time = timed(pandoc, runs)
     ratio = ours_time / pandoc_time
     verdict = "ok" if ratio <= TARGETS[label] else "OVER TARGET"
-    print(f"{label:>11}: mi-courseware {ours_time:6.3f} s   pandoc {pandoc_time:6.3f} s   "
-          f"ratio {ratio:4.2f} (target <= {TARGETS[label]}) {verdict}")
+    print(
+        f"{label:>11}: mi-courseware {ours_time:6.3f} s   pandoc {pandoc_time:6.3f} s   "
+        f"ratio {ratio:4.2f} (target <= {TARGETS[label]}) {verdict}"
+    )
     return ratio
 
 
@@ -125,22 +148,51 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5, help="timed runs per command")
     args = parser.parse_args()
     if shutil.which("pandoc") is None:
-        print("bench_slides: skipped, pandoc is not installed (scripts/system-deps.sh bench "
-              "installs it)")
+        print(
+            "bench_slides: skipped, pandoc is not installed (scripts/system-deps.sh bench "
+            "installs it)"
+        )
         return 0
     version = subprocess.run(["pandoc", "--version"], capture_output=True, text=True)
     print(f"bench_slides: {version.stdout.splitlines()[0]}, {args.runs} runs each, medians")
     with tempfile.TemporaryDirectory() as temp:
         work = Path(temp)
-        demo = [str(BIN), "--project", str(ROOT), "-q", "build", "northfield-2027-03",
-                "--only", "slides", "--out", str(work / "out")]
+        demo = [
+            str(BIN),
+            "--project",
+            str(ROOT),
+            "-q",
+            "build",
+            "northfield-2027-03",
+            "--only",
+            "slides",
+            "--out",
+            str(work / "out"),
+        ]
         compare("demo", demo, pandoc_markdown(ROOT, ["northfield-2027-03"]), work, args.runs)
         big = work / "big"
         large_project(big)
-        ours = [str(BIN), "--project", str(big), "-q", "build", "big", "--client", "acme",
-                "--only", "slides", "--out", str(work / "out-big")]
-        compare("600 slides", ours, pandoc_markdown(big, ["big", "--client", "acme"]), work,
-                max(1, args.runs // 2))
+        ours = [
+            str(BIN),
+            "--project",
+            str(big),
+            "-q",
+            "build",
+            "big",
+            "--client",
+            "acme",
+            "--only",
+            "slides",
+            "--out",
+            str(work / "out-big"),
+        ]
+        compare(
+            "600 slides",
+            ours,
+            pandoc_markdown(big, ["big", "--client", "acme"]),
+            work,
+            max(1, args.runs // 2),
+        )
     return 0
 
 

@@ -241,6 +241,8 @@ def build_editions(
             written = tuple(final / f.relative_to(staging) for f in files)
             results.append(BuildResult(edition, final, written, tuple(unavailable)))
         done = True
+        for finish in context.finishers:  # outputs are in place: records may say so now
+            finish()
         return results
     finally:
         for _, staging, _, _ in staged:

@@ -268,6 +268,61 @@ def schema(directory: Path) -> None:
         click.echo(str(path))
 
 
+@cli.command()
+@click.argument("target", required=False)
+@_target_options
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port to listen on (0: any free port).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Interface to listen on (the default is reachable from this machine only).")
+@click.pass_obj
+def serve(options: Options, target: str | None, client: str | None, variant: str | None,
+          addons: tuple[str, ...], theme: str | None, port: int, host: str) -> None:
+    """Live preview of TARGET's pack and guide in a browser, rebuilt on every save."""
+    from mi_courseware.serve import Preview
+    from mi_courseware.serve import serve as run_server
+
+    paths = options.paths()
+    project, problems = _load(options)
+    _fail_on_errors(problems, options)
+    chosen = target or next(iter(project.events), None)
+    if chosen is None:
+        raise UsageError("name an event or a course to preview")
+    _preview_pages(options, chosen, client, variant, addons, theme)  # fail fast, exit 1 or 2
+    preview = Preview(lambda: _preview_pages(options, chosen, client, variant, addons, theme))
+    preview.roots = [paths.root.resolve(), *(t.path.resolve() for t in project.themes.values())]
+    watch = [paths.content, paths.themes]
+    run_server(preview, watch, host, port, ready=lambda url: click.echo(f"Serving on {url}"))
+
+
+def _preview_pages(options: Options, target: str, client: str | None, variant: str | None,
+                   addons: tuple[str, ...], theme: str | None) -> dict[str, Any]:
+    """Build the preview's pages: pack and guide HTML, each with its PDF renderer."""
+    from mi_courseware.build import editions_for, find_target
+    from mi_courseware.builders.base import build_time
+    from mi_courseware.rendering.pack import pack_html
+    from mi_courseware.rendering.pdf import render_pdf
+
+    project, problems = _load(options)
+    if problems.errors:
+        raise ContentError(problems.items)
+    editions = editions_for(project, [find_target(project, target)], problems, client=client,
+                            variant=variant, addons=addons, theme=theme)
+    if problems.errors:
+        raise ContentError(problems.items)
+    edition = editions[0]
+    pages: dict[str, Any] = {}
+    for name, facilitator in (("pack", False), ("facilitator", True)):
+        html, setup = pack_html(project, edition, facilitator=facilitator, when=build_time())
+
+        def pdf(text: str, roots: list[Path] = setup.roots) -> bytes:
+            return render_pdf(text, base=edition.project_root, roots=roots,
+                              asked_by=edition.sources[0], identifier=edition.slug)
+
+        pages[name] = (html, pdf)
+    return pages
+
+
 def main() -> NoReturn:
     """Console-script entry point."""
     cli.main(prog_name="mi-courseware")

@@ -148,7 +148,8 @@ def test_it_uses_welsh_wording_for_a_welsh_client(tmp_path: Path) -> None:
 def _median_word_height(pdf: Path, page: int) -> float:
     out = subprocess.run(
         ["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-"],
-        capture_output=True, check=True,
+        capture_output=True,
+        check=True,
     ).stdout.decode()
     heights = sorted(
         float(m.group(2)) - float(m.group(1))
@@ -162,7 +163,16 @@ def test_the_large_print_theme_sets_larger_text_on_every_page(
 ) -> None:
     project = tmp_path / "p"
     shutil.copytree(FIXTURE, project)
-    build(project, "acme-run", "--only", "pack", "--theme", "large-print", "--out", str(project / "large"))
+    build(
+        project,
+        "acme-run",
+        "--only",
+        "pack",
+        "--theme",
+        "large-print",
+        "--out",
+        str(project / "large"),
+    )
     large = project / "large" / "events" / "acme-run" / "participant-pack.pdf"
     normal = fixture_build / "participant-pack.pdf"
     for page in range(1, len(PdfReader(large).pages) + 1):
@@ -196,7 +206,9 @@ def test_a_client_stylesheet_cannot_pull_resources_from_the_network(tmp_path: Pa
         "body { background: url('https://example.org/track.png'); }\n"
         "h2 { background: url('file:///etc/hostname'); }\n"
     )
-    result = CliRunner().invoke(cli, ["--project", str(project), "build", "acme-run", "--only", "pack"])
+    result = CliRunner().invoke(
+        cli, ["--project", str(project), "build", "acme-run", "--only", "pack"]
+    )
     assert result.exit_code == 1, result.output
     assert re.search(
         r"templates/pack\.css:1:20: error: refused to load 'https://example\.org/track\.png'",
@@ -222,8 +234,18 @@ def test_a_running_order_shares_free_time_around_the_exercises() -> None:
 
 def test_the_demo_in_depth_pack_holds_every_outcome_session_and_the_client(tmp_path: Path) -> None:
     """Issue 3 acceptance, on the real demo content."""
-    build(REPO, "mi-practitioner", "--client", "northfield", "--variant", "in-depth",
-          "--addon", "node-link-mapping", "--out", str(tmp_path))
+    build(
+        REPO,
+        "mi-practitioner",
+        "--client",
+        "northfield",
+        "--variant",
+        "in-depth",
+        "--addon",
+        "node-link-mapping",
+        "--out",
+        str(tmp_path),
+    )
     folder = tmp_path / "northfield" / "mi-practitioner-in-depth"
     problems = Problems()
     project = load_checked(ProjectPaths(REPO), problems)

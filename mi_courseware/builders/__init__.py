@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass
 
-from mi_courseware.builders.base import Builder, BuildContext
+from mi_courseware.builders.base import BuildContext, Builder
 
 
 @dataclass(frozen=True)

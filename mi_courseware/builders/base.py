@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -37,6 +38,9 @@ class BuildContext:
     reissue: bool = False
     quiet: bool = False
     time: datetime = field(default_factory=build_time)
+    #: Called once every edition's outputs are in place (e.g. the certificate register records
+    #: the PDFs it staged); a builder appends to it from :meth:`Builder.build`.
+    finishers: list[Callable[[], None]] = field(default_factory=list)
 
 
 class Builder:

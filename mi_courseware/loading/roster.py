@@ -1,7 +1,14 @@
-"""Reading roster CSV files as coordinators save them (Excel, LibreOffice, Google Sheets)."""
+"""Reading roster CSV files as coordinators save them (Excel, LibreOffice, Google Sheets).
+
+UTF-8 with or without a byte-order mark, UTF-16 ("Unicode text") when it says so, and
+Windows-1252 (Excel's plain "CSV") read as such *and reported*: never a silent guess. Header
+names match whatever their case, spacing, hyphens or underscores ("E-mail", "Full Name",
+"ATTENDED"). Names are kept exactly as written. Every problem names its CSV line.
+"""
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -15,13 +22,30 @@ if TYPE_CHECKING:
     from _csv import Reader
 
 COLUMNS = ("name", "email", "organisation", "role", "id", "attended")
-_ALIASES = {"organization": "organisation", "full name": "name", "e-mail": "email"}
+_ALIASES = {
+    "fullname": "name",
+    "participant": "name",
+    "participantname": "name",
+    "emailaddress": "email",
+    "organization": "organisation",
+    "employer": "organisation",
+    "jobrole": "role",
+    "jobtitle": "role",
+    "attendance": "attended",
+}
 _YES = {"", "yes", "y", "true", "1"}
 _NO = {"no", "n", "false", "0"}
 
 
 def decode_roster(data: bytes, path: Path, problems: Problems) -> str | None:
-    """Decode UTF-8 (with or without BOM); report Windows-1252 from Excel, never guess silently."""
+    """Decode UTF-8 (with or without BOM) or UTF-16 with a BOM; report Windows-1252 from
+    Excel, never guess silently."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            problems.error(Position(path), "broken UTF-16 text; save the file as CSV UTF-8")
+            return None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -45,8 +69,9 @@ def decode_roster(data: bytes, path: Path, problems: Problems) -> str | None:
     return text
 
 
-def _column(header: str) -> str:
-    key = re.sub(r"\s+", " ", header.strip().lower())
+def column_key(header: str) -> str:
+    """The column a header names: case, spaces, hyphens and underscores do not matter."""
+    key = re.sub(r"[\s_\-]+", "", header.strip().casefold())
     return _ALIASES.get(key, key)
 
 
@@ -72,28 +97,45 @@ def read_roster(path: Path, problems: Problems) -> list[Participant]:
     if not header or not any(h.strip() for h in header):
         problems.error(Position(path, 1), "empty roster: the first row must name the columns")
         return []
-    columns = [_column(h) for h in header]
-    for index, name in enumerate(columns):
-        if name not in COLUMNS:
-            problems.error(
-                Position(path, 1, _column_offset(header, index)),
-                f"unknown column '{header[index].strip()}'{did_you_mean(name, COLUMNS)}",
-            )
+    columns = _columns(header, path, problems)
     if "name" not in columns:
         problems.error(Position(path, 1), "the roster needs a 'name' column")
         return []
     return _rows(reader, columns, path, problems)
 
 
+def _columns(header: list[str], path: Path, problems: Problems) -> list[str]:
+    """Each header cell's column (``""`` for a blank or unknown one, which is reported)."""
+    columns: list[str] = []
+    seen: dict[str, int] = {}
+    for index, cell in enumerate(header):
+        key = column_key(cell)
+        position = Position(path, 1, _column_offset(header, index))
+        if not key:
+            columns.append("")
+            continue
+        if key not in COLUMNS:
+            problems.error(position, f"unknown column '{cell.strip()}'{did_you_mean(key, COLUMNS)}")
+            key = ""
+        elif key in seen:
+            problems.error(
+                position,
+                f"column '{cell.strip()}' appears twice (also column {seen[key] + 1}); keep one",
+            )
+            key = ""
+        else:
+            seen[key] = index
+        columns.append(key)
+    return columns
+
+
 def _column_offset(header: list[str], index: int) -> int:
     return sum(len(h) + 1 for h in header[:index]) + 1
 
 
-def _rows(
-    reader: Reader, columns: list[str], path: Path, problems: Problems
-) -> list[Participant]:
+def _rows(reader: Reader, columns: list[str], path: Path, problems: Problems) -> list[Participant]:
     people: list[Participant] = []
-    seen: dict[str, int] = {}
+    seen: dict[str, tuple[int, str]] = {}
     while True:
         line = reader.line_num + 1
         try:
@@ -105,25 +147,36 @@ def _rows(
             break
         if not any(cell.strip() for cell in row):
             continue
-        if len(row) > len(columns):
+        if len(row) > len(columns) and any(cell.strip() for cell in row[len(columns) :]):
             problems.error(
                 Position(path, line),
                 f"row has {len(row)} cells but the header names {len(columns)} columns",
             )
             continue
-        values = {c: v for c, v in zip(columns, row, strict=False) if c in COLUMNS}
+        values = {c: v for c, v in zip(columns, row, strict=False) if c}
         person = _participant(values, line, path, problems)
         if person is None:
             continue
         if person.identity in seen:
+            first, name = seen[person.identity]
             problems.error(
                 Position(path, line),
-                f"duplicate participant '{person.name}' (same as line {seen[person.identity]})",
+                f"duplicate participant '{person.name}': "
+                f"{_same(person)} as '{name}' on line {first}",
             )
             continue
-        seen[person.identity] = line
+        seen[person.identity] = (line, person.name)
         people.append(person)
     return people
+
+
+def _same(person: Participant) -> str:
+    """What makes two rows the same person."""
+    if person.id:
+        return f"same id '{person.id}'"
+    if person.email:
+        return f"same email '{person.email}'"
+    return "same name (add an 'id' or 'email' column to tell people with one name apart)"
 
 
 def _participant(
@@ -132,6 +185,13 @@ def _participant(
     name = values.get("name", "")
     if not name.strip():
         problems.error(Position(path, line), "empty name")
+        return None
+    if "\n" in name.strip() or "\r" in name.strip():
+        problems.error(
+            Position(path, line),
+            f"name '{' '.join(name.split())}' has a line "
+            "break in it; put the whole name on one line",
+        )
         return None
     flag = values.get("attended", "").strip().lower()
     if flag not in _YES | _NO:

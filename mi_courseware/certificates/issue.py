@@ -1,0 +1,359 @@
+"""Issuing an event's certificates: the register and the files move together.
+
+A run takes three short register transactions around the slow part:
+
+1. **Reserve** (``BEGIN IMMEDIATE``): finish what an interrupted run left (below), then give
+   every new attendee a number and code as a *pending* row, and record requested reissues.
+   Pending means reserved, never handed out: ``verify`` answers "not issued".
+2. *Render* every certificate into a temporary folder beside its destination; no lock held.
+3. **Stage**: record each new PDF's SHA-256 on its row (``pending_sha256``).
+4. *Move* the PDFs into place (``os.replace``, atomic per file).
+5. **Promote**: each staged hash becomes the certificate's hash; the history gets its line.
+
+A run killed before 3 leaves the old state (reserved numbers aside). Killed between 3 and 5,
+some files may already be in place with rows still pending: each such file is exactly its
+row's staged hash, ``verify`` reports it as an unfinished run, and the next run promotes it
+(step 1) before anything else. So a numbered PDF never exists without its row, and a row is
+never issued without its file. Inside ``build``, step 4 is the build's own swap of the whole
+output folder, and step 5 runs after it (a finisher the builder adds to the build context).
+A build that fails never swaps: its staged hashes match no file, and the next run drops them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from mi_courseware.certificates.batch import Results
+from mi_courseware.certificates.design import Design, Person
+from mi_courseware.certificates.progress import progress_bar
+from mi_courseware.edition import Edition
+from mi_courseware.errors import Position, Problems, UsageError, did_you_mean
+from mi_courseware.loading.project import Project
+from mi_courseware.loading.roster import read_roster
+from mi_courseware.model.participant import Participant
+from mi_courseware.register import Certificate, Details, Register, stamp
+
+FOLDER = "certificates"
+ALL = "all-certificates.pdf"
+
+
+@dataclass
+class Run:
+    """What one run is asked to do."""
+
+    register: Path
+    time: datetime
+    jobs: int = 0
+    roster: Path | None = None
+    only: tuple[str, ...] = ()
+    reissue: bool = False
+    quiet: bool = False
+
+
+@dataclass
+class Report:
+    """What a run did, for the command's summary."""
+
+    event: str
+    folder: Path
+    actions: dict[str, str] = field(default_factory=dict)  # number -> issued/reissued/...
+    rendered: list[str] = field(default_factory=list)
+    revoked: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)
+
+
+def sha256_file(path: Path) -> str:
+    """Hex SHA-256 of a file's bytes."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def participants(edition: Edition, roster: Path | None) -> tuple[Participant, ...]:
+    """The edition's roster, or the one given with ``--roster``."""
+    if roster is None:
+        return edition.participants
+    problems = Problems()
+    people = read_roster(roster, problems)
+    problems.raise_if_errors()
+    return tuple(people)
+
+
+def _folded(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def select(
+    people: Iterable[Participant], only: tuple[str, ...], rows: dict[str, Certificate]
+) -> tuple[list[Participant], set[str]]:
+    """Attending participants named by ``--only`` (id, email, name, number or code)."""
+    attending = [p for p in people if p.attended]
+    if not only:
+        return attending, set()
+    chosen: list[Participant] = []
+    numbers: set[str] = set()
+    for wanted in only:
+        key = _folded(wanted)
+        hits = [
+            p
+            for p in attending
+            if key in {_folded(p.name), _folded(p.id or ""), _folded(p.email or "")}
+        ]
+        rows_hit = [r for r in rows.values() if key in {r.number.casefold(), r.code.casefold()}]
+        if not hits and not rows_hit:
+            names = [p.name for p in attending]
+            raise UsageError(
+                f"--only: no attending participant '{wanted}'{did_you_mean(wanted, names)}"
+            )
+        chosen += [p for p in hits if p not in chosen]
+        numbers |= {r.number for r in rows_hit}
+    return chosen, numbers
+
+
+def _person(
+    row: Certificate,
+    name: str | None = None,
+    changed_at: str | None = None,
+    reissued: bool | None = None,
+) -> Person:
+    return Person(
+        row.number,
+        row.code,
+        name or row.name,
+        row.issued_at,
+        changed_at or row.changed_at,
+        row.status == "reissued" if reissued is None else reissued,
+    )
+
+
+def reconcile(register: Register, event: str, final: Path, details: Details, now: str) -> None:
+    """Finish an interrupted run: promote staged PDFs that reached their place."""
+    for row in register.for_event(event).values():
+        if row.pending_sha256 is None:
+            continue
+        path = final / f"{row.number}.pdf"
+        if path.is_file() and sha256_file(path) == row.pending_sha256:
+            register.promote(row.number, row.pending_sha256, details, now)
+        else:
+            register.clear_stage(row.number)
+
+
+def plan(edition: Edition, run: Run, design: Design, final: Path, report: Report) -> list[Person]:
+    """Step 1: reconcile, reserve numbers, record reissues; the certificates to render."""
+    event = edition.event
+    assert event is not None
+    details = design.details()
+    now = stamp(run.time)
+    year = edition.dates[-1].year if edition.dates else run.time.year
+    roster = participants(edition, run.roster)
+    problems = Problems()
+    people: dict[str, Person] = {}
+    with Register(run.register) as register, register.transaction():
+        reconcile(register, event.id, final, details, now)
+        rows = register.for_event(event.id)
+        chosen, numbers = select(roster, run.only, rows)
+        for person in chosen:
+            row = rows.get(person.identity)
+            if row is None:
+                row = register.reserve(
+                    event=event.id,
+                    identity=person.identity,
+                    name=person.name,
+                    prefix=edition.brand.certificate_prefix,
+                    year=year,
+                    details=details,
+                    at=now,
+                )
+                people[row.number] = _person(row)
+            elif row.status == "revoked":
+                report.revoked.append(row.number)
+            elif row.status == "pending":
+                register.rename_pending(row.number, person.name)
+                people[row.number] = _person(row, person.name)
+            elif person.name == row.name:
+                if row.pending_name is not None:
+                    register.request_reissue(row.number, None, None)
+                people[row.number] = _person(row)
+            elif run.reissue:
+                at = row.pending_at if row.pending_name == person.name and row.pending_at else now
+                register.request_reissue(row.number, person.name, at)
+                people[row.number] = _person(row, person.name, at, True)
+            else:
+                problems.error(
+                    Position(run.roster or event.roster or Path("roster.csv"), person.row),
+                    f"'{person.name}' differs from the name on certificate {row.number} "
+                    f"('{row.name}'); to correct the certificate, run again with --reissue",
+                )
+        problems.raise_if_errors()
+        identities = {p.identity for p in chosen}
+        attending = {p.identity for p in roster if p.attended}
+        for row in rows.values():
+            if row.number in people or not row.active or row.identity in identities:
+                continue
+            if run.only and row.number not in numbers and _intact(final, row):
+                continue
+            people[row.number] = _person(row)
+            if row.identity not in attending and not run.only:
+                report.notes.append(
+                    f"{row.number} ({row.name}) is no longer in the roster as attending; "
+                    f"its certificate is kept (revoke it with: mi-courseware register revoke "
+                    f"{row.code} --reason ...)"
+                )
+    return sorted(people.values(), key=lambda p: p.number)
+
+
+def _intact(final: Path, row: Certificate) -> bool:
+    path = final / f"{row.number}.pdf"
+    return path.is_file() and row.sha256 == sha256_file(path)
+
+
+def render(design: Design, people: list[Person], work: Path, run: Run) -> Results:
+    """Step 2: every certificate's PDF in ``work``."""
+    from mi_courseware.certificates.batch import render_all
+
+    with progress_bar(len(people), enabled=not run.quiet) as tick:
+        return render_all(design, people, work, run.jobs, tick)
+
+
+def stage(run: Run, hashes: dict[str, str]) -> dict[str, str]:
+    """Step 3: record the hash of every rendered PDF before it moves into place."""
+    with Register(run.register) as register, register.transaction():
+        for number, digest in hashes.items():
+            register.stage(number, digest)
+    return hashes
+
+
+def promote(run: Run, hashes: dict[str, str], details: Details, report: Report) -> None:
+    """Step 5: staged PDFs are in place; make them the register's record."""
+    now = stamp(run.time)
+    with Register(run.register) as register, register.transaction():
+        for number, digest in sorted(hashes.items()):
+            row = register.get(number)
+            if row is None or row.pending_sha256 != digest:
+                continue  # another run has moved on since; its own promote records it
+            action = register.promote(number, digest, details, now)
+            if action:
+                report.actions[number] = action
+
+
+def issue(
+    project: Project,
+    edition: Edition,
+    folder: Path,
+    run: Run,
+    *,
+    staged: bool = False,
+    final: Path | None = None,
+) -> tuple[Report, dict[str, str]]:
+    """Issue ``edition``'s certificates into ``folder/certificates``.
+
+    ``staged`` (inside ``build``): ``folder`` is the build's staging folder and ``final`` the
+    folder it will replace; files are written straight into the staging folder and the caller
+    promotes after its swap. Otherwise the run promotes at once. Returns the report and the
+    staged hashes (number -> SHA-256).
+    """
+    if edition.event is None:
+        raise UsageError("certificates are issued for an event; name an event, not a course")
+    design = Design(project, edition)
+    target = folder / FOLDER
+    final_dir = (final or folder) / FOLDER
+    report = Report(edition.event.id, target)
+    people = plan(edition, run, design, final_dir, report)
+    target.mkdir(parents=True, exist_ok=True)
+    clean_leftovers(target)
+    work = Path(tempfile.mkdtemp(prefix=f".work-{os.getpid()}-", dir=target))
+    try:
+        results = render(design, people, work, run)
+        files = {number: r.path for number, r in results.rendered.items()}
+        report.rendered = sorted(files)
+        hashes = stage(run, {n: r.sha256 for n, r in results.rendered.items()})
+        with Register(run.register) as register:
+            rows = list(register.for_event(edition.event.id).values())
+        printed = [r for r in rows if r.active or r.pending_sha256]
+        _write_all(design, edition, target, work, results, printed)
+        for number, path in files.items():
+            os.replace(path, target / f"{number}.pdf")
+        os.replace(work / ALL, target / ALL)
+        _remove_stale(target, [r.number for r in rows if r.status != "revoked"])
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    if not staged:
+        promote(run, hashes, design.details(), report)
+    report.files = [target / f"{r.number}.pdf" for r in printed] + [target / ALL]
+    return report, hashes
+
+
+def _write_all(
+    design: Design,
+    edition: Edition,
+    target: Path,
+    work: Path,
+    results: Results,
+    rows: list[Certificate],
+) -> None:
+    """``all-certificates.pdf``: this run's certificates and the ones already in place.
+
+    Its dates are the earliest issue and the latest change among its certificates, so it is
+    as reproducible as they are.
+    """
+    from mi_courseware.certificates.pdfsplit import join
+    from mi_courseware.certificates.printfile import layer_from_file, write_all
+
+    items: list[Any] = []
+    for row in rows:
+        layer = results.layers.get(row.number)
+        done = results.rendered.get(row.number)
+        path = done.path if done else target / f"{row.number}.pdf"
+        if layer is None and results.shared is not None:
+            layer = layer_from_file(path, results.shared)
+        if layer is not None or path.is_file():
+            items.append(layer if layer is not None else path)
+    t = design.say_in[design.primary]
+    title = f"{t('certificate.title')}: {edition.title}"
+    first = min((r.issued_at for r in rows), default="1980-01-01T00:00:00Z")
+    last = max((r.pending_at or r.changed_at for r in rows), default=first)
+    if results.shared is not None:
+        with (work / ALL).open("wb") as out:
+            write_all(out, results.shared, items, title=title, created=first, modified=last)
+        return
+    data = join(
+        [i for i in items if isinstance(i, Path)],
+        title=title,
+        language=design.primary,
+        created=first,
+        modified=last,
+    )
+    (work / ALL).write_bytes(data)
+
+
+def _remove_stale(target: Path, keep: list[str]) -> None:
+    """Numbered PDFs no row of this event holds (revoked, or from another register)."""
+    names = {f"{n}.pdf" for n in keep} | {ALL}
+    for path in target.glob("*.pdf"):
+        if path.name not in names:
+            path.unlink(missing_ok=True)
+
+
+def clean_leftovers(target: Path) -> None:
+    """Remove work folders of runs that are no longer running (killed, crashed)."""
+    for work in target.glob(".work-*"):
+        pid = work.name.split("-")[1]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

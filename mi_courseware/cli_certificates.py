@@ -1,0 +1,255 @@
+"""Commands for certificates: ``certificates``, ``verify`` and ``register export|revoke``.
+
+Registered on the main group (:mod:`mi_courseware.cli` imports this module last). Each command
+parses its options, then calls one function of :mod:`mi_courseware.certificates`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import sys
+from pathlib import Path
+
+import click
+
+from mi_courseware.cli import Options, _fail_on_errors, _load, cli
+from mi_courseware.errors import UsageError
+
+#: Cells starting with one of these are read as formulas by spreadsheets (CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _register_path(options: Options) -> Path:
+    """``--register``, else the project's ``records/certificates.sqlite``."""
+    if options.register is not None:
+        return options.register
+    return options.register_path(options.paths())
+
+
+@cli.command()
+@click.argument("event")
+@click.option(
+    "--roster",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Roster CSV to use instead of the event's own.",
+)
+@click.option(
+    "--only",
+    multiple=True,
+    metavar="NAME_OR_ID",
+    help="Only this participant (name, id, email, number or code); repeat for more.",
+)
+@click.option(
+    "--reissue",
+    is_flag=True,
+    help="Accept corrected names: keep each certificate's number, record the change.",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=0),
+    default=0,
+    help="Parallel workers (default: all cores).",
+)
+@click.pass_obj
+def certificates(
+    options: Options,
+    event: str,
+    roster: Path | None,
+    only: tuple[str, ...],
+    reissue: bool,
+    jobs: int,
+) -> None:
+    """Issue EVENT's certificates and record them in the register.
+
+    Every attending participant not yet issued gets a new number and verification code;
+    those already issued get their PDFs rewritten with the same number. Files go to
+    output/events/EVENT/certificates/, with all-certificates.pdf for printing.
+    """
+    from mi_courseware.build import editions_for, find_target
+    from mi_courseware.builders.base import build_time
+    from mi_courseware.certificates.issue import Run, issue
+
+    project, problems = _load(options)
+    _fail_on_errors(problems, options)
+    target = find_target(project, event)
+    if target.kind != "event":
+        raise UsageError(f"'{event}' is a course; certificates are issued for an event")
+    editions = editions_for(project, [target], problems)
+    _fail_on_errors(problems, options)
+    edition = editions[0]
+    if not edition.participants and roster is None:
+        raise UsageError(
+            f"event '{target.id}' has no roster: add 'roster:' to its file, "
+            "or give one with --roster"
+        )
+    run = Run(
+        register=_register_path(options),
+        time=build_time(),
+        jobs=jobs,
+        roster=roster,
+        only=only,
+        reissue=reissue,
+        quiet=options.quiet,
+    )
+    report, _ = issue(project, edition, project.paths.output / edition.slug, run)
+    for note in report.notes:
+        click.echo(f"mi-courseware: warning: {note}", err=True)
+    if options.quiet:
+        return
+    counts: dict[str, list[str]] = {}
+    for number, action in report.actions.items():
+        counts.setdefault(action, []).append(number)
+    click.echo(f"{edition.title}, event {target.id}: {report.folder}")
+    for action in ("issued", "reissued", "regenerated"):
+        if counts.get(action):
+            click.echo(f"  {action:<12} {len(counts[action]):>4}  {_span(counts[action])}")
+    unchanged = len(report.rendered) - len(report.actions)
+    if unchanged:
+        click.echo(f"  {'unchanged':<12} {unchanged:>4}")
+    if report.revoked:
+        click.echo(
+            f"  {'revoked':<12} {len(report.revoked):>4}  (not reissued; {_span(report.revoked)})"
+        )
+    click.echo(f"  {len(report.files) - 1} certificates in all-certificates.pdf")
+
+
+def _span(numbers: list[str]) -> str:
+    numbers = sorted(numbers)
+    return numbers[0] if len(numbers) == 1 else f"{numbers[0]} … {numbers[-1]}"
+
+
+@cli.command()
+@click.argument("code_or_pdf")
+@click.pass_obj
+@click.pass_context
+def verify(ctx: click.Context, options: Options, code_or_pdf: str) -> None:
+    """Check a certificate by its verification CODE, or check a certificate PDF file.
+
+    Prints the holder, course, date and status. Exit status 0: valid; 1: revoked, unknown,
+    mistyped, or (for a file) not the copy the register holds.
+    """
+    from mi_courseware.certificates.verify import verify as check
+
+    verdict = check(_register_path(options), code_or_pdf)
+    for line in verdict.lines:
+        click.echo(line)
+    ctx.exit(verdict.exit_code)
+
+
+@cli.group()
+def register() -> None:
+    """The certificate register: export it, or revoke a certificate."""
+
+
+@register.command("export")
+@click.option(
+    "--csv", "as_csv", is_flag=True, default=True, help="As CSV (the only format; the default)."
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file (UTF-8 with BOM, for Excel) instead of standard output.",
+)
+@click.pass_obj
+def export(options: Options, as_csv: bool, output: Path | None) -> None:
+    """Every certificate in the register, one row each, as CSV.
+
+    Cells that a spreadsheet would run as a formula (starting with = + - @) are prefixed
+    with an apostrophe.
+    """
+    from mi_courseware.register import Register
+
+    path = _register_path(options)
+    with Register(path, create=False) as reg:
+        rows = reg.all()
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(
+        [
+            "number",
+            "code",
+            "status",
+            "name",
+            "event",
+            "participant",
+            "course",
+            "client",
+            "dates",
+            "cpd_hours",
+            "issued_at",
+            "changed_at",
+            "sha256",
+        ]
+    )
+    for row in rows:
+        writer.writerow(
+            [
+                safe_cell(value)
+                for value in (
+                    row.number,
+                    row.code,
+                    row.status,
+                    row.name,
+                    row.event,
+                    row.identity,
+                    row.course,
+                    row.client,
+                    row.dates,
+                    _hours(row.cpd_hours),
+                    row.issued_at,
+                    row.changed_at,
+                    row.sha256 or "",
+                )
+            ]
+        )
+    if output is None:
+        sys.stdout.write(buffer.getvalue())
+    else:
+        from mi_courseware.rendering.pdf import write_atomic
+
+        write_atomic(output, buffer.getvalue().encode("utf-8-sig"))
+        if not options.quiet:
+            click.echo(f"{len(rows)} certificates written to {output}", err=True)
+
+
+def _hours(value: float | None) -> str:
+    return "" if value is None else f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def safe_cell(value: object) -> str:
+    """A cell that spreadsheets show as text, never run as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+@register.command()
+@click.argument("code")
+@click.option("--reason", required=True, help="Why it is revoked (kept in the history).")
+@click.pass_obj
+@click.pass_context
+def revoke(ctx: click.Context, options: Options, code: str, reason: str) -> None:
+    """Revoke the certificate with verification CODE; it stays in the register as revoked."""
+    from mi_courseware.builders.base import build_time
+    from mi_courseware.certificates.verify import check_code
+    from mi_courseware.register import Register, stamp
+
+    if not reason.strip():
+        raise UsageError("--reason: say why the certificate is revoked")
+    with Register(_register_path(options), create=False) as reg, reg.transaction():
+        verdict, row = check_code(reg, code)
+        if row is None or row.status == "pending":
+            for line in verdict.lines:
+                click.echo(line, err=True)
+            ctx.exit(1)
+        assert row is not None
+        if row.status == "revoked":
+            click.echo(f"{row.number} ({row.name}) is already revoked")
+            return
+        reg.revoke(row.number, reason.strip(), stamp(build_time()))
+    click.echo(
+        f"Revoked {row.number} ({row.name}); the next 'certificates {row.event}' "
+        "removes its PDF from the output"
+    )

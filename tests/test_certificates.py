@@ -1,0 +1,384 @@
+"""Certificates end to end: the CLI, the real PDFs (pypdf, poppler) and the SQLite register."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import shutil
+import sqlite3
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import segno
+from click.testing import CliRunner, Result
+from conftest import PROJECTS, SCRIPT, edit_file, subprocess_env
+from PIL import Image
+from pypdf import PdfReader
+
+from mi_courseware.certificates.codes import check_symbol, group, read_code
+from mi_courseware.cli import cli
+
+EPOCH = "1805443200"  # 2027-03-19 08:00 UTC
+EVENT = "acme-2027"
+ROSTER = "content/rosters/acme-2027.csv"
+NAMES = [
+    row["name"]
+    for row in csv.DictReader(
+        io.StringIO((PROJECTS / "certs-basic" / ROSTER).read_text(encoding="utf-8"))
+    )
+    if row["attended"] == "yes"
+]
+
+
+def build_project(root: Path, overlay: str = "certs-basic") -> Path:
+    shutil.copytree(PROJECTS / "foundation-basic", root)
+    shutil.copytree(PROJECTS / overlay, root, dirs_exist_ok=True)
+    return root
+
+
+def mi(root: Path, *args: str) -> Result:
+    """The CLI in-process on the project at ``root``, with a fixed build time."""
+    return CliRunner().invoke(
+        cli,
+        ["--project", str(root), *args],
+        catch_exceptions=False,
+        env={"SOURCE_DATE_EPOCH": EPOCH},
+        prog_name="mi-courseware",
+    )
+
+
+def folder(root: Path, event: str = EVENT) -> Path:
+    return root / "output" / "events" / event / "certificates"
+
+
+def rows(root: Path) -> list[sqlite3.Row]:
+    db = sqlite3.connect(root / "records" / "certificates.sqlite")
+    db.row_factory = sqlite3.Row
+    return db.execute("SELECT * FROM certificates ORDER BY number").fetchall()
+
+
+def history(root: Path, number: str) -> list[tuple[str, str]]:
+    db = sqlite3.connect(root / "records" / "certificates.sqlite")
+    query = "SELECT action, name FROM history WHERE number = ? ORDER BY id"
+    return db.execute(query, (number,)).fetchall()
+
+
+def pdftotext(path: Path) -> str:
+    return subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
+
+
+def heading(path: Path) -> str:
+    """The text of the certificate's H1 (the name), as the structure tree gives it."""
+    tree = subprocess.run(
+        ["pdfinfo", "-struct-text", str(path)], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    start = next(i for i, line in enumerate(tree) if line.strip().startswith("H1"))
+    depth = len(tree[start]) - len(tree[start].lstrip())
+    texts = []
+    for line in tree[start + 1 :]:
+        if len(line) - len(line.lstrip()) <= depth:
+            break
+        if line.strip().startswith('"'):
+            texts.append(line.strip()[1:-1])
+    return "".join(texts)
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def pdfs(root: Path, event: str = EVENT) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder(root, event).glob("*.pdf"))}
+
+
+@pytest.fixture(scope="module")
+def issued(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The fixture project with its event's certificates issued once (read-only tests)."""
+    root = build_project(tmp_path_factory.mktemp("issued") / "project")
+    result = mi(root, "certificates", EVENT)
+    assert result.exit_code == 0, result.output
+    yield root
+
+
+def test_each_attendee_gets_one_certificate_with_the_name_exactly_as_written(issued) -> None:
+    records = rows(issued)
+    assert [r["number"] for r in records] == [f"A-2027-{n:06d}" for n in range(1, 13)]
+    assert [r["name"] for r in records] == NAMES  # the one not attending has none
+    assert {r["status"] for r in records} == {"issued"}
+    for record in records:
+        path = folder(issued) / f"{record['number']}.pdf"
+        assert record["sha256"] == digest(path)
+        assert record["name"] in pdftotext(path)
+        reader = PdfReader(path)
+        assert len(reader.pages) == 1
+        assert reader.metadata["/MICertificateNumber"] == record["number"]
+        assert reader.metadata["/MICertificateCode"] == record["code"]
+        assert read_code(record["code"]).verdict == "ok"
+    everything = PdfReader(folder(issued) / "all-certificates.pdf")
+    assert len(everything.pages) == 12
+    assert all(name in pdftotext(folder(issued) / "all-certificates.pdf") for name in NAMES)
+
+
+def test_the_demo_event_issues_12_certificates_again_and_again_the_same(tmp_path) -> None:
+    from conftest import REPO
+
+    root = tmp_path / "demo"
+    shutil.copytree(REPO / "content", root / "content")
+    roster = root / "content" / "rosters" / "northfield-2027-03.csv"
+    names = [r["name"] for r in csv.DictReader(io.StringIO(roster.read_text(encoding="utf-8")))]
+    assert mi(root, "certificates", "northfield-2027-03").exit_code == 0
+    first = pdfs(root, "northfield-2027-03")
+    assert len(first) == 13 and [r["name"] for r in rows(root)] == names
+    for record in rows(root):
+        path = folder(root, "northfield-2027-03") / f"{record['number']}.pdf"
+        assert record["name"] in pdftotext(path) and heading(path) == record["name"]
+    assert mi(root, "certificates", "northfield-2027-03").exit_code == 0
+    assert pdfs(root, "northfield-2027-03") == first
+
+
+def test_a_certificate_is_tagged_with_the_name_as_its_heading(issued) -> None:
+    path = folder(issued) / "A-2027-000005.pdf"
+    root = PdfReader(path).trailer["/Root"]
+    assert root["/MarkInfo"]["/Marked"] and root["/Lang"] == "en"
+    tree = subprocess.run(
+        ["pdfinfo", "-struct-text", str(path)], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    assert heading(path) == NAMES[4]
+    assert any(line.strip().startswith("Link") for line in tree)
+    assert "A-2027-000005" in "\n".join(tree)
+
+
+def test_the_qr_code_opens_the_clients_verify_page_for_this_code(issued) -> None:
+    path = folder(issued) / "A-2027-000003.pdf"
+    reader = PdfReader(path)
+    code = reader.metadata["/MICertificateCode"]
+    url = f"https://acme.example/verify?code={code}"
+    annotation = reader.pages[0]["/Annots"][0].get_object()
+    assert annotation["/A"]["/URI"] == url
+    left, _, right, top = (float(v) for v in annotation["/Rect"])
+    dpi = 200
+    png = subprocess.run(
+        ["pdftoppm", "-png", "-r", str(dpi), str(path)], check=True, capture_output=True
+    ).stdout
+    image = Image.open(io.BytesIO(png)).convert("L")
+    height = float(reader.pages[0].mediabox[3])
+    matrix = segno.make(url, error="m").matrix
+    module = (right - left) / len(matrix)
+    for row, cells in enumerate(matrix):
+        for column, dark in enumerate(cells):
+            x = (left + (column + 0.5) * module) * dpi / 72
+            y = (height - top + (row + 0.5) * module) * dpi / 72
+            assert (image.getpixel((int(x), int(y))) < 128) == bool(dark), (row, column)
+
+
+def test_a_rerun_gives_the_same_numbers_and_bytes_also_from_a_copy(tmp_path: Path) -> None:
+    root = build_project(tmp_path / "here" / "project")
+    assert mi(root, "certificates", EVENT).exit_code == 0
+    first, numbers = pdfs(root), [r["number"] for r in rows(root)]
+    again = mi(root, "certificates", EVENT)
+    assert again.exit_code == 0 and "unchanged      12" in again.output
+    assert pdfs(root) == first and [r["number"] for r in rows(root)] == numbers
+    elsewhere = tmp_path / "there" / "copy"
+    shutil.copytree(root, elsewhere)
+    shutil.rmtree(elsewhere / "output")
+    assert mi(elsewhere, "certificates", EVENT).exit_code == 0
+    assert pdfs(elsewhere) == first
+    assert all(len(history(root, n)) == 1 for n in numbers)
+
+
+def test_one_certificate_made_alone_is_the_same_as_in_its_batch(tmp_path: Path) -> None:
+    root = build_project(tmp_path / "project")
+    assert mi(root, "certificates", EVENT).exit_code == 0
+    before = pdfs(root)
+    (folder(root) / "A-2027-000006.pdf").unlink()
+    result = mi(root, "certificates", EVENT, "--only", "zoi@acme.example")
+    assert result.exit_code == 0, result.output
+    assert pdfs(root) == before
+    assert history(root, "A-2027-000006") == [("issued", NAMES[5])]
+    missing = mi(root, "certificates", EVENT, "--only", "Nobody Here")
+    assert missing.exit_code == 2 and "no attending participant 'Nobody Here'" in missing.output
+
+
+def test_a_corrected_name_keeps_its_number_and_the_old_pdf_stops_verifying(tmp_path) -> None:
+    root = build_project(tmp_path / "project")
+    assert mi(root, "certificates", EVENT).exit_code == 0
+    old = tmp_path / "old.pdf"
+    shutil.copy(folder(root) / "A-2027-000004.pdf", old)
+    edit_file(root / ROSTER, "Zoë D'Arcy-Fenwick,", "Zoë D'Arcy-Fenwick-Hale,")
+    refused = mi(root, "certificates", EVENT)
+    assert refused.exit_code == 1
+    assert (
+        f"{ROSTER}:5:1: error: 'Zoë D'Arcy-Fenwick-Hale' differs from the name on "
+        "certificate A-2027-000004 ('Zoë D'Arcy-Fenwick')" in refused.output
+    )
+    assert digest(folder(root) / "A-2027-000004.pdf") == digest(old)
+    assert mi(root, "certificates", EVENT, "--reissue").exit_code == 0
+    record = rows(root)[3]
+    assert (record["number"], record["name"], record["status"]) == (
+        "A-2027-000004",
+        "Zoë D'Arcy-Fenwick-Hale",
+        "reissued",
+    )
+    assert history(root, "A-2027-000004") == [
+        ("issued", "Zoë D'Arcy-Fenwick"),
+        ("reissued", "Zoë D'Arcy-Fenwick-Hale"),
+    ]
+    new = folder(root) / "A-2027-000004.pdf"
+    assert "Zoë D'Arcy-Fenwick-Hale" in pdftotext(new) and "reissued" in pdftotext(new)
+    stale = mi(root, "verify", str(old))
+    assert stale.exit_code == 1
+    assert "DOES NOT MATCH the register" in stale.output and "earlier copy" in stale.output
+    current = mi(root, "verify", str(new))
+    assert current.exit_code == 0 and "matches the register" in current.output
+
+
+def test_verify_tells_valid_unknown_mistyped_and_revoked_apart(tmp_path: Path) -> None:
+    root = build_project(tmp_path / "project")
+    assert mi(root, "certificates", EVENT).exit_code == 0
+    record = rows(root)[1]
+    valid = mi(root, "verify", record["code"].lower())
+    assert valid.exit_code == 0
+    assert valid.output.splitlines()[:2] == ["A-2027-000002: valid", f"  holder:  {NAMES[1]}"]
+    body = "7KQ2M9XDF3H"
+    unknown = mi(root, "verify", group(body + check_symbol(body)))
+    assert unknown.exit_code == 1 and "unknown" in unknown.output
+    code = record["code"]
+    typo = code[:3] + ("7" if code[3] != "7" else "8") + code[4:]
+    mistyped = mi(root, "verify", typo)
+    assert mistyped.exit_code == 1 and "mistyped" in mistyped.output
+    revoked = mi(root, "register", "revoke", code, "--reason", "issued to the wrong person")
+    assert revoked.exit_code == 0
+    after = mi(root, "verify", code)
+    assert after.exit_code == 1
+    assert "REVOKED on 2027-03-19: issued to the wrong person" in after.output
+    rerun = mi(root, "certificates", EVENT)
+    assert "revoked         1" in rerun.output
+    assert not (folder(root) / "A-2027-000002.pdf").exists()
+    assert len(PdfReader(folder(root) / "all-certificates.pdf").pages) == 11
+
+
+def test_register_export_neutralises_cells_a_spreadsheet_would_run(tmp_path: Path) -> None:
+    root = build_project(tmp_path / "project")
+    (root / ROSTER).write_text(
+        'name,email\n"=HYPERLINK(""http://x.example"")",a@x\n+44 Smith,b@x\n-Dash,c@x\n'
+        "@Mention,d@x\nPlain Name,e@x\n",
+        encoding="utf-8",
+    )
+    assert mi(root, "certificates", EVENT).exit_code == 0
+    out = tmp_path / "register.csv"
+    assert mi(root, "register", "export", "--csv", "-o", str(out)).exit_code == 0
+    table = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    assert [r["name"] for r in table] == [
+        '\'=HYPERLINK("http://x.example")',
+        "'+44 Smith",
+        "'-Dash",
+        "'@Mention",
+        "Plain Name",
+    ]
+    assert "=HYPERLINK" in pdftotext(folder(root) / "A-2027-000001.pdf")  # printed as written
+
+
+def test_welsh_wording_and_the_bilingual_design(tmp_path: Path) -> None:
+    root = build_project(tmp_path / "project", "certs-welsh")
+    assert mi(root, "certificates", "dyffryn-2027").exit_code == 0
+    text = pdftotext(folder(root, "dyffryn-2027") / "GTD-2027-000001.pdf")
+    for words in (
+        "TYSTYSGRIF PRESENOLDEB",
+        "Mae hyn yn cadarnhau bod",
+        "Gwenllïan ap Llŷr",
+        "wedi mynychu",
+        "2 awr DPP",
+        "Cyhoeddwyd 19 Mawrth 2027",
+        "13 Mai 2027",
+    ):
+        assert words in text
+    assert "This is to certify" not in text
+    assert mi(root, "certificates", "dyffryn-dwyieithog").exit_code == 0
+    both = pdftotext(folder(root, "dyffryn-dwyieithog") / "GTD-2027-000003.pdf")
+    assert both.index("Mae hyn yn cadarnhau bod") < both.index("This is to certify that")
+    assert "2 awr DPP" in both and "2 CPD hours" in both
+    assert (
+        PdfReader(folder(root, "dyffryn-2027") / "GTD-2027-000001.pdf").trailer["/Root"]["/Lang"]
+        == "cy"
+    )
+
+
+def test_long_names_shrink_to_one_line_then_wrap_and_never_overflow(tmp_path: Path) -> None:
+    root = build_project(tmp_path / "project")
+    longest = (
+        "Maria-Fernanda Castellanos de la Fuente-Whitmore y Aguirre-Llewelyn ap "
+        "Gruffudd Fitzwilliam-Ó Súilleabháin"
+    )
+    (root / ROSTER).write_text(f"name,email\n{longest},m@x\n{NAMES[10]},n@x\n", encoding="utf-8")
+    assert mi(root, "certificates", EVENT).exit_code == 0
+    for number in ("A-2027-000001", "A-2027-000002"):
+        path = folder(root) / f"{number}.pdf"
+        assert len(PdfReader(path).pages) == 1
+        words = subprocess.run(
+            ["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True
+        ).stdout
+        right_edges = [
+            float(line.split('xMax="')[1].split('"')[0])
+            for line in words.splitlines()
+            if "<word " in line
+        ]
+        assert max(right_edges) < 841.89 - 40  # inside the page's right margin
+    assert heading(folder(root) / "A-2027-000001.pdf") == longest  # two lines, one name
+
+
+def test_a_name_the_certificate_font_lacks_is_rendered_whole(tmp_path: Path) -> None:
+    root = build_project(tmp_path / "project")
+    (root / ROSTER).write_text("name,email\n王小明,w@x\nZoë,z@x\n", encoding="utf-8")
+    assert mi(root, "certificates", EVENT).exit_code == 0
+    whole = PdfReader(folder(root) / "A-2027-000001.pdf")
+    layered = PdfReader(folder(root) / "A-2027-000002.pdf")
+    assert "pypdf" in whole.metadata["/Producer"] and "pypdf" not in layered.metadata["/Producer"]
+    assert [r["sha256"] for r in rows(root)] == [
+        digest(folder(root) / f"A-2027-00000{n}.pdf") for n in (1, 2)
+    ]
+
+
+def test_build_issues_certificates_through_its_staging_swap(tmp_path: Path) -> None:
+    root = build_project(tmp_path / "project")
+    result = mi(root, "build", EVENT, "--only", "certificates")
+    assert result.exit_code == 0, result.output
+    assert {r["status"] for r in rows(root)} == {"issued"} and len(rows(root)) == 12
+    assert all(r["sha256"] == digest(folder(root) / f"{r['number']}.pdf") for r in rows(root))
+    assert "certificates/A-2027-000001.pdf" in (
+        root / "output/events/acme-2027/manifest.json"
+    ).read_text(encoding="utf-8")
+
+
+def test_usage_mistakes_exit_2(tmp_path: Path) -> None:
+    root = build_project(tmp_path / "project")
+    assert mi(root, "certificates", "mi-basics").exit_code == 2
+    assert mi(root, "certificates", "acme-2028").exit_code == 2
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["certificates"], ["verify"], ["register"], ["register", "export"], ["register", "revoke"]],
+)
+def test_every_command_explains_itself(command: list[str]) -> None:
+    result = CliRunner().invoke(cli, [*command, "--help"])
+    assert result.exit_code == 0 and "Usage:" in result.output
+
+
+def test_help_does_not_load_the_pdf_libraries() -> None:
+    code = (
+        "import sys\nfrom mi_courseware.cli import cli\n"
+        "try:\n    cli.main(['certificates', '--help'], prog_name='mi-courseware')\n"
+        "except SystemExit:\n    pass\n"
+        "print(sorted(m for m in ('weasyprint', 'pypdf', 'fontTools', 'segno')"
+        " if m in sys.modules))"
+    )
+    python = SCRIPT.parent / "python"
+    out = subprocess.run(
+        [str(python), "-c", code], capture_output=True, text=True, env=subprocess_env(), check=True
+    ).stdout
+    assert out.strip().endswith("[]")

@@ -1,0 +1,166 @@
+"""Roster CSV files as Excel, LibreOffice and Google Sheets save them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mi_courseware.errors import Problems
+from mi_courseware.loading.roster import column_key, read_roster
+
+
+def read(tmp_path: Path, data: bytes | str) -> tuple[list, list[str]]:
+    path = tmp_path / "roster.csv"
+    path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    problems = Problems()
+    people = read_roster(path, problems)
+    return people, [
+        f"{p.position.line}:{p.position.column}: {p.severity}: {p.message}" for p in problems
+    ]
+
+
+NAMES = [
+    "Siân Llewelyn-Parry",
+    "Trần Thị Minh Châu",
+    "Ζωή Αλεξίου",
+    "Zoë D'Arcy-Fenwick",
+    "Małgorzata Krzyżanowska",
+    "Gwenllïan ap Llŷr",
+]
+
+
+def test_it_keeps_names_exactly_as_written_in_any_script(tmp_path: Path) -> None:
+    people, problems = read(tmp_path, "name\n" + "\n".join(NAMES) + "\n")
+    assert problems == []
+    assert [p.name for p in people] == NAMES
+
+
+def test_it_reads_utf8_with_a_byte_order_mark_and_crlf_lines(tmp_path: Path) -> None:
+    text = "\r\n".join(["name,email", *(f"{n},{i}@x.example" for i, n in enumerate(NAMES))])
+    people, problems = read(tmp_path, b"\xef\xbb\xbf" + text.encode("utf-8") + b"\r\n")
+    assert problems == []
+    assert [p.name for p in people] == NAMES
+
+
+def test_quoted_newlines_stay_in_their_cell_and_lines_are_counted(tmp_path: Path) -> None:
+    text = 'name,organisation\n"Siân","Youth Service\nNorth team"\n,Empty Ltd\n'
+    people, problems = read(tmp_path, text)
+    assert [(p.name, p.organisation) for p in people] == [("Siân", "Youth Service\nNorth team")]
+    assert problems == ["4:1: error: empty name"]
+
+
+def test_a_name_with_a_line_break_is_refused(tmp_path: Path) -> None:
+    people, problems = read(tmp_path, 'name\n"Siân\nLlewelyn"\n')
+    assert people == []
+    assert problems == [
+        "2:1: error: name 'Siân Llewelyn' has a line break in it; put the whole name on one line"
+    ]
+
+
+def test_windows_1252_is_read_and_reported_on_the_first_line_it_matters(tmp_path: Path) -> None:
+    data = "name,email\nAnn Smith,a@x.example\nZoë Brontë,z@x.example\n".encode("cp1252")
+    people, problems = read(tmp_path, data)
+    assert [p.name for p in people] == ["Ann Smith", "Zoë Brontë"]
+    assert len(problems) == 1 and problems[0].startswith("3:1: warning: file is not UTF-8")
+
+
+def test_bytes_that_are_neither_utf8_nor_windows_1252_are_an_error(tmp_path: Path) -> None:
+    people, problems = read(tmp_path, b"name\nAnn\n\x81\x8d\n")
+    assert people == []
+    assert problems == [
+        "3:1: error: not UTF-8 or Windows-1252 text (byte 0x81); save the file as CSV UTF-8"
+    ]
+
+
+def test_excel_unicode_text_utf16_is_read(tmp_path: Path) -> None:
+    people, problems = read(tmp_path, "name,email\nZoë,z@x.example\n".encode("utf-16"))
+    assert problems == []
+    assert [p.name for p in people] == ["Zoë"]
+
+
+@pytest.mark.parametrize(
+    "header, column",
+    [
+        ("Name", "name"),
+        (" FULL NAME ", "name"),
+        ("E-mail", "email"),
+        ("e_mail", "email"),
+        ("Email Address", "email"),
+        ("Organization", "organisation"),
+        ("ATTENDED", "attended"),
+        ("I D", "id"),
+        ("Job title", "role"),
+    ],
+)
+def test_header_names_match_whatever_their_case_and_spacing(header: str, column: str) -> None:
+    assert column_key(header) == column
+
+
+def test_unknown_and_repeated_columns_are_reported_with_their_place(tmp_path: Path) -> None:
+    people, problems = read(tmp_path, "name,emial,Name,notes\nAnn,a@x,Ann,\n")
+    assert problems == [
+        "1:6: error: unknown column 'emial' (did you mean 'email'?)",
+        "1:12: error: column 'Name' appears twice (also column 1); keep one",
+        "1:17: error: unknown column 'notes' (expected one of 'attended', 'email', 'id', "
+        "'name', 'organisation', 'role')",
+    ]
+    assert [p.name for p in people] == ["Ann"]
+
+
+@pytest.mark.parametrize(
+    "value, attended",
+    [
+        ("yes", True),
+        ("Y", True),
+        ("true", True),
+        ("1", True),
+        ("", True),
+        ("no", False),
+        ("N", False),
+        ("FALSE", False),
+        ("0", False),
+    ],
+)
+def test_attended_values(tmp_path: Path, value: str, attended: bool) -> None:
+    people, problems = read(tmp_path, f"name,attended\nAnn,{value}\n")
+    assert problems == []
+    assert people[0].attended is attended
+
+
+def test_an_unreadable_attended_value_is_reported(tmp_path: Path) -> None:
+    _, problems = read(tmp_path, "name,attended\nAnn,maybe\n")
+    assert problems == [
+        "2:1: error: attended: 'maybe' is not yes/no/true/false/1/0 (blank means yes)"
+    ]
+
+
+def test_identity_is_id_then_email_then_the_folded_name(tmp_path: Path) -> None:
+    text = "name,email,id\nAnn,a@X.example,S-1\nBen,B@x.Example,\nCai  Jones,,\n"
+    people, _ = read(tmp_path, text)
+    assert [p.identity for p in people] == ["id:S-1", "email:b@x.example", "name:cai jones"]
+
+
+def test_duplicates_name_the_line_of_the_first_and_what_they_share(tmp_path: Path) -> None:
+    text = "name,email,id\nAnn,a@x.example,\nAnn B,A@X.example,\nCai,,7\nCai J,,7\nDee,,\nDEE,,\n"
+    people, problems = read(tmp_path, text)
+    assert [p.name for p in people] == ["Ann", "Cai", "Dee"]
+    assert problems == [
+        "3:1: error: duplicate participant 'Ann B': same email 'A@X.example' as 'Ann' on line 2",
+        "5:1: error: duplicate participant 'Cai J': same id '7' as 'Cai' on line 4",
+        "7:1: error: duplicate participant 'DEE': same name (add an 'id' or 'email' column to "
+        "tell people with one name apart) as 'Dee' on line 6",
+    ]
+
+
+def test_a_row_with_more_cells_than_columns_is_reported(tmp_path: Path) -> None:
+    people, problems = read(tmp_path, "name,email\nAnn,a@x,extra\nBen,b@x,\n")
+    assert [p.name for p in people] == ["Ben"]
+    assert problems == ["2:1: error: row has 3 cells but the header names 2 columns"]
+
+
+def test_a_roster_without_a_name_column_or_header_is_refused(tmp_path: Path) -> None:
+    assert read(tmp_path, "email\na@x\n")[1] == ["1:1: error: the roster needs a 'name' column"]
+    assert read(tmp_path, "\n")[1] == [
+        "1:1: error: empty roster: the first row must name the columns"
+    ]
