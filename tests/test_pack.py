@@ -278,3 +278,21 @@ def test_pack_html_is_made_from_the_edition_alone() -> None:
     html, _ = pack_html(project, edition, facilitator=False, when=datetime(2027, 1, 1, tzinfo=UTC))
     assert html.count('class="session"') == len(edition.sessions)
     assert html.count("<h2") >= len(edition.sessions)
+
+
+def test_a_png_logo_does_not_make_copies_of_a_project_differ(tmp_path: Path) -> None:
+    """WeasyPrint names raster images after their URL; we embed them so paths never leak."""
+    from PIL import Image
+
+    pdfs = []
+    for name in ("one", "two"):
+        project = tmp_path / name / "project"
+        shutil.copytree(FIXTURE, project)
+        client = project / "content" / "clients" / "acme"
+        Image.new("RGB", (120, 40), "#0b4f6c").save(client / "logo.png")
+        yaml = client / "client.yaml"
+        yaml.write_text(yaml.read_text().replace("logo: logo.svg", "logo: logo.png"))
+        build(project, "acme-run", "--only", "pack")
+        pdfs.append(project / "output" / "events" / "acme-run" / "participant-pack.pdf")
+    assert pdfs[0].read_bytes() == pdfs[1].read_bytes()
+    assert str(tmp_path).encode() not in pdfs[0].read_bytes()

@@ -7,6 +7,7 @@ error naming the file that asked, because WeasyPrint itself only logs a failed f
 
 from __future__ import annotations
 
+import base64
 import mimetypes
 import re
 from pathlib import Path
@@ -108,3 +109,19 @@ def check_stylesheets(html: str, fence: Fence) -> None:
             )
     if problems:
         raise ContentError(problems)
+
+
+def data_uri(path: Path | None, roots: list[Path]) -> str | None:
+    """An image file as a ``data:`` URI, from inside ``roots`` only.
+
+    Embedding keeps output independent of where the project sits: WeasyPrint names raster
+    images after their URL, so a ``file:`` URI would make PDFs differ between two copies of
+    the same project. A file outside ``roots`` keeps its ``file:`` URI, which the fenced
+    fetcher then refuses with a clear message.
+    """
+    if path is None:
+        return None
+    if not path.is_file() or not Fence(roots, path).allows(path):
+        return path.as_uri()
+    kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return f"data:{kind};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"

@@ -21,6 +21,7 @@ from markdown_it.utils import EnvType, OptionsDict
 from mi_courseware.errors import ContentError, Position, Problem
 from mi_courseware.rendering.blocks import BlockInfo
 from mi_courseware.rendering.diagrams import Palette, diagram_svg
+from mi_courseware.rendering.fetcher import data_uri
 from mi_courseware.rendering.i18n import Translator
 from mi_courseware.rendering.markdown import TRAINER_ONLY, block_info, block_name, parse, parser
 from mi_courseware.rendering.markdown import without_blocks as _without
@@ -79,8 +80,9 @@ class _Renderer(RendererHTML):
             return ""
         title = token.attrGet("title")
         caption = f"<figcaption>{escape(str(title))}</figcaption>" if title else ""
+        uri = data_uri(path, list(self.opts.roots)) or ""
         return (
-            f'<figure class="image"><img src="{escape(path.as_uri())}" alt="{escape(alt)}">'
+            f'<figure class="image"><img src="{escape(uri)}" alt="{escape(alt)}">'
             f"{caption}</figure>"
         )
 

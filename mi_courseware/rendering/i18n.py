@@ -8,7 +8,7 @@ a bug in the theme, reported with its name.
 
 from __future__ import annotations
 
-from datetime import date
+import datetime as dt
 from pathlib import Path
 
 import yaml
@@ -50,12 +50,12 @@ class Translator:
             raise ContentError.single(Path("themes"), f"theme has no wording for '{key}'")
         return text.format(**values) if values else text
 
-    def date(self, value: date, weekday: bool = False) -> str:
+    def date(self, value: dt.date, weekday: bool = False) -> str:
         """A date written out: "11 March 2027", with ``weekday`` "Thursday 11 March 2027"."""
         text = f"{value.day} {_MONTHS[self.language][value.month - 1]} {value.year}"
         return f"{_WEEKDAYS[self.language][value.weekday()]} {text}" if weekday else text
 
-    def dates(self, values: tuple[date, ...] | list[date]) -> str:
+    def dates(self, values: tuple[dt.date, ...] | list[dt.date]) -> str:
         """Several dates: "11 and 12 March 2027", "11 March and 2 April 2027"."""
         if not values:
             return ""

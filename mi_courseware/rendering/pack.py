@@ -10,6 +10,7 @@ from mi_courseware.errors import ContentError
 from mi_courseware.loading.project import Project
 from mi_courseware.rendering.blocks import BlockInfo
 from mi_courseware.rendering.document import DocumentSetup, document_setup
+from mi_courseware.rendering.fetcher import data_uri
 from mi_courseware.rendering.html import HtmlOptions, markdown_html
 from mi_courseware.rendering.markdown import block_info, block_name, parse
 from mi_courseware.rendering.pdf import metadata_head
@@ -127,7 +128,7 @@ def pack_html(
         colours=setup.colours(),
         stylesheets=[*setup.stylesheets("fonts.css"), *setup.stylesheets("pack.css")],
         options=setup.options,
-        logo=brand.logo.as_uri() if brand.logo else None,
+        logo=data_uri(brand.logo, setup.roots),
         summary=md(edition.summary, course_file),
         prior=md(edition.prior_knowledge, course_file),
         sessions=sessions,
