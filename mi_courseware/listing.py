@@ -5,14 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from mi_courseware.loading.project import Project
-
-
-def _theme_chain(project: Project, ident: str) -> list[str]:
-    chain, current = [], project.themes.get(ident)
-    while current is not None and current.id not in chain:
-        chain.append(current.id)
-        current = project.themes.get(current.config.extends or "")
-    return chain
+from mi_courseware.rendering.themes import theme_chain
 
 
 def list_project(project: Project, kind: str | None, verbose: bool = False) -> Iterator[str]:
@@ -62,8 +55,9 @@ def _themes(project: Project, verbose: bool) -> Iterator[str]:
         if verbose:
             yield "      template search path:"
             yield "        1. content/clients/<client>/templates/  (client overrides)"
-            for number, name in enumerate(_theme_chain(project, ident), start=2):
-                yield f"        {number}. {project.themes[name].path}"
+            for number, folder in enumerate(theme_chain(project, ident), start=2):
+                label = "" if folder.is_relative_to(project.paths.root) else " (built-in)"
+                yield f"        {number}. {folder}{label}"
 
 
 def _standards(project: Project, verbose: bool) -> Iterator[str]:

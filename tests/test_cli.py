@@ -245,8 +245,8 @@ def test_list_themes_verbose_prints_the_template_search_path(
     assert text[start + 1 : start + 5] == [
         "      template search path:",
         "        1. content/clients/<client>/templates/  (client overrides)",
-        f"        2. {REPO / 'themes' / 'large-print'}",
-        f"        3. {REPO / 'themes' / 'default'}",
+        f"        2. {REPO / 'themes' / 'large-print'} (built-in)",
+        f"        3. {REPO / 'themes' / 'default'} (built-in)",
     ]
 
 
