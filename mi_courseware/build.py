@@ -260,6 +260,7 @@ def _run_builders(
 ) -> tuple[list[Path], list[str]]:
     files: list[Path] = []
     unavailable: list[str] = []
+    pending: list[Callable[[], list[Path]]] = []
     for name in names:
         builder_class = REGISTRY[name].load()
         if builder_class is None:
@@ -270,7 +271,9 @@ def _run_builders(
             continue
         if progress:
             progress(f"{edition.slug}: {name}")
-        files.extend(builder.build(edition, staging))
+        pending.append(builder.start(edition, staging))
+    for finish in pending:
+        files.extend(finish())
     return files, unavailable
 
 

@@ -204,6 +204,23 @@ def build(options: Options, target: str | None, client: str | None, variant: str
           addons: tuple[str, ...], theme: str | None, only: tuple[str, ...], roster: Path | None,
           out: Path | None, jobs: int, keep_html: bool) -> None:
     """Build the outputs for TARGET (an event or a course); with none, every event."""
+    renderer = None
+    if not only or {"pack", "facilitator"} & set(only):
+        from mi_courseware.rendering.pdf import PdfRenderer
+
+        renderer = PdfRenderer(jobs)  # workers import WeasyPrint while the project is read
+    try:
+        _build(options, target, client, variant, addons, theme, only, roster, out, jobs,
+               keep_html, renderer)
+    finally:
+        if renderer is not None:
+            renderer.close()
+
+
+def _build(options: Options, target: str | None, client: str | None, variant: str | None,
+           addons: tuple[str, ...], theme: str | None, only: tuple[str, ...],
+           roster: Path | None, out: Path | None, jobs: int, keep_html: bool,
+           renderer: Any) -> None:
     from mi_courseware.build import Target, build_editions, editions_for, find_target
     from mi_courseware.builders import REGISTRY, BuildContext
 
@@ -221,7 +238,7 @@ def build(options: Options, target: str | None, client: str | None, variant: str
     _fail_on_errors(problems, options)
     context = BuildContext(
         project, keep_html=keep_html, jobs=jobs, register=options.register_path(project.paths),
-        roster=roster, quiet=options.quiet,
+        roster=roster, quiet=options.quiet, renderer=renderer,
     )
     out_root = out or project.paths.output
     results = build_editions(editions, only, context, out_root, progress=log.info)

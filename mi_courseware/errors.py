@@ -97,6 +97,10 @@ class ContentError(MiCoursewareError):
         self.problems = sorted(problems, key=lambda p: (p.position, p.message))
         super().__init__("\n".join(str(p) for p in self.problems))
 
+    def __reduce__(self) -> tuple[type[ContentError], tuple[list[Problem]]]:
+        # so that a worker process can hand the problems back whole
+        return (ContentError, (self.problems,))
+
     @classmethod
     def single(cls, path: Path, message: str, line: int = 1, column: int = 1) -> ContentError:
         """A content error with one problem."""

@@ -296,3 +296,15 @@ def test_a_png_logo_does_not_make_copies_of_a_project_differ(tmp_path: Path) -> 
         pdfs.append(project / "output" / "events" / "acme-run" / "participant-pack.pdf")
     assert pdfs[0].read_bytes() == pdfs[1].read_bytes()
     assert str(tmp_path).encode() not in pdfs[0].read_bytes()
+
+
+def test_rendering_in_worker_processes_gives_the_same_bytes(
+    fixture_build: Path, tmp_path: Path
+) -> None:
+    """The fixture build used worker processes (default jobs); one job renders in-process."""
+    project = tmp_path / "p"
+    shutil.copytree(FIXTURE, project)
+    build(project, "acme-run", "--only", "pack", "--only", "facilitator", "--jobs", "1")
+    for name in ("participant-pack.pdf", "facilitator-guide.pdf"):
+        alone = project / "output" / "events" / "acme-run" / name
+        assert alone.read_bytes() == (fixture_build / name).read_bytes(), name

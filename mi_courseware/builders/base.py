@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, ClassVar
 if TYPE_CHECKING:
     from mi_courseware.edition import Edition
     from mi_courseware.loading.project import Project
+    from mi_courseware.rendering.pdf import PdfRenderer
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +42,8 @@ class BuildContext:
     #: Called once every edition's outputs are in place (e.g. the certificate register records
     #: the PDFs it staged); a builder appends to it from :meth:`Builder.build`.
     finishers: list[Callable[[], None]] = field(default_factory=list)
+    #: Worker processes for PDF rendering, started before the project is read (optional).
+    renderer: PdfRenderer | None = None
 
 
 class Builder:
@@ -66,3 +69,12 @@ class Builder:
     def build(self, edition: Edition, out: Path) -> list[Path]:
         """Write this builder's outputs for ``edition`` into ``out``."""
         raise NotImplementedError
+
+    def start(self, edition: Edition, out: Path) -> Callable[[], list[Path]]:
+        """Begin the build; the returned function finishes it and gives the files written.
+
+        The default builds at once. A builder whose work runs elsewhere (PDFs rendering in
+        worker processes) returns early, so that the next builders run meanwhile.
+        """
+        files = self.build(edition, out)
+        return lambda: files

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from mi_courseware.builders.base import Builder
 from mi_courseware.edition import Edition
@@ -21,6 +22,10 @@ class PackBuilder(Builder):
 
     def build(self, edition: Edition, out: Path) -> list[Path]:
         """Render the pack's HTML through the theme, then to a tagged PDF."""
+        return self.start(edition, out)()
+
+    def start(self, edition: Edition, out: Path) -> Callable[[], list[Path]]:
+        """Make the HTML now; render the PDF in a worker when the build has one."""
         html, setup = pack_html(
             self.context.project, edition, facilitator=self.facilitator, when=self.context.time
         )
@@ -30,15 +35,21 @@ class PackBuilder(Builder):
             kept = target.with_suffix(".html")
             kept.write_text(html, encoding="utf-8")
             written.append(kept)
-        data = render_pdf(
-            html,
-            base=edition.project_root,
-            roots=setup.roots,
-            asked_by=edition.sources[0],
-            identifier=f"{edition.slug}/{self.name}",
-        )
-        write_atomic(target, data)
-        return written
+        options: dict[str, Any] = {
+            "base": edition.project_root,
+            "roots": setup.roots,
+            "asked_by": edition.sources[0],
+            "identifier": f"{edition.slug}/{self.name}",
+        }
+        renderer = self.context.renderer
+        future = renderer.submit(html, **options) if renderer else None
+
+        def finish() -> list[Path]:
+            data = future.result() if future else render_pdf(html, **options)
+            write_atomic(target, data)
+            return written
+
+        return finish
 
 
 class FacilitatorBuilder(PackBuilder):
