@@ -15,7 +15,7 @@ import pytest
 import segno
 from click.testing import CliRunner, Result
 from conftest import PROJECTS, SCRIPT, edit_file, subprocess_env
-from PIL import Image
+from PIL import Image, ImageChops
 from pypdf import PdfReader
 
 from mi_courseware.certificates.codes import check_symbol, group, read_code
@@ -382,3 +382,66 @@ def test_help_does_not_load_the_pdf_libraries() -> None:
         [str(python), "-c", code], capture_output=True, text=True, env=subprocess_env(), check=True
     ).stdout
     assert out.strip().endswith("[]")
+
+
+def test_the_qr_matrix_is_segnos_module_for_module() -> None:
+    import random
+
+    from mi_courseware.certificates.qr import qr_matrix
+
+    pick, masks = random.Random(5), set()
+    for n in range(240):
+        code = "".join(pick.choice("23456789ABCDEFGHJKLMNPQRSTUVWXYZ") for _ in range(12))
+        url = ["https://acme.example/verify?code=", "https://a.example/v/"][n % 2] + code * (n % 3)
+        expected = segno.make(url, error="m")
+        masks.add(expected.mask)
+        assert [bytes(r) for r in qr_matrix(url)] == [bytes(r) for r in expected.matrix], url
+    assert masks == set(range(8))
+
+
+def png(path: Path) -> bytes:
+    return subprocess.run(
+        ["pdftoppm", "-png", "-r", "100", str(path)], check=True, capture_output=True
+    ).stdout
+
+
+def test_names_set_directly_look_and_read_as_weasyprint_sets_them(tmp_path: Path) -> None:
+    from mi_courseware.build import editions_for, find_target, load_checked
+    from mi_courseware.certificates.assemble import render_direct, render_layers
+    from mi_courseware.certificates.calibrate import calibrate, lines_of
+    from mi_courseware.certificates.design import Design, Person
+    from mi_courseware.certificates.layers import build_shared, render_document
+    from mi_courseware.errors import Problems
+    from mi_courseware.project import ProjectPaths
+
+    project = load_checked(ProjectPaths(build_project(tmp_path / "project")), Problems())
+    design = Design(project, editions_for(project, [find_target(project, EVENT)], Problems())[0])
+    shared = build_shared(design)
+    shared.direct = calibrate(design, shared)
+    assert shared.direct is not None  # the default theme is set directly
+    names = [
+        "Maria-Fernanda Castellanos de la Fuente-Whitmore",
+        "Αλεξίου Ζωή",
+        "Trần Thị Minh Châu",
+    ]
+    names += ["Gwenllïan ap Llŷr", "Małgorzata Krzyżanowska", "AVATAR D'Arcy-Tőwy"]
+    at = "2027-03-12T09:00:00Z"
+    people = [Person(f"A-2027-{n:06d}", "7KQ2-M9XD-F3HG", name, at, at, n == 2)
+              for n, name in enumerate(names, 1)]  # fmt: skip
+    infos, urls = [design.pdf_info(p) for p in people], [design.sheet(p).url for p in people]
+    html = design.html(people, "personal")
+    data, _ = render_document(html, base=design.base, roots=design.roots,
+                              asked_by=design.template_path, compressed=False)  # fmt: skip
+    (tmp_path / "engine").mkdir(), (tmp_path / "direct").mkdir()
+    engine, _, failed = render_layers(shared, data, infos, urls, tmp_path / "engine")
+    lines: list = [lines_of(design, shared.direct, p) for p in people]
+    assert not failed and all(lines)
+    direct, _ = render_direct(shared, infos, urls, lines, tmp_path / "direct")
+    for person, (_, old, _), (_, new, _) in zip(people, engine, direct, strict=True):
+        assert person.name in pdftotext(new) and heading(new) == person.name
+        assert subprocess.run(["qpdf", "--check", str(new)], capture_output=True).returncode == 0
+        pictures = [Image.open(io.BytesIO(png(p))).convert("L") for p in (old, new)]
+        differ = sum(ImageChops.difference(*pictures).histogram()[65:])
+        assert differ < 300, (person.name, differ)  # anti-aliasing of a glyph edge at most
+    for odd in ("Zoe\u0308 Combining", "Two  Spaces", " Leading", "Tab\tName", "שלום Cohen"):
+        assert lines_of(design, shared.direct, Person("A-1", "C", odd, at, at, False)) is None

@@ -36,12 +36,14 @@ from mi_courseware.certificates.pdfwrite import (
     inflate,
     raw_stream,
     ref,
+    serialise_all,
 )
 from mi_courseware.certificates.tags import by_page, document_of, topmost
 
 _FONT = re.compile(rb"/([^\s/\[\]<>(){}%]+)(\s+[-\d.]+\s+Tf)")
 _TOKENS = re.compile(rb"/([^\s/\[\]<>(){}%]+)\s+[-\d.]+\s+Tf|<([0-9A-Fa-f]+)>")
 _NAMES = re.compile(rb"/([^\s/\[\]<>(){}%]+)\s+(?:gs|cs|CS|scn|SCN|sh|Do)\b")
+_DARK = re.compile(rb"[\x01-\xff]+")  # a run of dark modules in a QR code's row
 
 
 @dataclass(frozen=True)
@@ -171,27 +173,21 @@ def _mcids(element: Any, number: int, array: list[Any], shared: Shared) -> None:
 
 def qr_content(url: str, shared: Shared) -> bytes:
     """The QR code as filled rectangles (vector), marked as an artifact."""
-    import segno
+    from mi_courseware.certificates.qr import qr_matrix
 
     assert shared.qr is not None
     left, top, side = shared.qr
-    code = segno.make(url, error="m")
-    matrix = code.matrix
+    matrix = qr_matrix(url)  # segno.make(url, error="m").matrix, made faster
     module = side / len(matrix)
-    parts = [b"q /Artifact BMC %.4f %.4f %.4f rg" % shared.dark]
+    # in module units from the top-left corner: each run of dark modules is one rectangle
+    parts = [
+        b"q /Artifact BMC %.4f %.4f %.4f rg" % shared.dark,
+        b"%.4f 0 0 %.4f %.3f %.3f cm" % (module, -module, left, top),
+    ]
     for row, cells in enumerate(matrix):
-        y = top - (row + 1) * module
-        column = 0
-        while column < len(cells):
-            if cells[column]:
-                start = column
-                while column < len(cells) and cells[column]:
-                    column += 1
-                parts.append(
-                    b"%.3f %.3f %.3f %.3f re"
-                    % (left + start * module, y, (column - start) * module, module)
-                )
-            column += 1
+        for run in _DARK.finditer(cells):
+            start, end = run.span()
+            parts.append(b"%d %d %d 1 re" % (start, row, end - start))
     parts.append(b"f EMC Q")
     return b"\n".join(parts)
 
@@ -201,20 +197,16 @@ def write_certificate(
     shared: Shared,
     info: PdfInfo,
     content: bytes,
-    filled: list[tuple[int, Any]],
-    extra: dict[int, Any],
+    structure: tuple[bytes, dict[int, int]],
     url: str | None,
 ) -> None:
-    """One certificate's PDF."""
+    """One certificate's PDF; ``structure`` is its serialised part of the structure tree."""
     from mi_courseware.certificates.pdfsplit import CODE_KEY, NUMBER_KEY, pdf_date
 
     writer = FileWriter(out)
     writer.add_serialised(shared.chunk, shared.offsets)
     writer.add(PERSONAL, raw_stream(content, flate_dict()))
-    for number, obj in filled:
-        writer.add(number, obj)
-    for number in sorted(extra):
-        writer.add(number, extra[number])
+    writer.add_serialised(*structure)
     if url and shared.qr:
         writer.add(ANNOT, _annotation(url, shared, info))
     writer.add(
@@ -310,10 +302,49 @@ def render_layers(
             content += b"\n" + qr_content(url, shared)
         packed = deflate(content)
         out = io.BytesIO()
-        write_certificate(out, shared, info, packed, filled, extra, url)
+        structure = serialise_all({**dict(filled), **extra})
+        write_certificate(out, shared, info, packed, structure, url)
         pdf = out.getvalue()
         path = folder / f"{info.number}.pdf"
         write_synced(path, pdf)
         done.append((info.number, path, hashlib.sha256(pdf).hexdigest()))
         layers.append(Layer(info.number, packed, url))
     return done, layers, failed
+
+
+def render_direct(
+    shared: Shared,
+    infos: list[PdfInfo],
+    urls: list[str | None],
+    lines: list[dict[str, Any]],
+    folder: Path,
+) -> tuple[list[tuple[str, Path, str]], list[Layer]]:
+    """Write certificates whose personal text is set directly (:mod:`.direct`).
+
+    Files are written and flushed to disk by a thread while the next one is made; all of them
+    are on disk when this returns.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    from mi_courseware.certificates.batch import write_synced
+
+    direct = shared.direct
+    structure = (direct.structure, direct.offsets)
+    done, layers = [], []
+    with ThreadPoolExecutor(max_workers=1) as disk:
+        writes = []
+        for info, url, person in zip(infos, urls, lines, strict=True):
+            content = direct.content(person)
+            if url and shared.qr:
+                content += b"\n" + qr_content(url, shared)
+            packed = deflate(content)
+            out = io.BytesIO()
+            write_certificate(out, shared, info, packed, structure, url)
+            pdf = out.getvalue()
+            path = folder / f"{info.number}.pdf"
+            writes.append(disk.submit(write_synced, path, pdf))
+            done.append((info.number, path, hashlib.sha256(pdf).hexdigest()))
+            layers.append(Layer(info.number, packed, url))
+        for write in writes:
+            write.result()  # a failed write fails the batch
+    return done, layers

@@ -33,7 +33,7 @@ _SHARED: Any = None  # the run's Shared, set before workers start (inherited or 
 class Batch:
     """What a worker needs: HTML, paths and each certificate's metadata (no Edition)."""
 
-    mode: str  # "personal" (layered) or "page" (whole certificates)
+    mode: str  # "direct" (set here), "personal" (layered) or "page" (whole certificates)
     html: str
     base: Path
     roots: tuple[Path, ...]
@@ -41,6 +41,7 @@ class Batch:
     infos: tuple[PdfInfo, ...]
     urls: tuple[str | None, ...]
     folder: Path
+    lines: tuple[dict[str, Any], ...] = ()  # "direct": each person's lines
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,13 @@ def render_batch(batch: Batch) -> Outcome:
     """Render one batch (in a worker or in this process)."""
     if batch.mode == "page":
         return render_pages(batch)
+    if batch.mode == "direct":
+        from mi_courseware.certificates.assemble import render_direct
+
+        done, layers = render_direct(
+            _SHARED, list(batch.infos), list(batch.urls), list(batch.lines), batch.folder
+        )
+        return Outcome([Rendered(n, p, h) for n, p, h in done], layers)
     from mi_courseware.certificates.assemble import render_layers
     from mi_courseware.certificates.layers import render_document
 
@@ -147,6 +155,7 @@ def render_all(
     progress: Callable[[int], None] | None = None,
 ) -> Results:
     """Render every certificate in ``people`` into ``folder``."""
+    from mi_courseware.certificates.calibrate import calibrate, lines_of
     from mi_courseware.certificates.layers import LayerMismatch, build_shared
 
     results = Results()
@@ -154,13 +163,25 @@ def render_all(
         results.shared = build_shared(design) if people else None
     except LayerMismatch:
         results.shared = None  # a theme the layered path does not understand: whole pages
-    _initialise(results.shared)
     shared = results.shared
-    layered = [p for p in people if shared is not None and shared.covers(p)]
-    whole = [p for p in people if p not in layered]
+    if shared is not None:
+        shared.direct = calibrate(design, shared)
+    _initialise(shared)
+    lines: dict[str, dict[str, Any]] = {}
+    if shared is not None and shared.direct is not None:
+        for person in people:
+            found = lines_of(design, shared.direct, person)
+            if found is not None:
+                lines[person.number] = found
+    direct = [p for p in people if p.number in lines]
+    layered = [
+        p for p in people if shared is not None and p.number not in lines and shared.covers(p)
+    ]
+    whole = [p for p in people if p not in layered and p.number not in lines]
     workers = cores(jobs)
     by_number = {p.number: p for p in people}
-    plan = [("personal", g) for g in groups(layered, workers)]
+    plan = [("direct", g) for g in groups(direct, workers)]
+    plan += [("personal", g) for g in groups(layered, workers)]
     # a name the font lacks uses a system fallback font, shared by a whole document: alone
     plan += [("page", [p]) for p in whole if not covers(p.name, design.name_font)]
     plan += [
@@ -168,6 +189,19 @@ def render_all(
     ]
 
     def make(mode: str, group: list[Person]) -> Batch:
+        if mode == "direct":
+            url = design.edition.brand.verify_url
+            return Batch(
+                mode,
+                "",
+                design.base,
+                tuple(design.roots),
+                design.template_path,
+                tuple(design.pdf_info(p) for p in group),
+                tuple(url.replace("{code}", p.code) if url else None for p in group),
+                folder,
+                tuple(lines[p.number] for p in group),
+            )
         sheets = [design.sheet(p, mode) for p in group]
         return Batch(
             mode,

@@ -73,6 +73,7 @@ class Shared:
     language: str
     bold: FontSubset
     text: FontSubset
+    direct: Any = None  # the calibrated direct setter (:mod:`.direct`), when it applies
 
     @property
     def offset(self) -> int:

@@ -1,0 +1,141 @@
+"""QR codes as segno makes them, with its mask selection done on whole rows at once.
+
+``segno.make(url, error="m")`` spends most of its time choosing the data mask: it applies
+each of the eight masks and scores the result (ISO/IEC 18004 7.8.3) module by module in
+Python. Here segno's own steps build the symbol, and the same penalty rules, with the same
+quirks and the same tie-breaking, are computed on rows and columns as bytes and integers. The
+result is the matrix ``segno.make`` gives, module for module (a test compares them on many
+codes); anything unusual (a Micro QR symbol, a segno without these steps) goes to segno.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+_SAME = re.compile(rb"\x00{4,}")  # 4 modules like the one before each: a run of 5 or more
+_FINDER = bytes((1, 0, 1, 1, 1, 0, 1))
+
+
+def qr_matrix(url: str) -> tuple[bytearray, ...]:
+    """The module matrix of ``segno.make(url, error="m")`` (rows of 0 and 1)."""
+    try:
+        return _encode(url)
+    except (AttributeError, ImportError, TypeError, ValueError):  # pragma: no cover
+        import segno
+
+        return segno.make(url, error="m").matrix
+
+
+def _encode(url: str) -> tuple[bytearray, ...]:
+    """segno's ``encode`` and ``_encode`` for a QR code with error level M, minus the masks."""
+    from segno import consts
+    from segno import encoder as e
+
+    error = consts.ERROR_LEVEL_M
+    segments = e.prepare_data(url, None, None)
+    version = e.find_version(segments, error, eci=False, micro=None)
+    if version < 1:
+        raise ValueError("a Micro QR symbol: left to segno")
+    error = e.boost_error_level(version, error, segments, False, is_sa=False)
+    buff = e.Buffer()
+    ver_range = e.version_range(version)
+    for segment in segments:
+        e.write_segment(buff, segment, None, ver_range, False)
+    capacity = consts.SYMBOL_CAPACITY[version][error]  # type: ignore[index]
+    e.write_terminator(buff, capacity, None, len(buff))
+    e.write_padding_bits(buff, version, len(buff))
+    e.write_pad_codewords(buff, version, capacity, len(buff))
+    buff = e.make_final_message(version, error, buff)
+    width = e.calc_matrix_size(version)
+    matrix = e.make_matrix(width, width)
+    e.add_finder_patterns(matrix, width, width)
+    e.add_alignment_patterns(matrix, width, width)
+    e.add_codewords(matrix, buff, version)
+    mask, rows = _best_mask(matrix, width)
+    e.add_format_info(rows, version, error, mask)
+    e.add_version_info(rows, version)
+    return rows
+
+
+@lru_cache(maxsize=8)
+def _masks(width: int) -> tuple[int, int, tuple[tuple[int, int], ...]]:
+    """For a symbol size: the N2 position mask, and per mask pattern the rows and the
+    columns to XOR with, each as one integer of 0/1 bytes (the layout of :func:`_packed`)."""
+    from segno import encoder as e
+
+    function = e.make_matrix(width, width)
+    e.add_finder_patterns(function, width, width)
+    e.add_alignment_patterns(function, width, width)
+    function[-8][8] = 0x1
+    patterns = []
+    for pattern in e.get_data_mask_functions(False):
+        rows = [
+            bytes(1 if function[i][j] > 0x1 and pattern(i, j) else 0 for j in range(width))
+            for i in range(width)
+        ]
+        columns = [bytes(c) for c in zip(*rows, strict=True)]
+        patterns.append((_packed(rows, b"\x00"), _packed(columns, b"\x00")))
+    inner = [b"\x00" * width] + [b"\x00" + b"\x01" * (width - 1)] * (width - 1)
+    return _packed(inner, b"\x00"), (width - 1) ** 2, tuple(patterns)
+
+
+def _packed(lines: Any, end: bytes) -> int:
+    """Lines of bytes as one integer: ``end``, then each line followed by ``end``."""
+    return int.from_bytes(end + b"".join(bytes(line) + end for line in lines), "big")
+
+
+def _best_mask(matrix: Any, width: int) -> tuple[int, tuple[bytearray, ...]]:
+    """segno's ``find_and_apply_best_mask`` for a QR (not Micro) code: lowest penalty first."""
+    inner, blocks, patterns = _masks(width)
+    rows = _packed(matrix, b"\xff")
+    columns = _packed(zip(*matrix, strict=True), b"\xff")
+    best, best_score, best_rows = 0, -1, b""
+    for number, (mask_rows, mask_columns) in enumerate(patterns):
+        score, across = _penalty(rows ^ mask_rows, columns ^ mask_columns, width, inner, blocks)
+        if best_score < 0 or score < best_score:
+            best, best_score, best_rows = number, score, across
+    return best, tuple(bytearray(line) for line in best_rows.split(b"\xff")[1 : width + 1])
+
+
+def _penalty(masked: int, down: int, width: int, inner: int, blocks: int) -> tuple[int, bytes]:
+    """segno's ``evaluate_mask`` (N1 to N4) of one masked symbol, given as its rows and its
+    columns (:func:`_packed`); and the rows as bytes."""
+    size = 1 + width * (width + 1)
+    across = masked.to_bytes(size, "big")
+    runs = _SAME.findall((masked ^ (masked >> 8)).to_bytes(size, "big"))
+    runs += _SAME.findall((down ^ (down >> 8)).to_bytes(size, "big"))
+    n1 = sum(map(len, runs)) - len(runs)
+    vertical = masked ^ (masked >> (8 * (width + 1)))
+    differ = vertical | (vertical >> 8) | (masked ^ (masked >> 8))
+    n2 = 3 * (blocks - ((differ | (differ >> 1)) & inner).bit_count())
+    n3 = 0
+    stride = width + 1
+    for text in (across, down.to_bytes(size, "big")):
+        found = text.find(_FINDER)
+        while found != -1:  # lines with the pattern (it never spans the 0xFF between lines)
+            start = 1 + (found - 1) // stride * stride
+            n3 += _finders(text[start : start + width], width)
+            found = text.find(_FINDER, start + width)
+    dark = across.count(1) + 2 * across.count(2) + 3 * across.count(3)
+    n4 = 10 * int(abs(float(dark) / (width**2) * 100 - 50) / 5)
+    return n1 + n2 + n3 + n4, across
+
+
+def _finders(seq: bytes, size: int) -> int:
+    """segno's N3 count for one row or column (its bounds and restart rule included)."""
+    count = 0
+    index = seq.find(_FINDER)
+    while index != -1:
+        offset = index + 7
+        if (
+            index in (0, size - 7)
+            or not any(seq[max(index - 4, 0) : min(index, size)])
+            or not any(seq[max(offset, 0) : min(offset + 4, size)])
+        ):
+            count += 40
+        else:
+            offset = index + 4
+        index = seq.find(_FINDER, offset)
+    return count
