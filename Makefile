@@ -13,7 +13,9 @@ demo: $(STAMP)
 	$(BIN)/mi-courseware build
 
 test: $(STAMP)
-	$(BIN)/ruff check mi_courseware tests benchmarks
+	$(BIN)/ruff check mi_courseware tests benchmarks scripts
+	$(BIN)/ruff format --check mi_courseware tests benchmarks scripts
+	$(BIN)/mypy mi_courseware
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 bench: $(STAMP)
@@ -25,8 +27,8 @@ bench: $(STAMP)
 	done
 
 lint: $(STAMP)
-	$(BIN)/ruff check mi_courseware tests benchmarks
-	$(BIN)/ruff format --check mi_courseware tests benchmarks
+	$(BIN)/ruff check mi_courseware tests benchmarks scripts
+	$(BIN)/ruff format --check mi_courseware tests benchmarks scripts
 	$(BIN)/mypy mi_courseware
 
 docs: $(STAMP)

@@ -160,8 +160,9 @@ def check_options(
 ) -> None:
     """Names given on the command line exist (else exit 2, not a problem in a file)."""
     if target.kind == "event":
-        given = [f"--{n}" for n, v in (("client", client), ("variant", variant),
-                                      ("addon", addons)) if v]
+        given = [
+            f"--{n}" for n, v in (("client", client), ("variant", variant), ("addon", addons)) if v
+        ]
         if given:
             raise UsageError(
                 f"{', '.join(given)}: event '{target.id}' sets its own client, variant and "
@@ -181,12 +182,11 @@ def check_options(
                     f"{did_you_mean(ref, course.addons)}"
                 )
         if client is not None and client not in project.clients:
-            raise UsageError(f"--client: unknown client '{client}'"
-                             f"{did_you_mean(client, project.clients)}")
+            raise UsageError(
+                f"--client: unknown client '{client}'{did_you_mean(client, project.clients)}"
+            )
     if theme is not None and theme not in project.themes:
-        raise UsageError(
-            f"--theme: unknown theme '{theme}'{did_you_mean(theme, project.themes)}"
-        )
+        raise UsageError(f"--theme: unknown theme '{theme}'{did_you_mean(theme, project.themes)}")
 
 
 def sha256(path: Path) -> str:
@@ -292,8 +292,10 @@ def _write_manifest(
         "event": edition.event.id if edition.event else None,
         "theme": edition.theme,
         "inputs": [
-            {"path": str(p.relative_to(root)) if p.is_relative_to(root) else p.name,
-             "sha256": sha256(p)}
+            {
+                "path": str(p.relative_to(root)) if p.is_relative_to(root) else p.name,
+                "sha256": sha256(p),
+            }
             for p in edition.sources
             if p.is_file()
         ],

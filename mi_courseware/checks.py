@@ -24,8 +24,11 @@ def _unknown(
 
 
 def check_unique(
-    record: Record[Course] | Record[AddOn], key: str, items: Sequence[Outcome | Session],
-    problems: Problems, taken: dict[str, str] | None = None,
+    record: Record[Course] | Record[AddOn],
+    key: str,
+    items: Sequence[Outcome | Session],
+    problems: Problems,
+    taken: dict[str, str] | None = None,
 ) -> None:
     """Ids in ``items`` (outcomes or sessions) must be unique, also against ``taken``."""
     seen: dict[str, int] = {}
@@ -44,7 +47,9 @@ def check_unique(
 
 
 def check_sessions(
-    record: Record[Course] | Record[AddOn], outcome_ids: set[str], project: Project,
+    record: Record[Course] | Record[AddOn],
+    outcome_ids: set[str],
+    project: Project,
     problems: Problems,
 ) -> None:
     """Each session's outcomes, module and handouts exist."""
@@ -57,7 +62,8 @@ def check_sessions(
             pos = record.position("sessions", index, "module")
             path = project.paths.content_dir("modules") / f"{session.module}.md"
             problems.error(
-                pos, f"module '{session.module}' not found: no file {_rel(project, path)}"
+                pos,
+                f"module '{session.module}' not found: no file {_rel(project, path)}"
                 f"{did_you_mean(session.module, project.modules)}",
             )
         for k, ref in enumerate(session.handouts):
@@ -65,7 +71,8 @@ def check_sessions(
                 pos = record.position("sessions", index, "handouts", k)
                 path = project.paths.content_dir("handouts") / f"{ref}.md"
                 problems.error(
-                    pos, f"handout '{ref}' not found: no file {_rel(project, path)}"
+                    pos,
+                    f"handout '{ref}' not found: no file {_rel(project, path)}"
                     f"{did_you_mean(ref, project.handouts)}",
                 )
         if session.body:

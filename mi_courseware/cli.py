@@ -95,8 +95,9 @@ class Group(click.Group):
 @click.option("-v", "--verbose", count=True, help="Say more (repeat for debug output).")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors.")
 @click.pass_context
-def cli(ctx: click.Context, project: Path | None, register: Path | None, verbose: int,
-        quiet: bool) -> None:
+def cli(
+    ctx: click.Context, project: Path | None, register: Path | None, verbose: int, quiet: bool
+) -> None:
     """Motivational Interviewing courseware: branded packs, decks, guides and certificates."""
     level = logging.ERROR if quiet else (logging.DEBUG if verbose > 1 else logging.INFO)
     logging.basicConfig(level=level, format="%(message)s", stream=sys.stderr, force=True)
@@ -190,19 +191,43 @@ def _target_options(func: Any) -> Any:
 @cli.command()
 @click.argument("target", required=False)
 @_target_options
-@click.option("--only", multiple=True, help="Build only these outputs (repeat): "
-              "pack, facilitator, slides, certificates.")
-@click.option("--roster", type=click.Path(dir_okay=False, path_type=Path),
-              help="Roster CSV for certificates (instead of the event's).")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
-              help="Output folder (default: output/).")
-@click.option("--jobs", "-j", type=click.IntRange(min=0), default=0,
-              help="Parallel workers (default: all cores).")
+@click.option(
+    "--only",
+    multiple=True,
+    help="Build only these outputs (repeat): pack, facilitator, slides, certificates.",
+)
+@click.option(
+    "--roster",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Roster CSV for certificates (instead of the event's).",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder (default: output/).",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=0),
+    default=0,
+    help="Parallel workers (default: all cores).",
+)
 @click.option("--keep-html", is_flag=True, help="Also write the HTML given to the PDF engine.")
 @click.pass_obj
-def build(options: Options, target: str | None, client: str | None, variant: str | None,
-          addons: tuple[str, ...], theme: str | None, only: tuple[str, ...], roster: Path | None,
-          out: Path | None, jobs: int, keep_html: bool) -> None:
+def build(
+    options: Options,
+    target: str | None,
+    client: str | None,
+    variant: str | None,
+    addons: tuple[str, ...],
+    theme: str | None,
+    only: tuple[str, ...],
+    roster: Path | None,
+    out: Path | None,
+    jobs: int,
+    keep_html: bool,
+) -> None:
     """Build the outputs for TARGET (an event or a course); with none, every event."""
     renderer = None
     if not only or {"pack", "facilitator"} & set(only):
@@ -210,17 +235,39 @@ def build(options: Options, target: str | None, client: str | None, variant: str
 
         renderer = PdfRenderer(jobs)  # workers import WeasyPrint while the project is read
     try:
-        _build(options, target, client, variant, addons, theme, only, roster, out, jobs,
-               keep_html, renderer)
+        _build(
+            options,
+            target,
+            client,
+            variant,
+            addons,
+            theme,
+            only,
+            roster,
+            out,
+            jobs,
+            keep_html,
+            renderer,
+        )
     finally:
         if renderer is not None:
             renderer.close()
 
 
-def _build(options: Options, target: str | None, client: str | None, variant: str | None,
-           addons: tuple[str, ...], theme: str | None, only: tuple[str, ...],
-           roster: Path | None, out: Path | None, jobs: int, keep_html: bool,
-           renderer: Any) -> None:
+def _build(
+    options: Options,
+    target: str | None,
+    client: str | None,
+    variant: str | None,
+    addons: tuple[str, ...],
+    theme: str | None,
+    only: tuple[str, ...],
+    roster: Path | None,
+    out: Path | None,
+    jobs: int,
+    keep_html: bool,
+    renderer: Any,
+) -> None:
     from mi_courseware.build import Target, build_editions, editions_for, find_target
     from mi_courseware.builders import REGISTRY, BuildContext
 
@@ -237,8 +284,13 @@ def _build(options: Options, target: str | None, client: str | None, variant: st
     )
     _fail_on_errors(problems, options)
     context = BuildContext(
-        project, keep_html=keep_html, jobs=jobs, register=options.register_path(project.paths),
-        roster=roster, quiet=options.quiet, renderer=renderer,
+        project,
+        keep_html=keep_html,
+        jobs=jobs,
+        register=options.register_path(project.paths),
+        roster=roster,
+        quiet=options.quiet,
+        renderer=renderer,
     )
     out_root = out or project.paths.output
     results = build_editions(editions, only, context, out_root, progress=log.info)
@@ -253,11 +305,24 @@ def _build(options: Options, target: str | None, client: str | None, variant: st
 @cli.command()
 @click.argument("target")
 @_target_options
-@click.option("--format", "fmt", type=click.Choice(["table", "csv"]), default="table",
-              show_default=True, help="Output format.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
 @click.pass_obj
-def standards(options: Options, target: str, client: str | None, variant: str | None,
-              addons: tuple[str, ...], theme: str | None, fmt: str) -> None:
+def standards(
+    options: Options,
+    target: str,
+    client: str | None,
+    variant: str | None,
+    addons: tuple[str, ...],
+    theme: str | None,
+    fmt: str,
+) -> None:
     """Show which standards an edition's outcomes cover, and units no outcome claims."""
     from mi_courseware.build import editions_for, find_target
     from mi_courseware.coverage import coverage_csv, coverage_table
@@ -288,13 +353,30 @@ def schema(directory: Path) -> None:
 @cli.command()
 @click.argument("target", required=False)
 @_target_options
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
-              help="Port to listen on (0: any free port).")
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Interface to listen on (the default is reachable from this machine only).")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port to listen on (0: any free port).",
+)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Interface to listen on (the default is reachable from this machine only).",
+)
 @click.pass_obj
-def serve(options: Options, target: str | None, client: str | None, variant: str | None,
-          addons: tuple[str, ...], theme: str | None, port: int, host: str) -> None:
+def serve(
+    options: Options,
+    target: str | None,
+    client: str | None,
+    variant: str | None,
+    addons: tuple[str, ...],
+    theme: str | None,
+    port: int,
+    host: str,
+) -> None:
     """Live preview of TARGET's pack and guide in a browser, rebuilt on every save."""
     from mi_courseware.serve import Preview
     from mi_courseware.serve import serve as run_server
@@ -312,8 +394,14 @@ def serve(options: Options, target: str | None, client: str | None, variant: str
     run_server(preview, watch, host, port, ready=lambda url: click.echo(f"Serving on {url}"))
 
 
-def _preview_pages(options: Options, target: str, client: str | None, variant: str | None,
-                   addons: tuple[str, ...], theme: str | None) -> dict[str, Any]:
+def _preview_pages(
+    options: Options,
+    target: str,
+    client: str | None,
+    variant: str | None,
+    addons: tuple[str, ...],
+    theme: str | None,
+) -> dict[str, Any]:
     """Build the preview's pages: pack and guide HTML, each with its PDF renderer."""
     from mi_courseware.build import editions_for, find_target
     from mi_courseware.builders.base import build_time
@@ -323,8 +411,15 @@ def _preview_pages(options: Options, target: str, client: str | None, variant: s
     project, problems = _load(options)
     if problems.errors:
         raise ContentError(problems.items)
-    editions = editions_for(project, [find_target(project, target)], problems, client=client,
-                            variant=variant, addons=addons, theme=theme)
+    editions = editions_for(
+        project,
+        [find_target(project, target)],
+        problems,
+        client=client,
+        variant=variant,
+        addons=addons,
+        theme=theme,
+    )
     if problems.errors:
         raise ContentError(problems.items)
     edition = editions[0]
@@ -333,8 +428,13 @@ def _preview_pages(options: Options, target: str, client: str | None, variant: s
         html, setup = pack_html(project, edition, facilitator=facilitator, when=build_time())
 
         def pdf(text: str, roots: list[Path] = setup.roots) -> bytes:
-            return render_pdf(text, base=edition.project_root, roots=roots,
-                              asked_by=edition.sources[0], identifier=edition.slug)
+            return render_pdf(
+                text,
+                base=edition.project_root,
+                roots=roots,
+                asked_by=edition.sources[0],
+                identifier=edition.slug,
+            )
 
         pages[name] = (html, pdf)
     return pages
@@ -344,4 +444,6 @@ def main() -> NoReturn:
     """Console-script entry point."""
     cli.main(prog_name="mi-courseware")
     raise SystemExit(0)  # pragma: no cover - click exits itself
+
+
 from mi_courseware import cli_certificates  # noqa: E402,F401  (registers its commands)

@@ -312,16 +312,27 @@ def lay_out_days(
         for index, item in enumerate(items):
             s = item.session
             slots.append(
-                Slot("session", s.title, _clock(start, elapsed),
-                     _clock(start, elapsed + s.minutes), s.minutes, s.id)
+                Slot(
+                    "session",
+                    s.title,
+                    _clock(start, elapsed),
+                    _clock(start, elapsed + s.minutes),
+                    s.minutes,
+                    s.id,
+                )
             )
             elapsed += s.minutes
             follows = items[index + 1] if index + 1 < len(items) else None
             brk = breaks.get(item.owner)
             if brk is not None and follows is not None and follows.owner != item.owner:
                 slots.append(
-                    Slot("break", brk.title, _clock(start, elapsed),
-                         _clock(start, elapsed + brk.minutes), brk.minutes)
+                    Slot(
+                        "break",
+                        brk.title,
+                        _clock(start, elapsed),
+                        _clock(start, elapsed + brk.minutes),
+                        brk.minutes,
+                    )
                 )
                 elapsed += brk.minutes
         if elapsed > limit:
@@ -459,8 +470,11 @@ def resolve(project: Project, selection: Selection, problems: Problems) -> Editi
                 pos = event_record.position("addons", index)
             else:
                 pos = course_record.position("addons")
-            problems.error(pos, f"add-on '{ref}' is not allowed for course '{course_record.id}'"
-                           f"{did_you_mean(ref, course.addons)}")
+            problems.error(
+                pos,
+                f"add-on '{ref}' is not allowed for course '{course_record.id}'"
+                f"{did_you_mean(ref, course.addons)}",
+            )
             continue
         pos = course_record.position("addons", course.addons.index(ref))
         addon = _pick(project, "addons", ref, problems, pos)
@@ -551,8 +565,15 @@ def _assemble(
             document = project.handouts.get(ref)
             if document is not None and ref not in handouts:
                 meta = document.meta
-                handouts[ref] = Handout(ref, meta.title, meta.kind, meta.summary, document.body,
-                                        document.path, document.file.body_line)
+                handouts[ref] = Handout(
+                    ref,
+                    meta.title,
+                    meta.kind,
+                    meta.summary,
+                    document.body,
+                    document.path,
+                    document.file.body_line,
+                )
 
     sessions: list[EditionSession] = []
     slot_of = {slot.session_id: slot for _, slots in laid for slot in slots if slot.session_id}
@@ -562,12 +583,21 @@ def _assemble(
         body, body_path, body_line, materials = _session_text(project, s, p.addon, course_record)
         sessions.append(
             EditionSession(
-                number=number, id=s.id, title=s.title, minutes=s.minutes, day=p.day,
-                start=slot.start, end=slot.end,
+                number=number,
+                id=s.id,
+                title=s.title,
+                minutes=s.minutes,
+                day=p.day,
+                start=slot.start,
+                end=slot.end,
                 outcomes=tuple(outcomes_by_id[r] for r in s.outcomes if r in outcomes_by_id),
-                body=body, body_path=body_path, body_line=body_line, notes=s.notes,
+                body=body,
+                body_path=body_path,
+                body_line=body_line,
+                notes=s.notes,
                 handouts=tuple(handouts[r] for r in s.handouts if r in handouts),
-                materials=tuple(dict.fromkeys([*s.materials, *materials])), addon=p.addon,
+                materials=tuple(dict.fromkeys([*s.materials, *materials])),
+                addon=p.addon,
             )
         )
 
@@ -579,9 +609,15 @@ def _assemble(
             f"runs on {len(laid)} day{'s' if len(laid) != 1 else ''}; give one date per day",
         )
     days = tuple(
-        Day(index + 1, dates[index] if index < len(dates) else None,
-            slots[0].start, slots[-1].end, tuple(slots))
-        for index, (_, slots) in enumerate(laid) if slots
+        Day(
+            index + 1,
+            dates[index] if index < len(dates) else None,
+            slots[0].start,
+            slots[-1].end,
+            tuple(slots),
+        )
+        for index, (_, slots) in enumerate(laid)
+        if slots
     )
 
     taught_minutes = sum(p.session.minutes for p in planned)
@@ -619,8 +655,9 @@ def _assemble(
         title=variant_model.title if variant_model else course.title,
         variant_id=variant,
         variant_title=variant_model.title if variant_model else None,
-        summary=(variant_model.summary if variant_model and variant_model.summary
-                 else course.summary),
+        summary=(
+            variant_model.summary if variant_model and variant_model.summary else course.summary
+        ),
         audience=tuple(course.audience),
         prior_knowledge=course.prior_knowledge,
         delivery=course.delivery,
@@ -659,7 +696,17 @@ def _session_text(
 def house_brand(project: Project) -> Brand:
     """A neutral brand for builds without a client."""
     return Brand(
-        client_id="unbranded", name="", logo=None, logo_alt="", colours=Colours(),
-        contact=Contact(), signatory=None, signature=None, language="en", pages=(),
-        verify_url=None, certificate_prefix="MI", folder=project.paths.content,
+        client_id="unbranded",
+        name="",
+        logo=None,
+        logo_alt="",
+        colours=Colours(),
+        contact=Contact(),
+        signatory=None,
+        signature=None,
+        language="en",
+        pages=(),
+        verify_url=None,
+        certificate_prefix="MI",
+        folder=project.paths.content,
     )

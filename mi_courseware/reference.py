@@ -45,8 +45,15 @@ def write_schemas(directory: Path) -> list[Path]:
     return written
 
 
-_NAMES = {str: "text", int: "whole number", float: "number", bool: "true/false",
-          date: "date", time: "time (HH:MM)", Any: "any"}
+_NAMES = {
+    str: "text",
+    int: "whole number",
+    float: "number",
+    bool: "true/false",
+    date: "date",
+    time: "time (HH:MM)",
+    Any: "any",
+}
 
 
 def _type_name(annotation: Any) -> str:

@@ -71,12 +71,17 @@ class Preview:
             version, problems, entry = self.version, self.problems, self.pages.get(name)
         if problems or entry is None:
             body = html.escape(problems or f"no page '{name}'")
-            text = (f"<!doctype html><meta charset=utf-8><title>Problems</title>"
-                    f"<pre style='font:14px monospace;padding:2em;color:#8a1c1c'>{body}</pre>")
+            text = (
+                f"<!doctype html><meta charset=utf-8><title>Problems</title>"
+                f"<pre style='font:14px monospace;padding:2em;color:#8a1c1c'>{body}</pre>"
+            )
         else:
             text = _browser_urls(entry[0]).replace("</body>", TOOLBAR + "</body>")
-        return text.replace("</body>", RELOAD % version + "</body>") if "</body>" in text else (
-            text + RELOAD % version)
+        return (
+            text.replace("</body>", RELOAD % version + "</body>")
+            if "</body>" in text
+            else (text + RELOAD % version)
+        )
 
     def pdf(self, name: str) -> bytes | None:
         """Render a page to PDF now."""
@@ -120,7 +125,7 @@ def make_handler(preview: Preview) -> type[BaseHTTPRequestHandler]:
                 else:
                     self._send(200, data, "application/pdf")
             elif path.startswith("/__file/"):
-                self._file(Path("/" + path[len("/__file/"):]))
+                self._file(Path("/" + path[len("/__file/") :]))
             else:
                 self._send(404, b"not found", "text/plain")
 
@@ -135,8 +140,9 @@ def make_handler(preview: Preview) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-def serve(preview: Preview, watch: list[Path], host: str, port: int,
-          ready: Callable[[str], None]) -> None:
+def serve(
+    preview: Preview, watch: list[Path], host: str, port: int, ready: Callable[[str], None]
+) -> None:
     """Serve until interrupted, rebuilding the preview when a watched file changes."""
     import watchfiles
 

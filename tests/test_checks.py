@@ -30,55 +30,83 @@ def test_the_fixture_project_is_valid(make_project, run_cli) -> None:
 
 
 def test_a_misspelt_session_in_a_variant_suggests_the_session(make_project, run_cli) -> None:
-    root = make_project(edits={COURSE: [
-        ("[welcome, principles, review]", "[welcome, principals, review]"),
-    ]})
-    assert validate(run_cli, root) == (1, [
-        f"{COURSE}:49:25: error: unknown session 'principals' (did you mean 'principles'?)",
-        # true as well: the event's add-on follows the session the typo left out
-        f"{EVENT}:3:10: error: add-on 'mapping' follows session 'principles', which variant "
-        "'introduction' does not include",
-        "2 errors",
-    ])
+    root = make_project(
+        edits={
+            COURSE: [
+                ("[welcome, principles, review]", "[welcome, principals, review]"),
+            ]
+        }
+    )
+    assert validate(run_cli, root) == (
+        1,
+        [
+            f"{COURSE}:49:25: error: unknown session 'principals' (did you mean 'principles'?)",
+            # true as well: the event's add-on follows the session the typo left out
+            f"{EVENT}:3:10: error: add-on 'mapping' follows session 'principles', which variant "
+            "'introduction' does not include",
+            "2 errors",
+        ],
+    )
 
 
 def test_a_session_listed_twice_in_a_variant(make_project, run_cli) -> None:
-    root = make_project(edits={COURSE: [
-        ("[welcome, principles, skills, review]", "[welcome, principles, welcome, review]"),
-    ]})
-    assert validate(run_cli, root) == (1, [
-        f"{COURSE}:53:37: error: session 'welcome' is listed twice in variant 'in-depth'",
-        "1 error",
-    ])
+    root = make_project(
+        edits={
+            COURSE: [
+                ("[welcome, principles, skills, review]", "[welcome, principles, welcome, review]"),
+            ]
+        }
+    )
+    assert validate(run_cli, root) == (
+        1,
+        [
+            f"{COURSE}:53:37: error: session 'welcome' is listed twice in variant 'in-depth'",
+            "1 error",
+        ],
+    )
 
 
 def test_an_unknown_outcome_in_a_session_or_a_variant(make_project, run_cli) -> None:
-    root = make_project(edits={COURSE: [
-        ("outcomes: [skills]", "outcomes: [skils]"),
-        ("outcomes: [principles, review]", "outcomes: [principles, reveiw]"),
-    ]})
-    assert validate(run_cli, root) == (1, [
-        f"{COURSE}:10:9: warning: outcome 'skills' is taught by no session",
-        f"{COURSE}:30:16: error: unknown outcome 'skils' (did you mean 'skills'?)",
-        f"{COURSE}:50:28: error: unknown outcome 'reveiw' (did you mean 'review'?)",
-        f"{COURSE}:50:28: warning: variant 'introduction' claims outcome 'reveiw', "
-        "but none of its sessions teach it",
-        "2 errors, 2 warnings",
-    ])
+    root = make_project(
+        edits={
+            COURSE: [
+                ("outcomes: [skills]", "outcomes: [skils]"),
+                ("outcomes: [principles, review]", "outcomes: [principles, reveiw]"),
+            ]
+        }
+    )
+    assert validate(run_cli, root) == (
+        1,
+        [
+            f"{COURSE}:10:9: warning: outcome 'skills' is taught by no session",
+            f"{COURSE}:30:16: error: unknown outcome 'skils' (did you mean 'skills'?)",
+            f"{COURSE}:50:28: error: unknown outcome 'reveiw' (did you mean 'review'?)",
+            f"{COURSE}:50:28: warning: variant 'introduction' claims outcome 'reveiw', "
+            "but none of its sessions teach it",
+            "2 errors, 2 warnings",
+        ],
+    )
 
 
 def test_a_missing_module_or_handout_file_is_named(make_project, run_cli) -> None:
-    root = make_project(edits={COURSE: [
-        ("module: skills", "module: skillz"),
-        ("    handouts: [oars]\n", "    handouts: [oars, tips]\n"),
-    ]})
-    assert validate(run_cli, root) == (1, [
-        f"{COURSE}:31:13: error: module 'skillz' not found: no file content/modules/skillz.md "
-        "(did you mean 'skills'?)",
-        f"{COURSE}:39:22: error: handout 'tips' not found: no file content/handouts/tips.md "
-        "(expected one of 'balance', 'oars')",
-        "2 errors",
-    ])
+    root = make_project(
+        edits={
+            COURSE: [
+                ("module: skills", "module: skillz"),
+                ("    handouts: [oars]\n", "    handouts: [oars, tips]\n"),
+            ]
+        }
+    )
+    assert validate(run_cli, root) == (
+        1,
+        [
+            f"{COURSE}:31:13: error: module 'skillz' not found: no file content/modules/skillz.md "
+            "(did you mean 'skills'?)",
+            f"{COURSE}:39:22: error: handout 'tips' not found: no file content/handouts/tips.md "
+            "(expected one of 'balance', 'oars')",
+            "2 errors",
+        ],
+    )
 
 
 def test_a_handout_deleted_from_disk_is_reported_where_it_is_used(make_project, run_cli) -> None:
@@ -95,169 +123,236 @@ def test_a_handout_deleted_from_disk_is_reported_where_it_is_used(make_project, 
 
 
 def test_unknown_standards_frameworks_and_codes(make_project, run_cli) -> None:
-    root = make_project(edits={COURSE: [
-        ("standards: [DANOS:AI1]", "standards: [DANOSS:AI1, DANOS:AI2, DANOS]"),
-    ]})
-    assert validate(run_cli, root) == (1, [
-        f"{COURSE}:9:17: error: unknown standards framework 'DANOSS' (did you mean 'DANOS'?)",
-        f"{COURSE}:9:29: error: unknown code 'AI2' in DANOS (did you mean 'AI1'?)",
-        f"{COURSE}:9:40: error: standard 'DANOS' must be written FRAMEWORK:CODE, e.g. DANOS:AI1",
-        "3 errors",
-    ])
+    root = make_project(
+        edits={
+            COURSE: [
+                ("standards: [DANOS:AI1]", "standards: [DANOSS:AI1, DANOS:AI2, DANOS]"),
+            ]
+        }
+    )
+    assert validate(run_cli, root) == (
+        1,
+        [
+            f"{COURSE}:9:17: error: unknown standards framework 'DANOSS' (did you mean 'DANOS'?)",
+            f"{COURSE}:9:29: error: unknown code 'AI2' in DANOS (did you mean 'AI1'?)",
+            f"{COURSE}:9:40: error: standard 'DANOS' must be written FRAMEWORK:CODE, e.g. DANOS:AI1",
+            "3 errors",
+        ],
+    )
 
 
 def test_two_catalogues_of_one_framework(make_project, run_cli) -> None:
-    root = make_project({
-        "content/standards/danos-copy.yaml": "framework: {id: DANOS, title: Copy}\n"
-        "units: [{code: AI1, title: X}, {code: AB2, title: Y}]\n",
-    })
-    assert validate(run_cli, root) == (1, [
-        "content/standards/danos.yaml:2:7: error: framework 'DANOS' is already defined in "
-        "danos-copy.yaml",
-        "1 error",
-    ])
+    root = make_project(
+        {
+            "content/standards/danos-copy.yaml": "framework: {id: DANOS, title: Copy}\n"
+            "units: [{code: AI1, title: X}, {code: AB2, title: Y}]\n",
+        }
+    )
+    assert validate(run_cli, root) == (
+        1,
+        [
+            "content/standards/danos.yaml:2:7: error: framework 'DANOS' is already defined in "
+            "danos-copy.yaml",
+            "1 error",
+        ],
+    )
 
 
 def test_duplicate_session_and_outcome_ids(make_project, run_cli) -> None:
-    root = make_project(edits={COURSE: [
-        ("  - id: review\n    text", "  - id: skills\n    text"),
-        ("  - id: review\n    title", "  - id: welcome\n    title"),
-        ("    outcomes: [review]\n", "    outcomes: [skills]\n"),
-        ("[welcome, principles, review]", "[welcome, principles]"),
-        ("[welcome, principles, skills, review]", "[welcome, principles, skills]"),
-        ("outcomes: [principles, review]", "outcomes: [principles]"),
-    ]})
-    assert validate(run_cli, root) == (1, [
-        f"{COURSE}:13:9: error: duplicate outcome id 'skills' (first used at outcomes[1])",
-        f"{COURSE}:33:9: error: duplicate session id 'welcome' (first used at sessions[0])",
-        "2 errors",
-    ])
+    root = make_project(
+        edits={
+            COURSE: [
+                ("  - id: review\n    text", "  - id: skills\n    text"),
+                ("  - id: review\n    title", "  - id: welcome\n    title"),
+                ("    outcomes: [review]\n", "    outcomes: [skills]\n"),
+                ("[welcome, principles, review]", "[welcome, principles]"),
+                ("[welcome, principles, skills, review]", "[welcome, principles, skills]"),
+                ("outcomes: [principles, review]", "outcomes: [principles]"),
+            ]
+        }
+    )
+    assert validate(run_cli, root) == (
+        1,
+        [
+            f"{COURSE}:13:9: error: duplicate outcome id 'skills' (first used at outcomes[1])",
+            f"{COURSE}:33:9: error: duplicate session id 'welcome' (first used at sessions[0])",
+            "2 errors",
+        ],
+    )
 
 
 def test_add_on_ids_must_differ_from_the_courses(make_project, run_cli) -> None:
-    root = make_project(edits={ADDON: [
-        ("  - id: mapping\n    title", "  - id: skills\n    title"),
-    ]})
-    assert validate(run_cli, root) == (1, [
-        f"{ADDON}:8:9: error: session id 'skills' is already used by course 'mi-basics'",
-        "1 error",
-    ])
+    root = make_project(
+        edits={
+            ADDON: [
+                ("  - id: mapping\n    title", "  - id: skills\n    title"),
+            ]
+        }
+    )
+    assert validate(run_cli, root) == (
+        1,
+        [
+            f"{ADDON}:8:9: error: session id 'skills' is already used by course 'mi-basics'",
+            "1 error",
+        ],
+    )
 
 
 def test_unknown_add_on_client_theme_course_and_variant_in_an_event(make_project, run_cli) -> None:
-    root = make_project(edits={EVENT: [
-        ("variant: introduction", "variant: intro"),
-        ("addons: [mapping]", "addons: [maping]"),
-        ("client: acme", "client: acmee"),
-        ("code: ACME-1", "theme: larg-print"),
-    ]})
-    assert validate(run_cli, root) == (1, [
-        f"{EVENT}:2:10: error: unknown variant 'intro' "
-        "(expected one of 'in-depth', 'introduction')",
-        f"{EVENT}:3:10: error: add-on 'maping' is not allowed for course 'mi-basics' "
-        "(did you mean 'mapping'?)",
-        f"{EVENT}:4:9: error: unknown client 'acmee' (did you mean 'acme'?)",
-        f"{EVENT}:5:8: error: unknown theme 'larg-print' (did you mean 'large-print'?)",
-        "4 errors",
-    ])
+    root = make_project(
+        edits={
+            EVENT: [
+                ("variant: introduction", "variant: intro"),
+                ("addons: [mapping]", "addons: [maping]"),
+                ("client: acme", "client: acmee"),
+                ("code: ACME-1", "theme: larg-print"),
+            ]
+        }
+    )
+    assert validate(run_cli, root) == (
+        1,
+        [
+            f"{EVENT}:2:10: error: unknown variant 'intro' "
+            "(expected one of 'in-depth', 'introduction')",
+            f"{EVENT}:3:10: error: add-on 'maping' is not allowed for course 'mi-basics' "
+            "(did you mean 'mapping'?)",
+            f"{EVENT}:4:9: error: unknown client 'acmee' (did you mean 'acme'?)",
+            f"{EVENT}:5:8: error: unknown theme 'larg-print' (did you mean 'large-print'?)",
+            "4 errors",
+        ],
+    )
 
 
 def test_an_unknown_course_in_an_event(make_project, run_cli) -> None:
     root = make_project(edits={EVENT: [("course: mi-basics", "course: mi-basic")]})
-    assert validate(run_cli, root) == (1, [
-        f"{EVENT}:1:9: error: unknown course 'mi-basic' (did you mean 'mi-basics'?)",
-        "1 error",
-    ])
+    assert validate(run_cli, root) == (
+        1,
+        [
+            f"{EVENT}:1:9: error: unknown course 'mi-basic' (did you mean 'mi-basics'?)",
+            "1 error",
+        ],
+    )
 
 
 def test_an_allowed_add_on_without_a_file(make_project, run_cli) -> None:
     root = make_project({ADDON: None})
-    assert validate(run_cli, root) == (1, [
-        f"{COURSE}:54:10: error: unknown add-on 'mapping'",
-        "1 error",
-    ])
+    assert validate(run_cli, root) == (
+        1,
+        [
+            f"{COURSE}:54:10: error: unknown add-on 'mapping'",
+            "1 error",
+        ],
+    )
 
 
 def test_an_add_on_following_a_session_the_course_lacks(make_project, run_cli) -> None:
     root = make_project(edits={ADDON: [("after: principles", "after: principals")]})
-    assert validate(run_cli, root) == (1, [
-        f"{ADDON}:3:8: error: add-on 'mapping' follows session 'principals', which course "
-        "'mi-basics' does not have (did you mean 'principles'?)",
-        "1 error",
-    ])
+    assert validate(run_cli, root) == (
+        1,
+        [
+            f"{ADDON}:3:8: error: add-on 'mapping' follows session 'principals', which course "
+            "'mi-basics' does not have (did you mean 'principles'?)",
+            "1 error",
+        ],
+    )
 
 
 def test_an_add_on_following_a_session_the_events_variant_leaves_out(make_project, run_cli) -> None:
     root = make_project(edits={ADDON: [("after: principles", "after: skills")]})
-    assert validate(run_cli, root) == (1, [
-        f"{EVENT}:3:10: error: add-on 'mapping' follows session 'skills', which variant "
-        "'introduction' does not include",
-        "1 error",
-    ])
+    assert validate(run_cli, root) == (
+        1,
+        [
+            f"{EVENT}:3:10: error: add-on 'mapping' follows session 'skills', which variant "
+            "'introduction' does not include",
+            "1 error",
+        ],
+    )
 
 
 def test_a_break_after_an_unknown_session(make_project, run_cli) -> None:
     root = make_project(edits={COURSE: [("{after: skills,", "{after: skils,")]})
-    assert validate(run_cli, root) == (1, [
-        f"{COURSE}:45:15: error: unknown session 'skils' (did you mean 'skills'?)",
-        "1 error",
-    ])
+    assert validate(run_cli, root) == (
+        1,
+        [
+            f"{COURSE}:45:15: error: unknown session 'skils' (did you mean 'skills'?)",
+            "1 error",
+        ],
+    )
 
 
 def test_client_files_must_exist_inside_the_client_folder(make_project, run_cli) -> None:
     root = make_project(
         {"content/clients/acme/logo.svg": None, "content/clients/acme/sign.jpg": b"x"},
-        edits={CLIENT: [
-            ("pages: [local.md]", "pages: [local.md, missing.md, ../../../secret.md]"),
-            ("role: Training Lead}", "role: Training Lead, signature: sign.jpg}"),
-        ]},
+        edits={
+            CLIENT: [
+                ("pages: [local.md]", "pages: [local.md, missing.md, ../../../secret.md]"),
+                ("role: Training Lead}", "role: Training Lead, signature: sign.jpg}"),
+            ]
+        },
     )
-    assert validate(run_cli, root) == (1, [
-        f"{CLIENT}:2:7: error: file 'logo.svg' not found in content/clients/acme",
-        f"{CLIENT}:7:62: error: 'sign.jpg': use an SVG or PNG image",
-        f"{CLIENT}:9:19: error: file 'missing.md' not found in content/clients/acme",
-        f"{CLIENT}:9:31: error: '../../../secret.md' is outside the client's folder",
-        "4 errors",
-    ])
+    assert validate(run_cli, root) == (
+        1,
+        [
+            f"{CLIENT}:2:7: error: file 'logo.svg' not found in content/clients/acme",
+            f"{CLIENT}:7:62: error: 'sign.jpg': use an SVG or PNG image",
+            f"{CLIENT}:9:19: error: file 'missing.md' not found in content/clients/acme",
+            f"{CLIENT}:9:31: error: '../../../secret.md' is outside the client's folder",
+            "4 errors",
+        ],
+    )
 
 
 def test_a_client_folder_without_client_yaml(make_project, run_cli) -> None:
     root = make_project({"content/clients/empty/logo.svg": "<svg/>"})
-    assert validate(run_cli, root) == (1, [
-        "content/clients/empty:1:1: error: client folder 'empty' has no client.yaml",
-        "1 error",
-    ])
+    assert validate(run_cli, root) == (
+        1,
+        [
+            "content/clients/empty:1:1: error: client folder 'empty' has no client.yaml",
+            "1 error",
+        ],
+    )
 
 
 def test_a_missing_roster_is_reported_once(make_project, run_cli) -> None:
     root = make_project({"content/rosters/acme-2027.csv": None})
-    assert validate(run_cli, root) == (1, [
-        f"{EVENT}:11:9: error: roster file '../rosters/acme-2027.csv' not found",
-        "1 error",
-    ])
+    assert validate(run_cli, root) == (
+        1,
+        [
+            f"{EVENT}:11:9: error: roster file '../rosters/acme-2027.csv' not found",
+            "1 error",
+        ],
+    )
 
 
 def test_a_roster_without_a_name_column(make_project, run_cli) -> None:
     root = make_project({"content/rosters/acme-2027.csv": "email,nam\nx@example.org,X\n"})
-    assert validate(run_cli, root) == (1, [
-        "content/rosters/acme-2027.csv:1:1: error: the roster needs a 'name' column",
-        "content/rosters/acme-2027.csv:1:7: error: unknown column 'nam' (did you mean 'name'?)",
-        "2 errors",
-    ])
+    assert validate(run_cli, root) == (
+        1,
+        [
+            "content/rosters/acme-2027.csv:1:1: error: the roster needs a 'name' column",
+            "content/rosters/acme-2027.csv:1:7: error: unknown column 'nam' (did you mean 'name'?)",
+            "2 errors",
+        ],
+    )
 
 
 def test_event_dates_in_order_and_one_per_day(make_project, run_cli) -> None:
     root = make_project(edits={EVENT: [("dates: [2027-03-11]", "dates: [2027-03-11, 2027-03-10]")]})
-    assert validate(run_cli, root) == (1, [
-        f"{EVENT}:6:8: error: the event has 2 dates but the course runs on 1 day; "
-        "give one date per day",
-        f"{EVENT}:6:21: error: dates must be in order, one per day",
-        "2 errors",
-    ])
+    assert validate(run_cli, root) == (
+        1,
+        [
+            f"{EVENT}:6:8: error: the event has 2 dates but the course runs on 1 day; "
+            "give one date per day",
+            f"{EVENT}:6:21: error: dates must be in order, one per day",
+            "2 errors",
+        ],
+    )
 
 
 def test_unknown_blocks_diagrams_and_options_in_a_module(make_project, run_cli) -> None:
-    root = make_project({"content/modules/skills.md": """\
+    root = make_project(
+        {
+            "content/modules/skills.md": """\
 ---
 title: OARS
 ---
@@ -277,56 +372,73 @@ Practice.
 
 ::: lines n=3
 Write here.
-"""})
+"""
+        }
+    )
     module = "content/modules/skills.md"
-    assert validate(run_cli, root) == (1, [
-        f"{module}:6:5: error: unknown block 'excercise' (did you mean 'exercise'?)",
-        f"{module}:9:5: error: unknown diagram 'cycle-of-chang' (did you mean 'cycle-of-change'?)",
-        f"{module}:12:5: error: exercise option minutes=ten: expected a whole number",
-        f"{module}:15:5: error: unknown option 'minuts' for exercise (did you mean 'minutes'?)",
-        f"{module}:18:1: error: block 'lines' is not closed with ':::'",
-        "5 errors",
-    ])
+    assert validate(run_cli, root) == (
+        1,
+        [
+            f"{module}:6:5: error: unknown block 'excercise' (did you mean 'exercise'?)",
+            f"{module}:9:5: error: unknown diagram 'cycle-of-chang' (did you mean 'cycle-of-change'?)",
+            f"{module}:12:5: error: exercise option minutes=ten: expected a whole number",
+            f"{module}:15:5: error: unknown option 'minuts' for exercise (did you mean 'minutes'?)",
+            f"{module}:18:1: error: block 'lines' is not closed with ':::'",
+            "5 errors",
+        ],
+    )
 
 
 def test_an_unclosed_block_in_an_inline_session_body(make_project, run_cli) -> None:
     root = make_project(edits={ADDON: [("      :::\n", "      Done.\n")]})
-    assert validate(run_cli, root) == (1, [
-        f"{ADDON}:13:1: error: block 'exercise' is not closed with ':::'",
-        "1 error",
-    ])
+    assert validate(run_cli, root) == (
+        1,
+        [
+            f"{ADDON}:13:1: error: block 'exercise' is not closed with ':::'",
+            "1 error",
+        ],
+    )
 
 
 def test_a_bad_block_in_a_client_page(make_project, run_cli) -> None:
     root = make_project({"content/clients/acme/local.md": "---\ntitle: Local\n---\n::: box\n"})
-    assert validate(run_cli, root) == (1, [
-        "content/clients/acme/local.md:4:1: error: block 'box' is not closed with ':::'",
-        "1 error",
-    ])
+    assert validate(run_cli, root) == (
+        1,
+        [
+            "content/clients/acme/local.md:4:1: error: block 'box' is not closed with ':::'",
+            "1 error",
+        ],
+    )
 
 
 def test_a_project_theme_extending_an_unknown_theme(make_project, run_cli) -> None:
     root = make_project({"themes/mine/theme.yaml": "name: Mine\nextends: defualt\n"})
-    assert validate(run_cli, root) == (1, [
-        "themes/mine/theme.yaml:2:10: error: unknown theme 'defualt' (did you mean 'default'?)",
-        "1 error",
-    ])
+    assert validate(run_cli, root) == (
+        1,
+        [
+            "themes/mine/theme.yaml:2:10: error: unknown theme 'defualt' (did you mean 'default'?)",
+            "1 error",
+        ],
+    )
 
 
 def test_every_problem_of_one_run_is_listed_sorted_then_counted(make_project, run_cli) -> None:
     """Issue 2 acceptance: six kinds of mistake in five files, all in one run."""
     root = make_project(overlay="foundation-errors")
-    assert validate(run_cli, root) == (1, [
-        "content/addons/evil.yaml:2:8: error: YAML tag '!!python/object/apply:os.system' "
-        "is not allowed; write plain values, lists and maps",
-        f"{CLIENT}:3:61: error: colours.accent: invalid colour '#12345g': "
-        'expected a hex colour like "#1d3557"',
-        f"{COURSE}:39:22: error: handout 'tips' not found: no file content/handouts/tips.md "
-        "(expected one of 'balance', 'oars')",
-        f"{COURSE}:49:25: error: unknown session 'principals' (did you mean 'principles'?)",
-        f"{EVENT}:8:1: error: unknown key 'venu' (did you mean 'venue'?)",
-        "content/standards/pcf.yaml:5:1: error: a tab character is used for indentation; "
-        "YAML needs spaces",
-        "6 errors",
-    ])
+    assert validate(run_cli, root) == (
+        1,
+        [
+            "content/addons/evil.yaml:2:8: error: YAML tag '!!python/object/apply:os.system' "
+            "is not allowed; write plain values, lists and maps",
+            f"{CLIENT}:3:61: error: colours.accent: invalid colour '#12345g': "
+            'expected a hex colour like "#1d3557"',
+            f"{COURSE}:39:22: error: handout 'tips' not found: no file content/handouts/tips.md "
+            "(expected one of 'balance', 'oars')",
+            f"{COURSE}:49:25: error: unknown session 'principals' (did you mean 'principles'?)",
+            f"{EVENT}:8:1: error: unknown key 'venu' (did you mean 'venue'?)",
+            "content/standards/pcf.yaml:5:1: error: a tab character is used for indentation; "
+            "YAML needs spaces",
+            "6 errors",
+        ],
+    )
     assert not (root / "pwned").exists()

@@ -63,31 +63,62 @@ def test_every_command_has_help(run_cli, command: str | None) -> None:
 
 def test_the_main_help_lists_the_commands_and_global_options(run_cli) -> None:
     text = run_cli("-h").stdout
-    for word in ("init", "list", "validate", "standards", "build", "schema",
-                 "--project", "--register", "--verbose", "--quiet"):
+    for word in (
+        "init",
+        "list",
+        "validate",
+        "standards",
+        "build",
+        "schema",
+        "--project",
+        "--register",
+        "--verbose",
+        "--quiet",
+    ):
         assert word in text
 
 
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("validate", "nope"), "mi-courseware: error: no event or course called 'nope' "
-         "(expected one of 'acme-2027', 'mi-basics', 'two-day')"),
-        (("standards", "mi-basic"), "mi-courseware: error: no event or course called 'mi-basic' "
-         "(did you mean 'mi-basics'?)"),
-        (("standards", "mi-basics", "--variant", "depth"), "mi-courseware: error: --variant: "
-         "course 'mi-basics' has no variant 'depth' (did you mean 'in-depth'?)"),
-        (("standards", "mi-basics", "--client", "acne"), "mi-courseware: error: --client: "
-         "unknown client 'acne' (did you mean 'acme'?)"),
-        (("standards", "mi-basics", "--addon", "mappin"), "mi-courseware: error: --addon: add-on "
-         "'mappin' is not allowed for course 'mi-basics' (did you mean 'mapping'?)"),
-        (("standards", "acme-2027", "--theme", "large"), "mi-courseware: error: --theme: "
-         "unknown theme 'large' (did you mean 'large-print'?)"),
-        (("standards", "acme-2027", "--variant", "in-depth"), "mi-courseware: error: --variant: "
-         "event 'acme-2027' sets its own client, variant and add-ons in its file; "
-         "name the course to build it another way"),
-        (("validate", "content/clients/acme/client.yaml"), "mi-courseware: error: "
-         "content/clients/acme/client.yaml: not an event or a course file"),
+        (
+            ("validate", "nope"),
+            "mi-courseware: error: no event or course called 'nope' "
+            "(expected one of 'acme-2027', 'mi-basics', 'two-day')",
+        ),
+        (
+            ("standards", "mi-basic"),
+            "mi-courseware: error: no event or course called 'mi-basic' "
+            "(did you mean 'mi-basics'?)",
+        ),
+        (
+            ("standards", "mi-basics", "--variant", "depth"),
+            "mi-courseware: error: --variant: "
+            "course 'mi-basics' has no variant 'depth' (did you mean 'in-depth'?)",
+        ),
+        (
+            ("standards", "mi-basics", "--client", "acne"),
+            "mi-courseware: error: --client: unknown client 'acne' (did you mean 'acme'?)",
+        ),
+        (
+            ("standards", "mi-basics", "--addon", "mappin"),
+            "mi-courseware: error: --addon: add-on "
+            "'mappin' is not allowed for course 'mi-basics' (did you mean 'mapping'?)",
+        ),
+        (
+            ("standards", "acme-2027", "--theme", "large"),
+            "mi-courseware: error: --theme: unknown theme 'large' (did you mean 'large-print'?)",
+        ),
+        (
+            ("standards", "acme-2027", "--variant", "in-depth"),
+            "mi-courseware: error: --variant: "
+            "event 'acme-2027' sets its own client, variant and add-ons in its file; "
+            "name the course to build it another way",
+        ),
+        (
+            ("validate", "content/clients/acme/client.yaml"),
+            "mi-courseware: error: content/clients/acme/client.yaml: not an event or a course file",
+        ),
     ],
 )
 def test_a_target_or_option_that_does_not_exist_is_a_usage_error(
@@ -99,8 +130,13 @@ def test_a_target_or_option_that_does_not_exist_is_a_usage_error(
 
 @pytest.mark.parametrize(
     "args",
-    [("standards", "mi-basics", "--format", "xml"), ("list", "nope"), ("frobnicate",),
-     ("build", "--jobs", "-1"), ("validate", "--stricter")],
+    [
+        ("standards", "mi-basics", "--format", "xml"),
+        ("list", "nope"),
+        ("frobnicate",),
+        ("build", "--jobs", "-1"),
+        ("validate", "--stricter"),
+    ],
 )
 def test_bad_command_line_syntax_exits_2(make_project, run_cli, args: tuple[str, ...]) -> None:
     result = run_cli(*args, cwd=make_project())
@@ -136,7 +172,8 @@ def test_project_option_names_the_project_from_anywhere(make_project, run_cli, t
     ]
     result = run_cli("--project", str(elsewhere), "validate")
     assert (result.exit_code, result.stderr) == (
-        2, f"mi-courseware: error: {elsewhere}: not a courseware project (no content/ folder)\n"
+        2,
+        f"mi-courseware: error: {elsewhere}: not a courseware project (no content/ folder)\n",
     )
 
 
@@ -171,7 +208,8 @@ def test_validate_of_a_target_whose_file_is_broken_shows_its_problems(
     result = run_cli("validate", target, cwd=root)
     assert result.exit_code == 1
     assert lines(result.stderr) == [
-        f"{COURSE}:2:1: error: unknown key 'titel' (did you mean 'title'?)", "1 error"
+        f"{COURSE}:2:1: error: unknown key 'titel' (did you mean 'title'?)",
+        "1 error",
     ]
 
 
@@ -179,7 +217,8 @@ def test_a_target_path_from_another_project_is_a_usage_error(make_project, run_c
     other = REPO / "content" / "courses" / "mi-practitioner.yaml"
     result = run_cli("validate", str(other), cwd=make_project())
     assert (result.exit_code, result.stderr) == (
-        2, f"mi-courseware: error: {other}: this project has no course 'mi-practitioner'\n"
+        2,
+        f"mi-courseware: error: {other}: this project has no course 'mi-practitioner'\n",
     )
 
 
@@ -203,7 +242,8 @@ def test_strict_validation_fails_on_warnings_even_when_quiet(make_project, run_c
         assert result.exit_code == 1
         assert result.stdout == ""
         assert lines(result.stderr) == [
-            f"{EVENT}:1:1: warning: event has no 'venue' (or 'virtual: true')", "1 warning"
+            f"{EVENT}:1:1: warning: event has no 'venue' (or 'virtual: true')",
+            "1 warning",
         ]
 
 
@@ -261,8 +301,9 @@ def test_standards_prints_the_coverage_table(make_project, run_cli) -> None:
 
 
 def test_standards_writes_csv(make_project, run_cli) -> None:
-    result = run_cli("standards", "mi-basics", "--variant", "in-depth", "--format", "csv",
-                     cwd=make_project())
+    result = run_cli(
+        "standards", "mi-basics", "--variant", "in-depth", "--format", "csv", cwd=make_project()
+    )
     assert result.exit_code == 0
     assert result.stdout.splitlines() == [
         "framework,code,unit,outcome_id,outcome",
@@ -349,7 +390,9 @@ def test_build_says_which_outputs_are_not_available_yet(make_project, run_cli, r
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     assert [o["path"] for o in manifest["outputs"]] == ["note.txt"]
     assert (manifest["course"], manifest["variant"], manifest["client"]) == (
-        "mi-basics", "introduction", "acme",
+        "mi-basics",
+        "introduction",
+        "acme",
     )
     assert sorted(p.name for p in (root / "output").iterdir()) == ["acme"]  # no staging left
 
@@ -400,7 +443,11 @@ def test_build_with_content_errors_writes_nothing(make_project, run_cli) -> None
 
 def run_script(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [str(SCRIPT), *args], cwd=cwd, capture_output=True, text=True, env=subprocess_env(),
+        [str(SCRIPT), *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env=subprocess_env(),
         timeout=60,
     )
 
@@ -421,16 +468,29 @@ def test_the_console_script_exits_2_on_bad_usage(make_project) -> None:
 
 
 def test_python_dash_m_runs_the_cli(tmp_path: Path) -> None:
-    done = subprocess.run([sys.executable, "-m", "mi_courseware", "--version"], cwd=tmp_path,
-                          capture_output=True, text=True, env=subprocess_env(), timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "mi_courseware", "--version"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=subprocess_env(),
+        timeout=60,
+    )
     assert (done.returncode, done.stdout) == (0, f"mi-courseware, version {__version__}\n")
 
 
 def test_starting_the_cli_imports_no_heavy_library(tmp_path: Path) -> None:
     """``--help`` stays fast: pydantic, WeasyPrint and python-pptx load only when needed."""
     code = "import sys, mi_courseware.cli; print(' '.join(sorted(sys.modules)))"
-    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
-                          text=True, env=subprocess_env(), timeout=60, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=subprocess_env(),
+        timeout=60,
+        check=True,
+    )
     loaded = {name.split(".")[0] for name in done.stdout.split()}
     assert not loaded & {"pydantic", "weasyprint", "pptx", "yaml", "jinja2"}
 

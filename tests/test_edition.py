@@ -51,14 +51,16 @@ def test_it_puts_sessions_and_breaks_on_the_clock(basic: Path) -> None:
     edition, problems = edition_of(basic, Selection("mi-basics", "in-depth"))
     assert problems == []
     assert edition is not None
-    assert timetable(edition) == [[
-        "09:30-10:00 Welcome",
-        "10:00-11:00 The principles of MI",
-        "11:00-11:15 Break",
-        "11:15-12:15 OARS",
-        "12:15-12:25 Stretch",
-        "12:25-12:55 Review and action planning",
-    ]]
+    assert timetable(edition) == [
+        [
+            "09:30-10:00 Welcome",
+            "10:00-11:00 The principles of MI",
+            "11:00-11:15 Break",
+            "11:15-12:15 OARS",
+            "12:15-12:25 Stretch",
+            "12:25-12:55 Review and action planning",
+        ]
+    ]
     assert [(s.number, s.id, s.times) for s in edition.sessions] == [
         (1, "welcome", "09:30–10:00"),
         (2, "principles", "10:00–11:00"),
@@ -76,24 +78,28 @@ def test_the_first_variant_is_the_default(basic: Path) -> None:
 def test_a_break_is_skipped_when_its_session_is_not_in_the_variant(basic: Path) -> None:
     edition, _ = edition_of(basic, Selection("mi-basics", "introduction"))
     assert edition is not None
-    assert timetable(edition) == [[
-        "09:30-10:00 Welcome",
-        "10:00-11:00 The principles of MI",
-        "11:00-11:15 Break",
-        "11:15-11:45 Review and action planning",
-    ]]
+    assert timetable(edition) == [
+        [
+            "09:30-10:00 Welcome",
+            "10:00-11:00 The principles of MI",
+            "11:00-11:15 Break",
+            "11:15-11:45 Review and action planning",
+        ]
+    ]
 
 
 def test_an_add_on_comes_after_its_session_and_before_that_sessions_break(basic: Path) -> None:
     edition, _ = edition_of(basic, Selection("mi-basics", "introduction", ("mapping",)))
     assert edition is not None
-    assert timetable(edition) == [[
-        "09:30-10:00 Welcome",
-        "10:00-11:00 The principles of MI",
-        "11:00-11:30 Node-link mapping",
-        "11:30-11:45 Break",
-        "11:45-12:15 Review and action planning",
-    ]]
+    assert timetable(edition) == [
+        [
+            "09:30-10:00 Welcome",
+            "10:00-11:00 The principles of MI",
+            "11:00-11:30 Node-link mapping",
+            "11:30-11:45 Break",
+            "11:45-12:15 Review and action planning",
+        ]
+    ]
     assert [(s.id, s.addon) for s in edition.sessions][2] == ("mapping", "mapping")
     assert [(a.id, a.title) for a in edition.addons] == [("mapping", "Node-link mapping")]
 
@@ -135,9 +141,11 @@ def validated(root: Path) -> Problems:
 
 
 def test_an_event_needs_one_date_per_day(make_project) -> None:
-    root = make_project({
-        "content/events/two-day-run.yaml": TWO_DAY_EVENT.replace(", 2027-03-18", ""),
-    })
+    root = make_project(
+        {
+            "content/events/two-day-run.yaml": TWO_DAY_EVENT.replace(", 2027-03-18", ""),
+        }
+    )
     problems = validated(root)
     assert [(p.position.line, p.position.column, p.message) for p in problems] == [
         (3, 8, "the event has 1 date but the course runs on 2 days; give one date per day")
@@ -168,11 +176,14 @@ def test_event_times_narrower_than_the_schedule_must_hold_the_sessions(make_proj
     problems = Problems()
     project = load_checked(ProjectPaths(root), problems)
     assert resolve(project, event_selection(project, "acme-2027"), problems) is None
-    assert [(p.position.line, p.position.column, p.message) for p in problems] == [(
-        7, 8,
-        "variant 'introduction' with add-on 'mapping' runs 45 minutes over: sessions and breaks "
-        "take 165 minutes, but 10:00–12:00 allows 120",
-    )]
+    assert [(p.position.line, p.position.column, p.message) for p in problems] == [
+        (
+            7,
+            8,
+            "variant 'introduction' with add-on 'mapping' runs 45 minutes over: sessions and breaks "
+            "take 165 minutes, but 10:00–12:00 allows 120",
+        )
+    ]
 
 
 def test_sessions_start_at_the_events_start_time(make_project) -> None:
@@ -203,9 +214,16 @@ def test_cpd_hours_are_taught_minutes_over_sixty_unless_the_course_says(
 
 
 def test_cpd_hours_may_be_a_fraction_and_breaks_never_count(make_project) -> None:
-    root = make_project(edits={COURSE: [
-        ("    minutes: 30\n    outcomes: [review]", "    minutes: 40\n    outcomes: [review]"),
-    ]})
+    root = make_project(
+        edits={
+            COURSE: [
+                (
+                    "    minutes: 30\n    outcomes: [review]",
+                    "    minutes: 40\n    outcomes: [review]",
+                ),
+            ]
+        }
+    )
     edition, _ = edition_of(root, Selection("mi-basics", "introduction"))
     assert edition is not None
     assert (edition.taught_minutes, edition.cpd_hours) == (130, 2.17)
@@ -216,7 +234,9 @@ def test_the_outcomes_covered_are_those_claimed_or_taught_plus_the_add_ons(basic
     taught, _ = edition_of(basic, Selection("mi-basics", "in-depth"))
     assert claimed is not None and taught is not None
     assert [(o.id, o.addon) for o in claimed.outcomes] == [
-        ("principles", None), ("review", None), ("mapping", "mapping"),
+        ("principles", None),
+        ("review", None),
+        ("mapping", "mapping"),
     ]
     assert [o.id for o in taught.outcomes] == ["principles", "skills", "review"]
     assert [u.ref for u in taught.units] == ["DANOS:AI1", "DANOS:AB2"]
@@ -231,18 +251,27 @@ def test_handouts_are_listed_once_in_order_of_first_use(basic: Path) -> None:
         ("oars", "OARS practice sheet", "handout"),
     ]
     assert [[h.id for h in s.handouts] for s in edition.sessions] == [
-        [], ["balance"], ["oars", "balance"], ["oars"],
+        [],
+        ["balance"],
+        ["oars", "balance"],
+        ["oars"],
     ]
 
 
 def test_a_variant_claiming_an_outcome_no_session_teaches_is_warned_about(
     make_project, run_cli
 ) -> None:
-    root = make_project(edits={COURSE: [
-        ("    title: MI in Depth\n    sessions: [welcome, principles, skills, review]",
-         "    title: MI in Depth\n    sessions: [welcome, principles, review]\n"
-         "    outcomes: [skills]"),
-    ]})
+    root = make_project(
+        edits={
+            COURSE: [
+                (
+                    "    title: MI in Depth\n    sessions: [welcome, principles, skills, review]",
+                    "    title: MI in Depth\n    sessions: [welcome, principles, review]\n"
+                    "    outcomes: [skills]",
+                ),
+            ]
+        }
+    )
     edition, problems = edition_of(root, Selection("mi-basics", "in-depth"))
     warning = (
         f"{COURSE}:54:16: warning: variant 'in-depth' claims outcome 'skills', "

@@ -30,19 +30,34 @@ from pathlib import Path
 import pytest
 from conftest import REPO, subprocess_env
 
-SOURCES = ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md", "LICENSE", "mi_courseware",
-           "content", "themes")
+SOURCES = (
+    "pyproject.toml",
+    "setup.py",
+    "MANIFEST.in",
+    "README.md",
+    "LICENSE",
+    "mi_courseware",
+    "content",
+    "themes",
+)
 
 
 def run(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    done = subprocess.run([str(a) for a in args], cwd=cwd, capture_output=True, text=True,
-                          env=subprocess_env(), timeout=300)
+    done = subprocess.run(
+        [str(a) for a in args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env=subprocess_env(),
+        timeout=300,
+    )
     assert done.returncode == 0, f"{args}\n{done.stdout}\n{done.stderr}"
     return done
 
 
 def _copy_sources(target: Path) -> None:
     """What a clean clone holds, without build leftovers or data copied by an earlier build."""
+
     def ignore(folder: str, names: list[str]) -> set[str]:
         skip = {n for n in names if n in ("__pycache__", "build") or n.endswith(".egg-info")}
         if Path(folder) == REPO / "mi_courseware":
@@ -80,8 +95,18 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     run(sys.executable, "-m", "venv", "--without-pip", venv)
     python = venv / "bin" / "python"
-    run(sys.executable, "-m", "pip", "--python", python, "install", "--no-deps", "--no-index",
-        "--quiet", wheel)
+    run(
+        sys.executable,
+        "-m",
+        "pip",
+        "--python",
+        python,
+        "install",
+        "--no-deps",
+        "--no-index",
+        "--quiet",
+        wheel,
+    )
     purelib = run(python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])")
     lib = Path(purelib.stdout.strip())
     (lib / "test-dependencies.pth").write_text("\n".join(site.getsitepackages()) + "\n")
@@ -134,6 +159,7 @@ def test_init_refuses_a_folder_that_is_not_empty(run_cli, tmp_path: Path) -> Non
     (tmp_path / "busy" / "notes.txt").write_text("mine")
     result = run_cli("init", "busy", cwd=tmp_path)
     assert (result.exit_code, result.stderr) == (
-        2, "mi-courseware: error: busy: already exists and is not empty\n"
+        2,
+        "mi-courseware: error: busy: already exists and is not empty\n",
     )
     assert sorted(p.name for p in (tmp_path / "busy").iterdir()) == ["notes.txt"]

@@ -78,7 +78,14 @@ def test_it_keeps_dates_as_iso_text_for_the_model_to_read() -> None:
 def test_it_reads_scalars_by_yaml_1_2_rules() -> None:
     data, _, _ = load("a: yes\nb: no\nc: true\nd: 12\ne: ~\nf: ''\ng: 0x1F\nh: 1_000\n")
     assert data == {
-        "a": "yes", "b": "no", "c": True, "d": 12, "e": None, "f": "", "g": "0x1F", "h": "1_000"
+        "a": "yes",
+        "b": "no",
+        "c": True,
+        "d": 12,
+        "e": None,
+        "f": "",
+        "g": "0x1F",
+        "h": "1_000",
     }
 
 
@@ -174,9 +181,7 @@ def test_it_reports_invalid_utf8_on_the_line_of_the_bad_byte(tmp_path: Path) -> 
     path.write_bytes(b"name: Acme\ncity: Caf\xe9 Town\n")
     problems = Problems()
     assert load_yaml(path, problems) is None
-    assert [(p.position.line, p.message) for p in problems] == [
-        (2, "file is not valid UTF-8 text")
-    ]
+    assert [(p.position.line, p.message) for p in problems] == [(2, "file is not valid UTF-8 text")]
 
 
 def test_it_reads_a_file_that_starts_with_a_byte_order_mark(tmp_path: Path) -> None:
@@ -245,8 +250,10 @@ def test_it_refuses_two_files_with_the_same_id(make_project) -> None:
     problems = Problems()
     project = load_project(ProjectPaths(root), problems)
     assert [(p.position.path.name, p.message) for p in problems] == [
-        ("mi-basics.yml",
-         "'mi-basics' is already defined by mi-basics.yaml; keep one of the two files"),
+        (
+            "mi-basics.yml",
+            "'mi-basics' is already defined by mi-basics.yaml; keep one of the two files",
+        ),
     ]
     assert project.courses["mi-basics"].model.title == "MI Basics"
 

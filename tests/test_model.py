@@ -117,8 +117,10 @@ def test_a_short_colour_is_widened_and_lowered() -> None:
 @pytest.mark.parametrize(
     ("value", "message"),
     [
-        ("25:00",
-         "schedule.end: '25:00' is not a time; write it as HH:MM (24-hour), e.g. \"09:30\""),
+        (
+            "25:00",
+            "schedule.end: '25:00' is not a time; write it as HH:MM (24-hour), e.g. \"09:30\"",
+        ),
         ("noon", "schedule.end: 'noon' is not a time; write it as HH:MM (24-hour), e.g. \"09:30\""),
         ("1200", "schedule.end: '1200' is not a time; write it as HH:MM, e.g. \"09:30\""),
     ],
@@ -141,7 +143,9 @@ def test_event_times_are_read_from_a_range_quoted_or_not() -> None:
         assert problems == []
         assert isinstance(event, Event) and event.times is not None
         assert (event.times.start, event.times.end, event.times.minutes) == (
-            time(9, 30), time(12, 30), 180,
+            time(9, 30),
+            time(12, 30),
+            180,
         )
         assert event.dates == [date(2027, 3, 11)]
 
@@ -151,8 +155,10 @@ def test_event_times_are_read_from_a_range_quoted_or_not() -> None:
     [
         ("morning", "times: 'morning' is not a time range; write it as \"09:30-16:30\""),
         ("12:30-09:30", "times: end 09:30 must be later than start 12:30"),
-        ("09:30-25:00",
-         "times.end: '25:00' is not a time; write it as HH:MM (24-hour), e.g. \"09:30\""),
+        (
+            "09:30-25:00",
+            "times.end: '25:00' is not a time; write it as HH:MM (24-hour), e.g. \"09:30\"",
+        ),
     ],
 )
 def test_bad_event_times_are_reported_at_the_times_value(times: str, message: str) -> None:
@@ -180,20 +186,24 @@ def test_a_bad_choice_lists_the_valid_ones() -> None:
     ("before", "after", "message"),
     [
         (
-            "minutes: 30", "minutes: half an hour",
+            "minutes: 30",
+            "minutes: half an hour",
             "8:14: error: sessions[0].minutes: input should be a valid integer, "
             "unable to parse string as an integer (got 'half an hour')",
         ),
         (
-            "minutes: 30", "minutes: -5",
+            "minutes: 30",
+            "minutes: -5",
             "8:14: error: sessions[0].minutes: input should be greater than 0 (got -5)",
         ),
         (
-            "title: MI Basics", "title: [MI, Basics]",
+            "title: MI Basics",
+            "title: [MI, Basics]",
             "1:8: error: title: input should be a valid string (got a list)",
         ),
         (
-            "  - id: welcome", "  - id: wel come",
+            "  - id: welcome",
+            "  - id: wel come",
             "6:9: error: sessions[0].id: string should match pattern "
             "'^[A-Za-z0-9][A-Za-z0-9_.-]*$' (got 'wel come')",
         ),

@@ -28,9 +28,21 @@ def server(tmp_path: Path):  # type: ignore[no-untyped-def]
     project = tmp_path / "project"
     shutil.copytree(FIXTURE, project)
     process = subprocess.Popen(
-        [sys.executable, "-m", "mi_courseware", "-q", "--project", str(project), "serve",
-         "acme-run", "--port", "0"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-m",
+            "mi_courseware",
+            "-q",
+            "--project",
+            str(project),
+            "serve",
+            "acme-run",
+            "--port",
+            "0",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         line = process.stdout.readline() if process.stdout else ""

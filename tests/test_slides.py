@@ -59,8 +59,12 @@ def content_slides(body: str) -> int:
             continue
         if (token.type == "heading_open" and token.tag in ("h1", "h2")) or token.type == "hr":
             count += 1
-        elif count == 0 and token.type.endswith("_open") and token.type != "paragraph_open" \
-                and not token.type.startswith(("container_notes", "container_answers")):
+        elif (
+            count == 0
+            and token.type.endswith("_open")
+            and token.type != "paragraph_open"
+            and not token.type.startswith(("container_notes", "container_answers"))
+        ):
             intro_shows = True
     return count + intro_shows
 
@@ -83,8 +87,9 @@ def overflow_continuations(names: list[str]) -> int:
     """Slides continuing the slide before them (same title + " (continued)")."""
     count = 0
     for before, after in pairwise(names):
-        if after.endswith(CONTINUED) and before.removesuffix(CONTINUED) == \
-                after.removesuffix(CONTINUED):
+        if after.endswith(CONTINUED) and before.removesuffix(CONTINUED) == after.removesuffix(
+            CONTINUED
+        ):
             count += 1
     return count
 
@@ -107,13 +112,20 @@ def test_every_slide_has_a_title_notes_and_no_picture_without_alt_text(fixture_d
         assert slide.shapes.title is not None and slide.shapes.title.text.strip(), number
         assert slide.has_notes_slide and slide.notes_slide.notes_text_frame.text.strip(), number
         for shape in slide.shapes:
-            if shape.shape_type == MSO_SHAPE_TYPE.PICTURE or (shape.is_placeholder and \
-                    shape.placeholder_format.type == 18 and hasattr(shape, "image")):
+            if shape.shape_type == MSO_SHAPE_TYPE.PICTURE or (
+                shape.is_placeholder
+                and shape.placeholder_format.type == 18
+                and hasattr(shape, "image")
+            ):
                 descr = shape._element.xpath("./p:nvPicPr/p:cNvPr/@descr")[0]
                 assert descr.strip(), f"slide {number}: picture without alt text"
                 assert "/" not in descr and ".png" not in descr and ".svg" not in descr
-    pictures = [s for slide in presentation.slides for s in slide.shapes
-                if s.shape_type == MSO_SHAPE_TYPE.PICTURE or s._element.tag.endswith("}pic")]
+    pictures = [
+        s
+        for slide in presentation.slides
+        for s in slide.shapes
+        if s.shape_type == MSO_SHAPE_TYPE.PICTURE or s._element.tag.endswith("}pic")
+    ]
     descrs = {p._element.xpath("./p:nvPicPr/p:cNvPr/@descr")[0] for p in pictures}
     assert descrs == {"Brightwater Family Services logo", "Two practitioners talking at a table"}
 
@@ -187,29 +199,43 @@ def test_diagrams_and_tables_are_native_editable_shapes(fixture_deck) -> None:
     groups = [s for s in cycle.shapes if s.shape_type == MSO_SHAPE_TYPE.GROUP]
     assert len(groups) == 1
     labels = all_text(groups[0].shapes)
-    for stage in ("Precontemplation", "Contemplation", "Preparation", "Action", "Maintenance",
-                  "Relapse"):
+    for stage in (
+        "Precontemplation",
+        "Contemplation",
+        "Preparation",
+        "Action",
+        "Maintenance",
+        "Relapse",
+    ):
         assert stage in labels
     assert "Precontemplation" in groups[0]._element.xpath("./p:nvGrpSpPr/p:cNvPr/@descr")[0]
     balance = all_text(slide_titled(deck, "Decisional balance").shapes)
     for label in ("Staying the same", "Making a change", "Good things", "Not-so-good things"):
         assert label in balance
-    ruler = all_text(s for s in slide_titled(deck, "Rulers").shapes
-                     if s.shape_type == MSO_SHAPE_TYPE.GROUP)
+    ruler = all_text(
+        s for s in slide_titled(deck, "Rulers").shapes if s.shape_type == MSO_SHAPE_TYPE.GROUP
+    )
     assert [str(n) for n in range(11)] == [t for t in ruler if t.isdigit()]
     assert "How important is this change to you?" in ruler
     table = next(s for s in slide_titled(deck, "Matching the stage").shapes if s.has_table)
     assert table.table.cell(1, 0).text == "Contemplation"
     for slide in Presentation(str(deck)).slides:
-        assert not [s for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE
-                    and slide.shapes.title.text not in ("A picture",)]
+        assert not [
+            s
+            for s in slide.shapes
+            if s.shape_type == MSO_SHAPE_TYPE.PICTURE
+            and slide.shapes.title.text not in ("A picture",)
+        ]
 
 
 def test_theme_colours_and_fonts_carry_the_clients_brand(fixture_deck, tmp_path: Path) -> None:
     deck, _ = fixture_deck
     colours = theme_colours(deck)
-    assert (colours["accent1"], colours["accent2"], colours["accent3"]) == \
-        ("0B6E69", "3A9E5C", "D9822B")
+    assert (colours["accent1"], colours["accent2"], colours["accent3"]) == (
+        "0B6E69",
+        "3A9E5C",
+        "D9822B",
+    )
     with zipfile.ZipFile(deck) as archive:
         theme = archive.read("ppt/theme/theme1.xml").decode()
     assert theme.count('<a:latin typeface="Open Sans"/>') == 2  # major and minor fonts
@@ -220,8 +246,12 @@ def test_theme_colours_and_fonts_carry_the_clients_brand(fixture_deck, tmp_path:
     names = titles(plain)
     assert "Deilliannau dysgu" in names and "Diolch" in names  # Welsh fixed wording
     presentation = Presentation(str(plain))
-    assert not any(s.shape_type == MSO_SHAPE_TYPE.PICTURE for slide in presentation.slides
-                   for s in slide.shapes if slide.shapes.title.text != "A picture")
+    assert not any(
+        s.shape_type == MSO_SHAPE_TYPE.PICTURE
+        for slide in presentation.slides
+        for s in slide.shapes
+        if slide.shapes.title.text != "A picture"
+    )
     exercise = " ".join(all_text(slide_titled(plain, "Try it: reflections").shapes))
     assert "Ymarfer" in exercise and "munud" in exercise and "mewn grwpiau o dri" in exercise
 
@@ -237,8 +267,9 @@ def test_two_builds_from_copies_in_different_folders_are_byte_identical(
         problems = Problems()
         project = load_checked(ProjectPaths(root), problems)
         editions = editions_for(project, [find_target(project, "brightwater-2027")], problems)
-        result = build_editions(editions, ("slides",), BuildContext(project, quiet=True),
-                                root / "output")[0]
+        result = build_editions(
+            editions, ("slides",), BuildContext(project, quiet=True), root / "output"
+        )[0]
         decks.append((result.folder / "slides.pptx").read_bytes())
     assert decks[0] == decks[1]
     with zipfile.ZipFile(root / "output/events/brightwater-2027/slides.pptx") as archive:
@@ -270,8 +301,10 @@ def test_a_slide_with_two_visuals_is_an_error_at_its_line(tmp_path: Path) -> Non
     shutil.copytree(FIXTURE, root)
     module = root / "content/modules/tools.md"
     text = module.read_text(encoding="utf-8")
-    module.write_text(text.replace("## Rulers\n", "## Rulers\n\n| a | b |\n|---|---|\n| 1 | 2 |\n"),
-                      encoding="utf-8")
+    module.write_text(
+        text.replace("## Rulers\n", "## Rulers\n\n| a | b |\n|---|---|\n| 1 | 2 |\n"),
+        encoding="utf-8",
+    )
     line = text.splitlines().index("## Rulers") + 1
     with pytest.raises(ContentError) as caught:
         build(root, "brightwater-2027", tmp_path / "out")
@@ -282,8 +315,7 @@ def test_a_slide_with_two_visuals_is_an_error_at_its_line(tmp_path: Path) -> Non
 def test_the_demo_deck_follows_its_edition() -> None:
     out = Path(__import__("tempfile").mkdtemp())
     try:
-        deck, edition = build(REPO, "mi-practitioner", out, client="northfield",
-                              variant="in-depth")
+        deck, edition = build(REPO, "mi-practitioner", out, client="northfield", variant="in-depth")
         names = titles(deck)
         overflow = overflow_continuations(names) - untitled_breaks(edition)
         assert len(names) - overflow == expected_slides(edition)
@@ -301,21 +333,38 @@ def test_the_committed_template_is_what_its_script_makes() -> None:
     assert (REPO / "themes/default/slides/template.pptx").stat().st_size < 100_000
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None,
-                    reason="LibreOffice (soffice) and poppler-utils are needed to render decks; "
-                    "scripts/system-deps.sh installs them")
+@pytest.mark.skipif(
+    shutil.which("soffice") is None or shutil.which("pdftotext") is None,
+    reason="LibreOffice (soffice) and poppler-utils are needed to render decks; "
+    "scripts/system-deps.sh installs them",
+)
 def test_libreoffice_shows_every_slide_with_no_text_outside_its_placeholder(
     fixture_deck, tmp_path: Path
 ) -> None:
     deck, _ = fixture_deck
     fonts = tmp_path / "fonts.conf"  # the theme's font, as on a trainer's machine with it
-    fonts.write_text('<?xml version="1.0"?><fontconfig><include ignore_missing="yes">'
-                     f"/etc/fonts/fonts.conf</include><dir>{REPO / 'themes/default/fonts'}</dir>"
-                     f"<cachedir>{tmp_path / 'cache'}</cachedir></fontconfig>")
+    fonts.write_text(
+        '<?xml version="1.0"?><fontconfig><include ignore_missing="yes">'
+        f"/etc/fonts/fonts.conf</include><dir>{REPO / 'themes/default/fonts'}</dir>"
+        f"<cachedir>{tmp_path / 'cache'}</cachedir></fontconfig>"
+    )
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "FONTCONFIG_FILE": str(fonts)}
-    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path / 'profile'}",
-                    "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(deck)],
-                   check=True, capture_output=True, env=env, timeout=120)
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(deck),
+        ],
+        check=True,
+        capture_output=True,
+        env=env,
+        timeout=120,
+    )
     pdf = tmp_path / "slides.pdf"
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
     pages = int(re.search(r"Pages:\s+(\d+)", info.stdout).group(1))  # type: ignore[union-attr]
@@ -328,7 +377,8 @@ def test_libreoffice_shows_every_slide_with_no_text_outside_its_placeholder(
         slide = presentation.slides[index]
         boxes = [_points(s) for s in slide.placeholders if s.placeholder_format.idx in (0, 1)]
         footer = set(["Brightwater", "Family", "Services", "·", "MI", "for", "Slide", "Decks"]) | {
-            str(index + 1)}
+            str(index + 1)
+        }
         words = _words(pdf, index + 1)
         assert len(words) > 100
         for word, box in words:
@@ -344,13 +394,24 @@ def _points(shape) -> tuple[float, float, float, float]:  # type: ignore[no-unty
 
 def _inside(box: tuple[float, float, float, float], area: tuple[float, ...]) -> bool:
     slack = 1.5
-    return (box[0] >= area[0] - slack and box[1] >= area[1] - slack
-            and box[2] <= area[2] + slack and box[3] <= area[3] + slack)
+    return (
+        box[0] >= area[0] - slack
+        and box[1] >= area[1] - slack
+        and box[2] <= area[2] + slack
+        and box[3] <= area[3] + slack
+    )
 
 
 def _words(pdf: Path, page: int) -> list[tuple[str, tuple[float, float, float, float]]]:
-    html = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf),
-                           "-"], capture_output=True, text=True, check=True).stdout
-    found = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" '
-                       r'yMax="([\d.]+)">([^<]*)</word>', html)
+    html = subprocess.run(
+        ["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    found = re.findall(
+        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" '
+        r'yMax="([\d.]+)">([^<]*)</word>',
+        html,
+    )
     return [(w, (float(a), float(b), float(c), float(d))) for a, b, c, d, w in found]

@@ -10,12 +10,9 @@ regenerated alone is byte-identical to the one rendered among a thousand.
 
 from __future__ import annotations
 
-import base64
-import mimetypes
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any
 
 import segno
@@ -26,6 +23,7 @@ from mi_courseware.edition import Edition, StandardUnit
 from mi_courseware.loading.project import Project
 from mi_courseware.register import Details
 from mi_courseware.rendering.document import DocumentSetup, document_setup
+from mi_courseware.rendering.fetcher import data_uri
 from mi_courseware.rendering.i18n import Translator
 from mi_courseware.rendering.themes import find_theme_file
 
@@ -285,18 +283,6 @@ class Design:
                 else Markup('<span class="other" lang="{}">{}</span>').format(lang, text)
             )
         return Markup("<br>").join(lines)
-
-
-def data_uri(path: Path | None, roots: list[Path]) -> str | None:
-    """An image file as a ``data:`` URI (only from inside the project, theme or client)."""
-    if path is None:
-        return None
-    from mi_courseware.rendering.fetcher import Fence
-
-    if not path.is_file() or not Fence(roots, path).allows(path):
-        return path.as_uri()  # the fenced fetcher will refuse it with a clear message
-    kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    return f"data:{kind};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
 
 
 def frameworks(units: tuple[StandardUnit, ...]) -> list[tuple[str, list[str]]]:

@@ -83,6 +83,7 @@ Colour = Annotated[str, BeforeValidator(_parse_colour)]
 Text = Annotated[str, BeforeValidator(_as_text)]
 """A string; numbers written without quotes are accepted as their text."""
 
+
 def _whole_number(value: Any) -> Any:
     if isinstance(value, bool):
         raise ValueError(f"expected a whole number, got {str(value).lower()}")

@@ -86,9 +86,7 @@ class Schedule(Model):
     @model_validator(mode="after")
     def _ordered(self) -> Schedule:
         if self.end <= self.start:
-            raise ValueError(
-                f"end {self.end:%H:%M} must be later than start {self.start:%H:%M}"
-            )
+            raise ValueError(f"end {self.end:%H:%M} must be later than start {self.start:%H:%M}")
         return self
 
 

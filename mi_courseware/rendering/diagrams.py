@@ -48,8 +48,7 @@ def diagram_svg(name: str, palette: Palette, t: Words, options: dict[str, str | 
     raise ValueError(f"unknown diagram {name}")  # validated earlier
 
 
-def _text(x: float, y: float, words: list[str], size: float, colour: str,
-          weight: int = 600) -> str:
+def _text(x: float, y: float, words: list[str], size: float, colour: str, weight: int = 600) -> str:
     lines = len(words)
     first = y - (lines - 1) * size * 0.6
     spans = "".join(

@@ -71,8 +71,11 @@ class _Renderer(RendererHTML):
             )
         if re.match(r"^[a-z][a-z0-9+.-]*:", src):
             self.opts.problems.append(
-                Problem(position, f"image '{src}' is not a file in the project; images are "
-                        "never fetched from the network")
+                Problem(
+                    position,
+                    f"image '{src}' is not a file in the project; images are "
+                    "never fetched from the network",
+                )
             )
             return ""
         if not any(path.is_relative_to(root) for root in self.opts.roots) or not path.is_file():
@@ -82,8 +85,7 @@ class _Renderer(RendererHTML):
         caption = f"<figcaption>{escape(str(title))}</figcaption>" if title else ""
         uri = data_uri(path, list(self.opts.roots)) or ""
         return (
-            f'<figure class="image"><img src="{escape(uri)}" alt="{escape(alt)}">'
-            f"{caption}</figure>"
+            f'<figure class="image"><img src="{escape(uri)}" alt="{escape(alt)}">{caption}</figure>'
         )
 
 

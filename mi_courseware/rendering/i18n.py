@@ -18,17 +18,48 @@ from mi_courseware.errors import ContentError
 LANGUAGES = ("en", "cy")
 
 _MONTHS = {
-    "en": ["January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December"],
-    "cy": ["Ionawr", "Chwefror", "Mawrth", "Ebrill", "Mai", "Mehefin", "Gorffennaf", "Awst",
-           "Medi", "Hydref", "Tachwedd", "Rhagfyr"],
+    "en": [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ],
+    "cy": [
+        "Ionawr",
+        "Chwefror",
+        "Mawrth",
+        "Ebrill",
+        "Mai",
+        "Mehefin",
+        "Gorffennaf",
+        "Awst",
+        "Medi",
+        "Hydref",
+        "Tachwedd",
+        "Rhagfyr",
+    ],
 }
 
 
 _WEEKDAYS = {
     "en": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
-    "cy": ["Dydd Llun", "Dydd Mawrth", "Dydd Mercher", "Dydd Iau", "Dydd Gwener",
-           "Dydd Sadwrn", "Dydd Sul"],
+    "cy": [
+        "Dydd Llun",
+        "Dydd Mawrth",
+        "Dydd Mercher",
+        "Dydd Iau",
+        "Dydd Gwener",
+        "Dydd Sadwrn",
+        "Dydd Sul",
+    ],
 }
 
 

@@ -50,8 +50,11 @@ def running_order(session: EditionSession) -> list[Step]:
     fixed = sum(int(m) for _, m in sections if m)  # type: ignore[call-overload]
     free = [i for i, (_, m) in enumerate(sections) if not m]
     spare = max(session.minutes - fixed, 0)
-    share = {i: spare // len(free) + (1 if k < spare % len(free) else 0)
-             for k, i in enumerate(free)} if free else {}
+    share = (
+        {i: spare // len(free) + (1 if k < spare % len(free) else 0) for k, i in enumerate(free)}
+        if free
+        else {}
+    )
     steps, elapsed = [], 0
     for index, (title, minutes) in enumerate(sections):
         length = int(minutes) if minutes else share.get(index, 0)  # type: ignore[call-overload]

@@ -22,8 +22,9 @@ def pdf_options(identifier: str) -> dict[str, Any]:
     }
 
 
-def metadata_head(title: str, author: str, when: datetime, language: str,
-                  keywords: str = "") -> dict[str, str]:
+def metadata_head(
+    title: str, author: str, when: datetime, language: str, keywords: str = ""
+) -> dict[str, str]:
     """``<meta>`` values WeasyPrint copies into the PDF's document information."""
     stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ")
     return {

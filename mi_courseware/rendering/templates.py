@@ -26,8 +26,11 @@ def environment(
     """A Jinja environment over ``search`` (folders holding ``templates/``, nearest first)."""
     folders = [f if f.name == "templates" else f / "templates" for f in search]
     folders = [f for f in folders if f.is_dir()]
-    by_theme = {f.parent.name: jinja2.FileSystemLoader(str(f)) for f in folders
-                if f.parent.parent.name == "themes"}
+    by_theme = {
+        f.parent.name: jinja2.FileSystemLoader(str(f))
+        for f in folders
+        if f.parent.parent.name == "themes"
+    }
     loader = jinja2.ChoiceLoader(
         [
             jinja2.FileSystemLoader([str(f) for f in folders]),

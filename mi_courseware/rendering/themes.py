@@ -59,5 +59,6 @@ def find_theme_file(
     raise ContentError.single(
         Position(folders[0] if folders else project.paths.themes).path,
         f"theme '{theme}' has no file '{relative}' (searched: "
-        + ", ".join(str(f) for f in folders) + ")",
+        + ", ".join(str(f) for f in folders)
+        + ")",
     )

@@ -31,8 +31,13 @@ from mi_courseware.rendering.pptx.spec import DiagramSpec, ImageSpec, SlideSpec,
 from mi_courseware.rendering.pptx.wording import Wording
 
 VISUALS = ("exercise", "diagram", "columns", "table", "image")
-_NAMES = {"exercise": "an exercise", "diagram": "a diagram", "columns": "columns",
-          "table": "a table", "image": "an image"}
+_NAMES = {
+    "exercise": "an exercise",
+    "diagram": "a diagram",
+    "columns": "columns",
+    "table": "a table",
+    "image": "an image",
+}
 
 
 @dataclass
@@ -51,8 +56,13 @@ class _Draft:
         return not (self.bullets or self.paragraphs or self.visuals or self.quotes)
 
 
-def inline_runs(node, bold: bool = False, italic: bool = False, strike: bool = False,  # type: ignore[no-untyped-def]
-                link: str | None = None) -> list[Run]:
+def inline_runs(
+    node,
+    bold: bool = False,
+    italic: bool = False,
+    strike: bool = False,  # type: ignore[no-untyped-def]
+    link: str | None = None,
+) -> list[Run]:
     """Runs for an inline node's children."""
     runs: list[Run] = []
     for child in node.children:
@@ -79,10 +89,16 @@ def inline_runs(node, bold: bool = False, italic: bool = False, strike: bool = F
             runs += inline_runs(child, bold, italic, strike, link)
     merged: list[Run] = []
     for run in runs:
-        if merged and (merged[-1].bold, merged[-1].italic, merged[-1].code, merged[-1].strike,
-                       merged[-1].link) == (run.bold, run.italic, run.code, run.strike, run.link):
-            merged[-1] = Run(merged[-1].text + run.text, run.bold, run.italic, run.code,
-                             run.strike, run.link)
+        if merged and (
+            merged[-1].bold,
+            merged[-1].italic,
+            merged[-1].code,
+            merged[-1].strike,
+            merged[-1].link,
+        ) == (run.bold, run.italic, run.code, run.strike, run.link):
+            merged[-1] = Run(
+                merged[-1].text + run.text, run.bold, run.italic, run.code, run.strike, run.link
+            )
         else:
             merged.append(run)
     return merged
@@ -104,8 +120,11 @@ def _image_only(paragraph):  # type: ignore[no-untyped-def]
     inline = _inline(paragraph)
     if inline is None:
         return None
-    meaningful = [c for c in inline.children
-                  if not (c.type == "text" and not c.content.strip()) and c.type != "softbreak"]
+    meaningful = [
+        c
+        for c in inline.children
+        if not (c.type == "text" and not c.content.strip()) and c.type != "softbreak"
+    ]
     if len(meaningful) == 1 and meaningful[0].type == "image":
         return meaningful[0]
     return None
@@ -157,8 +176,12 @@ def table_spec(node) -> TableSpec:  # type: ignore[no-untyped-def]
     rows = []
     for section in node.children:
         for row in section.children:
-            rows.append(tuple(Para(tuple(inline_runs(_inline(cell) or cell)), kind="plain")
-                              for cell in row.children))
+            rows.append(
+                tuple(
+                    Para(tuple(inline_runs(_inline(cell) or cell)), kind="plain")
+                    for cell in row.children
+                )
+            )
     header, *body = rows
     return TableSpec(header, tuple(body))
 
@@ -212,8 +235,9 @@ class SessionSlides:
         elif kind == "blockquote":
             draft.quotes += [Para(p.runs, kind="plain") for p in notes_paras(node.children)]
         elif kind in ("fence", "code_block"):
-            draft.paragraphs.append(Para((Run(node.content.rstrip("\n"), code=True),),
-                                         kind="plain"))
+            draft.paragraphs.append(
+                Para((Run(node.content.rstrip("\n"), code=True),), kind="plain")
+            )
         elif kind == "container_notes":
             draft.notes += notes_paras(node.children)
         elif kind == "container_answers":
@@ -250,8 +274,10 @@ class SessionSlides:
                 halves[-1][1].append(child)
         if len(halves) != 2:
             raise ContentError.single(
-                self.path, f"columns need two halves, each starting with a ### heading "
-                f"(found {len(halves)})", self.first_line + line)
+                self.path,
+                f"columns need two halves, each starting with a ### heading (found {len(halves)})",
+                self.first_line + line,
+            )
         (lh, left), (rh, right) = halves
         return lh, self._block_paras_of(left), rh, self._block_paras_of(right)
 
@@ -269,11 +295,17 @@ class SessionSlides:
         alt = _plain(node).strip()
         path = (self.path.parent / source).resolve()
         if "://" in source or not path.is_file():
-            raise ContentError.single(self.path, f"image '{source}' not found (images must be "
-                                      "files next to the module)", self.first_line + line)
+            raise ContentError.single(
+                self.path,
+                f"image '{source}' not found (images must be files next to the module)",
+                self.first_line + line,
+            )
         if not alt:
-            raise ContentError.single(self.path, f"image '{source}' needs alternative text: "
-                                      "![what it shows](file)", self.first_line + line)
+            raise ContentError.single(
+                self.path,
+                f"image '{source}' needs alternative text: ![what it shows](file)",
+                self.first_line + line,
+            )
         title = node.attrs.get("title")
         return ImageSpec(path, alt, str(title) if title else None)
 
@@ -301,11 +333,24 @@ class SessionSlides:
         visuals = draft.visuals
         if len(visuals) > 1:
             names = " and ".join(_NAMES[v[0]] for v in visuals[:2])
-            raise ContentError([_problem(position, f"slide '{title}' has {names}; give each its "
-                                         "own slide (start one with ## or ---)")])
+            raise ContentError(
+                [
+                    _problem(
+                        position,
+                        f"slide '{title}' has {names}; give each its "
+                        "own slide (start one with ## or ---)",
+                    )
+                ]
+            )
         notes = list(draft.notes)
-        answers = [Para((Run(self.wording("slides.notes.answers"), bold=True),), kind="plain"),
-                   *draft.answers] if draft.answers else []
+        answers = (
+            [
+                Para((Run(self.wording("slides.notes.answers"), bold=True),), kind="plain"),
+                *draft.answers,
+            ]
+            if draft.answers
+            else []
+        )
         spec = SlideSpec("bullets", title, position=position)
         text = spec.text
         shown_paragraphs = False
@@ -331,8 +376,15 @@ class SessionSlides:
                 spec.layout = "columns"
                 text.update(left_heading=lh, left=left, right_heading=rh, right=right)
                 if draft.bullets:
-                    raise ContentError([_problem(position, f"slide '{title}' has a list outside "
-                                                 "its columns; move it into a column")])
+                    raise ContentError(
+                        [
+                            _problem(
+                                position,
+                                f"slide '{title}' has a list outside "
+                                "its columns; move it into a column",
+                            )
+                        ]
+                    )
             elif kind == "table":
                 spec.layout, spec.table = "table", payload  # type: ignore[assignment]
                 text["below"] = draft.bullets
@@ -353,8 +405,13 @@ class SessionSlides:
                 quote = quote[:-1]
             text.update(quote=quote, attribution=attribution)
         else:
-            italic = [Para(tuple(Run(r.text, r.bold, True, r.code, r.strike, r.link)
-                                 for r in q.runs), kind="plain") for q in draft.quotes]
+            italic = [
+                Para(
+                    tuple(Run(r.text, r.bold, True, r.code, r.strike, r.link) for r in q.runs),
+                    kind="plain",
+                )
+                for q in draft.quotes
+            ]
             if draft.bullets or italic:
                 text["body"] = [*draft.bullets, *italic]
             else:
@@ -367,17 +424,21 @@ class SessionSlides:
 
     def _timer(self, options: dict[str, str | int]) -> dict[str, list[Para]]:
         wording = self.wording
-        fields: dict[str, list[Para]] = {"label": [Para((Run(wording("slides.exercise")),),
-                                                        kind="plain")]}
+        fields: dict[str, list[Para]] = {
+            "label": [Para((Run(wording("slides.exercise")),), kind="plain")]
+        }
         minutes = options.get("minutes")
         if isinstance(minutes, int):
             unit = wording("slides.minute" if minutes == 1 else "slides.minutes")
-            fields["timer"] = [Para((Run(str(minutes)),), kind="plain"),
-                               Para((Run(unit),), kind="plain", scale=0.3)]
+            fields["timer"] = [
+                Para((Run(str(minutes)),), kind="plain"),
+                Para((Run(unit),), kind="plain", scale=0.3),
+            ]
         grouping = options.get("grouping")
         if isinstance(grouping, str):
-            fields["grouping"] = [Para((Run(wording(f"slides.grouping.{grouping}")),),
-                                       kind="plain")]
+            fields["grouping"] = [
+                Para((Run(wording(f"slides.grouping.{grouping}")),), kind="plain")
+            ]
         return fields
 
 

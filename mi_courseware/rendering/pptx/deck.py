@@ -31,8 +31,9 @@ def brand_colours(primary: str, secondary: str, accent: str) -> dict[str, str]:
     return colours
 
 
-def _load_into(target: dict[str, Picture | BaseException], path: Path, font_dir: Path,
-               family: str) -> None:
+def _load_into(
+    target: dict[str, Picture | BaseException], path: Path, font_dir: Path, family: str
+) -> None:
     try:
         target["logo"] = load_picture(path, LOGO_INCHES, font_dir, family)
     except BaseException as exc:  # re-raised by the caller, in its thread
@@ -55,8 +56,9 @@ def write_deck(edition: Edition, project, path: Path, when: datetime) -> None:  
     if brand.logo is not None and brand.logo.is_file():
         logo_spec = ImageSpec(brand.logo, brand.logo_alt)
         # rasterising runs outside the GIL: overlap it with planning and fitting
-        worker = threading.Thread(target=_load_into, args=(loaded, brand.logo, font_dir,
-                                                           template.font_name))
+        worker = threading.Thread(
+            target=_load_into, args=(loaded, brand.logo, font_dir, template.font_name)
+        )
         worker.start()
     specs = plan_deck(edition, wording, logo_spec)
     slides = Placer(template, metrics, wording).place(specs)
@@ -81,8 +83,9 @@ def write_deck(edition: Edition, project, path: Path, when: datetime) -> None:  
                 image = logo
             else:
                 if slide.image.path not in pictures:
-                    pictures[slide.image.path] = load_picture(slide.image.path, PICTURE_INCHES,
-                                                              font_dir, template.font_name)
+                    pictures[slide.image.path] = load_picture(
+                        slide.image.path, PICTURE_INCHES, font_dir, template.font_name
+                    )
                 image = pictures[slide.image.path]
         writer.add(slide, image)
     writer.save(path, when, edition.title, brand.name or "mi-courseware")

@@ -60,15 +60,18 @@ class _Face:
         count = struct.unpack(">H", data[4:6])[0]
         tables = {}
         for index in range(count):
-            tag, _, offset, length = struct.unpack(">4sIII", data[12 + 16 * index:28 + 16 * index])
+            tag, _, offset, length = struct.unpack(
+                ">4sIII", data[12 + 16 * index : 28 + 16 * index]
+            )
             tables[tag.decode("latin-1")] = (offset, length)
         head = tables["head"][0]
-        self.units = struct.unpack(">H", data[head + 18:head + 20])[0]
+        self.units = struct.unpack(">H", data[head + 18 : head + 20])[0]
         hhea = tables["hhea"][0]
-        metrics_count = struct.unpack(">H", data[hhea + 34:hhea + 36])[0]
+        metrics_count = struct.unpack(">H", data[hhea + 34 : hhea + 36])[0]
         hmtx = tables["hmtx"][0]
-        self.advances = struct.unpack(f">{metrics_count * 2}H",
-                                      data[hmtx:hmtx + 4 * metrics_count])[0::2]
+        self.advances = struct.unpack(
+            f">{metrics_count * 2}H", data[hmtx : hmtx + 4 * metrics_count]
+        )[0::2]
         self.glyphs = _cmap(data, tables["cmap"][0])
         self.fallback = self.advance("M") if "M" in self else self.units * 0.9 / self.units
 
@@ -85,13 +88,14 @@ class _Face:
 
 def _cmap(data: bytes, offset: int) -> dict[int, int]:
     """Code point -> glyph id from the best Unicode cmap subtable (format 12 or 4)."""
-    count = struct.unpack(">H", data[offset + 2:offset + 4])[0]
+    count = struct.unpack(">H", data[offset + 2 : offset + 4])[0]
     best = None
     for index in range(count):
-        platform, encoding, sub = struct.unpack(">HHI", data[offset + 4 + 8 * index:
-                                                                offset + 12 + 8 * index])
+        platform, encoding, sub = struct.unpack(
+            ">HHI", data[offset + 4 + 8 * index : offset + 12 + 8 * index]
+        )
         table = offset + sub
-        fmt = struct.unpack(">H", data[table:table + 2])[0]
+        fmt = struct.unpack(">H", data[table : table + 2])[0]
         if (platform, encoding, fmt) in ((3, 10, 12), (0, 4, 12)):
             best = (12, table)
             break
@@ -102,20 +106,21 @@ def _cmap(data: bytes, offset: int) -> dict[int, int]:
         return glyphs
     fmt, table = best
     if fmt == 12:
-        groups = struct.unpack(">I", data[table + 12:table + 16])[0]
+        groups = struct.unpack(">I", data[table + 12 : table + 16])[0]
         for index in range(groups):
-            start, end, glyph = struct.unpack(">III", data[table + 16 + 12 * index:
-                                                             table + 28 + 12 * index])
+            start, end, glyph = struct.unpack(
+                ">III", data[table + 16 + 12 * index : table + 28 + 12 * index]
+            )
             for code in range(start, end + 1):
                 glyphs[code] = glyph + code - start
         return glyphs
-    segments = struct.unpack(">H", data[table + 6:table + 8])[0] // 2
-    ends = struct.unpack(f">{segments}H", data[table + 14:table + 14 + 2 * segments])
+    segments = struct.unpack(">H", data[table + 6 : table + 8])[0] // 2
+    ends = struct.unpack(f">{segments}H", data[table + 14 : table + 14 + 2 * segments])
     base = table + 16 + 2 * segments
-    starts = struct.unpack(f">{segments}H", data[base:base + 2 * segments])
-    deltas = struct.unpack(f">{segments}h", data[base + 2 * segments:base + 4 * segments])
+    starts = struct.unpack(f">{segments}H", data[base : base + 2 * segments])
+    deltas = struct.unpack(f">{segments}h", data[base + 2 * segments : base + 4 * segments])
     range_base = base + 4 * segments
-    ranges = struct.unpack(f">{segments}H", data[range_base:range_base + 2 * segments])
+    ranges = struct.unpack(f">{segments}H", data[range_base : range_base + 2 * segments])
     for seg in range(segments):
         for code in range(starts[seg], ends[seg] + 1):
             if code == 0xFFFF:
@@ -124,7 +129,7 @@ def _cmap(data: bytes, offset: int) -> dict[int, int]:
                 glyph = (code + deltas[seg]) & 0xFFFF
             else:
                 where = range_base + 2 * seg + ranges[seg] + 2 * (code - starts[seg])
-                glyph = struct.unpack(">H", data[where:where + 2])[0]
+                glyph = struct.unpack(">H", data[where : where + 2])[0]
                 if glyph:
                     glyph = (glyph + deltas[seg]) & 0xFFFF
             if glyph:
@@ -195,8 +200,9 @@ def para_height(para: Para, size: float, width: int, style: TextStyle, metrics: 
     return lines * level_size * metrics.line_height * style.line + style.space_before
 
 
-def text_height(paras: list[Para], size: float, box: Box, style: TextStyle,
-                metrics: Metrics) -> float:
+def text_height(
+    paras: list[Para], size: float, box: Box, style: TextStyle, metrics: Metrics
+) -> float:
     """Height of paragraphs in points."""
     return sum(para_height(p, size, box.w, style, metrics) for p in paras)
 
@@ -227,8 +233,9 @@ def fit_fixed(paras: list[Para], box: Box, style: TextStyle, metrics: Metrics) -
     return size
 
 
-def fit_group(fields: dict[str, tuple[list[Para], Box, TextStyle]], metrics: Metrics
-              ) -> tuple[float | None, dict[str, tuple[list[Para], list[Para]]]]:
+def fit_group(
+    fields: dict[str, tuple[list[Para], Box, TextStyle]], metrics: Metrics
+) -> tuple[float | None, dict[str, tuple[list[Para], list[Para]]]]:
     """Fit flowing fields that share one size (e.g. two columns).
 
     Returns the size and, per field, (what goes on this slide, what continues). The size is
@@ -254,8 +261,9 @@ def fit_group(fields: dict[str, tuple[list[Para], Box, TextStyle]], metrics: Met
     return size, result
 
 
-def split(paras: list[Para], size: float, box: Box, style: TextStyle, metrics: Metrics
-          ) -> tuple[list[Para], list[Para]]:
+def split(
+    paras: list[Para], size: float, box: Box, style: TextStyle, metrics: Metrics
+) -> tuple[list[Para], list[Para]]:
     """Paragraphs that fit ``box`` at ``size`` and those that continue on the next slide."""
     limit = box.h / EMU_PER_PT * HEIGHT_MARGIN
     used = 0.0
@@ -269,12 +277,13 @@ def split(paras: list[Para], size: float, box: Box, style: TextStyle, metrics: M
         head, tail = split_paragraph(para, limit - used, size, box, style, metrics)
         if head is None:
             return paras[:index], paras[index:]
-        return [*paras[:index], head], [tail, *paras[index + 1:]]
+        return [*paras[:index], head], [tail, *paras[index + 1 :]]
     return paras, []
 
 
-def split_paragraph(para: Para, room: float, size: float, box: Box, style: TextStyle,
-                    metrics: Metrics) -> tuple[Para | None, Para]:
+def split_paragraph(
+    para: Para, room: float, size: float, box: Box, style: TextStyle, metrics: Metrics
+) -> tuple[Para | None, Para]:
     """Split one paragraph at a word so that its first part fits ``room`` points."""
     words = _flatten(para)
     low, high = 0, len(words)
@@ -288,8 +297,9 @@ def split_paragraph(para: Para, room: float, size: float, box: Box, style: TextS
     if low == 0 or low == len(words):
         return None, para
     head = para.with_runs(_join(words[:low]))
-    tail = replace(para, runs=_join(words[low:]), kind="continued" if para.kind != "plain"
-                   else "plain")
+    tail = replace(
+        para, runs=_join(words[low:]), kind="continued" if para.kind != "plain" else "plain"
+    )
     return head, tail
 
 

@@ -45,12 +45,12 @@ def load_picture(path: Path, longest_inches: float, font_dir: Path, family: str)
     if suffix == ".svg":
         return _rasterise(path, round(longest_inches * DPI), font_dir, family)
     if suffix not in _TYPES:
-        raise ContentError.single(path, f"cannot put a '{suffix}' picture on a slide "
-                                  "(use SVG, PNG or JPEG)")
+        raise ContentError.single(
+            path, f"cannot put a '{suffix}' picture on a slide (use SVG, PNG or JPEG)"
+        )
     data = path.read_bytes()
     width, height = _pixel_size(data, path)
-    return Picture(data, suffix.lstrip(".").replace("jpeg", "jpg"), _TYPES[suffix], width,
-                   height)
+    return Picture(data, suffix.lstrip(".").replace("jpeg", "jpg"), _TYPES[suffix], width, height)
 
 
 def _rasterise(path: Path, longest: int, font_dir: Path, family: str) -> Picture:
@@ -66,9 +66,14 @@ def _rasterise(path: Path, longest: int, font_dir: Path, family: str) -> Picture
             width, height = _pixel_size(probe, path)
         wide = width >= height
         data = resvg_py.svg_to_bytes(
-            svg_string=svg, skip_system_fonts=True, font_dirs=[str(font_dir)],
-            font_family=family, sans_serif_family=family, serif_family=family,
-            resources_dir=str(path.parent), width=longest if wide else None,
+            svg_string=svg,
+            skip_system_fonts=True,
+            font_dirs=[str(font_dir)],
+            font_family=family,
+            sans_serif_family=family,
+            serif_family=family,
+            resources_dir=str(path.parent),
+            width=longest if wide else None,
             height=None if wide else longest,
         )
     except ValueError as exc:
@@ -108,9 +113,9 @@ def _pixel_size(data: bytes, path: Path) -> tuple[int, int]:
                 index += 1
                 continue
             marker = data[index + 1]
-            length = struct.unpack(">H", data[index + 2:index + 4])[0]
+            length = struct.unpack(">H", data[index + 2 : index + 4])[0]
             if marker in (0xC0, 0xC1, 0xC2):
-                height, width = struct.unpack(">HH", data[index + 5:index + 9])
+                height, width = struct.unpack(">HH", data[index + 5 : index + 9])
                 return width, height
             index += 2 + length
     raise ContentError.single(path, "not a readable PNG or JPEG picture")

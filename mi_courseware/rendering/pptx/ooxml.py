@@ -30,8 +30,9 @@ def emu(inches: float) -> int:
 def esc(text: str) -> str:
     """Text for XML content and attributes (characters XML cannot carry are dropped)."""
     text = _INVALID.sub("", text)
-    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace('"', "&quot;"))
+    return (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    )
 
 
 @dataclass(frozen=True)
@@ -55,15 +56,20 @@ class Box:
 
     def inset(self, left: int, top: int, right: int, bottom: int) -> Box:
         """The box shrunk by the given margins."""
-        return Box(self.x + left, self.y + top, max(0, self.w - left - right),
-                   max(0, self.h - top - bottom))
+        return Box(
+            self.x + left,
+            self.y + top,
+            max(0, self.w - left - right),
+            max(0, self.h - top - bottom),
+        )
 
 
 def xfrm(box: Box, tag: str = "a:xfrm", flip_h: bool = False, flip_v: bool = False) -> str:
     """An ``xfrm`` element for ``box``."""
     flips = (' flipH="1"' if flip_h else "") + (' flipV="1"' if flip_v else "")
-    return (f'<{tag}{flips}><a:off x="{box.x}" y="{box.y}"/>'
-            f'<a:ext cx="{box.w}" cy="{box.h}"/></{tag}>')
+    return (
+        f'<{tag}{flips}><a:off x="{box.x}" y="{box.y}"/><a:ext cx="{box.w}" cy="{box.h}"/></{tag}>'
+    )
 
 
 def colour(value: str, alpha: int | None = None) -> str:
@@ -151,13 +157,18 @@ def run_xml(run: Run, size: float | None, lang: str, link_id: str | None = None)
         if index:
             out.append(f"<a:br><a:rPr{attrs}/></a:br>")
         if piece:
-            out.append(f'<a:r><a:rPr{attrs} dirty="0">{inner}</a:rPr>'
-                       f"<a:t>{esc(piece)}</a:t></a:r>")
+            out.append(f'<a:r><a:rPr{attrs} dirty="0">{inner}</a:rPr><a:t>{esc(piece)}</a:t></a:r>')
     return "".join(out)
 
 
-def para_xml(para: Para, size: float | None, lang: str, links: dict[str, str] | None = None,
-             level_scale: float = 1.0, line: float | None = None) -> str:
+def para_xml(
+    para: Para,
+    size: float | None,
+    lang: str,
+    links: dict[str, str] | None = None,
+    level_scale: float = 1.0,
+    line: float | None = None,
+) -> str:
     """A paragraph with its runs at ``size`` points (scaled for its level and ``scale``).
 
     ``line`` sets the line spacing (1.0 = single) where no list style gives it (table cells).
@@ -173,29 +184,52 @@ def para_xml(para: Para, size: float | None, lang: str, links: dict[str, str] | 
         props += ' indent="0"'
         inner += "<a:buNone/>"
     elif para.kind == "number":
-        inner += (f'<a:buFont typeface="+mj-lt"/><a:buAutoNum type="arabicPeriod" '
-                  f'startAt="{para.number}"/>')
+        inner += (
+            f'<a:buFont typeface="+mj-lt"/><a:buAutoNum type="arabicPeriod" '
+            f'startAt="{para.number}"/>'
+        )
     pr = f"<a:pPr{props}>{inner}</a:pPr>" if props or inner else ""
     run_size = None if size is None else round(size * para.scale * level_scale * 2) / 2
     body = "".join(run_xml(r, run_size, lang, (links or {}).get(r.link or "")) for r in para.runs)
-    end = f'<a:endParaRPr lang="{lang}" sz="{round(run_size * 100)}" dirty="0"/>' \
-        if run_size is not None else f'<a:endParaRPr lang="{lang}" dirty="0"/>'
+    end = (
+        f'<a:endParaRPr lang="{lang}" sz="{round(run_size * 100)}" dirty="0"/>'
+        if run_size is not None
+        else f'<a:endParaRPr lang="{lang}" dirty="0"/>'
+    )
     return f"<a:p>{pr}{body}{end}</a:p>"
 
 
-def placeholder(shape_id: int, name: str, ph: str, body: str | None, box: Box | None = None,
-                body_pr: str = "<a:bodyPr/>") -> str:
+def placeholder(
+    shape_id: int,
+    name: str,
+    ph: str,
+    body: str | None,
+    box: Box | None = None,
+    body_pr: str = "<a:bodyPr/>",
+) -> str:
     """A placeholder shape filled with ``body`` (paragraph XML), positioned by its layout."""
     sp_pr = f"<p:spPr>{xfrm(box)}</p:spPr>" if box else "<p:spPr/>"
     text = f"<p:txBody>{body_pr}<a:lstStyle/>{body}</p:txBody>" if body is not None else ""
-    return (f'<p:sp><p:nvSpPr><p:cNvPr id="{shape_id}" name="{esc(name)}"/>'
-            f'<p:cNvSpPr><a:spLocks noGrp="1"/></p:cNvSpPr><p:nvPr>{ph}</p:nvPr></p:nvSpPr>'
-            f"{sp_pr}{text}</p:sp>")
+    return (
+        f'<p:sp><p:nvSpPr><p:cNvPr id="{shape_id}" name="{esc(name)}"/>'
+        f'<p:cNvSpPr><a:spLocks noGrp="1"/></p:cNvSpPr><p:nvPr>{ph}</p:nvPr></p:nvSpPr>'
+        f"{sp_pr}{text}</p:sp>"
+    )
 
 
-def shape(shape_id: int, name: str, box: Box, geometry: str = "rect", fill: str | None = None,
-          outline: str | None = None, body: str = "", body_pr: str = "", outline_pt: float = 1,
-          descr: str | None = None, adjust: str = "") -> str:
+def shape(
+    shape_id: int,
+    name: str,
+    box: Box,
+    geometry: str = "rect",
+    fill: str | None = None,
+    outline: str | None = None,
+    body: str = "",
+    body_pr: str = "",
+    outline_pt: float = 1,
+    descr: str | None = None,
+    adjust: str = "",
+) -> str:
     """An autoshape (``geometry`` a preset such as ``roundRect``), optionally with text."""
     fill_xml = solid(fill) if fill else "<a:noFill/>"
     text = ""
@@ -203,15 +237,23 @@ def shape(shape_id: int, name: str, box: Box, geometry: str = "rect", fill: str 
         empty = '<a:p><a:endParaRPr lang="en-GB" dirty="0"/></a:p>'
         text = f"<p:txBody>{body_pr or '<a:bodyPr/>'}<a:lstStyle/>{body or empty}</p:txBody>"
     described = f' descr="{esc(descr)}"' if descr else ""
-    return (f'<p:sp><p:nvSpPr><p:cNvPr id="{shape_id}" name="{esc(name)}"{described}/><p:cNvSpPr/>'
-            f"<p:nvPr/></p:nvSpPr><p:spPr>{xfrm(box)}<a:prstGeom prst=\"{geometry}\">"
-            f"<a:avLst>{adjust}</a:avLst></a:prstGeom>{fill_xml}{line(outline, outline_pt)}"
-            f"</p:spPr>{text}</p:sp>")
+    return (
+        f'<p:sp><p:nvSpPr><p:cNvPr id="{shape_id}" name="{esc(name)}"{described}/><p:cNvSpPr/>'
+        f'<p:nvPr/></p:nvSpPr><p:spPr>{xfrm(box)}<a:prstGeom prst="{geometry}">'
+        f"<a:avLst>{adjust}</a:avLst></a:prstGeom>{fill_xml}{line(outline, outline_pt)}"
+        f"</p:spPr>{text}</p:sp>"
+    )
 
 
-def connector(shape_id: int, name: str, start: tuple[int, int], end: tuple[int, int],
-              stroke: str, width_pt: float = 2.0,
-              ends: tuple[tuple[int, int], tuple[int, int]] | None = None) -> str:
+def connector(
+    shape_id: int,
+    name: str,
+    start: tuple[int, int],
+    end: tuple[int, int],
+    stroke: str,
+    width_pt: float = 2.0,
+    ends: tuple[tuple[int, int], tuple[int, int]] | None = None,
+) -> str:
     """A straight arrow from ``start`` to ``end``; ``ends`` glues it to (shape id, site)."""
     (x1, y1), (x2, y2) = start, end
     box = Box(min(x1, x2), min(y1, y2), abs(x2 - x1), abs(y2 - y1))
@@ -219,27 +261,33 @@ def connector(shape_id: int, name: str, start: tuple[int, int], end: tuple[int, 
     if ends:
         (a, site_a), (b, site_b) = ends
         glue = f'<a:stCxn id="{a}" idx="{site_a}"/><a:endCxn id="{b}" idx="{site_b}"/>'
-    return (f'<p:cxnSp><p:nvCxnSpPr><p:cNvPr id="{shape_id}" name="{esc(name)}"/>'
-            f"<p:cNvCxnSpPr>{glue}</p:cNvCxnSpPr><p:nvPr/></p:nvCxnSpPr><p:spPr>"
-            f"{xfrm(box, flip_h=x2 < x1, flip_v=y2 < y1)}"
-            f'<a:prstGeom prst="straightConnector1"><a:avLst/></a:prstGeom>'
-            f"{line(stroke, width_pt, head=True)}</p:spPr></p:cxnSp>")
+    return (
+        f'<p:cxnSp><p:nvCxnSpPr><p:cNvPr id="{shape_id}" name="{esc(name)}"/>'
+        f"<p:cNvCxnSpPr>{glue}</p:cNvCxnSpPr><p:nvPr/></p:nvCxnSpPr><p:spPr>"
+        f"{xfrm(box, flip_h=x2 < x1, flip_v=y2 < y1)}"
+        f'<a:prstGeom prst="straightConnector1"><a:avLst/></a:prstGeom>'
+        f"{line(stroke, width_pt, head=True)}</p:spPr></p:cxnSp>"
+    )
 
 
 def picture(shape_id: int, name: str, descr: str, rel_id: str, box: Box, ph: str = "") -> str:
     """A picture; ``descr`` is its alternative text."""
     group = ' noGrp="1"' if ph else ""
     locks = f'<a:picLocks{group} noChangeAspect="1"/>'
-    return (f'<p:pic><p:nvPicPr><p:cNvPr id="{shape_id}" name="{esc(name)}" descr="{esc(descr)}"/>'
-            f"<p:cNvPicPr>{locks}</p:cNvPicPr><p:nvPr>{ph}</p:nvPr></p:nvPicPr>"
-            f'<p:blipFill><a:blip r:embed="{rel_id}"/><a:stretch><a:fillRect/></a:stretch>'
-            f"</p:blipFill><p:spPr>{xfrm(box)}<a:prstGeom prst=\"rect\"><a:avLst/></a:prstGeom>"
-            f"</p:spPr></p:pic>")
+    return (
+        f'<p:pic><p:nvPicPr><p:cNvPr id="{shape_id}" name="{esc(name)}" descr="{esc(descr)}"/>'
+        f"<p:cNvPicPr>{locks}</p:cNvPicPr><p:nvPr>{ph}</p:nvPr></p:nvPicPr>"
+        f'<p:blipFill><a:blip r:embed="{rel_id}"/><a:stretch><a:fillRect/></a:stretch>'
+        f'</p:blipFill><p:spPr>{xfrm(box)}<a:prstGeom prst="rect"><a:avLst/></a:prstGeom>'
+        f"</p:spPr></p:pic>"
+    )
 
 
 def group_start(name: str = "") -> str:
     """The opening of a shape tree (``p:spTree``) with its required group properties."""
-    return (f'<p:spTree><p:nvGrpSpPr><p:cNvPr id="1" name="{esc(name)}"/><p:cNvGrpSpPr/>'
-            "<p:nvPr/></p:nvGrpSpPr><p:grpSpPr><a:xfrm><a:off x=\"0\" y=\"0\"/>"
-            '<a:ext cx="0" cy="0"/><a:chOff x="0" y="0"/><a:chExt cx="0" cy="0"/></a:xfrm>'
-            "</p:grpSpPr>")
+    return (
+        f'<p:spTree><p:nvGrpSpPr><p:cNvPr id="1" name="{esc(name)}"/><p:cNvGrpSpPr/>'
+        '<p:nvPr/></p:nvGrpSpPr><p:grpSpPr><a:xfrm><a:off x="0" y="0"/>'
+        '<a:ext cx="0" cy="0"/><a:chOff x="0" y="0"/><a:chExt cx="0" cy="0"/></a:xfrm>'
+        "</p:grpSpPr>"
+    )

@@ -70,12 +70,16 @@ class Rels:
 
     def to_xml(self) -> bytes:
         """The ``.rels`` part."""
-        lines = [f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-                 f'<Relationships xmlns="{RELS_NS}">']
+        lines = [
+            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            f'<Relationships xmlns="{RELS_NS}">'
+        ]
         for rel in self.items:
             mode = ' TargetMode="External"' if rel.external else ""
-            lines.append(f'<Relationship Id="{rel.id}" Type="{rel.type}" '
-                         f'Target="{escape(rel.target)}"{mode}/>')
+            lines.append(
+                f'<Relationship Id="{rel.id}" Type="{rel.type}" '
+                f'Target="{escape(rel.target)}"{mode}/>'
+            )
         lines.append("</Relationships>")
         return "".join(lines).encode("utf-8")
 
@@ -85,22 +89,28 @@ class Rels:
         rels = cls()
         for match in _REL_RE.finditer(data):
             attrs = {k.decode(): v.decode() for k, v in _ATTR_RE.findall(match.group(0))}
-            rels.items.append(Relationship(
-                attrs["Id"], attrs["Type"], _unescape(attrs["Target"]),
-                attrs.get("TargetMode") == "External",
-            ))
+            rels.items.append(
+                Relationship(
+                    attrs["Id"],
+                    attrs["Type"],
+                    _unescape(attrs["Target"]),
+                    attrs.get("TargetMode") == "External",
+                )
+            )
         return rels
 
 
 def escape(text: str) -> str:
     """Text for an XML attribute value (xml.sax.saxutils costs 10 ms to import)."""
-    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace('"', "&quot;"))
+    return (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    )
 
 
 def _unescape(text: str) -> str:
-    return (text.replace("&quot;", '"').replace("&lt;", "<").replace("&gt;", ">")
-            .replace("&amp;", "&"))
+    return (
+        text.replace("&quot;", '"').replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    )
 
 
 def rels_name(part: str) -> str:
@@ -162,14 +172,17 @@ class Package:
         self.defaults.setdefault(extension.lower(), content_type)
 
     def _content_types(self) -> bytes:
-        lines = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Types xmlns='
-                 '"http://schemas.openxmlformats.org/package/2006/content-types">']
+        lines = [
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Types xmlns='
+            '"http://schemas.openxmlformats.org/package/2006/content-types">'
+        ]
         for ext, ctype in sorted(self.defaults.items()):
             lines.append(f'<Default Extension="{escape(ext)}" ContentType="{escape(ctype)}"/>')
         for name, ctype in self.overrides.items():
             if name in self.parts:
-                lines.append(f'<Override PartName="/{escape(name)}" '
-                             f'ContentType="{escape(ctype)}"/>')
+                lines.append(
+                    f'<Override PartName="/{escape(name)}" ContentType="{escape(ctype)}"/>'
+                )
         lines.append("</Types>")
         return "".join(lines).encode("utf-8")
 
@@ -187,8 +200,9 @@ class Package:
         with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=3) as archive:
             for name, data in entries:
                 info = zipfile.ZipInfo(name, date_time=stamp)
-                info.compress_type = zipfile.ZIP_STORED if name.startswith("ppt/media/") \
-                    else zipfile.ZIP_DEFLATED
+                info.compress_type = (
+                    zipfile.ZIP_STORED if name.startswith("ppt/media/") else zipfile.ZIP_DEFLATED
+                )
                 info.external_attr = 0o644 << 16
                 info.create_system = 3
                 archive.writestr(info, data)

@@ -47,8 +47,17 @@ class Placer:
         """One slide, and the spec of its continuation when text did not fit."""
         layout = self.template.layout(spec.layout)
         flow = self.template.flow
-        slide = FittedSlide(spec.layout, self._title(spec), {}, spec.notes, spec.diagram,
-                            spec.table, image=spec.image, footer=spec.footer, lang=spec.lang)
+        slide = FittedSlide(
+            spec.layout,
+            self._title(spec),
+            {},
+            spec.notes,
+            spec.diagram,
+            spec.table,
+            image=spec.image,
+            footer=spec.footer,
+            lang=spec.lang,
+        )
         boxes = {role: ph.text_box for role, ph in layout.placeholders.items()}
         rest_table: TableSpec | None = None
         if spec.table is not None:
@@ -73,8 +82,9 @@ class Placer:
             shared, parts = fitting.fit_group(group, self.metrics)
             for role, (here, later) in parts.items():
                 if here:
-                    slide.text[role] = FittedText(here, shared or group[role][2].largest,
-                                                  self._moved(layout, role, boxes))
+                    slide.text[role] = FittedText(
+                        here, shared or group[role][2].largest, self._moved(layout, role, boxes)
+                    )
                 if later:
                     rest[role] = later
         if not rest and rest_table is None:
@@ -89,30 +99,44 @@ class Placer:
         box = boxes[role]
         return Box(box.x - left, box.y - top, box.w + left + right, box.h + top + bottom)
 
-    def _continuation(self, spec: SlideSpec, rest: dict[str, list[Para]],
-                      table: TableSpec | None) -> SlideSpec:
+    def _continuation(
+        self, spec: SlideSpec, rest: dict[str, list[Para]], table: TableSpec | None
+    ) -> SlideSpec:
         base = spec.title
-        title = base if base.endswith(self.wording("slides.continued", title="")) else \
-            self.wording("slides.continued", title=base)
+        title = (
+            base
+            if base.endswith(self.wording("slides.continued", title=""))
+            else self.wording("slides.continued", title=base)
+        )
         if table is not None:
-            following = SlideSpec("table", title, {"below": spec.text.get("below", [])},
-                                   spec.notes, table=table, position=spec.position,
-                                   lang=spec.lang)
+            following = SlideSpec(
+                "table",
+                title,
+                {"below": spec.text.get("below", [])},
+                spec.notes,
+                table=table,
+                position=spec.position,
+                lang=spec.lang,
+            )
             return following
         if spec.layout in KEEP_LAYOUT:
-            text = {role: paras for role, paras in spec.text.items()
-                    if role not in self.template.flow}
+            text = {
+                role: paras for role, paras in spec.text.items() if role not in self.template.flow
+            }
             text.update(rest)
             if spec.layout == "columns":
                 text = {r: p for r, p in text.items() if r in rest or r.endswith("_heading")}
-            return SlideSpec(spec.layout, title, text, spec.notes, position=spec.position,
-                             lang=spec.lang)
+            return SlideSpec(
+                spec.layout, title, text, spec.notes, position=spec.position, lang=spec.lang
+            )
         body = [p for paras in rest.values() for p in paras]
-        return SlideSpec("bullets", title, {"body": body}, spec.notes, position=spec.position,
-                         lang=spec.lang)
+        return SlideSpec(
+            "bullets", title, {"body": body}, spec.notes, position=spec.position, lang=spec.lang
+        )
 
-    def _place_table(self, spec: SlideSpec, slide: FittedSlide, boxes: dict[str, Box]
-                     ) -> TableSpec | None:
+    def _place_table(
+        self, spec: SlideSpec, slide: FittedSlide, boxes: dict[str, Box]
+    ) -> TableSpec | None:
         """Size the table, place the text below it; returns rows that continue."""
         table = spec.table
         assert table is not None
@@ -123,8 +147,12 @@ class Placer:
         below_style = layout.placeholders["below"].style
         reserve = 0
         if below and below_style is not None:
-            needed = fitting.text_height(below, below_style.smallest, boxes["below"],
-                                         below_style, self.metrics) / fitting.HEIGHT_MARGIN
+            needed = (
+                fitting.text_height(
+                    below, below_style.smallest, boxes["below"], below_style, self.metrics
+                )
+                / fitting.HEIGHT_MARGIN
+            )
             reserve = min(round(needed * EMU_PER_PT) + emu(0.25), area.h // 3)
         room = area.h - reserve
         rows = list(table.rows)
@@ -137,8 +165,11 @@ class Placer:
         count = len(rows)
         while count > 1 and sum(heights[: count + 1]) > room:
             count -= 1
-        slide.table = replace(table, rows=tuple(rows[:count]),
-                              muted_rows=frozenset(i for i in table.muted_rows if i < count))
+        slide.table = replace(
+            table,
+            rows=tuple(rows[:count]),
+            muted_rows=frozenset(i for i in table.muted_rows if i < count),
+        )
         slide.table_size = size
         slide.table_widths = tuple(widths)
         slide.table_heights = tuple(heights[: count + 1])
@@ -173,8 +204,9 @@ class Placer:
         scale = total / sum(widths)
         return [round(w * scale) for w in widths]
 
-    def _row_height(self, row: tuple[Para, ...], widths: list[int], size: float,
-                    style: TextStyle) -> int:
+    def _row_height(
+        self, row: tuple[Para, ...], widths: list[int], size: float, style: TextStyle
+    ) -> int:
         tallest = 0.0
         for cell, width in zip(row, widths, strict=False):
             inner = Box(0, 0, width - 2 * CELL_MARGIN[0], 0)

@@ -65,8 +65,9 @@ def title_slide(edition: Edition, wording: Wording, logo: ImageSpec | None) -> S
         spec.text["organisation"] = [plain(edition.brand.name, kind="plain")]
     notes = []
     if event is not None and event.trainers:
-        notes.append(plain(wording("slides.notes.trainers", names=", ".join(event.trainers)),
-                           kind="plain"))
+        notes.append(
+            plain(wording("slides.notes.trainers", names=", ".join(event.trainers)), kind="plain")
+        )
     if event is not None and event.code:
         notes.append(plain(event.code, kind="plain"))
     notes.append(plain(edition.summary.strip() or edition.course_title, kind="plain"))
@@ -79,16 +80,21 @@ def outcomes_slide(edition: Edition, wording: Wording) -> SlideSpec:
     spec = SlideSpec("bullets", wording("slides.learning_outcomes"))
     spec.text["body"] = [plain(o.text) for o in edition.outcomes]
     refs = ", ".join(u.ref for u in edition.units)
-    spec.notes = [plain(wording("slides.notes.standards", refs=refs), kind="plain")] if refs \
+    spec.notes = (
+        [plain(wording("slides.notes.standards", refs=refs), kind="plain")]
+        if refs
         else [plain(wording("slides.learning_outcomes"), kind="plain")]
+    )
     return spec
 
 
 def timetable_slides(edition: Edition, wording: Wording) -> list[SlideSpec]:
     """One timetable per day, with clock times; breaks in muted type."""
     slides = []
-    header = (plain(wording("slides.time"), kind="plain"),
-              plain(wording("slides.session_column"), kind="plain"))
+    header = (
+        plain(wording("slides.time"), kind="plain"),
+        plain(wording("slides.session_column"), kind="plain"),
+    )
     by_id = {s.id: s for s in edition.sessions}
     for day in edition.days:
         if day.date is not None:
@@ -106,24 +112,48 @@ def timetable_slides(edition: Edition, wording: Wording) -> list[SlideSpec]:
                 name = f"{session.number}. {session.title}"
             else:
                 muted.add(len(rows))
-            rows.append((plain(f"{slot.start:%H:%M}–{slot.end:%H:%M}", kind="plain"),
-                         plain(name, kind="plain")))
+            rows.append(
+                (
+                    plain(f"{slot.start:%H:%M}–{slot.end:%H:%M}", kind="plain"),
+                    plain(name, kind="plain"),
+                )
+            )
         spec = SlideSpec("table", title)
         spec.table = TableSpec(header, tuple(rows), frozenset(muted))
-        spec.notes = [plain(wording("slides.notes.cpd", minutes=edition.taught_minutes,
-                                    hours=f"{edition.cpd_hours:g}"), kind="plain")]
+        spec.notes = [
+            plain(
+                wording(
+                    "slides.notes.cpd",
+                    minutes=edition.taught_minutes,
+                    hours=f"{edition.cpd_hours:g}",
+                ),
+                kind="plain",
+            )
+        ]
         slides.append(spec)
     return slides
 
 
-def session_slides(edition: Edition, session: EditionSession, total: int,
-                   wording: Wording) -> list[SlideSpec]:
+def session_slides(
+    edition: Edition, session: EditionSession, total: int, wording: Wording
+) -> list[SlideSpec]:
     """The section header and the content slides of one session."""
     content = SessionSlides(session.body, session.body_path, session.body_line, wording)
     intro, slides = content.slides(session.title)
-    timing = [plain(wording("slides.notes.timing", n=session.number, total=total,
-                            title=session.title, times=session.times, minutes=session.minutes),
-                    kind="plain", bold=True)]
+    timing = [
+        plain(
+            wording(
+                "slides.notes.timing",
+                n=session.number,
+                total=total,
+                title=session.title,
+                times=session.times,
+                minutes=session.minutes,
+            ),
+            kind="plain",
+            bold=True,
+        )
+    ]
     trainer = _markdown_notes(session.notes)
     trainer = [_heading(wording("slides.notes.trainer")), *trainer] if trainer else []
     section = SlideSpec("section", session.title)
@@ -134,19 +164,32 @@ def session_slides(edition: Edition, session: EditionSession, total: int,
     if addon:
         label += f" · {addon}"
     section.text["label"] = [plain(label, kind="plain")]
-    section.text["times"] = [plain(session.times, kind="plain"),
-                             Para((Run(wording("slides.duration", n=session.minutes),
-                                       bold=False),), kind="plain", scale=0.5)]
+    section.text["times"] = [
+        plain(session.times, kind="plain"),
+        Para(
+            (Run(wording("slides.duration", n=session.minutes), bold=False),),
+            kind="plain",
+            scale=0.5,
+        ),
+    ]
     if session.outcomes:
         section.text["outcomes"] = [plain(o.short) for o in session.outcomes]
     extra = []
     if session.materials:
-        extra.append(plain(wording("slides.notes.materials", items=", ".join(session.materials)),
-                           kind="plain"))
+        extra.append(
+            plain(
+                wording("slides.notes.materials", items=", ".join(session.materials)), kind="plain"
+            )
+        )
     if session.handouts:
-        extra.append(plain(wording("slides.notes.handouts",
-                                   items=", ".join(h.title for h in session.handouts)),
-                           kind="plain"))
+        extra.append(
+            plain(
+                wording(
+                    "slides.notes.handouts", items=", ".join(h.title for h in session.handouts)
+                ),
+                kind="plain",
+            )
+        )
     section.notes = intro + extra
     for slide in [section, *slides]:
         slide.notes = [*timing, *slide.notes, *trainer]

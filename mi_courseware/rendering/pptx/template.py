@@ -23,8 +23,20 @@ from mi_courseware.rendering.pptx.package import RT, Package, resolve
 _P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
 _A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 _R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-_SLOTS = ("dk1", "lt1", "dk2", "lt2", "accent1", "accent2", "accent3", "accent4", "accent5",
-          "accent6", "hlink", "folHlink")
+_SLOTS = (
+    "dk1",
+    "lt1",
+    "dk2",
+    "lt2",
+    "accent1",
+    "accent2",
+    "accent3",
+    "accent4",
+    "accent5",
+    "accent6",
+    "hlink",
+    "folHlink",
+)
 #: Layouts whose text sits on the brand band (set light or dark to suit the colour).
 BAND_LAYOUTS = ("section", "closing", "exercise")
 
@@ -37,12 +49,18 @@ def colour_scheme(primary: str, secondary: str, accent: str) -> dict[str, str]:
     accent adjusted so that text on them meets WCAG AA (``band``); lt2 and accent6 are tints.
     """
     return {
-        "dk1": DARK_TEXT, "lt1": "#ffffff",
-        "dk2": readable_on_white(primary), "lt2": tint(primary, 0.12),
-        "accent1": primary, "accent2": secondary, "accent3": accent,
-        "accent4": band(primary)[0], "accent5": band(accent)[0],
+        "dk1": DARK_TEXT,
+        "lt1": "#ffffff",
+        "dk2": readable_on_white(primary),
+        "lt2": tint(primary, 0.12),
+        "accent1": primary,
+        "accent2": secondary,
+        "accent3": accent,
+        "accent4": band(primary)[0],
+        "accent5": band(accent)[0],
         "accent6": tint(secondary, 0.16),
-        "hlink": readable_on_white(secondary), "folHlink": readable_on_white(primary),
+        "hlink": readable_on_white(secondary),
+        "folHlink": readable_on_white(primary),
     }
 
 
@@ -141,8 +159,10 @@ def _insets(element, fallback: tuple[int, int, int, int]) -> tuple[int, int, int
     if body is None:
         return fallback
     names = ("lIns", "tIns", "rIns", "bIns")
-    return tuple(int(body.get(n)) if body.get(n) is not None else fallback[i]  # type: ignore[return-value]
-                 for i, n in enumerate(names))
+    return tuple(
+        int(body.get(n)) if body.get(n) is not None else fallback[i]  # type: ignore[return-value]
+        for i, n in enumerate(names)
+    )
 
 
 def _placeholders(tree) -> dict[tuple[str, int], object]:  # type: ignore[no-untyped-def]
@@ -168,18 +188,25 @@ def load_template(project, theme: str, client_folder: Path | None) -> Template: 
     package = Package.open(path)
     pres_rels = package.rels("ppt/presentation.xml")
     master = resolve("ppt/presentation.xml", pres_rels.of_type(RT["master"])[0].target)
-    theme_part = resolve("ppt/presentation.xml", pres_rels.of_type(RT["theme"])[0].target) \
-        if pres_rels.of_type(RT["theme"]) else "ppt/theme/theme1.xml"
+    theme_part = (
+        resolve("ppt/presentation.xml", pres_rels.of_type(RT["theme"])[0].target)
+        if pres_rels.of_type(RT["theme"])
+        else "ppt/theme/theme1.xml"
+    )
     master_tree = etree.fromstring(package.parts[master])
     master_ph = _placeholders(master_tree)
     styles = {}
     for name, values in spec["styles"].items():
         largest, smallest = values["sizes"]
         styles[name] = TextStyle(
-            name, float(largest), float(smallest), float(values.get("line", 1.0)),
+            name,
+            float(largest),
+            float(smallest),
+            float(values.get("line", 1.0)),
             float(values.get("space_before", 0)),
             tuple(round(v * EMU_PER_INCH) for v in values.get("indent", ())),
-            bool(values.get("bold")), bool(values.get("italic")),
+            bool(values.get("bold")),
+            bool(values.get("italic")),
         )
     by_name: dict[str, tuple[str, object]] = {}
     for rel in package.rels(master).of_type(RT["layout"]):
@@ -192,8 +219,10 @@ def load_template(project, theme: str, client_folder: Path | None) -> Template: 
     for key, layout_spec in spec["layouts"].items():
         name = layout_spec["name"]
         if name not in by_name:
-            problems.append(f"theme '{theme}' has no slide layout '{name}' in {path.name} "
-                            f"(it has: {', '.join(sorted(by_name)) or 'none'})")
+            problems.append(
+                f"theme '{theme}' has no slide layout '{name}' in {path.name} "
+                f"(it has: {', '.join(sorted(by_name)) or 'none'})"
+            )
             continue
         part, tree = by_name[name]
         present = _placeholders(tree)
@@ -205,18 +234,24 @@ def load_template(project, theme: str, client_folder: Path | None) -> Template: 
             if shape is None:
                 shape = next((s for (_, i), s in present.items() if i == idx and idx != 0), None)
             if shape is None:
-                problems.append(f"slide layout '{name}' of theme '{theme}' has no {kind} "
-                                f"placeholder idx={idx} for the {role.replace('_', ' ')}")
+                problems.append(
+                    f"slide layout '{name}' of theme '{theme}' has no {kind} "
+                    f"placeholder idx={idx} for the {role.replace('_', ' ')}"
+                )
                 continue
-            inherited = master_ph.get(("title", 0) if kind in ("title", "ctrTitle")
-                                      else ("body", 1))
+            inherited = master_ph.get(
+                ("title", 0) if kind in ("title", "ctrTitle") else ("body", 1)
+            )
             fallback_box = _box(inherited, None) if inherited is not None else None
             where = _box(shape, fallback_box)
             if where is None:
                 problems.append(f"placeholder {role} of layout '{name}' has no position")
                 continue
-            insets = _insets(inherited, (91440, 45720, 91440, 45720)) \
-                if inherited is not None else (91440, 45720, 91440, 45720)
+            insets = (
+                _insets(inherited, (91440, 45720, 91440, 45720))
+                if inherited is not None
+                else (91440, 45720, 91440, 45720)
+            )
             style = styles[ph["style"]] if "style" in ph else None
             found[role] = Placeholder(role, idx, kind, where, _insets(shape, insets), style)
         layouts[key] = Layout(key, name, part, found)
@@ -235,9 +270,19 @@ def load_template(project, theme: str, client_folder: Path | None) -> Template: 
         return Placeholder(kind, idx, kind, box, _insets(shape, (0, 0, 0, 0)), styles["footer"])
 
     return Template(
-        package, path, theme, layouts, styles, frozenset(spec.get("flow", ())), font["name"],
-        files, float(font.get("line_height", 1.2)), master, theme_part,
-        master_placeholder("ftr", 11), master_placeholder("sldNum", 12),
+        package,
+        path,
+        theme,
+        layouts,
+        styles,
+        frozenset(spec.get("flow", ())),
+        font["name"],
+        files,
+        float(font.get("line_height", 1.2)),
+        master,
+        theme_part,
+        master_placeholder("ftr", 11),
+        master_placeholder("sldNum", 12),
     )
 
 
@@ -246,13 +291,22 @@ def brand_theme(template: Template, primary: str, secondary: str, accent: str) -
     scheme = colour_scheme(primary, secondary, accent)
     part = template.theme_part
     xml = template.package.parts[part].decode("utf-8")
-    colours = "".join(f'<a:{slot}><a:srgbClr val="{scheme[slot][1:].upper()}"/></a:{slot}>'
-                      for slot in _SLOTS)
-    xml = re.sub(r"(<a:clrScheme\b[^>]*>).*?(</a:clrScheme>)",
-                 lambda m: m.group(1) + colours + m.group(2), xml, count=1, flags=re.S)
+    colours = "".join(
+        f'<a:{slot}><a:srgbClr val="{scheme[slot][1:].upper()}"/></a:{slot}>' for slot in _SLOTS
+    )
+    xml = re.sub(
+        r"(<a:clrScheme\b[^>]*>).*?(</a:clrScheme>)",
+        lambda m: m.group(1) + colours + m.group(2),
+        xml,
+        count=1,
+        flags=re.S,
+    )
     font = template.font_name.replace("&", "&amp;").replace('"', "&quot;")
-    xml = re.sub(r"(<a:(?:major|minor)Font>\s*<a:latin typeface=\")[^\"]*\"",
-                 lambda m: m.group(1) + font + '"', xml)
+    xml = re.sub(
+        r"(<a:(?:major|minor)Font>\s*<a:latin typeface=\")[^\"]*\"",
+        lambda m: m.group(1) + font + '"',
+        xml,
+    )
     template.package.parts[part] = xml.encode("utf-8")
     if text_on(scheme["accent4"]) != "#ffffff":
         # a light brand colour: text on the band is set dark instead of white
@@ -261,8 +315,10 @@ def brand_theme(template: Template, primary: str, secondary: str, accent: str) -
             if layout is None:
                 continue
             data = template.package.parts[layout.part]
-            data = data.replace(b'<a:schemeClr val="bg1"/></a:solidFill></a:defRPr>',
-                                b'<a:schemeClr val="tx1"/></a:solidFill></a:defRPr>')
+            data = data.replace(
+                b'<a:schemeClr val="bg1"/></a:solidFill></a:defRPr>',
+                b'<a:schemeClr val="tx1"/></a:solidFill></a:defRPr>',
+            )
             template.package.parts[layout.part] = data
 
 

@@ -51,8 +51,14 @@ def fit_picture(picture_: Picture, box: Box, align_right: bool = False) -> Box:
 class DeckWriter:
     """Adds slides to a branded template and saves the deck."""
 
-    def __init__(self, template: Template, colours: dict[str, str], metrics: Metrics,
-                 wording: Wording, footer: str) -> None:
+    def __init__(
+        self,
+        template: Template,
+        colours: dict[str, str],
+        metrics: Metrics,
+        wording: Wording,
+        footer: str,
+    ) -> None:
         self.template = template
         self.package = template.package
         self.colours = colours
@@ -81,8 +87,11 @@ class DeckWriter:
         number = self.template.number
         top = number.box.y if number else emu(6.95)
         right = emu(12.58)
-        where = fit_picture(logo, Box(right - widest, top + (emu(0.38) - height) // 2, widest,
-                                      height), align_right=True)
+        where = fit_picture(
+            logo,
+            Box(right - widest, top + (emu(0.38) - height) // 2, widest, height),
+            align_right=True,
+        )
         xml = picture(900, "Logo", alt, rel, where)
         data = self.package.parts[master].decode("utf-8")
         data = data.replace("</p:spTree>", xml + "</p:spTree>", 1)
@@ -111,62 +120,108 @@ class DeckWriter:
             return found
 
         title_ph = layout.placeholders["title"]
-        shapes.append(self._text_shape(next_id, "Title", title_ph.ph_xml(), slide.title, None,
-                                       lang, {}))
+        shapes.append(
+            self._text_shape(next_id, "Title", title_ph.ph_xml(), slide.title, None, lang, {})
+        )
         next_id += 1
         for role, ph in layout.placeholders.items():
             fitted = slide.text.get(role)
             if role == "title" or fitted is None:
                 continue
-            shapes.append(self._text_shape(next_id, role.replace("_", " ").capitalize(),
-                                           ph.ph_xml(), fitted, fitted.box, lang,
-                                           links_for(fitted.paras), ph.style))
+            shapes.append(
+                self._text_shape(
+                    next_id,
+                    role.replace("_", " ").capitalize(),
+                    ph.ph_xml(),
+                    fitted,
+                    fitted.box,
+                    lang,
+                    links_for(fitted.paras),
+                    ph.style,
+                )
+            )
             next_id += 1
         picture_role = next((r for r in ("logo", "picture") if r in layout.placeholders), None)
         if slide.image is not None and image is not None and picture_role is not None:
             role = picture_role
             ph = layout.placeholders[role]
             rel = rels.add(RT["image"], relative(name, self.media(image)))
-            shapes.append(picture(next_id, role.capitalize(), slide.image.alt, rel,
-                                  fit_picture(image, ph.box), ph.ph_xml()))
+            shapes.append(
+                picture(
+                    next_id,
+                    role.capitalize(),
+                    slide.image.alt,
+                    rel,
+                    fit_picture(image, ph.box),
+                    ph.ph_xml(),
+                )
+            )
             next_id += 1
         if slide.diagram is not None:
             area = slide.boxes.get("area") or layout.placeholders["area"].box
-            xml, next_id = diagrams.draw(slide.diagram, area, self.colours, self.wording,
-                                         self.metrics, next_id)
+            xml, next_id = diagrams.draw(
+                slide.diagram, area, self.colours, self.wording, self.metrics, next_id
+            )
             shapes.append(xml)
         if slide.table is not None:
-            shapes.append(self._table(next_id, slide, layout.placeholders["table"], lang,
-                                      links_for))
+            shapes.append(
+                self._table(next_id, slide, layout.placeholders["table"], lang, links_for)
+            )
             next_id += 1
         if slide.footer:
             shapes.append(self._footer(next_id, number, lang))
             next_id += 2
-        xml = (f"{XML_HEAD}<p:sld {NAMESPACES}><p:cSld>{group_start()}{''.join(shapes)}"
-               "</p:spTree></p:cSld><p:clrMapOvr><a:masterClrMapping/></p:clrMapOvr></p:sld>")
+        xml = (
+            f"{XML_HEAD}<p:sld {NAMESPACES}><p:cSld>{group_start()}{''.join(shapes)}"
+            "</p:spTree></p:cSld><p:clrMapOvr><a:masterClrMapping/></p:clrMapOvr></p:sld>"
+        )
         self.package.add(name, xml.encode("utf-8"), CT["slide"])
         self._notes(notes_name, name, slide.notes, lang)
-        self.slide_ids.append(self.package.rels("ppt/presentation.xml").add(
-            RT["slide"], relative("ppt/presentation.xml", name)))
+        self.slide_ids.append(
+            self.package.rels("ppt/presentation.xml").add(
+                RT["slide"], relative("ppt/presentation.xml", name)
+            )
+        )
 
-    def _text_shape(self, shape_id: int, name: str, ph: str, fitted: FittedText,
-                    box: Box | None, lang: str, links: dict[str, str],
-                    style: TextStyle | None = None) -> str:
+    def _text_shape(
+        self,
+        shape_id: int,
+        name: str,
+        ph: str,
+        fitted: FittedText,
+        box: Box | None,
+        lang: str,
+        links: dict[str, str],
+        style: TextStyle | None = None,
+    ) -> str:
         body = "".join(
-            para_xml(p, fitted.size, lang, links,
-                     style.level_scale(p.level) if style is not None else 1.0)
-            for p in fitted.paras)
+            para_xml(
+                p,
+                fitted.size,
+                lang,
+                links,
+                style.level_scale(p.level) if style is not None else 1.0,
+            )
+            for p in fitted.paras
+        )
         return placeholder(shape_id, name, ph, body, box)
 
     def _footer(self, shape_id: int, number: int, lang: str) -> str:
-        footer = (f'<a:p><a:r><a:rPr lang="{lang}" dirty="0"/><a:t>{esc(self.footer)}</a:t>'
-                  "</a:r></a:p>")
-        slide_number = (f'<a:p><a:fld id="{_NUMBER_FIELD}" type="slidenum"><a:rPr lang="{lang}"/>'
-                        f"<a:t>{number}</a:t></a:fld></a:p>")
-        return (placeholder(shape_id, "Footer", '<p:ph type="ftr" sz="quarter" idx="11"/>',
-                            footer)
-                + placeholder(shape_id + 1, "Slide number",
-                              '<p:ph type="sldNum" sz="quarter" idx="12"/>', slide_number))
+        footer = (
+            f'<a:p><a:r><a:rPr lang="{lang}" dirty="0"/><a:t>{esc(self.footer)}</a:t></a:r></a:p>'
+        )
+        slide_number = (
+            f'<a:p><a:fld id="{_NUMBER_FIELD}" type="slidenum"><a:rPr lang="{lang}"/>'
+            f"<a:t>{number}</a:t></a:fld></a:p>"
+        )
+        return placeholder(
+            shape_id, "Footer", '<p:ph type="ftr" sz="quarter" idx="11"/>', footer
+        ) + placeholder(
+            shape_id + 1,
+            "Slide number",
+            '<p:ph type="sldNum" sz="quarter" idx="12"/>',
+            slide_number,
+        )
 
     def _table(self, shape_id: int, slide: FittedSlide, ph, lang: str, links_for) -> str:  # type: ignore[no-untyped-def]
         table = slide.table
@@ -178,75 +233,112 @@ class DeckWriter:
         rule = self.colours["rule"]
         grid = "".join(f'<a:gridCol w="{w}"/>' for w in widths)
         rows = []
-        for index, (cells, height) in enumerate(zip((table.header, *table.rows),
-                                                    slide.table_heights, strict=False)):
+        for index, (cells, height) in enumerate(
+            zip((table.header, *table.rows), slide.table_heights, strict=False)
+        ):
             header = index == 0
             muted = (index - 1) in table.muted_rows
             fill = head_fill if header else (stripe if index % 2 == 0 else "#ffffff")
             out = []
             for cell in list(cells) + [Para(())] * (len(widths) - len(cells)):
-                runs = tuple(type(r)(r.text, r.bold or header, r.italic or muted, r.code,
-                                     r.strike, r.link, head_text if header else
-                                     ("#595959" if muted else None)) for r in cell.runs)
-                body = para_xml(cell.with_runs(runs), size, lang, links_for([cell]),
-                                line=self.template.styles["table"].line)
-                borders = "".join(f'<a:{side} w="6350">{solid(rule)}</a:{side}>'
-                                  for side in ("lnL", "lnR", "lnT", "lnB"))
-                out.append(f'<a:tc><a:txBody><a:bodyPr/><a:lstStyle/>{body}</a:txBody>'
-                           f'<a:tcPr marL="{CELL_MARGIN[0]}" marR="{CELL_MARGIN[0]}" '
-                           f'marT="{CELL_MARGIN[1]}" marB="{CELL_MARGIN[1]}">{borders}'
-                           f"{solid(fill)}</a:tcPr></a:tc>")
+                runs = tuple(
+                    type(r)(
+                        r.text,
+                        r.bold or header,
+                        r.italic or muted,
+                        r.code,
+                        r.strike,
+                        r.link,
+                        head_text if header else ("#595959" if muted else None),
+                    )
+                    for r in cell.runs
+                )
+                body = para_xml(
+                    cell.with_runs(runs),
+                    size,
+                    lang,
+                    links_for([cell]),
+                    line=self.template.styles["table"].line,
+                )
+                borders = "".join(
+                    f'<a:{side} w="6350">{solid(rule)}</a:{side}>'
+                    for side in ("lnL", "lnR", "lnT", "lnB")
+                )
+                out.append(
+                    f"<a:tc><a:txBody><a:bodyPr/><a:lstStyle/>{body}</a:txBody>"
+                    f'<a:tcPr marL="{CELL_MARGIN[0]}" marR="{CELL_MARGIN[0]}" '
+                    f'marT="{CELL_MARGIN[1]}" marB="{CELL_MARGIN[1]}">{borders}'
+                    f"{solid(fill)}</a:tcPr></a:tc>"
+                )
             rows.append(f'<a:tr h="{height}">{"".join(out)}</a:tr>')
         where = Box(ph.box.x, ph.box.y, sum(widths), sum(slide.table_heights))
-        return (f'<p:graphicFrame><p:nvGraphicFramePr><p:cNvPr id="{shape_id}" name="Table"/>'
-                '<p:cNvGraphicFramePr><a:graphicFrameLocks noGrp="1"/></p:cNvGraphicFramePr>'
-                f"<p:nvPr>{ph.ph_xml()}</p:nvPr></p:nvGraphicFramePr>{xfrm(where, 'p:xfrm')}"
-                '<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/'
-                f'2006/table"><a:tbl><a:tblPr firstRow="1" bandRow="1"/><a:tblGrid>{grid}'
-                f"</a:tblGrid>{''.join(rows)}</a:tbl></a:graphicData></a:graphic>"
-                "</p:graphicFrame>")
+        return (
+            f'<p:graphicFrame><p:nvGraphicFramePr><p:cNvPr id="{shape_id}" name="Table"/>'
+            '<p:cNvGraphicFramePr><a:graphicFrameLocks noGrp="1"/></p:cNvGraphicFramePr>'
+            f"<p:nvPr>{ph.ph_xml()}</p:nvPr></p:nvGraphicFramePr>{xfrm(where, 'p:xfrm')}"
+            '<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/'
+            f'2006/table"><a:tbl><a:tblPr firstRow="1" bandRow="1"/><a:tblGrid>{grid}'
+            f"</a:tblGrid>{''.join(rows)}</a:tbl></a:graphicData></a:graphic>"
+            "</p:graphicFrame>"
+        )
 
     def _notes(self, name: str, slide: str, notes: list[Para], lang: str) -> None:
         master = self.package.rels("ppt/presentation.xml").of_type(RT["notes_master"])
         rels = self.package.rels(name)
-        rels.add(RT["notes_master"],
-                 relative(name, resolve("ppt/presentation.xml", master[0].target)))
+        rels.add(
+            RT["notes_master"], relative(name, resolve("ppt/presentation.xml", master[0].target))
+        )
         rels.add(RT["slide"], relative(name, slide))
-        body = "".join(para_xml(p, None, lang) for p in notes) or \
-            f'<a:p><a:endParaRPr lang="{lang}"/></a:p>'
-        xml = (f"{XML_HEAD}<p:notes {NAMESPACES}><p:cSld>{group_start()}"
-               '<p:sp><p:nvSpPr><p:cNvPr id="2" name="Slide image"/><p:cNvSpPr><a:spLocks '
-               'noGrp="1" noRot="1" noChangeAspect="1"/></p:cNvSpPr><p:nvPr><p:ph '
-               'type="sldImg"/></p:nvPr></p:nvSpPr><p:spPr/></p:sp>'
-               + placeholder(3, "Notes", '<p:ph type="body" idx="3"/>', body)
-               + "</p:spTree></p:cSld><p:clrMapOvr><a:masterClrMapping/></p:clrMapOvr></p:notes>")
+        body = (
+            "".join(para_xml(p, None, lang) for p in notes)
+            or f'<a:p><a:endParaRPr lang="{lang}"/></a:p>'
+        )
+        xml = (
+            f"{XML_HEAD}<p:notes {NAMESPACES}><p:cSld>{group_start()}"
+            '<p:sp><p:nvSpPr><p:cNvPr id="2" name="Slide image"/><p:cNvSpPr><a:spLocks '
+            'noGrp="1" noRot="1" noChangeAspect="1"/></p:cNvSpPr><p:nvPr><p:ph '
+            'type="sldImg"/></p:nvPr></p:nvSpPr><p:spPr/></p:sp>'
+            + placeholder(3, "Notes", '<p:ph type="body" idx="3"/>', body)
+            + "</p:spTree></p:cSld><p:clrMapOvr><a:masterClrMapping/></p:clrMapOvr></p:notes>"
+        )
         self.package.add(name, xml.encode("utf-8"), CT["notes"])
 
     # saving -------------------------------------------------------------------------------
     def save(self, path, when: datetime, title: str, author: str) -> None:  # type: ignore[no-untyped-def]
         """Finish presentation.xml and the document properties; write reproducibly."""
         pres = self.package.parts["ppt/presentation.xml"].decode("utf-8")
-        ids = "".join(f'<p:sldId id="{256 + n}" r:id="{rid}"/>'
-                      for n, rid in enumerate(self.slide_ids))
+        ids = "".join(
+            f'<p:sldId id="{256 + n}" r:id="{rid}"/>' for n, rid in enumerate(self.slide_ids)
+        )
         pres = pres.replace("<p:sldSz", f"<p:sldIdLst>{ids}</p:sldIdLst><p:sldSz", 1)
         self.package.parts["ppt/presentation.xml"] = pres.encode("utf-8")
         stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ")
-        core = (f'{XML_HEAD}<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/'
-                'package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/'
-                '1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:xsi="http://www.w3.org/'
-                f'2001/XMLSchema-instance"><dc:title>{esc(title)}</dc:title><dc:creator>'
-                f"{esc(author)}</dc:creator><cp:lastModifiedBy>mi-courseware</cp:lastModifiedBy>"
-                f'<cp:revision>1</cp:revision><cp:lastPrinted>{stamp}</cp:lastPrinted>'
-                f'<dcterms:created xsi:type="dcterms:W3CDTF">{stamp}</dcterms:created>'
-                f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified>'
-                "</cp:coreProperties>")
-        app = (f'{XML_HEAD}<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/'
-               '2006/extended-properties"><Application>mi-courseware</Application>'
-               f"<Slides>{len(self.slide_ids)}</Slides></Properties>")
-        self.package.add("docProps/core.xml", core.encode("utf-8"),
-                         "application/vnd.openxmlformats-package.core-properties+xml")
-        self.package.add("docProps/app.xml", app.encode("utf-8"),
-                         "application/vnd.openxmlformats-officedocument.extended-properties+xml")
+        core = (
+            f'{XML_HEAD}<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/'
+            'package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/'
+            '1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:xsi="http://www.w3.org/'
+            f'2001/XMLSchema-instance"><dc:title>{esc(title)}</dc:title><dc:creator>'
+            f"{esc(author)}</dc:creator><cp:lastModifiedBy>mi-courseware</cp:lastModifiedBy>"
+            f"<cp:revision>1</cp:revision><cp:lastPrinted>{stamp}</cp:lastPrinted>"
+            f'<dcterms:created xsi:type="dcterms:W3CDTF">{stamp}</dcterms:created>'
+            f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified>'
+            "</cp:coreProperties>"
+        )
+        app = (
+            f'{XML_HEAD}<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/'
+            '2006/extended-properties"><Application>mi-courseware</Application>'
+            f"<Slides>{len(self.slide_ids)}</Slides></Properties>"
+        )
+        self.package.add(
+            "docProps/core.xml",
+            core.encode("utf-8"),
+            "application/vnd.openxmlformats-package.core-properties+xml",
+        )
+        self.package.add(
+            "docProps/app.xml",
+            app.encode("utf-8"),
+            "application/vnd.openxmlformats-officedocument.extended-properties+xml",
+        )
         root = self.package.rels("")
         root.add(_CORE_REL, "docProps/core.xml")
         root.add(_APP_REL, "docProps/app.xml")
