@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, time
 
-from mi_courseware.edition import Edition, EditionSession, StandardUnit
+from mi_courseware.coverage import catalogue_order
+from mi_courseware.edition import Edition, EditionSession
 from mi_courseware.errors import ContentError
 from mi_courseware.loading.project import Project
 from mi_courseware.rendering.blocks import BlockInfo
@@ -63,17 +64,6 @@ def running_order(session: EditionSession) -> list[Step]:
     return steps
 
 
-def _catalogue_order(project: Project, unit: StandardUnit) -> tuple[int, int]:
-    """Frameworks in project order, units in catalogue order."""
-    frameworks = list(project.standards)
-    record = project.standards.get(unit.framework)
-    codes = [u.code for u in record.model.units] if record else []
-    return (
-        frameworks.index(unit.framework) if unit.framework in frameworks else len(frameworks),
-        codes.index(unit.code) if unit.code in codes else len(codes),
-    )
-
-
 def pack_html(
     project: Project, edition: Edition, *, facilitator: bool, when: datetime
 ) -> tuple[str, DocumentSetup]:
@@ -110,7 +100,7 @@ def pack_html(
     numbers = {o.id: n for n, o in enumerate(edition.outcomes, start=1)}
     units = [
         {"unit": u, "outcomes": [numbers[o.id] for o in edition.outcomes if u in o.standards]}
-        for u in sorted(edition.units, key=lambda u: _catalogue_order(project, u))
+        for u in sorted(edition.units, key=lambda u: catalogue_order(project, u))
     ]
     kind = setup.t("facilitator_guide" if facilitator else "participant_pack")
     brand = edition.brand
