@@ -162,6 +162,7 @@ def export(options: Options, as_csv: bool, output: Path | None) -> None:
     """
     from mi_courseware.register import Register
 
+    del as_csv  # CSV is the one format; the flag is the spelling users were promised
     path = _register_path(options)
     with Register(path, create=False) as reg:
         rows = reg.all()

@@ -18,7 +18,7 @@ from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
-from mi_courseware.errors import ContentError, Position, Problem
+from mi_courseware.errors import Position, Problem
 from mi_courseware.rendering.blocks import BlockInfo
 from mi_courseware.rendering.diagrams import Palette, diagram_svg
 from mi_courseware.rendering.fetcher import data_uri
@@ -173,9 +173,3 @@ def markdown_html(text: str, source: Path, first_line: int, options: HtmlOptions
             skip -= name == "diagram"
             out.append(_CLOSE[name] + ("<!--/columns-->" if name == "columns" else ""))
     return _split_columns("".join(out))
-
-
-def raise_problems(options: HtmlOptions) -> None:
-    """Raise the problems found while rendering (bad images), all at once."""
-    if options.problems:
-        raise ContentError(options.problems)

@@ -7,8 +7,7 @@ override a template and still build on its parent's version of it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date, time
+from datetime import time
 from pathlib import Path
 from typing import Any
 
@@ -75,11 +74,3 @@ def _hours(value: float) -> str:
 
 def _lines(value: str | None) -> list[str]:
     return [line.strip() for line in (value or "").splitlines() if line.strip()]
-
-
-def render(env: jinja2.Environment, name: str, **context: Any) -> str:
-    """Render template ``name`` with ``context``."""
-    return env.get_template(name).render(**context)
-
-
-DateFormatter = Callable[[date], str]

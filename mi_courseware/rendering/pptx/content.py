@@ -30,7 +30,6 @@ from mi_courseware.rendering.pptx.ooxml import Para, Run
 from mi_courseware.rendering.pptx.spec import DiagramSpec, ImageSpec, SlideSpec, TableSpec
 from mi_courseware.rendering.pptx.wording import Wording
 
-VISUALS = ("exercise", "diagram", "columns", "table", "image")
 _NAMES = {
     "exercise": "an exercise",
     "diagram": "a diagram",

@@ -74,21 +74,6 @@ def _group(ids: _Ids, name: str, descr: str, area: Box, shapes: str) -> str:
     )
 
 
-def _edge(
-    centre: tuple[float, float],
-    towards: tuple[float, float],
-    half_w: float,
-    half_h: float,
-    gap: float,
-) -> tuple[int, int]:
-    """Where the line from a box's centre towards a point leaves the box (plus a gap)."""
-    dx, dy = towards[0] - centre[0], towards[1] - centre[1]
-    length = math.hypot(dx, dy) or 1.0
-    scale = min(half_w / abs(dx) if dx else math.inf, half_h / abs(dy) if dy else math.inf)
-    scale += gap / length
-    return round(centre[0] + dx * scale), round(centre[1] + dy * scale)
-
-
 def _marker(
     ids: _Ids, index: int, centre: tuple[float, float], angle: float, size: int, fill: str
 ) -> str:
