@@ -302,6 +302,25 @@ def test_client_files_must_exist_inside_the_client_folder(make_project, run_cli)
     )
 
 
+def test_a_logo_that_cannot_be_drawn_is_reported_by_validate(make_project, run_cli) -> None:
+    root = make_project(
+        {
+            "content/clients/acme/logo.svg": "<svg this is not xml",
+            "content/clients/acme/sign.png": "not a png",
+        },
+        edits={CLIENT: [("role: Training Lead}", "role: Training Lead, signature: sign.png}")]},
+    )
+    assert validate(run_cli, root) == (
+        1,
+        [
+            f"{CLIENT}:2:7: error: 'logo.svg' is not a readable SVG image "
+            "(not well-formed (invalid token): line 1, column 10)",
+            f"{CLIENT}:7:62: error: 'sign.png' is not a PNG image (save it again as PNG)",
+            "2 errors",
+        ],
+    )
+
+
 def test_a_client_folder_without_client_yaml(make_project, run_cli) -> None:
     root = make_project({"content/clients/empty/logo.svg": "<svg/>"})
     assert validate(run_cli, root) == (
