@@ -215,40 +215,17 @@ def _target_options(func: Any) -> Any:
 )
 @click.option("--keep-html", is_flag=True, help="Also write the HTML given to the PDF engine.")
 @click.pass_obj
-def build(
-    options: Options,
-    target: str | None,
-    client: str | None,
-    variant: str | None,
-    addons: tuple[str, ...],
-    theme: str | None,
-    only: tuple[str, ...],
-    roster: Path | None,
-    out: Path | None,
-    jobs: int,
-    keep_html: bool,
-) -> None:
+def build(options: Options, **params: Any) -> None:
     """Build the outputs for TARGET (an event or a course); with none, every event."""
     renderer = None
+    only = params["only"]
     if not only or {"pack", "facilitator"} & set(only):
         from mi_courseware.rendering.pdf import PdfRenderer
 
-        renderer = PdfRenderer(jobs)  # workers import WeasyPrint while the project is read
+        # workers import WeasyPrint while this process reads and checks the project
+        renderer = PdfRenderer(params["jobs"])
     try:
-        _build(
-            options,
-            target,
-            client,
-            variant,
-            addons,
-            theme,
-            only,
-            roster,
-            out,
-            jobs,
-            keep_html,
-            renderer,
-        )
+        _build(options, renderer=renderer, **params)
     finally:
         if renderer is not None:
             renderer.close()
@@ -256,6 +233,7 @@ def build(
 
 def _build(
     options: Options,
+    *,
     target: str | None,
     client: str | None,
     variant: str | None,
