@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from mi_courseware.loading.project import Project
+from mi_courseware.model import Course
 from mi_courseware.rendering.themes import theme_chain
 
 
@@ -23,8 +24,31 @@ def _courses(project: Project, verbose: bool) -> Iterator[str]:
         variants = ", ".join(course.variants) or "-"
         yield f"  {ident:<28} {course.title}  [variants: {variants}]"
         if verbose:
-            for session in course.sessions:
-                yield f"      {session.id:<26} {session.minutes:>3} min  {session.title}"
+            yield from _sessions_by_variant(course)
+
+
+def _sessions_by_variant(course: Course) -> Iterator[str]:
+    """Each session with its length, day and the variants that include it, then what each
+    variant leaves out: the difference between variants at a glance."""
+    names = list(course.variants)
+    chosen = {name: set(v.sessions) for name, v in course.variants.items()}
+    head = "".join(f"  {name:^{max(len(name), 3)}}" for name in names)
+    yield f"      {'session':<24} {'min':>4}  day{head}  title"
+    for session in course.sessions:
+        marks = "".join(
+            f"  {('●' if session.id in chosen[name] else '·'):^{max(len(name), 3)}}"
+            for name in names
+        )
+        line = f"      {session.id:<24} {session.minutes:>4}  {session.day:>3}{marks}  "
+        yield line + session.title
+    for name, variant in course.variants.items():
+        taught = sum(s.minutes for s in course.sessions if s.id in chosen[name])
+        dropped = [s.id for s in course.sessions if s.id not in chosen[name]]
+        left = ", ".join(dropped) if dropped else "nothing"
+        yield (
+            f"      {name}: {len(variant.sessions)} sessions, {taught} minutes taught; "
+            f"leaves out {left}"
+        )
 
 
 def _addons(project: Project, verbose: bool) -> Iterator[str]:

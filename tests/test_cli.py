@@ -285,9 +285,13 @@ def test_list_themes_verbose_prints_the_template_search_path(
     ]
 
 
-def test_list_courses_verbose_shows_sessions(make_project, run_cli) -> None:
+def test_list_courses_verbose_shows_which_variant_has_which_session(make_project, run_cli) -> None:
     result = run_cli("list", "courses", "--verbose", cwd=make_project())
-    assert "      skills                      60 min  OARS" in lines(result.stdout)
+    text = lines(result.stdout)
+    assert "      session                   min  day  introduction  in-depth  title" in text
+    assert "      skills                     60    1       ·           ●      OARS" in text
+    assert "      introduction: 3 sessions, 120 minutes taught; leaves out skills" in text
+    assert "      in-depth: 4 sessions, 180 minutes taught; leaves out nothing" in text
 
 
 def test_standards_prints_the_coverage_table(make_project, run_cli) -> None:
