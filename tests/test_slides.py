@@ -8,6 +8,7 @@ with neither, whose wording is Welsh (``plain``).
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -415,3 +416,44 @@ def _words(pdf: Path, page: int) -> list[tuple[str, tuple[float, float, float, f
         html,
     )
     return [(w, (float(a), float(b), float(c), float(d))) for a, b, c, d, w in found]
+
+
+def test_a_layout_stated_in_the_content_is_used_and_checked(tmp_path: Path) -> None:
+    """``::: layout NAME`` chooses the layout where the content allows it, else it is an error."""
+    root = tmp_path / "project"
+    shutil.copytree(FIXTURE, root)
+    module = root / "content/modules/opening.md"
+    text = module.read_text(encoding="utf-8")
+    stated = text.replace(
+        "## A voice from practice\n",
+        "## A voice from practice\n\n::: layout quote\n:::\n\n- STATED-BULLET for the notes\n",
+    ).replace("## Welcome\n", "## Welcome\n\n::: layout bullets\n:::\n")
+    module.write_text(stated, encoding="utf-8")
+    deck, _ = build(root, "brightwater-2027", tmp_path / "out")
+    quote = slide_titled(deck, "A voice from practice")
+    assert quote.slide_layout.name == "Quote"
+    assert "STATED-BULLET" in quote.notes_slide.notes_text_frame.text
+    assert "STATED-BULLET" not in " ".join(all_text(quote.shapes))
+    assert slide_titled(deck, "Welcome").slide_layout.name == "Title and bullets"
+
+    module.write_text(
+        text.replace("## Welcome\n", "## Welcome\n\n::: layout diagram\n:::\n"), encoding="utf-8"
+    )
+    line = text.splitlines().index("## Welcome") + 1
+    with pytest.raises(ContentError) as caught:
+        build(root, "brightwater-2027", tmp_path / "out2")
+    assert f"opening.md:{line}:1: error: slide 'Welcome' asks for layout 'diagram'" in str(
+        caught.value
+    )
+
+
+def test_validate_names_an_unknown_stated_layout(tmp_path: Path) -> None:
+    from mi_courseware.rendering.blocks import check_markdown
+
+    problems = Problems()
+    check_markdown("## A\n\n::: layout quotes\n:::\n", tmp_path / "m.md", 1, problems)
+    assert [str(p) for p in problems] == [
+        f"{tmp_path / 'm.md'}:3:5: error: unknown slide layout 'quotes' (did you mean 'quote'?)".replace(
+            str(tmp_path / "m.md"), str(Path(os.path.relpath(tmp_path / "m.md")))
+        )
+    ]

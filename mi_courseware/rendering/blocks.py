@@ -14,6 +14,8 @@ from pathlib import Path
 from mi_courseware.errors import Position, Problems, did_you_mean
 
 DIAGRAMS = ("cycle-of-change", "decisional-balance", "ruler")
+#: Slide layouts an author may state with ``::: layout NAME`` (otherwise the content decides).
+LAYOUTS = ("bullets", "quote", "exercise", "diagram", "columns", "table", "image")
 GROUPINGS = ("individual", "pairs", "triads", "small groups", "whole group")
 
 #: Block name -> {option: type}. ``diagram`` also takes the diagram's name first.
@@ -25,6 +27,7 @@ BLOCKS: dict[str, dict[str, type]] = {
     "columns": {},
     "lines": {"n": int, "label": str},
     "box": {"label": str, "height": int},
+    "layout": {},
 }
 
 _FENCE = re.compile(r"^\s{0,3}(:{3,})\s*(.*?)\s*$")
@@ -51,6 +54,12 @@ def parse_info(info: str) -> BlockInfo:
     if name not in BLOCKS:
         raise ValueError(f"unknown block '{name}'{did_you_mean(name, BLOCKS)}")
     argument = None
+    if name == "layout":
+        if not rest:
+            raise ValueError(f"layout needs a name: one of {', '.join(LAYOUTS)}")
+        if rest[0] not in LAYOUTS:
+            raise ValueError(f"unknown slide layout '{rest[0]}'{did_you_mean(rest[0], LAYOUTS)}")
+        argument, rest = rest[0], rest[1:]
     if name == "diagram":
         if not rest or "=" in rest[0]:
             raise ValueError(f"diagram needs a name: one of {', '.join(DIAGRAMS)}")

@@ -111,6 +111,8 @@ def _block_open(r: _Renderer, info: BlockInfo) -> str:
         )
     if info.name == "diagram":
         return diagram_svg(info.argument or "", r.opts.palette, t, info.options)
+    if info.name == "layout":
+        return ""  # a slide layout: nothing to print
     if info.name == "columns":
         return '<div class="columns">'
     if info.name == "lines":
@@ -135,6 +137,7 @@ _CLOSE = {
     "columns": "</div>",
     "lines": "</div>",
     "box": "</div>",
+    "layout": "",
 }
 
 

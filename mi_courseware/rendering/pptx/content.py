@@ -9,6 +9,9 @@ How content becomes slides (the rules are fixed, so authors can predict every sl
   ``::: columns`` -> Two columns, a table -> Title and table, an image alone in its
   paragraph -> Image with caption, a slide of nothing but a block quote -> Quote, anything
   else -> Title and bullets. Two of the first five on one slide is an error (split the slide).
+  ``::: layout NAME`` states the layout instead: ``quote`` shows a slide's quote alone (its
+  bullets go to the notes), ``bullets`` sets a quote as body text; a stated layout the
+  content cannot fill (``diagram`` with no diagram) is an error at the slide's line.
 * Lists become bullets (levels kept, numbered lists numbered); ``###`` headings bold lines.
   An image's caption is its Markdown title (``![alt](file "caption")``), else the slide's
   text; its alternative text goes into the picture's description.
@@ -50,6 +53,7 @@ class _Draft:
     visuals: list[tuple[str, object, int]] = field(default_factory=list)
     quotes: list[Para] = field(default_factory=list)
     lead: list[Para] = field(default_factory=list)
+    stated: str | None = None  # a layout the author asked for with ``::: layout NAME``
 
     def empty(self) -> bool:
         return not (self.bullets or self.paragraphs or self.visuals or self.quotes)
@@ -250,6 +254,8 @@ class SessionSlides:
             label = info.options.get("label")
             spec = DiagramSpec(info.argument or "", str(label) if label else None)
             draft.visuals.append(("diagram", spec, line))
+        elif kind == "container_layout":
+            draft.stated = block_info(node.nester_tokens.opening).argument
         elif kind == "container_columns":
             draft.visuals.append(("columns", self._columns(node, line), line))
 
@@ -341,6 +347,7 @@ class SessionSlides:
                     )
                 ]
             )
+        self._check_stated(draft, title, position)
         notes = list(draft.notes)
         answers = (
             [
@@ -395,8 +402,12 @@ class SessionSlides:
                 else:
                     text["caption"] = draft.bullets or draft.paragraphs
                     shown_paragraphs = not draft.bullets
-        elif draft.quotes and not draft.bullets and not draft.paragraphs:
+        elif draft.quotes and (
+            draft.stated == "quote"
+            or (draft.stated is None and not draft.bullets and not draft.paragraphs)
+        ):
             spec.layout = "quote"
+            notes = [*draft.bullets, *notes]  # a stated quote slide shows only the quote
             quote, attribution = list(draft.quotes), []
             last = quote[-1].text.lstrip()
             if len(quote) > 1 and last[:1] in ("—", "–", "-"):
@@ -420,6 +431,26 @@ class SessionSlides:
             notes = [*draft.paragraphs, *notes]
         spec.notes = notes + answers
         return spec
+
+    def _check_stated(self, draft: _Draft, title: str, position: Position) -> None:
+        """A stated layout must be one the slide's content can fill."""
+        stated = draft.stated
+        if stated is None:
+            return
+        shown = draft.visuals[0][0] if draft.visuals else None
+        fits = stated == shown or (
+            shown is None and (stated == "bullets" or (stated == "quote" and draft.quotes))
+        )
+        if not fits:
+            has = (
+                f"has {_NAMES[shown]}"
+                if shown
+                else "has no "
+                + ("quote" if stated == "quote" else _NAMES.get(stated, stated).split()[-1])
+            )
+            raise ContentError(
+                [_problem(position, f"slide '{title}' asks for layout '{stated}' but {has}")]
+            )
 
     def _timer(self, options: dict[str, str | int]) -> dict[str, list[Para]]:
         wording = self.wording
