@@ -172,7 +172,7 @@ def naive_worker(root: Path, sample: int) -> None:
     problems = Problems()
     project = load_checked(ProjectPaths(root), problems)
     edition = editions_for(project, [find_target(project, EVENT)], problems)[0]
-    design = Design(project, edition)
+    design = Design(edition)
     out = Path(tempfile.mkdtemp(dir=root))
     people = [
         Person(

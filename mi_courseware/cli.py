@@ -403,7 +403,7 @@ def _preview_pages(
     edition = editions[0]
     pages: dict[str, Any] = {}
     for name, facilitator in (("pack", False), ("facilitator", True)):
-        html, setup = pack_html(project, edition, facilitator=facilitator, when=build_time())
+        html, setup = pack_html(edition, facilitator=facilitator, when=build_time())
 
         def pdf(text: str, roots: list[Path] = setup.roots) -> bytes:
             return render_pdf(

@@ -93,7 +93,7 @@ def certificates(
         reissue=reissue,
         quiet=options.quiet,
     )
-    report, _ = issue(project, edition, project.paths.output / edition.slug, run)
+    report, _ = issue(edition, project.paths.output / edition.slug, run)
     for note in report.notes:
         click.echo(f"mi-courseware: warning: {note}", err=True)
     if options.quiet:

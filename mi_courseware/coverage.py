@@ -76,14 +76,16 @@ def coverage_table(edition: Edition, project: Project) -> str:
 
 
 def coverage_csv(edition: Edition, project: Project) -> str:
-    """One row per (unit, outcome) pair; units no outcome claims have an empty outcome."""
+    """One row per (unit, outcome) pair, units in catalogue order; a unit no outcome claims
+    has one row with an empty outcome."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["framework", "code", "unit", "outcome_id", "outcome"])
-    for unit in edition.units:
+    gaps = unclaimed_units(edition, project)
+    for unit in sorted([*edition.units, *gaps], key=lambda u: catalogue_order(project, u)):
+        if unit in gaps:
+            writer.writerow([unit.framework, unit.code, unit.title, "", ""])
         for outcome in edition.outcomes:
             if unit in outcome.standards:
                 writer.writerow([unit.framework, unit.code, unit.title, outcome.id, outcome.text])
-    for unit in unclaimed_units(edition, project):
-        writer.writerow([unit.framework, unit.code, unit.title, "", ""])
     return buffer.getvalue()

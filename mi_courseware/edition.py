@@ -32,6 +32,7 @@ from mi_courseware.model import (
     TimeRange,
 )
 from mi_courseware.rendering.blocks import check_markdown
+from mi_courseware.rendering.themes import theme_chain, theme_options
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,8 @@ class StandardUnit:
     publisher: str
     code: str
     title: str
+    #: (framework's place in the project, unit's place in its catalogue), for sorting.
+    order: tuple[int, int] = (0, 0)
 
     @property
     def ref(self) -> str:
@@ -207,15 +210,19 @@ class Edition:
     slug: str
     project_root: Path
     sources: tuple[Path, ...] = field(default=())
+    #: The theme's folder and those of the themes it extends, nearest first.
+    theme_dirs: tuple[Path, ...] = ()
+    #: The theme's options merged over its parents'.
+    theme_options: dict[str, object] = field(default_factory=dict)
 
     @property
     def units(self) -> tuple[StandardUnit, ...]:
-        """Every standard unit the edition's outcomes map to, by framework then code order."""
+        """Every standard unit the edition's outcomes map to, in catalogue order."""
         seen: dict[str, StandardUnit] = {}
         for outcome in self.outcomes:
             for unit in outcome.standards:
                 seen.setdefault(unit.ref, unit)
-        return tuple(seen.values())
+        return tuple(sorted(seen.values(), key=lambda u: u.order))
 
     @property
     def dates(self) -> tuple[date, ...]:
@@ -401,15 +408,17 @@ def make_brand(record: Record[Client], problems: Problems) -> Brand:
 
 def _units(refs: list[str], project: Project) -> tuple[StandardUnit, ...]:
     units = []
+    frameworks = list(project.standards)
     for ref in refs:
         framework, _, code = ref.partition(":")
         record = project.standards.get(framework)
         if record is None:
             continue
-        for unit in record.model.units:
+        for index, unit in enumerate(record.model.units):
             if unit.code == code:
                 f = record.model.framework
-                units.append(StandardUnit(f.id, f.title, f.publisher, code, unit.title))
+                order = (frameworks.index(framework), index)
+                units.append(StandardUnit(f.id, f.title, f.publisher, code, unit.title, order))
     return tuple(units)
 
 
@@ -677,6 +686,8 @@ def _assemble(
         slug=slug,
         project_root=project.paths.root,
         sources=tuple(dict.fromkeys(sources)),
+        theme_dirs=tuple(theme_chain(project, theme)) if theme in project.themes else (),
+        theme_options=theme_options(project, theme),
     )
 
 

@@ -415,7 +415,7 @@ def test_names_set_directly_look_and_read_as_weasyprint_sets_them(tmp_path: Path
     from mi_courseware.project import ProjectPaths
 
     project = load_checked(ProjectPaths(build_project(tmp_path / "project")), Problems())
-    design = Design(project, editions_for(project, [find_target(project, EVENT)], Problems())[0])
+    design = Design(editions_for(project, [find_target(project, EVENT)], Problems())[0])
     shared = build_shared(design)
     shared.direct = calibrate(design, shared)
     assert shared.direct is not None  # the default theme is set directly

@@ -306,13 +306,13 @@ def test_standards_writes_csv(make_project, run_cli) -> None:
     assert result.exit_code == 0
     assert result.stdout.splitlines() == [
         "framework,code,unit,outcome_id,outcome",
+        "DANOS,AB2,Support individuals who misuse substances,skills,"
+        '"Use open questions, affirmations, reflections and summaries"',
+        'DANOS,AD1,"Raise awareness about substances, their use and effects",,',
         "DANOS,AI1,Use recognised theoretical models to provide therapeutic support,principles,"
         "Describe the principles of motivational interviewing",
         "DANOS,AI1,Use recognised theoretical models to provide therapeutic support,skills,"
         '"Use open questions, affirmations, reflections and summaries"',
-        "DANOS,AB2,Support individuals who misuse substances,skills,"
-        '"Use open questions, affirmations, reflections and summaries"',
-        'DANOS,AD1,"Raise awareness about substances, their use and effects",,',
     ]
 
 

@@ -275,7 +275,7 @@ def test_pack_html_is_made_from_the_edition_alone() -> None:
     assert edition is not None
     from datetime import UTC, datetime
 
-    html, _ = pack_html(project, edition, facilitator=False, when=datetime(2027, 1, 1, tzinfo=UTC))
+    html, _ = pack_html(edition, facilitator=False, when=datetime(2027, 1, 1, tzinfo=UTC))
     assert html.count('class="session"') == len(edition.sessions)
     assert html.count("<h2") >= len(edition.sessions)
 

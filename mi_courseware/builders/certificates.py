@@ -36,22 +36,20 @@ class CertificatesBuilder(Builder):
         from mi_courseware.certificates.design import Design
         from mi_courseware.certificates.issue import Report, issue, promote
 
-        run = self._run()
+        run = self._run(edition)
         # build_editions stages each edition beside its final folder: <out root>/<slug>
-        report, hashes = issue(
-            self.context.project, edition, out, run, staged=True, final=out.parent / edition.slug
-        )
-        details = Design(self.context.project, edition).details()
+        report, hashes = issue(edition, out, run, staged=True, final=out.parent / edition.slug)
+        details = Design(edition).details()
         self.context.finishers.append(
             lambda: promote(run, hashes, details, Report(report.event, report.folder))
         )
         return report.files
 
-    def _run(self) -> Run:
+    def _run(self, edition: Edition) -> Run:
         from mi_courseware.certificates.issue import Run
 
         context = self.context
-        register = context.register or context.project.paths.records / "certificates.sqlite"
+        register = context.register or edition.project_root / "records" / "certificates.sqlite"
         return Run(
             register=register,
             time=context.time,

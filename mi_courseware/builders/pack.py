@@ -26,9 +26,7 @@ class PackBuilder(Builder):
 
     def start(self, edition: Edition, out: Path) -> Callable[[], list[Path]]:
         """Make the HTML now; render the PDF in a worker when the build has one."""
-        html, setup = pack_html(
-            self.context.project, edition, facilitator=self.facilitator, when=self.context.time
-        )
+        html, setup = pack_html(edition, facilitator=self.facilitator, when=self.context.time)
         target = out / self.outputs[0]
         written = [target]
         if self.context.keep_html:

@@ -22,5 +22,5 @@ class SlidesBuilder(Builder):
         from mi_courseware.rendering.pptx.deck import write_deck
 
         path = out / "slides.pptx"
-        write_deck(edition, self.context.project, path, self.context.time)
+        write_deck(edition, path, self.context.time)
         return [path]

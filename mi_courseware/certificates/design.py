@@ -20,7 +20,6 @@ from markupsafe import Markup, escape
 
 from mi_courseware.certificates.fit import SAFETY, fit_size, text_width
 from mi_courseware.edition import Edition, StandardUnit
-from mi_courseware.loading.project import Project
 from mi_courseware.register import Details
 from mi_courseware.rendering.document import DocumentSetup, document_setup
 from mi_courseware.rendering.fetcher import data_uri
@@ -97,9 +96,9 @@ def _hours(value: float) -> str:
 class Design:
     """The certificate design of one edition: theme, wording, fonts, shared text."""
 
-    def __init__(self, project: Project, edition: Edition) -> None:
+    def __init__(self, edition: Edition) -> None:
         self.edition = edition
-        self.setup: DocumentSetup = document_setup(project, edition)
+        self.setup: DocumentSetup = document_setup(edition)
         options = self.setup.options
         self.bilingual = bool(options.get("certificate_bilingual", False))
         language = edition.language
@@ -107,12 +106,12 @@ class Design:
         self.say_in = {lang: Translator(self.setup.chain, lang) for lang in self.languages}
         self.primary = self.languages[0]
         self.template_path = find_theme_file(
-            project, edition.theme, f"templates/{TEMPLATE}", edition.brand.folder
+            edition.theme, edition.theme_dirs, f"templates/{TEMPLATE}", edition.brand.folder
         )
         bold = str(options.get("certificate_name_font", "fonts/OpenSans-Bold.ttf"))
         regular = str(options.get("certificate_text_font", "fonts/OpenSans-Regular.ttf"))
-        self.name_font = find_theme_file(project, edition.theme, bold)
-        self.text_font = find_theme_file(project, edition.theme, regular)
+        self.name_font = find_theme_file(edition.theme, edition.theme_dirs, bold)
+        self.text_font = find_theme_file(edition.theme, edition.theme_dirs, regular)
         self.name_box_mm = float(options.get("certificate_name_width_mm", NAME_BOX_MM))
         self.base = edition.project_root
         self.roots = [*self.setup.roots, edition.brand.folder]

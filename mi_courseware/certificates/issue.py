@@ -36,7 +36,6 @@ from mi_courseware.certificates.design import Design, Person
 from mi_courseware.certificates.progress import progress_bar
 from mi_courseware.edition import Edition
 from mi_courseware.errors import Position, Problems, UsageError, did_you_mean
-from mi_courseware.loading.project import Project
 from mi_courseware.loading.roster import read_roster
 from mi_courseware.model.participant import Participant
 from mi_courseware.register import Certificate, Details, Register, stamp
@@ -244,7 +243,6 @@ def promote(run: Run, hashes: dict[str, str], details: Details, report: Report) 
 
 
 def issue(
-    project: Project,
     edition: Edition,
     folder: Path,
     run: Run,
@@ -261,7 +259,7 @@ def issue(
     """
     if edition.event is None:
         raise UsageError("certificates are issued for an event; name an event, not a course")
-    design = Design(project, edition)
+    design = Design(edition)
     target = folder / FOLDER
     final_dir = (final or folder) / FOLDER
     report = Report(edition.event.id, target)

@@ -14,13 +14,12 @@ import jinja2
 from markupsafe import Markup
 
 from mi_courseware.edition import Edition
-from mi_courseware.loading.project import Project
 from mi_courseware.project import builtin_dir
 from mi_courseware.rendering.colour import band, readable_on_white, tint
 from mi_courseware.rendering.diagrams import Palette
 from mi_courseware.rendering.i18n import Translator
 from mi_courseware.rendering.templates import environment
-from mi_courseware.rendering.themes import search_path, theme_chain, theme_options
+from mi_courseware.rendering.themes import search_path
 
 
 def css_string(value: object) -> Markup:
@@ -34,7 +33,6 @@ def css_string(value: object) -> Markup:
 class DocumentSetup:
     """The theme-dependent pieces of one edition's documents."""
 
-    project: Project
     edition: Edition
     env: jinja2.Environment
     t: Translator
@@ -71,19 +69,19 @@ class DocumentSetup:
         }
 
 
-def document_setup(project: Project, edition: Edition) -> DocumentSetup:
+def document_setup(edition: Edition) -> DocumentSetup:
     """Search path, translator, Jinja environment and palette for ``edition``'s theme."""
     brand = edition.brand
-    chain = theme_chain(project, edition.theme)
+    chain = list(edition.theme_dirs)
     t = Translator(chain, edition.language)
-    env = environment(search_path(project, edition.theme, brand.folder), t)
+    env = environment(search_path(chain, brand.folder), t)
     env.filters["css_string"] = css_string
-    options = theme_options(project, edition.theme)
+    options = dict(edition.theme_options)
     palette = Palette(
         brand.colours.primary,
         brand.colours.secondary,
         brand.colours.accent,
         scale=float(str(options.get("diagram_text_scale", 1.0))),
     )
-    roots = [project.paths.root, *chain, builtin_dir("themes")]
-    return DocumentSetup(project, edition, env, t, palette, options, chain, roots)
+    roots = [edition.project_root, *chain, builtin_dir("themes")]
+    return DocumentSetup(edition, env, t, palette, options, chain, roots)

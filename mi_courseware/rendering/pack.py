@@ -5,10 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, time
 
-from mi_courseware.coverage import catalogue_order
 from mi_courseware.edition import Edition, EditionSession
 from mi_courseware.errors import ContentError
-from mi_courseware.loading.project import Project
 from mi_courseware.rendering.blocks import BlockInfo
 from mi_courseware.rendering.document import DocumentSetup, document_setup
 from mi_courseware.rendering.fetcher import data_uri
@@ -64,11 +62,9 @@ def running_order(session: EditionSession) -> list[Step]:
     return steps
 
 
-def pack_html(
-    project: Project, edition: Edition, *, facilitator: bool, when: datetime
-) -> tuple[str, DocumentSetup]:
+def pack_html(edition: Edition, *, facilitator: bool, when: datetime) -> tuple[str, DocumentSetup]:
     """The complete HTML of the pack (or guide) and the setup it was rendered with."""
-    setup = document_setup(project, edition)
+    setup = document_setup(edition)
     options = HtmlOptions(facilitator, setup.palette, setup.t, setup.roots)
 
     def md(text: str | None, source: object, line: int = 1) -> str:
@@ -100,7 +96,7 @@ def pack_html(
     numbers = {o.id: n for n, o in enumerate(edition.outcomes, start=1)}
     units = [
         {"unit": u, "outcomes": [numbers[o.id] for o in edition.outcomes if u in o.standards]}
-        for u in sorted(edition.units, key=lambda u: catalogue_order(project, u))
+        for u in edition.units
     ]
     kind = setup.t("facilitator_guide" if facilitator else "participant_pack")
     brand = edition.brand

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from mi_courseware.errors import ContentError, Position
@@ -26,12 +27,12 @@ def theme_chain(project: Project, theme: str) -> list[Path]:
     return chain
 
 
-def search_path(project: Project, theme: str, client_folder: Path | None = None) -> list[Path]:
-    """Where templates and assets are looked up, in order."""
+def search_path(dirs: Sequence[Path], client_folder: Path | None = None) -> list[Path]:
+    """Where templates and assets are looked up, in order: client overrides, then ``dirs``."""
     path = []
     if client_folder is not None and (client_folder / "templates").is_dir():
         path.append(client_folder / "templates")
-    return path + theme_chain(project, theme)
+    return path + list(dirs)
 
 
 def theme_options(project: Project, theme: str) -> dict[str, object]:
@@ -48,16 +49,16 @@ def theme_options(project: Project, theme: str) -> dict[str, object]:
 
 
 def find_theme_file(
-    project: Project, theme: str, relative: str, client_folder: Path | None = None
+    theme: str, dirs: Sequence[Path], relative: str, client_folder: Path | None = None
 ) -> Path:
     """The first ``relative`` file along the search path; a clear error when none has it."""
-    folders = search_path(project, theme, client_folder)
+    folders = search_path(dirs, client_folder)
     for folder in folders:
         candidate = folder / relative
         if candidate.is_file():
             return candidate
     raise ContentError.single(
-        Position(folders[0] if folders else project.paths.themes).path,
+        Position(folders[0] if folders else Path("themes")).path,
         f"theme '{theme}' has no file '{relative}' (searched: "
         + ", ".join(str(f) for f in folders)
         + ")",

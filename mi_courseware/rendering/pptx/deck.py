@@ -15,7 +15,6 @@ from mi_courseware.rendering.pptx.plan import plan_deck
 from mi_courseware.rendering.pptx.spec import ImageSpec
 from mi_courseware.rendering.pptx.template import brand_theme, colour_scheme, load_template
 from mi_courseware.rendering.pptx.wording import Wording
-from mi_courseware.rendering.themes import theme_chain
 
 #: Longest side, in inches, a picture is shown at (sets the SVG rasterising resolution).
 PICTURE_INCHES = 7.9
@@ -40,11 +39,11 @@ def _load_into(
         target["logo"] = exc
 
 
-def write_deck(edition: Edition, project, path: Path, when: datetime) -> None:  # type: ignore[no-untyped-def]
+def write_deck(edition: Edition, path: Path, when: datetime) -> None:
     """Write the edition's deck to ``path``."""
     brand = edition.brand
-    wording = Wording(theme_chain(project, edition.theme), edition.language)
-    template = load_template(project, edition.theme, brand.folder)
+    wording = Wording(list(edition.theme_dirs), edition.language)
+    template = load_template(edition.theme, edition.theme_dirs, brand.folder)
     palette = brand.colours
     brand_theme(template, palette.primary, palette.secondary, palette.accent)
     colours = brand_colours(palette.primary, palette.secondary, palette.accent)

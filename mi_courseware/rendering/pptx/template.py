@@ -175,14 +175,14 @@ def _placeholders(tree) -> dict[tuple[str, int], object]:  # type: ignore[no-unt
     return found
 
 
-def load_template(project, theme: str, client_folder: Path | None) -> Template:  # type: ignore[no-untyped-def]
+def load_template(theme: str, dirs: tuple[Path, ...], client_folder: Path | None) -> Template:
     """Load the theme's slide template and check it has every layout and placeholder."""
     from lxml import etree
 
     from mi_courseware.rendering.themes import find_theme_file
 
-    spec_path = find_theme_file(project, theme, "slides/layouts.yaml", client_folder)
-    path = find_theme_file(project, theme, "slides/template.pptx", client_folder)
+    spec_path = find_theme_file(theme, dirs, "slides/layouts.yaml", client_folder)
+    path = find_theme_file(theme, dirs, "slides/template.pptx", client_folder)
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     spec = yaml.load(spec_path.read_text(encoding="utf-8"), Loader=loader)
     package = Package.open(path)
@@ -260,7 +260,7 @@ def load_template(project, theme: str, client_folder: Path | None) -> Template: 
     font = spec["font"]
     files = {}
     for variant in ("regular", "bold", "italic", "bold_italic"):
-        files[variant] = find_theme_file(project, theme, font[variant], client_folder)
+        files[variant] = find_theme_file(theme, dirs, font[variant], client_folder)
 
     def master_placeholder(kind: str, idx: int) -> Placeholder | None:
         shape = master_ph.get((kind, idx))
