@@ -14,10 +14,11 @@ from pathlib import Path
 from mi_courseware import __version__
 from mi_courseware.builders import REGISTRY, BuildContext
 from mi_courseware.checks import check_project
-from mi_courseware.edition import Edition, Selection, check_claims, plan, resolve
+from mi_courseware.edition import Edition, Selection
 from mi_courseware.errors import Problems, UsageError, did_you_mean
 from mi_courseware.loading.project import Project, load_project
 from mi_courseware.project import ProjectPaths
+from mi_courseware.resolve import check_claims, plan, resolve
 
 log = logging.getLogger(__name__)
 

@@ -1,38 +1,62 @@
-"""Course + variant + add-ons + client (+ event) -> one concrete, timed, branded Edition.
+"""The Edition: one concrete, timed, branded run of a course, as every builder renders it.
 
-Every builder renders from an :class:`Edition` alone. Resolution is also where the timing
-arithmetic lives: sessions and breaks are laid out on the clock per day, and an overrun is a
-problem reported with its size in minutes.
+Only plain dataclasses live here (no pydantic, no file reading), so an Edition is cheap to
+import, pickle and hand to another process. :mod:`mi_courseware.resolve` makes Editions from
+a loaded project: course + variant + add-ons + client (+ event).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, time
 from pathlib import Path
+from typing import Any
 
-from mi_courseware.checks import client_file_problem, roster_problem
-from mi_courseware.errors import Position, Problems, did_you_mean
-from mi_courseware.loading.project import Project, Record, load_document
-from mi_courseware.loading.roster import read_roster
-from mi_courseware.model import (
-    AddOn,
-    Client,
-    Colours,
-    Contact,
-    Course,
-    Event,
-    Outcome,
-    PageMeta,
-    Participant,
-    Schedule,
-    Session,
-    Signatory,
-    TimeRange,
-)
-from mi_courseware.rendering.blocks import check_markdown
-from mi_courseware.rendering.themes import theme_chain, theme_options
+from mi_courseware.people import Participant
+
+
+@dataclass(frozen=True)
+class BrandColours:
+    """The client's colours by role (``#rrggbb``)."""
+
+    primary: str
+    secondary: str
+    accent: str
+
+
+@dataclass(frozen=True)
+class ContactDetails:
+    """How participants reach the client."""
+
+    address: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    website: str | None = None
+
+
+@dataclass(frozen=True)
+class SignatoryDetails:
+    """Who signs certificates."""
+
+    name: str
+    role: str = ""
+    signature: str | None = None
+
+
+@dataclass(frozen=True)
+class Times:
+    """Start and end of each day of an event."""
+
+    start: time
+    end: time
+
+    def __str__(self) -> str:
+        return f"{self.start:%H:%M}–{self.end:%H:%M}"
+
+    @property
+    def minutes(self) -> int:
+        """Length of the day in minutes."""
+        return (self.end.hour * 60 + self.end.minute) - (self.start.hour * 60 + self.start.minute)
 
 
 @dataclass(frozen=True)
@@ -144,9 +168,9 @@ class Brand:
     name: str
     logo: Path | None
     logo_alt: str
-    colours: Colours
-    contact: Contact
-    signatory: Signatory | None
+    colours: BrandColours
+    contact: ContactDetails
+    signatory: SignatoryDetails | None
     signature: Path | None
     language: str
     pages: tuple[Page, ...]
@@ -162,7 +186,7 @@ class EventInfo:
     id: str
     code: str | None
     dates: tuple[date, ...]
-    times: TimeRange | None
+    times: Times | None
     venue: str | None
     virtual: bool
     trainers: tuple[str, ...]
@@ -213,7 +237,7 @@ class Edition:
     #: The theme's folder and those of the themes it extends, nearest first.
     theme_dirs: tuple[Path, ...] = ()
     #: The theme's options merged over its parents'.
-    theme_options: dict[str, object] = field(default_factory=dict)
+    theme_options: dict[str, Any] = field(default_factory=dict)
 
     @property
     def units(self) -> tuple[StandardUnit, ...]:
@@ -240,484 +264,3 @@ class Selection:
     client: str | None = None
     event: str | None = None
     theme: str | None = None
-
-
-@dataclass(frozen=True)
-class _Planned:
-    session: Session
-    addon: str | None
-    day: int
-    owner: str  # the course session this one belongs with, for placing breaks
-
-
-def _minutes(value: time) -> int:
-    return value.hour * 60 + value.minute
-
-
-def _clock(start: time, minutes: int) -> time:
-    return (datetime.combine(date(2000, 1, 1), start) + timedelta(minutes=minutes)).time()
-
-
-def order_sessions(
-    course: Course,
-    variant: str | None,
-    addons: list[Record[AddOn]],
-    pos: Position,
-    problems: Problems,
-    addon_positions: Sequence[Position] = (),
-) -> list[_Planned]:
-    """The edition's sessions in delivery order, add-on sessions after the one they follow.
-
-    An add-on whose session is not in the variant is reported at ``addon_positions[i]`` (where
-    the add-on was chosen), else at ``pos``.
-    """
-    by_id = {s.id: s for s in course.sessions}
-    ids = course.variants[variant].sessions if variant else [s.id for s in course.sessions]
-    planned = [_Planned(by_id[i], None, by_id[i].day, i) for i in ids if i in by_id]
-    for number, addon in enumerate(addons):
-        after = addon.model.after
-        index = next((k for k, p in enumerate(planned) if p.session.id == after), None)
-        if index is None:
-            if after not in by_id:
-                continue  # not a session of the course at all: check_course reports that
-            name = f"variant '{variant}'" if variant else "the course"
-            where = addon_positions[number] if number < len(addon_positions) else pos
-            problems.error(
-                where,
-                f"add-on '{addon.id}' follows session '{after}', which {name} does not include",
-            )
-            continue
-        while index + 1 < len(planned) and planned[index + 1].addon is not None:
-            index += 1
-        day = planned[index].day
-        extra = [_Planned(s, addon.id, day, after) for s in addon.model.sessions]
-        planned[index + 1 : index + 1] = extra
-    return planned
-
-
-def lay_out_days(
-    planned: list[_Planned],
-    schedule: Schedule,
-    window: TimeRange | None,
-    label: str,
-    pos: Position,
-    problems: Problems,
-) -> list[tuple[int, list[Slot]]]:
-    """Put sessions and breaks on the clock, day by day; report any day that overruns."""
-    breaks = {b.after: b for b in schedule.breaks}
-    day_numbers = sorted({p.day for p in planned})
-    days: list[tuple[int, list[Slot]]] = []
-    start = window.start if window else schedule.start
-    limit = _minutes(schedule.end) - _minutes(schedule.start)
-    if window is not None:
-        limit = min(limit, window.minutes)
-    end = _clock(start, limit)
-    for number in day_numbers:
-        items = [p for p in planned if p.day == number]
-        slots: list[Slot] = []
-        elapsed = 0
-        for index, item in enumerate(items):
-            s = item.session
-            slots.append(
-                Slot(
-                    "session",
-                    s.title,
-                    _clock(start, elapsed),
-                    _clock(start, elapsed + s.minutes),
-                    s.minutes,
-                    s.id,
-                )
-            )
-            elapsed += s.minutes
-            follows = items[index + 1] if index + 1 < len(items) else None
-            brk = breaks.get(item.owner)
-            if brk is not None and follows is not None and follows.owner != item.owner:
-                slots.append(
-                    Slot(
-                        "break",
-                        brk.title,
-                        _clock(start, elapsed),
-                        _clock(start, elapsed + brk.minutes),
-                        brk.minutes,
-                    )
-                )
-                elapsed += brk.minutes
-        if elapsed > limit:
-            day = f" on day {number}" if len(day_numbers) > 1 or number > 1 else ""
-            problems.error(
-                pos,
-                f"{label} runs {elapsed - limit} minutes over{day}: sessions and breaks take "
-                f"{elapsed} minutes, but {start:%H:%M}–{end:%H:%M} allows {limit}",
-            )
-        days.append((number, slots))
-    return days
-
-
-def check_claims(
-    course_record: Record[Course], variant: str, planned: list[_Planned], problems: Problems
-) -> None:
-    """Warn about each outcome a variant claims that none of its sessions teaches."""
-    taught = {ref for p in planned for ref in p.session.outcomes}
-    for index, ref in enumerate(course_record.model.variants[variant].outcomes or []):
-        if ref not in taught:
-            problems.warning(
-                course_record.position("variants", variant, "outcomes", index),
-                f"variant '{variant}' claims outcome '{ref}', but none of its sessions teach it",
-            )
-
-
-def _initials(ident: str) -> str:
-    parts = [p for p in ident.replace("_", "-").split("-") if p]
-    return "".join(p[0] for p in parts).upper()[:8] or "MI"
-
-
-def make_brand(record: Record[Client], problems: Problems) -> Brand:
-    """The client's brand with its files resolved and its extra pages loaded."""
-    client = record.model
-    folder = record.path.parent
-    pages: list[Page] = []
-    for index, name in enumerate(client.pages):
-        path = folder / name
-        message = client_file_problem(folder, name)
-        if message:  # worded as check_client words it, so that it is reported once
-            problems.error(record.position("pages", index), message)
-            continue
-        document = load_document(path, PageMeta, problems)
-        if document is not None:
-            check_markdown(document.body, path, document.file.body_line, problems)
-            pages.append(Page(document.meta.title, document.body, path, document.file.body_line))
-    signature = None
-    if client.signatory and client.signatory.signature:
-        signature = folder / client.signatory.signature
-    return Brand(
-        client_id=record.id,
-        name=client.name,
-        logo=folder / client.logo if client.logo else None,
-        logo_alt=client.logo_alt or f"{client.name} logo",
-        colours=client.colours,
-        contact=client.contact,
-        signatory=client.signatory,
-        signature=signature,
-        language=client.language,
-        pages=tuple(pages),
-        verify_url=client.verify_url,
-        certificate_prefix=client.certificate_prefix or _initials(record.id),
-        folder=folder,
-    )
-
-
-def _units(refs: list[str], project: Project) -> tuple[StandardUnit, ...]:
-    units = []
-    frameworks = list(project.standards)
-    for ref in refs:
-        framework, _, code = ref.partition(":")
-        record = project.standards.get(framework)
-        if record is None:
-            continue
-        for index, unit in enumerate(record.model.units):
-            if unit.code == code:
-                f = record.model.framework
-                order = (frameworks.index(framework), index)
-                units.append(StandardUnit(f.id, f.title, f.publisher, code, unit.title, order))
-    return tuple(units)
-
-
-def _event_info(record: Record[Event]) -> EventInfo:
-    event = record.model
-    contact = event.admin_contact.model_dump(exclude_none=True) if event.admin_contact else {}
-    return EventInfo(
-        id=record.id,
-        code=event.code,
-        dates=tuple(event.dates),
-        times=event.times,
-        venue=event.venue,
-        virtual=event.virtual,
-        trainers=tuple(event.trainers),
-        admin_contact=contact,
-        max_places=event.max_places,
-        closing_date=event.closing_date,
-        roster=(record.path.parent / event.roster) if event.roster else None,
-    )
-
-
-def _pick(project: Project, kind: str, ident: str | None, problems: Problems, pos: Position):
-    table = getattr(project, kind)
-    if ident is None or ident in table:
-        return table.get(ident) if ident else None
-    if (kind, ident) not in project.broken:
-        label = {"clients": "client", "courses": "course", "addons": "add-on"}[kind]
-        problems.error(pos, f"unknown {label} '{ident}'{did_you_mean(ident, table)}")
-    return None
-
-
-def resolve(project: Project, selection: Selection, problems: Problems) -> Edition | None:
-    """Build the Edition for ``selection``; problems are recorded, ``None`` when any error."""
-    before = len(problems.errors)
-    event_record = project.events.get(selection.event) if selection.event else None
-    anchor = event_record.position() if event_record else Position(project.paths.root / "content")
-    course_record = _pick(project, "courses", selection.course, problems, anchor)
-    if course_record is None:
-        return None
-    course = course_record.model
-    variant = selection.variant
-    if variant is None and course.variants:
-        variant = next(iter(course.variants))
-    if variant is not None and variant not in course.variants:
-        hint = did_you_mean(variant, course.variants)
-        if event_record is not None:  # as check_event words it, so that it is reported once
-            problems.error(event_record.position("variant"), f"unknown variant '{variant}'{hint}")
-        else:
-            problems.error(
-                course_record.position(),
-                f"course '{course_record.id}' has no variant '{variant}'{hint}",
-            )
-        return None
-    addons = []
-    for index, ref in enumerate(selection.addons):
-        if ref not in course.addons:
-            if event_record is not None:  # as check_event words it: reported once
-                pos = event_record.position("addons", index)
-            else:
-                pos = course_record.position("addons")
-            problems.error(
-                pos,
-                f"add-on '{ref}' is not allowed for course '{course_record.id}'"
-                f"{did_you_mean(ref, course.addons)}",
-            )
-            continue
-        pos = course_record.position("addons", course.addons.index(ref))
-        addon = _pick(project, "addons", ref, problems, pos)
-        if addon is not None and addon not in addons:  # the same add-on twice counts once
-            addons.append(addon)
-    client_id = selection.client
-    client_record = _pick(project, "clients", client_id, problems, anchor) if client_id else None
-    if client_id and client_record is None:
-        return None
-    if len(problems.errors) > before:
-        return None
-    edition = _assemble(
-        project, course_record, variant, addons, client_record, event_record, selection, problems
-    )
-    return None if len(problems.errors) > before else edition
-
-
-def plan(
-    project: Project,
-    course_record: Record[Course],
-    variant: str | None,
-    addons: list[Record[AddOn]],
-    window: TimeRange | None,
-    pos: Position,
-    problems: Problems,
-    addon_positions: Sequence[Position] = (),
-) -> tuple[list[_Planned], list[tuple[int, list[Slot]]]]:
-    """Order and time an edition's sessions; used by :func:`resolve` and by ``validate``."""
-    course = course_record.model
-    planned = order_sessions(course, variant, addons, pos, problems, addon_positions)
-    schedule = course.schedule
-    if variant and course.variants[variant].schedule is not None:
-        schedule = course.variants[variant].schedule  # type: ignore[assignment]
-    label = f"variant '{variant}'" if variant else f"course '{course_record.id}'"
-    if addons:
-        names = ", ".join(f"'{a.id}'" for a in addons)
-        label += f" with add-on{'s' if len(addons) > 1 else ''} {names}"
-    return planned, lay_out_days(planned, schedule, window, label, pos, problems)
-
-
-def _assemble(
-    project: Project,
-    course_record: Record[Course],
-    variant: str | None,
-    addons: list[Record[AddOn]],
-    client_record: Record[Client] | None,
-    event_record: Record[Event] | None,
-    selection: Selection,
-    problems: Problems,
-) -> Edition:
-    course = course_record.model
-    event = event_record.model if event_record else None
-    if event_record is not None:
-        pos = event_record.position("times" if event and event.times else "addons")
-    elif variant:
-        pos = course_record.position("variants", variant, "sessions")
-    else:
-        pos = course_record.position("schedule", "end")
-    window = event.times if event else None
-    if event_record is not None and event is not None:
-        chosen = [event_record.position("addons", event.addons.index(a.id)) for a in addons]
-    else:
-        chosen = [course_record.position("addons", course.addons.index(a.id)) for a in addons]
-    planned, laid = plan(project, course_record, variant, addons, window, pos, problems, chosen)
-
-    outcome_records: dict[str, tuple[Outcome, str | None]] = {
-        o.id: (o, None) for o in course.outcomes
-    }
-    for addon in addons:
-        outcome_records.update({o.id: (o, addon.id) for o in addon.model.outcomes})
-    outcomes_by_id: dict[str, EditionOutcome] = {}
-    for ident, (o, source) in outcome_records.items():
-        outcomes_by_id[ident] = EditionOutcome(
-            ident, o.text, o.short or o.text, _units(o.standards, project), source
-        )
-    taught = [ref for p in planned for ref in p.session.outcomes]
-    claimed = course.variants[variant].outcomes if variant else None
-    if variant is not None and claimed is not None:
-        check_claims(course_record, variant, planned, problems)
-        keep = set(claimed) | {o.id for a in addons for o in a.model.outcomes}
-    else:
-        keep = set(taught)
-    outcomes = tuple(o for ident, o in outcomes_by_id.items() if ident in keep)
-
-    handouts: dict[str, Handout] = {}
-    for p in planned:
-        for ref in p.session.handouts:
-            document = project.handouts.get(ref)
-            if document is not None and ref not in handouts:
-                meta = document.meta
-                handouts[ref] = Handout(
-                    ref,
-                    meta.title,
-                    meta.kind,
-                    meta.summary,
-                    document.body,
-                    document.path,
-                    document.file.body_line,
-                )
-
-    sessions: list[EditionSession] = []
-    slot_of = {slot.session_id: slot for _, slots in laid for slot in slots if slot.session_id}
-    for number, p in enumerate(planned, start=1):
-        s = p.session
-        slot = slot_of[s.id]
-        body, body_path, body_line, materials = _session_text(project, s, p.addon, course_record)
-        sessions.append(
-            EditionSession(
-                number=number,
-                id=s.id,
-                title=s.title,
-                minutes=s.minutes,
-                day=p.day,
-                start=slot.start,
-                end=slot.end,
-                outcomes=tuple(outcomes_by_id[r] for r in s.outcomes if r in outcomes_by_id),
-                body=body,
-                body_path=body_path,
-                body_line=body_line,
-                notes=s.notes,
-                handouts=tuple(handouts[r] for r in s.handouts if r in handouts),
-                materials=tuple(dict.fromkeys([*s.materials, *materials])),
-                addon=p.addon,
-            )
-        )
-
-    dates: tuple[date, ...] = tuple(event.dates) if event else ()
-    if event_record is not None and event is not None and len(dates) != len(laid):
-        problems.error(
-            event_record.position("dates"),
-            f"the event has {len(dates)} date{'s' if len(dates) != 1 else ''} but the course "
-            f"runs on {len(laid)} day{'s' if len(laid) != 1 else ''}; give one date per day",
-        )
-    days = tuple(
-        Day(
-            index + 1,
-            dates[index] if index < len(dates) else None,
-            slots[0].start,
-            slots[-1].end,
-            tuple(slots),
-        )
-        for index, (_, slots) in enumerate(laid)
-        if slots
-    )
-
-    taught_minutes = sum(p.session.minutes for p in planned)
-    cpd = course.certificate.cpd_hours or round(taught_minutes / 60, 2)
-    participants: tuple[Participant, ...] = ()
-    if event_record is not None and event is not None and event.roster:
-        message = roster_problem(event_record, project)
-        if message:  # as check_event words it, so that it is reported once
-            problems.error(event_record.position("roster"), message)
-        else:
-            participants = tuple(read_roster(event_record.path.parent / event.roster, problems))
-
-    if client_record is not None:
-        brand = make_brand(client_record, problems)
-    else:
-        brand = house_brand(project)
-    variant_model = course.variants.get(variant) if variant else None
-    theme = selection.theme or (event.theme if event else None) or "default"
-    if theme not in project.themes:
-        pos = event_record.position("theme") if event_record else Position(project.paths.themes)
-        problems.error(pos, f"unknown theme '{theme}'{did_you_mean(theme, project.themes)}")
-    if event_record is not None:
-        slug = f"events/{event_record.id}"
-    else:
-        slug = f"{brand.client_id}/{course_record.id}" + (f"-{variant}" if variant else "")
-    sources = [course_record.path, *(a.path for a in addons)]
-    if client_record is not None:
-        sources.append(client_record.path)
-    if event_record is not None:
-        sources.append(event_record.path)
-    sources += sorted({s.body_path for s in sessions} | {h.path for h in handouts.values()})
-    return Edition(
-        course_id=course_record.id,
-        course_title=course.title,
-        title=variant_model.title if variant_model else course.title,
-        variant_id=variant,
-        variant_title=variant_model.title if variant_model else None,
-        summary=(
-            variant_model.summary if variant_model and variant_model.summary else course.summary
-        ),
-        audience=tuple(course.audience),
-        prior_knowledge=course.prior_knowledge,
-        delivery=course.delivery,
-        addons=tuple(AddOnInfo(a.id, a.model.title, a.model.summary) for a in addons),
-        brand=brand,
-        event=_event_info(event_record) if event_record else None,
-        theme=theme,
-        language=brand.language,
-        days=days,
-        sessions=tuple(sessions),
-        outcomes=outcomes,
-        handouts=tuple(handouts.values()),
-        cpd_hours=cpd,
-        taught_minutes=taught_minutes,
-        feedback=tuple((f.quote, f.by) for f in course.feedback),
-        participants=participants,
-        slug=slug,
-        project_root=project.paths.root,
-        sources=tuple(dict.fromkeys(sources)),
-        theme_dirs=tuple(theme_chain(project, theme)) if theme in project.themes else (),
-        theme_options=theme_options(project, theme),
-    )
-
-
-def _session_text(
-    project: Project, session: Session, addon: str | None, course_record: Record[Course]
-) -> tuple[str, Path, int, list[str]]:
-    if session.module:
-        document = project.modules.get(session.module)
-        if document is not None:
-            materials = list(document.meta.materials)
-            return document.body, document.path, document.file.body_line, materials
-        return "", project.paths.content_dir("modules") / f"{session.module}.md", 1, []
-    record = project.addons[addon] if addon else course_record
-    return session.body or "", record.path, 1, []
-
-
-def house_brand(project: Project) -> Brand:
-    """A neutral brand for builds without a client."""
-    return Brand(
-        client_id="unbranded",
-        name="",
-        logo=None,
-        logo_alt="",
-        colours=Colours(),
-        contact=Contact(),
-        signatory=None,
-        signature=None,
-        language="en",
-        pages=(),
-        verify_url=None,
-        certificate_prefix="MI",
-        folder=project.paths.content,
-    )

@@ -37,7 +37,7 @@ from mi_courseware.certificates.progress import progress_bar
 from mi_courseware.edition import Edition
 from mi_courseware.errors import Position, Problems, UsageError, did_you_mean
 from mi_courseware.loading.roster import read_roster
-from mi_courseware.model.participant import Participant
+from mi_courseware.people import Participant
 from mi_courseware.register import Certificate, Details, Register, stamp
 
 FOLDER = "certificates"

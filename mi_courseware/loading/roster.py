@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mi_courseware.errors import Position, Problems, did_you_mean
-from mi_courseware.model.participant import Participant
+from mi_courseware.people import Participant
 
 if TYPE_CHECKING:
     from _csv import Reader

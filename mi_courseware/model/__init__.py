@@ -15,7 +15,7 @@ from mi_courseware.model.course import (
 )
 from mi_courseware.model.documents import HandoutMeta, ModuleMeta, PageMeta
 from mi_courseware.model.event import AdminContact, Event, TimeRange
-from mi_courseware.model.participant import Participant
+from mi_courseware.model.participant import RosterRow
 from mi_courseware.model.standards import Framework, StandardsCatalogue, Unit
 from mi_courseware.model.theme import ThemeConfig
 
@@ -29,7 +29,7 @@ FILE_FORMATS: dict[str, type[Model]] = {
     "module": ModuleMeta,
     "handout": HandoutMeta,
     "client-page": PageMeta,
-    "participant": Participant,
+    "participant": RosterRow,
     "theme": ThemeConfig,
 }
 
@@ -50,7 +50,7 @@ __all__ = [
     "ModuleMeta",
     "Outcome",
     "PageMeta",
-    "Participant",
+    "RosterRow",
     "Schedule",
     "Session",
     "Signatory",
