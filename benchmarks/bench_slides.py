@@ -6,7 +6,10 @@ Both are timed as whole processes, start-up included: ``mi-courseware build ... 
 slides`` and ``pandoc deck.md -o deck.pptx`` on the same content (the sessions' Markdown
 with MI blocks as plain divs and ``::: notes`` as speaker notes, which Pandoc also reads).
 Two decks: the demo event's, and a generated 600-slide course. Prints the medians and the
-ratios (ours / Pandoc); targets are 1.25 on the demo deck and 0.8 on the large one.
+ratios (ours / Pandoc); targets are 1.25 on the demo deck and 0.8 on the large one. Ours is
+timed twice: a repeat build (inputs unchanged, so the checked editions come from the cache in
+``output/.cache``) and a first build (cache emptied before each run, so the whole project is
+read and checked); the target is judged on the repeat build, both are printed.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,11 +30,14 @@ BIN = Path(sys.executable).parent / "mi-courseware"
 TARGETS = {"demo": 1.25, "600 slides": 0.8}
 
 
-def timed(command: list[str], runs: int) -> float:
-    """Median wall time of ``runs`` runs (after one warm-up run)."""
+def timed(command: list[str], runs: int, before: Callable[[], None] | None = None) -> float:
+    """Median wall time of ``runs`` runs (after one warm-up run); ``before`` runs untimed
+    before each (to empty our cache for a first-build figure)."""
     subprocess.run(command, check=True, capture_output=True)
     times = []
     for _ in range(runs):
+        if before is not None:
+            before()
         start = time.perf_counter()
         subprocess.run(command, check=True, capture_output=True)
         times.append(time.perf_counter() - start)
@@ -128,17 +135,23 @@ def _slide(module: int, index: int) -> str:
     return head + "\n" + body + para + notes
 
 
-def compare(label: str, ours: list[str], markdown: str, work: Path, runs: int) -> float:
+def compare(
+    label: str, ours: list[str], project: Path, markdown: str, work: Path, runs: int
+) -> float:
+    """Print our repeat-build and first-build times against Pandoc's."""
     source = work / f"{label.replace(' ', '-')}.md"
     source.write_text(markdown, encoding="utf-8")
     pandoc = ["pandoc", str(source), "-o", str(work / "pandoc.pptx")]
-    ours_time = timed(ours, runs)
+    cache = project / "output" / ".cache"
+    repeat = timed(ours, runs)  # inputs unchanged since the warm-up: checked editions reused
+    first = timed(ours, runs, before=lambda: shutil.rmtree(cache, ignore_errors=True))
     pandoc_time = timed(pandoc, runs)
-    ratio = ours_time / pandoc_time
+    ratio = repeat / pandoc_time
     verdict = "ok" if ratio <= TARGETS[label] else "OVER TARGET"
     print(
-        f"{label:>11}: mi-courseware {ours_time:6.3f} s   pandoc {pandoc_time:6.3f} s   "
-        f"ratio {ratio:4.2f} (target <= {TARGETS[label]}) {verdict}"
+        f"{label:>11}: mi-courseware {repeat:6.3f} s (first build {first:6.3f} s)   "
+        f"pandoc {pandoc_time:6.3f} s   ratio {ratio:4.2f} (first build {first / pandoc_time:4.2f})"
+        f" (target <= {TARGETS[label]}) {verdict}"
     )
     return ratio
 
@@ -169,7 +182,7 @@ def main() -> int:
             "--out",
             str(work / "out"),
         ]
-        compare("demo", demo, pandoc_markdown(ROOT, ["northfield-2027-03"]), work, args.runs)
+        compare("demo", demo, ROOT, pandoc_markdown(ROOT, ["northfield-2027-03"]), work, args.runs)
         big = work / "big"
         large_project(big)
         ours = [
@@ -189,6 +202,7 @@ def main() -> int:
         compare(
             "600 slides",
             ours,
+            big,
             pandoc_markdown(big, ["big", "--client", "acme"]),
             work,
             max(1, args.runs // 2),

@@ -231,6 +231,25 @@ def build(options: Options, **params: Any) -> None:
             renderer.close()
 
 
+def _resolve_for_build(
+    options: Options, target: str | None, **choices: Any
+) -> tuple[list[Any], list[Problem]]:
+    """Read and check the whole project, then resolve the build's editions."""
+    from mi_courseware.build import Target, editions_for, find_target
+
+    project, problems = _load(options)
+    _fail_on_errors(problems, options)
+    if target:
+        targets = [find_target(project, target)]
+    else:
+        targets = [Target("event", ident) for ident in project.events]
+        if not targets:
+            raise UsageError("nothing to build: the project has no events; name a course")
+    editions = editions_for(project, targets, problems, **choices)
+    _fail_on_errors(problems, options)
+    return editions, problems.warnings
+
+
 def _build(
     options: Options,
     *,
@@ -246,32 +265,35 @@ def _build(
     keep_html: bool,
     renderer: Any,
 ) -> None:
-    from mi_courseware.build import Target, build_editions, editions_for, find_target
+    from mi_courseware import cache
     from mi_courseware.builders import REGISTRY, BuildContext
+    from mi_courseware.writing import build_editions, check_outputs
 
-    project, problems = _load(options)
-    _fail_on_errors(problems, options)
-    if target:
-        targets = [find_target(project, target)]
+    check_outputs(only)
+    paths = options.paths()
+    request = ("build", target, client, variant, tuple(addons), theme)
+    key = cache.inputs_key(paths, request, extra=[roster] if roster else [])
+    stored = cache.load(paths, key)  # unchanged inputs: no need to read and check again
+    if stored is not None:
+        editions, warnings = stored
+        if warnings:
+            report(warnings, options.quiet)
     else:
-        targets = [Target("event", ident) for ident in project.events]
-        if not targets:
-            raise UsageError("nothing to build: the project has no events; name a course")
-    editions = editions_for(
-        project, targets, problems, client=client, variant=variant, addons=addons, theme=theme
-    )
-    _fail_on_errors(problems, options)
+        editions, warnings = _resolve_for_build(
+            options, target, client=client, variant=variant, addons=addons, theme=theme
+        )
     context = BuildContext(
-        project,
         keep_html=keep_html,
         jobs=jobs,
-        register=options.register_path(project.paths),
+        register=options.register_path(paths),
         roster=roster,
         quiet=options.quiet,
         renderer=renderer,
     )
-    out_root = out or project.paths.output
+    out_root = out or paths.output
     results = build_editions(editions, only, context, out_root, progress=log.info)
+    if stored is None:
+        cache.save(paths, key, editions, warnings)  # only after a build that succeeded
     for result in results:
         click.echo(f"{result.edition.title} ({result.edition.brand.name or 'unbranded'}):")
         for path in result.files:

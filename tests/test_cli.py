@@ -369,7 +369,7 @@ def registry(monkeypatch: pytest.MonkeyPatch) -> dict[str, object]:
     """An empty builder registry in place of the real one; tests add what they need."""
     fake: dict[str, object] = {}
     monkeypatch.setattr("mi_courseware.builders.REGISTRY", fake)
-    monkeypatch.setattr("mi_courseware.build.REGISTRY", fake)
+    monkeypatch.setattr("mi_courseware.writing.REGISTRY", fake)
     return fake
 
 
@@ -393,7 +393,7 @@ def test_build_says_which_outputs_are_not_available_yet(make_project, run_cli, r
         "introduction",
         "acme",
     )
-    assert sorted(p.name for p in (root / "output").iterdir()) == ["acme"]  # no staging left
+    assert sorted(p.name for p in (root / "output").iterdir()) == [".cache", "acme"]  # no staging
 
 
 def test_a_failed_build_leaves_output_as_it_was(make_project, run_cli, registry) -> None:

@@ -45,7 +45,7 @@ def build(root: Path, target: str, out: Path, **options: object) -> tuple[Path, 
     problems.raise_if_errors()
     editions = editions_for(project, [find_target(project, target)], problems, **options)  # type: ignore[arg-type]
     problems.raise_if_errors()
-    context = BuildContext(project, quiet=True, time=WHEN)
+    context = BuildContext(quiet=True, time=WHEN)
     result = build_editions(editions, ("slides",), context, out)[0]
     return result.folder / "slides.pptx", editions[0]
 
@@ -268,9 +268,7 @@ def test_two_builds_from_copies_in_different_folders_are_byte_identical(
         problems = Problems()
         project = load_checked(ProjectPaths(root), problems)
         editions = editions_for(project, [find_target(project, "brightwater-2027")], problems)
-        result = build_editions(
-            editions, ("slides",), BuildContext(project, quiet=True), root / "output"
-        )[0]
+        result = build_editions(editions, ("slides",), BuildContext(quiet=True), root / "output")[0]
         decks.append((result.folder / "slides.pptx").read_bytes())
     assert decks[0] == decks[1]
     with zipfile.ZipFile(root / "output/events/brightwater-2027/slides.pptx") as archive:

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, ClassVar
 
 if TYPE_CHECKING:
     from mi_courseware.edition import Edition
-    from mi_courseware.loading.project import Project
     from mi_courseware.rendering.pdf import PdfRenderer
 
 log = logging.getLogger(__name__)
@@ -28,9 +27,8 @@ def build_time() -> datetime:
 
 @dataclass
 class BuildContext:
-    """What every builder may use besides the Edition: the project and the run's options."""
+    """What every builder may use besides the Edition: the run's options."""
 
-    project: Project
     keep_html: bool = False
     jobs: int = 0
     register: Path | None = None

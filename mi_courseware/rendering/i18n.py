@@ -16,6 +16,8 @@ import yaml
 from mi_courseware.errors import ContentError
 
 LANGUAGES = ("en", "cy")
+#: libyaml's loader where PyYAML has it: the theme's own catalogues, read on every build.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _MONTHS = {
     "en": [
@@ -104,6 +106,6 @@ def _catalogues(folder: Path, language: str) -> dict[str, str]:
     if not folder.is_dir():
         return merged
     for path in sorted(folder.glob(f"{language}.yaml")) + sorted(folder.glob(f"{language}.*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or {}
         merged.update({str(k): str(v) for k, v in data.items()})
     return merged

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mi_courseware.errors import ContentError, Position
-from mi_courseware.loading.project import Project
 from mi_courseware.project import builtin_dir
+
+if TYPE_CHECKING:
+    from mi_courseware.loading.project import Project
 
 
 def theme_chain(project: Project, theme: str) -> list[Path]:

@@ -1,0 +1,83 @@
+"""The resolved-edition cache: repeat builds of unchanged inputs skip reading and checking.
+
+Like Sphinx's pickled environment. The key is a SHA-256 over the tool's version, the
+command's request and the bytes of every file under ``content/``, the project's ``themes/``
+and the built-in themes, so any change to any input, however small, is a miss, and a hit is
+exactly what a full check would have produced. Only builds without errors are stored. The
+cache lives in ``output/.cache/`` (disposable, like all of ``output/``); a damaged entry is
+ignored and rebuilt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from mi_courseware import __version__
+from mi_courseware.project import ProjectPaths, builtin_dir
+
+FOLDER = ".cache"
+
+
+def _files(folder: Path) -> Iterable[Path]:
+    for root, dirs, names in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "__pycache__")
+        for name in sorted(names):
+            if not name.startswith("."):
+                yield Path(root, name)
+
+
+def inputs_key(paths: ProjectPaths, request: tuple[Any, ...], extra: Iterable[Path] = ()) -> str:
+    """A key that changes whenever any input file or the request changes."""
+    digest = hashlib.sha256()
+    digest.update(repr((__version__, sys.version_info[:2], request)).encode())
+    folders = [paths.content, paths.themes]
+    builtin = builtin_dir("themes").resolve()
+    if not builtin.is_relative_to(paths.root.resolve()):
+        folders.append(builtin)
+    for folder in folders:
+        for path in _files(folder) if folder.is_dir() else ():
+            digest.update(str(path.relative_to(folder.parent)).encode() + b"\0")
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    for path in extra:
+        digest.update(str(path).encode() + b"\0")
+        digest.update(path.read_bytes() if path.is_file() else b"-")
+    return digest.hexdigest()
+
+
+def _entry(paths: ProjectPaths, key: str) -> Path:
+    return paths.output / FOLDER / f"editions-{key[:32]}.pickle"
+
+
+def load(paths: ProjectPaths, key: str) -> tuple[list[Any], list[Any]] | None:
+    """The editions and the warnings (problems) stored under ``key``, or ``None``."""
+    entry = _entry(paths, key)
+    try:
+        with entry.open("rb") as handle:
+            stored = pickle.load(handle)
+    except FileNotFoundError:
+        return None
+    except Exception:  # a damaged or foreign file: ignore it, it will be written again
+        return None
+    if not isinstance(stored, dict) or stored.get("key") != key:
+        return None
+    return stored["editions"], stored["warnings"]
+
+
+def save(paths: ProjectPaths, key: str, editions: list[Any], warnings: list[Any]) -> None:
+    """Store ``editions`` (and the warnings to repeat) under ``key``; old entries go."""
+    folder = paths.output / FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+    entries = sorted(folder.glob("editions-*.pickle"), key=lambda e: e.stat().st_mtime)
+    for old in entries[:-15]:  # keep the newest few
+        old.unlink(missing_ok=True)
+    entry = _entry(paths, key)
+    temporary = entry.with_suffix(".tmp")
+    data = {"key": key, "editions": editions, "warnings": warnings}
+    temporary.write_bytes(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+    temporary.replace(entry)

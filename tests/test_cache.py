@@ -1,0 +1,95 @@
+"""The resolved-edition cache: repeat builds skip reading and checking, and never go stale."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from mi_courseware.cli import cli
+
+FIXTURE = Path(__file__).parent / "projects" / "slides-basic"
+TARGET = "brightwater-2027"
+
+
+def build(project: Path, *args: str) -> None:
+    env = {"SOURCE_DATE_EPOCH": "1800000000"}
+    result = CliRunner().invoke(
+        cli, ["-q", "--project", str(project), "build", TARGET, "--only", "slides", *args], env=env
+    )
+    assert result.exit_code == 0, result.output
+
+
+def entries(project: Path) -> list[Path]:
+    return sorted((project / "output" / ".cache").glob("editions-*.pickle"))
+
+
+def test_a_repeat_build_reuses_the_checked_editions_and_gives_the_same_bytes(
+    tmp_path: Path,
+) -> None:
+    project = tmp_path / "p"
+    shutil.copytree(FIXTURE, project)
+    build(project, "--out", str(tmp_path / "first"))
+    stored = entries(project)
+    assert len(stored) == 1
+    build(project, "--out", str(tmp_path / "second"))
+    assert entries(project) == stored
+    deck = Path("events", TARGET, "slides.pptx")
+    assert (tmp_path / "first" / deck).read_bytes() == (tmp_path / "second" / deck).read_bytes()
+
+
+def test_any_change_to_an_input_is_a_miss(tmp_path: Path) -> None:
+    project = tmp_path / "p"
+    shutil.copytree(FIXTURE, project)
+    build(project)
+    module = project / "content" / "modules" / "opening.md"
+    module.write_text(module.read_text().replace("## Welcome", "## Welcome, everyone"))
+    build(project)
+    assert len(entries(project)) == 2
+    from pptx import Presentation
+
+    deck = Presentation(str(project / "output" / "events" / TARGET / "slides.pptx"))
+    assert "Welcome, everyone" in [s.shapes.title.text for s in deck.slides]
+
+
+def test_a_broken_file_is_still_reported_after_a_cached_build(tmp_path: Path) -> None:
+    project = tmp_path / "p"
+    shutil.copytree(FIXTURE, project)
+    build(project)
+    course = next((project / "content" / "courses").glob("*.yaml"))
+    course.write_text(course.read_text() + "\ncolour: red\n")
+    result = CliRunner().invoke(cli, ["--project", str(project), "build", TARGET])
+    assert result.exit_code == 1
+    assert "unknown key 'colour'" in result.output
+
+
+def test_a_damaged_cache_entry_is_ignored(tmp_path: Path) -> None:
+    project = tmp_path / "p"
+    shutil.copytree(FIXTURE, project)
+    build(project)
+    entries(project)[0].write_bytes(b"not a pickle")
+    build(project)
+    assert entries(project)[0].read_bytes() != b"not a pickle"
+
+
+def test_a_cached_build_does_not_import_the_model(tmp_path: Path) -> None:
+    """The point of the cache: no pydantic, no YAML reading, on a repeat build."""
+    project = tmp_path / "p"
+    shutil.copytree(FIXTURE, project)
+    build(project)
+    script = (
+        "import sys\n"
+        "from mi_courseware.cli import cli\n"
+        "try:\n"
+        f"    cli(['-q', '--project', {str(project)!r}, 'build', {TARGET!r}, '--only', 'slides'])\n"
+        "except SystemExit as exc:\n"
+        "    assert not exc.code, exc.code\n"
+        "print('pydantic' in sys.modules, 'mi_courseware.model' in sys.modules)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.split()[-2:] == ["False", "False"]
