@@ -1,11 +1,11 @@
 """The resolved-edition cache: repeat builds of unchanged inputs skip reading and checking.
 
-Like Sphinx's pickled environment. The key is a SHA-256 over the tool's version, the
-command's request and the bytes of every file under ``content/``, the project's ``themes/``
-and the built-in themes, so any change to any input, however small, is a miss, and a hit is
-exactly what a full check would have produced. Only builds without errors are stored. The
-cache lives in ``output/.cache/`` (disposable, like all of ``output/``); a damaged entry is
-ignored and rebuilt.
+Like Sphinx's pickled environment. The key is a SHA-256 over the tool (its version and the
+stamps of its modules), the command's request and the bytes of every file under
+``content/``, the project's ``themes/`` and the built-in themes: any change to any input,
+however small, is a miss, and a hit is exactly what a full check would have produced. Only
+successful builds are stored. The cache lives in ``output/.cache/`` (disposable, like all of
+``output/``); a damaged entry is ignored and written again.
 """
 
 from __future__ import annotations
@@ -32,10 +32,22 @@ def _files(folder: Path) -> Iterable[Path]:
                 yield Path(root, name)
 
 
+def _code_stamp() -> bytes:
+    """Size and modification time of the tool's own modules: a changed tool is a miss too,
+    even a development copy whose version number has not moved."""
+    package = Path(__file__).resolve().parent
+    stamp = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        info = path.stat()
+        stamp.update(f"{path.relative_to(package)}:{info.st_size}:{info.st_mtime_ns};".encode())
+    return stamp.digest()
+
+
 def inputs_key(paths: ProjectPaths, request: tuple[Any, ...], extra: Iterable[Path] = ()) -> str:
-    """A key that changes whenever any input file or the request changes."""
+    """A key that changes whenever any input file, the request or the tool changes."""
     digest = hashlib.sha256()
     digest.update(repr((__version__, sys.version_info[:2], request)).encode())
+    digest.update(_code_stamp())
     folders = [paths.content, paths.themes]
     builtin = builtin_dir("themes").resolve()
     if not builtin.is_relative_to(paths.root.resolve()):

@@ -93,3 +93,21 @@ def test_a_cached_build_does_not_import_the_model(tmp_path: Path) -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
     ).stdout
     assert out.split()[-2:] == ["False", "False"]
+
+
+def test_the_key_follows_the_tool_the_request_and_extra_files(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from mi_courseware import cache
+    from mi_courseware.project import ProjectPaths
+
+    project = tmp_path / "p"
+    shutil.copytree(FIXTURE, project)
+    paths = ProjectPaths(project)
+    roster = tmp_path / "other.csv"
+    roster.write_text("name\nAnn\n")
+    key = cache.inputs_key(paths, ("build", TARGET), extra=[roster])
+    assert key == cache.inputs_key(paths, ("build", TARGET), extra=[roster])
+    assert key != cache.inputs_key(paths, ("build", "other"), extra=[roster])
+    roster.write_text("name\nAnne\n")
+    assert key != cache.inputs_key(paths, ("build", TARGET), extra=[roster])
+    monkeypatch.setattr(cache, "_code_stamp", lambda: b"a different tool")
+    assert key != cache.inputs_key(paths, ("build", TARGET), extra=[roster])
