@@ -175,6 +175,21 @@ def validate(ctx: click.Context, options: Options, targets: tuple[str, ...], str
         click.echo(f"OK: {counts}; no errors")
 
 
+#: ``--roster`` and ``--jobs`` mean the same for ``build`` and ``certificates``.
+roster_option = click.option(
+    "--roster",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Roster CSV for certificates, instead of the event's own.",
+)
+jobs_option = click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=0),
+    default=0,
+    help="Parallel workers (default: all cores).",
+)
+
+
 def _target_options(func: Any) -> Any:
     for option in reversed(
         [
@@ -196,23 +211,13 @@ def _target_options(func: Any) -> Any:
     multiple=True,
     help="Build only these outputs (repeat): pack, facilitator, slides, certificates.",
 )
-@click.option(
-    "--roster",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Roster CSV for certificates (instead of the event's).",
-)
+@roster_option
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
     help="Output folder (default: output/).",
 )
-@click.option(
-    "--jobs",
-    "-j",
-    type=click.IntRange(min=0),
-    default=0,
-    help="Parallel workers (default: all cores).",
-)
+@jobs_option
 @click.option("--keep-html", is_flag=True, help="Also write the HTML given to the PDF engine.")
 @click.pass_obj
 def build(options: Options, **params: Any) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from mi_courseware.cli import Options, _fail_on_errors, _load, cli
+from mi_courseware.cli import Options, _fail_on_errors, _load, cli, jobs_option, roster_option
 from mi_courseware.errors import UsageError
 
 #: Cells starting with one of these are read as formulas by spreadsheets (CSV injection).
@@ -29,11 +29,7 @@ def _register_path(options: Options) -> Path:
 
 @cli.command()
 @click.argument("event")
-@click.option(
-    "--roster",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Roster CSV to use instead of the event's own.",
-)
+@roster_option
 @click.option(
     "--only",
     multiple=True,
@@ -45,13 +41,7 @@ def _register_path(options: Options) -> Path:
     is_flag=True,
     help="Accept corrected names: keep each certificate's number, record the change.",
 )
-@click.option(
-    "--jobs",
-    "-j",
-    type=click.IntRange(min=0),
-    default=0,
-    help="Parallel workers (default: all cores).",
-)
+@jobs_option
 @click.pass_obj
 def certificates(
     options: Options,
