@@ -84,6 +84,9 @@ def certificates(
         quiet=options.quiet,
     )
     report, _ = issue(edition, project.paths.output / edition.slug, run)
+    from mi_courseware.writing import refresh_manifest
+
+    refresh_manifest(project.paths.output / edition.slug)
     for note in report.notes:
         click.echo(f"mi-courseware: warning: {note}", err=True)
     if options.quiet:

@@ -147,6 +147,26 @@ def _write_manifest(
     return path
 
 
+def refresh_manifest(folder: Path) -> None:
+    """Bring ``manifest.json``'s outputs up to date after a command changed files in place
+    (``certificates`` issues into a built folder); a folder never built has no manifest."""
+    path = folder / "manifest.json"
+    if not path.is_file():
+        return
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    files = sorted(
+        f
+        for f in folder.rglob("*")
+        if f.is_file()
+        and f != path
+        and not any(part.startswith(".") for part in f.relative_to(folder).parts)
+    )
+    manifest["outputs"] = [{"path": str(f.relative_to(folder)), "sha256": sha256(f)} for f in files]
+    temporary = path.with_name(".manifest.json.tmp")
+    temporary.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    temporary.replace(path)
+
+
 def _replace(staging: Path, final: Path) -> None:
     """Swap the staged folder in for the old one (two renames; the old one is then removed)."""
     final.parent.mkdir(parents=True, exist_ok=True)

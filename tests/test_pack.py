@@ -309,3 +309,26 @@ def test_rendering_in_worker_processes_gives_the_same_bytes(
     for name in ("participant-pack.pdf", "facilitator-guide.pdf"):
         alone = project / "output" / "events" / "acme-run" / name
         assert alone.read_bytes() == (fixture_build / name).read_bytes(), name
+
+
+def test_the_certificates_command_keeps_the_manifest_true(tmp_path: Path) -> None:
+    """Issuing into a built folder updates manifest.json's hashes of what is there now."""
+    import hashlib
+    import json
+
+    project = tmp_path / "p"
+    shutil.copytree(FIXTURE, project)
+    build(project, "acme-run", "--only", "certificates")
+    roster = project / "content" / "rosters" / "acme-run.csv"
+    roster.write_text(roster.read_text().replace("Anna Test", "Anna Tést"), encoding="utf-8")
+    result = CliRunner().invoke(
+        cli, ["-q", "--project", str(project), "certificates", "acme-run", "--reissue"]
+    )
+    assert result.exit_code == 0, result.output
+    folder = project / "output" / "events" / "acme-run"
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    listed = {o["path"]: o["sha256"] for o in manifest["outputs"]}
+    pdfs = sorted(folder.glob("certificates/*.pdf"))
+    assert pdfs and all(str(p.relative_to(folder)) in listed for p in pdfs)
+    for pdf in pdfs:
+        assert listed[str(pdf.relative_to(folder))] == hashlib.sha256(pdf.read_bytes()).hexdigest()
