@@ -201,7 +201,7 @@ def write_certificate(
     url: str | None,
 ) -> None:
     """One certificate's PDF; ``structure`` is its serialised part of the structure tree."""
-    from mi_courseware.certificates.pdfsplit import CODE_KEY, NUMBER_KEY, pdf_date
+    from mi_courseware.certificates.pdfsplit import info_entries, pdf_date
 
     writer = FileWriter(out)
     writer.add_serialised(shared.chunk, shared.offsets)
@@ -213,12 +213,7 @@ def write_certificate(
         INFO,
         info_dict(
             {
-                "/Title": info.title,
-                "/Author": info.author,
-                "/Subject": info.subject,
-                "/Keywords": info.keywords,
-                NUMBER_KEY: info.number,
-                CODE_KEY: info.code,
+                **info_entries(info),
                 "/Creator": "mi-courseware",
                 "/Producer": "mi-courseware (WeasyPrint)",
                 "/CreationDate": pdf_date(info.created),

@@ -34,6 +34,18 @@ class SplitError(MiCoursewareError):
     """A batch PDF does not have one page per certificate."""
 
 
+def info_entries(info: PdfInfo) -> dict[str, str]:
+    """The document-information entries that say which certificate a PDF is."""
+    return {
+        "/Title": info.title,
+        "/Author": info.author,
+        "/Subject": info.subject,
+        "/Keywords": info.keywords,
+        NUMBER_KEY: info.number,
+        CODE_KEY: info.code,
+    }
+
+
 def pdf_date(stamp: str) -> str:
     """``2027-03-12T09:30:00Z`` -> ``D:20270312093000Z``."""
     return "D:" + re.sub(r"\D", "", stamp) + "Z"
@@ -265,14 +277,7 @@ def _finish(
     )
 
     if info is not None:
-        meta = {
-            "/Title": info.title,
-            "/Author": info.author,
-            "/Subject": info.subject,
-            "/Keywords": info.keywords,
-            NUMBER_KEY: info.number,
-            CODE_KEY: info.code,
-        }
+        meta = info_entries(info)
         title, language = info.title, info.language
         created, modified = info.created, info.modified
         identity = f"{info.number}|{info.code}"
