@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Check (and on Debian as root, install) the system packages mi-courseware needs:
-#   WeasyPrint's Pango libraries, poppler-utils (the tests read PDFs with pdftotext/pdfinfo),
+#   WeasyPrint's Pango libraries, poppler-utils (the tests read PDFs with pdftotext/pdfinfo), qpdf,
 #   LibreOffice Impress (the tests open decks as a client would).
 #   `scripts/system-deps.sh bench` also wants pandoc, the peer tool the slide benchmark times.
 set -euo pipefail
 
-need=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 shared-mime-info poppler-utils libreoffice-impress)
+need=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 shared-mime-info poppler-utils qpdf libreoffice-impress)
 [ "${1:-}" = "bench" ] && need+=(pandoc)
 
 missing=()
