@@ -9,11 +9,12 @@ a bug in the theme, reported with its name.
 from __future__ import annotations
 
 import datetime as dt
+import string
 from pathlib import Path
 
 import yaml
 
-from mi_courseware.errors import ContentError
+from mi_courseware.errors import ContentError, Position, Problem
 
 LANGUAGES = ("en", "cy")
 #: libyaml's loader where PyYAML has it: the theme's own catalogues, read on every build.
@@ -65,6 +66,17 @@ _WEEKDAYS = {
 }
 
 
+class WordingError(ContentError):
+    """A wording the theme lacks or cannot fill; a template that asked for it is named."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+        super().__init__([Problem(Position(Path("themes")), message)])
+
+    def __reduce__(self) -> tuple[type[WordingError], tuple[str]]:  # type: ignore[override]
+        return (WordingError, (self.message,))
+
+
 class Translator:
     """Looks up fixed strings for one language along a theme chain."""
 
@@ -80,8 +92,8 @@ class Translator:
         """The text for ``key`` with ``{name}`` placeholders filled from ``values``."""
         text = self.strings.get(key, self.fallback.get(key))
         if text is None:
-            raise ContentError.single(Path("themes"), f"theme has no wording for '{key}'")
-        return text.format(**values) if values else text
+            raise WordingError(f"theme has no wording for '{key}'")
+        return fill(text, values, key) if values else text
 
     def date(self, value: dt.date, weekday: bool = False) -> str:
         """A date written out: "11 March 2027", with ``weekday`` "Thursday 11 March 2027"."""
@@ -99,6 +111,30 @@ class Translator:
         if same_month:
             words = [str(v.day) for v in values[:-1]] + [words[-1]]
         return ", ".join(words[:-1]) + f" {self('and')} " + words[-1]
+
+
+def fill(text: str, values: dict[str, object], key: str = "") -> str:
+    """``text`` with its ``{name}`` fields filled from ``values``.
+
+    Catalogues come from themes, which may come from anywhere: only plain names are filled
+    (``str.format`` would otherwise let ``{value.__class__...}`` reach into Python objects).
+    """
+    out = []
+    try:
+        parsed = list(string.Formatter().parse(text))
+    except ValueError as exc:
+        raise WordingError(f"wording '{key}': {exc}") from None
+    for literal, field, spec, conversion in parsed:
+        out.append(literal)
+        if field is None:
+            continue
+        if not field.isidentifier() or conversion or field not in values:
+            raise WordingError(
+                f"wording '{key}': '{{{field}}}' is not a plain name this text is given "
+                f"(it is given: {', '.join(sorted(values)) or 'nothing'})",
+            )
+        out.append(format(values[field], spec) if spec and "{" not in spec else str(values[field]))
+    return "".join(out)
 
 
 def _catalogues(folder: Path, language: str) -> dict[str, str]:

@@ -1,66 +1,48 @@
-"""The Jinja environment: strict, autoescaped, with an ordered and printable search path.
+"""The Jinja environment: sandboxed, strict, autoescaped, with an ordered and printable search path.
 
 Lookup order: the client's ``templates/`` folder, then the theme, then each theme it extends.
 ``{% extends "default:pack.html" %}`` names a theme's own copy explicitly, so a theme can
 override a template and still build on its parent's version of it.
+
+Themes and client folders come from other organisations, so their templates are untrusted:
+they run in Jinja's sandbox (no attribute starting with ``_``, no unsafe calls), see only the
+globals and filters of the theme contract (:data:`GLOBALS`, :data:`FILTERS`), may include,
+import or extend only templates on the search path (links out of it are refused), and are
+bounded in time and output size. Every failure inside a template is reported at the
+template's own path and line.
 """
 
 from __future__ import annotations
 
+import contextvars
+import os
+import traceback
+import types
+from collections.abc import Callable
 from datetime import time
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
+from mi_courseware.errors import ContentError, Position, Problem
+from mi_courseware.limits import current, megabytes, time_limit
 from mi_courseware.rendering.colour import band, mix, readable_on_white, tint
-from mi_courseware.rendering.i18n import Translator
+from mi_courseware.rendering.i18n import Translator, WordingError
 
+#: Jinja's own globals a theme may use (``lipsum``, ``cycler`` and ``joiner`` are left out).
+JINJA_GLOBALS = ("range", "dict", "namespace")
 
-def environment(
-    search: list[Path],
-    translator: Translator,
-    extra_globals: dict[str, Any] | None = None,
-) -> jinja2.Environment:
-    """A Jinja environment over ``search`` (folders holding ``templates/``, nearest first)."""
-    folders = [f if f.name == "templates" else f / "templates" for f in search]
-    folders = [f for f in folders if f.is_dir()]
-    by_theme = {
-        f.parent.name: jinja2.FileSystemLoader(str(f))
-        for f in folders
-        if f.parent.parent.name == "themes"
-    }
-    loader = jinja2.ChoiceLoader(
-        [
-            jinja2.FileSystemLoader([str(f) for f in folders]),
-            jinja2.PrefixLoader(by_theme, delimiter=":"),
-        ]
-    )
-    env = jinja2.Environment(
-        loader=loader,
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    env.globals.update(
-        t=translator,
-        band=band,
-        tint=tint,
-        mix=mix,
-        readable=readable_on_white,
-    )
-    env.filters.update(
-        long_date=translator.date,
-        long_dates=translator.dates,
-        hhmm=_hhmm,
-        hours=_hours,
-        lines=_lines,
-    )
-    if extra_globals:
-        env.globals.update(extra_globals)
-    return env
+#: Jinja's own filters a theme may use; everything else is left out of the contract.
+JINJA_FILTERS = (
+    "abs", "attr", "batch", "capitalize", "center", "default", "d", "dictsort", "e", "escape",
+    "filesizeformat", "first", "float", "forceescape", "format", "groupby", "indent", "int",
+    "items", "join", "last", "length", "count", "list", "lower", "map", "max", "min", "reject",
+    "rejectattr", "replace", "reverse", "round", "safe", "select", "selectattr", "slice", "sort",
+    "string", "striptags", "sum", "title", "trim", "truncate", "unique", "upper", "urlencode",
+    "wordcount", "wordwrap", "xmlattr",
+)  # fmt: skip
 
 
 def _hhmm(value: time) -> str:
@@ -74,3 +56,201 @@ def _hours(value: float) -> str:
 
 def _lines(value: str | None) -> list[str]:
     return [line.strip() for line in (value or "").splitlines() if line.strip()]
+
+
+#: The filters of the theme contract besides Jinja's own (``long_date`` and ``long_dates``
+#: come from the translator of the document's language).
+FILTERS: dict[str, Callable[..., Any]] = {"hhmm": _hhmm, "hours": _hours, "lines": _lines}
+
+#: The globals of the theme contract besides ``t`` (the translator).
+GLOBALS: dict[str, Callable[..., Any]] = {
+    "band": band,
+    "tint": tint,
+    "mix": mix,
+    "readable": readable_on_white,
+}
+
+
+class ConfinedLoader(jinja2.FileSystemLoader):
+    """A file loader that never reads outside its folders, links included, nor huge files."""
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        source, filename, uptodate = super().get_source(environment, template)
+        real = Path(os.path.realpath(filename))
+        if not any(real.is_relative_to(os.path.realpath(s)) for s in self.searchpath):
+            raise ContentError.single(
+                Path(filename),
+                f"template '{template}' is a link to a file outside the theme's folders; "
+                "copy the file in instead",
+            )
+        limit = current().text_bytes
+        if len(source) > limit:
+            raise ContentError.single(
+                Path(filename),
+                f"template '{template}' is larger than the {megabytes(limit)} limit "
+                "(raise it with --size-limit)",
+            )
+        return source, filename, uptodate
+
+
+#: How many templates are rendering in this context (includes load templates while rendering).
+_depth: contextvars.ContextVar[int] = contextvars.ContextVar("template_depth", default=0)
+
+
+class SafeTemplate(jinja2.Template):
+    """A template whose failures are located errors and whose output and time are bounded."""
+
+    def render(self, *args: Any, **kwargs: Any) -> str:
+        """Render, as Jinja does, within the time and size limits."""
+        name = self.filename or self.name or "template"
+        limit = current().html_chars
+        chunks: list[str] = []
+        size = 0
+        token = _depth.set(_depth.get() + 1)
+        with time_limit(f"template {name}"):
+            try:
+                for chunk in self.generate(*args, **kwargs):
+                    size += len(chunk)
+                    if size > limit:
+                        raise ContentError.single(
+                            Path(name),
+                            f"template output grew past {limit:,} characters and was stopped "
+                            "(a loop without end?; raise the limit with --size-limit)",
+                        )
+                    chunks.append(chunk)
+            except WordingError as exc:  # a missing wording is the calling template's problem
+                raise template_error(exc, self.filename) from None
+            except ContentError:
+                raise
+            except Exception as exc:  # anything a template can cause is the template's problem
+                raise template_error(exc, self.filename) from None
+            finally:
+                _depth.reset(token)
+        return "".join(chunks)
+
+
+def _forbidden(value: Any) -> bool:
+    """Values a template may never hold: paths (they read, write and delete files), modules,
+    classes and code."""
+    return isinstance(value, PurePath | types.ModuleType | type | types.CodeType | types.FrameType)
+
+
+class ThemeEnvironment(ImmutableSandboxedEnvironment):
+    """Jinja's immutable sandbox, tightened: no path, module or class ever reaches a template
+    (so no file can be read or written through one), plus our template class and located
+    errors for loading problems too."""
+
+    template_class = SafeTemplate
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        """Jinja's rules, and nothing on or to a path, module or class."""
+        if _forbidden(obj) or _forbidden(value):
+            return False
+        return bool(super().is_safe_attribute(obj, attr, value))
+
+    def is_safe_callable(self, obj: Any) -> bool:
+        """Jinja's rules, and no method of a path."""
+        if _forbidden(obj) or _forbidden(getattr(obj, "__self__", None)):
+            return False
+        return bool(super().is_safe_callable(obj))
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        """``a[b]``, never giving a path (``edition.sources[0]``) to the template."""
+        value = super().getitem(obj, argument)
+        if _forbidden(value):
+            return self.unsafe_undefined(obj, str(argument))
+        return value
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        """``a.b``, never giving a path to the template."""
+        value = super().getattr(obj, attribute)
+        if _forbidden(value):
+            return self.unsafe_undefined(obj, attribute)
+        return value
+
+    def get_template(self, name: Any, *args: Any, **kwargs: Any) -> jinja2.Template:
+        """Load a template; a missing one or bad syntax is a located error."""
+        try:
+            return super().get_template(name, *args, **kwargs)
+        except ContentError:
+            raise
+        except Exception as exc:
+            if _depth.get():  # an include or import: the including template's line is wanted
+                raise
+            raise template_error(exc, None, name) from None
+
+
+def _template_frames(exc: BaseException) -> Position | None:
+    """The innermost place in a template file that the traceback passes through."""
+    found = None
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if (
+            frame.filename.endswith((".html", ".css", ".svg", ".txt", ".xml", ".j2"))
+            and Path(frame.filename).is_file()
+        ):
+            found = Position(Path(frame.filename), frame.lineno or 1)
+    return found
+
+
+def template_error(exc: BaseException, filename: str | None, name: str = "") -> ContentError:
+    """A template failure as a problem at the template's path and line."""
+    position = _template_frames(exc)
+    if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
+        position = Position(Path(exc.filename), exc.lineno or 1)
+    if position is None:
+        position = Position(Path(filename or name or "template"))
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        message = f"template syntax: {exc.message}"
+    elif isinstance(exc, jinja2.TemplateNotFound):
+        message = (
+            f"template '{exc.name}' not found: include, import and extends may only name "
+            "templates in the client's templates/ folder or the theme's (no paths outside them)"
+        )
+    elif isinstance(exc, SecurityError):
+        message = f"the template sandbox refused this: {exc}"
+    elif isinstance(exc, jinja2.UndefinedError):
+        message = f"template: {exc.message}"
+    elif isinstance(exc, WordingError):
+        message = exc.message
+    elif isinstance(exc, RecursionError):
+        message = "a macro or include in this template calls itself without end"
+    else:
+        message = f"template: {type(exc).__name__}: {exc}"
+    return ContentError([Problem(position, message)])
+
+
+def environment(
+    search: list[Path],
+    translator: Translator,
+    extra_globals: dict[str, Any] | None = None,
+) -> jinja2.Environment:
+    """A sandboxed environment over ``search`` (folders holding ``templates/``, nearest first)."""
+    folders = [f if f.name == "templates" else f / "templates" for f in search]
+    folders = [f for f in folders if f.is_dir()]
+    by_theme = {
+        f.parent.name: ConfinedLoader(str(f)) for f in folders if f.parent.parent.name == "themes"
+    }
+    loader = jinja2.ChoiceLoader(
+        [
+            ConfinedLoader([str(f) for f in folders]),
+            jinja2.PrefixLoader(by_theme, delimiter=":"),
+        ]
+    )
+    env = ThemeEnvironment(
+        loader=loader,
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.globals = {name: env.globals[name] for name in JINJA_GLOBALS}
+    env.filters = {name: env.filters[name] for name in JINJA_FILTERS}
+    env.tests = dict(env.tests)
+    env.globals.update(GLOBALS, t=translator)
+    env.filters.update(FILTERS, long_date=translator.date, long_dates=translator.dates)
+    if extra_globals:
+        env.globals.update(extra_globals)
+    return env
