@@ -24,7 +24,7 @@ def build(project: Path, *args: str) -> None:
 
 
 def entries(project: Path) -> list[Path]:
-    return sorted((project / "output" / ".cache").glob("editions-*.pickle"))
+    return sorted((project / "output" / ".cache").glob("editions-*.json"))
 
 
 def test_a_repeat_build_reuses_the_checked_editions_and_gives_the_same_bytes(
@@ -70,9 +70,9 @@ def test_a_damaged_cache_entry_is_ignored(tmp_path: Path) -> None:
     project = tmp_path / "p"
     shutil.copytree(FIXTURE, project)
     build(project)
-    entries(project)[0].write_bytes(b"not a pickle")
+    entries(project)[0].write_bytes(b"not json")
     build(project)
-    assert entries(project)[0].read_bytes() != b"not a pickle"
+    assert entries(project)[0].read_bytes() != b"not json"
 
 
 def test_a_cached_build_does_not_import_the_model(tmp_path: Path) -> None:
