@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Generic, TypeVar
@@ -80,6 +81,12 @@ class Project:
     themes: dict[str, ThemeRecord] = field(default_factory=dict)
     #: Ids that exist as files but failed to load; cross-checks stay quiet about them.
     broken: set[tuple[str, str]] = field(default_factory=set)
+    #: Links in content/ or themes/ that lead out of the project (reported, never read).
+    outside: set[Path] = field(default_factory=set)
+
+    def readable(self, path: Path) -> bool:
+        """Whether ``path`` may be read: not through a link that leads out of the project."""
+        return not any(path == link or path.is_relative_to(link) for link in self.outside)
 
     def exists(self, kind: str, ident: str) -> bool:
         """Whether a file of ``kind`` with ``ident`` exists, loaded or broken."""
@@ -88,9 +95,41 @@ class Project:
 
 
 def _files(folder: Path, suffixes: tuple[str, ...]) -> list[Path]:
+    """The files of one kind. Names only: a folder linked from outside the project is listed
+    (its files then count as broken, so that references to them stay quiet) but not read."""
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix in suffixes)
+    return sorted(p for p in folder.iterdir() if p.suffix in suffixes and p.is_file())
+
+
+def check_links(project: Project, problems: Problems) -> None:
+    """Every link under content/ and themes/ must lead to a place inside the project.
+
+    A link to ``/etc/passwd`` named ``welcome.md`` would otherwise print that file in the
+    pack; a linked folder would bring in everything under it. Such links are reported where
+    they are and never followed.
+    """
+    root = project.paths.root.resolve()
+    for top in (project.paths.content, project.paths.themes):
+        if top.is_symlink() or not top.is_dir():
+            entries = [top] if top.is_symlink() else []
+        else:
+            entries = []
+            for folder, dirs, names in os.walk(top):  # links to folders are listed, not entered
+                entries += [Path(folder, n) for n in (*dirs, *names)]
+        for path in sorted(entries):
+            if not path.is_symlink():
+                continue
+            target = path.resolve()
+            if target.is_relative_to(root):
+                continue
+            project.outside.add(path)
+            kind = "folder" if target.is_dir() else "file"
+            problems.error(
+                Position(path),
+                f"'{path.name}' is a link to a {kind} outside the project ({target}); "
+                "copy it into the project instead",
+            )
 
 
 def _load_records(
@@ -107,6 +146,9 @@ def _load_records(
             )
             continue
         seen[ident] = path
+        if not project.readable(path):  # reported by check_links
+            project.broken.add((kind, ident))
+            continue
         record = load_record(path, model, ident, problems)
         if record is None:
             project.broken.add((kind, ident))
@@ -130,6 +172,9 @@ def _load_documents(
 ) -> dict[str, Document[M]]:
     documents: dict[str, Document[M]] = {}
     for path in _files(folder, (".md",)):
+        if not project.readable(path):  # reported by check_links
+            project.broken.add((kind, path.stem))
+            continue
         document = load_document(path, meta, problems)
         if document is None:
             project.broken.add((kind, path.stem))
@@ -151,12 +196,15 @@ def load_document(path: Path, meta: type[M], problems: Problems) -> Document[M] 
 
 def _load_clients(project: Project, problems: Problems) -> None:
     folder = project.paths.content_dir("clients")
-    if not folder.is_dir():
+    if not folder.is_dir() or not project.readable(folder):
         return
-    for sub in sorted(p for p in folder.iterdir() if p.is_dir()):
+    for sub in sorted(p for p in folder.iterdir() if p.is_dir() and project.readable(p)):
         path = sub / "client.yaml"
         if not path.is_file():
             problems.error(Position(sub), f"client folder '{sub.name}' has no client.yaml")
+            continue
+        if not project.readable(path):
+            project.broken.add(("clients", sub.name))
             continue
         record = load_record(path, Client, sub.name, problems)
         if record is None:
@@ -169,8 +217,12 @@ def _load_themes(project: Project, problems: Problems) -> None:
     for folder, builtin in ((builtin_dir("themes"), True), (project.paths.themes, False)):
         if not folder.is_dir():
             continue
-        for sub in sorted(p for p in folder.iterdir() if p.is_dir()):
+        if not project.readable(folder):
+            continue
+        for sub in sorted(p for p in folder.iterdir() if p.is_dir() and project.readable(p)):
             path = sub / "theme.yaml"
+            if not project.readable(path):
+                continue
             if not path.is_file():
                 if not builtin:
                     problems.error(Position(sub), f"theme folder '{sub.name}' has no theme.yaml")
@@ -186,6 +238,7 @@ def _load_themes(project: Project, problems: Problems) -> None:
 def load_project(paths: ProjectPaths, problems: Problems) -> Project:
     """Read every file of the project; file-level problems go to ``problems``."""
     project = Project(paths)
+    check_links(project, problems)
     content = paths.content_dir
     project.courses = _load_records(content("courses"), Course, "courses", project, problems)
     project.addons = _load_records(content("addons"), AddOn, "addons", project, problems)
