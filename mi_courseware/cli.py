@@ -389,12 +389,16 @@ def serve(
     paths = options.paths()
     project, problems = _load(options)
     _fail_on_errors(problems, options)
-    chosen = target or next(iter(project.events), None)
+    chosen = target
+    if chosen is None and len(project.events) == 1:
+        chosen = next(iter(project.events))
     if chosen is None:
-        raise UsageError("name an event or a course to preview")
+        known = ", ".join(sorted(project.events)) or "none; name a course"
+        raise UsageError(f"name the event or course to preview (events: {known})")
     _preview_pages(options, chosen, client, variant, addons, theme)  # fail fast, exit 1 or 2
     preview = Preview(lambda: _preview_pages(options, chosen, client, variant, addons, theme))
     preview.roots = [paths.root.resolve(), *(t.path.resolve() for t in project.themes.values())]
+    preview.hidden = [paths.records.resolve(), paths.output.resolve()]
     watch = [paths.content, paths.themes]
     run_server(preview, watch, host, port, ready=lambda url: click.echo(f"Serving on {url}"))
 

@@ -1,9 +1,12 @@
 """``mi-courseware serve``: a live preview in the browser, rebuilt whenever a file is saved.
 
 The pack and the facilitator guide are shown as HTML (instant) with the theme's print CSS;
-their PDFs are rendered on demand. Files are served only from the project, its themes and
-the client folder (the same fence as the PDF renderer), and only on the loopback interface
-unless told otherwise.
+their PDFs are rendered on demand. Only what a page needs is served: stylesheets, fonts and
+images from the project, its themes and the client folder, never the register, rosters,
+course files or anything else (a web page the trainer visits could otherwise read them
+through the browser). Requests must name the address the server listens on in their
+``Host`` header, which stops DNS rebinding. It listens on the loopback interface unless told
+otherwise.
 """
 
 from __future__ import annotations
@@ -21,6 +24,11 @@ from urllib.parse import unquote, urlparse
 from mi_courseware.errors import ContentError, MiCoursewareError
 
 log = logging.getLogger(__name__)
+
+#: The only kinds of file a preview page asks for (never YAML, Markdown, CSV or databases).
+SERVED_SUFFIXES = frozenset(
+    (".css", ".ttf", ".otf", ".woff", ".woff2", ".png", ".svg", ".jpg", ".jpeg", ".gif", ".webp")
+)
 
 RELOAD = """<script>
 (function () {
@@ -46,6 +54,8 @@ class Preview:
 
     build: Callable[[], dict[str, tuple[str, Callable[[str], bytes]]]]
     roots: list[Path] = field(default_factory=list)
+    #: Folders whose files are never served, even when a root holds them (records/, output/).
+    hidden: list[Path] = field(default_factory=list)
     version: int = 0
     pages: dict[str, tuple[str, Callable[[str], bytes]]] = field(default_factory=dict)
     problems: str = ""
@@ -83,6 +93,16 @@ class Preview:
             else (text + RELOAD % version)
         )
 
+    def serves(self, path: Path) -> bool:
+        """Whether a page may ask for ``path``: a stylesheet, font or image inside a root."""
+        resolved = path.resolve()
+        return (
+            resolved.suffix.lower() in SERVED_SUFFIXES
+            and any(resolved.is_relative_to(r) for r in self.roots)
+            and not any(resolved.is_relative_to(h) for h in self.hidden)
+            and resolved.is_file()
+        )
+
     def pdf(self, name: str) -> bytes | None:
         """Render a page to PDF now."""
         with self.lock:
@@ -95,8 +115,8 @@ def _browser_urls(text: str) -> str:
     return text.replace("file:///", "/__file/")
 
 
-def make_handler(preview: Preview) -> type[BaseHTTPRequestHandler]:
-    """The request handler for ``preview``."""
+def make_handler(preview: Preview, hosts: set[str]) -> type[BaseHTTPRequestHandler]:
+    """The request handler for ``preview``, answering requests addressed to ``hosts`` only."""
 
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, format: str, *args: object) -> None:
@@ -111,6 +131,9 @@ def make_handler(preview: Preview) -> type[BaseHTTPRequestHandler]:
             self.wfile.write(data)
 
         def do_GET(self) -> None:  # the http.server API names it so
+            if (self.headers.get("Host") or "").lower() not in hosts:
+                self._send(421, b"this server answers only to its own address", "text/plain")
+                return
             path = unquote(urlparse(self.path).path)
             if path == "/__version":
                 self._send(200, str(preview.version).encode(), "text/plain")
@@ -130,39 +153,66 @@ def make_handler(preview: Preview) -> type[BaseHTTPRequestHandler]:
                 self._send(404, b"not found", "text/plain")
 
         def _file(self, path: Path) -> None:
-            resolved = path.resolve()
-            if not any(resolved.is_relative_to(r) for r in preview.roots) or not resolved.is_file():
+            if not preview.serves(path):
                 self._send(404, b"not found", "text/plain")
                 return
+            resolved = path.resolve()
             kind = mimetypes.guess_type(resolved.name)[0] or "application/octet-stream"
             self._send(200, resolved.read_bytes(), kind)
 
     return Handler
 
 
+def own_hosts(host: str, port: int) -> set[str]:
+    """The ``Host`` header values that name this server (DNS rebinding sends others)."""
+    names = {host}
+    if host in ("127.0.0.1", "::1", "localhost"):
+        names |= {"127.0.0.1", "localhost", "[::1]"}
+    if host in ("0.0.0.0", "::"):
+        import socket
+
+        names |= {"127.0.0.1", "localhost", "[::1]", socket.gethostname()}
+    return {f"{name}:{port}".lower() for name in names}
+
+
 def serve(
     preview: Preview, watch: list[Path], host: str, port: int, ready: Callable[[str], None]
 ) -> None:
-    """Serve until interrupted, rebuilding the preview when a watched file changes."""
+    """Serve until interrupted, rebuilding the preview when a watched file changes.
+
+    Rebuilds run in this (the main) thread, so the render time limit applies to them; the
+    server answers from a thread of its own. ``ready`` is called once the server listens
+    *and* the file watcher runs, so a file saved after it is always seen.
+    """
     import watchfiles
 
     preview.refresh()
-    server = ThreadingHTTPServer((host, port), make_handler(preview))
-    address = f"http://{host}:{server.server_address[1]}/"
-    stop = threading.Event()
-
-    def watcher() -> None:
-        folders = [str(f) for f in watch if f.exists()]
-        for _changes in watchfiles.watch(*folders, stop_event=stop, debounce=300):
-            preview.refresh()
-
-    thread = threading.Thread(target=watcher, daemon=True)
-    thread.start()
-    ready(address)
     try:
-        server.serve_forever()
+        server = ThreadingHTTPServer((host, port), make_handler(preview, set()))
+    except OSError as exc:
+        raise MiCoursewareError(
+            f"cannot listen on {host}:{port}: {exc.strerror or exc} "
+            "(is another preview running? choose another --port, or --port 0 for any free one)"
+        ) from None
+    bound = server.server_address[1]
+    server.RequestHandlerClass = make_handler(preview, own_hosts(host, bound))
+    address = f"http://{host}:{bound}/"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    folders = [str(f) for f in watch if f.exists()]
+    announced = False
+    try:
+        # yield_on_timeout: the first (empty) yield proves the watcher is running
+        for changes in watchfiles.watch(
+            *folders, debounce=300, rust_timeout=200, yield_on_timeout=True
+        ):
+            if not announced:
+                ready(address)
+                announced = True
+            if changes:
+                preview.refresh()
     except KeyboardInterrupt:
         pass
     finally:
-        stop.set()
+        server.shutdown()
         server.server_close()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import http.client
+import selectors
 import shutil
 import subprocess
 import sys
@@ -21,6 +23,17 @@ def get(url: str) -> tuple[int, bytes]:
             return response.status, response.read()
     except urllib.error.HTTPError as exc:
         return exc.code, exc.read()
+
+
+def read_line(process: subprocess.Popen[str], timeout: float) -> str:
+    """The first line the process prints, waiting at most ``timeout`` seconds (never hangs)."""
+    assert process.stdout is not None
+    with selectors.DefaultSelector() as selector:
+        selector.register(process.stdout, selectors.EVENT_READ)
+        if not selector.select(timeout):
+            process.kill()
+            return f"nothing printed within {timeout} s; stderr: {process.communicate()[1]}"
+    return process.stdout.readline()
 
 
 @pytest.fixture
@@ -45,8 +58,8 @@ def server(tmp_path: Path):  # type: ignore[no-untyped-def]
         text=True,
     )
     try:
-        line = process.stdout.readline() if process.stdout else ""
-        assert line.startswith("Serving on http://127.0.0.1:"), (line, process.stderr)
+        line = read_line(process, timeout=60)
+        assert line.startswith("Serving on http://127.0.0.1:"), line
         yield line.split()[-1], project
     finally:
         process.terminate()
@@ -88,3 +101,32 @@ def test_it_serves_only_files_inside_the_project_and_renders_pdfs(server) -> Non
     assert get(url + "__file/etc/../etc/passwd")[0] == 404
     status, pdf = get(url + "participant-pack.pdf")
     assert status == 200 and pdf.startswith(b"%PDF")
+
+
+def test_it_never_serves_the_register_rosters_or_course_files(server) -> None:  # type: ignore[no-untyped-def]
+    url, project = server
+    register = project / "records" / "certificates.sqlite"
+    register.parent.mkdir()
+    register.write_bytes(b"SQLite format 3\x00 secret register")
+    roster = project / "content" / "rosters" / "people.csv"
+    roster.parent.mkdir(exist_ok=True)
+    roster.write_text("name\nSecret Person\n")
+    for path in (register, roster, project / "content" / "courses" / "basics.yaml"):
+        assert get(url + "__file" + str(path))[0] == 404, path
+    css = next(project.glob("**/*.css"), None) or next(
+        Path(__file__).parents[1].glob("themes/default/css/pack.css")
+    )
+    assert get(url + "__file" + str(css.resolve()))[0] == 200
+
+
+def test_it_refuses_a_request_for_another_host(server) -> None:  # type: ignore[no-untyped-def]
+    url, _ = server
+    host, port = url.split("/")[2].split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=30)
+    connection.request("GET", "/", headers={"Host": f"attacker.example:{port}"})
+    assert connection.getresponse().status == 421
+    connection.close()
+    connection = http.client.HTTPConnection(host, int(port), timeout=30)
+    connection.request("GET", "/", headers={"Host": f"localhost:{port}"})
+    assert connection.getresponse().status == 200
+    connection.close()
