@@ -43,7 +43,11 @@ class PackBuilder(Builder):
         future = renderer.submit(html, **options) if renderer else None
 
         def finish() -> list[Path]:
-            data = future.result() if future else render_pdf(html, **options)
+            data = (
+                renderer.wait(future, options["identifier"])
+                if renderer and future
+                else render_pdf(html, **options)
+            )
             write_atomic(target, data)
             return written
 

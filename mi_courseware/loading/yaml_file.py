@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from mi_courseware.errors import Position, Problems
+from mi_courseware.limits import current
 
 Loc = tuple[str | int, ...]
 
@@ -62,6 +63,32 @@ class _TooLarge(Exception):
         self.node = node
 
 
+class _TooDeep(Exception):
+    """Lists and maps nest more deeply than any courseware file needs."""
+
+    def __init__(self, line: int, column: int) -> None:
+        self.line, self.column = line, column
+
+
+def _too_deep(text: str, limit: int) -> _TooDeep | None:
+    """Where nesting first passes ``limit``, found from the parser's events (which, unlike
+    composing a tree, need no recursion however deep the file goes)."""
+    depth = 0
+    loader = yaml.SafeLoader if "\t" in text else _LOADER
+    try:
+        for event in yaml.parse(text, Loader=loader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > limit:
+                    mark = event.start_mark
+                    return _TooDeep(mark.line + 1, mark.column + 1)
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        return None
+    return None
+
+
 class _Builder:
     """Turns a composed node tree into plain data, recording positions and problems."""
 
@@ -85,6 +112,8 @@ class _Builder:
         self.count += 1
         if self.count > self.LIMIT:
             raise _TooLarge(node)
+        if len(loc) > current().yaml_depth:
+            raise _TooDeep(*self._mark(node))
         self.source.values[loc] = self._mark(node)
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, loc)
@@ -163,8 +192,13 @@ def load_yaml_text(
 ) -> tuple[Any, SourceMap] | None:
     """Parse YAML text; on a syntax error record it and return ``None``."""
     source = SourceMap(path, line_offset=line_offset)
+    depth = current().yaml_depth
     try:
         node = _compose(text)
+    except RecursionError:
+        found = _too_deep(text, depth) or _TooDeep(1, 1)
+        problems.error(Position(path, found.line + line_offset, found.column), _deep(depth))
+        return None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -186,9 +220,19 @@ def load_yaml_text(
             f"the file expands to more than {_Builder.LIMIT:,} values (aliases used too often?)",
         )
         return None
+    except _TooDeep as exc:
+        problems.error(Position(path, exc.line + line_offset, exc.column), _deep(depth))
+        return None
     if len(problems.errors) > before:
         return None
     return data, source
+
+
+def _deep(limit: int) -> str:
+    return (
+        f"lists and maps nest more than {limit} levels deep here; no courseware file needs "
+        "that many (is a bracket or an indentation wrong?)"
+    )
 
 
 def _syntax_message(exc: yaml.MarkedYAMLError, text: str, mark: Any) -> str:

@@ -107,8 +107,50 @@ def check_stylesheets(html: str, fence: Fence) -> None:
                     "project, its theme and the client folder (nothing from the network)",
                 )
             )
+        problems += extreme_lengths(path, text)
     if problems:
         raise ContentError(problems)
+
+
+#: Roughly how many CSS pixels one unit is (font-relative and viewport units generously).
+_PX = {
+    "px": 1.0, "pt": 4 / 3, "pc": 16.0, "in": 96.0, "cm": 96 / 2.54, "mm": 96 / 25.4,
+    "q": 96 / 101.6, "em": 16.0, "rem": 16.0, "ex": 8.0, "ch": 8.0, "lh": 20.0, "rlh": 20.0,
+    "vw": 8.0, "vh": 11.0, "vmin": 8.0, "vmax": 11.0,
+}  # fmt: skip
+#: No length in a stylesheet needs to be larger than this (a few A0 sheets, in CSS pixels).
+MAX_LENGTH_PX = 20_000
+
+
+def extreme_lengths(path: Path, text: str) -> list[Problem]:
+    """Lengths no page could hold (``font-size: 1e9px``): the PDF engine would spend minutes
+    on them and then fail, so they are reported at their line before rendering."""
+    import tinycss2
+
+    problems: list[Problem] = []
+
+    def walk(tokens: object) -> None:
+        for token in tokens or ():  # type: ignore[attr-defined]
+            if (
+                token.type == "dimension"
+                and token.lower_unit in _PX
+                and abs(token.value) * _PX[token.lower_unit] > MAX_LENGTH_PX
+            ):
+                problems.append(
+                    Problem(
+                        Position(path, token.source_line, token.source_column),
+                        f"'{token.representation}{token.unit}' is far larger than any page "
+                        f"(lengths here may be at most {MAX_LENGTH_PX:,}px or the same in "
+                        "other units)",
+                    )
+                )
+            for part in ("prelude", "content", "value", "arguments"):
+                inner = getattr(token, part, None)
+                if isinstance(inner, list):
+                    walk(inner)
+
+    walk(tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True))
+    return problems
 
 
 def data_uri(path: Path | None, roots: list[Path]) -> str | None:

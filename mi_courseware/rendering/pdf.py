@@ -5,12 +5,15 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, TimeoutError
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from mi_courseware.errors import ContentError, MiCoursewareError
+from mi_courseware.limits import RenderTimeout, current, time_limit
 from mi_courseware.rendering.fetcher import Fence, check_stylesheets, make_fetcher
+from mi_courseware.workers import private_tmp, worker_init
 
 
 def pdf_options(identifier: str) -> dict[str, Any]:
@@ -46,17 +49,47 @@ def render_pdf(
     asked_by: Path,
     identifier: str,
 ) -> bytes:
-    """Render ``html`` to PDF bytes; only files under ``roots`` may be loaded."""
-    from weasyprint import HTML
+    """Render ``html`` to PDF bytes; only files under ``roots`` may be loaded.
 
+    Bounded: the HTML's size, then the time the engine may take; a failure inside the engine
+    (an absurd size in a stylesheet, nesting too deep) is a clear error naming the document.
+    """
+    limits = current()
+    if len(html) > limits.html_chars:
+        raise ContentError.single(
+            asked_by,
+            f"{identifier}: the document's HTML is larger than {limits.html_chars:,} characters "
+            "(raise the limit with --size-limit)",
+        )
     fence = Fence(roots, asked_by)
     check_stylesheets(html, fence)
+    with private_tmp(), time_limit(identifier):
+        try:
+            data = _weasyprint(html, base, fence, identifier)
+        except (MiCoursewareError, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # the engine's own failure on what the files asked of it
+            raise RenderError(
+                f"{identifier}: the PDF engine could not lay out this document "
+                f"({type(exc).__name__}: {exc}); look for extreme sizes or nesting in the "
+                "client's and theme's templates and stylesheets"
+            ) from None
+    fence.check()
+    return data
+
+
+def _weasyprint(html: str, base: Path, fence: Fence, identifier: str) -> bytes:
+    from weasyprint import HTML
+
     document = HTML(string=html, base_url=base.as_uri() + "/", url_fetcher=make_fetcher(fence))
     # one image cache per document: the logo in every running header is decoded once
     data = document.render(cache={}).write_pdf(**pdf_options(identifier))
-    fence.check()
     assert isinstance(data, bytes)
     return data
+
+
+class RenderError(MiCoursewareError):
+    """The PDF engine failed on a document (the files asked for something it cannot do)."""
 
 
 def _import_weasyprint() -> None:
@@ -76,7 +109,9 @@ class PdfRenderer:
         self.pool: ProcessPoolExecutor | None = None
         if self.workers > 1 and "fork" in multiprocessing.get_all_start_methods():
             context = multiprocessing.get_context("fork")
-            self.pool = ProcessPoolExecutor(self.workers, mp_context=context)
+            self.pool = ProcessPoolExecutor(
+                self.workers, mp_context=context, initializer=worker_init
+            )
             for _ in range(self.workers):
                 self.pool.submit(_import_weasyprint)
 
@@ -90,6 +125,27 @@ class PdfRenderer:
                 future.set_exception(exc)
             return future
         return self.pool.submit(_render, html, options)
+
+    def wait(self, future: Future[bytes], identifier: str) -> bytes:
+        """The rendered PDF; a worker that overruns the time limit (stuck where the limit
+        inside it cannot reach) is killed and the build stops with a clear error."""
+        limit = current().render_seconds
+        try:
+            return future.result(timeout=limit + 30 if limit > 0 else None)
+        except TimeoutError:
+            self.kill()
+            raise RenderTimeout(
+                f"{identifier}: took longer than {limit:g} seconds to render and was stopped "
+                "(raise the limit with --time-limit)"
+            ) from None
+
+    def kill(self) -> None:
+        """Stop the workers at once, whatever they are doing."""
+        if self.pool is not None:
+            for process in multiprocessing.active_children():
+                process.kill()
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool = None
 
     def close(self) -> None:
         """Stop the workers."""
