@@ -39,17 +39,18 @@ def _files(folder: Path) -> Iterable[Path]:
 
 
 def _code_stamp() -> bytes:
-    """Size and modification time of the tool's own modules: a changed tool is a miss too,
-    even a development copy whose version number has not moved."""
-    package = Path(__file__).resolve().parent
-    stamp = hashlib.sha256()
-    for path in sorted(package.rglob("*.py")):
-        info = path.stat()
-        stamp.update(f"{path.relative_to(package)}:{info.st_size}:{info.st_mtime_ns};".encode())
-    return stamp.digest()
+    """The tool's own stamp (its version and modules): a changed tool is a miss too."""
+    from mi_courseware.pipeline.inputs import code_stamp
+
+    return code_stamp().encode()
 
 
-def inputs_key(paths: ProjectPaths, request: tuple[Any, ...], extra: Iterable[Path] = ()) -> str:
+def inputs_key(
+    paths: ProjectPaths,
+    request: tuple[Any, ...],
+    extra: Iterable[Path] = (),
+    hasher: Any = None,
+) -> str:
     """A key that changes whenever any input file, the request or the tool changes."""
     digest = hashlib.sha256()
     digest.update(repr((__version__, sys.version_info[:2], request)).encode())
@@ -61,7 +62,7 @@ def inputs_key(paths: ProjectPaths, request: tuple[Any, ...], extra: Iterable[Pa
     for folder in folders:
         for path in _files(folder) if folder.is_dir() else ():
             digest.update(str(path.relative_to(folder.parent)).encode() + b"\0")
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
+            digest.update(_hash(path, hasher).encode())
     for path in extra:
         digest.update(str(path).encode() + b"\0")
         digest.update(path.read_bytes() if path.is_file() else b"-")
@@ -78,10 +79,12 @@ def _codec(paths: ProjectPaths) -> Any:
     return Codec({"project": paths.root, "builtin": builtin_dir("themes")})
 
 
-def load(paths: ProjectPaths, key: str) -> tuple[list[Any], list[Any]] | None:
+def load(paths: ProjectPaths, key: str, hasher: Any = None) -> tuple[list[Any], list[Any]] | None:
     """The editions and the warnings (problems) stored under ``key``, or ``None``.
 
-    Anything that is not an entry this version wrote, whole and for this key, is a miss.
+    Anything that is not an entry this version wrote, whole and for this key, is a miss; so
+    is an entry whose editions read a file outside the hashed folders (a roster kept
+    elsewhere in the project) that has changed since.
     """
     from mi_courseware.plain import Undecodable
 
@@ -93,8 +96,15 @@ def load(paths: ProjectPaths, key: str) -> tuple[list[Any], list[Any]] | None:
         codec = _codec(paths)
         editions = codec.decode(stored["editions"])
         warnings = codec.decode(stored["warnings"])
-        if not isinstance(editions, list) or not isinstance(warnings, list):
+        extras = codec.decode(stored["extras"])
+        if not (isinstance(editions, list) and isinstance(warnings, list)):
             raise Undecodable("not lists")
+        if not isinstance(extras, dict):
+            raise Undecodable("extras")
+        for path, digest in extras.items():
+            if not isinstance(path, str) or _hash(paths.root / path, hasher) != digest:
+                log.debug("edition cache: %s changed", path)
+                return None
     except FileNotFoundError:
         return None
     except (OSError, ValueError, KeyError, RecursionError) as exc:
@@ -103,7 +113,32 @@ def load(paths: ProjectPaths, key: str) -> tuple[list[Any], list[Any]] | None:
     return editions, warnings
 
 
-def save(paths: ProjectPaths, key: str, editions: list[Any], warnings: list[Any]) -> None:
+def _hash(path: Path, hasher: Any) -> str:
+    if hasher is not None:
+        return str(hasher(path))
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "-"
+
+
+def _extras(paths: ProjectPaths, editions: list[Any], hasher: Any) -> dict[str, str]:
+    """Files the editions were made from that the key's folders do not cover."""
+    covered = [paths.content.resolve(), paths.themes.resolve(), builtin_dir("themes").resolve()]
+    root = paths.root.resolve()
+    found: dict[str, str] = {}
+    for edition in editions:
+        for group in edition.inputs.values():
+            for path in group:
+                resolved = path.resolve()
+                if any(resolved.is_relative_to(c) for c in covered):
+                    continue
+                if not resolved.is_relative_to(root):
+                    raise TypeError(f"{path} lies outside the project")
+                found[resolved.relative_to(root).as_posix()] = _hash(resolved, hasher)
+    return found
+
+
+def save(
+    paths: ProjectPaths, key: str, editions: list[Any], warnings: list[Any], hasher: Any = None
+) -> None:
     """Store ``editions`` (and the warnings to repeat) under ``key``; old entries go.
 
     The cache is an optimisation: when it cannot be written (a read-only or full disk, an
@@ -112,7 +147,12 @@ def save(paths: ProjectPaths, key: str, editions: list[Any], warnings: list[Any]
     folder = paths.output / FOLDER
     try:
         codec = _codec(paths)
-        data = {"key": key, "editions": codec.encode(editions), "warnings": codec.encode(warnings)}
+        data = {
+            "key": key,
+            "editions": codec.encode(editions),
+            "warnings": codec.encode(warnings),
+            "extras": codec.encode(_extras(paths, editions, hasher)),
+        }
         folder.mkdir(parents=True, exist_ok=True)
         entries = sorted(folder.glob("editions-*.json"), key=lambda e: e.stat().st_mtime)
         for old in entries[:-15]:  # keep the newest few

@@ -108,8 +108,8 @@ def cli(
 
 
 def _load(options: Options) -> tuple[Project, Problems]:
-    from mi_courseware.build import load_checked
     from mi_courseware.errors import Problems
+    from mi_courseware.pipeline.targets import load_checked
 
     problems = Problems()
     project = load_checked(options.paths(), problems)
@@ -157,7 +157,7 @@ def list_(options: Options, kind: str | None, verbose: int) -> None:
 @click.pass_context
 def validate(ctx: click.Context, options: Options, targets: tuple[str, ...], strict: bool) -> None:
     """Check the project (or only TARGETs: events or courses) and report every problem."""
-    from mi_courseware.build import check_targets, check_timings, find_target
+    from mi_courseware.pipeline.targets import check_targets, check_timings, find_target
 
     project, problems = _load(options)
     if targets:
@@ -219,92 +219,77 @@ def _target_options(func: Any) -> Any:
 )
 @jobs_option
 @click.option("--keep-html", is_flag=True, help="Also write the HTML given to the PDF engine.")
+@click.option("--force", is_flag=True, help="Build every output, even those up to date.")
 @click.pass_obj
 def build(options: Options, **params: Any) -> None:
-    """Build the outputs for TARGET (an event or a course); with none, every event."""
-    renderer = None
-    only = params["only"]
-    if not only or {"pack", "facilitator"} & set(only):
-        from mi_courseware.rendering.pdf import PdfRenderer
+    """Build the outputs for TARGET (an event or a course); with none, every event.
 
-        # workers import WeasyPrint while this process reads and checks the project
-        renderer = PdfRenderer(params["jobs"])
-    try:
-        _build(options, renderer=renderer, **params)
-    finally:
-        if renderer is not None:
-            renderer.close()
+    Outputs whose inputs have not changed since they were built are left as they are
+    (-v says which, and why the others are built); --force builds them all.
+    """
+    from mi_courseware.builders.base import BuildContext
+    from mi_courseware.pipeline import BuildRequest
+    from mi_courseware.pipeline import build as run_pipeline
 
-
-def _resolve_for_build(
-    options: Options, target: str | None, **choices: Any
-) -> tuple[list[Any], list[Problem]]:
-    """Read and check the whole project, then resolve the build's editions."""
-    from mi_courseware.build import Target, editions_for, find_target
-
-    project, problems = _load(options)
-    _fail_on_errors(problems, options)
-    if target:
-        targets = [find_target(project, target)]
-    else:
-        targets = [Target("event", ident) for ident in project.events]
-        if not targets:
-            raise UsageError("nothing to build: the project has no events; name a course")
-    editions = editions_for(project, targets, problems, **choices)
-    _fail_on_errors(problems, options)
-    return editions, problems.warnings
-
-
-def _build(
-    options: Options,
-    *,
-    target: str | None,
-    client: str | None,
-    variant: str | None,
-    addons: tuple[str, ...],
-    theme: str | None,
-    only: tuple[str, ...],
-    roster: Path | None,
-    out: Path | None,
-    jobs: int,
-    keep_html: bool,
-    renderer: Any,
-) -> None:
-    from mi_courseware import cache
-    from mi_courseware.builders import REGISTRY, BuildContext
-    from mi_courseware.writing import build_editions, check_outputs
-
-    check_outputs(only)
-    paths = options.paths()
-    request = ("build", target, client, variant, tuple(addons), theme)
-    key = cache.inputs_key(paths, request, extra=[roster] if roster else [])
-    stored = cache.load(paths, key)  # unchanged inputs: no need to read and check again
-    if stored is not None:
-        editions, warnings = stored
-        if warnings:
-            report(warnings, options.quiet)
-    else:
-        editions, warnings = _resolve_for_build(
-            options, target, client=client, variant=variant, addons=addons, theme=theme
-        )
-    context = BuildContext(
-        keep_html=keep_html,
-        jobs=jobs,
-        register=options.register_path(paths),
-        roster=roster,
-        quiet=options.quiet,
-        renderer=renderer,
+    request = BuildRequest(
+        target=params["target"],
+        client=params["client"],
+        variant=params["variant"],
+        addons=tuple(params["addons"]),
+        theme=params["theme"],
+        only=tuple(params["only"]),
+        out=params["out"],
+        force=params["force"],
     )
-    out_root = out or paths.output
-    results = build_editions(editions, only, context, out_root, progress=log.info)
-    if stored is None:
-        cache.save(paths, key, editions, warnings)  # only after a build that succeeded
+    paths = options.paths()
+    context = BuildContext(
+        keep_html=params["keep_html"],
+        jobs=params["jobs"],
+        register=options.register_path(paths),
+        roster=params["roster"],
+        quiet=options.quiet,
+    )
+    with Renderer(params["jobs"], request.only) as renderer:
+        results = run_pipeline(
+            paths,
+            request,
+            context,
+            warn=lambda problems: report(problems, options.quiet),
+            start_renderer=renderer.start,
+        )
     for result in results:
-        click.echo(f"{result.edition.title} ({result.edition.brand.name or 'unbranded'}):")
+        edition = result.edition
+        click.echo(f"{edition.title} ({edition.brand.name or 'unbranded'}):")
         for path in result.files:
             click.echo(f"  {path}")
-        for name in result.unavailable:
-            click.echo(f"  {REGISTRY[name].description}: not available yet in this version")
+
+
+class Renderer:
+    """PDF worker processes, started on demand (early on a first build, so that they import
+    the PDF engine while the project is read) and stopped when the command ends."""
+
+    def __init__(self, jobs: int, only: tuple[str, ...]) -> None:
+        self.jobs = jobs
+        self.wanted = not only or bool({"pack", "facilitator"} & set(only))
+        self.renderer: Any = None
+
+    def start(self) -> Any:
+        """The renderer, started the first time it is asked for."""
+        if self.renderer is None and self.wanted:
+            from mi_courseware.rendering.pdf import PdfRenderer
+
+            self.renderer = PdfRenderer(self.jobs)
+        return self.renderer
+
+    def __enter__(self) -> Renderer:
+        return self
+
+    def __exit__(self, kind: object, *rest: object) -> None:
+        if self.renderer is not None:
+            if kind is None:
+                self.renderer.close()
+            else:
+                self.renderer.kill()
 
 
 @cli.command()
@@ -329,8 +314,8 @@ def standards(
     fmt: str,
 ) -> None:
     """Show which standards an edition's outcomes cover, and units no outcome claims."""
-    from mi_courseware.build import editions_for, find_target
     from mi_courseware.coverage import coverage_csv, coverage_table
+    from mi_courseware.pipeline.targets import editions_for, find_target
 
     project, problems = _load(options)
     _fail_on_errors(problems, options)
@@ -412,8 +397,8 @@ def _preview_pages(
     theme: str | None,
 ) -> dict[str, Any]:
     """Build the preview's pages: pack and guide HTML, each with its PDF renderer."""
-    from mi_courseware.build import editions_for, find_target
     from mi_courseware.builders.base import build_time
+    from mi_courseware.pipeline.targets import editions_for, find_target
     from mi_courseware.rendering.pack import pack_html
     from mi_courseware.rendering.pdf import render_pdf
 

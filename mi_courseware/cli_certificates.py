@@ -13,7 +13,8 @@ from pathlib import Path
 
 import click
 
-from mi_courseware.cli import Options, _fail_on_errors, _load, cli, jobs_option, roster_option
+from mi_courseware.cli import Options, cli, jobs_option, roster_option
+from mi_courseware.cli import report as report_problems
 from mi_courseware.errors import UsageError
 
 #: Cells starting with one of these are read as formulas by spreadsheets (CSV injection).
@@ -57,36 +58,26 @@ def certificates(
     those already issued get their PDFs rewritten with the same number. Files go to
     output/events/EVENT/certificates/, with all-certificates.pdf for printing.
     """
-    from mi_courseware.build import editions_for, find_target
-    from mi_courseware.builders.base import build_time
-    from mi_courseware.certificates.issue import Run, issue
+    from mi_courseware.builders.base import BuildContext
+    from mi_courseware.pipeline import BuildRequest
+    from mi_courseware.pipeline import build as run_pipeline
 
-    project, problems = _load(options)
-    _fail_on_errors(problems, options)
-    target = find_target(project, event)
-    if target.kind != "event":
-        raise UsageError(f"'{event}' is a course; certificates are issued for an event")
-    editions = editions_for(project, [target], problems)
-    _fail_on_errors(problems, options)
-    edition = editions[0]
-    if not edition.participants and roster is None:
-        raise UsageError(
-            f"event '{target.id}' has no roster: add 'roster:' to its file, "
-            "or give one with --roster"
-        )
-    run = Run(
-        register=_register_path(options),
-        time=build_time(),
+    paths = options.paths()
+    # always issued (a coordinator's explicit request), through the same pipeline as build
+    request = BuildRequest(target=event, only=("certificates",), force=True, require=True)
+    context = BuildContext(
         jobs=jobs,
+        register=_register_path(options),
         roster=roster,
-        only=only,
+        only_people=only,
         reissue=reissue,
         quiet=options.quiet,
     )
-    report, _ = issue(edition, project.paths.output / edition.slug, run)
-    from mi_courseware.writing import refresh_manifest
-
-    refresh_manifest(project.paths.output / edition.slug)
+    results = run_pipeline(
+        paths, request, context, warn=lambda problems: report_problems(problems, options.quiet)
+    )
+    edition = results[0].edition
+    report = results[0].reports["certificates"]
     for note in report.notes:
         click.echo(f"mi-courseware: warning: {note}", err=True)
     if options.quiet:
@@ -94,7 +85,7 @@ def certificates(
     counts: dict[str, list[str]] = {}
     for number, action in report.actions.items():
         counts.setdefault(action, []).append(number)
-    click.echo(f"{edition.title}, event {target.id}: {report.folder}")
+    click.echo(f"{edition.title}, event {report.event}: {report.folder}")
     for action in ("issued", "reissued", "regenerated"):
         if counts.get(action):
             click.echo(f"  {action:<12} {len(counts[action]):>4}  {_span(counts[action])}")

@@ -234,6 +234,11 @@ class Edition:
     slug: str
     project_root: Path
     sources: tuple[Path, ...] = field(default=())
+    #: The files it was made from, by the part they play: ``course`` (course, add-ons,
+    #: event), ``text`` (modules, handouts, client pages), ``images`` (pictures the text
+    #: shows), ``brand`` (client file, logo, signature) and ``roster``. Each output is rebuilt
+    #: when a file of a part it uses changes.
+    inputs: dict[str, tuple[Path, ...]] = field(default_factory=dict)
     #: The theme's folder and those of the themes it extends, nearest first.
     theme_dirs: tuple[Path, ...] = ()
     #: The theme's options merged over its parents'.

@@ -363,3 +363,18 @@ def _statements(script: str) -> list[str]:
             statements.append(current.strip())
             current = ""
     return statements
+
+
+def event_state(path: Path, event: str) -> str:
+    """A digest of what the register holds for ``event`` (numbers, names, states, hashes):
+    the certificates' files must be made again when it changes (a revocation, say)."""
+    import hashlib
+
+    if not path.is_file():
+        return "no register"
+    with Register(path, create=False) as register:
+        rows = sorted(register.for_event(event).values(), key=lambda r: r.number)
+    digest = hashlib.sha256()
+    for row in rows:
+        digest.update(repr((row.number, row.name, row.status, row.sha256, row.changed_at)).encode())
+    return digest.hexdigest()

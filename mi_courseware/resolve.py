@@ -48,6 +48,7 @@ from mi_courseware.model import (
 from mi_courseware.model.client import DEFAULT_ACCENT, DEFAULT_PRIMARY, DEFAULT_SECONDARY
 from mi_courseware.people import Participant
 from mi_courseware.rendering.blocks import check_markdown
+from mi_courseware.rendering.markdown import image_sources
 from mi_courseware.rendering.themes import theme_chain, theme_options
 
 
@@ -469,6 +470,37 @@ def _assemble(
     if event_record is not None:
         sources.append(event_record.path)
     sources += sorted({s.body_path for s in sessions} | {h.path for h in handouts.values()})
+    texts = [(s.body, s.body_path) for s in sessions]
+    texts += [(h.body, h.path) for h in handouts.values()] + [(p.body, p.path) for p in brand.pages]
+    images: list[Path] = []
+    for text, where in texts:
+        images += [
+            (where.parent / src).resolve()
+            for src in image_sources(text)
+            if src and ":" not in src.split("/")[0]
+        ]
+    course_files = [course_record.path, *(a.path for a in addons)]
+    course_files += [event_record.path] if event_record is not None else []
+    brand_files = [client_record.path] if client_record is not None else []
+    brand_files += [p for p in (brand.logo, brand.signature) if p is not None]
+    roster_files = []
+    if event_record is not None and event is not None and event.roster:
+        roster_files.append(event_record.path.parent / event.roster)
+    inputs = {
+        "course": tuple(course_files),
+        "text": tuple(
+            dict.fromkeys(
+                [
+                    *(s.body_path for s in sessions),
+                    *(h.path for h in handouts.values()),
+                    *(p.path for p in brand.pages),
+                ]
+            )
+        ),
+        "images": tuple(dict.fromkeys(images)),
+        "brand": tuple(brand_files),
+        "roster": tuple(roster_files),
+    }
     return Edition(
         course_id=course_record.id,
         course_title=course.title,
@@ -497,6 +529,7 @@ def _assemble(
         slug=slug,
         project_root=project.paths.root,
         sources=tuple(dict.fromkeys(sources)),
+        inputs=inputs,
         theme_dirs=tuple(theme_chain(project, theme)) if theme in project.themes else (),
         theme_options=theme_options(project, theme),
     )

@@ -64,8 +64,8 @@ def remove_stale(folder: Path, prefix: str, what: str) -> list[Path]:
         return removed
     for path in sorted(folder.glob(f"{prefix}*")):
         pid = owner_pid(path.name, prefix)
-        if pid is not None and (pid == os.getpid() or pid_alive(pid)):
-            continue
+        if pid is None or pid == os.getpid() or pid_alive(pid):
+            continue  # not named by a process of ours, or its process is still running
         if path.is_dir() and not path.is_symlink():
             shutil.rmtree(path, ignore_errors=True)
         else:

@@ -406,12 +406,12 @@ def png(path: Path) -> bytes:
 
 
 def test_names_set_directly_look_and_read_as_weasyprint_sets_them(tmp_path: Path) -> None:
-    from mi_courseware.build import editions_for, find_target, load_checked
     from mi_courseware.certificates.assemble import render_direct, render_layers
     from mi_courseware.certificates.calibrate import calibrate, lines_of
     from mi_courseware.certificates.design import Design, Person
     from mi_courseware.certificates.layers import build_shared, render_document
     from mi_courseware.errors import Problems
+    from mi_courseware.pipeline.targets import editions_for, find_target, load_checked
     from mi_courseware.project import ProjectPaths
 
     project = load_checked(ProjectPaths(build_project(tmp_path / "project")), Problems())

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from mi_courseware.build import check_timings, event_selection, load_checked
 from mi_courseware.edition import Edition, Selection
 from mi_courseware.errors import Problems
+from mi_courseware.pipeline.targets import check_timings, event_selection, load_checked
 from mi_courseware.project import ProjectPaths
 from mi_courseware.resolve import resolve
 

@@ -12,10 +12,10 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-from mi_courseware.build import event_selection, load_checked
 from mi_courseware.cli import cli
 from mi_courseware.edition import Selection
 from mi_courseware.errors import Problems
+from mi_courseware.pipeline.targets import event_selection, load_checked
 from mi_courseware.project import ProjectPaths
 from mi_courseware.rendering.pack import pack_html, running_order
 from mi_courseware.resolve import resolve

@@ -327,9 +327,12 @@ def test_a_run_killed_part_way_leaves_the_register_and_the_files_agreeing(tmp_pa
         env=_env(),
         start_new_session=True,
     )
-    folder = root / "output" / "events" / "acme-2027" / "certificates"
     deadline = time.monotonic() + 60
-    while not list(folder.glob(".work-*/*.pdf")) and time.monotonic() < deadline:
+    staged = root / "output"  # certificates are made in a staging folder beside the event's
+    while (
+        not list(staged.glob(".staging-*/certificates/.work-*/*.pdf"))
+        and time.monotonic() < deadline
+    ):
         time.sleep(0.02)
     os.killpg(run.pid, signal.SIGKILL)  # the run and any worker it started
     run.wait(timeout=30)

@@ -23,11 +23,12 @@ from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.util import Emu
 
-from mi_courseware.build import build_editions, editions_for, find_target, load_checked
 from mi_courseware.builders import BuildContext
 from mi_courseware.edition import Edition
 from mi_courseware.errors import ContentError, Problems
 from mi_courseware.model.client import DEFAULT_ACCENT, DEFAULT_PRIMARY
+from mi_courseware.pipeline import build_editions
+from mi_courseware.pipeline.targets import editions_for, find_target, load_checked
 from mi_courseware.project import ProjectPaths
 from mi_courseware.rendering.markdown import parse
 

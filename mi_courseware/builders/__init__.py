@@ -1,4 +1,6 @@
-"""One builder per output. The registry names them; modules are imported only when used."""
+"""One builder per output. The registry names them, says what shapes each (so the pipeline
+can tell an up-to-date output without importing its builder) and imports a builder's module
+only when it runs."""
 
 from __future__ import annotations
 
@@ -7,25 +9,28 @@ from dataclasses import dataclass
 
 from mi_courseware.builders.base import BuildContext, Builder
 
+#: Theme folders the PDF documents read.
+DOCUMENT_PARTS = ("templates", "css", "fonts", "i18n")
+
 
 @dataclass(frozen=True)
 class BuilderEntry:
-    """A registered output: its name, what it makes, and where its class lives."""
+    """A registered output: its name, what it makes, where its class lives, what shapes it."""
 
     name: str
     description: str
     target: str  # "module:Class"
+    #: Parts of the Edition's inputs it reads: course, text, images, brand, roster.
+    uses: tuple[str, ...] = ("course", "text", "images", "brand")
+    #: Folders of the theme (and its parents) it reads.
+    theme_parts: tuple[str, ...] = DOCUMENT_PARTS
+    #: Whether the certificate register's record of the event shapes it too.
+    register: bool = False
 
-    def load(self) -> type[Builder] | None:
-        """The builder class, or ``None`` while it is not available in this version."""
+    def load(self) -> type[Builder]:
+        """The builder class."""
         module_name, _, class_name = self.target.partition(":")
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name == module_name:
-                return None
-            raise
-        builder: type[Builder] = getattr(module, class_name)
+        builder: type[Builder] = getattr(importlib.import_module(module_name), class_name)
         return builder
 
 
@@ -36,11 +41,18 @@ REGISTRY: dict[str, BuilderEntry] = {
         BuilderEntry(
             "facilitator", "facilitator-guide.pdf", "mi_courseware.builders.pack:FacilitatorBuilder"
         ),
-        BuilderEntry("slides", "slides.pptx", "mi_courseware.builders.slides:SlidesBuilder"),
+        BuilderEntry(
+            "slides",
+            "slides.pptx",
+            "mi_courseware.builders.slides:SlidesBuilder",
+            theme_parts=("slides", "i18n", "fonts"),
+        ),
         BuilderEntry(
             "certificates",
             "certificates/<number>.pdf, certificates/all-certificates.pdf",
             "mi_courseware.builders.certificates:CertificatesBuilder",
+            uses=("course", "brand", "roster"),
+            register=True,
         ),
     )
 }

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
     from mi_courseware.edition import Edition
@@ -37,10 +37,9 @@ class BuildContext:
     reissue: bool = False
     quiet: bool = False
     time: datetime = field(default_factory=build_time)
-    #: Called once every edition's outputs are in place (e.g. the certificate register records
-    #: the PDFs it staged); a builder appends to it from :meth:`Builder.build`.
-    finishers: list[Callable[[], None]] = field(default_factory=list)
-    #: Worker processes for PDF rendering, started before the project is read (optional).
+    #: Where the edition folders go (each output is built in a staging folder beside them).
+    out_root: Path | None = None
+    #: Worker processes for PDF rendering (optional; absent in event workers).
     renderer: PdfRenderer | None = None
 
 
@@ -49,7 +48,9 @@ class Builder:
 
     Subclasses set :attr:`name` and :attr:`outputs` and implement :meth:`build`, which writes
     into ``out`` (a staging folder: the build is moved into place only when every builder has
-    succeeded) and returns the files it wrote.
+    succeeded) and returns the files it wrote. A builder whose output is recorded somewhere
+    besides the folder (the certificate register) keeps what it needs in :attr:`pending`,
+    and :meth:`record` is called with it once the folder is in place.
     """
 
     #: Name used by ``--only``.
@@ -59,10 +60,16 @@ class Builder:
 
     def __init__(self, context: BuildContext) -> None:
         self.context = context
+        #: Plain data for :meth:`record` (it may travel back from a worker process).
+        self.pending: Any = None
 
     def applies_to(self, edition: Edition) -> bool:
         """Whether the edition has the data this output needs (certificates need a roster)."""
         return True
+
+    def options(self) -> dict[str, Any]:
+        """The command-line options that shape this output (recorded in the manifest)."""
+        return {}
 
     def build(self, edition: Edition, out: Path) -> list[Path]:
         """Write this builder's outputs for ``edition`` into ``out``."""
@@ -76,3 +83,8 @@ class Builder:
         """
         files = self.build(edition, out)
         return lambda: files
+
+    @classmethod
+    def record(cls, context: BuildContext, edition: Edition, folder: Path, pending: Any) -> Any:
+        """Once the outputs are in ``folder``, make other records say so; returns a report."""
+        return None

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from mi_courseware.builders.base import Builder
+from mi_courseware.builders.base import BuildContext, Builder
 
 if TYPE_CHECKING:
-    from mi_courseware.certificates.issue import Run
+    from mi_courseware.certificates.issue import Report, Run
     from mi_courseware.edition import Edition
 
 
@@ -16,9 +16,9 @@ class CertificatesBuilder(Builder):
     """``certificates/<number>.pdf`` for every attending participant, and one file for printing.
 
     Inside ``build`` the PDFs go to the staging folder with their hashes staged in the
-    register; once the build has swapped the folder into place, a finisher promotes them.
-    A build that fails never swaps, so its staged hashes match nothing and are dropped by
-    the next run.
+    register; once the pipeline has put the folder in place, :meth:`record` promotes them.
+    A build that fails never gets there, so its staged hashes match nothing and are dropped
+    by the next run.
     """
 
     name: ClassVar[str] = "certificates"
@@ -31,31 +31,43 @@ class CertificatesBuilder(Builder):
         """Only events with a roster (or a ``--roster``) get certificates."""
         return edition.event is not None and bool(edition.participants or self.context.roster)
 
+    def options(self) -> dict[str, Any]:
+        """A corrected name, or a run for some people only, makes a different set of files."""
+        context = self.context
+        return {"reissue": context.reissue, "only": list(context.only_people)}
+
     def build(self, edition: Edition, out: Path) -> list[Path]:
         """Render into ``out``; the register is told which files are on their way."""
         from mi_courseware.certificates.design import Design
-        from mi_courseware.certificates.issue import Report, issue, promote
+        from mi_courseware.certificates.issue import issue
 
-        run = self._run(edition)
-        # build_editions stages each edition beside its final folder: <out root>/<slug>
-        report, hashes = issue(edition, out, run, staged=True, final=out.parent / edition.slug)
-        details = Design(edition).details()
-        self.context.finishers.append(
-            lambda: promote(run, hashes, details, Report(report.event, report.folder))
-        )
+        run = run_for(self.context, edition)
+        root = self.context.out_root or out.parent
+        report, hashes = issue(edition, out, run, staged=True, final=root / edition.slug)
+        self.pending = (hashes, Design(edition).details(), report)
         return report.files
 
-    def _run(self, edition: Edition) -> Run:
-        from mi_courseware.certificates.issue import Run
+    @classmethod
+    def record(cls, context: BuildContext, edition: Edition, folder: Path, pending: Any) -> Report:
+        """The PDFs are in place: promote their staged hashes in the register."""
+        from mi_courseware.certificates.issue import promote
 
-        context = self.context
-        register = context.register or edition.project_root / "records" / "certificates.sqlite"
-        return Run(
-            register=register,
-            time=context.time,
-            jobs=context.jobs,
-            roster=context.roster,
-            only=context.only_people,
-            reissue=context.reissue,
-            quiet=context.quiet,
-        )
+        hashes, details, report = pending
+        promote(run_for(context, edition), hashes, details, report)
+        return report
+
+
+def run_for(context: BuildContext, edition: Edition) -> Run:
+    """The certificate run a build context asks for."""
+    from mi_courseware.certificates.issue import Run
+
+    register = context.register or edition.project_root / "records" / "certificates.sqlite"
+    return Run(
+        register=register,
+        time=context.time,
+        jobs=context.jobs,
+        roster=context.roster,
+        only=context.only_people,
+        reissue=context.reissue,
+        quiet=context.quiet,
+    )

@@ -20,6 +20,10 @@ class PackBuilder(Builder):
     #: Whether trainer notes, answers, timings and materials are included.
     facilitator: ClassVar[bool] = False
 
+    def options(self) -> dict[str, Any]:
+        """``--keep-html`` adds a file."""
+        return {"keep_html": self.context.keep_html}
+
     def build(self, edition: Edition, out: Path) -> list[Path]:
         """Render the pack's HTML through the theme, then to a tagged PDF."""
         return self.start(edition, out)()

@@ -275,7 +275,7 @@ def issue(
         with Register(run.register) as register:
             rows = list(register.for_event(edition.event.id).values())
         printed = [r for r in rows if r.active or r.pending_sha256]
-        _write_all(design, edition, target, work, results, printed)
+        _write_all(design, edition, final_dir, work, results, printed)
         for number, path in files.items():
             os.replace(path, target / f"{number}.pdf")
         os.replace(work / ALL, target / ALL)
@@ -296,7 +296,8 @@ def _write_all(
     results: Results,
     rows: list[Certificate],
 ) -> None:
-    """``all-certificates.pdf``: this run's certificates and the ones already in place.
+    """``all-certificates.pdf``: this run's certificates and the ones already in place
+    (in ``target``, the folder the build will replace).
 
     Its dates are the earliest issue and the latest change among its certificates, so it is
     as reproducible as they are.

@@ -81,7 +81,7 @@ def _too_deep(text: str, limit: int) -> _TooDeep | None:
                 depth += 1
                 if depth > limit:
                     mark = event.start_mark
-                    return _TooDeep(mark.line + 1, mark.column + 1)
+                    return _TooDeep(mark.line + 1, mark.column + 1) if mark else _TooDeep(1, 1)
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
     except yaml.YAMLError:

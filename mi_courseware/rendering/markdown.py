@@ -69,3 +69,13 @@ def without_blocks(tokens: list[Token], names: tuple[str, ...]) -> list[Token]:
         if depth == 0:
             result.append(token)
     return result
+
+
+def image_sources(text: str) -> list[str]:
+    """The ``src`` of every image the Markdown shows, in order."""
+    found: list[str] = []
+    for token in parse(text):
+        for child in token.children or ():
+            if child.type == "image":
+                found.append(str(child.attrGet("src") or ""))
+    return found

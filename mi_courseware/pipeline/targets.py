@@ -1,4 +1,4 @@
-"""Loading a project, checking it whole, and resolving the targets of a command."""
+"""The first phases: find what a command names, read the project, check it whole, resolve."""
 
 from __future__ import annotations
 
@@ -181,9 +181,3 @@ def check_options(
             )
     if theme is not None and theme not in project.themes:
         raise UsageError(f"--theme: unknown theme '{theme}'{did_you_mean(theme, project.themes)}")
-
-
-# building moved to mi_courseware.writing (it needs no project); kept importable from here
-from mi_courseware.writing import BuildResult, build_editions, sha256  # noqa: E402
-
-__all__ = ["BuildResult", "build_editions", "sha256"]
