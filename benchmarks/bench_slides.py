@@ -47,8 +47,8 @@ def timed(command: list[str], runs: int, before: Callable[[], None] | None = Non
 def pandoc_markdown(project: Path, target: list[str]) -> str:
     """The deck's content as Pandoc Markdown, from the same Edition our build uses."""
     sys.path.insert(0, str(ROOT))
-    from mi_courseware.build import editions_for, find_target, load_checked
     from mi_courseware.errors import Problems
+    from mi_courseware.pipeline.targets import editions_for, find_target, load_checked
     from mi_courseware.project import ProjectPaths
 
     problems = Problems()
