@@ -36,6 +36,8 @@ class Limits:
     block_depth: int = 8
     #: Rows one Markdown table may have.
     table_rows: int = 1_000
+    #: Lines one Markdown document (module, handout, page) may have.
+    text_lines: int = 20_000
     #: Characters of HTML one document may grow to before it is given to the PDF engine.
     html_chars: int = 40_000_000
 
@@ -47,6 +49,7 @@ class Limits:
             image_bytes=int(self.image_bytes * size_factor),
             image_pixels=int(self.image_pixels * size_factor),
             table_rows=int(self.table_rows * size_factor),
+            text_lines=int(self.text_lines * size_factor),
             html_chars=int(self.html_chars * size_factor),
         )
 
@@ -68,7 +71,7 @@ def configure(limits: Limits) -> None:
 def megabytes(size: int) -> str:
     """A byte count as users read it: ``2 MB``, ``512 KB``."""
     if size >= 1024 * 1024:
-        return f"{size / (1024 * 1024):g} MB"
+        return f"{size / (1024 * 1024):.1f} MB".replace(".0 MB", " MB")
     return f"{max(size // 1024, 1)} KB"
 
 

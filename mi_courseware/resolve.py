@@ -473,7 +473,8 @@ def _assemble(
     texts = [(s.body, s.body_path) for s in sessions]
     texts += [(h.body, h.path) for h in handouts.values()] + [(p.body, p.path) for p in brand.pages]
     images: list[Path] = []
-    for text, where in texts:
+    # only an edition that will be built needs them (a text over the limits is never parsed)
+    for text, where in texts if not problems.errors else ():
         images += [
             (where.parent / src).resolve()
             for src in image_sources(text)

@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from mi_courseware.errors import Position, Problems
-from mi_courseware.limits import current
+from mi_courseware.limits import current, megabytes
 
 Loc = tuple[str | int, ...]
 
@@ -251,8 +251,17 @@ def _syntax_message(exc: yaml.MarkedYAMLError, text: str, mark: Any) -> str:
 
 
 def read_text(path: Path, problems: Problems) -> str | None:
-    """Read a UTF-8 text file, recording a problem instead of raising."""
+    """Read a UTF-8 text file within the size limit, recording a problem instead of raising."""
+    limit = current().text_bytes
     try:
+        size = path.stat().st_size
+        if size > limit:
+            problems.error(
+                Position(path),
+                f"the file is {megabytes(size)}, larger than the {megabytes(limit)} one course "
+                "file may hold (split it, or raise the limit with --size-limit)",
+            )
+            return None
         return path.read_bytes().decode("utf-8-sig")
     except FileNotFoundError:
         problems.error(Position(path), "file not found")

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mi_courseware.errors import Position, Problems, did_you_mean
+from mi_courseware.limits import current
 
 DIAGRAMS = ("cycle-of-change", "decisional-balance", "ruler")
 #: Slide layouts an author may state with ``::: layout NAME`` (otherwise the content decides).
@@ -95,11 +96,32 @@ def _options(name: str, words: list[str]) -> dict[str, str | int]:
 
 
 def check_markdown(text: str, path: Path, first_line: int, problems: Problems) -> None:
-    """Check every block opening and closing in a Markdown text."""
+    """Check every block opening and closing in a Markdown text, and that the text stays
+    within the limits (lines, table rows, nesting) that keep rendering it quick."""
+    limits = current()
+    lines = text.splitlines()
+    if len(lines) > limits.text_lines:
+        problems.error(
+            Position(path, first_line + limits.text_lines),
+            f"the text has {len(lines):,} lines; at most {limits.text_lines:,} fit in one "
+            "module, handout or page (split it, or raise the limit with --size-limit)",
+        )
+        return
     stack: list[tuple[int, int, str]] = []  # (fence length, line, name)
     in_code = False
-    for offset, line in enumerate(text.splitlines()):
+    table_start, table_rows, deep_reported = 0, 0, False
+    for offset, line in enumerate(lines):
         number = first_line + offset
+        if line.lstrip().startswith("|"):
+            table_start, table_rows = (table_start or number), table_rows + 1
+            if table_rows == limits.table_rows + 1:
+                problems.error(
+                    Position(path, table_start),
+                    f"this table has more than {limits.table_rows:,} rows; split it (or raise "
+                    "the limit with --size-limit)",
+                )
+        else:
+            table_start, table_rows = 0, 0
         if line.lstrip().startswith(("```", "~~~")):
             in_code = not in_code
         if in_code:
@@ -122,5 +144,14 @@ def check_markdown(text: str, path: Path, first_line: int, problems: Problems) -
             stack.append((len(fence), number, "?"))
             continue
         stack.append((len(fence), number, block.name))
+        if len(stack) > limits.block_depth and not deep_reported:
+            deep_reported = True
+            problems.error(
+                Position(path, number),
+                f"blocks nest more than {limits.block_depth} deep here (':::' inside ':::'); "
+                "is a closing ':::' missing?",
+            )
+    if deep_reported:
+        return
     for _, number, name in stack:
         problems.error(Position(path, number), f"block '{name}' is not closed with ':::'")

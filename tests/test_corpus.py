@@ -1,0 +1,181 @@
+"""The bad-input corpus: every way a user's (or an attacker's) files can go wrong, each a case.
+
+``tests/corpus/<case>/case.yaml`` says what to run and what must come of it; the case's
+``files/`` folder is laid over a fixture project (``base``). For every case the command runs
+as a real process, and the test checks, besides the exit code and the first line of the
+message: no traceback, ``output/`` exactly as it was when the command fails, nothing written
+outside ``output/`` and ``records/`` (the project's other files and the temporary folder), and
+an end within the case's bound.
+
+``case.yaml`` keys:
+
+``about``      what the case is (one line)
+``base``       a fixture project under ``tests/projects`` (default ``foundation-basic``)
+``args``       the command's arguments
+``exit``       the expected exit code
+``first``      the expected first line of standard error (``{project}``, ``{tmp}`` expand)
+``seconds``    the bound (default 60)
+``links``      ``{path: target}`` symbolic links to make (targets may use ``{tmp}``)
+``make``       ``{path: {repeat: text, times: n}}`` large files to generate
+``write``      ``{path: text}`` files written as given (for one-line changes)
+``prebuild``   arguments of a command run first, which must succeed (e.g. a build)
+``readonly``   folders made read-only for the command (a read-only bind mount: root too)
+``full``       a folder that is a tiny file system, full after a few kilobytes
+``busy_port``  true: ``{port}`` in the arguments is a port another program listens on
+
+``first: null`` expects nothing on standard error. Cases that need mounts (``readonly``,
+``full``) are skipped where this process may not mount (not root).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+TESTS = Path(__file__).parent
+CORPUS = TESTS / "corpus"
+PROJECTS = TESTS / "projects"
+CASES = sorted(p.name for p in CORPUS.iterdir() if (p / "case.yaml").is_file())
+
+
+def snapshot(folder: Path, skip: tuple[str, ...] = ()) -> dict[str, str]:
+    """Every file under ``folder`` (but the ``skip`` folders) with its hash; links as links."""
+    found: dict[str, str] = {}
+    if not folder.exists():
+        return found
+    for top, dirs, names in os.walk(folder):
+        rel_top = Path(top).relative_to(folder)
+        dirs[:] = [d for d in dirs if (rel_top / d).as_posix() not in skip]
+        for name in names + [d for d in dirs if Path(top, d).is_symlink()]:
+            path = Path(top, name)
+            key = (rel_top / name).as_posix()
+            if path.is_symlink():
+                found[key] = "link:" + os.readlink(path)
+            elif path.is_file():
+                found[key] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return found
+
+
+def prepare(case: Path, root: Path, tmp: Path, spec: dict[str, Any]) -> None:
+    base = spec.get("base", "foundation-basic")
+    if base == "demo":
+        shutil.copytree(TESTS.parent / "content", root / "content")
+    else:
+        shutil.copytree(PROJECTS / base, root)
+    if (case / "files").is_dir():
+        shutil.copytree(case / "files", root, dirs_exist_ok=True)
+    for name, text in (spec.get("write") or {}).items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(text.encode("utf-8") if isinstance(text, str) else bytes(text))
+    for name, how in (spec.get("make") or {}).items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write(str(how["repeat"]) * int(how["times"]))
+    for name, target in (spec.get("links") or {}).items():
+        link = root / name
+        if link.is_dir() and not link.is_symlink():
+            shutil.rmtree(link)
+        else:
+            link.unlink(missing_ok=True)
+        link.parent.mkdir(parents=True, exist_ok=True)
+        target = str(target).format(tmp=tmp, project=root)
+        if target.startswith(str(tmp)) and not Path(target).exists():
+            Path(target).parent.mkdir(parents=True, exist_ok=True)
+            Path(target).write_text("outside the project: must never be read\n")
+        link.symlink_to(target)
+
+
+def run(args: list[str], root: Path, tmp: Path, seconds: float) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "TMPDIR": str(tmp / "tmpdir"), "SOURCE_DATE_EPOCH": "1800000000"}
+    env.pop("MI_COURSEWARE_REGISTER", None)
+    return subprocess.run(
+        [sys.executable, "-m", "mi_courseware", *args],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=seconds,
+        check=False,
+    )
+
+
+def mount(*args: str) -> None:
+    done = subprocess.run(["mount", *args], capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount here ({done.stderr.strip()})")
+
+
+@contextlib.contextmanager
+def faults(root: Path, spec: dict[str, Any]) -> Iterator[dict[str, str]]:
+    """Read-only folders, a full file system and a busy port, undone afterwards."""
+    mounted: list[Path] = []
+    values: dict[str, str] = {}
+    listener = None
+    try:
+        for name in spec.get("readonly") or []:
+            folder = root / name
+            folder.mkdir(parents=True, exist_ok=True)
+            mount("--bind", str(folder), str(folder))
+            mounted.append(folder)
+            mount("-o", "remount,ro,bind", str(folder))
+        if spec.get("full"):
+            folder = root / spec["full"]
+            folder.mkdir(parents=True, exist_ok=True)
+            mount("-t", "tmpfs", "-o", "size=64k", "tmpfs", str(folder))
+            mounted.append(folder)
+            (folder / "filler").write_bytes(b"\0" * 60_000)
+        if spec.get("busy_port"):
+            listener = socket.socket()
+            listener.bind(("127.0.0.1", 0))
+            listener.listen()
+            values["port"] = str(listener.getsockname()[1])
+        yield values
+    finally:
+        if listener is not None:
+            listener.close()
+        for folder in reversed(mounted):
+            subprocess.run(["umount", str(folder)], check=False)
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_bad_input(name: str, tmp_path: Path) -> None:
+    case = CORPUS / name
+    spec = yaml.safe_load((case / "case.yaml").read_text(encoding="utf-8"))
+    root = tmp_path / "project"
+    (tmp_path / "tmpdir").mkdir()
+    prepare(case, root, tmp_path, spec)
+    seconds = float(spec.get("seconds", 60))
+    if spec.get("prebuild"):
+        done = run([str(a) for a in spec["prebuild"]], root, tmp_path, 600)
+        assert done.returncode == 0, done.stderr
+    outside = snapshot(root, skip=("output", "records"))
+    output = snapshot(root / "output")
+    with faults(root, spec) as values:
+        args = [str(a).format(project=root, tmp=tmp_path, **values) for a in spec["args"]]
+        result = run(args, root, tmp_path, seconds)
+    text = result.stdout + result.stderr
+    assert "Traceback" not in text, text
+    assert result.returncode == spec["exit"], text
+    lines = result.stderr.splitlines()
+    if spec["first"] is None:
+        assert not lines, text
+    else:
+        first = str(spec["first"]).format(project=root, tmp=tmp_path, **values)
+        assert lines and lines[0] == first, text
+    assert snapshot(root, skip=("output", "records")) == outside, "files outside output/ changed"
+    if result.returncode != 0:
+        assert snapshot(root / "output") == output, "a failed command changed output/"
+    assert not list((tmp_path / "tmpdir").iterdir()), "temporary files left behind"
