@@ -109,12 +109,30 @@ def safe_cell(value: object) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
+def write_csv(rows: list[dict[str, Any]], last: str) -> str:
+    """Rows as CSV: columns in the order first met (``last`` at the end), blanks for missing."""
+    columns = [c for c in dict.fromkeys(k for row in rows for k in row) if c != last] + [last]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([safe_cell(row.get(c)) for c in columns])
+    return buffer.getvalue()
+
+
+def scores_row(session: SessionScores) -> dict[str, Any]:
+    """Every summary score of a session and the share of change talk, with bands."""
+    row: dict[str, Any] = {}
+    for score in [*session.scores, session.percent_change_talk]:
+        row[score.id] = number(score)
+        if score.banded:
+            row[f"{score.id}_band"] = score.band
+    return row
+
+
 def report_csv(scores: PractitionerScores) -> str:
     """One row per session: counts, globals, every score with its band, and notes."""
     rows: list[dict[str, Any]] = []
-    columns: dict[str, None] = dict.fromkeys(
-        ["practitioner", "date", "label", "scale", "coder", "minutes"]
-    )
     for session in scores.sessions:
         meta = session.coding.sidecar.model
         row: dict[str, Any] = {
@@ -127,20 +145,8 @@ def report_csv(scores: PractitionerScores) -> str:
         }
         row.update(session.counts)
         row.update(session.globals)
-        notes = []
-        for score in [*session.scores, session.percent_change_talk]:
-            row[score.id] = number(score)
-            if score.banded:
-                row[f"{score.id}_band"] = score.band
-            if score.note:
-                notes.append(f"{score.id}: {score.note}")
-        row["notes"] = "; ".join(notes)
-        columns.update(dict.fromkeys(k for k in row if k != "notes"))
+        row.update(scores_row(session))
+        scored = [*session.scores, session.percent_change_talk]
+        row["notes"] = "; ".join(f"{s.id}: {s.note}" for s in scored if s.note)
         rows.append(row)
-    columns["notes"] = None
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(list(columns))
-    for row in rows:
-        writer.writerow([safe_cell(row.get(c)) for c in columns])
-    return buffer.getvalue()
+    return write_csv(rows, "notes")

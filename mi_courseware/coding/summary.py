@@ -7,12 +7,15 @@ score has reached fair; ``--trainer`` keeps the practitioners a trainer mentors 
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 
 from mi_courseware.coding.records import PractitionerInfo
-from mi_courseware.coding.report import PractitionerScores, number, practitioner_scores, safe_cell
+from mi_courseware.coding.report import (
+    PractitionerScores,
+    practitioner_scores,
+    scores_row,
+    write_csv,
+)
 from mi_courseware.coding.scores import SessionScores, reached_fair, show
 from mi_courseware.errors import UsageError, did_you_mean
 from mi_courseware.licences import belongs_to
@@ -55,36 +58,24 @@ def cohort_summary(
 
 
 def _csv(rows: list[PractitionerScores]) -> str:
-    columns: dict[str, None] = dict.fromkeys(
-        ["practitioner", "name", "organisation", "sessions", "date", "label", "scale"]
-    )
     records = []
     for scores in rows:
         latest = scores.latest
         assert latest is not None
-        record: dict[str, object] = {
-            "practitioner": scores.info.id,
-            "name": scores.info.name,
-            "organisation": scores.info.organisation,
-            "sessions": len(scores.sessions),
-            "date": latest.date.isoformat(),
-            "label": latest.label,
-            "scale": latest.scale_id,
-        }
-        for score in [*latest.scores, latest.percent_change_talk]:
-            record[score.id] = number(score)
-            if score.banded:
-                record[f"{score.id}_band"] = score.band
-        columns.update(dict.fromkeys(record))
-        record["fair_on_every_score"] = "yes" if reached_fair(latest) else "no"
-        records.append(record)
-    columns["fair_on_every_score"] = None
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(list(columns))
-    for record in records:
-        writer.writerow([safe_cell(record.get(c)) for c in columns])
-    return buffer.getvalue()
+        records.append(
+            {
+                "practitioner": scores.info.id,
+                "name": scores.info.name,
+                "organisation": scores.info.organisation,
+                "sessions": len(scores.sessions),
+                "date": latest.date.isoformat(),
+                "label": latest.label,
+                "scale": latest.scale_id,
+                **scores_row(latest),
+                "fair_on_every_score": "yes" if reached_fair(latest) else "no",
+            }
+        )
+    return write_csv(records, "fair_on_every_score")
 
 
 def _cell(session: SessionScores, ident: str) -> str:

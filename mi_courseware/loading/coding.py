@@ -286,7 +286,7 @@ def _check_sidecar(
     if looks_like_id(meta.coder) and not project.exists("trainers", meta.coder):
         problems.error(
             sidecar.position("coder"),
-            f"unknown trainer '{meta.coder}'{did_you_mean(meta.coder, project.trainers)} "
-            "(write a coder who is not a trainer by name)",
+            f"unknown trainer '{meta.coder}'{did_you_mean(meta.coder, project.trainers)}; "
+            "write a coder who is not a trainer by name",
         )
     return len(problems.errors) == before

@@ -20,8 +20,7 @@ Tally = Annotated[int, BeforeValidator(_whole_number), Field(ge=0)]
 
 
 class CodedSession(Model):
-    """A coded session (``content/coding/<practitioner>/<YYYY-MM-DD>-<label>.yaml``), beside
-    its CSV of coded utterances, or alone with ``counts`` tallied on paper."""
+    """A coded session: beside its CSV of coded utterances, or alone with ``counts``."""
 
     scale: Id
     """Id of the scale it was coded with: ``miti-4.2.1``, ``social-work-7`` or your own."""
@@ -38,8 +37,7 @@ class CodedSession(Model):
 
 
 class UtteranceRow(Model):
-    """One row of a coded session's CSV (``content/coding/<practitioner>/<date>-<label>.csv``):
-    one utterance."""
+    """One utterance; a ``volley`` column is optional (see the rule under ``volley``)."""
 
     speaker: Text
     """``practitioner`` (also ``therapist``, ``worker``, ``social worker``) or ``client``."""

@@ -136,8 +136,7 @@ class Summary(Model):
 
 
 class Scale(Model):
-    """A coding scale (``content/scales/<id>.yaml``; ``miti-4.2.1`` and ``social-work-7`` are
-    built in)."""
+    """A coding scale: behaviour codes, global ratings and summary scores with thresholds."""
 
     title: Text
     """Its title as printed."""

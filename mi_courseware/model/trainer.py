@@ -47,7 +47,7 @@ class Accreditation(Model):
 
 
 class Trainer(Model):
-    """A trainer (``content/trainers/<id>.yaml``); events name them by this id."""
+    """A trainer; events name them by this file's id."""
 
     name: Text
     """Their name as printed on packs and certificates."""
@@ -63,9 +63,7 @@ class Trainer(Model):
 
 
 class Practitioner(Model):
-    """A practitioner whose conversations are coded (``content/coding/<id>/practitioner.yaml``).
-
-    Not needed when the folder's name is a trainer's id: trainers are practitioners too."""
+    """A practitioner whose conversations are coded; not needed for a trainer's own folder."""
 
     name: Text
     """Their name as printed on feedback reports."""
