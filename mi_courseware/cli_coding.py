@@ -7,21 +7,25 @@ parses its options, loads the project, then calls one function of :mod:`mi_cours
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from mi_courseware.cli import Options, _fail_on_errors, _load, cli
 from mi_courseware.errors import UsageError, did_you_mean
 
+if TYPE_CHECKING:
+    from mi_courseware.loading.project import Project
+
 theme_option = click.option(
     "--theme", default="default", show_default=True, help="Theme for the PDF."
 )
 
 
-def _check_theme(project: object, theme: str) -> None:
-    themes = getattr(project, "themes", {})
-    if theme not in themes:
-        raise UsageError(f"--theme: unknown theme '{theme}'{did_you_mean(theme, themes)}")
+def _check_theme(project: Project, theme: str) -> None:
+    if theme not in project.themes:
+        hint = did_you_mean(theme, project.themes)
+        raise UsageError(f"--theme: unknown theme '{theme}'{hint}")
 
 
 @cli.group()

@@ -40,10 +40,12 @@ class CodingDocument:
         fonts = tuple(
             sorted(p for folder in self.setup.chain for p in (folder / "fonts").glob("*.ttf"))
         )
+        scale = float(str(self.setup.options.get("diagram_text_scale", 1.0)))
         return ChartStyle(
             primary=readable_on_white(colours.primary, 3.0),
             accent=readable_on_white(colours.accent, 3.0),
             font_files=fonts,
+            font_size=ChartStyle.font_size * scale,  # larger in the large-print theme
             width_mm=width_mm,
             height_mm=height_mm,
         )

@@ -22,6 +22,7 @@ from __future__ import annotations
 import io
 import logging
 import math
+import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -319,11 +320,13 @@ def band_chart(
     import matplotlib
     from matplotlib.patches import Rectangle
 
-    height = max(style.height_mm, 15 * len(rows) + 6)
+    grow = style.font_size / ChartStyle.font_size  # larger type needs taller rows
+    height = max(style.height_mm, (15 * len(rows) + 6) * grow)
+    label_width = max(int(30 / grow), 12)  # characters that fit the label column
     with matplotlib.rc_context(_settings(style)):
         figure, axes = _figure(style, height)
         axes.set_axis_off()
-        axes.set_xlim(-0.62, 1.02)
+        axes.set_xlim(-0.45, 1.02)
         axes.set_ylim(len(rows) - 0.35, -0.75)
         for number, row in enumerate(rows):
             span = (row.high - row.low) or 1.0
@@ -366,7 +369,18 @@ def band_chart(
                     color=style.muted,
                     fontsize=style.font_size - 1.5,
                 )
-            axes.text(-0.6, number, row.label, ha="left", va="center", fontweight="bold")
+            label = textwrap.fill(row.label, label_width, max_lines=2, placeholder="…")
+            axes.text(-0.44, number - 0.02, label, ha="left", va="bottom", fontweight="bold")
+            shown = row.value_label if row.value is not None else "–"
+            axes.text(
+                -0.44,
+                number + 0.04,
+                shown,
+                ha="left",
+                va="top",
+                fontweight="bold",
+                fontsize=style.font_size + 1.5,
+            )
             if row.value is None:
                 axes.text(
                     0.5,
@@ -387,15 +401,6 @@ def band_chart(
                 color=style.ink,
                 markeredgecolor="white",
                 markeredgewidth=1,
-            )
-            axes.text(
-                -0.08,
-                number,
-                row.value_label,
-                ha="right",
-                va="center",
-                fontweight="bold",
-                fontsize=style.font_size + 1.5,
             )
         figure.subplots_adjust(left=0.01, right=0.99, top=0.99, bottom=0.01)
         return _svg(figure, description)
