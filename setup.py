@@ -1,8 +1,9 @@
-"""Build hook: ship the default themes and the demo project inside the wheel.
+"""Build hook: ship the default themes, the demo project and the coding scales in the wheel.
 
 The repository is itself a courseware project (``content/`` and ``themes/`` at its root).
-``mi-courseware init`` and the built-in theme search path need both after a plain
-``pip install .``, so they are copied into ``mi_courseware/data/`` at build time.
+``mi-courseware init``, the built-in theme search path and the built-in coding scales
+(``scales/``) need them after a plain ``pip install .``, so they are copied into
+``mi_courseware/data/`` at build time.
 """
 
 import shutil
@@ -15,12 +16,12 @@ ROOT = Path(__file__).parent
 
 
 class BuildWithData(build_py):
-    """Copy ``themes/`` and ``content/`` into the built package."""
+    """Copy ``themes/``, ``content/`` and ``scales/`` into the built package."""
 
     def run(self) -> None:
         super().run()
         target = Path(self.build_lib, "mi_courseware", "data")
-        for name in ("themes", "content"):
+        for name in ("themes", "content", "scales"):
             if (ROOT / name).is_dir():
                 shutil.copytree(
                     ROOT / name,

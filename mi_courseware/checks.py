@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from mi_courseware.errors import Position, Problems, did_you_mean
+from mi_courseware.licences import check_licensing
 from mi_courseware.loading.project import Document, Project, Record
 from mi_courseware.model import AddOn, Client, Course, Event, Outcome, Schedule, Session
 from mi_courseware.rendering.blocks import check_markdown
@@ -330,3 +331,4 @@ def check_project(project: Project, problems: Problems) -> None:
         check_event(event, project, problems)
     check_themes(project, problems)
     check_documents(project, problems)
+    check_licensing(project, problems)  # trainers' accreditations and clients' licences

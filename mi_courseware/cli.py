@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("mi_courseware")
 
-LIST_KINDS = ("courses", "addons", "clients", "events", "themes", "standards")
+LIST_KINDS = ("courses", "addons", "clients", "events", "themes", "standards", "trainers")
 
 
 @dataclass
@@ -440,4 +440,5 @@ def main() -> NoReturn:
     raise SystemExit(0)  # pragma: no cover - click exits itself
 
 
-from mi_courseware import cli_certificates  # noqa: E402,F401  (registers its commands)
+# each registers its commands on the group above
+from mi_courseware import cli_certificates, cli_coding  # noqa: E402,F401

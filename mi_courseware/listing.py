@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 
 from mi_courseware.loading.project import Project
 from mi_courseware.model import Course
@@ -10,8 +11,9 @@ from mi_courseware.rendering.themes import theme_chain
 
 
 def list_project(project: Project, kind: str | None, verbose: bool = False) -> Iterator[str]:
-    """Lines describing the project's courses, add-ons, clients, events, themes or standards."""
-    kinds = [kind] if kind else ["courses", "addons", "clients", "events", "themes", "standards"]
+    """Lines describing the project's courses, add-ons, clients, events, themes, standards or
+    trainers."""
+    kinds = [kind] if kind else [k for k in _LISTERS if k != "trainers" or project.trainers]
     for index, name in enumerate(kinds):
         if not kind:
             yield ("\n" if index else "") + f"{name}:"
@@ -93,6 +95,59 @@ def _standards(project: Project, verbose: bool) -> Iterator[str]:
                 yield f"      {unit.code:<14} {unit.title}"
 
 
+#: A licence ending within this many days is shown by ``list trainers -v``.
+LICENCE_NOTICE_DAYS = 90
+
+
+def _today() -> date:
+    """Today, or the day ``SOURCE_DATE_EPOCH`` names (for reproducible listings)."""
+    from mi_courseware.builders.base import build_time
+
+    return build_time().date()
+
+
+def _days(until: date, today: date) -> str:
+    left = (until - today).days
+    if left < 0:
+        return f"expired {-left} day{'s' if left != -1 else ''} ago"
+    return f"{left} day{'s' if left != 1 else ''} left"
+
+
+def _trainers(project: Project, verbose: bool) -> Iterator[str]:
+    today = _today()
+    for ident, record in project.trainers.items():
+        trainer = record.model
+        current = [
+            a.course
+            for a in trainer.accreditations
+            if a.date <= today and (a.expires is None or a.expires >= today)
+        ]
+        where = f" ({trainer.organisation})" if trainer.organisation else ""
+        courses = ", ".join(dict.fromkeys(current)) or "no current accreditation"
+        yield f"  {ident:<28} {trainer.name}{where}  [{courses}]"
+        if verbose:
+            for item in trainer.accreditations:
+                until = f"until {item.expires.isoformat()}" if item.expires else "no expiry"
+                left = f": {_days(item.expires, today)}" if item.expires else ""
+                if item.date > today:
+                    left = f": starts in {(item.date - today).days} days"
+                yield (
+                    f"      {item.course:<24} from {item.date.isoformat()} {until}, "
+                    f"by {item.by}{left}"
+                )
+    if verbose:
+        ending = []
+        for ident, client in project.clients.items():
+            licence = client.model.licence
+            if licence is not None and 0 <= (licence.ends - today).days <= LICENCE_NOTICE_DAYS:
+                ending.append(
+                    f"      {ident:<24} {', '.join(licence.courses)} until "
+                    f"{licence.ends.isoformat()}: {_days(licence.ends, today)}"
+                )
+        yield f"  licences ending within {LICENCE_NOTICE_DAYS} days:"
+        yield from ending or ["      none"]
+
+
 _LISTERS = {
     "courses": _courses,
     "addons": _addons,
@@ -100,4 +155,5 @@ _LISTERS = {
     "events": _events,
     "themes": _themes,
     "standards": _standards,
+    "trainers": _trainers,
 }

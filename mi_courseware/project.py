@@ -11,7 +11,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 
 
 def builtin_dir(name: str) -> Path:
-    """A folder shipped with the tool (``themes`` or ``content``).
+    """A folder shipped with the tool (``themes``, ``content`` or ``scales``).
 
     Inside an installed wheel they live in ``mi_courseware/data/``; in a source checkout they
     are the repository's own folders.

@@ -28,6 +28,11 @@ WHERE = {
     "client-page": "front matter of a client's extra page",
     "participant": "one row of content/rosters/<id>.csv",
     "theme": "themes/<name>/theme.yaml",
+    "trainer": "content/trainers/<id>.yaml",
+    "scale": "content/scales/<id>.yaml (built in: miti-4.2.1, social-work-7)",
+    "practitioner": "content/coding/<id>/practitioner.yaml",
+    "coded-session": "content/coding/<practitioner>/<YYYY-MM-DD>-<label>.yaml",
+    "utterance": "one row of content/coding/<practitioner>/<YYYY-MM-DD>-<label>.csv",
 }
 
 
@@ -94,9 +99,10 @@ def _models_in(model: type[BaseModel]) -> list[type[BaseModel]]:
 
 def _table(model: type[BaseModel]) -> list[str]:
     lines = ["| key | type | required | default | meaning |", "|---|---|---|---|---|"]
-    for name, field in model.model_fields.items():
-        if name == "row":
+    for key, field in model.model_fields.items():
+        if key == "row":
             continue
+        name = field.alias or key  # as written in files (``from`` for ``starts``)
         required = "yes" if field.is_required() else ""
         value = None if field.is_required() else field.get_default(call_default_factory=True)
         default = "" if field.is_required() else f"`{value!r}`"

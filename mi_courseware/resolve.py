@@ -32,6 +32,7 @@ from mi_courseware.edition import (
     Times,
 )
 from mi_courseware.errors import Position, Problems, did_you_mean
+from mi_courseware.licences import trainer_names
 from mi_courseware.loading.project import Project, Record, load_document
 from mi_courseware.loading.roster import read_roster
 from mi_courseware.model import (
@@ -234,7 +235,7 @@ def _units(refs: list[str], project: Project) -> tuple[StandardUnit, ...]:
     return tuple(units)
 
 
-def _event_info(record: Record[Event]) -> EventInfo:
+def _event_info(record: Record[Event], project: Project) -> EventInfo:
     event = record.model
     contact = event.admin_contact.model_dump(exclude_none=True) if event.admin_contact else {}
     return EventInfo(
@@ -244,7 +245,7 @@ def _event_info(record: Record[Event]) -> EventInfo:
         times=Times(event.times.start, event.times.end) if event.times else None,
         venue=event.venue,
         virtual=event.virtual,
-        trainers=tuple(event.trainers),
+        trainers=trainer_names(project, event.trainers),
         admin_contact=contact,
         max_places=event.max_places,
         closing_date=event.closing_date,
@@ -516,7 +517,7 @@ def _assemble(
         delivery=course.delivery,
         addons=tuple(AddOnInfo(a.id, a.model.title, a.model.summary) for a in addons),
         brand=brand,
-        event=_event_info(event_record) if event_record else None,
+        event=_event_info(event_record, project) if event_record else None,
         theme=theme,
         language=brand.language,
         days=days,

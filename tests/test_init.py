@@ -39,6 +39,7 @@ SOURCES = (
     "mi_courseware",
     "content",
     "themes",
+    "scales",
 )
 
 

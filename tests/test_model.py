@@ -86,7 +86,7 @@ def test_an_unknown_key_inside_a_named_variant_suggests_the_variants_keys() -> N
 def test_an_unknown_key_far_from_any_lists_the_known_keys() -> None:
     assert errors(Client, "name: Acme\nbanana: yes\n") == [
         "c.yaml:2:1: error: unknown key 'banana' (expected one of 'certificate_prefix', "
-        "'colours', 'contact', 'language', 'logo', 'logo_alt', 'name', 'pages', ...)"
+        "'colours', 'contact', 'language', 'licence', 'logo', 'logo_alt', 'name', ...)"
     ]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from mi_courseware.errors import Position, Problems
 from mi_courseware.loading.markdown_file import MarkdownFile, load_markdown
@@ -17,11 +17,16 @@ from mi_courseware.model import (
     Event,
     HandoutMeta,
     ModuleMeta,
+    Scale,
     StandardsCatalogue,
     ThemeConfig,
+    Trainer,
 )
 from mi_courseware.model.base import Model, validate
 from mi_courseware.project import ProjectPaths, builtin_dir
+
+if TYPE_CHECKING:
+    from mi_courseware.coding.records import PractitionerInfo
 
 M = TypeVar("M", bound=Model)
 
@@ -79,6 +84,11 @@ class Project:
     modules: dict[str, Document[ModuleMeta]] = field(default_factory=dict)
     handouts: dict[str, Document[HandoutMeta]] = field(default_factory=dict)
     themes: dict[str, ThemeRecord] = field(default_factory=dict)
+    trainers: dict[str, Record[Trainer]] = field(default_factory=dict)
+    #: Coding scales: the built-in ones, then the project's own (``content/scales/``).
+    scales: dict[str, Record[Scale]] = field(default_factory=dict)
+    #: Practitioners with coded sessions (``content/coding/<id>/``).
+    practitioners: dict[str, PractitionerInfo] = field(default_factory=dict)
     #: Ids that exist as files but failed to load; cross-checks stay quiet about them.
     broken: set[tuple[str, str]] = field(default_factory=set)
     #: Links in content/ or themes/ that lead out of the project (reported, never read).
@@ -262,4 +272,8 @@ def load_project(paths: ProjectPaths, problems: Problems) -> Project:
     )
     _load_clients(project, problems)
     _load_themes(project, problems)
+    project.trainers = _load_records(content("trainers"), Trainer, "trainers", project, problems)
+    from mi_courseware.loading.coding import load_coding  # it builds on Record and load_record
+
+    load_coding(project, problems)
     return project

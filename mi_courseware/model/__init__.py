@@ -2,7 +2,8 @@
 
 from mi_courseware.model.addon import AddOn
 from mi_courseware.model.base import Model
-from mi_courseware.model.client import Client, Colours, Contact, Signatory
+from mi_courseware.model.client import Client, Colours, Contact, Licence, Signatory
+from mi_courseware.model.coding import CodedSession, UtteranceRow
 from mi_courseware.model.course import (
     Break,
     CertificateSettings,
@@ -16,8 +17,10 @@ from mi_courseware.model.course import (
 from mi_courseware.model.documents import HandoutMeta, ModuleMeta, PageMeta
 from mi_courseware.model.event import AdminContact, Event, TimeRange
 from mi_courseware.model.participant import RosterRow
+from mi_courseware.model.scale import Scale
 from mi_courseware.model.standards import Framework, StandardsCatalogue, Unit
 from mi_courseware.model.theme import ThemeConfig
+from mi_courseware.model.trainer import Accreditation, Practitioner, Trainer
 
 #: Every file format, by the name used for its JSON Schema and in the reference.
 FILE_FORMATS: dict[str, type[Model]] = {
@@ -31,15 +34,22 @@ FILE_FORMATS: dict[str, type[Model]] = {
     "client-page": PageMeta,
     "participant": RosterRow,
     "theme": ThemeConfig,
+    "trainer": Trainer,
+    "scale": Scale,
+    "practitioner": Practitioner,
+    "coded-session": CodedSession,
+    "utterance": UtteranceRow,
 }
 
 __all__ = [
     "FILE_FORMATS",
+    "Accreditation",
     "AddOn",
     "AdminContact",
     "Break",
     "CertificateSettings",
     "Client",
+    "CodedSession",
     "Colours",
     "Contact",
     "Course",
@@ -47,16 +57,21 @@ __all__ = [
     "Feedback",
     "Framework",
     "HandoutMeta",
+    "Licence",
     "ModuleMeta",
     "Outcome",
     "PageMeta",
+    "Practitioner",
     "RosterRow",
+    "Scale",
     "Schedule",
     "Session",
     "Signatory",
     "StandardsCatalogue",
     "ThemeConfig",
     "TimeRange",
+    "Trainer",
     "Unit",
+    "UtteranceRow",
     "Variant",
 ]

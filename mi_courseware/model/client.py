@@ -6,11 +6,12 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
-from mi_courseware.model.base import Colour, Model, Text
+from mi_courseware.model.base import Colour, Count, Id, Model, Text
 
 DEFAULT_PRIMARY = "#1d4f73"
 DEFAULT_SECONDARY = "#3b6e94"
@@ -52,6 +53,28 @@ class Signatory(Model):
     """Image of their signature (PNG or SVG), relative to the client folder."""
 
 
+class Licence(Model):
+    """The client's licence to run courses with its own accredited trainers."""
+
+    courses: list[Id] = Field(min_length=1)
+    """Ids of the courses the licence covers."""
+    starts: date = Field(alias="from")
+    """First day of the licence."""
+    ends: date = Field(alias="to")
+    """Last day of the licence."""
+    max_trainers: Count = 5
+    """How many of the client's trainers may hold an accreditation under it at once."""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Licence:
+        if self.ends < self.starts:
+            raise ValueError(
+                f"the licence ends ({self.ends.isoformat()}) before it starts "
+                f"({self.starts.isoformat()})"
+            )
+        return self
+
+
 class Client(Model):
     """A client organisation (``content/clients/<id>/client.yaml``)."""
 
@@ -75,3 +98,6 @@ class Client(Model):
     """Verification address for the certificate QR code, with ``{code}`` where the code goes."""
     certificate_prefix: Text | None = Field(default=None, pattern=r"^[A-Z0-9]{1,8}$")
     """Prefix of certificate numbers; default: initials of the client's id in capitals."""
+    licence: Licence | None = None
+    """The client's licence, when its own trainers deliver courses: ``{courses, from, to,
+    max_trainers}``."""

@@ -109,7 +109,8 @@ class Event(Model):
     virtual: bool = False
     """``true`` for an online event."""
     trainers: list[Text] = []
-    """Names of the trainers."""
+    """The trainers: ids of ``content/trainers/`` files (written in lower case, no spaces;
+    their accreditation and the client's licence are checked) or plain names (not checked)."""
     admin_contact: AdminContact | None = None
     """Who handles bookings."""
     max_places: Count | None = None

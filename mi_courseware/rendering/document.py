@@ -13,7 +13,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from mi_courseware.edition import Edition
+from mi_courseware.edition import Brand, Edition
 from mi_courseware.project import builtin_dir
 from mi_courseware.rendering.colour import band, readable_on_white, tint
 from mi_courseware.rendering.diagrams import Palette
@@ -31,26 +31,27 @@ def css_string(value: object) -> Markup:
 
 @dataclass
 class DocumentSetup:
-    """The theme-dependent pieces of one edition's documents."""
+    """The theme-dependent pieces of one brand's documents (an edition's, or a report's)."""
 
-    edition: Edition
+    brand: Brand
     env: jinja2.Environment
     t: Translator
     palette: Palette
     options: dict[str, Any]
     chain: list[Path]
     roots: list[Path]
+    edition: Edition | None = None
 
     def stylesheets(self, name: str) -> list[str]:
         """``css/<name>`` of every theme in the chain, parents first, as file URIs."""
         found = [folder / "css" / name for folder in reversed(self.chain)]
-        client = self.edition.brand.folder / "templates" / name
+        client = self.brand.folder / "templates" / name
         found.append(client)
         return [path.as_uri() for path in found if path.is_file()]
 
     def colours(self) -> dict[str, str]:
         """CSS custom properties for the brand roles, text colours already made readable."""
-        colours = self.edition.brand.colours
+        colours = self.brand.colours
         primary_bg, primary_ink = band(colours.primary)
         secondary_bg, secondary_ink = band(colours.secondary)
         accent_bg, accent_ink = band(colours.accent)
@@ -71,17 +72,33 @@ class DocumentSetup:
 
 def document_setup(edition: Edition) -> DocumentSetup:
     """Search path, translator, Jinja environment and palette for ``edition``'s theme."""
-    brand = edition.brand
-    chain = list(edition.theme_dirs)
-    t = Translator(chain, edition.language)
+    return brand_setup(
+        edition.brand,
+        list(edition.theme_dirs),
+        edition.language,
+        dict(edition.theme_options),
+        edition.project_root,
+        edition,
+    )
+
+
+def brand_setup(
+    brand: Brand,
+    chain: list[Path],
+    language: str,
+    options: dict[str, Any],
+    project_root: Path,
+    edition: Edition | None = None,
+) -> DocumentSetup:
+    """The same for a document that is not an edition's (a feedback report, a sheet)."""
+    t = Translator(chain, language)
     env = environment(search_path(chain, brand.folder), t)
     env.filters["css_string"] = css_string
-    options = dict(edition.theme_options)
     palette = Palette(
         brand.colours.primary,
         brand.colours.secondary,
         brand.colours.accent,
         scale=float(str(options.get("diagram_text_scale", 1.0))),
     )
-    roots = [edition.project_root, *chain, builtin_dir("themes")]
-    return DocumentSetup(edition, env, t, palette, options, chain, roots)
+    roots = [project_root, *chain, builtin_dir("themes")]
+    return DocumentSetup(brand, env, t, palette, options, chain, roots, edition)

@@ -1,0 +1,105 @@
+"""Commands for MI fidelity coding: ``coding report``, ``coding sheet``, ``coding summary``.
+
+Registered on the main group (:mod:`mi_courseware.cli` imports this module last). Each command
+parses its options, loads the project, then calls one function of :mod:`mi_courseware.coding`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from mi_courseware.cli import Options, _fail_on_errors, _load, cli
+from mi_courseware.errors import UsageError, did_you_mean
+
+if TYPE_CHECKING:
+    from mi_courseware.loading.project import Project
+
+theme_option = click.option(
+    "--theme", default="default", show_default=True, help="Theme for the PDF."
+)
+
+
+def _check_theme(project: Project, theme: str) -> None:
+    if theme not in project.themes:
+        hint = did_you_mean(theme, project.themes)
+        raise UsageError(f"--theme: unknown theme '{theme}'{hint}")
+
+
+@cli.group()
+def coding() -> None:
+    """MI fidelity coding: feedback reports, observer's sheets and cohort summaries."""
+
+
+@coding.command()
+@click.argument("practitioner")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["pdf", "json", "csv"]),
+    default="pdf",
+    show_default=True,
+    help="pdf: output/coding/PRACTITIONER/feedback.pdf; json or csv: printed.",
+)
+@theme_option
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder (default: output/).",
+)
+@click.pass_obj
+def report(options: Options, practitioner: str, fmt: str, theme: str, out: Path | None) -> None:
+    """Scores of PRACTITIONER's coded sessions: a feedback PDF, or JSON or CSV."""
+    from mi_courseware.coding.run import run_report
+
+    project, problems = _load(options)
+    _fail_on_errors(problems, options)
+    _check_theme(project, theme)
+    text = run_report(project, practitioner, fmt, theme, out or options.paths().output)
+    click.echo(text, nl=False)
+
+
+@coding.command()
+@click.option("--scale", "scale", required=True, help="Scale id, e.g. miti-4.2.1.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="PDF file to write.",
+)
+@click.option("--client", "-c", help="Client whose brand and language the sheet takes.")
+@theme_option
+@click.pass_obj
+def sheet(options: Options, scale: str, output: Path, client: str | None, theme: str) -> None:
+    """A printable observer's tally sheet for SCALE: codes, globals, formulas."""
+    from mi_courseware.coding.sheet import write_sheet
+
+    project, problems = _load(options)
+    _fail_on_errors(problems, options)
+    _check_theme(project, theme)
+    path = write_sheet(project, scale, output, client=client, theme=theme)
+    click.echo(str(path))
+
+
+@coding.command()
+@click.option("--trainer", help="Only practitioners this trainer mentors or coded.")
+@click.option("--client", "-c", help="Only practitioners working for this client.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+@click.pass_obj
+def summary(options: Options, trainer: str | None, client: str | None, fmt: str) -> None:
+    """One row per practitioner: latest scores, bands, and who is fair on every score."""
+    from mi_courseware.coding.summary import cohort_summary
+
+    project, problems = _load(options)
+    _fail_on_errors(problems, options)
+    click.echo(cohort_summary(project, trainer=trainer, client=client, fmt=fmt), nl=False)

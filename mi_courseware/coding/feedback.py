@@ -1,0 +1,180 @@
+"""The feedback report a mentor hands over: ``output/coding/<practitioner>/feedback.pdf``.
+
+The latest session's scores against their thresholds (bands named in words and shown by
+position and pattern), its counts as a chart, each score over the previous sessions, and the
+scale's guidance for the weakest area, in the client's brand, theme and language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from mi_courseware.coding.document import CodingDocument, client_for, coding_document
+from mi_courseware.coding.report import PractitionerScores
+from mi_courseware.coding.scores import Score, SessionScores, show, show_threshold, weakest
+from mi_courseware.errors import UsageError
+from mi_courseware.loading.project import Project
+from mi_courseware.model.scale import Scale
+from mi_courseware.rendering.charts import (
+    BandRow,
+    Bar,
+    Series,
+    Threshold,
+    band_chart,
+    bar_chart,
+    line_chart,
+)
+from mi_courseware.rendering.i18n import Translator
+
+BAND_KEYS = {"below fair": "below_fair", "fair": "fair", "good": "good"}
+
+
+def _axis(score: Score, values: list[float | None]) -> tuple[float, float]:
+    """The range a score is drawn on: 1-5 for ratings, 0-100 for shares, else from the data."""
+    if score.kind == "mean":
+        return 1.0, 5.0
+    if score.unit == "percent":
+        return 0.0, 100.0
+    top = max([v for v in values if v is not None] + [score.good or 0, score.fair or 0, 1])
+    return 0.0, float(int(top * 1.25) + 1)
+
+
+def _band_word(t: Translator, band: str | None) -> str:
+    return t(f"coding.band.{BAND_KEYS[band]}") if band else ""
+
+
+def _coder(project: Project, coder: str) -> str:
+    trainer = project.trainers.get(coder)
+    return trainer.model.name if trainer is not None else coder
+
+
+def _focus(session: SessionScores, scale: Scale, t: Translator) -> dict[str, Any] | None:
+    """The weakest banded score, its guidance, and the lowest global rating inside it."""
+    score = weakest(session)
+    if score is None:
+        return None
+    focus: dict[str, Any] = {"score": score, "band": _band_word(t, score.band), "global": None}
+    rated = [g for g in scale.globals if g.id in score.inputs]
+    if rated:
+        lowest = min(rated, key=lambda g: (session.globals[g.id], score.inputs.index(g.id)))
+        rating = session.globals[lowest.id]
+        focus["global"] = {
+            "rating": lowest,
+            "value": rating,
+            "now": lowest.anchors[rating],
+            "next": lowest.anchors.get(rating + 1),
+            "next_value": rating + 1,
+        }
+    return focus
+
+
+def _shown(score: Score) -> Callable[[float], str]:
+    """How values of ``score`` are labelled on a chart."""
+    return lambda value: show(value, score.unit, score.kind)
+
+
+def _charts(doc: CodingDocument, scores: PractitionerScores, t: Translator) -> dict[str, Any]:
+    latest = scores.latest
+    assert latest is not None
+    banded = latest.banded
+    history = [s for s in scores.sessions if s.scale_id == latest.scale_id]
+    rows = []
+    for score in banded:
+        low, high = _axis(score, [score.value])
+        text = show(score.value, score.unit, score.kind)
+        if score.value is None:
+            text = t("coding.undefined_because", why=(score.note or "").removeprefix("undefined: "))
+        rows.append(BandRow(score.label, score.value, text, low, high, score.fair, score.good))
+    bands = [_band_word(t, b) for b in ("below fair", "fair", "good")]
+    band_svg = band_chart(
+        rows,
+        style=doc.chart_style(),
+        description=t("coding.band_chart_description"),
+        band_labels=(bands[0], bands[1], bands[2]),
+    )
+    groups: dict[str, str] = {}
+    for summary in latest.scale.summaries:
+        for code in summary.sum or ():
+            groups.setdefault(code, summary.id)
+    legend = {s.id: s.label for s in latest.scale.summaries if s.sum}
+    legend[""] = t("coding.other_behaviours")
+    bars = [Bar(c.code, latest.counts[c.code], groups.get(c.code, "")) for c in latest.scale.codes]
+    counts_svg = bar_chart(
+        bars,
+        style=doc.chart_style(height_mm=56),
+        description=t("coding.counts_chart_description"),
+        legend=legend,
+    )
+    trends = []
+    if len(history) > 1:
+        labels = [f"{s.date.day}/{s.date.month}/{s.date.year % 100:02d}" for s in history]
+        for score in banded:
+            values = [h.score(score.id) for h in history]
+            series = tuple(v.value if v else None for v in values)
+            thresholds = [
+                Threshold(f"{w} {show_threshold(v, score.unit)}", v)
+                for w, v in ((bands[1], score.fair), (bands[2], score.good))
+                if v is not None
+            ]
+            trends.append(
+                line_chart(
+                    labels,
+                    [Series(score.label, series)],
+                    style=doc.chart_style(width_mm=82, height_mm=52),
+                    description=t("coding.trend_chart_description", score=score.label),
+                    thresholds=thresholds,
+                    y_range=_axis(score, list(series)),
+                    value_label=_shown(score),
+                    title=score.label,
+                )
+            )
+    return {"band_svg": band_svg, "counts_svg": counts_svg, "trend_svgs": trends}
+
+
+def feedback_html(
+    doc: CodingDocument, project: Project, scores: PractitionerScores, when: datetime
+) -> str:
+    """The report's complete HTML."""
+    latest = scores.latest
+    if latest is None:
+        raise UsageError(f"'{scores.info.id}' has no coded sessions yet")
+    t = doc.setup.t
+    meta = latest.coding.sidecar.model
+    history = [s for s in scores.sessions if s.scale_id == latest.scale_id]
+    title = f"{t('coding.feedback_title')} – {scores.info.name}"
+    client = client_for(project, scores.info.organisation)
+    return doc.render(
+        "coding-feedback.html",
+        title,
+        when,
+        info=scores.info,
+        organisation=client.model.name if client else scores.info.organisation,
+        latest=latest,
+        scale=latest.scale,
+        coder=_coder(project, meta.coder),
+        minutes=f"{meta.minutes:g}",
+        notes=meta.notes,
+        history=history,
+        other_scales=len(history) < len(scores.sessions),
+        focus=_focus(latest, latest.scale, t),
+        show=show,
+        show_threshold=show_threshold,
+        band_word=lambda band: _band_word(t, band),
+        **_charts(doc, scores, t),
+    )
+
+
+def write_feedback(
+    project: Project, scores: PractitionerScores, theme: str, out: Path, when: datetime
+) -> Path:
+    """Write ``<out>/coding/<practitioner>/feedback.pdf`` atomically; return its path."""
+    info = scores.info
+    latest = scores.latest
+    source = latest.coding.path if latest else info.folder
+    doc = coding_document(project, client_for(project, info.organisation), theme, source)
+    html = feedback_html(doc, project, scores, when)
+    target = out / "coding" / info.id / "feedback.pdf"
+    return doc.write_pdf(html, target, identifier=f"coding/{info.id}")

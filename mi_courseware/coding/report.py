@@ -1,0 +1,152 @@
+"""``coding report PRACTITIONER``: every session's counts, scores and bands as JSON or CSV.
+
+The PDF feedback report is made by :mod:`mi_courseware.coding.feedback` from the same
+:class:`PractitionerScores`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from mi_courseware.coding.records import PractitionerInfo
+from mi_courseware.coding.scores import FIXED_KEYS, Score, SessionScores, rounded, score_session
+from mi_courseware.errors import UsageError, did_you_mean
+from mi_courseware.loading.project import Project
+
+#: Cells starting with one of these are read as formulas by spreadsheets (CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class PractitionerScores:
+    """A practitioner and the scores of each of their sessions, oldest first."""
+
+    info: PractitionerInfo
+    sessions: tuple[SessionScores, ...]
+
+    @property
+    def latest(self) -> SessionScores | None:
+        """The most recent session."""
+        return self.sessions[-1] if self.sessions else None
+
+
+def find_practitioner(project: Project, ident: str) -> PractitionerInfo:
+    """The practitioner ``ident`` (a folder under ``content/coding/``), else a usage error."""
+    info = project.practitioners.get(ident)
+    if info is None:
+        raise UsageError(
+            f"no coded sessions for '{ident}': no folder content/coding/{ident}/"
+            f"{did_you_mean(ident, project.practitioners)}"
+        )
+    return info
+
+
+def practitioner_scores(project: Project, info: PractitionerInfo) -> PractitionerScores:
+    """Score every session of ``info`` on its own scale."""
+    sessions = tuple(
+        score_session(c, c.scale_id, project.scales[c.scale_id].model) for c in info.codings
+    )
+    return PractitionerScores(info, sessions)
+
+
+def number(score: Score | None) -> float | int | None:
+    """A score as JSON and CSV give it: two decimals, counts as whole numbers."""
+    if score is None or score.value is None:
+        return None
+    return int(score.value) if score.kind == "sum" else rounded(score.value)
+
+
+def _band_entry(score: Score) -> dict[str, Any]:
+    return {
+        "score": number(score),
+        "band": score.band,
+        "fair": score.fair,
+        "good": score.good,
+        "note": score.note,
+    }
+
+
+def session_json(session: SessionScores) -> dict[str, Any]:
+    """One session as ``coding report --format json`` gives it (exactly the documented keys).
+
+    ``bands`` holds, for every summary score of the session's scale and for the share of
+    change talk, the score, its band (``below fair``, ``fair``, ``good``; ``null`` without
+    thresholds or a value), its thresholds and a note when it is undefined.
+    """
+    fixed = {key: session.score(key) for key in FIXED_KEYS}
+    scored = [*session.scores, session.percent_change_talk]
+    return {
+        "date": session.date.isoformat(),
+        "label": session.label,
+        "scale": session.scale_id,
+        "counts": dict(session.counts),
+        "globals": dict(session.globals),
+        **{key: number(score) for key, score in fixed.items()},
+        "percent_change_talk": number(session.percent_change_talk),
+        "bands": {s.id: _band_entry(s) for s in scored},
+    }
+
+
+def report_json(scores: PractitionerScores) -> str:
+    """The practitioner and their sessions as JSON."""
+    info = scores.info
+    document = {
+        "practitioner": info.id,
+        "name": info.name,
+        "organisation": info.organisation,
+        "sessions": [session_json(s) for s in scores.sessions],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def safe_cell(value: object) -> str:
+    """A cell that spreadsheets show as text, never run as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def write_csv(rows: list[dict[str, Any]], last: str) -> str:
+    """Rows as CSV: columns in the order first met (``last`` at the end), blanks for missing."""
+    columns = [c for c in dict.fromkeys(k for row in rows for k in row) if c != last] + [last]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([safe_cell(row.get(c)) for c in columns])
+    return buffer.getvalue()
+
+
+def scores_row(session: SessionScores) -> dict[str, Any]:
+    """Every summary score of a session and the share of change talk, with bands."""
+    row: dict[str, Any] = {}
+    for score in [*session.scores, session.percent_change_talk]:
+        row[score.id] = number(score)
+        if score.banded:
+            row[f"{score.id}_band"] = score.band
+    return row
+
+
+def report_csv(scores: PractitionerScores) -> str:
+    """One row per session: counts, globals, every score with its band, and notes."""
+    rows: list[dict[str, Any]] = []
+    for session in scores.sessions:
+        meta = session.coding.sidecar.model
+        row: dict[str, Any] = {
+            "practitioner": scores.info.id,
+            "date": session.date.isoformat(),
+            "label": session.label,
+            "scale": session.scale_id,
+            "coder": meta.coder,
+            "minutes": f"{meta.minutes:g}",
+        }
+        row.update(session.counts)
+        row.update(session.globals)
+        row.update(scores_row(session))
+        scored = [*session.scores, session.percent_change_talk]
+        row["notes"] = "; ".join(f"{s.id}: {s.note}" for s in scored if s.note)
+        rows.append(row)
+    return write_csv(rows, "notes")
