@@ -11,8 +11,8 @@ from pathlib import Path
 
 from conftest import lines
 
-from mi_courseware.build import editions_for, find_target, load_checked
 from mi_courseware.errors import Problems
+from mi_courseware.pipeline.targets import editions_for, find_target, load_checked
 from mi_courseware.project import ProjectPaths
 
 EVENT = "content/events/acme-2027.yaml"
