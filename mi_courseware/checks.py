@@ -16,6 +16,7 @@ from mi_courseware.loading.project import Document, Project, Record
 from mi_courseware.model import AddOn, Client, Course, Event, Outcome, Schedule, Session
 from mi_courseware.rendering.blocks import check_markdown
 from mi_courseware.rendering.colour import adjusted_text_warning
+from mi_courseware.rendering.markdown import image_ref_problem, image_refs
 
 
 def _unknown(
@@ -78,7 +79,7 @@ def check_sessions(
                 )
         if session.body:
             line = record.position("sessions", index, "body").line + 1
-            check_markdown(session.body, record.path, line, problems)
+            check_text(session.body, record.path, line, project, problems)
 
 
 def _rel(project: Project, path: Path) -> str:
@@ -312,11 +313,26 @@ def check_themes(project: Project, problems: Problems) -> None:
             current = project.themes[parent]
 
 
+def check_text(
+    text: str, path: Path, first_line: int, project: Project, problems: Problems
+) -> None:
+    """A Markdown text's blocks, its size, and every picture it shows."""
+    before = len(problems.errors)
+    check_markdown(text, path, first_line, problems)
+    if len(problems.errors) > before:
+        return  # a text over the limits is not parsed further
+    roots = [project.paths.root]
+    for ref in image_refs(text):
+        message = image_ref_problem(ref.src, ref.alt, path, roots)
+        if message:
+            problems.error(Position(path, first_line + ref.line), message)
+
+
 def check_documents(project: Project, problems: Problems) -> None:
     """Blocks in modules, handouts and client pages are known and closed."""
     documents: list[Document[Any]] = [*project.modules.values(), *project.handouts.values()]
     for document in documents:
-        check_markdown(document.body, document.path, document.file.body_line, problems)
+        check_text(document.body, document.path, document.file.body_line, project, problems)
 
 
 def check_project(project: Project, problems: Problems) -> None:

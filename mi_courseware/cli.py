@@ -94,17 +94,71 @@ class Group(click.Group):
 )
 @click.option("-v", "--verbose", count=True, help="Say more (repeat for debug output).")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors.")
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0),
+    default=None,
+    metavar="SECONDS",
+    help="Longest one document may take to render (default 120; 0: no limit).",
+)
+@click.option(
+    "--size-limit",
+    type=click.FloatRange(min=1),
+    default=None,
+    metavar="FACTOR",
+    help="Multiply the limits on file sizes, lines and table rows (default 1).",
+)
 @click.pass_context
 def cli(
-    ctx: click.Context, project: Path | None, register: Path | None, verbose: int, quiet: bool
+    ctx: click.Context,
+    project: Path | None,
+    register: Path | None,
+    verbose: int,
+    quiet: bool,
+    time_limit: float | None,
+    size_limit: float | None,
 ) -> None:
     """Motivational Interviewing courseware: branded packs, decks, guides and certificates."""
-    level = logging.ERROR if quiet else (logging.DEBUG if verbose > 1 else logging.INFO)
-    logging.basicConfig(level=level, format="%(message)s", stream=sys.stderr, force=True)
-    # third-party engines speak only when asked twice (-vv)
-    for name in ("weasyprint", "fontTools"):
-        logging.getLogger(name).setLevel(logging.DEBUG if verbose > 1 else logging.ERROR)
+    setup_logging(verbose, quiet)
+    configure_limits(time_limit, size_limit)
     ctx.obj = Options(project, register, verbose, quiet)
+
+
+class _Formatter(logging.Formatter):
+    """Progress as it is; notes and errors named as the tool's own."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = record.getMessage()
+        if record.levelno >= logging.ERROR:
+            return f"mi-courseware: error: {text}"
+        if record.levelno >= logging.WARNING:
+            return f"mi-courseware: note: {text}"
+        return text
+
+
+def setup_logging(verbose: int, quiet: bool) -> None:
+    """Quiet: errors only; default: notes; -v: what is built and why; -vv: debug."""
+    level = logging.ERROR if quiet else {0: logging.WARNING, 1: logging.INFO}.get(verbose)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_Formatter())
+    logging.basicConfig(level=level or logging.DEBUG, handlers=[handler], force=True)
+    # third-party engines speak only when asked twice (-vv)
+    for name in ("weasyprint", "fontTools", "matplotlib", "PIL"):
+        logging.getLogger(name).setLevel(logging.DEBUG if verbose > 1 else logging.ERROR)
+
+
+def configure_limits(time_limit: float | None, size_limit: float | None) -> None:
+    """``--time-limit`` and ``--size-limit`` for this run (and its worker processes)."""
+    from dataclasses import replace
+
+    from mi_courseware import limits
+
+    chosen = limits.Limits()
+    if size_limit is not None:
+        chosen = chosen.scaled(size_limit)
+    if time_limit is not None:
+        chosen = replace(chosen, render_seconds=time_limit)
+    limits.configure(chosen)
 
 
 def _load(options: Options) -> tuple[Project, Problems]:

@@ -15,7 +15,7 @@ import click
 
 from mi_courseware.cli import Options, cli, jobs_option, roster_option
 from mi_courseware.cli import report as report_problems
-from mi_courseware.errors import UsageError
+from mi_courseware.errors import UsageError, plural
 
 #: Cells starting with one of these are read as formulas by spreadsheets (CSV injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -96,7 +96,7 @@ def certificates(
         click.echo(
             f"  {'revoked':<12} {len(report.revoked):>4}  (not reissued; {_span(report.revoked)})"
         )
-    click.echo(f"  {len(report.files) - 1} certificates in all-certificates.pdf")
+    click.echo(f"  {plural(len(report.files) - 1, 'certificate')} in all-certificates.pdf")
 
 
 def _span(numbers: list[str]) -> str:
@@ -197,7 +197,7 @@ def export(options: Options, as_csv: bool, output: Path | None) -> None:
 
         write_atomic(output, buffer.getvalue().encode("utf-8-sig"))
         if not options.quiet:
-            click.echo(f"{len(rows)} certificates written to {output}", err=True)
+            click.echo(f"{plural(len(rows), 'certificate')} written to {output}", err=True)
 
 
 def _hours(value: float | None) -> str:

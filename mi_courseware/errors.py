@@ -125,6 +125,11 @@ def closest(value: str, choices: Iterable[str]) -> str | None:
     return close[0] if close else None
 
 
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """``1 certificate``, ``2 certificates`` (``many`` for words that do not just add s)."""
+    return f"{count} {word if count == 1 else (many or word + 's')}"
+
+
 def did_you_mean(value: str, choices: Iterable[str]) -> str:
     """A ``(did you mean 'x'?)`` suffix for a misspelt name, or a list of valid names."""
     options = sorted(set(choices))

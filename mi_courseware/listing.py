@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
+from mi_courseware.errors import plural
 from mi_courseware.loading.project import Project
 from mi_courseware.model import Course
 from mi_courseware.rendering.themes import theme_chain
@@ -48,7 +49,7 @@ def _sessions_by_variant(course: Course) -> Iterator[str]:
         dropped = [s.id for s in course.sessions if s.id not in chosen[name]]
         left = ", ".join(dropped) if dropped else "nothing"
         yield (
-            f"      {name}: {len(variant.sessions)} sessions, {taught} minutes taught; "
+            f"      {name}: {plural(len(variant.sessions), 'session')}, {taught} minutes taught; "
             f"leaves out {left}"
         )
 
@@ -89,7 +90,7 @@ def _themes(project: Project, verbose: bool) -> Iterator[str]:
 def _standards(project: Project, verbose: bool) -> Iterator[str]:
     for ident, record in project.standards.items():
         framework = record.model.framework
-        yield f"  {ident:<28} {framework.title}  ({len(record.model.units)} units)"
+        yield f"  {ident:<28} {framework.title}  ({plural(len(record.model.units), 'unit')})"
         if verbose:
             for unit in record.model.units:
                 yield f"      {unit.code:<14} {unit.title}"
@@ -130,7 +131,7 @@ def _trainers(project: Project, verbose: bool) -> Iterator[str]:
                 until = f"until {item.expires.isoformat()}" if item.expires else "no expiry"
                 left = f": {_days(item.expires, today)}" if item.expires else ""
                 if item.date > today:
-                    left = f": starts in {(item.date - today).days} days"
+                    left = f": starts in {plural((item.date - today).days, 'day')}"
                 yield (
                     f"      {item.course:<24} from {item.date.isoformat()} {until}, "
                     f"by {item.by}{left}"

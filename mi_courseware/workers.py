@@ -20,6 +20,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from mi_courseware.errors import plural
+
 log = logging.getLogger(__name__)
 
 #: Prefix of every temporary folder of ours under the system's temporary folder.
@@ -72,10 +74,9 @@ def remove_stale(folder: Path, prefix: str, what: str) -> list[Path]:
             path.unlink(missing_ok=True)
         removed.append(path)
     if removed:
-        log.info(
-            "removed %d %s left by an interrupted build (%s)",
-            len(removed),
-            what,
+        log.warning(
+            "removed %s left by an interrupted build (%s)",
+            plural(len(removed), what[:-1], what),
             ", ".join(p.name for p in removed),
         )
     return removed

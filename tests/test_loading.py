@@ -161,8 +161,8 @@ def test_it_refuses_merge_keys_and_keys_that_are_not_names() -> None:
 def test_it_reports_a_syntax_error_with_its_position() -> None:
     _, _, problems = load("a:\n  b: 1\n c: 2\n")
     assert problems == [
-        "x.yaml:3:2: error: invalid YAML: expected <block end>, but found "
-        "'<block mapping start>' while parsing a block mapping"
+        "x.yaml:3:2: error: this line does not line up with the lines around it; check its "
+        "indentation (keys of the same map, and items of the same list, start in the same column)"
     ]
 
 
@@ -181,7 +181,13 @@ def test_it_reports_invalid_utf8_on_the_line_of_the_bad_byte(tmp_path: Path) -> 
     path.write_bytes(b"name: Acme\ncity: Caf\xe9 Town\n")
     problems = Problems()
     assert load_yaml(path, problems) is None
-    assert [(p.position.line, p.message) for p in problems] == [(2, "file is not valid UTF-8 text")]
+    assert [(p.position.line, p.message) for p in problems] == [
+        (
+            2,
+            "the file is not UTF-8 text (a word processor or Notepad may have saved it in "
+            "another encoding); save it again as UTF-8",
+        )
+    ]
 
 
 def test_it_reads_a_file_that_starts_with_a_byte_order_mark(tmp_path: Path) -> None:

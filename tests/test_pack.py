@@ -191,7 +191,7 @@ def test_it_refuses_images_from_outside_the_project_or_the_network(tmp_path: Pat
     )
     result = CliRunner().invoke(cli, ["--project", str(project), "build", "acme-run"])
     assert result.exit_code == 1
-    assert "image file '/etc/hostname' not found" in result.output
+    assert "image '/etc/hostname' is outside the project; copy it into the project" in result.output
     assert "'https://example.org/pixel.png' is not a file in the project" in result.output
     assert "has no alt text" in result.output
     assert re.search(r"listening\.md:\d+:1: error:", result.output)

@@ -29,6 +29,8 @@ _SCALAR_TAGS = {f"{_CORE}{t}" for t in ("str", "int", "float", "bool", "null", "
 _INT = re.compile(r"^[-+]?[0-9]+$")
 _FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
 _NULL = {"", "~", "null", "Null", "NULL"}
+#: Typographic quotes a word processor puts in place of straight ones.
+_OPENING = {"\u201c": "\u201d", "\u2018": "\u2019", "\u201e": "\u201d"}
 _TRUE = {"true", "True", "TRUE"}
 _FALSE = {"false", "False", "FALSE"}
 
@@ -149,6 +151,8 @@ class _Builder:
         tag, text = node.tag, node.value
         if tag not in _SCALAR_TAGS:
             return self._bad_tag(node)
+        if not node.style and len(text) > 1 and _OPENING.get(text[0]) == text[-1]:
+            return text[1:-1]  # curly quotes from a word processor mean what straight ones do
         if tag == f"{_CORE}str" or node.style:  # quoted or block (libyaml: "" when plain)
             return text
         if text in _NULL:
@@ -200,9 +204,7 @@ def load_yaml_text(
         problems.error(Position(path, found.line + line_offset, found.column), _deep(depth))
         return None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        message = _syntax_message(exc, text, mark)
+        line, column, message = syntax_problem(exc, text)
         problems.error(Position(path, line + line_offset, column), message)
         return None
     except yaml.YAMLError as exc:  # pragma: no cover - PyYAML marks nearly everything
@@ -235,19 +237,82 @@ def _deep(limit: int) -> str:
     )
 
 
-def _syntax_message(exc: yaml.MarkedYAMLError, text: str, mark: Any) -> str:
-    if mark is not None:
-        # PyYAML's own wording ("found character '\\t' that cannot start any token") does not
-        # say what to do; a tab at or before the mark is nearly always the cause
-        lines = text.splitlines()
-        line = lines[mark.line] if mark.line < len(lines) else ""
-        if line[: mark.column + 1].lstrip(" ").startswith("\t"):
-            return "a tab character is used for indentation; YAML needs spaces"
-        if line[mark.column : mark.column + 1] == "\t":
-            return "a tab character cannot be used here; YAML needs spaces"
-    problem = exc.problem or "invalid YAML"
-    context = f" {exc.context}" if exc.context else ""
-    return f"invalid YAML: {problem}{context}".replace("\n", " ")
+def syntax_problem(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, int, str]:
+    """Where a YAML syntax error is (1-based line and column) and what to do, in plain words.
+
+    The parser's own wording ("expected <block end>, but found '<scalar>'") means little to
+    someone who has never written YAML, and for a missing colon or an unclosed quote it points
+    at the line after the mistake; the common mistakes are recognised and put right here.
+    """
+    mark = exc.problem_mark or exc.context_mark
+    if mark is None:
+        return 1, 1, f"YAML cannot read this file: {exc.problem or exc}"
+    lines = text.splitlines()
+
+    def line_of(m: Any) -> str:
+        return lines[m.line] if m.line < len(lines) else ""
+
+    def at(m: Any, message: str, column: int | None = None) -> tuple[int, int, str]:
+        return m.line + 1, (m.column if column is None else column) + 1, message
+
+    here = line_of(mark)
+    problem, context = exc.problem or "", exc.context or ""
+    start = exc.context_mark
+    if here[: mark.column + 1].lstrip(" ").startswith("\t"):
+        return at(mark, "a tab character is used for indentation; YAML needs spaces")
+    if here[mark.column : mark.column + 1] == "\t":
+        return at(mark, "a tab character cannot be used here; YAML needs spaces")
+    if "could not find expected ':'" in problem and start is not None:
+        key = line_of(start).strip()
+        return at(
+            start,
+            f"'{key}' has no ':' after its key; write 'key: value' (e.g. venue: Town Hall)",
+        )
+    if "end of stream" in problem and "quoted scalar" in context and start is not None:
+        quote = line_of(start)[start.column : start.column + 1] or '"'
+        return at(
+            start, f"the {quote} that opens this value is never closed; close it with {quote}"
+        )
+    if "mapping values are not allowed here" in problem:
+        first = here.find(": ")
+        if 0 <= first < mark.column:
+            return at(
+                mark,
+                "this value contains ': ', which YAML reads as a new key; put the whole value "
+                'in quotes, e.g. title: "Change talk: what to listen for"',
+            )
+        indent = len(here) - len(here.lstrip(" "))
+        return at(
+            mark,
+            "this line is indented further than the key above it, which already has a value; "
+            "line it up with the keys it belongs with",
+            indent,
+        )
+    if "expected <block end>" in problem or "did not find expected key" in problem:
+        before = here[: mark.column].rstrip()
+        if before.endswith("'") and before.count("'") >= 2:
+            return at(
+                mark,
+                "an apostrophe inside single quotes ends the text early; write it twice "
+                "('Today''s') or put the whole value in double quotes (\"Today's\")",
+            )
+        indent = len(here) - len(here.lstrip(" "))
+        return at(
+            mark,
+            "this line does not line up with the lines around it; check its indentation "
+            "(keys of the same map, and items of the same list, start in the same column)",
+            indent,
+        )
+    if "expected ',' or ']'" in problem or "expected ',' or '}'" in problem:
+        closing = "]" if "]" in problem else "}"
+        return at(start or mark, f"a list or map opened here is not closed with '{closing}'")
+    if "cannot start any token" in problem:
+        char = here[mark.column : mark.column + 1]
+        return at(mark, f"a value cannot start with '{char}' unless it is in quotes")
+    if "found undefined alias" in problem:
+        return at(mark, f"'{here[mark.column :].split()[0]}' names an anchor ('&') never defined")
+    wording = f"{problem} {context}".strip() or "invalid YAML"
+    return at(mark, f"YAML cannot read this: {wording}".replace("\n", " "))
 
 
 def read_text(path: Path, problems: Problems) -> str | None:
@@ -267,7 +332,11 @@ def read_text(path: Path, problems: Problems) -> str | None:
         problems.error(Position(path), "file not found")
     except UnicodeDecodeError as exc:
         line = path.read_bytes()[: exc.start].count(b"\n") + 1
-        problems.error(Position(path, line), "file is not valid UTF-8 text")
+        problems.error(
+            Position(path, line),
+            "the file is not UTF-8 text (a word processor or Notepad may have saved it in "
+            "another encoding); save it again as UTF-8",
+        )
     except OSError as exc:
         problems.error(Position(path), f"cannot read file: {exc.strerror}")
     return None

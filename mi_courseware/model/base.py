@@ -19,6 +19,7 @@ from pydantic import (
     Field,
     ValidationError,
     WithJsonSchema,
+    model_validator,
 )
 
 from mi_courseware.errors import Problems, closest, did_you_mean
@@ -37,6 +38,27 @@ class Model(BaseModel):
         populate_by_name=False,
     )
 
+    @model_validator(mode="before")
+    @classmethod
+    def _one_for_many(cls, data: Any) -> Any:
+        """One value where a list is expected is a list of one (``dates: 2027-03-11``)."""
+        if not isinstance(data, dict):
+            return data
+        for name, field in cls.model_fields.items():
+            key = field.alias or name
+            value = data.get(key)
+            if value is None or isinstance(value, list) or not _is_list(field.annotation):
+                continue
+            data = {**data, key: [value]}
+        return data
+
+
+def _is_list(annotation: Any) -> bool:
+    """A list of plain values (dates, names, ids), not of sets of keys."""
+    annotation = _unwrap(annotation)
+    args = get_args(annotation)
+    return get_origin(annotation) is list and bool(args) and _model_in(args[0]) is None
+
 
 def _parse_time(value: Any) -> Any:
     if isinstance(value, time):
@@ -51,6 +73,11 @@ def _parse_time(value: Any) -> Any:
 
 
 def _parse_colour(value: Any) -> Any:
+    if value is None:
+        raise ValueError(
+            "no colour given: in YAML '#' starts a comment, so a colour written without quotes "
+            'is read as nothing; put it in quotes, e.g. primary: "#00594f"'
+        )
     text = str(value).strip()
     if not re.fullmatch(r"#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})", text):
         raise ValueError(f"invalid colour '{text}': expected a hex colour like \"#1d3557\"")
@@ -204,6 +231,13 @@ def _is_type_tag(part: Any) -> bool:
 
 def _message(loc: tuple[Any, ...], error: Any) -> str:
     message = str(error["msg"])
+    given = str(error.get("input", ""))
+    if str(error["type"]).startswith(("date_", "datetime_")) and not re.fullmatch(
+        r"\d{4}-\d{2}-\d{2}", given
+    ):
+        message = (
+            f"Value error, write dates as YYYY-MM-DD, e.g. 2027-03-11 (got {error['input']!r})"
+        )
     if message.startswith("Value error, "):
         message = message[len("Value error, ") :]
     else:

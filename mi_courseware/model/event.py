@@ -84,6 +84,16 @@ class AdminContact(Model):
     phone: Text | None = None
     """Telephone number."""
 
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, data: Any) -> Any:
+        """``admin_contact: someone@example.org`` (as adverts show it): an email address,
+        or a name when it is not one."""
+        if isinstance(data, str):
+            key = "email" if "@" in data and " " not in data.strip() else "name"
+            return {key: data.strip()}
+        return data
+
 
 class Event(Model):
     """One run of a course (``content/events/<id>.yaml``)."""

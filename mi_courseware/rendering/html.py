@@ -23,7 +23,14 @@ from mi_courseware.rendering.blocks import BlockInfo
 from mi_courseware.rendering.diagrams import Palette, diagram_svg
 from mi_courseware.rendering.fetcher import data_uri
 from mi_courseware.rendering.i18n import Translator
-from mi_courseware.rendering.markdown import TRAINER_ONLY, block_info, block_name, parse, parser
+from mi_courseware.rendering.markdown import (
+    TRAINER_ONLY,
+    block_info,
+    block_name,
+    image_ref_problem,
+    parse,
+    parser,
+)
 from mi_courseware.rendering.markdown import without_blocks as _without
 
 
@@ -65,21 +72,10 @@ class _Renderer(RendererHTML):
         line = self.first_line + (env.get("line") or 0)
         position = Position(self.source, line)
         path = (self.source.parent / src).resolve()
-        if not alt:
-            self.opts.problems.append(
-                Problem(position, f"image '{src}' has no alt text: write ![what it shows]({src})")
-            )
-        if re.match(r"^[a-z][a-z0-9+.-]*:", src):
-            self.opts.problems.append(
-                Problem(
-                    position,
-                    f"image '{src}' is not a file in the project; images are "
-                    "never fetched from the network",
-                )
-            )
-            return ""
-        if not any(path.is_relative_to(root) for root in self.opts.roots) or not path.is_file():
-            self.opts.problems.append(Problem(position, f"image file '{src}' not found"))
+        problem = image_ref_problem(src, alt, self.source, self.opts.roots)
+        if problem:
+            self.opts.problems.append(Problem(position, problem))
+        if problem and (alt or not path.is_file()):
             return ""
         title = token.attrGet("title")
         caption = f"<figcaption>{escape(str(title))}</figcaption>" if title else ""

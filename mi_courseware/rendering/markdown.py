@@ -7,7 +7,11 @@ thing in every output.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -71,11 +75,44 @@ def without_blocks(tokens: list[Token], names: tuple[str, ...]) -> list[Token]:
     return result
 
 
-def image_sources(text: str) -> list[str]:
-    """The ``src`` of every image the Markdown shows, in order."""
-    found: list[str] = []
+@dataclass(frozen=True)
+class ImageRef:
+    """A picture a Markdown text shows: where (0-based line in the text), which file, its alt."""
+
+    line: int
+    src: str
+    alt: str
+
+
+def image_refs(text: str) -> list[ImageRef]:
+    """Every image the Markdown shows, in order."""
+    found: list[ImageRef] = []
     for token in parse(text):
         for child in token.children or ():
             if child.type == "image":
-                found.append(str(child.attrGet("src") or ""))
+                alt = "".join(c.content for c in child.children or ()).strip()
+                line = token.map[0] if token.map else 0
+                found.append(ImageRef(line, str(child.attrGet("src") or ""), alt))
     return found
+
+
+def image_sources(text: str) -> list[str]:
+    """The ``src`` of every image the Markdown shows, in order."""
+    return [ref.src for ref in image_refs(text)]
+
+
+def image_ref_problem(src: str, alt: str, source: Path, roots: Sequence[Path]) -> str | None:
+    """What is wrong with a picture a text shows (``src`` relative to the ``source`` file),
+    or ``None``: it needs alt text, and must be a file inside ``roots``, never an address."""
+    if not alt:
+        return f"image '{src}' has no alt text: write ![what it shows]({src})"
+    if re.match(r"^[a-z][a-z0-9+.-]*:", src):
+        return (
+            f"image '{src}' is not a file in the project; images are never fetched from the network"
+        )
+    path = (source.parent / src).resolve()
+    if not any(path.is_relative_to(root.resolve()) for root in roots):
+        return f"image '{src}' is outside the project; copy it into the project"
+    if not path.is_file():
+        return f"image file '{src}' not found"
+    return None
