@@ -415,7 +415,7 @@ def _wait_for(stream: object, marker: bytes, seconds: float) -> bytes:
 
 def _killed_at(root: Path, register: Location, step: str) -> None:
     """Run ``certificates --reissue``, which stops itself at ``step``, and kill it there."""
-    from mi_courseware.register.store import PAUSE
+    from mi_courseware.register.rows import PAUSE
 
     run = subprocess.Popen(
         _script(root, "certificates", "acme-2027", "--reissue", "-j", "1", register=register),

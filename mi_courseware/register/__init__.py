@@ -19,7 +19,8 @@ transitions.
 
 from mi_courseware.register.engine import Location, RegisterError, parse_location
 from mi_courseware.register.migrate import SCHEMA_VERSION
-from mi_courseware.register.store import Certificate, Details, HistoryEntry, Register, stamp
+from mi_courseware.register.rows import Certificate, Details, HistoryEntry, stamp
+from mi_courseware.register.store import Register
 
 __all__ = [
     "SCHEMA_VERSION",

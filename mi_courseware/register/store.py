@@ -18,13 +18,9 @@ not attend, never valid. Revoked and void are final (the database refuses to cha
 
 from __future__ import annotations
 
-import os
-import signal
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, fields
-from datetime import datetime
+from dataclasses import fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -37,81 +33,12 @@ from mi_courseware.register.engine import (
     explain,
     make_engine,
 )
+from mi_courseware.register.rows import Certificate, Details, HistoryEntry, pause_at
 from mi_courseware.register.schema import certificates, counters, history
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
     from sqlalchemy.sql import ColumnElement
-
-
-@dataclass(frozen=True)
-class Details:
-    """What a certificate says besides the holder's name, as recorded for ``verify``."""
-
-    course: str
-    client: str
-    dates: str
-    cpd_hours: float | None
-
-
-@dataclass(frozen=True)
-class Certificate:
-    """One row of the register."""
-
-    number: str
-    code: str
-    event: str
-    identity: str
-    name: str
-    course: str
-    client: str
-    dates: str
-    cpd_hours: float | None
-    issued_at: str
-    changed_at: str
-    sha256: str | None
-    status: str
-    pending_name: str | None
-    pending_at: str | None
-    pending_sha256: str | None
-    confirmed_at: str | None = None
-
-    @property
-    def active(self) -> bool:
-        """Issued (or reissued) and not revoked: a certificate that is valid today."""
-        return self.status in ("issued", "reissued")
-
-
-@dataclass(frozen=True)
-class HistoryEntry:
-    """One line of a certificate's history."""
-
-    number: str
-    at: str
-    action: str
-    name: str
-    sha256: str | None
-    detail: str
-
-
-def stamp(when: datetime) -> str:
-    """A UTC timestamp as stored: ``2027-03-12T09:30:00Z``."""
-    return when.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-#: Test hook: ``MI_COURSEWARE_TEST_PAUSE=<step>`` (``reserve``, ``stage`` or ``promote``) makes
-#: a run stop at the first such call, inside its transaction, say so on standard error and
-#: wait for a signal, so that a test can kill it at a known step instead of at a random moment.
-PAUSE = "MI_COURSEWARE_TEST_PAUSE"
-
-
-def _pause_at(step: str) -> None:
-    if os.environ.get(PAUSE) != step:
-        return
-    sys.stderr.write(f"mi-courseware: test pause at {step}\n")
-    sys.stderr.flush()
-    while True:  # until the test's SIGKILL
-        signal.pause()
 
 
 _CERTIFICATE = [certificates.c[f.name] for f in fields(Certificate)]
@@ -314,7 +241,7 @@ class Register:
         at: str,
     ) -> Certificate:
         """A new pending certificate with the next number for ``prefix`` and ``year``."""
-        _pause_at("reserve")
+        pause_at("reserve")
         serial = self._next_serial(prefix, year)
         code = new_code()
         while self.by_code(code) is not None:  # 2^-55 per pair; never seen, still checked
@@ -361,7 +288,7 @@ class Register:
 
     def stage(self, number: str, sha256: str) -> None:
         """Remember the hash of a rendered PDF that is not yet where it will be read."""
-        _pause_at("stage")
+        pause_at("stage")
         self._update(number, pending_sha256=sha256)
 
     def clear_stage(self, number: str) -> None:
@@ -397,7 +324,7 @@ class Register:
         prepared (a new file is ``regenerated``; a new name simply replaces the old, as it
         was never handed out as valid): only :meth:`confirm` makes it valid.
         """
-        _pause_at("promote")
+        pause_at("promote")
         row = self._current(number)
         if row.status in ("revoked", "void"):
             raise RegisterError(f"{number} is {row.status}: its file is never recorded again")
