@@ -359,3 +359,20 @@ def test_register_export_shows_the_new_states(demo: Demo) -> None:
         "A-2027-000014": "void",
     }
     assert list(table[0])[-1] == "confirmed_at"
+
+
+def test_validate_warns_when_verify_url_has_no_place_for_the_code(make_project, run_cli) -> None:
+    root = make_project(
+        edits={
+            "content/clients/acme/client.yaml": [
+                ("https://acme.example/verify?code={code}", "https://verify.acme.example/")
+            ]
+        }
+    )
+    result = run_cli("validate", cwd=root)
+    assert result.exit_code == 0
+    assert (
+        "content/clients/acme/client.yaml:10:13: warning: verify_url has no '{code}': the QR code "
+        "opens the page without the certificate's code, so the reader must type it; for a site "
+        "made by 'register publish' write https://verify.acme.example/?code={code}"
+    ) in result.stderr

@@ -12,6 +12,7 @@ it.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,6 +32,8 @@ SCHEMA_VERSION = 2
 HEAD = "0002"
 REVISIONS = ("0001", "0002")
 MIGRATIONS = Path(__file__).parent / "migrations"
+
+log = logging.getLogger(__name__)
 
 
 def revision_of(connection: Connection) -> str | None:
@@ -65,6 +68,8 @@ def _run_alembic(connection: Connection, start: str | None) -> None:
     from alembic.runtime.environment import EnvironmentContext
     from alembic.script import ScriptDirectory
 
+    # Alembic narrates every plugin it loads at INFO; we say what was migrated ourselves
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     script = ScriptDirectory.from_config(config)
@@ -90,6 +95,8 @@ def revision_of_table(connection: Connection) -> str | None:
 
 def upgrade(engine: Engine, location: Location, *, create: bool) -> None:
     """Create or migrate the register at ``location`` to :data:`HEAD` (no-op when current)."""
+    from sqlalchemy.exc import DBAPIError
+
     with engine.connect() as connection:
         revision = revision_of(connection)
         connection.rollback()
@@ -101,6 +108,30 @@ def upgrade(engine: Engine, location: Location, *, create: bool) -> None:
         )
     if revision is not None and revision not in REVISIONS:
         raise _newer(location, revision)
+    try:
+        migrated = _upgrade_locked(engine, location)
+    except DBAPIError as exc:
+        if revision is None:
+            raise
+        from mi_courseware.register.engine import explain
+
+        reason = explain(location, exc)
+        raise RegisterError(
+            f"{reason}; this register was made by an earlier mi-courseware (schema revision "
+            f"{revision}) and is upgraded once, on its first use by this version, which needs "
+            "write access"
+        ) from None
+    if migrated and revision is not None:
+        log.info(
+            "%s: register upgraded from schema revision %s to %s",
+            describe(location),
+            revision,
+            HEAD,
+        )
+
+
+def _upgrade_locked(engine: Engine, location: Location) -> bool:
+    """Migrate under the write lock; ``False`` when another process did it meanwhile."""
     with engine.connect() as connection:
         sqlite = connection.dialect.name == "sqlite"
         if sqlite:  # must be set outside a transaction; SQLite rebuilds tables in 0002
@@ -109,7 +140,7 @@ def upgrade(engine: Engine, location: Location, *, create: bool) -> None:
         with connection.begin():
             revision = revision_of(connection)  # again, now that the write lock is held
             if revision == HEAD:
-                return
+                return False
             if revision is not None and revision not in REVISIONS:
                 raise _newer(location, revision)
             _run_alembic(connection, revision)
@@ -119,6 +150,7 @@ def upgrade(engine: Engine, location: Location, *, create: bool) -> None:
                     raise RegisterError(f"{describe(location)}: migration broke references")
                 connection.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
                 connection.exec_driver_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    return True
 
 
 def copy_register(source: Location, target: Location, *, timeout: float = 120.0) -> dict[str, int]:
