@@ -60,7 +60,13 @@ class Cluster:
 
 @contextmanager
 def cluster() -> Iterator[Cluster]:
-    """Start a cluster; stop it and remove its folder afterwards."""
+    """Start a cluster; stop it and remove its folder afterwards.
+
+    Only the process that started it stops it: a process forked from the test session (a
+    worker pool, say) that exits normally finalises this generator too, and must leave the
+    cluster alone.
+    """
+    owner = os.getpid()
     root = Path(tempfile.mkdtemp(prefix="mi-courseware-pg-"))
     run_as: list[str] = []
     if os.geteuid() == 0:
@@ -94,6 +100,7 @@ def cluster() -> Iterator[Cluster]:
     except subprocess.CalledProcessError as exc:
         raise RuntimeError(f"PostgreSQL did not start: {exc.stderr or exc.stdout}") from None
     finally:
-        if (found.data / "postmaster.pid").exists():
-            run(_bin("pg_ctl"), "-D", str(found.data), "-m", "immediate", "-w", "stop")
-        shutil.rmtree(root, ignore_errors=True)
+        if os.getpid() == owner:
+            if (found.data / "postmaster.pid").exists():
+                run(_bin("pg_ctl"), "-D", str(found.data), "-m", "immediate", "-w", "stop")
+            shutil.rmtree(root, ignore_errors=True)

@@ -16,7 +16,14 @@ from click.testing import CliRunner, Result
 from conftest import PROJECTS
 
 from mi_courseware.cli import cli
-from mi_courseware.register import SCHEMA_VERSION, Details, Location, Register, RegisterError
+from mi_courseware.register import (
+    SCHEMA_VERSION,
+    Certificate,
+    Details,
+    Location,
+    Register,
+    RegisterError,
+)
 from mi_courseware.register.engine import APPLICATION_ID
 
 FIRST_RELEASE = PROJECTS / "register-v1" / "certificates.sqlite"
@@ -39,6 +46,22 @@ def first_release(tmp_path: Path) -> Path:
     return path
 
 
+DETAILS = Details("An Introduction to MI", "Acme Health Trust", "", None)
+
+
+def next_certificate(register: Register) -> Certificate:
+    """One more certificate for the first release's event (inside a transaction)."""
+    return register.reserve(
+        event="acme-2027",
+        identity="email:new@acme.example",
+        name="New Person",
+        prefix="A",
+        year=2027,
+        details=DETAILS,
+        at="2027-04-01T09:00:00Z",
+    )
+
+
 def pragmas(path: Path) -> tuple[int, int]:
     db = sqlite3.connect(path)
     try:
@@ -58,15 +81,7 @@ def test_a_register_of_the_first_release_opens_and_migrates(tmp_path: Path) -> N
         rows = register.all()
         actions = [h.action for r in rows for h in register.history(r.number)]
         with register.transaction():
-            new = register.reserve(
-                event="acme-2027",
-                identity="email:new@acme.example",
-                name="New Person",
-                prefix="A",
-                year=2027,
-                details=Details("An Introduction to MI", "Acme Health Trust", "", None),
-                at="2027-04-01T09:00:00Z",
-            )
+            new = next_certificate(register)
     assert len(rows) == 18
     assert sorted(actions) == ["issued"] * 18 + ["reissued", "revoked"]
     assert {r.number: r.status for r in rows}["A-2027-000002"] == "revoked"
@@ -189,12 +204,14 @@ def test_a_read_only_register_gives_a_clean_error_and_can_still_be_read(
         == 0
     )
     immutable(register)
-    run = mi("--project", str(root), "certificates", "acme-2027")
-    assert run.exit_code == 1
-    assert run.output == (
+    message = (
         f"mi-courseware: error: {register}: the register is read-only here (attempt to write "
         "a readonly database); ask for write access to it, or give another with --register\n"
     )
+    run = mi("--project", str(root), "certificates", "acme-2027")
+    assert (run.exit_code, run.output) == (1, message)
+    build = mi("--project", str(root), "-q", "build", "acme-2027", "--only", "certificates")
+    assert (build.exit_code, build.output) == (1, message)
     assert sorted(
         p.name for p in (root / "output/events/acme-2027/certificates").glob("*.pdf")
     ) == [
@@ -232,16 +249,8 @@ def test_register_migrate_copies_an_sqlite_register_into_postgresql(
             new.history(r.number) for r in new.all()
         ]
         with new.transaction():
-            row = new.reserve(
-                event="acme-2027",
-                identity="email:next@acme.example",
-                name="Next Person",
-                prefix="A",
-                year=2027,
-                details=Details("An Introduction to MI", "Acme Health Trust", "", None),
-                at="2027-04-01T09:00:00Z",
-            )
-            new.promote(row.number, "f" * 64, Details("c", "Acme Health Trust", "", None), "t")
+            row = next_certificate(new)
+            new.promote(row.number, "f" * 64, DETAILS, "2027-04-01T09:00:00Z")
     assert row.number == "A-2027-000019"
     # the keys moved too: the site published from PostgreSQL has the same public key and salt
     site_after = tmp_path / "site-postgresql"

@@ -160,6 +160,7 @@ def copy_register(source: Location, target: Location, *, timeout: float = 120.0)
     so it is all there or not at all. Returns the rows copied per table.
     """
     from sqlalchemy import func, select, text
+    from sqlalchemy.exc import DBAPIError
 
     from mi_courseware.register.engine import check_sqlite_file
     from mi_courseware.register.schema import COPIED, certificates, history
@@ -205,6 +206,10 @@ def copy_register(source: Location, target: Location, *, timeout: float = 120.0)
                 assert copied == counts["history"]
             reading.rollback()
         return counts
+    except DBAPIError as exc:
+        from mi_courseware.register.engine import explain
+
+        raise explain(target, exc) from None
     finally:
         source_engine.dispose()
         target_engine.dispose()

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import fields
+from dataclasses import asdict, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -42,6 +42,8 @@ if TYPE_CHECKING:
 
 
 _CERTIFICATE = [certificates.c[f.name] for f in fields(Certificate)]
+#: What a certificate no longer has pending once its state is settled.
+_CLEARED = {"pending_name": None, "pending_at": None, "pending_sha256": None}
 _HISTORY = [history.c[f.name] for f in fields(HistoryEntry)]
 
 
@@ -257,10 +259,7 @@ class Register:
                 event=event,
                 identity=identity,
                 name=name,
-                course=details.course,
-                client=details.client,
-                dates=details.dates,
-                cpd_hours=details.cpd_hours,
+                **asdict(details),
                 issued_at=at,
                 changed_at=at,
                 status="pending",
@@ -306,13 +305,8 @@ class Register:
         self._update(
             row.number,
             sha256=sha256,
-            course=details.course,
-            client=details.client,
-            dates=details.dates,
-            cpd_hours=details.cpd_hours,
-            pending_name=None,
-            pending_at=None,
-            pending_sha256=None,
+            **asdict(details),
+            **_CLEARED,
             **values,
         )
 
@@ -396,14 +390,7 @@ class Register:
                 f"{number} is {row.status}; only a prepared certificate is voided "
                 "(revoke an issued one)"
             )
-        self._update(
-            number,
-            status="void",
-            changed_at=at,
-            pending_name=None,
-            pending_at=None,
-            pending_sha256=None,
-        )
+        self._update(number, status="void", changed_at=at, **_CLEARED)
         self._log(number, at, "voided", row.name, row.sha256, reason)
 
     def revoke(self, number: str, reason: str, at: str) -> None:
@@ -411,9 +398,7 @@ class Register:
         row = self._current(number)
         if row.status in ("prepared", "pending", "void"):
             raise RegisterError(f"{number} is {row.status}, never issued: void it instead")
-        self._update(
-            number, status="revoked", pending_name=None, pending_at=None, pending_sha256=None
-        )
+        self._update(number, status="revoked", **_CLEARED)
         self._log(number, at, "revoked", row.name, row.sha256, reason)
 
     def _log(
