@@ -276,3 +276,14 @@ def test_a_register_address_that_is_not_sqlite_or_postgresql_is_refused() -> Non
         "mi-courseware: error: mysql://someone@db.example/register: not a register address: "
         "give an SQLite file path or a postgresql://user@host/database URL\n",
     )
+
+
+def test_export_to_a_place_that_cannot_be_written_is_a_clean_error(tmp_path: Path) -> None:
+    path = first_release(tmp_path)
+    result = mi(
+        "--register", str(path), "-q", "register", "export", "-o", "/proc/none/register.csv"
+    )
+    assert (result.exit_code, result.output) == (
+        1,
+        "mi-courseware: error: /proc/none/register.csv: cannot write (No such file or directory)\n",
+    )
