@@ -203,8 +203,11 @@ def check_client(record: Record[Client], project: Project, problems: Problems) -
         if warning:
             problems.warning(record.position("colours", role), f"colours.{role}: {warning}")
     if client.verify_url and "{code}" not in client.verify_url:
-        problems.error(
-            record.position("verify_url"), "verify_url must contain '{code}' where the code goes"
+        problems.warning(
+            record.position("verify_url"),
+            "verify_url has no '{code}': the QR code opens the page without the certificate's "
+            "code, so the reader must type it; for a site made by 'register publish' write "
+            f"{client.verify_url.split('?')[0].rstrip('/')}/?code={{code}}",
         )
 
 

@@ -32,7 +32,8 @@ class Options:
     """Global options shared by every command."""
 
     project: Path | None
-    register: Path | None
+    #: ``--register``: an SQLite file, or a ``postgresql://`` URL (kept as a string)
+    register: Path | str | None
     verbose: int
     quiet: bool
 
@@ -40,8 +41,8 @@ class Options:
         """The project folder, found or given."""
         return find_project(self.project)
 
-    def register_path(self, paths: ProjectPaths) -> Path:
-        """The certificate register's path."""
+    def register_path(self, paths: ProjectPaths) -> Path | str:
+        """The certificate register: ``--register``, else ``records/certificates.sqlite``."""
         return self.register or paths.records / "certificates.sqlite"
 
 
@@ -89,8 +90,10 @@ class Group(click.Group):
 )
 @click.option(
     "--register",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Certificate register (default: records/certificates.sqlite).",
+    envvar="MI_COURSEWARE_REGISTER",
+    metavar="FILE_OR_URL",
+    help="Certificate register: an SQLite file, or a postgresql://user@host/database URL "
+    "(default: records/certificates.sqlite; also MI_COURSEWARE_REGISTER).",
 )
 @click.option("-v", "--verbose", count=True, help="Say more (repeat for debug output).")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors.")
@@ -112,7 +115,7 @@ class Group(click.Group):
 def cli(
     ctx: click.Context,
     project: Path | None,
-    register: Path | None,
+    register: str | None,
     verbose: int,
     quiet: bool,
     time_limit: float | None,
@@ -121,7 +124,12 @@ def cli(
     """Motivational Interviewing courseware: branded packs, decks, guides and certificates."""
     setup_logging(verbose, quiet)
     configure_limits(time_limit, size_limit)
-    ctx.obj = Options(project, register, verbose, quiet)
+    location: Path | str | None = None
+    if register:
+        from mi_courseware.register.engine import parse_location
+
+        location = parse_location(register)
+    ctx.obj = Options(project, location, verbose, quiet)
 
 
 class _Formatter(logging.Formatter):

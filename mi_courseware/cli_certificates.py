@@ -10,6 +10,7 @@ import csv
 import io
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -17,12 +18,15 @@ from mi_courseware.cli import Options, cli, jobs_option, roster_option
 from mi_courseware.cli import report as report_problems
 from mi_courseware.errors import UsageError, plural
 
+if TYPE_CHECKING:
+    from mi_courseware.register import Location
+
 #: Cells starting with one of these are read as formulas by spreadsheets (CSV injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _register_path(options: Options) -> Path:
-    """``--register``, else the project's ``records/certificates.sqlite``."""
+def _register_path(options: Options) -> Location:
+    """``--register`` (or ``MI_COURSEWARE_REGISTER``), else ``records/certificates.sqlite``."""
     if options.register is not None:
         return options.register
     return options.register_path(options.paths())
@@ -105,18 +109,37 @@ def _span(numbers: list[str]) -> str:
 
 
 @cli.command()
-@click.argument("code_or_pdf")
+@click.argument("code_pdf_or_number")
+@click.option(
+    "--name",
+    metavar="NAME",
+    help="With a certificate NUMBER: the holder's name as printed (case and accents ignored).",
+)
+@click.option(
+    "--offline",
+    metavar="SITE_DIR",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Check against a published verification site's folder instead of the register.",
+)
 @click.pass_obj
 @click.pass_context
-def verify(ctx: click.Context, options: Options, code_or_pdf: str) -> None:
-    """Check a certificate by its verification CODE, or check a certificate PDF file.
+def verify(
+    ctx: click.Context,
+    options: Options,
+    code_pdf_or_number: str,
+    name: str | None,
+    offline: Path | None,
+) -> None:
+    """Check a certificate: its verification CODE, its PDF file, or its NUMBER with --name.
 
-    Prints the holder, course, date and status. Exit status 0: valid; 1: revoked, unknown,
-    mistyped, or (for a file) not the copy the register holds.
+    The first line gives the verdict, the lines after it the details. Exit status 0: valid;
+    1: anything else (revoked, prepared and awaiting attendance, void, unknown, mistyped,
+    or, for a file, not the copy the register holds).
     """
     from mi_courseware.certificates.verify import verify as check
 
-    verdict = check(_register_path(options), code_or_pdf)
+    location = None if offline is not None else _register_path(options)
+    verdict = check(location, code_pdf_or_number, name=name, offline=offline)
     for line in verdict.lines:
         click.echo(line)
     ctx.exit(verdict.exit_code)
@@ -124,7 +147,7 @@ def verify(ctx: click.Context, options: Options, code_or_pdf: str) -> None:
 
 @cli.group()
 def register() -> None:
-    """The certificate register: export it, or revoke a certificate."""
+    """The certificate register: export, revoke, publish the verification site, migrate."""
 
 
 @register.command("export")
@@ -140,6 +163,9 @@ def register() -> None:
 @click.pass_obj
 def export(options: Options, as_csv: bool, output: Path | None) -> None:
     """Every certificate in the register, one row each, as CSV.
+
+    ``status`` is one of pending, prepared (awaiting attendance), issued, reissued, revoked
+    and void; ``confirmed_at`` says when a prepared certificate was confirmed.
 
     Cells that a spreadsheet would run as a formula (starting with = + - @) are prefixed
     with an apostrophe.
@@ -167,6 +193,7 @@ def export(options: Options, as_csv: bool, output: Path | None) -> None:
             "issued_at",
             "changed_at",
             "sha256",
+            "confirmed_at",
         ]
     )
     for row in rows:
@@ -187,15 +214,20 @@ def export(options: Options, as_csv: bool, output: Path | None) -> None:
                     row.issued_at,
                     row.changed_at,
                     row.sha256 or "",
+                    row.confirmed_at or "",
                 )
             ]
         )
     if output is None:
         sys.stdout.write(buffer.getvalue())
     else:
+        from mi_courseware.errors import MiCoursewareError
         from mi_courseware.rendering.pdf import write_atomic
 
-        write_atomic(output, buffer.getvalue().encode("utf-8-sig"))
+        try:
+            write_atomic(output, buffer.getvalue().encode("utf-8-sig"))
+        except OSError as exc:
+            raise MiCoursewareError(f"{output}: cannot write ({exc.strerror})") from None
         if not options.quiet:
             click.echo(f"{plural(len(rows), 'certificate')} written to {output}", err=True)
 
@@ -225,7 +257,9 @@ def revoke(ctx: click.Context, options: Options, code: str, reason: str) -> None
         raise UsageError("--reason: say why the certificate is revoked")
     with Register(_register_path(options), create=False) as reg, reg.transaction():
         verdict, row = check_code(reg, code)
-        if row is None or row.status == "pending":
+        if row is None or row.status in ("pending", "prepared", "void"):
+            if row is not None and row.status in ("prepared", "void"):
+                verdict.lines[0] += " (never issued, so there is nothing to revoke)"
             for line in verdict.lines:
                 click.echo(line, err=True)
             ctx.exit(1)
@@ -238,3 +272,91 @@ def revoke(ctx: click.Context, options: Options, code: str, reason: str) -> None
         f"Revoked {row.number} ({row.name}); the next 'certificates {row.event}' "
         "removes its PDF from the output"
     )
+
+
+@register.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--client",
+    "-c",
+    metavar="CLIENT",
+    help="Only this client's certificates (its id in the project, or its name as printed).",
+)
+@click.pass_obj
+def publish(options: Options, directory: Path, client: str | None) -> None:
+    """Write a static verification site into DIRECTORY, for any static web host.
+
+    One signed record per certificate, named by a salted hash of its code, and a page that
+    checks a code in the browser. Publishing again rewrites only what changed. Point the
+    client's verify_url at the site: https://HOST/PATH/?code={code}
+    """
+    from mi_courseware.builders.base import build_time
+    from mi_courseware.register import Register, stamp
+    from mi_courseware.register.publish import publish as write_site
+
+    with Register(_register_path(options), create=False) as reg:
+        name = _client_name(options, reg.clients(), client) if client else None
+        done = write_site(reg, directory, name, stamp(build_time()))
+    if options.quiet:
+        return
+    click.echo(
+        f"{done.records} certificate{'s' if done.records != 1 else ''} published in {directory}: "
+        f"{len(done.written)} file{'s' if len(done.written) != 1 else ''} written, "
+        f"{done.unchanged} unchanged, {len(done.removed)} removed"
+    )
+
+
+def _client_name(options: Options, recorded: list[str], wanted: str) -> str:
+    """``--client``: a name as recorded on certificates, or a client id of the project."""
+    from mi_courseware.errors import did_you_mean
+
+    for name in recorded:
+        if name.casefold() == wanted.strip().casefold():
+            return name
+    try:
+        paths = options.paths()
+    except UsageError:
+        paths = None
+    path = paths.content_dir("clients") / wanted / "client.yaml" if paths else None
+    if path is not None and path.is_file():
+        from mi_courseware.errors import Problems
+        from mi_courseware.loading.project import load_record
+        from mi_courseware.model.client import Client
+
+        problems = Problems()
+        record = load_record(path, Client, wanted, problems)
+        problems.raise_if_errors()
+        if record is not None:
+            return record.model.name
+    raise UsageError(
+        f"--client: no certificates for '{wanted}' in the register{did_you_mean(wanted, recorded)}"
+    )
+
+
+@register.command()
+@click.option(
+    "--to",
+    "target",
+    required=True,
+    metavar="FILE_OR_URL",
+    help="The new register: a postgresql://user@host/database URL (or an SQLite file).",
+)
+@click.pass_obj
+def migrate(options: Options, target: str) -> None:
+    """Copy the register (every certificate, its history, keys and counters) to --to.
+
+    The target must be empty; the copy is one transaction. Afterwards, point every
+    coordinator at the new register with --register or MI_COURSEWARE_REGISTER.
+    """
+    from mi_courseware.register.engine import describe, parse_location
+    from mi_courseware.register.migrate import copy_register
+
+    source = _register_path(options)
+    destination = parse_location(target)
+    counts = copy_register(source, destination)
+    if not options.quiet:
+        click.echo(
+            f"Copied {counts['certificates']} certificates and {counts['history']} history "
+            f"entries from {describe(source)} to {describe(destination)}"
+        )
+        click.echo(f"Use it with: --register '{describe(destination)}' (or MI_COURSEWARE_REGISTER)")

@@ -111,3 +111,23 @@ def subprocess_env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
     env["PYTHONDONTWRITEBYTECODE"] = "1"
     return env
+
+
+# -- certificate registers on both back-ends ---------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[object]:
+    """One throw-away PostgreSQL cluster for the whole session (see ``tests/postgres.py``)."""
+    from postgres import cluster
+
+    with cluster() as running:
+        yield running
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def register_at(request: pytest.FixtureRequest, tmp_path: Path) -> Path | str:
+    """Where a test's register lives: a new SQLite file, or a new PostgreSQL database."""
+    if request.param == "sqlite":
+        return tmp_path / "register.sqlite"
+    return request.getfixturevalue("postgres").new_database()

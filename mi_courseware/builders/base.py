@@ -31,7 +31,7 @@ class BuildContext:
 
     keep_html: bool = False
     jobs: int = 0
-    register: Path | None = None
+    register: Path | str | None = None  # an SQLite file or a postgresql:// URL
     roster: Path | None = None
     only_people: tuple[str, ...] = ()
     reissue: bool = False

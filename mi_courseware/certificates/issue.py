@@ -48,7 +48,7 @@ ALL = "all-certificates.pdf"
 class Run:
     """What one run is asked to do."""
 
-    register: Path
+    register: Path | str  # an SQLite file or a postgresql:// URL
     time: datetime
     jobs: int = 0
     roster: Path | None = None

@@ -1,26 +1,43 @@
-"""Answering "is this certificate genuine?" from the register alone (no project needed).
+"""Answering "is this certificate genuine?" from the register, or from a published site.
 
-Given a code: valid, revoked, unknown, or mistyped (the check symbol tells a typo from a code
-that was never issued). Given a PDF: the code is read from the file's metadata, and the file's
-SHA-256 is compared with the register's, so an altered or superseded copy is told apart from
-the certificate as issued.
+Given a code: valid, revoked, prepared (awaiting attendance), void, unknown, or mistyped (the
+check symbol tells a typo from a code that was never issued). Given a number, the holder's
+name as printed must come with it (compared with case and accents folded). Given a PDF: the
+code is read from the file's metadata, and the file's SHA-256 is compared with the register's,
+so an altered or superseded copy is told apart from the certificate as issued. With
+``offline``, the same questions are answered from a published verification site's folder
+(signed records) instead of the register.
+
+The first line of every answer carries the verdict; the lines after it are details.
 """
 
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from mi_courseware.certificates.codes import read_code
-from mi_courseware.register import Certificate, Register
+from mi_courseware.codes import is_number, read_code
+
+if TYPE_CHECKING:
+    from mi_courseware.register import Certificate, Location, Register
+
+
+#: What ``verify`` says of a prepared certificate.
+AWAITING = "prepared, awaiting attendance: not valid until attendance is confirmed"
 
 
 @dataclass
 class Verdict:
-    """What ``verify`` says, and its exit status (0 only for a valid certificate)."""
+    """What ``verify`` says, and its exit status (0 only for a valid certificate).
 
-    status: str  # valid | revoked | unknown | mistyped | pending | altered
+    ``status``: valid | revoked | prepared | void | pending | unknown | mistyped | altered |
+    superseded | tampered | incomplete.
+    """
+
+    status: str
     lines: list[str] = field(default_factory=list)
 
     @property
@@ -33,20 +50,65 @@ def _day(stamp: str) -> str:
     return stamp[:10]
 
 
-def describe(row: Certificate) -> list[str]:
+def fold_name(name: str) -> str:
+    """A name for comparison: accents, case, apostrophe shapes and spacing folded."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    bare = bare.replace("\u2019", "'").replace("\u2018", "'").replace("\u2010", "-")
+    return " ".join(bare.casefold().split())
+
+
+def _hours(value: float | None) -> str:
+    return "" if value is None else f"{value:g}"
+
+
+def details(fields: dict[str, Any]) -> list[str]:
     """The certificate's details as ``verify`` prints them."""
+    lines = [
+        f"  holder:  {fields['name']}",
+        f"  course:  {fields['course']}",
+        f"  date:    {fields['dates']}" if fields.get("dates") else "",
+        f"  hours:   {_hours(fields['cpd_hours'])} CPD" if fields.get("cpd_hours") else "",
+        f"  by:      {fields['client']}" if fields.get("client") else "",
+        f"  number:  {fields['number']}",
+        f"  issued:  {fields['issued']}",
+    ]
+    return [line for line in lines if line]
+
+
+def describe(row: Certificate) -> list[str]:
+    """A register row's details as ``verify`` prints them."""
     issued = _day(row.issued_at)
     if row.status == "reissued":
         issued += f" (reissued {_day(row.changed_at)})"
-    lines = [
-        f"  holder:  {row.name}",
-        f"  course:  {row.course}",
-        f"  date:    {row.dates}" if row.dates else "",
-        f"  by:      {row.client}" if row.client else "",
-        f"  number:  {row.number}",
-        f"  issued:  {issued}",
-    ]
-    return [line for line in lines if line]
+    if row.confirmed_at:
+        issued += f" (attendance confirmed {_day(row.confirmed_at)})"
+    return details({**row.__dict__, "issued": issued})
+
+
+def judge(register: Register, row: Certificate, code: str) -> Verdict:
+    """The verdict on a certificate the register holds (found by code, or number and name)."""
+    if row.status == "pending":
+        return Verdict(
+            "pending",
+            [
+                f"{code}: unknown: not issued (an unfinished run reserved it; running "
+                f"'mi-courseware certificates {row.event}' again completes it)"
+            ],
+        )
+    lines = describe(row)
+    if row.status == "prepared":
+        first = f"{row.number}: {AWAITING}"
+        return Verdict("prepared", [first, *lines])
+    if row.status in ("revoked", "void"):
+        action = "revoked" if row.status == "revoked" else "voided"
+        entries = [h for h in register.history(row.number) if h.action == action]
+        why = f" on {_day(entries[-1].at)}: {entries[-1].detail}" if entries else ""
+        if row.status == "void":
+            first = f"{row.number}: VOID: never valid (prepared, attendance not confirmed{why})"
+            return Verdict("void", [first, *lines])
+        return Verdict("revoked", [f"{row.number}: REVOKED{why}", *lines])
+    return Verdict("valid", [f"{row.number}: valid", *lines])
 
 
 def check_code(register: Register, typed: str) -> tuple[Verdict, Certificate | None]:
@@ -66,37 +128,48 @@ def check_code(register: Register, typed: str) -> tuple[Verdict, Certificate | N
     row = register.by_code(read.code)
     if row is None:
         return Verdict("unknown", [f"{read.code}: unknown: no certificate has this code"]), None
-    if row.status == "pending":
+    return judge(register, row, read.code), row
+
+
+def check_number(register: Register, typed: str, name: str | None) -> Verdict:
+    """The verdict on a certificate number and the holder's name as printed."""
+    number = typed.strip().upper()
+    if name is None or not name.strip():
         return Verdict(
-            "pending",
+            "incomplete",
             [
-                f"{read.code}: unknown: not issued (an unfinished run reserved it; running "
-                f"'mi-courseware certificates {row.event}' again completes it)"
+                f"{number}: not checked: a certificate number is checked together with the "
+                f'holder\'s name as printed: mi-courseware verify {number} --name "..." '
+                "(or give the verification code instead)"
             ],
-        ), row
-    if row.status == "revoked":
-        revoked = [h for h in register.history(row.number) if h.action == "revoked"]
-        why = f" on {_day(revoked[-1].at)}: {revoked[-1].detail}" if revoked else ""
-        return Verdict("revoked", [f"{row.number}: REVOKED{why}", *describe(row)]), row
-    return Verdict("valid", [f"{row.number}: valid", *describe(row)]), row
+        )
+    row = register.get(number)
+    wanted = fold_name(name)
+    if row is not None and row.status != "pending" and fold_name(row.name) == wanted:
+        return judge(register, row, number)
+    if row is not None:
+        earlier = [h for h in register.history(number) if fold_name(h.name) == wanted]
+        if earlier and row.status == "reissued":
+            return Verdict(
+                "superseded",
+                [
+                    f"{number}: SUPERSEDED: a copy naming '{name.strip()}' was replaced on "
+                    f"{_day(row.changed_at)} by a reissue with a corrected name; only the "
+                    "current copy is valid"
+                ],
+            )
+    return Verdict(
+        "unknown", [f"{number}: unknown: no certificate with this number was issued to that name"]
+    )
 
 
 def check_file(register: Register, path: Path) -> Verdict:
     """The verdict on a certificate PDF: its code, then whether the bytes are the issued ones."""
-    from mi_courseware.certificates.pdfsplit import CODE_KEY, read_info
-
-    info = read_info(path)
-    code = info.get(CODE_KEY)
-    if not code:
-        return Verdict(
-            "unknown",
-            [
-                f"{path}: unknown: not a certificate made by mi-courseware "
-                "(no verification code in its metadata)"
-            ],
-        )
+    code = _code_in(path)
+    if code is None:
+        return _not_ours(path)
     verdict, row = check_code(register, code)
-    if row is None or verdict.status not in ("valid", "revoked", "pending"):
+    if row is None or verdict.status not in ("valid", "revoked", "pending", "prepared", "void"):
         return verdict
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     if digest == row.sha256:
@@ -106,34 +179,136 @@ def check_file(register: Register, path: Path) -> Verdict:
         verdict.lines.append("  file:    made by a run that did not finish; it is not issued yet")
         return Verdict("pending", verdict.lines)
     earlier = [h for h in register.history_with_sha(digest) if h.number == row.number]
-    verdict.lines.append(
+    lines = verdict.lines[1:] if verdict.lines else []
+    lines.append(
         "  file:    DOES NOT MATCH the register: this is not the certificate as currently issued"
     )
     if earlier:
-        verdict.lines.append(
+        first = (
+            f"{path}: SUPERSEDED: an earlier copy of {row.number} (issued {_day(earlier[0].at)} "
+            f"to '{earlier[0].name}'), since replaced; not valid"
+        )
+        lines.append(
             f"           it is an earlier copy, issued {_day(earlier[0].at)} "
             f"to '{earlier[0].name}' and since replaced"
         )
-    else:
-        verdict.lines.append("           the file was changed after it was issued")
-    return Verdict("altered", verdict.lines)
+        return Verdict("superseded", [first, *lines])
+    first = f"{path}: ALTERED: not valid: this file is not certificate {row.number} as issued"
+    lines.append("           the file was changed after it was issued")
+    return Verdict("altered", [first, *lines])
 
 
-def verify(register_path: Path, code_or_pdf: str) -> Verdict:
-    """``verify CODE_OR_PDF`` against the register at ``register_path``."""
+def _code_in(path: Path) -> str | None:
+    from mi_courseware.certificates.pdfsplit import CODE_KEY, read_info
+
+    value = read_info(path).get(CODE_KEY)
+    return str(value) if value else None
+
+
+def _not_ours(path: Path) -> Verdict:
+    return Verdict(
+        "unknown",
+        [
+            f"{path}: unknown: not a certificate made by mi-courseware "
+            "(no verification code in its metadata)"
+        ],
+    )
+
+
+def check_offline(site_folder: Path, code_or_pdf: str) -> Verdict:
+    """The verdict from a published site's folder alone (no register): code or PDF."""
+    from mi_courseware.register.publish import offline_site
+
+    site = offline_site(site_folder)
     candidate = Path(code_or_pdf)
-    is_file = candidate.suffix.lower() == ".pdf" or candidate.is_file()
-    if not register_path.is_file():
+    path = candidate if _is_file(code_or_pdf) else None
+    if path is None and is_number(code_or_pdf):
+        return Verdict(
+            "incomplete",
+            [
+                f"{code_or_pdf.strip().upper()}: not checked: a published site is searched by "
+                "verification code only; give the code or the certificate's PDF"
+            ],
+        )
+    if path is not None and not path.is_file():
+        return Verdict("unknown", [f"{path}: no such file"])
+    typed = _code_in(path) if path is not None else code_or_pdf
+    if typed is None:
+        return _not_ours(candidate)
+    read = read_code(typed)
+    if read.verdict != "ok":
+        status = "mistyped" if read.verdict == "mistyped" else "unknown"
+        return Verdict(status, [f"{typed}: unknown: not a valid code ({read.reason})"])
+    found, record = site.lookup(read.code)
+    where = f"published site {site_folder}"
+    if found == "tampered":
+        return Verdict(
+            "tampered",
+            [
+                f"{read.code}: TAMPERED: the {where} holds a record for this code whose "
+                "signature does not match; do not rely on it"
+            ],
+        )
+    if record is None:
+        return Verdict("unknown", [f"{read.code}: unknown: the {where} has no such certificate"])
+    status = str(record.get("status"))
+    lines = details(record)
+    verdict = {
+        "issued": ("valid", f"{record['number']}: valid"),
+        "reissued": ("valid", f"{record['number']}: valid (reissued {record.get('reissued')})"),
+        "revoked": ("revoked", f"{record['number']}: REVOKED on {record.get('since')}"),
+        "prepared": (
+            "prepared",
+            f"{record['number']}: {AWAITING}",
+        ),
+        "void": ("void", f"{record['number']}: VOID: never valid (voided {record.get('since')})"),
+    }.get(status, ("unknown", f"{record['number']}: unknown status '{status}'"))
+    result = Verdict(verdict[0], [verdict[1], *lines, f"  source:  {where} (signature checked)"])
+    if path is None:
+        return result
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    if digest == record.get("sha256"):
+        result.lines.append(f"  file:    matches the published record (SHA-256 {digest[:16]}…)")
+        return result
+    first = (
+        f"{path}: ALTERED: not valid: this file is not certificate {record['number']} as "
+        "published (changed after issue, or an earlier copy)"
+    )
+    return Verdict("altered", [first, *result.lines[1:]])
+
+
+def _is_file(text: str) -> bool:
+    candidate = Path(text)
+    return candidate.suffix.lower() == ".pdf" or candidate.is_file()
+
+
+def verify(
+    location: Location | None,
+    code_or_pdf: str,
+    *,
+    name: str | None = None,
+    offline: Path | None = None,
+) -> Verdict:
+    """``verify CODE_OR_PDF_OR_NUMBER`` against the register at ``location`` (or a site)."""
+    from mi_courseware.register import Register
+
+    if offline is not None or location is None:
+        return check_offline(offline or Path("."), code_or_pdf)
+    is_file = _is_file(code_or_pdf)
+    if isinstance(location, Path) and not location.is_file():
         return Verdict(
             "unknown",
             [
                 f"{code_or_pdf}: unknown: no certificate register at "
-                f"{register_path} (nothing has been issued here)"
+                f"{location} (nothing has been issued here)"
             ],
         )
-    with Register(register_path, create=False) as register:
+    with Register(location, create=False) as register:
         if is_file:
+            candidate = Path(code_or_pdf)
             if not candidate.is_file():
                 return Verdict("unknown", [f"{candidate}: no such file"])
             return check_file(register, candidate)
+        if is_number(code_or_pdf):
+            return check_number(register, code_or_pdf, name)
         return check_code(register, code_or_pdf)[0]

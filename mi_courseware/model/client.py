@@ -95,7 +95,8 @@ class Client(Model):
     pages: list[Text] = []
     """Extra Markdown pages for the pack, relative to the client folder."""
     verify_url: Text | None = None
-    """Verification address for the certificate QR code, with ``{code}`` where the code goes."""
+    """Verification address for the certificate QR code, with ``{code}`` where the code goes:
+    the address of the site ``register publish`` makes, e.g. ``https://verify.example.org/?code={code}``."""
     certificate_prefix: Text | None = Field(default=None, pattern=r"^[A-Z0-9]{1,8}$")
     """Prefix of certificate numbers; default: initials of the client's id in capitals."""
     licence: Licence | None = None

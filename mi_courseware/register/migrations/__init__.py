@@ -1,0 +1,1 @@
+"""Schema migrations of the certificate register (Alembic revisions, run by :mod:`..migrate`)."""

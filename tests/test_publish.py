@@ -1,0 +1,378 @@
+"""The static verification site: published from a real register, served on 127.0.0.1, and
+checked in headless Chromium (Debian's, installed by ``make test``); ``verify --offline``
+reads the same folder. Also ``verify`` by number and name, and verdicts on altered PDFs.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import shutil
+import subprocess
+import tempfile
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from conftest import PROJECTS, edit_file
+from lxml import html
+
+from mi_courseware.cli import cli
+from mi_courseware.register import Details, Register
+
+EPOCH = "1805443200"  # 2027-03-19 08:00 UTC
+EVENT = "acme-2027"
+ROSTER = "content/rosters/acme-2027.csv"
+
+#: Chromium on a closed network: nothing started in the background, a new empty profile.
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def mi(root: Path, *args: str) -> Result:
+    return CliRunner().invoke(
+        cli,
+        ["--project", str(root), *args],
+        catch_exceptions=False,
+        env={"SOURCE_DATE_EPOCH": EPOCH},
+        prog_name="mi-courseware",
+    )
+
+
+class Demo:
+    """A project whose register holds every state, and its published site."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.site = root / "site"
+        self.register = root / "records" / "certificates.sqlite"
+        with Register(self.register, create=False) as reg:
+            self.rows = {r.number: r for r in reg.all()}
+
+    def code(self, number: str) -> str:
+        return self.rows[number].code
+
+    def pdf(self, number: str) -> Path:
+        return self.root / "output" / "events" / EVENT / "certificates" / f"{number}.pdf"
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
+    root = tmp_path_factory.mktemp("publish") / "project"
+    shutil.copytree(PROJECTS / "foundation-basic", root)
+    shutil.copytree(PROJECTS / "certs-basic", root, dirs_exist_ok=True)
+    assert mi(root, "certificates", EVENT).exit_code == 0
+    with Register(root / "records" / "certificates.sqlite", create=False) as reg:
+        revoked = reg.get("A-2027-000002")
+    assert revoked is not None
+    assert mi(root, "register", "revoke", revoked.code, "--reason", "wrong person").exit_code == 0
+    edit_file(root / ROSTER, "Zoë D'Arcy-Fenwick,", "Zoë D'Arcy-Fenwick-Hale,")
+    assert mi(root, "certificates", EVENT, "--reissue").exit_code == 0
+    # prepared and void certificates, as the build will record them before an event ends
+    details = Details("An Introduction to MI", "Acme Health Trust", "2 June 2027", 2.5)
+    with Register(root / "records" / "certificates.sqlite") as reg, reg.transaction():
+        for identity, name in (("id:early", "Ifeoma Early"), ("id:absent", "Pat Absent")):
+            row = reg.reserve(
+                event="acme-june",
+                identity=identity,
+                name=name,
+                prefix="A",
+                year=2027,
+                details=details,
+                at="2027-05-20T09:00:00Z",
+            )
+            reg.prepare(row.number, "0" * 64, details, "2027-05-20T09:00:00Z")
+        reg.void("A-2027-000014", "did not attend", "2027-06-03T09:00:00Z")
+    published = mi(root, "register", "publish", str(root / "site"))
+    assert published.exit_code == 0, published.output
+    assert published.output == (
+        f"14 certificates published in {root / 'site'}: 20 files written, 0 unchanged, 0 removed\n"
+    )
+    return Demo(root)
+
+
+@pytest.fixture(scope="module")
+def served(demo: Demo) -> Iterator[str]:
+    """The site on 127.0.0.1 (bound before the thread starts, so it is ready at once)."""
+    handler = functools.partial(QuietHandler, directory=str(demo.site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        del format, args
+
+
+def page(url: str) -> html.HtmlElement:
+    """The page's DOM once its scripts have run (virtual time waits for fetch and crypto)."""
+    with tempfile.TemporaryDirectory(prefix="mi-courseware-chromium-") as profile:
+        done = subprocess.run(
+            [
+                "chromium",
+                *CHROMIUM_FLAGS,
+                f"--user-data-dir={profile}",
+                "--virtual-time-budget=20000",
+                "--dump-dom",
+                url,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        )
+    return html.fromstring(done.stdout)
+
+
+def result(dom: html.HtmlElement) -> tuple[str, str, dict[str, str]]:
+    section = dom.get_element_by_id("result")
+    terms = [dt.text_content() for dt in section.iter("dt")]
+    values = [dd.text_content() for dd in section.iter("dd")]
+    verdict = dom.get_element_by_id("verdict").text_content()
+    return section.get("data-state"), verdict, dict(zip(terms, values, strict=True))
+
+
+def test_the_page_shows_each_status_as_the_register_holds_it(demo: Demo, served: str) -> None:
+    expected = {
+        "A-2027-000001": ("valid", "Valid certificate", "Siân Llewelyn-Parry"),
+        "A-2027-000002": (
+            "revoked",
+            "Revoked on 2027-03-19: not valid",
+            "Aoibheann Ní Fhlannagáin",
+        ),
+        "A-2027-000004": (
+            "reissued",
+            "Valid certificate, reissued on 2027-03-19",
+            "Zoë D'Arcy-Fenwick-Hale",
+        ),
+        "A-2027-000013": (
+            "prepared",
+            "Prepared, awaiting attendance: not valid yet",
+            "Ifeoma Early",
+        ),
+        "A-2027-000014": ("void", "Void: never valid", "Pat Absent"),
+    }
+    for number, (state, verdict, holder) in expected.items():
+        # typed loosely, as a person would: lower case, spaces instead of hyphens
+        typed = demo.code(number).lower().replace("-", " ")
+        found = result(page(f"{served}?code={typed}"))
+        assert found[:2] == (state, verdict), number
+        assert found[2]["Holder"] == holder and found[2]["Number"] == number
+    from mi_courseware.codes import check_symbol, group
+
+    never = group("7KQ2M9XDF3H" + check_symbol("7KQ2M9XDF3H"))
+    unknown = result(page(f"{served}?code={never}"))
+    assert unknown[:2] == ("unknown", "Unknown code") and unknown[2] == {}
+
+
+def test_no_published_file_lists_names_and_the_records_folder_cannot_be_listed(
+    demo: Demo, served: str
+) -> None:
+    names = [r.name for r in demo.rows.values()]
+    files = sorted(p for p in demo.site.rglob("*") if p.is_file())
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        found = [n for n in names if json.dumps(n, ensure_ascii=False)[1:-1] in text]
+        assert len(found) <= (1 if path.parent.name == "r" and path.suffix == ".json" else 0)
+    records = [p for p in files if p.parent.name == "r" and p.suffix == ".json"]
+    assert len(records) == 14 and all(len(p.stem) == 64 for p in records)
+    assert not any(
+        r.code in p.read_text(encoding="utf-8") for p in files for r in demo.rows.values()
+    )
+    import urllib.request
+
+    with urllib.request.urlopen(f"{served}r/") as response:
+        listing = response.read().decode()
+    assert ".json" not in listing and "Check a certificate" in listing
+
+
+def test_one_changed_byte_in_a_record_is_reported_as_tampered(
+    demo: Demo, served: str, tmp_path: Path
+) -> None:
+    from mi_courseware.register.site import Site
+
+    site = tmp_path / "site"
+    shutil.copytree(demo.site, site)
+    code = demo.code("A-2027-000003")
+    record = Site.read(site).record_path(code)
+    data = bytearray(record.read_bytes())
+    at = data.index("Krzyżanowska".encode())
+    data[at] = ord("C")  # one byte: K -> C
+    record.write_bytes(bytes(data))
+    offline = mi(demo.root, "verify", code, "--offline", str(site))
+    assert offline.exit_code == 1
+    assert offline.output.splitlines()[0] == (
+        f"{code}: TAMPERED: the published site {site} holds a record for this code whose "
+        "signature does not match; do not rely on it"
+    )
+    pdf = mi(demo.root, "verify", str(demo.pdf("A-2027-000003")), "--offline", str(site))
+    assert pdf.exit_code == 1 and "TAMPERED" in pdf.output.splitlines()[0]
+    # the page, served from the changed copy
+    handler = functools.partial(QuietHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        state, verdict, rows = result(
+            page(f"http://127.0.0.1:{server.server_address[1]}/?code={code}")
+        )
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert (state, verdict, rows) == ("tampered", "Tampered record: do not rely on it", {})
+
+
+def test_verify_offline_checks_a_pdf_against_the_site_without_the_register(
+    demo: Demo, tmp_path: Path
+) -> None:
+    from pypdf import PdfReader, PdfWriter
+
+    elsewhere = tmp_path / "elsewhere"  # no project, no register: only the site and the PDF
+    elsewhere.mkdir()
+    good = CliRunner().invoke(
+        cli,
+        [
+            "--register",
+            str(elsewhere / "none.sqlite"),
+            "verify",
+            str(demo.pdf("A-2027-000001")),
+            "--offline",
+            str(demo.site),
+        ],
+    )
+    assert good.exit_code == 0, good.output
+    assert good.output.splitlines()[0] == "A-2027-000001: valid"
+    assert "  file:    matches the published record" in good.output
+    assert not (elsewhere / "none.sqlite").exists()
+    altered = tmp_path / "altered.pdf"
+    writer = PdfWriter(clone_from=PdfReader(demo.pdf("A-2027-000001")))
+    writer.add_metadata({"/Subject": "changed"})
+    writer.write(altered)
+    for args in (("--offline", str(demo.site)), ()):
+        verdict = mi(demo.root, "verify", str(altered), *args)
+        first = verdict.output.splitlines()[0]
+        assert verdict.exit_code == 1
+        assert first.startswith(f"{altered}: ALTERED: not valid"), first
+        assert "valid" not in first.replace("not valid", "")
+
+
+def test_republishing_writes_only_what_changed(demo: Demo, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(demo.site, site)
+    before = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    again = mi(demo.root, "register", "publish", str(site))
+    assert again.output.endswith("0 files written, 20 unchanged, 0 removed\n")
+    code = demo.code("A-2027-000005")
+    assert mi(demo.root, "register", "revoke", code, "--reason", "duplicate").exit_code == 0
+    changed = mi(demo.root, "register", "publish", str(site))
+    assert changed.output.endswith("1 file written, 19 unchanged, 0 removed\n")
+    after = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    from mi_courseware.register.site import Site
+
+    assert [p for p in after if after[p] != before[p]] == [Site.read(site).record_path(code)]
+    offline = mi(demo.root, "verify", code, "--offline", str(site))
+    assert offline.output.startswith("A-2027-000005: REVOKED on 2027-03-19\n")
+
+
+def test_publish_refuses_a_folder_that_is_not_a_site_and_narrows_to_a_client(
+    demo: Demo, tmp_path: Path
+) -> None:
+    other = tmp_path / "mine"
+    other.mkdir()
+    (other / "index.html").write_text("my own page", encoding="utf-8")
+    refused = mi(demo.root, "register", "publish", str(other))
+    assert refused.exit_code == 1
+    assert refused.output == (
+        f"mi-courseware: error: {other}: not empty and not a verification site; publish into "
+        "a new or empty folder (files already there are never overwritten)\n"
+    )
+    assert (other / "index.html").read_text(encoding="utf-8") == "my own page"
+    acme = mi(demo.root, "register", "publish", str(tmp_path / "acme"), "--client", "acme")
+    assert acme.exit_code == 0, acme.output
+    meta = json.loads((tmp_path / "acme" / "site.json").read_text(encoding="utf-8"))
+    assert meta["title"] == "Acme Health Trust"
+    unknown = mi(demo.root, "register", "publish", str(tmp_path / "x"), "--client", "acme-health")
+    assert unknown.exit_code == 2
+    assert "--client: no certificates for 'acme-health' in the register" in unknown.output
+
+
+def test_verify_by_number_needs_the_name_as_printed(demo: Demo) -> None:
+    alone = mi(demo.root, "verify", "A-2027-000001")
+    assert alone.exit_code == 1
+    assert alone.output.splitlines()[0] == (
+        "A-2027-000001: not checked: a certificate number is checked together with the "
+        'holder\'s name as printed: mi-courseware verify A-2027-000001 --name "..." '
+        "(or give the verification code instead)"
+    )
+    folded = mi(demo.root, "verify", "a-2027-000001", "--name", "SIAN  llewelyn-parry")
+    assert folded.exit_code == 0
+    assert folded.output.splitlines()[:2] == [
+        "A-2027-000001: valid",
+        "  holder:  Siân Llewelyn-Parry",
+    ]
+    wrong = mi(demo.root, "verify", "A-2027-000001", "--name", "Someone Else")
+    assert (wrong.exit_code, wrong.output) == (
+        1,
+        "A-2027-000001: unknown: no certificate with this number was issued to that name\n",
+    )
+    old = mi(demo.root, "verify", "A-2027-000004", "--name", "Zoe D'Arcy-Fenwick")
+    assert old.exit_code == 1 and old.output.startswith("A-2027-000004: SUPERSEDED: ")
+    revoked = mi(demo.root, "verify", "A-2027-000002", "--name", "Aoibheann Ni Fhlannagain")
+    assert revoked.exit_code == 1
+    assert revoked.output.startswith("A-2027-000002: REVOKED on 2027-03-19: wrong person\n")
+    prepared = mi(demo.root, "verify", demo.code("A-2027-000013"))
+    assert prepared.exit_code == 1
+    assert prepared.output.splitlines()[0] == (
+        "A-2027-000013: prepared, awaiting attendance: not valid until attendance is confirmed"
+    )
+    void = mi(demo.root, "verify", "A-2027-000014", "--name", "Pat Absent")
+    assert void.exit_code == 1
+    assert void.output.splitlines()[0] == (
+        "A-2027-000014: VOID: never valid (prepared, attendance not confirmed on 2027-06-03: "
+        "did not attend)"
+    )
+
+
+def test_register_export_shows_the_new_states(demo: Demo) -> None:
+    import csv
+    import io
+
+    exported = mi(demo.root, "register", "export")
+    table = list(csv.DictReader(io.StringIO(exported.output)))
+    assert {r["number"]: r["status"] for r in table if r["number"] >= "A-2027-000012"} == {
+        "A-2027-000012": "issued",
+        "A-2027-000013": "prepared",
+        "A-2027-000014": "void",
+    }
+    assert list(table[0])[-1] == "confirmed_at"
+
+
+def test_validate_warns_when_verify_url_has_no_place_for_the_code(make_project, run_cli) -> None:
+    root = make_project(
+        edits={
+            "content/clients/acme/client.yaml": [
+                ("https://acme.example/verify?code={code}", "https://verify.acme.example/")
+            ]
+        }
+    )
+    result = run_cli("validate", cwd=root)
+    assert result.exit_code == 0
+    assert (
+        "content/clients/acme/client.yaml:10:13: warning: verify_url has no '{code}': the QR code "
+        "opens the page without the certificate's code, so the reader must type it; for a site "
+        "made by 'register publish' write https://verify.acme.example/?code={code}"
+    ) in result.stderr

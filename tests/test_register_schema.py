@@ -1,0 +1,289 @@
+"""What a register file or database is, and moving one: schema migrations from the first
+release, refusing what is not a register, read-only registers, ``register migrate --to``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+import sqlite3
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from conftest import PROJECTS
+
+from mi_courseware.cli import cli
+from mi_courseware.register import (
+    SCHEMA_VERSION,
+    Certificate,
+    Details,
+    Location,
+    Register,
+    RegisterError,
+)
+from mi_courseware.register.engine import APPLICATION_ID
+
+FIRST_RELEASE = PROJECTS / "register-v1" / "certificates.sqlite"
+
+
+def mi(*args: str, env: dict[str, str] | None = None) -> Result:
+    return CliRunner().invoke(
+        cli,
+        list(args),
+        catch_exceptions=False,
+        env={"SOURCE_DATE_EPOCH": "1805443200", **(env or {})},
+        prog_name="mi-courseware",
+    )
+
+
+def first_release(tmp_path: Path) -> Path:
+    """A copy of a register written by the first release (schema version 1)."""
+    path = tmp_path / "old.sqlite"
+    shutil.copy(FIRST_RELEASE, path)
+    return path
+
+
+DETAILS = Details("An Introduction to MI", "Acme Health Trust", "", None)
+
+
+def next_certificate(register: Register) -> Certificate:
+    """One more certificate for the first release's event (inside a transaction)."""
+    return register.reserve(
+        event="acme-2027",
+        identity="email:new@acme.example",
+        name="New Person",
+        prefix="A",
+        year=2027,
+        details=DETAILS,
+        at="2027-04-01T09:00:00Z",
+    )
+
+
+def pragmas(path: Path) -> tuple[int, int]:
+    db = sqlite3.connect(path)
+    try:
+        return (
+            db.execute("PRAGMA application_id").fetchone()[0],
+            db.execute("PRAGMA user_version").fetchone()[0],
+        )
+    finally:
+        db.close()
+
+
+def test_a_register_of_the_first_release_opens_and_migrates(tmp_path: Path) -> None:
+    path = first_release(tmp_path)
+    assert pragmas(path) == (0, 1)
+    before = sqlite3.connect(path).execute("SELECT * FROM history ORDER BY id").fetchall()
+    with Register(path) as register:
+        rows = register.all()
+        actions = [h.action for r in rows for h in register.history(r.number)]
+        with register.transaction():
+            new = next_certificate(register)
+    assert len(rows) == 18
+    assert sorted(actions) == ["issued"] * 18 + ["reissued", "revoked"]
+    assert {r.number: r.status for r in rows}["A-2027-000002"] == "revoked"
+    assert new.number == "A-2027-000019"
+    assert pragmas(path) == (APPLICATION_ID, SCHEMA_VERSION)
+    after = sqlite3.connect(path).execute(
+        "SELECT id, number, at, action, name, sha256, detail FROM history ORDER BY id"
+    )
+    assert after.fetchall() == before  # every line kept, ids included
+    verdict = mi("--register", str(path), "verify", "V9E3-CJTW-BMD2")
+    assert verdict.exit_code == 0 and verdict.output.startswith("A-2027-000001: valid\n")
+
+
+def test_two_coordinators_opening_an_old_register_at_once_migrate_it_once(tmp_path: Path) -> None:
+    from conftest import SCRIPT, subprocess_env
+
+    path = first_release(tmp_path)
+    runs = [
+        subprocess.Popen(
+            [str(SCRIPT), "--register", str(path), "register", "export"],
+            env=subprocess_env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    outputs = [run.communicate(timeout=120) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], outputs
+    assert [len(out.splitlines()) for out, _ in outputs] == [19, 19]
+    upgraded = [err for _, err in outputs if "register upgraded from schema revision 0001" in err]
+    assert len(upgraded) == 1, outputs
+    assert pragmas(path) == (APPLICATION_ID, SCHEMA_VERSION)
+
+
+def test_another_applications_sqlite_file_is_refused_and_left_alone(tmp_path: Path) -> None:
+    path = tmp_path / "notes.sqlite"
+    db = sqlite3.connect(path)
+    db.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT)")
+    db.execute("INSERT INTO notes (text) VALUES ('keep me')")
+    db.commit()
+    db.close()
+    before = path.read_bytes()
+    message = (
+        f"{path}: not a certificate register: it is another application's SQLite database "
+        "(tables notes); give --register a new file or the register's own"
+    )
+    with pytest.raises(RegisterError) as refused:
+        Register(path)
+    assert str(refused.value) == message
+    result = mi("--register", str(path), "register", "export")
+    assert (result.exit_code, result.output) == (1, f"mi-courseware: error: {message}\n")
+    assert path.read_bytes() == before
+    sqlite3.connect(path).execute("PRAGMA application_id = 1234").connection.commit()
+    with pytest.raises(
+        RegisterError, match=r"another application's SQLite database \(application id 0x000004d2\)"
+    ):
+        Register(path)
+
+
+def test_a_file_that_is_not_a_database_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "r.sqlite"
+    path.write_bytes(b"not a database at all, just text" * 100)
+    with pytest.raises(RegisterError, match="not a certificate register"):
+        Register(path)
+
+
+def test_an_empty_file_becomes_a_register(tmp_path: Path) -> None:
+    path = tmp_path / "r.sqlite"
+    path.touch()
+    Register(path).close()
+    assert pragmas(path) == (APPLICATION_ID, SCHEMA_VERSION)
+
+
+def test_a_register_from_a_newer_version_is_refused(register_at: Location) -> None:
+    from sqlalchemy import text
+
+    with Register(register_at) as register:
+        if isinstance(register_at, Path):
+            register._db.exec_driver_sql(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+            register._db.commit()
+            newer = f"schema {SCHEMA_VERSION + 1}"
+        else:
+            with register.transaction():
+                register.execute(text("UPDATE alembic_version SET version_num = '0099'"))
+            newer = "0099"
+    with pytest.raises(RegisterError) as refused:
+        Register(register_at)
+    assert str(refused.value).endswith(
+        f": written by a newer mi-courseware ({newer}); upgrade mi-courseware to use it"
+    )
+
+
+@pytest.fixture
+def immutable(tmp_path: Path):
+    """Make a file read-only even for root (``chattr +i``); undone after the test."""
+    made: list[Path] = []
+
+    def make(path: Path) -> Path:
+        subprocess.run(["chattr", "+i", str(path)], check=True)
+        made.append(path)
+        return path
+
+    yield make
+    for path in made:
+        subprocess.run(["chattr", "-i", str(path)], check=True)
+
+
+def test_a_read_only_register_gives_a_clean_error_and_can_still_be_read(
+    tmp_path: Path, immutable
+) -> None:
+    root = tmp_path / "project"
+    shutil.copytree(PROJECTS / "foundation-basic", root)
+    shutil.copytree(PROJECTS / "certs-basic", root, dirs_exist_ok=True)
+    register = root / "records" / "certificates.sqlite"
+    assert (
+        mi(
+            "--project", str(root), "certificates", "acme-2027", "--only", "Siân Llewelyn-Parry"
+        ).exit_code
+        == 0
+    )
+    immutable(register)
+    message = (
+        f"mi-courseware: error: {register}: the register is read-only here (attempt to write "
+        "a readonly database); ask for write access to it, or give another with --register\n"
+    )
+    run = mi("--project", str(root), "certificates", "acme-2027")
+    assert (run.exit_code, run.output) == (1, message)
+    build = mi("--project", str(root), "-q", "build", "acme-2027", "--only", "certificates")
+    assert (build.exit_code, build.output) == (1, message)
+    assert sorted(
+        p.name for p in (root / "output/events/acme-2027/certificates").glob("*.pdf")
+    ) == [
+        "A-2027-000001.pdf",
+        "all-certificates.pdf",
+    ]
+    exported = mi("--project", str(root), "register", "export")
+    assert exported.exit_code == 0 and len(exported.output.splitlines()) == 2
+    old = immutable(first_release(tmp_path))
+    refused = mi("--register", str(old), "register", "export")
+    assert refused.exit_code == 1
+    assert refused.output == (
+        f"mi-courseware: error: {old}: the register is read-only here (attempt to write a "
+        "readonly database); ask for write access to it, or give another with --register; "
+        "this register was made by an earlier mi-courseware (schema revision 0001) and is "
+        "upgraded once, on its first use by this version, which needs write access\n"
+    )
+
+
+def test_register_migrate_copies_an_sqlite_register_into_postgresql(
+    tmp_path: Path, postgres
+) -> None:
+    source = first_release(tmp_path)
+    target = postgres.new_database()
+    site_before = tmp_path / "site-sqlite"
+    assert mi("--register", str(source), "register", "publish", str(site_before)).exit_code == 0
+    copied = mi("--register", str(source), "register", "migrate", "--to", target)
+    assert copied.exit_code == 0, copied.output
+    assert copied.output.splitlines()[0] == (
+        f"Copied 18 certificates and 20 history entries from {source} to {target}"
+    )
+    with Register(source, create=False) as old, Register(target, create=False) as new:
+        assert old.all() == new.all()
+        assert [old.history(r.number) for r in old.all()] == [
+            new.history(r.number) for r in new.all()
+        ]
+        with new.transaction():
+            row = next_certificate(new)
+            new.promote(row.number, "f" * 64, DETAILS, "2027-04-01T09:00:00Z")
+    assert row.number == "A-2027-000019"
+    # the keys moved too: the site published from PostgreSQL has the same public key and salt
+    site_after = tmp_path / "site-postgresql"
+    assert (
+        mi("register", "publish", str(site_after), env={"MI_COURSEWARE_REGISTER": target}).exit_code
+        == 0
+    )
+    assert (site_after / "site.json").read_bytes() == (site_before / "site.json").read_bytes()
+    again = mi("--register", str(source), "register", "migrate", "--to", target)
+    assert again.exit_code == 1
+    assert again.output.endswith(
+        "already holds a register (19 certificates); copy only into an empty database\n"
+    )
+    exported = mi("--register", target, "register", "export")
+    table = list(csv.DictReader(io.StringIO(exported.output)))
+    assert [r["number"] for r in table][-1] == "A-2027-000019"
+
+
+def test_a_register_address_that_is_not_sqlite_or_postgresql_is_refused() -> None:
+    result = mi("--register", "mysql://someone@db.example/register", "register", "export")
+    assert (result.exit_code, result.output) == (
+        1,
+        "mi-courseware: error: mysql://someone@db.example/register: not a register address: "
+        "give an SQLite file path or a postgresql://user@host/database URL\n",
+    )
+
+
+def test_export_to_a_place_that_cannot_be_written_is_a_clean_error(tmp_path: Path) -> None:
+    path = first_release(tmp_path)
+    result = mi(
+        "--register", str(path), "-q", "register", "export", "-o", "/proc/none/register.csv"
+    )
+    assert (result.exit_code, result.output) == (
+        1,
+        "mi-courseware: error: /proc/none/register.csv: cannot write (No such file or directory)\n",
+    )
