@@ -437,8 +437,9 @@ def test_runs_killed_at_known_steps_leave_the_register_and_the_files_agreeing(
 ) -> None:
     """Each run stops itself inside a register transaction (a test hook) and is killed there.
 
-    At ``stage``: PDFs rendered into the work folder, numbers reserved, nothing staged.
-    At ``promote``: every PDF moved into place, its hash staged, its row still pending.
+    At ``stage``: PDFs rendered into the work folder of the build's staging folder, numbers
+    reserved, nothing staged. At ``promote``: the staged folder swapped into place with every
+    PDF, each hash staged, its row still pending.
     """
     root = _project(tmp_path)
     roster = root / "content" / "rosters" / "acme-2027.csv"
@@ -452,7 +453,9 @@ def test_runs_killed_at_known_steps_leave_the_register_and_the_files_agreeing(
         encoding="utf-8",
     )
     _killed_at(root, register_at, "stage")
-    assert len(list(folder.glob("A-2027-*.pdf"))) == 12 and list(folder.glob(".work-*/*.pdf"))
+    staged = root / "output"  # a build stages its folder beside the one it replaces
+    assert len(list(folder.glob("A-2027-*.pdf"))) == 12
+    assert list(staged.glob(".staging-*/certificates/.work-*/*.pdf"))
     agree(root, "acme-2027", register_at, finished=False)
     _killed_at(root, register_at, "promote")
     assert len(list(folder.glob("A-2027-*.pdf"))) == 22  # in place, not yet promoted

@@ -418,7 +418,7 @@ def event_state(location: Location, event: str) -> str:
 
     if isinstance(location, Path) and not location.is_file():
         return "no register"
-    with Register(location, create=False) as register:
+    with Register(location) as register:  # a database without our tables yet gets them
         rows = sorted(register.for_event(event).values(), key=lambda r: r.number)
     digest = hashlib.sha256()
     for row in rows:
