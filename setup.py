@@ -1,4 +1,5 @@
-"""Build hook: ship the default themes, the demo project and the coding scales in the wheel.
+"""Build hook: ship the default themes, the demo project, the coding scales and the file
+formats' reference in the wheel.
 
 The repository is itself a courseware project (``content/`` and ``themes/`` at its root).
 ``mi-courseware init``, the built-in theme search path and the built-in coding scales
@@ -29,6 +30,8 @@ class BuildWithData(build_py):
                     dirs_exist_ok=True,
                     ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
                 )
+        (target / "docs").mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(ROOT / "docs" / "reference.md", target / "docs" / "reference.md")
 
 
 setup(cmdclass={"build_py": BuildWithData})

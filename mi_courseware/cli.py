@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from mi_courseware import __version__
-from mi_courseware.errors import ContentError, MiCoursewareError, Problem, UsageError
+from mi_courseware.errors import ContentError, MiCoursewareError, Problem, UsageError, plural
 from mi_courseware.project import ProjectPaths, find_project
 
 if TYPE_CHECKING:
@@ -187,11 +187,17 @@ def _fail_on_errors(problems: Problems, options: Options) -> None:
 
 @cli.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-def init(directory: Path) -> None:
-    """Start a new project in DIRECTORY with the demo content and the default themes."""
+@click.option(
+    "--bare",
+    is_flag=True,
+    help="One small course, one client and one event to start from, instead of the demo.",
+)
+def init(directory: Path, bare: bool) -> None:
+    """Start a new project in DIRECTORY: the demo content (or --bare), the default themes,
+    a README and the reference of every file format."""
     from mi_courseware.init import init_project
 
-    init_project(directory)
+    init_project(directory, bare=bare)
     click.echo(f"Created a courseware project in {directory}")
     click.echo(f"Next: cd {directory} && mi-courseware validate && mi-courseware build")
 
@@ -230,9 +236,14 @@ def validate(ctx: click.Context, options: Options, targets: tuple[str, ...], str
     if problems.errors or (strict and problems.warnings):
         ctx.exit(1)
     if not options.quiet:
-        counts = (
-            f"{len(project.courses)} courses, {len(project.addons)} add-ons, "
-            f"{len(project.clients)} clients, {len(project.events)} events"
+        counts = ", ".join(
+            plural(len(table), word)
+            for table, word in (
+                (project.courses, "course"),
+                (project.addons, "add-on"),
+                (project.clients, "client"),
+                (project.events, "event"),
+            )
         )
         click.echo(f"OK: {counts}; no errors")
 

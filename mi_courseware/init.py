@@ -1,4 +1,10 @@
-"""``mi-courseware init``: a new project from the demo content and themes shipped with the tool."""
+"""``mi-courseware init``: a new project from what the tool ships.
+
+The demo project (three courses, add-ons, handouts, standards, clients and an event) or, with
+``--bare``, one small course, one client and one event to start from. Either way the new
+project gets the default themes to change, a README saying what each folder is for, and the
+reference of every file format.
+"""
 
 from __future__ import annotations
 
@@ -6,20 +12,25 @@ import shutil
 from pathlib import Path
 
 from mi_courseware.errors import UsageError
-from mi_courseware.project import builtin_dir
+from mi_courseware.project import PACKAGE_DIR, builtin_dir
 
 GITIGNORE = "output/\n"
+STARTER = PACKAGE_DIR / "starter"
 
 
-def init_project(directory: Path) -> None:
-    """Copy the bundled demo project into ``directory`` (which must be new or empty)."""
+def init_project(directory: Path, bare: bool = False) -> None:
+    """Make a new project in ``directory`` (which must be new or empty)."""
     if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
         raise UsageError(f"{directory}: already exists and is not empty")
-    content, themes = builtin_dir("content"), builtin_dir("themes")
-    if not content.is_dir() or not themes.is_dir():
+    content = STARTER / "bare" / "content" if bare else builtin_dir("content")
+    themes = builtin_dir("themes")
+    reference = builtin_dir("docs") / "reference.md"
+    if not content.is_dir() or not themes.is_dir() or not reference.is_file():
         raise UsageError("this installation has no bundled demo content (reinstall the package)")
     directory.mkdir(parents=True, exist_ok=True)
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
     shutil.copytree(content, directory / "content", ignore=ignore)
     shutil.copytree(themes, directory / "themes", ignore=ignore)
+    shutil.copyfile(STARTER / "README.md", directory / "README.md")
+    shutil.copyfile(reference, directory / "reference.md")
     (directory / ".gitignore").write_text(GITIGNORE, encoding="utf-8")

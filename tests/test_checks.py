@@ -26,7 +26,7 @@ def validate(run_cli, root: Path, *args: str) -> tuple[int, list[str]]:
 def test_the_fixture_project_is_valid(make_project, run_cli) -> None:
     result = run_cli("validate", cwd=make_project())
     assert (result.exit_code, result.stderr) == (0, "")
-    assert result.stdout == "OK: 2 courses, 1 add-ons, 1 clients, 1 events; no errors\n"
+    assert result.stdout == "OK: 2 courses, 1 add-on, 1 client, 1 event; no errors\n"
 
 
 def test_a_misspelt_session_in_a_variant_suggests_the_session(make_project, run_cli) -> None:

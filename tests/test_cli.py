@@ -226,7 +226,7 @@ def test_warnings_are_shown_but_do_not_fail(make_project, run_cli) -> None:
     assert result.stderr == (
         f"{EVENT}:1:1: warning: event has no 'venue' (or 'virtual: true')\n1 warning\n"
     )
-    assert result.stdout == "OK: 2 courses, 1 add-ons, 1 clients, 1 events; no errors\n"
+    assert result.stdout == "OK: 2 courses, 1 add-on, 1 client, 1 event; no errors\n"
 
 
 def test_strict_validation_fails_on_warnings_even_when_quiet(make_project, run_cli) -> None:

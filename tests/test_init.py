@@ -40,6 +40,7 @@ SOURCES = (
     "content",
     "themes",
     "scales",
+    "docs",
 )
 
 
@@ -130,7 +131,13 @@ def test_init_from_the_wheel_makes_a_project_that_validates(
     done = run(installed / "mi-courseware", "init", tmp_path / "x", cwd=tmp_path)
     assert done.stdout.startswith(f"Created a courseware project in {tmp_path / 'x'}")
     project = tmp_path / "x"
-    assert sorted(p.name for p in project.iterdir()) == [".gitignore", "content", "themes"]
+    assert sorted(p.name for p in project.iterdir()) == [
+        ".gitignore",
+        "README.md",
+        "content",
+        "reference.md",
+        "themes",
+    ]
     done = run(installed / "mi-courseware", "validate", cwd=project)
     assert done.stdout.startswith("OK: ")
     assert done.stderr == ""
@@ -164,3 +171,30 @@ def test_init_refuses_a_folder_that_is_not_empty(run_cli, tmp_path: Path) -> Non
         "mi-courseware: error: busy: already exists and is not empty\n",
     )
     assert sorted(p.name for p in (tmp_path / "busy").iterdir()) == ["notes.txt"]
+
+
+def test_init_gives_a_readme_and_the_reference(run_cli, tmp_path: Path) -> None:
+    target = tmp_path / "new"
+    assert run_cli("init", str(target), cwd=tmp_path).exit_code == 0
+    readme = (target / "README.md").read_text(encoding="utf-8")
+    assert "mi-courseware validate" in readme and "reference.md" in readme
+    assert "content/courses/" in readme and "records/" in readme
+    reference = (target / "reference.md").read_text(encoding="utf-8")
+    assert reference == (REPO / "docs" / "reference.md").read_text(encoding="utf-8")
+
+
+def test_init_bare_gives_one_course_one_client_one_event_that_build(run_cli, tmp_path) -> None:
+    target = tmp_path / "bare"
+    assert run_cli("init", "--bare", str(target), cwd=tmp_path).exit_code == 0
+    for kind, names in (
+        ("courses", ["first-course.yaml"]),
+        ("events", ["first-run.yaml"]),
+        ("clients", ["my-organisation"]),
+    ):
+        assert sorted(p.name for p in (target / "content" / kind).iterdir()) == names
+    checked = run_cli("validate", "--strict", cwd=target)
+    assert checked.exit_code == 0, checked.output
+    assert checked.stdout.startswith("OK: 1 course, 0 add-ons, 1 client, 1 event; no errors")
+    built = run_cli("-q", "build", "--only", "slides", cwd=target)
+    assert built.exit_code == 0, built.output
+    assert (target / "output" / "events" / "first-run" / "slides.pptx").is_file()

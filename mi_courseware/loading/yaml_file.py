@@ -58,6 +58,28 @@ class SourceMap:
             key = False
 
 
+class WrittenInt(int):
+    """A whole number that remembers how it was written (``010`` stays "010" as text)."""
+
+    text: str
+
+    def __new__(cls, text: str) -> WrittenInt:
+        value = super().__new__(cls, int(text))
+        value.text = text
+        return value
+
+
+class WrittenFloat(float):
+    """A number that remembers how it was written (``1.10`` stays "1.10" as text)."""
+
+    text: str
+
+    def __new__(cls, text: str) -> WrittenFloat:
+        value = super().__new__(cls, float(text))
+        value.text = text
+        return value
+
+
 class _TooLarge(Exception):
     """The file expands to more values than any courseware file needs."""
 
@@ -162,9 +184,9 @@ class _Builder:
         if text in _FALSE:
             return False
         if _INT.match(text):
-            return int(text)
+            return WrittenInt(text)
         if _FLOAT.match(text):
-            return float(text)
+            return WrittenFloat(text)
         return text
 
     def _bad_tag(self, node: yaml.Node) -> None:

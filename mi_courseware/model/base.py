@@ -90,7 +90,7 @@ def _as_text(value: Any) -> Any:
     if isinstance(value, bool) or value is None:
         return value
     if isinstance(value, int | float):
-        return str(value)
+        return getattr(value, "text", str(value))  # as written: "1.10", "010"
     return value
 
 
