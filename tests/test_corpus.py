@@ -22,6 +22,8 @@ an end within the case's bound.
 ``readonly``   folders made read-only for the command (a read-only bind mount: root too)
 ``full``       a folder that is a tiny file system, full after a few kilobytes
 ``busy_port``  true: ``{port}`` in the arguments is a port another program listens on
+``tamper``     after ``prebuild``: rewrite every path in the edition cache to lead out of
+               the project (a crafted entry must be ignored, not followed)
 
 ``first: null`` expects nothing on standard error. Cases that need mounts (``readonly``,
 ``full``) are skipped where this process may not mount (not root).
@@ -86,15 +88,19 @@ def prepare(case: Path, root: Path, tmp: Path, spec: dict[str, Any]) -> None:
             handle.write(str(how["repeat"]) * int(how["times"]))
     for name, target in (spec.get("links") or {}).items():
         link = root / name
+        target = str(target).format(tmp=tmp, project=root)
+        outside = Path(target)
+        if target.startswith(str(tmp)) and not outside.exists():
+            outside.parent.mkdir(parents=True, exist_ok=True)
+            if link.is_dir():  # the folder moved out of the project, and linked back in
+                shutil.move(str(link), str(outside))
+            else:
+                outside.write_text("outside the project: must never be read\n")
         if link.is_dir() and not link.is_symlink():
             shutil.rmtree(link)
         else:
             link.unlink(missing_ok=True)
         link.parent.mkdir(parents=True, exist_ok=True)
-        target = str(target).format(tmp=tmp, project=root)
-        if target.startswith(str(tmp)) and not Path(target).exists():
-            Path(target).parent.mkdir(parents=True, exist_ok=True)
-            Path(target).write_text("outside the project: must never be read\n")
         link.symlink_to(target)
 
 
@@ -110,6 +116,26 @@ def run(args: list[str], root: Path, tmp: Path, seconds: float) -> subprocess.Co
         timeout=seconds,
         check=False,
     )
+
+
+def tamper_cache(root: Path) -> None:
+    """Point every path in the edition cache's entries out of the project."""
+    import json
+
+    entries = list((root / "output" / ".cache").glob("editions-*.json"))
+    assert entries, "the prebuild wrote no cache entry"
+
+    def crafted(value: Any) -> Any:
+        if isinstance(value, dict):
+            if "$path" in value:
+                return {"$path": ["project", "../../../../../../../etc/hostname"]}
+            return {k: crafted(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [crafted(v) for v in value]
+        return value
+
+    for entry in entries:
+        entry.write_text(json.dumps(crafted(json.loads(entry.read_text()))))
 
 
 def mount(*args: str) -> None:
@@ -161,6 +187,8 @@ def test_bad_input(name: str, tmp_path: Path) -> None:
     if spec.get("prebuild"):
         done = run([str(a) for a in spec["prebuild"]], root, tmp_path, 600)
         assert done.returncode == 0, done.stderr
+    if spec.get("tamper"):
+        tamper_cache(root)
     outside = snapshot(root, skip=("output", "records"))
     output = snapshot(root / "output")
     with faults(root, spec) as values:
