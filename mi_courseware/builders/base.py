@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
     from mi_courseware.edition import Edition
@@ -76,3 +76,40 @@ class Builder:
         """
         files = self.build(edition, out)
         return lambda: files
+
+
+class PdfBuilder(Builder):
+    """A builder whose output is one PDF rendered from themed HTML (``outputs[0]``).
+
+    Subclasses implement :meth:`document`; the PDF renders in a worker process when the build
+    has them, while the next builders run.
+    """
+
+    def document(self, edition: Edition, out: Path) -> tuple[str, list[Path], list[Path]]:
+        """The HTML, the folders it may read files from, and any other files written."""
+        raise NotImplementedError
+
+    def build(self, edition: Edition, out: Path) -> list[Path]:
+        """Render the document and wait for its PDF."""
+        return self.start(edition, out)()
+
+    def start(self, edition: Edition, out: Path) -> Callable[[], list[Path]]:
+        """Make the HTML now; the returned function waits for the PDF and writes it."""
+        from mi_courseware.rendering.pdf import render_pdf, write_atomic
+
+        html, roots, others = self.document(edition, out)
+        target = out / self.outputs[0]
+        options: dict[str, Any] = {
+            "base": edition.project_root,
+            "roots": roots,
+            "asked_by": edition.sources[0],
+            "identifier": f"{edition.slug}/{self.name}",
+        }
+        renderer = self.context.renderer
+        future = renderer.submit(html, **options) if renderer else None
+
+        def finish() -> list[Path]:
+            write_atomic(target, future.result() if future else render_pdf(html, **options))
+            return [target, *others]
+
+        return finish
