@@ -42,12 +42,8 @@ REGISTRY: dict[str, BuilderEntry] = {
             "certificates/<number>.pdf, certificates/all-certificates.pdf",
             "mi_courseware.builders.certificates:CertificatesBuilder",
         ),
-        BuilderEntry(
-            "flyer", "flyer.pdf, flyer.html", "mi_courseware.builders.flyer:FlyerBuilder"
-        ),
-        BuilderEntry(
-            "calendar", "calendar.ics", "mi_courseware.builders.calendar:CalendarBuilder"
-        ),
+        BuilderEntry("flyer", "flyer.pdf, flyer.html", "mi_courseware.builders.flyer:FlyerBuilder"),
+        BuilderEntry("calendar", "calendar.ics", "mi_courseware.builders.calendar:CalendarBuilder"),
         BuilderEntry("sign-in", "sign-in.pdf", "mi_courseware.builders.signin:SignInBuilder"),
     )
 }
