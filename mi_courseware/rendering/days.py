@@ -16,6 +16,8 @@ class DayLine:
     number: int
     #: "Tuesday 9 March 2027", or "Date to be confirmed".
     date: str
+    #: "9 March 2027", or "Date to be confirmed".
+    short_date: str
     #: "09:30–12:30".
     times: str
     #: The venue, or "Online".
@@ -37,6 +39,7 @@ def day_lines(edition: Edition, t: Translator) -> list[DayLine]:
         DayLine(
             number=day.number,
             date=t.date(day.date, weekday=True) if day.date else t("date_tbc"),
+            short_date=t.date(day.date) if day.date else t("date_tbc"),
             times=str(day.times),
             place=place(day, t),
             virtual=day.virtual,

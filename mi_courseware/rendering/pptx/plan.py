@@ -161,12 +161,13 @@ def session_slides(
     section = SlideSpec("section", session.title)
     label = wording("slides.session", n=session.number)
     day = next((d for d in edition.days if any(s.session_id == session.id for s in d.slots)), None)
+    where = ""
     if day is not None and len(edition.days) > 1:
         label += f" · {wording('slides.day', n=day.number)}"
         if day.date is not None:
-            label += f", {wording.date(day.date, weekday=True)}"
-        if place(day, wording) and len({place(d, wording) for d in edition.days}) > 1:
-            label += f" · {place(day, wording)}"
+            label += f", {wording.date(day.date)}"
+        if len({place(d, wording) for d in edition.days}) > 1:
+            where = place(day, wording)  # days in several places: say where this one is
     addon = next((a.title for a in edition.addons if a.id == session.addon), None)
     if addon:
         label += f" · {addon}"
@@ -179,6 +180,8 @@ def session_slides(
             scale=0.5,
         ),
     ]
+    if where:
+        section.text["times"].append(Para((Run(where, bold=False),), kind="plain", scale=0.5))
     if session.outcomes:
         section.text["outcomes"] = [plain(o.short) for o in session.outcomes]
     extra = []
