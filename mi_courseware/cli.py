@@ -209,7 +209,8 @@ def _target_options(func: Any) -> Any:
 @click.option(
     "--only",
     multiple=True,
-    help="Build only these outputs (repeat): pack, facilitator, slides, certificates.",
+    help="Build only these outputs (repeat): pack, facilitator, slides, certificates, flyer, "
+    "calendar, sign-in.",
 )
 @roster_option
 @click.option(
@@ -224,7 +225,7 @@ def build(options: Options, **params: Any) -> None:
     """Build the outputs for TARGET (an event or a course); with none, every event."""
     renderer = None
     only = params["only"]
-    if not only or {"pack", "facilitator"} & set(only):
+    if not only or {"pack", "facilitator", "flyer", "sign-in"} & set(only):
         from mi_courseware.rendering.pdf import PdfRenderer
 
         # workers import WeasyPrint while this process reads and checks the project

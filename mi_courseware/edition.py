@@ -258,11 +258,6 @@ class Edition:
     certificate_requires: str | int = "all-days"
 
     @property
-    def qualifying(self) -> tuple[Participant, ...]:
-        """The participants whose attendance earns a certificate."""
-        return tuple(p for p in self.participants if p.attended and p.qualifies)
-
-    @property
     def units(self) -> tuple[StandardUnit, ...]:
         """Every standard unit the edition's outcomes map to, in catalogue order."""
         seen: dict[str, StandardUnit] = {}

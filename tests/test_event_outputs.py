@@ -79,9 +79,9 @@ def test_the_flyer_is_one_a4_page_showing_every_field_the_event_has(out: Path) -
         "bring a recent conversation about change",  # prior knowledge
         "Describe the spirit of motivational interviewing",  # outcomes
         "Use reflective listening in everyday conversations",
-        "Tuesday 9 March 2027 09:30–12:30 Room 4, Brightwell House",  # each day
-        "Tuesday 13 April 2027 10:00–11:30 Meeting Room 1, Station Road Hub",
-        "Wednesday 12 May 2027 13:30–15:00 Online",
+        "Tuesday 9 March 2027 09:30–12:30 · Room 4, Brightwell House",  # each day
+        "Tuesday 13 April 2027 10:00–11:30 · Meeting Room 1, Station Road Hub",
+        "Wednesday 12 May 2027 13:30–15:00 · Online",
         "Ruth Calloway, Imran Siddall",  # trainers
         "Gemma Thornley bookings@brightwell.example 01632 960778",  # admin contact
         "23 February 2027",  # closing date
@@ -147,8 +147,8 @@ def test_an_event_without_optional_fields_leaves_them_out_cleanly(project: Path)
     out = project / "output" / "events" / "cwm-2027"
     words = folded(pdf_text(out / "flyer.pdf"))
     assert "Pryd a ble" in words  # "When and where"
-    assert "Dydd Mawrth 9 Mawrth 2027 09:30–12:15 Ar-lein" in words
-    assert "Dydd Mawrth 13 Ebrill 2027 10:00–11:30 Ar-lein" in words
+    assert "Dydd Mawrth 9 Mawrth 2027 09:30–12:15 · Ar-lein" in words
+    assert "Dydd Mawrth 13 Ebrill 2027 10:00–11:30 · Ar-lein" in words
     assert "5.5 awr DPP" in words
     for label in ("Hyfforddwyr", "Lleoedd", "Archebwch erbyn", "Cod y digwyddiad", "I archebu"):
         assert label not in words
@@ -282,3 +282,33 @@ def test_no_row_is_split_and_every_row_is_tall_enough_to_sign(out: Path) -> None
     assert len(cells) == 3 * 35
     short = [(day, name, round(height, 1)) for day, name, height in cells if height < 10]
     assert short == []
+
+
+@pytest.mark.parametrize(
+    ("quotes", "pages", "said"),
+    [(4, 1, "flyer set tighter to fit one page"), (12, 2, "flyer runs on to 2 pages")],
+)
+def test_a_long_flyer_is_set_tighter_to_fit_and_says_so(
+    make_project, quotes: int, pages: int, said: str
+) -> None:
+    extra = "".join(
+        f'  - {{quote: "It came together in the practice sessions.", by: "Practitioner {n}"}}\n'
+        for n in range(quotes)
+    )
+    root = make_project(
+        base="days-basic",
+        edits={"content/courses/follow-up.yaml": [("feedback:\n", "feedback:\n" + extra)]},
+    )
+    result = CliRunner().invoke(
+        cli,
+        ["-v", "--project", str(root), "build", "partners-2027", "--only", "flyer"],
+        env={"SOURCE_DATE_EPOCH": EPOCH},
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0, result.output
+    assert f"events/partners-2027: {said}" in result.stderr
+    out = root / "output" / "events" / "partners-2027"
+    with pdfplumber.open(out / "flyer.pdf") as pdf:
+        assert len(pdf.pages) == pages
+    html = (out / "flyer.html").read_text(encoding="utf-8")
+    assert ('<body class="flyer compact">' in html) == (pages == 1)

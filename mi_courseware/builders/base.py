@@ -95,10 +95,23 @@ class PdfBuilder(Builder):
 
     def start(self, edition: Edition, out: Path) -> Callable[[], list[Path]]:
         """Make the HTML now; the returned function waits for the PDF and writes it."""
-        from mi_courseware.rendering.pdf import render_pdf, write_atomic
+        from mi_courseware.rendering.pdf import write_atomic
 
         html, roots, others = self.document(edition, out)
         target = out / self.outputs[0]
+        rendered = self.render(edition, html, roots)
+
+        def finish() -> list[Path]:
+            write_atomic(target, rendered())
+            return [target, *others]
+
+        return finish
+
+    def render(self, edition: Edition, html: str, roots: list[Path]) -> Callable[[], bytes]:
+        """Start rendering ``html`` (in a worker when the build has them); the returned
+        function waits for the PDF's bytes."""
+        from mi_courseware.rendering.pdf import render_pdf
+
         options: dict[str, Any] = {
             "base": edition.project_root,
             "roots": roots,
@@ -106,10 +119,7 @@ class PdfBuilder(Builder):
             "identifier": f"{edition.slug}/{self.name}",
         }
         renderer = self.context.renderer
-        future = renderer.submit(html, **options) if renderer else None
-
-        def finish() -> list[Path]:
-            write_atomic(target, future.result() if future else render_pdf(html, **options))
-            return [target, *others]
-
-        return finish
+        if renderer is None:
+            return lambda: render_pdf(html, **options)
+        future = renderer.submit(html, **options)
+        return future.result

@@ -59,7 +59,7 @@ def calendar_bytes(edition: Edition, stamp: datetime) -> bytes:
         entry.add("dtend", datetime.combine(day.date, day.times.end, tzinfo=zone))
         summary = edition.title
         if len(edition.days) > 1:
-            summary += f" ({t('calendar_day', n=day.number, total=len(edition.days))})"
+            summary += f" ({t('day_n_of', n=day.number, total=len(edition.days))})"
         entry.add("summary", summary)
         where = place(day, t)
         if where:

@@ -40,8 +40,11 @@ def standards_lines(edition: Edition) -> list[StandardsLine]:
     return list(lines.values())
 
 
-def flyer_html(edition: Edition, *, when: datetime, standalone: bool) -> tuple[str, DocumentSetup]:
-    """The flyer's complete HTML; ``standalone`` embeds everything it uses."""
+def flyer_html(
+    edition: Edition, *, when: datetime, standalone: bool, compact: bool = False
+) -> tuple[str, DocumentSetup]:
+    """The flyer's complete HTML; ``standalone`` embeds everything it uses, ``compact`` sets
+    the printed page a little tighter (the theme's ``.compact`` style)."""
     setup = document_setup(edition)
     t = setup.t
     options = HtmlOptions(False, setup.palette, t, setup.roots, heading_shift=2)
@@ -76,6 +79,7 @@ def flyer_html(edition: Edition, *, when: datetime, standalone: bool) -> tuple[s
         "options": setup.options,
         "stylesheets": [] if standalone else stylesheets,
         "inline_css": "",
+        "compact": compact,
     }
     template = setup.env.get_template("flyer.html")
     html = template.render(**context)
