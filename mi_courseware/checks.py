@@ -282,18 +282,41 @@ def check_event(record: Record[Event], project: Project, problems: Problems) -> 
         _unknown(problems, record.position("client"), "client", event.client, project.clients)
     if event.theme not in project.themes:
         _unknown(problems, record.position("theme"), "theme", event.theme, project.themes)
-    if event.venue is None and not event.virtual:
-        problems.warning(record.position(), "event has no 'venue' (or 'virtual: true')")
-    if event.closing_date and event.closing_date > event.dates[0]:
-        problems.warning(
-            record.position("closing_date"), "closing_date is after the event's first date"
-        )
-    for index in range(1, len(event.dates)):
-        if event.dates[index] <= event.dates[index - 1]:
-            problems.error(record.position("dates", index), "dates must be in order, one per day")
+    check_event_days(record, problems)
     message = roster_problem(record, project)
     if message:
         problems.error(record.position("roster"), message)
+
+
+def check_event_days(record: Record[Event], problems: Problems) -> None:
+    """Warn about what looks wrong in an event's days: a place missing, a closing date after
+    the first day, a day at a weekend, days out of order."""
+    event = record.model
+    days = event.course_days()
+    key = event.day_key()
+    unplaced = [i for i, day in enumerate(days) if day.venue is None and not day.virtual]
+    if unplaced and (event.days is None or len(unplaced) == len(days)):
+        problems.warning(record.position(), "event has no 'venue' (or 'virtual: true')")
+    else:
+        for index in unplaced:
+            problems.warning(
+                record.position("days", index), "this day has no 'venue' (or 'virtual: true')"
+            )
+    if event.closing_date and event.closing_date > days[0].date:
+        problems.warning(
+            record.position("closing_date"), "closing_date is after the event's first day"
+        )
+    for index, day in enumerate(days):
+        where = record.position(key, index, "date") if event.days else record.position(key, index)
+        if day.date.weekday() >= 5:
+            name = "Saturday" if day.date.weekday() == 5 else "Sunday"
+            problems.warning(where, f"{day.date.isoformat()} is a {name}")
+        if index and day.date <= days[index - 1].date:
+            problems.warning(
+                where,
+                f"{day.date.isoformat()} is not after the day before it "
+                f"({days[index - 1].date.isoformat()}); give the days in order",
+            )
 
 
 def check_themes(project: Project, problems: Problems) -> None:

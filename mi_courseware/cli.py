@@ -282,7 +282,8 @@ def _target_options(func: Any) -> Any:
 @click.option(
     "--only",
     multiple=True,
-    help="Build only these outputs (repeat): pack, facilitator, slides, certificates.",
+    help="Build only these outputs (repeat): pack, facilitator, slides, certificates, flyer, "
+    "calendar, sign-in.",
 )
 @roster_option
 @click.option(
@@ -343,7 +344,9 @@ class Renderer:
 
     def __init__(self, jobs: int, only: tuple[str, ...]) -> None:
         self.jobs = jobs
-        self.wanted = not only or bool({"pack", "facilitator"} & set(only))
+        from mi_courseware.pipeline import PDF_OUTPUTS
+
+        self.wanted = not only or bool(PDF_OUTPUTS & set(only))
         self.renderer: Any = None
 
     def start(self) -> Any:

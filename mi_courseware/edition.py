@@ -151,13 +151,24 @@ class Slot:
 
 @dataclass(frozen=True)
 class Day:
-    """One teaching day of the edition."""
+    """One teaching day of the edition, with the event's date, times and place for it."""
 
     number: int
     date: date | None
     start: time
     end: time
     slots: tuple[Slot, ...]
+    #: Where the day takes place (``None`` when online or not given).
+    venue: str | None = None
+    #: Whether the day is held online.
+    virtual: bool = False
+    #: The event's times for this day, when it gives them (sessions fit inside).
+    window: Times | None = None
+
+    @property
+    def times(self) -> Times:
+        """The day's clock times: the event's for this day, else its first to last slot."""
+        return self.window or Times(self.start, self.end)
 
 
 @dataclass(frozen=True)
@@ -181,7 +192,12 @@ class Brand:
 
 @dataclass(frozen=True)
 class EventInfo:
-    """The run of the course this edition is for."""
+    """The run of the course this edition is for.
+
+    ``times``, ``venue`` and ``virtual`` describe the event as a whole: the times every day
+    shares (``None`` when days differ) and the first day's place. Each day's own date, times
+    and place are on :attr:`Edition.days`.
+    """
 
     id: str
     code: str | None
@@ -243,6 +259,8 @@ class Edition:
     theme_dirs: tuple[Path, ...] = ()
     #: The theme's options merged over its parents'.
     theme_options: dict[str, Any] = field(default_factory=dict)
+    #: Attendance that earns a certificate: ``all-days``, ``any-day`` or a number of days.
+    certificate_requires: str | int = "all-days"
 
     @property
     def units(self) -> tuple[StandardUnit, ...]:

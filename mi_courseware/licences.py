@@ -26,7 +26,10 @@ def event_dates(record: Record[Event]) -> list[tuple[date, Loc]]:
     The one place that knows how an event states its dates: per-day details (``days:``)
     need only change this function.
     """
-    return [(day, ("dates", index)) for index, day in enumerate(record.model.dates)]
+    event = record.model
+    if event.days is not None:
+        return [(day.date, ("days", index, "date")) for index, day in enumerate(event.days)]
+    return [(day, ("dates", index)) for index, day in enumerate(event.dates or [])]
 
 
 def is_trainer_ref(project: Project, entry: str) -> bool:

@@ -69,7 +69,7 @@ def _clients(project: Project, verbose: bool) -> Iterator[str]:
 def _events(project: Project, verbose: bool) -> Iterator[str]:
     for ident, record in project.events.items():
         event = record.model
-        dates = ", ".join(d.isoformat() for d in event.dates)
+        dates = ", ".join(d.date.isoformat() for d in event.course_days())
         variant = event.variant or "default"
         yield f"  {ident:<28} {event.course} ({variant}) for {event.client}, {dates}"
 

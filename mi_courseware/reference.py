@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import sys
 import types
@@ -128,7 +129,8 @@ def reference_markdown() -> str:
         "",
     ]
     for name, model in FILE_FORMATS.items():
-        out += [f"## {name}", "", f"Where: `{WHERE[name]}`. {model.__doc__ or ''}".rstrip(), ""]
+        about = inspect.cleandoc(model.__doc__ or "")
+        out += [f"## {name}", "", f"Where: `{WHERE[name]}`. {about}", ""]
         out += _table(model)
         out.append("")
         for nested in _models_in(model):

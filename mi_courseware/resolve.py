@@ -12,29 +12,31 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
-from mi_courseware.checks import client_file_problem, roster_problem
+from mi_courseware.checks import client_file_problem
 from mi_courseware.edition import (
     AddOnInfo,
     Brand,
     BrandColours,
     ContactDetails,
-    Day,
     Edition,
     EditionOutcome,
     EditionSession,
-    EventInfo,
     Handout,
     Page,
     Selection,
     SignatoryDetails,
     Slot,
     StandardUnit,
-    Times,
 )
 from mi_courseware.errors import Position, Problems, did_you_mean
-from mi_courseware.licences import trainer_names
+from mi_courseware.event_days import (
+    Window,
+    event_info,
+    event_participants,
+    event_windows,
+    place_days,
+)
 from mi_courseware.loading.project import Project, Record, load_document
-from mi_courseware.loading.roster import read_roster
 from mi_courseware.model import (
     AddOn,
     Client,
@@ -113,17 +115,23 @@ def lay_out_days(
     label: str,
     pos: Position,
     problems: Problems,
+    windows: Sequence[Window] = (),
 ) -> list[tuple[int, list[Slot]]]:
-    """Put sessions and breaks on the clock, day by day; report any day that overruns."""
+    """Put sessions and breaks on the clock, day by day; report any day that overruns.
+
+    Day ``i`` (in course order) keeps to ``windows[i]`` when given, else to ``window``
+    (reported at ``pos``), and always to the schedule's length.
+    """
     breaks = {b.after: b for b in schedule.breaks}
     day_numbers = sorted({p.day for p in planned})
     days: list[tuple[int, list[Slot]]] = []
-    start = window.start if window else schedule.start
-    limit = _minutes(schedule.end) - _minutes(schedule.start)
-    if window is not None:
-        limit = min(limit, window.minutes)
-    end = _clock(start, limit)
-    for number in day_numbers:
+    for order, number in enumerate(day_numbers):
+        own = windows[order] if order < len(windows) else Window(window, pos)
+        start = own.times.start if own.times else schedule.start
+        limit = _minutes(schedule.end) - _minutes(schedule.start)
+        if own.times is not None:
+            limit = min(limit, own.times.minutes)
+        end = _clock(start, limit)
         items = [p for p in planned if p.day == number]
         slots: list[Slot] = []
         elapsed = 0
@@ -156,7 +164,7 @@ def lay_out_days(
         if elapsed > limit:
             day = f" on day {number}" if len(day_numbers) > 1 or number > 1 else ""
             problems.error(
-                pos,
+                own.position,
                 f"{label} runs {elapsed - limit} minutes over{day}: sessions and breaks take "
                 f"{elapsed} minutes, but {start:%H:%M}–{end:%H:%M} allows {limit}",
             )
@@ -235,24 +243,6 @@ def _units(refs: list[str], project: Project) -> tuple[StandardUnit, ...]:
     return tuple(units)
 
 
-def _event_info(record: Record[Event], project: Project) -> EventInfo:
-    event = record.model
-    contact = event.admin_contact.model_dump(exclude_none=True) if event.admin_contact else {}
-    return EventInfo(
-        id=record.id,
-        code=event.code,
-        dates=tuple(event.dates),
-        times=Times(event.times.start, event.times.end) if event.times else None,
-        venue=event.venue,
-        virtual=event.virtual,
-        trainers=trainer_names(project, event.trainers),
-        admin_contact=contact,
-        max_places=event.max_places,
-        closing_date=event.closing_date,
-        roster=(record.path.parent / event.roster) if event.roster else None,
-    )
-
-
 def _pick(project: Project, kind: str, ident: str | None, problems: Problems, pos: Position):
     table = getattr(project, kind)
     if ident is None or ident in table:
@@ -323,8 +313,12 @@ def plan(
     pos: Position,
     problems: Problems,
     addon_positions: Sequence[Position] = (),
+    windows: Sequence[Window] = (),
 ) -> tuple[list[_Planned], list[tuple[int, list[Slot]]]]:
-    """Order and time an edition's sessions; used by :func:`resolve` and by ``validate``."""
+    """Order and time an edition's sessions; used by :func:`resolve` and by ``validate``.
+
+    ``windows`` holds the event's own times for each day, when its days differ.
+    """
     course = course_record.model
     planned = order_sessions(course, variant, addons, pos, problems, addon_positions)
     schedule = course.schedule
@@ -334,7 +328,7 @@ def plan(
     if addons:
         names = ", ".join(f"'{a.id}'" for a in addons)
         label += f" with add-on{'s' if len(addons) > 1 else ''} {names}"
-    return planned, lay_out_days(planned, schedule, window, label, pos, problems)
+    return planned, lay_out_days(planned, schedule, window, label, pos, problems, windows)
 
 
 def _assemble(
@@ -360,7 +354,10 @@ def _assemble(
         chosen = [event_record.position("addons", event.addons.index(a.id)) for a in addons]
     else:
         chosen = [course_record.position("addons", course.addons.index(a.id)) for a in addons]
-    planned, laid = plan(project, course_record, variant, addons, window, pos, problems, chosen)
+    windows = event_windows(event_record)
+    planned, laid = plan(
+        project, course_record, variant, addons, window, pos, problems, chosen, windows
+    )
 
     outcome_records: dict[str, tuple[Outcome, str | None]] = {
         o.id: (o, None) for o in course.outcomes
@@ -423,34 +420,12 @@ def _assemble(
             )
         )
 
-    dates: tuple[date, ...] = tuple(event.dates) if event else ()
-    if event_record is not None and event is not None and len(dates) != len(laid):
-        problems.error(
-            event_record.position("dates"),
-            f"the event has {len(dates)} date{'s' if len(dates) != 1 else ''} but the course "
-            f"runs on {len(laid)} day{'s' if len(laid) != 1 else ''}; give one date per day",
-        )
-    days = tuple(
-        Day(
-            index + 1,
-            dates[index] if index < len(dates) else None,
-            slots[0].start,
-            slots[-1].end,
-            tuple(slots),
-        )
-        for index, (_, slots) in enumerate(laid)
-        if slots
-    )
-
+    days = place_days(event_record, laid, problems)
     taught_minutes = sum(p.session.minutes for p in planned)
     cpd = course.certificate.cpd_hours or round(taught_minutes / 60, 2)
     participants: tuple[Participant, ...] = ()
-    if event_record is not None and event is not None and event.roster:
-        message = roster_problem(event_record, project)
-        if message:  # as check_event words it, so that it is reported once
-            problems.error(event_record.position("roster"), message)
-        else:
-            participants = tuple(read_roster(event_record.path.parent / event.roster, problems))
+    if event_record is not None:
+        participants = event_participants(event_record, course_record, project, len(laid), problems)
 
     if client_record is not None:
         brand = make_brand(client_record, problems)
@@ -517,7 +492,7 @@ def _assemble(
         delivery=course.delivery,
         addons=tuple(AddOnInfo(a.id, a.model.title, a.model.summary) for a in addons),
         brand=brand,
-        event=_event_info(event_record, project) if event_record else None,
+        event=event_info(event_record, project) if event_record else None,
         theme=theme,
         language=brand.language,
         days=days,
@@ -534,6 +509,7 @@ def _assemble(
         inputs=inputs,
         theme_dirs=tuple(theme_chain(project, theme)) if theme in project.themes else (),
         theme_options=theme_options(project, theme),
+        certificate_requires=course.certificate.requires,
     )
 
 

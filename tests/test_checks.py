@@ -348,11 +348,26 @@ def test_a_roster_without_a_name_column(make_project, run_cli) -> None:
     assert validate(run_cli, root) == (
         1,
         [
+            "content/rosters/acme-2027.csv:1:1: warning: ignored column 'nam' (did you mean "
+            "'name'?): a roster uses name, email, organisation, role, id, attended and day 1, "
+            "day 2, ...",
             "content/rosters/acme-2027.csv:1:1: error: the roster needs a 'name' column",
-            "content/rosters/acme-2027.csv:1:7: error: unknown column 'nam' (did you mean 'name'?)",
-            "2 errors",
+            "1 error, 1 warning",
         ],
     )
+
+
+def test_a_roster_with_extra_columns_validates_with_one_note_unless_strict(
+    make_project, run_cli
+) -> None:
+    roster = "name,email,Dietary needs,attended\nAnn,ann@x.example,Vegan,yes\n"
+    root = make_project({"content/rosters/acme-2027.csv": roster})
+    note = (
+        "content/rosters/acme-2027.csv:1:1: warning: ignored column 'Dietary needs': a roster "
+        "uses name, email, organisation, role, id, attended and day 1, day 2, ..."
+    )
+    assert validate(run_cli, root) == (0, [note, "1 warning"])
+    assert validate(run_cli, root, "--strict") == (1, [note, "1 warning"])
 
 
 def test_event_dates_in_order_and_one_per_day(make_project, run_cli) -> None:
@@ -362,8 +377,9 @@ def test_event_dates_in_order_and_one_per_day(make_project, run_cli) -> None:
         [
             f"{EVENT}:6:8: error: the event has 2 dates but the course runs on 1 day; "
             "give one date per day",
-            f"{EVENT}:6:21: error: dates must be in order, one per day",
-            "2 errors",
+            f"{EVENT}:6:21: warning: 2027-03-10 is not after the day before it (2027-03-11); "
+            "give the days in order",
+            "1 error, 1 warning",
         ],
     )
 

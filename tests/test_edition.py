@@ -141,15 +141,39 @@ def validated(root: Path) -> Problems:
     return problems
 
 
-def test_an_event_needs_one_date_per_day(make_project) -> None:
+def test_an_event_with_fewer_dates_than_days_is_warned_about(make_project) -> None:
     root = make_project(
         {
             "content/events/two-day-run.yaml": TWO_DAY_EVENT.replace(", 2027-03-18", ""),
         }
     )
     problems = validated(root)
-    assert [(p.position.line, p.position.column, p.message) for p in problems] == [
-        (3, 8, "the event has 1 date but the course runs on 2 days; give one date per day")
+    assert [(p.position.line, p.position.column, p.severity, p.message) for p in problems] == [
+        (
+            3,
+            8,
+            "warning",
+            "the event has 1 date but the course runs on 2 days; day 2 has no date yet",
+        )
+    ]
+
+
+def test_an_event_with_more_dates_than_days_is_an_error(make_project) -> None:
+    root = make_project(
+        {
+            "content/events/two-day-run.yaml": TWO_DAY_EVENT.replace(
+                "2027-03-18", "2027-03-18, 2027-03-25"
+            ),
+        }
+    )
+    problems = validated(root)
+    assert [(p.position.line, p.position.column, p.severity, p.message) for p in problems] == [
+        (
+            3,
+            8,
+            "error",
+            "the event has 3 dates but the course runs on 2 days; give one date per day",
+        )
     ]
 
 

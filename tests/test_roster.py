@@ -97,15 +97,63 @@ def test_header_names_match_whatever_their_case_and_spacing(header: str, column:
     assert column_key(header) == column
 
 
-def test_unknown_and_repeated_columns_are_reported_with_their_place(tmp_path: Path) -> None:
+def test_unknown_columns_are_ignored_with_one_note_and_repeated_ones_reported(
+    tmp_path: Path,
+) -> None:
     people, problems = read(tmp_path, "name,emial,Name,notes\nAnn,a@x,Ann,\n")
     assert problems == [
-        "1:6: error: unknown column 'emial' (did you mean 'email'?)",
         "1:12: error: column 'Name' appears twice (also column 1); keep one",
-        "1:17: error: unknown column 'notes' (expected one of 'attended', 'email', 'id', "
-        "'name', 'organisation', 'role')",
+        "1:1: warning: ignored columns 'emial' (did you mean 'email'?), 'notes': a roster uses "
+        "name, email, organisation, role, id, attended and day 1, day 2, ...",
     ]
     assert [p.name for p in people] == ["Ann"]
+
+
+def test_a_booking_system_export_reads_with_one_note_naming_its_extra_columns(
+    tmp_path: Path,
+) -> None:
+    people, problems = read(
+        tmp_path,
+        "Booking reference,Full name,Dietary needs,Line manager,Email\n"
+        "BK-0012,Ann Example,Vegetarian,Bob Boss,ann@x.example\n",
+    )
+    assert problems == [
+        "1:1: warning: ignored columns 'Booking reference', 'Dietary needs', 'Line manager': "
+        "a roster uses name, email, organisation, role, id, attended and day 1, day 2, ..."
+    ]
+    assert [(p.name, p.email) for p in people] == [("Ann Example", "ann@x.example")]
+
+
+@pytest.mark.parametrize("header", ["Day 2", "DAY2", "day_2", " day-2 ", "Day 02"])
+def test_day_columns_match_whatever_their_case_and_spacing(tmp_path: Path, header: str) -> None:
+    people, problems = read(tmp_path, f"name,{header}\nAnn,no\nBen,\n")
+    assert problems == []
+    assert [(p.name, p.marks) for p in people] == [("Ann", ((2, False),)), ("Ben", ((2, True),))]
+
+
+def test_day_columns_are_read_like_attended(tmp_path: Path) -> None:
+    people, problems = read(
+        tmp_path, "name,attended,day 1,day 2\nAnn,,yes,no\nBen,no,,\nCat,,1,Y\nDee,,,\n"
+    )
+    assert problems == []
+    assert [(p.name, p.attended_days(2)) for p in people] == [
+        ("Ann", (1,)),
+        ("Ben", ()),  # attended: no means no day at all
+        ("Cat", (1, 2)),
+        ("Dee", (1, 2)),  # blank means yes
+    ]
+
+
+def test_an_unreadable_day_value_and_a_day_beyond_the_course_are_errors(tmp_path: Path) -> None:
+    path = tmp_path / "roster.csv"
+    path.write_text("name,Day 1,Day 3\nAnn,maybe,yes\n", encoding="utf-8")
+    problems = Problems()
+    people = read_roster(path, problems, days=2)
+    assert [f"{p.position.line}:{p.position.column}: {p.message}" for p in problems] == [
+        "1:12: column 'Day 3': the course runs on 2 days",
+        "2:1: day 1: 'maybe' is not yes/no/true/false/1/0 (blank means yes)",
+    ]
+    assert people == []
 
 
 @pytest.mark.parametrize(

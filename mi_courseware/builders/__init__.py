@@ -6,8 +6,12 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from mi_courseware.builders.base import BuildContext, Builder
+
+if TYPE_CHECKING:
+    from mi_courseware.edition import Edition
 
 #: Theme folders the PDF documents read.
 DOCUMENT_PARTS = ("templates", "css", "fonts", "i18n")
@@ -26,6 +30,20 @@ class BuilderEntry:
     theme_parts: tuple[str, ...] = DOCUMENT_PARTS
     #: Whether the certificate register's record of the event shapes it too.
     register: bool = False
+    #: What an edition needs to have this output: ``""`` (nothing), ``"event"``, ``"dated
+    #: event"`` (an event with at least one date) or ``"roster"`` (an event with a roster, or
+    #: ``--roster``).
+    needs: str = ""
+
+    def applies(self, edition: Edition, context: BuildContext) -> bool:
+        """Whether ``edition`` has the data this output is made from."""
+        if self.needs and edition.event is None:
+            return False
+        if self.needs == "dated event":
+            return any(day.date for day in edition.days)
+        if self.needs == "roster":
+            return bool(edition.participants or context.roster)
+        return True
 
     def load(self) -> type[Builder]:
         """The builder class."""
@@ -53,6 +71,29 @@ REGISTRY: dict[str, BuilderEntry] = {
             "mi_courseware.builders.certificates:CertificatesBuilder",
             uses=("course", "brand", "roster"),
             register=True,
+            needs="roster",
+        ),
+        BuilderEntry(
+            "flyer",
+            "flyer.pdf, flyer.html",
+            "mi_courseware.builders.flyer:FlyerBuilder",
+            uses=("course", "brand"),
+            needs="event",
+        ),
+        BuilderEntry(
+            "calendar",
+            "calendar.ics",
+            "mi_courseware.builders.calendar:CalendarBuilder",
+            uses=("course", "brand"),
+            theme_parts=("i18n",),
+            needs="dated event",
+        ),
+        BuilderEntry(
+            "sign-in",
+            "sign-in.pdf",
+            "mi_courseware.builders.signin:SignInBuilder",
+            uses=("course", "brand", "roster"),
+            needs="event",
         ),
     )
 }

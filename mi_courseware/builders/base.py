@@ -63,10 +63,6 @@ class Builder:
         #: Plain data for :meth:`record` (it may travel back from a worker process).
         self.pending: Any = None
 
-    def applies_to(self, edition: Edition) -> bool:
-        """Whether the edition has the data this output needs (certificates need a roster)."""
-        return True
-
     def options(self) -> dict[str, Any]:
         """The command-line options that shape this output (recorded in the manifest)."""
         return {}
@@ -88,3 +84,50 @@ class Builder:
     def record(cls, context: BuildContext, edition: Edition, folder: Path, pending: Any) -> Any:
         """Once the outputs are in ``folder``, make other records say so; returns a report."""
         return None
+
+
+class PdfBuilder(Builder):
+    """A builder whose output is one PDF rendered from themed HTML (``outputs[0]``).
+
+    Subclasses implement :meth:`document`; the PDF renders in a worker process when the build
+    has them, while the next builders run.
+    """
+
+    def document(self, edition: Edition, out: Path) -> tuple[str, list[Path], list[Path]]:
+        """The HTML, the folders it may read files from, and any other files written."""
+        raise NotImplementedError
+
+    def build(self, edition: Edition, out: Path) -> list[Path]:
+        """Render the document and wait for its PDF."""
+        return self.start(edition, out)()
+
+    def start(self, edition: Edition, out: Path) -> Callable[[], list[Path]]:
+        """Make the HTML now; the returned function waits for the PDF and writes it."""
+        from mi_courseware.rendering.pdf import write_atomic
+
+        html, roots, others = self.document(edition, out)
+        target = out / self.outputs[0]
+        rendered = self.render(edition, html, roots)
+
+        def finish() -> list[Path]:
+            write_atomic(target, rendered())
+            return [target, *others]
+
+        return finish
+
+    def render(self, edition: Edition, html: str, roots: list[Path]) -> Callable[[], bytes]:
+        """Start rendering ``html`` (in a worker when the build has them); the returned
+        function waits for the PDF's bytes."""
+        from mi_courseware.rendering.pdf import render_pdf
+
+        options: dict[str, Any] = {
+            "base": edition.project_root,
+            "roots": roots,
+            "asked_by": edition.sources[0],
+            "identifier": f"{edition.slug}/{self.name}",
+        }
+        renderer = self.context.renderer
+        if renderer is None:
+            return lambda: render_pdf(html, **options)
+        future = renderer.submit(html, **options)
+        return lambda: renderer.wait(future, options["identifier"])

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from mi_courseware.builders.base import BuildContext, Builder
+from mi_courseware.people import shortfall
 
 if TYPE_CHECKING:
     from mi_courseware.certificates.issue import Report, Run
     from mi_courseware.edition import Edition
 
+log = logging.getLogger(__name__)
+
 
 class CertificatesBuilder(Builder):
-    """``certificates/<number>.pdf`` for every attending participant, and one file for printing.
+    """``certificates/<number>.pdf`` for every participant whose attendance earns one (the
+    course's ``certificate: requires``), and one file for printing.
 
     Inside ``build`` the PDFs go to the staging folder with their hashes staged in the
     register; once the pipeline has put the folder in place, :meth:`record` promotes them.
@@ -27,10 +32,6 @@ class CertificatesBuilder(Builder):
         "certificates/all-certificates.pdf",
     )
 
-    def applies_to(self, edition: Edition) -> bool:
-        """Only events with a roster (or a ``--roster``) get certificates."""
-        return edition.event is not None and bool(edition.participants or self.context.roster)
-
     def options(self) -> dict[str, Any]:
         """A corrected name, or a run for some people only, makes a different set of files."""
         context = self.context
@@ -39,9 +40,13 @@ class CertificatesBuilder(Builder):
     def build(self, edition: Edition, out: Path) -> list[Path]:
         """Render into ``out``; the register is told which files are on their way."""
         from mi_courseware.certificates.design import Design
-        from mi_courseware.certificates.issue import issue
+        from mi_courseware.certificates.issue import issue, participants
 
         run = run_for(self.context, edition)
+        for person in participants(edition, run.roster):  # ``build -v`` says who gets none
+            reason = shortfall(person, edition.certificate_requires, len(edition.days))
+            if reason:
+                log.info("%s: no certificate for %s: %s", edition.slug, person.name, reason)
         root = self.context.out_root or out.parent
         report, hashes = issue(edition, out, run, staged=True, final=root / edition.slug)
         self.pending = (hashes, Design(edition).details(), report)

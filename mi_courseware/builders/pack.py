@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar
 
-from mi_courseware.builders.base import Builder
+from mi_courseware.builders.base import PdfBuilder
 from mi_courseware.edition import Edition
 from mi_courseware.rendering.pack import pack_html
-from mi_courseware.rendering.pdf import render_pdf, write_atomic
 
 
-class PackBuilder(Builder):
+class PackBuilder(PdfBuilder):
     """``participant-pack.pdf``: everything a participant takes home."""
 
     name = "pack"
@@ -24,38 +22,14 @@ class PackBuilder(Builder):
         """``--keep-html`` adds a file."""
         return {"keep_html": self.context.keep_html}
 
-    def build(self, edition: Edition, out: Path) -> list[Path]:
-        """Render the pack's HTML through the theme, then to a tagged PDF."""
-        return self.start(edition, out)()
-
-    def start(self, edition: Edition, out: Path) -> Callable[[], list[Path]]:
-        """Make the HTML now; render the PDF in a worker when the build has one."""
+    def document(self, edition: Edition, out: Path) -> tuple[str, list[Path], list[Path]]:
+        """The pack's HTML through the theme (kept beside the PDF with ``--keep-html``)."""
         html, setup = pack_html(edition, facilitator=self.facilitator, when=self.context.time)
-        target = out / self.outputs[0]
-        written = [target]
+        kept = []
         if self.context.keep_html:
-            kept = target.with_suffix(".html")
-            kept.write_text(html, encoding="utf-8")
-            written.append(kept)
-        options: dict[str, Any] = {
-            "base": edition.project_root,
-            "roots": setup.roots,
-            "asked_by": edition.sources[0],
-            "identifier": f"{edition.slug}/{self.name}",
-        }
-        renderer = self.context.renderer
-        future = renderer.submit(html, **options) if renderer else None
-
-        def finish() -> list[Path]:
-            data = (
-                renderer.wait(future, options["identifier"])
-                if renderer and future
-                else render_pdf(html, **options)
-            )
-            write_atomic(target, data)
-            return written
-
-        return finish
+            kept.append((out / self.outputs[0]).with_suffix(".html"))
+            kept[0].write_text(html, encoding="utf-8")
+        return html, setup.roots, kept
 
 
 class FacilitatorBuilder(PackBuilder):

@@ -37,7 +37,7 @@ from mi_courseware.certificates.progress import progress_bar
 from mi_courseware.edition import Edition
 from mi_courseware.errors import Position, Problems, UsageError, did_you_mean
 from mi_courseware.loading.roster import read_roster
-from mi_courseware.people import Participant
+from mi_courseware.people import Participant, assess
 from mi_courseware.register import Certificate, Details, Register, stamp
 
 FOLDER = "certificates"
@@ -76,13 +76,13 @@ def sha256_file(path: Path) -> str:
 
 
 def participants(edition: Edition, roster: Path | None) -> tuple[Participant, ...]:
-    """The edition's roster, or the one given with ``--roster``."""
+    """The edition's roster, or the one given with ``--roster`` (its attendance assessed)."""
     if roster is None:
         return edition.participants
     problems = Problems()
-    people = read_roster(roster, problems)
+    people = read_roster(roster, problems, days=len(edition.days))
     problems.raise_if_errors()
-    return tuple(people)
+    return assess(people, len(edition.days), edition.certificate_requires)
 
 
 def _folded(text: str) -> str:
@@ -92,8 +92,9 @@ def _folded(text: str) -> str:
 def select(
     people: Iterable[Participant], only: tuple[str, ...], rows: dict[str, Certificate]
 ) -> tuple[list[Participant], set[str]]:
-    """Attending participants named by ``--only`` (id, email, name, number or code)."""
-    attending = [p for p in people if p.attended]
+    """Participants who earn a certificate, named by ``--only`` (id, email, name, number or
+    code)."""
+    attending = [p for p in people if p.attended and p.qualifies]
     if not only:
         return attending, set()
     chosen: list[Participant] = []
@@ -192,7 +193,7 @@ def plan(edition: Edition, run: Run, design: Design, final: Path, report: Report
                 )
         problems.raise_if_errors()
         identities = {p.identity for p in chosen}
-        attending = {p.identity for p in roster if p.attended}
+        attending = {p.identity for p in roster if p.attended and p.qualifies}
         for row in rows.values():
             if row.number in people or not row.active or row.identity in identities:
                 continue

@@ -3,7 +3,9 @@
 UTF-8 with or without a byte-order mark, UTF-16 ("Unicode text") when it says so, and
 Windows-1252 (Excel's plain "CSV") read as such *and reported*: never a silent guess. Header
 names match whatever their case, spacing, hyphens or underscores ("E-mail", "Full Name",
-"ATTENDED"). Names are kept exactly as written. Every problem names its CSV line.
+"ATTENDED", "Day 2"). Columns a booking system adds (dietary needs, booking reference) are
+ignored with one note naming them. Names are kept exactly as written. Every problem names
+its CSV line.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mi_courseware.errors import Position, Problems, did_you_mean
+from mi_courseware.errors import Position, Problems, closest
 from mi_courseware.people import Participant
 
 if TYPE_CHECKING:
@@ -75,8 +77,17 @@ def column_key(header: str) -> str:
     return _ALIASES.get(key, key)
 
 
-def read_roster(path: Path, problems: Problems) -> list[Participant]:
-    """Every participant of a roster; problems are recorded with CSV line numbers."""
+def day_column(key: str) -> int | None:
+    """The course day a column key names (``day2`` -> 2), else ``None``."""
+    match = re.fullmatch(r"day0*([1-9]\d{0,2})", key)
+    return int(match.group(1)) if match else None
+
+
+def read_roster(path: Path, problems: Problems, days: int | None = None) -> list[Participant]:
+    """Every participant of a roster; problems are recorded with CSV line numbers.
+
+    ``days`` is how many days the course runs; a ``day N`` column beyond it is an error.
+    """
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -97,25 +108,33 @@ def read_roster(path: Path, problems: Problems) -> list[Participant]:
     if not header or not any(h.strip() for h in header):
         problems.error(Position(path, 1), "empty roster: the first row must name the columns")
         return []
-    columns = _columns(header, path, problems)
+    columns = _columns(header, path, problems, days)
     if "name" not in columns:
         problems.error(Position(path, 1), "the roster needs a 'name' column")
         return []
     return _rows(reader, columns, path, problems)
 
 
-def _columns(header: list[str], path: Path, problems: Problems) -> list[str]:
-    """Each header cell's column (``""`` for a blank or unknown one, which is reported)."""
+def _columns(header: list[str], path: Path, problems: Problems, days: int | None) -> list[str]:
+    """Each header cell's column (``""`` for a blank, repeated or ignored one)."""
     columns: list[str] = []
     seen: dict[str, int] = {}
+    ignored: list[str] = []
     for index, cell in enumerate(header):
         key = column_key(cell)
         position = Position(path, 1, _column_offset(header, index))
+        day = day_column(key)
         if not key:
             columns.append("")
             continue
-        if key not in COLUMNS:
-            problems.error(position, f"unknown column '{cell.strip()}'{did_you_mean(key, COLUMNS)}")
+        if key not in COLUMNS and day is None:
+            ignored.append(f"'{cell.strip()}'{_near(key)}")
+            key = ""
+        elif day is not None and days is not None and day > days:
+            problems.error(
+                position,
+                f"column '{cell.strip()}': the course runs on {days} day{'s' if days != 1 else ''}",
+            )
             key = ""
         elif key in seen:
             problems.error(
@@ -126,7 +145,19 @@ def _columns(header: list[str], path: Path, problems: Problems) -> list[str]:
         else:
             seen[key] = index
         columns.append(key)
+    if ignored:
+        problems.warning(
+            Position(path, 1),
+            f"ignored column{'s' if len(ignored) > 1 else ''} {', '.join(ignored)}: "
+            f"a roster uses {', '.join(COLUMNS)} and day 1, day 2, ...",
+        )
     return columns
+
+
+def _near(key: str) -> str:
+    """`` (did you mean 'email'?)`` for a header close to a known column, else nothing."""
+    guess = closest(key, COLUMNS)
+    return f" (did you mean '{guess}'?)" if guess else ""
 
 
 def _column_offset(header: list[str], index: int) -> int:
@@ -193,13 +224,40 @@ def _participant(
             "break in it; put the whole name on one line",
         )
         return None
-    flag = values.get("attended", "").strip().lower()
-    if flag not in _YES | _NO:
-        problems.error(
-            Position(path, line),
-            f"attended: '{values['attended']}' is not yes/no/true/false/1/0 (blank means yes)",
-        )
+    attended = _flag(values, "attended", line, path, problems)
+    marks: list[tuple[int, bool | None]] = []
+    for column in values:
+        day = day_column(column)
+        if day is not None:
+            marks.append((day, _flag(values, column, line, path, problems)))
+    if attended is None or any(mark is None for _, mark in marks):
         return None
-    optional = {k: (values.get(k) or "").strip() or None for k in ("email", "organisation")}
-    optional.update({k: (values.get(k) or "").strip() or None for k in ("role", "id")})
-    return Participant(name=name.strip(), attended=flag not in _NO, row=line, **optional)
+
+    def cell(key: str) -> str | None:
+        return (values.get(key) or "").strip() or None
+
+    return Participant(
+        name=name.strip(),
+        email=cell("email"),
+        organisation=cell("organisation"),
+        role=cell("role"),
+        id=cell("id"),
+        attended=attended,
+        row=line,
+        marks=tuple(sorted((day, bool(mark)) for day, mark in marks)),
+    )
+
+
+def _flag(
+    values: dict[str, str], column: str, line: int, path: Path, problems: Problems
+) -> bool | None:
+    """A yes/no cell (blank means yes); ``None`` after reporting an unreadable one."""
+    flag = values.get(column, "").strip().lower()
+    if flag in _YES | _NO:
+        return flag not in _NO
+    label = f"day {day_column(column)}" if day_column(column) else column
+    problems.error(
+        Position(path, line),
+        f"{label}: '{values[column]}' is not yes/no/true/false/1/0 (blank means yes)",
+    )
+    return None

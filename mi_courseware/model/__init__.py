@@ -15,7 +15,7 @@ from mi_courseware.model.course import (
     Variant,
 )
 from mi_courseware.model.documents import HandoutMeta, ModuleMeta, PageMeta
-from mi_courseware.model.event import AdminContact, Event, TimeRange
+from mi_courseware.model.event import AdminContact, Event, EventDay, TimeRange
 from mi_courseware.model.participant import RosterRow
 from mi_courseware.model.scale import Scale
 from mi_courseware.model.standards import Framework, StandardsCatalogue, Unit
@@ -54,6 +54,7 @@ __all__ = [
     "Contact",
     "Course",
     "Event",
+    "EventDay",
     "Feedback",
     "Framework",
     "HandoutMeta",

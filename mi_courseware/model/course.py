@@ -6,9 +6,9 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import BeforeValidator, Field, WithJsonSchema, model_validator
 
 from mi_courseware.model.base import Count, Id, Model, Text, Time
 
@@ -105,11 +105,39 @@ class Variant(Model):
     """A schedule of its own, replacing the course's."""
 
 
+def _attendance_rule(value: Any) -> Any:
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return value
+    if isinstance(value, str) and value.strip() in ("all-days", "any-day"):
+        return value.strip()
+    raise ValueError(
+        f"{value!r} is not a rule for certificates; write all-days, any-day or a number of days"
+    )
+
+
+AttendanceRule = Annotated[
+    str | int,
+    BeforeValidator(_attendance_rule),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "enum": ["all-days", "any-day"]},
+                {"type": "integer", "minimum": 1},
+            ]
+        }
+    ),
+]
+"""``all-days``, ``any-day`` or a number of days."""
+
+
 class CertificateSettings(Model):
-    """How certificates for this course are worded."""
+    """How certificates for this course are worded, and who earns one."""
 
     cpd_hours: float | None = Field(default=None, gt=0, le=200)
     """CPD hours printed on certificates; default: taught minutes / 60, breaks excluded."""
+    requires: AttendanceRule = "all-days"
+    """Attendance that earns a certificate: ``all-days`` (every course day), ``any-day``, or a
+    number of days. Rosters record days with ``day 1``, ``day 2``, ... columns."""
 
 
 class Feedback(Model):

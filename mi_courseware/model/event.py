@@ -10,7 +10,14 @@ import re
 from datetime import date, time
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, Field, WithJsonSchema, model_validator
+from pydantic import (
+    BeforeValidator,
+    Field,
+    ValidationInfo,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
 
 from mi_courseware.model.base import TIME_PATTERN, Count, Id, Model, Text, Time
 
@@ -95,6 +102,19 @@ class AdminContact(Model):
         return data
 
 
+class EventDay(Model):
+    """One day of an event, for events whose days differ in time or place."""
+
+    date: date
+    """The day's date, ``YYYY-MM-DD``."""
+    times: TimesField | None = None
+    """Start and end of this day, ``"10:00-11:30"``; default: the course's schedule."""
+    venue: Text | None = None
+    """Where this day takes place; default: the event's ``venue``."""
+    virtual: bool | None = None
+    """``true`` for a day held online; default: the event's ``virtual``."""
+
+
 class Event(Model):
     """One run of a course (``content/events/<id>.yaml``)."""
 
@@ -110,14 +130,17 @@ class Event(Model):
     """Theme for every output."""
     code: Text | None = None
     """The event's own code, e.g. a booking reference."""
-    dates: list[date] = Field(min_length=1)
-    """One ISO date (``YYYY-MM-DD``) per course day, in order."""
+    dates: list[date] | None = Field(default=None, min_length=1)
+    """One ISO date (``YYYY-MM-DD``) per course day, in order (or give ``days``)."""
     times: TimesField | None = None
     """Start and end of each day, ``"09:30-16:30"``; sessions must fit inside it."""
+    days: list[EventDay] | None = Field(default=None, min_length=1)
+    """Each course day with its own date, times and place, instead of ``dates`` and ``times``:
+    ``[{date: 2027-04-14, times: "10:00-11:30", venue: ...}, {date: ..., virtual: true}]``."""
     venue: Text | None = None
-    """Where it takes place."""
+    """Where it takes place (with ``days``: for each day that names no place of its own)."""
     virtual: bool = False
-    """``true`` for an online event."""
+    """``true`` for an online event (with ``days``: for each day that does not say)."""
     trainers: list[Text] = []
     """The trainers: ids of ``content/trainers/`` files (written in lower case, no spaces;
     their accreditation and the client's licence are checked) or plain names (not checked)."""
@@ -129,3 +152,44 @@ class Event(Model):
     """Last day to book."""
     roster: Text | None = None
     """Participants CSV, relative to this file."""
+
+    @field_validator("days")
+    @classmethod
+    def _one_form(cls, value: list[EventDay] | None, info: ValidationInfo) -> Any:
+        if value is not None:
+            mixed = [key for key in ("dates", "times") if info.data.get(key) is not None]
+            if mixed:
+                keys = " and ".join(f"'{k}'" for k in mixed)
+                raise ValueError(
+                    f"give either 'days' or {keys}, not both: 'days' sets each day's date and times"
+                )
+        return value
+
+    @model_validator(mode="after")
+    def _has_days(self) -> Event:
+        if self.dates is None and self.days is None:
+            raise ValueError("the event needs its 'dates' (with 'times'), or its 'days'")
+        return self
+
+    def course_days(self) -> list[EventDay]:
+        """Every day of the event with its date, times and place, whichever form it uses."""
+        if self.days is not None:
+            return [self._placed(day) for day in self.days]
+        return [
+            EventDay(date=when, times=self.times, venue=self.venue, virtual=self.virtual)
+            for when in self.dates or []
+        ]
+
+    def _placed(self, day: EventDay) -> EventDay:
+        """``day`` with the event's place where the day names none of its own."""
+        if day.venue is not None:
+            return day.model_copy(update={"virtual": bool(day.virtual)})
+        if day.virtual:
+            return day
+        if day.virtual is False:
+            return day.model_copy(update={"venue": self.venue})
+        return day.model_copy(update={"venue": self.venue, "virtual": self.virtual})
+
+    def day_key(self) -> str:
+        """``days`` or ``dates``: the key under which this event's days are written."""
+        return "days" if self.days is not None else "dates"

@@ -7,7 +7,12 @@ from mi_courseware.model.base import Model, Text
 
 
 class RosterRow(Model):
-    """One row of a roster (``content/rosters/<id>.csv``)."""
+    """One row of a roster (``content/rosters/<id>.csv``).
+
+    Columns ``day 1``, ``day 2``, ... record attendance per course day (read like
+    ``attended``); without them ``attended`` speaks for every day. Other columns (dietary
+    needs, booking reference, ...) are ignored, with one note naming them.
+    """
 
     name: Text
     """Full name, printed exactly as written."""
@@ -20,4 +25,5 @@ class RosterRow(Model):
     id: Text | None = None
     """The coordinator's own identifier for the person."""
     attended: bool = True
-    """Whether they attended (``yes/no/true/false/1/0``; blank means yes)."""
+    """Whether they attended (``yes/no/true/false/1/0``; blank means yes); ``no`` means no day
+    at all, whatever the ``day N`` columns say."""

@@ -33,6 +33,9 @@ from mi_courseware.project import ProjectPaths
 
 log = logging.getLogger("mi_courseware")
 
+#: Outputs that render HTML to PDF (and use the PDF worker processes).
+PDF_OUTPUTS = frozenset({"pack", "facilitator", "flyer", "sign-in"})
+
 
 @dataclass(frozen=True)
 class BuildRequest:
@@ -234,7 +237,7 @@ def plan(
         outputs = []
         for name in names:
             entry = REGISTRY[name]
-            if not _applies(entry, edition, context):
+            if not entry.applies(edition, context):
                 if request.require:
                     raise UsageError(_not_applicable(entry, edition))
                 continue
@@ -257,13 +260,6 @@ def plan(
             )
         plans.append(EditionPlan(edition, folder, current, outputs))
     return plans
-
-
-def _applies(entry: BuilderEntry, edition: Edition, context: BuildContext) -> bool:
-    # only certificates depend on more than the edition; avoid importing builders for this
-    if entry.register:
-        return edition.event is not None and bool(edition.participants or context.roster)
-    return True
 
 
 def _not_applicable(entry: BuilderEntry, edition: Edition) -> str:
@@ -325,7 +321,7 @@ def _why(
 
 
 def _renders_pdf(plans: list[EditionPlan]) -> bool:
-    return any(o.entry.name in ("pack", "facilitator") for p in plans for o in p.stale)
+    return any(o.entry.name in PDF_OUTPUTS for p in plans for o in p.stale)
 
 
 def build_editions(

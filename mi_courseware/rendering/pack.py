@@ -8,6 +8,7 @@ from datetime import datetime, time
 from mi_courseware.edition import Edition, EditionSession
 from mi_courseware.errors import ContentError
 from mi_courseware.rendering.blocks import BlockInfo
+from mi_courseware.rendering.days import day_lines
 from mi_courseware.rendering.document import DocumentSetup, document_setup
 from mi_courseware.rendering.fetcher import data_uri
 from mi_courseware.rendering.html import HtmlOptions, markdown_html
@@ -93,6 +94,13 @@ def pack_html(edition: Edition, *, facilitator: bool, when: datetime) -> tuple[s
     ]
     if options.problems:
         raise ContentError(options.problems)
+    lines = day_lines(edition, setup.t)
+    day_of = {
+        slot.session_id: line
+        for day, line in zip(edition.days, lines, strict=True)
+        for slot in day.slots
+        if slot.session_id
+    }
     numbers = {o.id: n for n, o in enumerate(edition.outcomes, start=1)}
     units = [
         {"unit": u, "outcomes": [numbers[o.id] for o in edition.outcomes if u in o.standards]}
@@ -128,5 +136,8 @@ def pack_html(edition: Edition, *, facilitator: bool, when: datetime) -> tuple[s
         evaluation_statements=setup.t("evaluation_statements").split("|"),
         evaluation_open=setup.t("evaluation_open").split("|"),
         how_to_use=setup.t("how_to_use_points").split("|"),
+        day_lines=lines,
+        day_of=day_of,
+        uniform_days=len({(line.times, line.place) for line in lines}) <= 1,
     )
     return html, setup

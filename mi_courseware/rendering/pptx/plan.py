@@ -9,6 +9,7 @@ trainer notes; every slide has a title and speaker notes.
 from __future__ import annotations
 
 from mi_courseware.edition import Edition, EditionSession
+from mi_courseware.rendering.days import place
 from mi_courseware.rendering.pptx.content import SessionSlides, notes_paras
 from mi_courseware.rendering.pptx.ooxml import Para, Run, plain
 from mi_courseware.rendering.pptx.spec import ImageSpec, SlideSpec, TableSpec
@@ -56,7 +57,8 @@ def title_slide(edition: Edition, wording: Wording, logo: ImageSpec | None) -> S
             if event.times is not None:
                 when += f", {event.times.start:%H:%M}–{event.times.end:%H:%M}"
             details.append(plain(when, kind="plain"))
-        venue = wording("slides.online") if event.virtual and not event.venue else event.venue
+        places = {place(day, wording) for day in edition.days}
+        venue = places.pop() if len(places) == 1 else None  # days in several places: see each
         if venue:
             details.append(plain(venue, kind="plain"))
     if details:
@@ -158,8 +160,14 @@ def session_slides(
     trainer = [_heading(wording("slides.notes.trainer")), *trainer] if trainer else []
     section = SlideSpec("section", session.title)
     label = wording("slides.session", n=session.number)
-    if len(edition.days) > 1:
-        label += f" · {wording('slides.day', n=session.day)}"
+    day = next((d for d in edition.days if any(s.session_id == session.id for s in d.slots)), None)
+    where = ""
+    if day is not None and len(edition.days) > 1:
+        label += f" · {wording('slides.day', n=day.number)}"
+        if day.date is not None:
+            label += f", {wording.date(day.date)}"
+        if len({place(d, wording) for d in edition.days}) > 1:
+            where = place(day, wording)  # days in several places: say where this one is
     addon = next((a.title for a in edition.addons if a.id == session.addon), None)
     if addon:
         label += f" · {addon}"
@@ -172,6 +180,8 @@ def session_slides(
             scale=0.5,
         ),
     ]
+    if where:
+        section.text["times"].append(Para((Run(where, bold=False),), kind="plain", scale=0.5))
     if session.outcomes:
         section.text["outcomes"] = [plain(o.short) for o in session.outcomes]
     extra = []
