@@ -348,6 +348,9 @@ class FakeEntry:
     def load(self) -> type[Builder]:
         return self.builder
 
+    def applies(self, edition: object, context: object) -> bool:
+        return True
+
 
 class WritesAFile(Builder):
     name = "note"
