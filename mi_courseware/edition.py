@@ -197,6 +197,18 @@ class EventInfo:
 
 
 @dataclass(frozen=True)
+class ReadingItem:
+    """One item of the course's further reading."""
+
+    title: str
+    by: str | None = None
+    year: str | None = None
+    details: str | None = None
+    note: str | None = None
+    group: str | None = None
+
+
+@dataclass(frozen=True)
 class AddOnInfo:
     """An add-on included in the edition."""
 
@@ -238,6 +250,8 @@ class Edition:
     theme_dirs: tuple[Path, ...] = ()
     #: The theme's options merged over its parents'.
     theme_options: dict[str, Any] = field(default_factory=dict)
+    #: Further reading, in the course's order.
+    reading: tuple[ReadingItem, ...] = ()
 
     @property
     def units(self) -> tuple[StandardUnit, ...]:

@@ -7,7 +7,7 @@ problem reported with its size in minutes.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -25,6 +25,7 @@ from mi_courseware.edition import (
     EventInfo,
     Handout,
     Page,
+    ReadingItem,
     Selection,
     SignatoryDetails,
     Slot,
@@ -36,6 +37,7 @@ from mi_courseware.loading.project import Project, Record, load_document
 from mi_courseware.loading.roster import read_roster
 from mi_courseware.model import (
     AddOn,
+    Break,
     Client,
     Course,
     Event,
@@ -48,7 +50,13 @@ from mi_courseware.model import (
 from mi_courseware.model.client import DEFAULT_ACCENT, DEFAULT_PRIMARY, DEFAULT_SECONDARY
 from mi_courseware.people import Participant
 from mi_courseware.rendering.blocks import check_markdown
+from mi_courseware.rendering.i18n import Translator
 from mi_courseware.rendering.themes import theme_chain, theme_options
+
+
+#: How a heading in course text marks a practice section (``## Try it: rulers``). Outputs
+#: print the theme's ``try_it`` wording in its place, in the client's language.
+PRACTICE = "Try it:"
 
 
 @dataclass(frozen=True)
@@ -104,6 +112,11 @@ def order_sessions(
     return planned
 
 
+def break_name(brk: Break) -> str:
+    """A break's own title, else its kind in English (validate's timing needs no wording)."""
+    return brk.title or brk.kind.capitalize()
+
+
 def lay_out_days(
     planned: list[_Planned],
     schedule: Schedule,
@@ -111,8 +124,11 @@ def lay_out_days(
     label: str,
     pos: Position,
     problems: Problems,
+    name_break: Callable[[Break], str] = break_name,
 ) -> list[tuple[int, list[Slot]]]:
-    """Put sessions and breaks on the clock, day by day; report any day that overruns."""
+    """Put sessions and breaks on the clock, day by day; report any day that overruns.
+
+    ``name_break`` gives each break's timetable title (the theme's wording, by language)."""
     breaks = {b.after: b for b in schedule.breaks}
     day_numbers = sorted({p.day for p in planned})
     days: list[tuple[int, list[Slot]]] = []
@@ -144,7 +160,7 @@ def lay_out_days(
                 slots.append(
                     Slot(
                         "break",
-                        brk.title,
+                        name_break(brk),
                         _clock(start, elapsed),
                         _clock(start, elapsed + brk.minutes),
                         brk.minutes,
@@ -321,6 +337,7 @@ def plan(
     pos: Position,
     problems: Problems,
     addon_positions: Sequence[Position] = (),
+    name_break: Callable[[Break], str] = break_name,
 ) -> tuple[list[_Planned], list[tuple[int, list[Slot]]]]:
     """Order and time an edition's sessions; used by :func:`resolve` and by ``validate``."""
     course = course_record.model
@@ -332,7 +349,7 @@ def plan(
     if addons:
         names = ", ".join(f"'{a.id}'" for a in addons)
         label += f" with add-on{'s' if len(addons) > 1 else ''} {names}"
-    return planned, lay_out_days(planned, schedule, window, label, pos, problems)
+    return planned, lay_out_days(planned, schedule, window, label, pos, problems, name_break)
 
 
 def _assemble(
@@ -358,7 +375,16 @@ def _assemble(
         chosen = [event_record.position("addons", event.addons.index(a.id)) for a in addons]
     else:
         chosen = [course_record.position("addons", course.addons.index(a.id)) for a in addons]
-    planned, laid = plan(project, course_record, variant, addons, window, pos, problems, chosen)
+    theme = selection.theme or (event.theme if event else None) or "default"
+    language = client_record.model.language if client_record is not None else "en"
+    wording = Translator(theme_chain(project, theme if theme in project.themes else "default"), language)
+
+    def name_break(brk: Break) -> str:
+        return brk.title or wording(f"{brk.kind}_title")
+
+    planned, laid = plan(
+        project, course_record, variant, addons, window, pos, problems, chosen, name_break
+    )
 
     outcome_records: dict[str, tuple[Outcome, str | None]] = {
         o.id: (o, None) for o in course.outcomes
@@ -401,6 +427,7 @@ def _assemble(
         s = p.session
         slot = slot_of[s.id]
         body, body_path, body_line, materials = _session_text(project, s, p.addon, course_record)
+        body = practice_headings(body, wording("try_it"))
         sessions.append(
             EditionSession(
                 number=number,
@@ -455,7 +482,6 @@ def _assemble(
     else:
         brand = house_brand(project)
     variant_model = course.variants.get(variant) if variant else None
-    theme = selection.theme or (event.theme if event else None) or "default"
     if theme not in project.themes:
         pos = event_record.position("theme") if event_record else Position(project.paths.themes)
         problems.error(pos, f"unknown theme '{theme}'{did_you_mean(theme, project.themes)}")
@@ -499,7 +525,27 @@ def _assemble(
         sources=tuple(dict.fromkeys(sources)),
         theme_dirs=tuple(theme_chain(project, theme)) if theme in project.themes else (),
         theme_options=theme_options(project, theme),
+        reading=tuple(
+            ReadingItem(r.title, r.by, r.year, r.details, r.note, r.group) for r in course.reading
+        ),
     )
+
+
+def practice_headings(body: str, wording: str) -> str:
+    """``body`` with the ``Try it:`` that opens a practice heading put in ``wording``."""
+    if PRACTICE not in body or wording == PRACTICE:
+        return body
+    from mi_courseware.rendering.markdown import parse
+
+    lines = body.splitlines(keepends=True)
+    tokens = parse(body)
+    for index, token in enumerate(tokens[:-1]):
+        inline = tokens[index + 1]
+        if token.type == "heading_open" and token.map and inline.content.startswith(PRACTICE):
+            row = token.map[0]
+            at = lines[row].find(PRACTICE)
+            lines[row] = lines[row][:at] + wording + lines[row][at + len(PRACTICE) :]
+    return "".join(lines)
 
 
 def _session_text(
