@@ -70,6 +70,8 @@ class StandardUnit:
     title: str
     #: (framework's place in the project, unit's place in its catalogue), for sorting.
     order: tuple[int, int] = (0, 0)
+    #: Why courses map to it when the fit is partial.
+    note: str | None = None
 
     @property
     def ref(self) -> str:

@@ -245,7 +245,9 @@ def _units(refs: list[str], project: Project) -> tuple[StandardUnit, ...]:
             if unit.code == code:
                 f = record.model.framework
                 order = (frameworks.index(framework), index)
-                units.append(StandardUnit(f.id, f.title, f.publisher, code, unit.title, order))
+                units.append(
+                    StandardUnit(f.id, f.title, f.publisher, code, unit.title, order, unit.note)
+                )
     return tuple(units)
 
 
