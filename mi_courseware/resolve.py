@@ -53,7 +53,6 @@ from mi_courseware.rendering.blocks import check_markdown
 from mi_courseware.rendering.i18n import Translator
 from mi_courseware.rendering.themes import theme_chain, theme_options
 
-
 #: How a heading in course text marks a practice section (``## Try it: rulers``). Outputs
 #: print the theme's ``try_it`` wording in its place, in the client's language.
 PRACTICE = "Try it:"
@@ -379,7 +378,8 @@ def _assemble(
         chosen = [course_record.position("addons", course.addons.index(a.id)) for a in addons]
     theme = selection.theme or (event.theme if event else None) or "default"
     language = client_record.model.language if client_record is not None else "en"
-    wording = Translator(theme_chain(project, theme if theme in project.themes else "default"), language)
+    known = theme if theme in project.themes else "default"
+    wording = Translator(theme_chain(project, known), language)
 
     def name_break(brk: Break) -> str:
         return brk.title or wording(f"{brk.kind}_title")

@@ -157,7 +157,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"{args.content} is not a folder")
     count = check(args.content, prints)
     if count:
-        print(f"{count} copied run{'s' if count != 1 else ''} of {RUN}+ seed words", file=sys.stderr)
+        runs = f"{count} copied run{'s' if count != 1 else ''}"
+        print(f"{runs} of {RUN}+ seed words", file=sys.stderr)
         return 1
     print(f"OK: no run of {RUN} or more seed words in {args.content}")
     return 0

@@ -44,7 +44,7 @@ def read_pages(pdf_path: Path) -> list[Page]:
     with pdfplumber.open(pdf_path) as pdf:
         for number, raw in enumerate(pdf.pages, start=1):
             words = raw.extract_words(extra_attrs=["fontname", "size"], use_text_flow=False)
-            words = [w for w in words if BODY_TOP <= w["top"] and w["bottom"] <= BODY_BOTTOM]
+            words = [w for w in words if w["top"] >= BODY_TOP and w["bottom"] <= BODY_BOTTOM]
             words.sort(key=lambda w: (round(w["bottom"]), w["x0"]))
             page = Page(number)
             for word in words:
