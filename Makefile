@@ -16,6 +16,7 @@ test: $(STAMP)
 	$(BIN)/ruff check mi_courseware tests benchmarks scripts
 	$(BIN)/ruff format --check mi_courseware tests benchmarks scripts
 	$(BIN)/mypy mi_courseware
+	$(BIN)/python scripts/check_seed_overlap.py
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 bench: $(STAMP)

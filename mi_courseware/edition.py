@@ -70,6 +70,8 @@ class StandardUnit:
     title: str
     #: (framework's place in the project, unit's place in its catalogue), for sorting.
     order: tuple[int, int] = (0, 0)
+    #: Why courses map to it when the fit is partial.
+    note: str | None = None
 
     @property
     def ref(self) -> str:
@@ -213,6 +215,18 @@ class EventInfo:
 
 
 @dataclass(frozen=True)
+class ReadingItem:
+    """One item of the course's further reading."""
+
+    title: str
+    by: str | None = None
+    year: str | None = None
+    details: str | None = None
+    note: str | None = None
+    group: str | None = None
+
+
+@dataclass(frozen=True)
 class AddOnInfo:
     """An add-on included in the edition."""
 
@@ -261,6 +275,8 @@ class Edition:
     theme_options: dict[str, Any] = field(default_factory=dict)
     #: Attendance that earns a certificate: ``all-days``, ``any-day`` or a number of days.
     certificate_requires: str | int = "all-days"
+    #: Further reading, in the course's order.
+    reading: tuple[ReadingItem, ...] = ()
 
     @property
     def units(self) -> tuple[StandardUnit, ...]:

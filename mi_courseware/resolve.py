@@ -7,7 +7,7 @@ problem reported with its size in minutes.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -23,6 +23,7 @@ from mi_courseware.edition import (
     EditionSession,
     Handout,
     Page,
+    ReadingItem,
     Selection,
     SignatoryDetails,
     Slot,
@@ -39,6 +40,7 @@ from mi_courseware.event_days import (
 from mi_courseware.loading.project import Project, Record, load_document
 from mi_courseware.model import (
     AddOn,
+    Break,
     Client,
     Course,
     Event,
@@ -51,8 +53,13 @@ from mi_courseware.model import (
 from mi_courseware.model.client import DEFAULT_ACCENT, DEFAULT_PRIMARY, DEFAULT_SECONDARY
 from mi_courseware.people import Participant
 from mi_courseware.rendering.blocks import check_markdown
+from mi_courseware.rendering.i18n import Translator
 from mi_courseware.rendering.markdown import image_sources
 from mi_courseware.rendering.themes import theme_chain, theme_options
+
+#: How a heading in course text marks a practice section (``## Try it: rulers``). Outputs
+#: print the theme's ``try_it`` wording in its place, in the client's language.
+PRACTICE = "Try it:"
 
 
 @dataclass(frozen=True)
@@ -108,6 +115,11 @@ def order_sessions(
     return planned
 
 
+def break_name(brk: Break) -> str:
+    """A break's own title, else its kind in English (validate's timing needs no wording)."""
+    return brk.title or brk.kind.capitalize()
+
+
 def lay_out_days(
     planned: list[_Planned],
     schedule: Schedule,
@@ -116,11 +128,13 @@ def lay_out_days(
     pos: Position,
     problems: Problems,
     windows: Sequence[Window] = (),
+    name_break: Callable[[Break], str] = break_name,
 ) -> list[tuple[int, list[Slot]]]:
     """Put sessions and breaks on the clock, day by day; report any day that overruns.
 
     Day ``i`` (in course order) keeps to ``windows[i]`` when given, else to ``window``
-    (reported at ``pos``), and always to the schedule's length.
+    (reported at ``pos``), and always to the schedule's length. ``name_break`` gives each
+    break's timetable title (the theme's wording, by language).
     """
     breaks = {b.after: b for b in schedule.breaks}
     day_numbers = sorted({p.day for p in planned})
@@ -154,7 +168,7 @@ def lay_out_days(
                 slots.append(
                     Slot(
                         "break",
-                        brk.title,
+                        name_break(brk),
                         _clock(start, elapsed),
                         _clock(start, elapsed + brk.minutes),
                         brk.minutes,
@@ -239,7 +253,9 @@ def _units(refs: list[str], project: Project) -> tuple[StandardUnit, ...]:
             if unit.code == code:
                 f = record.model.framework
                 order = (frameworks.index(framework), index)
-                units.append(StandardUnit(f.id, f.title, f.publisher, code, unit.title, order))
+                units.append(
+                    StandardUnit(f.id, f.title, f.publisher, code, unit.title, order, unit.note)
+                )
     return tuple(units)
 
 
@@ -314,6 +330,7 @@ def plan(
     problems: Problems,
     addon_positions: Sequence[Position] = (),
     windows: Sequence[Window] = (),
+    name_break: Callable[[Break], str] = break_name,
 ) -> tuple[list[_Planned], list[tuple[int, list[Slot]]]]:
     """Order and time an edition's sessions; used by :func:`resolve` and by ``validate``.
 
@@ -328,7 +345,9 @@ def plan(
     if addons:
         names = ", ".join(f"'{a.id}'" for a in addons)
         label += f" with add-on{'s' if len(addons) > 1 else ''} {names}"
-    return planned, lay_out_days(planned, schedule, window, label, pos, problems, windows)
+    return planned, lay_out_days(
+        planned, schedule, window, label, pos, problems, windows, name_break
+    )
 
 
 def _assemble(
@@ -355,8 +374,16 @@ def _assemble(
     else:
         chosen = [course_record.position("addons", course.addons.index(a.id)) for a in addons]
     windows = event_windows(event_record)
+    theme = selection.theme or (event.theme if event else None) or "default"
+    language = client_record.model.language if client_record is not None else "en"
+    known = theme if theme in project.themes else "default"
+    wording = Translator(theme_chain(project, known), language)
+
+    def name_break(brk: Break) -> str:
+        return brk.title or wording(f"{brk.kind}_title")
+
     planned, laid = plan(
-        project, course_record, variant, addons, window, pos, problems, chosen, windows
+        project, course_record, variant, addons, window, pos, problems, chosen, windows, name_break
     )
 
     outcome_records: dict[str, tuple[Outcome, str | None]] = {
@@ -400,6 +427,7 @@ def _assemble(
         s = p.session
         slot = slot_of[s.id]
         body, body_path, body_line, materials = _session_text(project, s, p.addon, course_record)
+        body = practice_headings(body, wording("try_it"))
         sessions.append(
             EditionSession(
                 number=number,
@@ -432,7 +460,6 @@ def _assemble(
     else:
         brand = house_brand(project)
     variant_model = course.variants.get(variant) if variant else None
-    theme = selection.theme or (event.theme if event else None) or "default"
     if theme not in project.themes:
         pos = event_record.position("theme") if event_record else Position(project.paths.themes)
         problems.error(pos, f"unknown theme '{theme}'{did_you_mean(theme, project.themes)}")
@@ -510,7 +537,27 @@ def _assemble(
         theme_dirs=tuple(theme_chain(project, theme)) if theme in project.themes else (),
         theme_options=theme_options(project, theme),
         certificate_requires=course.certificate.requires,
+        reading=tuple(
+            ReadingItem(r.title, r.by, r.year, r.details, r.note, r.group) for r in course.reading
+        ),
     )
+
+
+def practice_headings(body: str, wording: str) -> str:
+    """``body`` with the ``Try it:`` that opens a practice heading put in ``wording``."""
+    if PRACTICE not in body or wording == PRACTICE:
+        return body
+    from mi_courseware.rendering.markdown import parse
+
+    lines = body.splitlines(keepends=True)
+    tokens = parse(body)
+    for index, token in enumerate(tokens[:-1]):
+        inline = tokens[index + 1]
+        if token.type == "heading_open" and token.map and inline.content.startswith(PRACTICE):
+            row = token.map[0]
+            at = lines[row].find(PRACTICE)
+            lines[row] = lines[row][:at] + wording + lines[row][at + len(PRACTICE) :]
+    return "".join(lines)
 
 
 def _session_text(

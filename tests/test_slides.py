@@ -254,7 +254,7 @@ def test_theme_colours_and_fonts_carry_the_clients_brand(fixture_deck, tmp_path:
         for s in slide.shapes
         if slide.shapes.title.text != "A picture"
     )
-    exercise = " ".join(all_text(slide_titled(plain, "Try it: reflections").shapes))
+    exercise = " ".join(all_text(slide_titled(plain, "Rhowch gynnig arni: reflections").shapes))
     assert "Ymarfer" in exercise and "munud" in exercise and "mewn grwpiau o dri" in exercise
 
 

@@ -69,8 +69,11 @@ class Break(Model):
     """Id of the session the break follows; skipped when a variant leaves that session out."""
     minutes: Count
     """Length in minutes."""
-    title: Text = "Break"
-    """What the timetable calls it ("Break", "Lunch")."""
+    kind: Literal["break", "lunch"] = "break"
+    """A ``break`` or ``lunch``: names it in the timetable when it has no ``title``."""
+    title: Text | None = None
+    """What the timetable calls it; default: the theme's word for its ``kind`` ("Break",
+    "Lunch") in the client's language, so a Welsh client's timetable is Welsh throughout."""
 
 
 class Schedule(Model):
@@ -146,7 +149,25 @@ class Feedback(Model):
     quote: Text
     """What they said."""
     by: Text
-    """Who said it, by role and place only (e.g. "Youth worker, Leeds")."""
+    """Who said it, by role only (e.g. "Youth worker"): every client's pack carries these
+    quotes, so never name the organisation or place they came from."""
+
+
+class Reading(Model):
+    """One item on the pack's further-reading page: a book, a tool or a study."""
+
+    title: Text
+    """Its title, e.g. "Motivational Interviewing: Helping People Change and Grow"."""
+    by: Text | None = None
+    """Authors or editors, e.g. "Miller, W. R. and Rollnick, S."."""
+    year: Text | None = None
+    """Year of publication (or of the version meant), e.g. ``2023``."""
+    details: Text | None = None
+    """Publisher, journal, edition or version, e.g. "4th edition, Guilford Press"."""
+    note: Text | None = None
+    """One sentence on why it is worth reading."""
+    group: Text | None = None
+    """A heading shared by consecutive items (e.g. "Books", "Studies")."""
 
 
 class Course(Model):
@@ -176,3 +197,5 @@ class Course(Model):
     """Certificate settings."""
     feedback: list[Feedback] = []
     """Quotes from earlier participants."""
+    reading: list[Reading] = []
+    """Further reading, printed on its own page of the pack and guide, in this order."""

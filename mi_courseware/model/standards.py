@@ -27,6 +27,8 @@ class Unit(Model):
     """Its code, e.g. ``AI1`` or ``SCDHSC0033``; write numbers in quotes or not."""
     title: Text
     """Its title."""
+    note: Text | None = None
+    """Why courses map to this unit when the fit is partial; printed under the mapping."""
 
 
 class StandardsCatalogue(Model):

@@ -63,9 +63,23 @@ def running_order(session: EditionSession) -> list[Step]:
     return steps
 
 
+def pages_of(items: list[object], per_page: int, least: int = 5) -> list[list[object]]:
+    """``items`` cut into pages of at most ``per_page``, the last holding at least ``least``
+    (the contents list breaks cleanly instead of spilling a line or two onto a new page)."""
+    per_page = max(per_page, least + 1)
+    pages, start = [], 0
+    while len(items) - start > per_page:
+        size = min(per_page, len(items) - start - least)
+        pages.append(items[start : start + size])
+        start += size
+    pages.append(items[start:])
+    return pages
+
+
 def pack_html(edition: Edition, *, facilitator: bool, when: datetime) -> tuple[str, DocumentSetup]:
     """The complete HTML of the pack (or guide) and the setup it was rendered with."""
     setup = document_setup(edition)
+    setup.env.filters["pages_of"] = pages_of
     options = HtmlOptions(facilitator, setup.palette, setup.t, setup.roots)
 
     def md(text: str | None, source: object, line: int = 1) -> str:
