@@ -221,11 +221,11 @@ def test_list_courses_verbose_shows_the_new_course_over_two_days(run_cli: RunCli
 def test_the_demo_project_validates_with_no_warnings(run_cli: RunCli) -> None:
     result = run_cli("--project", str(REPO), "validate", "--strict")
     assert result.exit_code == 0, result.output
-    assert lines(result.output) == ["OK: 4 courses, 4 add-ons, 3 clients, 1 events; no errors"]
+    assert lines(result.output) == ["OK: 4 courses, 4 add-ons, 3 clients, 2 events; no errors"]
 
 
 def test_every_demo_course_fits_its_days_and_maps_only_to_catalogued_standards() -> None:
-    from mi_courseware.build import load_checked
+    from mi_courseware.pipeline.targets import load_checked
 
     problems = Problems()
     project = load_checked(ProjectPaths(REPO), problems)
@@ -263,7 +263,7 @@ def test_practice_headings_take_the_wording_and_leave_other_text_alone() -> None
 
 
 def test_breaks_are_named_by_the_theme_in_the_clients_language() -> None:
-    from mi_courseware.build import load_checked
+    from mi_courseware.pipeline.targets import load_checked
 
     problems = Problems()
     project = load_checked(ProjectPaths(REPO), problems)

@@ -151,7 +151,10 @@ class ThemeEnvironment(ImmutableSandboxedEnvironment):
         return bool(super().is_safe_attribute(obj, attr, value))
 
     def is_safe_callable(self, obj: Any) -> bool:
-        """Jinja's rules, and no method of a path."""
+        """Jinja's rules, and no method of a path, and no class but the contract's own
+        (``dict``, ``namespace``)."""
+        if any(obj is allowed for allowed in self.globals.values()):
+            return True
         if _forbidden(obj) or _forbidden(getattr(obj, "__self__", None)):
             return False
         return bool(super().is_safe_callable(obj))
