@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
@@ -111,3 +112,19 @@ def subprocess_env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
     env["PYTHONDONTWRITEBYTECODE"] = "1"
     return env
+
+
+def heading(path: Path) -> str:
+    """The text of the certificate's H1 (the name), as the structure tree gives it."""
+    tree = subprocess.run(
+        ["pdfinfo", "-struct-text", str(path)], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    start = next(i for i, line in enumerate(tree) if line.strip().startswith("H1"))
+    depth = len(tree[start]) - len(tree[start].lstrip())
+    texts = []
+    for line in tree[start + 1 :]:
+        if len(line) - len(line.lstrip()) <= depth:
+            break
+        if line.strip().startswith('"'):
+            texts.append(line.strip()[1:-1])
+    return "".join(texts)
