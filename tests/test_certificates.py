@@ -324,7 +324,7 @@ def test_a_name_in_a_script_the_certificate_font_lacks_is_rendered_whole(tmp_pat
         "certificate A-2027-000001 (प्रिया शर्मा) rendered as a whole page: 'प' (U+092A) is set "
         "in a supplementary font" in result.output
     )
-    assert "A-2027-000002" not in result.output.split("rendered as a whole page")[-1]
+    assert result.output.count("rendered as a whole page") == 1  # Zoë's is set
     whole = PdfReader(folder(root) / "A-2027-000001.pdf")
     layered = PdfReader(folder(root) / "A-2027-000002.pdf")
     assert "whole page" in whole.metadata["/Producer"]
@@ -332,7 +332,7 @@ def test_a_name_in_a_script_the_certificate_font_lacks_is_rendered_whole(tmp_pat
     fonts = [
         str(f.get_object()["/BaseFont"]) for f in whole.pages[0]["/Resources"]["/Font"].values()
     ]
-    assert any("NotoSansDevanagari" in f for f in fonts)  # no empty boxes
+    assert any("Noto-Sans-Devanagari" in f for f in fonts)  # no empty boxes
     assert [r["sha256"] for r in rows(root)] == [
         digest(folder(root) / f"A-2027-00000{n}.pdf") for n in (1, 2)
     ]
@@ -348,7 +348,7 @@ def test_a_name_in_a_script_the_certificate_font_lacks_is_rendered_whole(tmp_pat
         ("Sam 😀", "'😀' (U+1F600 grinning face)"),
         (
             "བཀྲ་ཤིས",
-            "'བ' (U+0F56 tibetan letter ba), 'ཀ' (U+0F40 tibetan letter ka), 'ྲ' (U+0FB2 tibetan subjoined letter ra) and 2 more",
+            "'བ' (U+0F56 tibetan letter ba), 'ཀ' (U+0F40 tibetan letter ka), 'ྲ' (U+0FB2 tibetan subjoined letter ra) and 4 more",
         ),
         ("Jo\ue000", "(U+E000 unnamed character)"),
     ],
@@ -370,7 +370,7 @@ def test_a_name_no_certificate_font_can_show_is_refused_at_its_row(
 
 def test_a_300_character_name_is_refused_at_its_row(tmp_path: Path) -> None:
     root = build_project(tmp_path / "project")
-    name = " ".join(["Bartholomew-Featherstonehaugh"] * 10)[:300]
+    name = ("Bartholomew-Featherstonehaugh " * 11)[:299] + "z"
     (root / ROSTER).write_text(f"name,email\nZoë,z@x\n{name},w@x\n", encoding="utf-8")
     result = mi(root, "certificates", EVENT)
     assert result.exit_code == 1

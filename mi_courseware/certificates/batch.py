@@ -43,6 +43,7 @@ class Rendered:
     number: str
     path: Path
     sha256: str
+    personal: bytes | None = None  # a set page's compressed personal stream (print file)
 
 
 @dataclass
@@ -59,6 +60,7 @@ class Results:
 
     rendered: dict[str, Rendered] = field(default_factory=dict)
     whole: dict[str, str] = field(default_factory=dict)  # number -> reason
+    background: bytes | None = None  # the page set pages were drawn on
 
 
 def write_synced(path: Path, data: bytes) -> None:
@@ -69,8 +71,9 @@ def write_synced(path: Path, data: bytes) -> None:
         os.fsync(handle.fileno())
 
 
-def make_one(person: Person, reason: str | None) -> tuple[bytes, str | None]:
-    """One certificate's PDF, and why it was rendered whole (None when it was set)."""
+def make_one(person: Person, reason: str | None) -> tuple[bytes, bytes | None, str | None]:
+    """One certificate's PDF, its personal stream when it was set, and why it was rendered
+    whole (None when it was set)."""
     from mi_courseware.certificates.qr import qr_drawing
     from mi_courseware.certificates.setter import NotSettable, personal_content
     from mi_courseware.certificates.writer import PageWriter, whole_page
@@ -91,22 +94,34 @@ def make_one(person: Person, reason: str | None) -> tuple[bytes, str | None]:
                 content += b"\n" + qr_drawing(url, background.qr, background.dark)
             if "writer" not in _STATE:
                 _STATE["writer"] = PageWriter(background)
-            return _STATE["writer"].write(info, content, url), None
+            data, personal = _STATE["writer"].write(info, content, url)
+            return data, personal, None
     html = design.html(person, "page")
     data = whole_page(html, info, design.base, list(design.roots), design.template_path)
-    return data, reason or "the design is rendered whole for every certificate"
+    return data, None, reason or "the design is rendered whole for every certificate"
 
 
 def render_batch(people: list[Person], folder: Path, forced: str | None) -> Outcome:
-    """Render one batch (in a worker or in this process)."""
+    """Render one batch (in a worker or in this process).
+
+    Files are written and flushed to disk by a thread while the next one is made; all of
+    them are on disk when this returns.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
     outcome = Outcome()
-    for person in people:
-        data, reason = make_one(person, forced)
-        path = folder / f"{person.number}.pdf"
-        write_synced(path, data)
-        outcome.rendered.append(Rendered(person.number, path, hashlib.sha256(data).hexdigest()))
-        if reason is not None:
-            outcome.whole.append((person.number, person.name, reason))
+    with ThreadPoolExecutor(max_workers=1) as disk:
+        writes = []
+        for person in people:
+            data, personal, reason = make_one(person, forced)
+            path = folder / f"{person.number}.pdf"
+            writes.append(disk.submit(write_synced, path, data))
+            digest = hashlib.sha256(data).hexdigest()
+            outcome.rendered.append(Rendered(person.number, path, digest, personal))
+            if reason is not None:
+                outcome.whole.append((person.number, person.name, reason))
+        for write in writes:
+            write.result()  # a failed write fails the batch
     return outcome
 
 
@@ -150,6 +165,8 @@ def render_all(
             forced = f"the design cannot be set on a shared background ({exc})"
             log.info("certificates: every certificate is rendered whole: %s", exc)
     results = Results()
+    if "background" in _STATE:
+        results.background = _STATE["background"].pdf
     for outcome in _run(groups(people, cores(jobs)), folder, forced, cores(jobs)):
         results.rendered.update({r.number: r for r in outcome.rendered})
         for number, name, reason in outcome.whole:

@@ -341,18 +341,22 @@ def _write_all(
     """
     from mi_courseware.certificates.writer import write_print_file
 
-    files: list[Path] = []
+    items: list[bytes | Path] = []
     for row in rows:
         done = results.rendered.get(row.number)
+        if done is not None and done.personal is not None:
+            items.append(done.personal)
+            continue
         path = done.path if done else target / f"{row.number}.pdf"
         if path.is_file():
-            files.append(path)
+            items.append(path)
     t = design.say_in[design.primary]
     first = min((r.issued_at for r in rows), default="1980-01-01T00:00:00Z")
     last = max((r.pending_at or r.changed_at for r in rows), default=first)
     write_print_file(
         work / ALL,
-        files,
+        items,
+        results.background,
         title=f"{t('certificate.title')}: {edition.title}",
         language=design.primary,
         created=first,

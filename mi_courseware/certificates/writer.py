@@ -37,11 +37,13 @@ class PageWriter:
         annotations = page.obj.get("/Annots")
         self.link = annotations[0] if annotations else None
 
-    def write(self, info: PdfInfo, content: bytes, url: str | None) -> bytes:
-        """One certificate's PDF: ``content`` drawn on the background, ``url`` linked."""
+    def write(self, info: PdfInfo, content: bytes, url: str | None) -> tuple[bytes, bytes]:
+        """One certificate's PDF (``content`` drawn on the background, ``url`` linked), and
+        its compressed personal stream (for the print file)."""
         import pikepdf
 
-        self.personal.write(zlib.compress(content, 6), filter=pikepdf.Name.FlateDecode)
+        packed = zlib.compress(content, 6)
+        self.personal.write(packed, filter=pikepdf.Name.FlateDecode)
         if self.link is not None:
             self.link.A.URI = pikepdf.String(url or "")
             self.link.Contents = pikepdf.String(url or "")
@@ -51,9 +53,10 @@ class PageWriter:
             out,
             deterministic_id=True,
             object_stream_mode=pikepdf.ObjectStreamMode.generate,
-            compress_streams=True,
+            stream_decode_level=pikepdf.StreamDecodeLevel.none,  # copy streams as they are
+            recompress_flate=False,
         )
-        return out.getvalue()
+        return out.getvalue(), packed
 
 
 def whole_page(html: str, info: PdfInfo, base: Path, roots: list[Path], asked_by: Path) -> bytes:
@@ -77,50 +80,79 @@ def whole_page(html: str, info: PdfInfo, base: Path, roots: list[Path], asked_by
 
 
 def write_print_file(
-    out: Path, files: list[Path], *, title: str, language: str, created: str, modified: str
+    out: Path,
+    items: list[bytes | Path],
+    background: bytes | None,
+    *,
+    title: str,
+    language: str,
+    created: str,
+    modified: str,
 ) -> None:
     """``all-certificates.pdf``: every certificate's page, for printing.
 
-    A print file: no structure tree (each certificate's own PDF is the tagged one). Pages
-    drawn on the same background share its objects, so the file stays small however many
-    certificates it holds.
+    ``items`` are this run's set pages as their compressed personal streams (drawn on the
+    ``background`` page), or certificate files (set pages of the same design share its
+    objects too; whole pages are copied). A print file: no structure tree (each
+    certificate's own PDF is the tagged one); shared objects are written once, so the file
+    stays small however many certificates it holds.
     """
     import pikepdf
 
     printed = pikepdf.new()
-    shared: dict[bytes, Any] = {}  # the background drawing and resources, by their bytes
+    shared: dict[bytes, tuple[Any, Any, Any]] = {}  # drawing, resources, media box by key
     sources = []  # copied objects read their stream data from their source when saved
-    for path in files:
-        source = pikepdf.open(io.BytesIO(path.read_bytes()))
-        page = source.pages[0]
-        contents = page.obj.Contents
-        if isinstance(contents, pikepdf.Array) and len(contents) == 2:
-            key = _key(contents[0], page.obj.Resources)
-            if key not in shared:
-                sources.append(source)
-                shared[key] = (
-                    printed.copy_foreign(contents[0]),
-                    printed.copy_foreign(page.obj.Resources),
-                )
-            drawing, resources = shared[key]
-            personal = pikepdf.Stream(printed, b"")
-            personal.write(contents[1].read_raw_bytes(), filter=pikepdf.Name.FlateDecode)
-            new = pikepdf.Dictionary(
-                Type=pikepdf.Name.Page,
-                MediaBox=pikepdf.Array([float(v) for v in page.obj.MediaBox]),
-                Resources=resources,
-                Contents=pikepdf.Array([drawing, printed.make_indirect(personal)]),
+
+    def design_of(page: Any) -> tuple[Any, Any, Any]:
+        key = _key(page.obj.Contents[0], page.obj.Resources)
+        if key not in shared:
+            shared[key] = (
+                printed.copy_foreign(page.obj.Contents[0]),
+                printed.copy_foreign(page.obj.Resources),
+                pikepdf.Array([float(v) for v in page.obj.MediaBox]),
             )
-            printed.pages.append(pikepdf.Page(new))
+        return shared[key]
+
+    base = None
+    if background is not None:
+        base = pikepdf.open(io.BytesIO(background))
+        sources.append(base)
+    for item in items:
+        if isinstance(item, bytes):
+            assert base is not None
+            drawing, resources, box = design_of(base.pages[0])
+            personal_data = item
         else:
+            source = pikepdf.open(io.BytesIO(item.read_bytes()))
             sources.append(source)
-            for name in ("/StructParents", "/Annots"):
-                if name in page.obj:
-                    del page.obj[name]
-            printed.pages.append(page)
+            page = source.pages[0]
+            contents = page.obj.Contents
+            if not (isinstance(contents, pikepdf.Array) and len(contents) == 2):
+                for name in ("/StructParents", "/Annots"):  # a whole page: copied as it is
+                    if name in page.obj:
+                        del page.obj[name]
+                printed.pages.append(page)
+                continue
+            drawing, resources, box = design_of(page)
+            personal_data = contents[1].read_raw_bytes()
+        personal = pikepdf.Stream(printed, b"")
+        personal.write(personal_data, filter=pikepdf.Name.FlateDecode)
+        new = pikepdf.Dictionary(
+            Type=pikepdf.Name.Page,
+            MediaBox=box,
+            Resources=resources,
+            Contents=pikepdf.Array([drawing, printed.make_indirect(personal)]),
+        )
+        printed.pages.append(pikepdf.Page(new))
     set_info(printed, {"/Title": title}, "mi-courseware", created, modified)
     printed.Root.Lang = pikepdf.String(language)
-    printed.save(out, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    printed.save(
+        out,
+        deterministic_id=True,
+        object_stream_mode=pikepdf.ObjectStreamMode.generate,
+        stream_decode_level=pikepdf.StreamDecodeLevel.none,
+        recompress_flate=False,
+    )
     for source in sources:
         source.close()
 
