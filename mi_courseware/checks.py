@@ -320,3 +320,6 @@ def check_project(project: Project, problems: Problems) -> None:
         check_event(event, project, problems)
     check_themes(project, problems)
     check_documents(project, problems)
+    from mi_courseware.rendering.pptx.layouts import check_slide_layouts
+
+    check_slide_layouts(project, problems)

@@ -93,7 +93,9 @@ def test_a_decompression_bomb_or_truncated_png_never_reaches_the_deck(
     assert "error: 'talking.png' is not a readable PNG image (" in str(caught.value)
     assert "save it again as PNG" in str(caught.value)
     assert len(capsys.readouterr().err) < 2000  # no image data echoed
-    assert not (tmp_path / "out" / "events").exists() and not (tmp_path / "out2" / "events").exists()
+    assert (
+        not (tmp_path / "out" / "events").exists() and not (tmp_path / "out2" / "events").exists()
+    )
 
 
 def test_the_image_rule(tmp_path: Path) -> None:
