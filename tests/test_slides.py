@@ -546,7 +546,7 @@ def test_a_template_that_holds_slides_gives_a_deck_of_only_our_slides(
     target.parent.mkdir(parents=True)
     template.save(str(target))
     with caplog.at_level(logging.INFO):
-        deck, edition = build(root, "brightwater-2027", tmp_path / "out")
+        deck, _ = build(root, "brightwater-2027", tmp_path / "out")
     assert any(
         "template.pptx holds 2 slides: left out of the deck" in r.getMessage()
         for r in caplog.records
