@@ -55,12 +55,14 @@ def check_text_fonts(project: Project, problems: Problems) -> None:
             here = uncovered(line, fonts)
             if here:
                 column = next((i for i, c in enumerate(line, 1) if c in here), 1)
-                one = len(here) == 1
+                which, result = (
+                    ("this character", "it would print as an empty box")
+                    if len(here) == 1
+                    else ("these characters", "they would print as empty boxes")
+                )
                 problems.error(
                     Position(path, number, column),
-                    f"{describe(here)}: no font of the theme has "
-                    f"{'this character' if one else 'these characters'}, so "
-                    f"{'it would print as an empty box' if one else 'they would print as empty boxes'}"
-                    " (use other characters, or add a font that has them to the theme's "
+                    f"{describe(here)}: no font of the theme has {which}, so {result} (use "
+                    "other characters, or add a font that has them to the theme's "
                     "fonts/supplementary/ folder)",
                 )
