@@ -40,7 +40,8 @@ def check_text_fonts(project: Project, problems: Problems) -> None:
     fonts = theme_fonts([theme.path for theme in project.themes.values()])
     if not fonts:
         return
-    files = [d.path for d in (*project.modules.values(), *project.handouts.values())]
+    files = [d.path for d in project.modules.values()]
+    files += [d.path for d in project.handouts.values()]
     for client in project.clients.values():
         files += [client.path.parent / page for page in client.model.pages]
     for path in files:
