@@ -353,32 +353,33 @@ def test_a_name_in_a_script_the_certificate_font_lacks_is_rendered_whole(tmp_pat
         ("Jo\ue000", "(U+E000 unnamed character)"),
     ],
 )
-def test_a_name_no_certificate_font_can_show_is_refused_at_its_row(
-    tmp_path: Path, name: str, shown: str
-) -> None:
+def refusal(tmp_path: Path, name: str) -> str:
+    """The output of issuing for a roster whose second row is ``name``: refused, nothing kept."""
     root = build_project(tmp_path / "project")
     (root / ROSTER).write_text(f"name,email\nZoë,z@x\n{name},w@x\n", encoding="utf-8")
     result = mi(root, "certificates", EVENT)
     assert result.exit_code == 1
+    assert not (root / "records" / "certificates.sqlite").exists() or rows(root) == []
+    return result.output
+
+
+def test_a_name_no_certificate_font_can_show_is_refused_at_its_row(
+    tmp_path: Path, name: str, shown: str
+) -> None:
     assert (
         f"{ROSTER}:3:1: error: '{name}' has characters no certificate font can show ({shown}): "
         "they would print as empty boxes; write the name in a script the theme's fonts cover, "
         "or add a font that covers it to the theme's fonts/supplementary/ folder"
-    ) in result.output
-    assert not (root / "records" / "certificates.sqlite").exists() or rows(root) == []
+    ) in refusal(tmp_path, name)
 
 
 def test_a_300_character_name_is_refused_at_its_row(tmp_path: Path) -> None:
-    root = build_project(tmp_path / "project")
     name = ("Bartholomew-Featherstonehaugh " * 11)[:299] + "z"
-    (root / ROSTER).write_text(f"name,email\nZoë,z@x\n{name},w@x\n", encoding="utf-8")
-    result = mi(root, "certificates", EVENT)
-    assert result.exit_code == 1
     assert (
         f"{ROSTER}:3:1: error: '{name[:57]}...': the name is too long for the certificate "
         "(300 characters): it does not fit two lines at 16 pt; shorten it in the roster (the "
         "register keeps what the roster says)"
-    ) in result.output
+    ) in refusal(tmp_path, name)
 
 
 def test_build_issues_certificates_through_its_staging_swap(tmp_path: Path) -> None:
