@@ -338,21 +338,6 @@ def test_a_name_in_a_script_the_certificate_font_lacks_is_rendered_whole(tmp_pat
     ]
 
 
-@pytest.mark.parametrize(
-    ("name", "shown"),
-    [
-        (
-            "王小明",
-            "'王' (U+738B cjk unified ideograph-738b), '小' (U+5C0F cjk unified ideograph-5c0f), '明' (U+660E cjk unified ideograph-660e)",
-        ),
-        ("Sam 😀", "'😀' (U+1F600 grinning face)"),
-        (
-            "བཀྲ་ཤིས",
-            "'བ' (U+0F56 tibetan letter ba), 'ཀ' (U+0F40 tibetan letter ka), 'ྲ' (U+0FB2 tibetan subjoined letter ra) and 4 more",
-        ),
-        ("Jo\ue000", "(U+E000 unnamed character)"),
-    ],
-)
 def refusal(tmp_path: Path, name: str) -> str:
     """The output of issuing for a roster whose second row is ``name``: refused, nothing kept."""
     root = build_project(tmp_path / "project")
@@ -363,23 +348,44 @@ def refusal(tmp_path: Path, name: str) -> str:
     return result.output
 
 
-def test_a_name_no_certificate_font_can_show_is_refused_at_its_row(
-    tmp_path: Path, name: str, shown: str
+NO_FONT = (
+    "has characters no certificate font can show ({}): they would print as empty boxes; write "
+    "the name in a script the theme's fonts cover, or add a font that covers it to the "
+    "theme's fonts/supplementary/ folder"
+)
+LONG = ("Bartholomew-Featherstonehaugh " * 11)[:299] + "z"
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        (
+            "王小明",
+            "'王小明' "
+            + NO_FONT.format(
+                "'王' (U+738B cjk unified ideograph-738b), '小' (U+5C0F cjk unified ideograph-5c0f), '明' (U+660E cjk unified ideograph-660e)"
+            ),
+        ),
+        ("Sam 😀", "'Sam 😀' " + NO_FONT.format("'😀' (U+1F600 grinning face)")),
+        (
+            "བཀྲ་ཤིས",
+            "'བཀྲ་ཤིས' "
+            + NO_FONT.format(
+                "'བ' (U+0F56 tibetan letter ba), 'ཀ' (U+0F40 tibetan letter ka), 'ྲ' (U+0FB2 tibetan subjoined letter ra) and 4 more"
+            ),
+        ),
+        ("Jo\ue000", "'Jo\ue000' " + NO_FONT.format("(U+E000 unnamed character)")),
+        (
+            LONG,
+            f"'{LONG[:57]}...': the name is too long for the certificate (300 characters): it does not fit two lines at 16 pt; shorten it in the roster (the register keeps what the roster says)",
+        ),
+    ],
+    ids=["cjk", "emoji", "tibetan", "private-use", "300-characters"],
+)
+def test_a_name_no_certificate_can_show_is_refused_at_its_row(
+    tmp_path: Path, name: str, message: str
 ) -> None:
-    assert (
-        f"{ROSTER}:3:1: error: '{name}' has characters no certificate font can show ({shown}): "
-        "they would print as empty boxes; write the name in a script the theme's fonts cover, "
-        "or add a font that covers it to the theme's fonts/supplementary/ folder"
-    ) in refusal(tmp_path, name)
-
-
-def test_a_300_character_name_is_refused_at_its_row(tmp_path: Path) -> None:
-    name = ("Bartholomew-Featherstonehaugh " * 11)[:299] + "z"
-    assert (
-        f"{ROSTER}:3:1: error: '{name[:57]}...': the name is too long for the certificate "
-        "(300 characters): it does not fit two lines at 16 pt; shorten it in the roster (the "
-        "register keeps what the roster says)"
-    ) in refusal(tmp_path, name)
+    assert f"{ROSTER}:3:1: error: {message}" in refusal(tmp_path, name)
 
 
 def test_build_issues_certificates_through_its_staging_swap(tmp_path: Path) -> None:
