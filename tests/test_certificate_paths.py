@@ -44,7 +44,7 @@ def design_for(tmp_path: Path, event: str, overlays: tuple[str, ...]) -> Design:
     root = tmp_path / "project"
     shutil.copytree(PROJECTS / "foundation-basic", root)
     for overlay in overlays:
-        shutil.copytree(PROJECTS / overlay, root, dirs_exist_ok=True)
+        shutil.copytree(PROJECTS / overlay, root, dirs_exist_ok=True)  # a name, or a folder
     problems = Problems()
     project = load_checked(ProjectPaths(root), problems)
     edition = editions_for(project, [find_target(project, event)], problems)[0]
@@ -132,13 +132,35 @@ def meet(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
+LONG_TITLE = (
+    "Motivational Interviewing for Practitioners in Community Drug and Alcohol Services, "
+    "Probation and Early Help"
+)
+
+
 @pytest.mark.parametrize(
-    ("event", "overlay"), [("acme-2027", "certs-basic"), ("dyffryn-2027", "certs-welsh")]
+    ("event", "overlay", "title"),
+    [
+        ("acme-2027", "certs-basic", "An Introduction to MI"),
+        ("acme-2027", "certs-basic", LONG_TITLE),
+        ("dyffryn-2027", "certs-welsh", "An Introduction to MI"),
+    ],
+    ids=["english", "long-course-title", "welsh"],
 )
 def test_reissued_long_named_certificates_keep_clear_of_the_qr_code(
-    tmp_path: Path, event: str, overlay: str
+    tmp_path: Path, event: str, overlay: str, title: str
 ) -> None:
-    design = design_for(tmp_path, event, (overlay,))
+    course = PROJECTS / "foundation-basic" / "content" / "courses" / "mi-basics.yaml"
+    changed = tmp_path / "changed" / "content" / "courses"
+    changed.mkdir(parents=True)
+    (changed / "mi-basics.yaml").write_text(
+        course.read_text(encoding="utf-8").replace(
+            "title: An Introduction to MI", f"title: {title}"
+        ),
+        encoding="utf-8",
+    )
+    design = design_for(tmp_path, event, (overlay, str(tmp_path / "changed")))
+    assert design.edition.title == title
     seventy = "Maria-Fernanda Castellanos de la Fuente-Whitmore y Aguirre-Llewelyn Ap"
     assert len(seventy) == 70
     people = [Person("A-2027-000001", "7KQ2-M9XD-F3HG", seventy, AT, LATER, True)]
@@ -167,3 +189,31 @@ def test_reissued_long_named_certificates_keep_clear_of_the_qr_code(
         ]
         assert clashes == [], kind
         assert {w for w, _ in words} >= set(seventy.split())
+
+
+def test_a_course_title_too_long_for_the_certificate_is_refused_before_numbering(
+    tmp_path: Path,
+) -> None:
+    from click.testing import CliRunner
+
+    from mi_courseware.cli import cli
+
+    root = tmp_path / "project"
+    shutil.copytree(PROJECTS / "foundation-basic", root)
+    shutil.copytree(PROJECTS / "certs-basic", root, dirs_exist_ok=True)
+    course = root / "content" / "courses" / "mi-basics.yaml"
+    title = " ".join([LONG_TITLE] * 5)
+    course.write_text(
+        course.read_text(encoding="utf-8").replace(
+            "title: An Introduction to MI", f"title: {title}"
+        ),
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(cli, ["--project", str(root), "certificates", "acme-2027"])
+    assert result.exit_code == 1
+    assert (
+        "content/courses/mi-basics.yaml:1:1: error: the certificate's course details run into "
+        f"its learning outcomes: the course title '{title[:57]}...' and its details are too "
+        "long for one certificate page; shorten the title (or the variant's title)"
+    ) in result.output
+    assert not (root / "records" / "certificates.sqlite").exists()

@@ -92,6 +92,7 @@ def build_background(design: Design) -> Background:
     import pikepdf
 
     data, anchors = render_background(design)
+    check_fit(design, anchors)
     pdf = pikepdf.open(io.BytesIO(data))
     page = pdf.pages[0]
     height = float(page.MediaBox[3])
@@ -128,6 +129,36 @@ def build_background(design: Design) -> Background:
         bold=bold,
         regular=regular,
     )
+
+
+def check_fit(design: Design, anchors: dict[str, tuple[float, ...]]) -> None:
+    """Refuse a design whose shared text runs into itself (a very long course title).
+
+    The award (name, course, details), the learning outcomes panel and the foot (signatory,
+    number and code, QR code) are laid out apart; when one reaches into another, no
+    certificate of the event would be readable.
+    """
+    from mi_courseware.errors import ContentError
+
+    parts = [(key, anchors[key]) for key in ("award", "learning", "foot") if key in anchors]
+    for index, (one, a) in enumerate(parts):
+        for other, b in parts[index + 1 :]:
+            if a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]:
+                edition = design.edition
+                course = edition.project_root / "content" / "courses" / f"{edition.course_id}.yaml"
+                raise ContentError.single(
+                    course if course.is_file() else design.template_path,
+                    f"the certificate's {_PARTS[one]} run into its {_PARTS[other]}: the "
+                    f"course title '{_clip(edition.title)}' and its details are too long for "
+                    "one certificate page; shorten the title (or the variant's title)",
+                )
+
+
+_PARTS = {"award": "course details", "learning": "learning outcomes", "foot": "signature line"}
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _take_hidden_marks(pdf: Any, page: Any) -> list[tuple[int, str]]:

@@ -22,10 +22,13 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mi_courseware.certificates.common import Person
 from mi_courseware.certificates.design import Design
+
+if TYPE_CHECKING:
+    from mi_courseware.certificates.background import Background
 
 log = logging.getLogger(__name__)
 logging.getLogger("pikepdf").setLevel(logging.WARNING)  # it announces itself at INFO
@@ -143,6 +146,20 @@ def groups(people: list[Person], workers: int) -> list[list[Person]]:
     return [people[i : i + size] for i in range(0, len(people), size)]
 
 
+def prepare(design: Design) -> Background | str:
+    """The run's background, or why every certificate is rendered whole.
+
+    Raises ``ContentError`` for a design whose text does not fit its page.
+    """
+    from mi_courseware.certificates.background import DesignMismatch, build_background
+
+    try:
+        return build_background(design)
+    except DesignMismatch as exc:
+        log.info("certificates: every certificate is rendered whole: %s", exc)
+        return f"the design cannot be set on a shared background ({exc})"
+
+
 def render_all(
     design: Design,
     people: list[Person],
@@ -151,19 +168,19 @@ def render_all(
     progress: Callable[[int], None] | None = None,
     *,
     whole: bool = False,
+    prepared: Background | str | None = None,
 ) -> Results:
-    """Render every certificate in ``people`` into ``folder`` (``whole``: every one whole)."""
-    from mi_courseware.certificates.background import DesignMismatch, build_background
-
+    """Render every certificate in ``people`` into ``folder`` (``whole``: every one whole;
+    ``prepared``: the result of :func:`prepare`, when the caller has it already)."""
     _STATE.clear()
     _STATE["design"] = design
     forced = "whole pages were asked for" if whole else None
     if people and not whole:
-        try:
-            _STATE["background"] = build_background(design)
-        except DesignMismatch as exc:
-            forced = f"the design cannot be set on a shared background ({exc})"
-            log.info("certificates: every certificate is rendered whole: %s", exc)
+        prepared = prepared if prepared is not None else prepare(design)
+        if isinstance(prepared, str):
+            forced = prepared
+        else:
+            _STATE["background"] = prepared
     results = Results()
     if "background" in _STATE:
         results.background = _STATE["background"].pdf

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from mi_courseware.certificates.background import Background
 from mi_courseware.certificates.batch import Results
 from mi_courseware.certificates.common import CertificateError, Person
 from mi_courseware.certificates.design import Design
@@ -251,12 +252,14 @@ def _intact(final: Path, row: Certificate) -> bool:
     return path.is_file() and row.sha256 == sha256_file(path)
 
 
-def render(design: Design, people: list[Person], work: Path, run: Run) -> Results:
+def render(
+    design: Design, people: list[Person], work: Path, run: Run, prepared: Background | str
+) -> Results:
     """Step 2: every certificate's PDF in ``work``."""
     from mi_courseware.certificates.batch import render_all
 
     with progress_bar(len(people), enabled=not run.quiet) as tick:
-        return render_all(design, people, work, run.jobs, tick, whole=run.whole)
+        return render_all(design, people, work, run.jobs, tick, whole=run.whole, prepared=prepared)
 
 
 def stage(run: Run, hashes: dict[str, str]) -> dict[str, str]:
@@ -297,7 +300,10 @@ def issue(
     """
     if edition.event is None:
         raise UsageError("certificates are issued for an event; name an event, not a course")
+    from mi_courseware.certificates.batch import prepare
+
     design = Design(edition)
+    prepared = prepare(design)  # a design that does not fit stops the run before numbering
     target = folder / FOLDER
     final_dir = (final or folder) / FOLDER
     report = Report(edition.event.id, target)
@@ -306,7 +312,7 @@ def issue(
     clean_leftovers(target)
     work = Path(tempfile.mkdtemp(prefix=f".work-{os.getpid()}-", dir=target))
     try:
-        results = render(design, people, work, run)
+        results = render(design, people, work, run, prepared)
         files = {number: r.path for number, r in results.rendered.items()}
         report.rendered = sorted(files)
         hashes = stage(run, {n: r.sha256 for n, r in results.rendered.items()})
