@@ -18,11 +18,11 @@ from pydantic import Field
 
 from mi_courseware.errors import Problems, did_you_mean
 from mi_courseware.model.base import Model, Text, validate
+from mi_courseware.rendering.pptx.template import FACES
 
 if TYPE_CHECKING:
     from mi_courseware.loading.project import Project
 
-FACES = ("regular", "bold", "italic", "bold_italic")
 
 REQUIRED: dict[str, tuple[str, ...]] = {
     "title": ("title", "subtitle", "details", "organisation", "logo"),

@@ -13,13 +13,15 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mi_courseware.errors import ContentError, Problems
+from mi_courseware.errors import ContentError
 from mi_courseware.rendering.colour import DARK_TEXT, band, readable_on_white, text_on, tint
-from mi_courseware.rendering.pptx.layouts import FACES, FontFaces, load_layouts
 from mi_courseware.rendering.pptx.ooxml import EMU_PER_INCH, EMU_PER_PT, Box
 from mi_courseware.rendering.pptx.package import RT, Package, resolve
 
 log = logging.getLogger(__name__)
+
+FACES = ("regular", "bold", "italic", "bold_italic")
+"""The four faces of a deck font, as ``layouts.yaml`` names them."""
 
 _P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
 _A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
@@ -178,17 +180,37 @@ def _placeholders(tree) -> dict[tuple[str, int], object]:  # type: ignore[no-unt
 
 
 def load_template(theme: str, dirs: tuple[Path, ...], client_folder: Path | None) -> Template:
-    """Load the theme's slide template and check it has every layout and placeholder."""
-    from lxml import etree
+    """Load the theme's slide template and check it has every layout and placeholder.
 
-    from mi_courseware.rendering.themes import find_theme_file, search_path
+    ``layouts.yaml`` is checked against its model by ``validate`` and by every build that
+    reads the project (:mod:`.layouts`); a build from cached editions, whose inputs have not
+    changed since, reads it without the model (pydantic costs more to import than the deck
+    takes to write).
+    """
+    from mi_courseware.rendering.themes import find_theme_file
 
     spec_path = find_theme_file(theme, dirs, "slides/layouts.yaml", client_folder)
     path = find_theme_file(theme, dirs, "slides/template.pptx", client_folder)
-    checked = Problems()
-    spec = load_layouts(spec_path, checked, search_path(dirs, client_folder))
-    checked.raise_if_errors()
-    assert spec is not None
+    try:
+        return _load(theme, dirs, client_folder, spec_path, path)
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+        raise ContentError.single(
+            spec_path,
+            f"this file does not describe the slide template as expected ({exc!r}); "
+            "run 'mi-courseware validate' for the details",
+        ) from None
+
+
+def _load(
+    theme: str, dirs: tuple[Path, ...], client_folder: Path | None, spec_path: Path, path: Path
+) -> Template:
+    import yaml
+    from lxml import etree
+
+    from mi_courseware.rendering.themes import find_theme_file
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    spec = yaml.load(spec_path.read_text(encoding="utf-8"), Loader=loader)
     package = Package.open(path)
     drop_slides(package, path)
     pres_rels = package.rels("ppt/presentation.xml")
@@ -203,15 +225,15 @@ def load_template(theme: str, dirs: tuple[Path, ...], client_folder: Path | None
     styles = {
         name: TextStyle(
             name,
-            float(values.sizes[0]),
-            float(values.sizes[1]),
-            values.line,
-            values.space_before,
-            tuple(round(v * EMU_PER_INCH) for v in values.indent),
-            values.bold,
-            values.italic,
+            float(values["sizes"][0]),
+            float(values["sizes"][1]),
+            float(values.get("line", 1.0)),
+            float(values.get("space_before", 0)),
+            tuple(round(v * EMU_PER_INCH) for v in values.get("indent", ())),
+            bool(values.get("bold")),
+            bool(values.get("italic")),
         )
-        for name, values in spec.styles.items()
+        for name, values in spec["styles"].items()
     }
     by_name: dict[str, tuple[str, object]] = {}
     for rel in package.rels(master).of_type(RT["layout"]):
@@ -221,8 +243,8 @@ def load_template(theme: str, dirs: tuple[Path, ...], client_folder: Path | None
         by_name[c_sld.get("name", "")] = (part, tree)
     layouts = {}
     problems = []
-    for key, layout_spec in spec.layouts.items():
-        name = layout_spec.name
+    for key, layout_spec in spec["layouts"].items():
+        name = layout_spec["name"]
         if name not in by_name:
             problems.append(
                 f"theme '{theme}' has no slide layout '{name}' in {path.name} "
@@ -232,8 +254,8 @@ def load_template(theme: str, dirs: tuple[Path, ...], client_folder: Path | None
         part, tree = by_name[name]
         present = _placeholders(tree)
         found = {}
-        for role, ph in layout_spec.placeholders.items():
-            kind, idx = ph.type, ph.idx
+        for role, ph in layout_spec["placeholders"].items():
+            kind, idx = ph.get("type", "body"), int(ph["idx"])
             shape = present.get((kind, idx))
             if shape is None:
                 shape = next((s for (_, i), s in present.items() if i == idx and idx != 0), None)
@@ -256,18 +278,15 @@ def load_template(theme: str, dirs: tuple[Path, ...], client_folder: Path | None
                 if inherited is not None
                 else (91440, 45720, 91440, 45720)
             )
-            style = styles[ph.style] if ph.style else None
+            style = styles[ph["style"]] if ph.get("style") else None
             found[role] = Placeholder(role, idx, kind, where, _insets(shape, insets), style)
         layouts[key] = Layout(key, name, part, found)
     if problems:
         raise ContentError.single(path, "; ".join(problems))
-    font = spec.font
+    font = spec["font"]
 
-    def files(faces: FontFaces) -> dict[str, Path]:
-        return {
-            face: find_theme_file(theme, dirs, getattr(faces, face), client_folder)
-            for face in FACES
-        }
+    def files(faces: dict[str, str]) -> dict[str, Path]:
+        return {face: find_theme_file(theme, dirs, faces[face], client_folder) for face in FACES}
 
     def master_placeholder(kind: str, idx: int) -> Placeholder | None:
         shape = master_ph.get((kind, idx))
@@ -282,15 +301,15 @@ def load_template(theme: str, dirs: tuple[Path, ...], client_folder: Path | None
         theme,
         layouts,
         styles,
-        frozenset(spec.flow),
-        font.name,
+        frozenset(spec.get("flow", ())),
+        str(font["name"]),
         files(font),
-        font.line_height,
+        float(font.get("line_height", 1.2)),
         master,
         theme_part,
         master_placeholder("ftr", 11),
         master_placeholder("sldNum", 12),
-        files(font.substitutes) if font.substitutes is not None else {},
+        files(font["substitutes"]) if font.get("substitutes") else {},
     )
 
 
