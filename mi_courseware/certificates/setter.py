@@ -143,7 +143,7 @@ def personal_content(background: Background, lines: Lines, fonts: dict[str, Path
             for index, text in enumerate(texts)
         ]
         shown = " ".join(texts)
-        actual = b" /ActualText " + _utf16(shown) if not _maps_back(shown, subset) else b""
+        actual = b" /ActualText " + _utf16(shown) if not _maps_back(shown) else b""
         tag = place.tag.lstrip("/").encode()
         out.append(
             b"/%s <</MCID %d%s>> BDC %s\n%s\nEMC"
@@ -152,8 +152,10 @@ def personal_content(background: Background, lines: Lines, fonts: dict[str, Path
     return b"\n".join(out)
 
 
-def _maps_back(text: str, subset: FontSubset) -> bool:
-    """Whether the font's ToUnicode map gives back ``text`` character for character."""
+def _maps_back(text: str) -> bool:
+    """Whether the fonts' ToUnicode maps give back ``text`` character for character (text
+    composed as the shaper composes it, with no marks of its own); else ``/ActualText``
+    carries the text as written."""
     return unicodedata.is_normalized("NFC", text) and all(
         not unicodedata.combining(c) for c in text
     )
