@@ -320,8 +320,9 @@ def check_project(project: Project, problems: Problems) -> None:
         check_event(event, project, problems)
     check_themes(project, problems)
     check_documents(project, problems)
-    from mi_courseware.rendering.glyphs import check_text_fonts
+    from mi_courseware.rendering.glyphs import check_client_fonts, check_text_fonts
     from mi_courseware.rendering.pptx.layouts import check_slide_layouts
 
     check_slide_layouts(project, problems)
     check_text_fonts(project, problems)
+    check_client_fonts(project, problems)

@@ -32,3 +32,25 @@ def test_characters_no_theme_font_has_are_located_errors(make_project, run_cli) 
         "or add a font that has them to the theme's fonts/supplementary/ folder)",
         "2 errors",
     ]  # Devanagari and Ethiopic are covered by the theme's supplementary Noto fonts
+
+
+def test_a_client_stylesheet_asking_for_a_font_no_theme_ships_is_a_warning(
+    make_project, run_cli
+) -> None:
+    root = make_project(
+        {
+            "content/clients/acme/templates/pack.css": (
+                "/* the client's own touches */\n"
+                'h1, h2 { font-family: "Comic Sans MS", "Open Sans", sans-serif; }\n'
+                "p { font-family: 'Noto Sans Bengali', serif; }\n"
+            )
+        }
+    )
+    result = run_cli("validate", cwd=root)
+    assert result.exit_code == 0
+    assert (
+        "content/clients/acme/templates/pack.css:2:10: warning: font 'Comic Sans MS' is not "
+        "one the theme ships: it is drawn only where it is installed, and the PDFs use another "
+        "font instead (add the font files and an @font-face rule, or use a theme font)"
+    ) in result.output
+    assert result.output.count("warning:") == 1

@@ -67,3 +67,72 @@ def check_text_fonts(project: Project, problems: Problems) -> None:
                     "other characters, or add a font that has them to the theme's "
                     "fonts/supplementary/ folder)",
                 )
+
+
+GENERIC = {"serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui", "inherit"}
+
+
+def _families(value: list[object]) -> list[str]:
+    """Family names in a ``font-family`` value (quoted strings and runs of words)."""
+    import tinycss2
+
+    names: list[str] = []
+    for part in tinycss2.serialize(value).split(","):  # type: ignore[arg-type]
+        name = part.strip().strip("'\"").strip()
+        if name:
+            names.append(name)
+    return names
+
+
+def _declarations(path: Path) -> list[tuple[str, list[str], int, int]]:
+    """``(at-rule or "", families, line, column)`` for each ``font-family`` in a stylesheet."""
+    import tinycss2
+
+    found = []
+    rules = tinycss2.parse_stylesheet(
+        path.read_text(encoding="utf-8"), skip_comments=True, skip_whitespace=True
+    )
+    for rule in rules:
+        content = getattr(rule, "content", None)
+        if not content:
+            continue
+        kind = getattr(rule, "at_keyword", "") or ""
+        for item in tinycss2.parse_blocks_contents(content, True, True):
+            if item.type == "declaration" and item.lower_name == "font-family":
+                found.append((kind, _families(item.value), item.source_line, item.source_column))
+    return found
+
+
+def check_client_fonts(project: Project, problems: Problems) -> None:
+    """Warn where a client's own stylesheets ask for a font no theme ships.
+
+    Such a font is drawn only where it happens to be installed; PDFs fall back to another.
+    """
+    shipped = set(GENERIC)
+    for theme in project.themes.values():
+        for sheet in sorted((theme.path / "css").glob("*.css")):
+            shipped |= {
+                name.casefold()
+                for kind, names, _, _ in _declarations(sheet)
+                if kind == "font-face"
+                for name in names
+            }
+    for client in project.clients.values():
+        folder = client.path.parent / "templates"
+        for sheet in sorted(folder.glob("*.css")) if folder.is_dir() else []:
+            try:
+                declarations = _declarations(sheet)
+            except (OSError, UnicodeDecodeError):
+                continue
+            for kind, names, line, column in declarations:
+                if kind == "font-face":
+                    shipped |= {n.casefold() for n in names}
+                    continue
+                for name in names:
+                    if name.casefold() not in shipped:
+                        problems.warning(
+                            Position(sheet, line, column),
+                            f"font '{name}' is not one the theme ships: it is drawn only where "
+                            "it is installed, and the PDFs use another font instead (add the "
+                            "font files and an @font-face rule, or use a theme font)",
+                        )
