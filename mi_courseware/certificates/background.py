@@ -89,10 +89,17 @@ def render_background(design: Design) -> tuple[bytes, dict[str, tuple[float, ...
 
 def build_background(design: Design) -> Background:
     """Render the shared design once and prepare the page every certificate starts from."""
-    import pikepdf
-
     data, anchors = render_background(design)
     check_fit(design, anchors)
+    try:
+        return _prepare(design, data, anchors)
+    except (AttributeError, IndexError, KeyError, TypeError, ValueError) as exc:
+        raise DesignMismatch(f"its PDF is not laid out as the setter expects ({exc!r})") from None
+
+
+def _prepare(design: Design, data: bytes, anchors: dict[str, tuple[float, ...]]) -> Background:
+    import pikepdf
+
     pdf = pikepdf.open(io.BytesIO(data))
     page = pdf.pages[0]
     height = float(page.MediaBox[3])
