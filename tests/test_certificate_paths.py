@@ -217,3 +217,31 @@ def test_a_course_title_too_long_for_the_certificate_is_refused_before_numbering
         "long for one certificate page; shorten the title (or the variant's title)"
     ) in result.output
     assert not (root / "records" / "certificates.sqlite").exists()
+
+
+def test_a_client_template_the_setter_cannot_read_is_rendered_whole_and_says_why(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    import logging
+
+    template = (PROJECTS.parent.parent / "themes/default/templates/certificate.html").read_text(
+        encoding="utf-8"
+    )
+    own = tmp_path / "own" / "content" / "clients" / "acme" / "templates"
+    own.mkdir(parents=True)
+    (own / "certificate.html").write_text(
+        template.replace('<i class="base" id="name-base"></i>', ""), encoding="utf-8"
+    )
+    design = design_for(tmp_path, "acme-2027", ("certs-basic", str(tmp_path / "own")))
+    people = [Person("A-2027-000001", "7KQ2-M9XD-F3HG", "Zoë D'Arcy-Fenwick", AT, AT, False)]
+    (tmp_path / "out").mkdir()
+    with caplog.at_level(logging.INFO):
+        results = render_all(design, people, tmp_path / "out", 1)
+    reason = "the design cannot be set on a shared background (the design has no #name-base marker)"
+    assert results.whole == {"A-2027-000001": reason}
+    assert f"certificate A-2027-000001 (Zoë D'Arcy-Fenwick) rendered as a whole page: {reason}" in [
+        r.getMessage() for r in caplog.records
+    ]
+    path = tmp_path / "out" / "A-2027-000001.pdf"
+    assert heading(path) == "Zoë D'Arcy-Fenwick"
+    assert PdfReader(path).metadata["/MICertificateCode"] == "7KQ2-M9XD-F3HG"
