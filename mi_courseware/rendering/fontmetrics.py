@@ -123,9 +123,18 @@ def visible(char: str) -> bool:
 
 def uncovered(text: str, fonts: list[Path]) -> list[str]:
     """Visible characters of ``text`` that none of ``fonts`` has, in order, once each."""
-    faces = [face(path) for path in fonts]
     composed = unicodedata.normalize("NFC", text)
-    return [c for c in dict.fromkeys(composed) if visible(c) and not any(c in f for f in faces)]
+    chars = [c for c in dict.fromkeys(composed) if visible(c)]
+    faces: list[Face] = []
+    missing = []
+    for char in chars:  # fonts are opened only as far as a character needs them
+        found = any(char in f for f in faces)
+        while not found and len(faces) < len(fonts):
+            faces.append(face(fonts[len(faces)]))
+            found = char in faces[-1]
+        if not found:
+            missing.append(char)
+    return missing
 
 
 def describe(chars: list[str], limit: int = 3) -> str:

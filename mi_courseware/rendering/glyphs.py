@@ -10,6 +10,7 @@ its line and column. Certificates check each participant's name the same way (se
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -44,12 +45,17 @@ def check_text_fonts(project: Project, problems: Problems) -> None:
     files += [d.path for d in project.handouts.values()]
     for client in project.clients.values():
         files += [client.path.parent / page for page in client.model.pages]
+    texts = {}
     for path in files:
         try:
-            text = path.read_text(encoding="utf-8")
+            texts[path] = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             continue  # reported where the file is read
-        missing = uncovered(text, fonts)
+    # most course text is ASCII, which every theme font has: look up only the rest, once
+    rare = "".join({c for text in texts.values() for c in text if ord(c) > 0x7E})
+    lacking = set(uncovered(rare, fonts)) if rare else set()
+    for path, text in texts.items():
+        missing = [c for c in lacking if c in unicodedata.normalize("NFC", text)]
         if not missing:
             continue
         for number, line in enumerate(text.splitlines(), start=1):
@@ -108,6 +114,12 @@ def check_client_fonts(project: Project, problems: Problems) -> None:
 
     Such a font is drawn only where it happens to be installed; PDFs fall back to another.
     """
+    sheets = []
+    for client in project.clients.values():
+        folder = client.path.parent / "templates"
+        sheets += sorted(folder.glob("*.css")) if folder.is_dir() else []
+    if not sheets:
+        return
     shipped = set(GENERIC)
     for theme in project.themes.values():
         for sheet in sorted((theme.path / "css").glob("*.css")):
@@ -117,22 +129,20 @@ def check_client_fonts(project: Project, problems: Problems) -> None:
                 if kind == "font-face"
                 for name in names
             }
-    for client in project.clients.values():
-        folder = client.path.parent / "templates"
-        for sheet in sorted(folder.glob("*.css")) if folder.is_dir() else []:
-            try:
-                declarations = _declarations(sheet)
-            except (OSError, UnicodeDecodeError):
+    for sheet in sheets:
+        try:
+            declarations = _declarations(sheet)
+        except (OSError, UnicodeDecodeError):
+            continue
+        for kind, names, line, column in declarations:
+            if kind == "font-face":
+                shipped |= {n.casefold() for n in names}
                 continue
-            for kind, names, line, column in declarations:
-                if kind == "font-face":
-                    shipped |= {n.casefold() for n in names}
-                    continue
-                for name in names:
-                    if name.casefold() not in shipped:
-                        problems.warning(
-                            Position(sheet, line, column),
-                            f"font '{name}' is not one the theme ships: it is drawn only where "
-                            "it is installed, and the PDFs use another font instead (add the "
-                            "font files and an @font-face rule, or use a theme font)",
-                        )
+            for name in names:
+                if name.casefold() not in shipped:
+                    problems.warning(
+                        Position(sheet, line, column),
+                        f"font '{name}' is not one the theme ships: it is drawn only where "
+                        "it is installed, and the PDFs use another font instead (add the "
+                        "font files and an @font-face rule, or use a theme font)",
+                    )
