@@ -39,8 +39,10 @@ def image_problem(path: Path) -> str | None:
 def _raster_problem(path: Path, kind: str) -> str | None:
     import warnings
 
-    from PIL import Image, UnidentifiedImageError
+    from PIL import Image, ImageFile, UnidentifiedImageError
 
+    lenient = ImageFile.LOAD_TRUNCATED_IMAGES  # WeasyPrint sets it for the whole process
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -58,6 +60,8 @@ def _raster_problem(path: Path, kind: str) -> str | None:
         return f"is not a {kind} image (save it again as {kind})"
     except (OSError, SyntaxError, ValueError) as exc:
         return f"is not a readable {kind} image ({_short(exc)}); save it again as {kind}"
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = lenient
     return None
 
 

@@ -74,6 +74,8 @@ def test_an_svg_logo_pointing_outside_adds_no_outside_pixels_to_the_deck(
 def test_a_decompression_bomb_or_truncated_png_never_reaches_the_deck(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    import weasyprint  # noqa: F401  (it lets Pillow read truncated files, process-wide)
+
     root = project(tmp_path)
     picture = root / "content" / "modules" / "images" / "talking.png"
     Image.new("1", (10_000, 5_000)).save(picture)  # 50 million pixels in a few kB
