@@ -231,20 +231,10 @@ def client_file_problem(folder: Path, name: str, image: bool = False) -> str | N
 
 def _image_problem(path: Path, name: str) -> str | None:
     """Whether an image file is what its name says, before any output tries to draw it."""
-    data = path.read_bytes()
-    if path.suffix.lower() == ".png":
-        if not data.startswith(b"\x89PNG\r\n\x1a\n"):
-            return f"'{name}' is not a PNG image (save it again as PNG)"
-        return None
-    import xml.etree.ElementTree as ElementTree  # expat >= 2.4 refuses entity bombs
+    from mi_courseware.images import image_problem
 
-    try:
-        root = ElementTree.fromstring(data)
-    except ElementTree.ParseError as exc:
-        return f"'{name}' is not a readable SVG image ({exc})"
-    if not root.tag.endswith("svg"):
-        return f"'{name}' is not an SVG image (its root element is <{root.tag}>)"
-    return None
+    problem = image_problem(path)
+    return f"'{name}' {problem}" if problem else None
 
 
 def roster_problem(record: Record[Event], project: Project) -> str | None:
@@ -374,3 +364,10 @@ def check_project(project: Project, problems: Problems) -> None:
     check_themes(project, problems)
     check_documents(project, problems)
     check_licensing(project, problems)  # trainers' accreditations and clients' licences
+
+    from mi_courseware.rendering.glyphs import check_client_fonts, check_text_fonts
+    from mi_courseware.rendering.pptx.layouts import check_slide_layouts
+
+    check_slide_layouts(project, problems)
+    check_text_fonts(project, problems)
+    check_client_fonts(project, problems)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
@@ -131,3 +132,19 @@ def register_at(request: pytest.FixtureRequest, tmp_path: Path) -> Path | str:
     if request.param == "sqlite":
         return tmp_path / "register.sqlite"
     return request.getfixturevalue("postgres").new_database()
+
+
+def heading(path: Path) -> str:
+    """The text of the certificate's H1 (the name), as the structure tree gives it."""
+    tree = subprocess.run(
+        ["pdfinfo", "-struct-text", str(path)], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    start = next(i for i, line in enumerate(tree) if line.strip().startswith("H1"))
+    depth = len(tree[start]) - len(tree[start].lstrip())
+    texts = []
+    for line in tree[start + 1 :]:
+        if len(line) - len(line.lstrip()) <= depth:
+            break
+        if line.strip().startswith('"'):
+            texts.append(line.strip()[1:-1])
+    return "".join(texts)

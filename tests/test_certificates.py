@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 import segno
 from click.testing import CliRunner, Result
-from conftest import PROJECTS, SCRIPT, edit_file, subprocess_env
-from PIL import Image, ImageChops
+from conftest import PROJECTS, SCRIPT, edit_file, heading, subprocess_env
+from PIL import Image
 from pypdf import PdfReader
 
 from mi_courseware.certificates.codes import check_symbol, group, read_code
@@ -70,22 +70,6 @@ def pdftotext(path: Path) -> str:
     return subprocess.run(
         ["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True, text=True
     ).stdout
-
-
-def heading(path: Path) -> str:
-    """The text of the certificate's H1 (the name), as the structure tree gives it."""
-    tree = subprocess.run(
-        ["pdfinfo", "-struct-text", str(path)], capture_output=True, text=True, check=True
-    ).stdout.splitlines()
-    start = next(i for i, line in enumerate(tree) if line.strip().startswith("H1"))
-    depth = len(tree[start]) - len(tree[start].lstrip())
-    texts = []
-    for line in tree[start + 1 :]:
-        if len(line) - len(line.lstrip()) <= depth:
-            break
-        if line.strip().startswith('"'):
-            texts.append(line.strip()[1:-1])
-    return "".join(texts)
 
 
 def digest(path: Path) -> str:
@@ -331,16 +315,77 @@ def test_long_names_shrink_to_one_line_then_wrap_and_never_overflow(tmp_path: Pa
     assert heading(folder(root) / "A-2027-000001.pdf") == longest  # two lines, one name
 
 
-def test_a_name_the_certificate_font_lacks_is_rendered_whole(tmp_path: Path) -> None:
+def test_a_name_in_a_script_the_certificate_font_lacks_is_rendered_whole(tmp_path: Path) -> None:
     root = build_project(tmp_path / "project")
-    (root / ROSTER).write_text("name,email\n王小明,w@x\nZoë,z@x\n", encoding="utf-8")
-    assert mi(root, "certificates", EVENT).exit_code == 0
+    (root / ROSTER).write_text("name,email\nप्रिया शर्मा,w@x\nZoë,z@x\n", encoding="utf-8")
+    result = mi(root, "-v", "certificates", EVENT)
+    assert result.exit_code == 0, result.output
+    assert (
+        "certificate A-2027-000001 (प्रिया शर्मा) rendered as a whole page: 'प' (U+092A) is set "
+        "in a supplementary font" in result.output
+    )
+    assert result.output.count("rendered as a whole page") == 1  # Zoë's is set
     whole = PdfReader(folder(root) / "A-2027-000001.pdf")
     layered = PdfReader(folder(root) / "A-2027-000002.pdf")
-    assert "pypdf" in whole.metadata["/Producer"] and "pypdf" not in layered.metadata["/Producer"]
+    assert "whole page" in whole.metadata["/Producer"]
+    assert "HarfBuzz" in layered.metadata["/Producer"]
+    fonts = [
+        str(f.get_object()["/BaseFont"]) for f in whole.pages[0]["/Resources"]["/Font"].values()
+    ]
+    assert any("Noto-Sans-Devanagari" in f for f in fonts)  # no empty boxes
     assert [r["sha256"] for r in rows(root)] == [
         digest(folder(root) / f"A-2027-00000{n}.pdf") for n in (1, 2)
     ]
+
+
+def refusal(tmp_path: Path, name: str) -> str:
+    """The output of issuing for a roster whose second row is ``name``: refused, nothing kept."""
+    root = build_project(tmp_path / "project")
+    (root / ROSTER).write_text(f"name,email\nZoë,z@x\n{name},w@x\n", encoding="utf-8")
+    result = mi(root, "certificates", EVENT)
+    assert result.exit_code == 1
+    assert not (root / "records" / "certificates.sqlite").exists() or rows(root) == []
+    return result.output
+
+
+NO_FONT = (
+    "has characters no certificate font can show ({}): they would print as empty boxes; write "
+    "the name in a script the theme's fonts cover, or add a font that covers it to the "
+    "theme's fonts/supplementary/ folder"
+)
+LONG = ("Bartholomew-Featherstonehaugh " * 11)[:299] + "z"
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        (
+            "王小明",
+            "'王小明' "
+            + NO_FONT.format(
+                "'王' (U+738B cjk unified ideograph-738b), '小' (U+5C0F cjk unified ideograph-5c0f), '明' (U+660E cjk unified ideograph-660e)"
+            ),
+        ),
+        ("Sam 😀", "'Sam 😀' " + NO_FONT.format("'😀' (U+1F600 grinning face)")),
+        (
+            "བཀྲ་ཤིས",
+            "'བཀྲ་ཤིས' "
+            + NO_FONT.format(
+                "'བ' (U+0F56 tibetan letter ba), 'ཀ' (U+0F40 tibetan letter ka), 'ྲ' (U+0FB2 tibetan subjoined letter ra) and 4 more"
+            ),
+        ),
+        ("Jo\ue000", "'Jo\ue000' " + NO_FONT.format("(U+E000 unnamed character)")),
+        (
+            LONG,
+            f"'{LONG[:57]}...': the name is too long for the certificate (300 characters): it does not fit two lines at 16 pt; shorten it in the roster (the register keeps what the roster says)",
+        ),
+    ],
+    ids=["cjk", "emoji", "tibetan", "private-use", "300-characters"],
+)
+def test_a_name_no_certificate_can_show_is_refused_at_its_row(
+    tmp_path: Path, name: str, message: str
+) -> None:
+    assert f"{ROSTER}:3:1: error: {message}" in refusal(tmp_path, name)
 
 
 def test_build_issues_certificates_through_its_staging_swap(tmp_path: Path) -> None:
@@ -397,51 +442,3 @@ def test_the_qr_matrix_is_segnos_module_for_module() -> None:
         masks.add(expected.mask)
         assert [bytes(r) for r in qr_matrix(url)] == [bytes(r) for r in expected.matrix], url
     assert masks == set(range(8))
-
-
-def png(path: Path) -> bytes:
-    return subprocess.run(
-        ["pdftoppm", "-png", "-r", "100", str(path)], check=True, capture_output=True
-    ).stdout
-
-
-def test_names_set_directly_look_and_read_as_weasyprint_sets_them(tmp_path: Path) -> None:
-    from mi_courseware.certificates.assemble import render_direct, render_layers
-    from mi_courseware.certificates.calibrate import calibrate, lines_of
-    from mi_courseware.certificates.design import Design, Person
-    from mi_courseware.certificates.layers import build_shared, render_document
-    from mi_courseware.errors import Problems
-    from mi_courseware.pipeline.targets import editions_for, find_target, load_checked
-    from mi_courseware.project import ProjectPaths
-
-    project = load_checked(ProjectPaths(build_project(tmp_path / "project")), Problems())
-    design = Design(editions_for(project, [find_target(project, EVENT)], Problems())[0])
-    shared = build_shared(design)
-    shared.direct = calibrate(design, shared)
-    assert shared.direct is not None  # the default theme is set directly
-    names = [
-        "Maria-Fernanda Castellanos de la Fuente-Whitmore",
-        "Αλεξίου Ζωή",
-        "Trần Thị Minh Châu",
-    ]
-    names += ["Gwenllïan ap Llŷr", "Małgorzata Krzyżanowska", "AVATAR D'Arcy-Tőwy"]
-    at = "2027-03-12T09:00:00Z"
-    people = [Person(f"A-2027-{n:06d}", "7KQ2-M9XD-F3HG", name, at, at, n == 2)
-              for n, name in enumerate(names, 1)]  # fmt: skip
-    infos, urls = [design.pdf_info(p) for p in people], [design.sheet(p).url for p in people]
-    html = design.html(people, "personal")
-    data, _ = render_document(html, base=design.base, roots=design.roots,
-                              asked_by=design.template_path, compressed=False)  # fmt: skip
-    (tmp_path / "engine").mkdir(), (tmp_path / "direct").mkdir()
-    engine, _, failed = render_layers(shared, data, infos, urls, tmp_path / "engine")
-    lines: list = [lines_of(design, shared.direct, p) for p in people]
-    assert not failed and all(lines)
-    direct, _ = render_direct(shared, infos, urls, lines, tmp_path / "direct")
-    for person, (_, old, _), (_, new, _) in zip(people, engine, direct, strict=True):
-        assert person.name in pdftotext(new) and heading(new) == person.name
-        assert subprocess.run(["qpdf", "--check", str(new)], capture_output=True).returncode == 0
-        pictures = [Image.open(io.BytesIO(png(p))).convert("L") for p in (old, new)]
-        differ = sum(ImageChops.difference(*pictures).histogram()[65:])
-        assert differ < 300, (person.name, differ)  # anti-aliasing of a glyph edge at most
-    for odd in ("Zoe\u0308 Combining", "Two  Spaces", " Leading", "Tab\tName", "שלום Cohen"):
-        assert lines_of(design, shared.direct, Person("A-1", "C", odd, at, at, False)) is None

@@ -333,39 +333,47 @@ def test_the_committed_template_is_what_its_script_makes() -> None:
     assert (REPO / "themes/default/slides/template.pptx").stat().st_size < 100_000
 
 
-@pytest.mark.skipif(
-    shutil.which("soffice") is None or shutil.which("pdftotext") is None,
-    reason="LibreOffice (soffice) and poppler-utils are needed to render decks; "
-    "scripts/system-deps.sh installs them",
-)
-def test_libreoffice_shows_every_slide_with_no_text_outside_its_placeholder(
-    fixture_deck, tmp_path: Path
-) -> None:
-    deck, _ = fixture_deck
-    fonts = tmp_path / "fonts.conf"  # the theme's font, as on a trainer's machine with it
-    fonts.write_text(
-        '<?xml version="1.0"?><fontconfig><include ignore_missing="yes">'
-        f"/etc/fonts/fonts.conf</include><dir>{REPO / 'themes/default/fonts'}</dir>"
-        f"<cachedir>{tmp_path / 'cache'}</cachedir></fontconfig>"
-    )
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "FONTCONFIG_FILE": str(fonts)}
+HIDE_OPEN_SANS = """<?xml version="1.0"?><fontconfig>
+<include ignore_missing="yes">/etc/fonts/fonts.conf</include>
+<selectfont><rejectfont><glob>*OpenSans*</glob>
+<pattern><patelt name="family"><string>Open Sans</string></patelt></pattern>
+</rejectfont></selectfont><cachedir>{cache}</cachedir></fontconfig>"""
+
+
+@pytest.fixture(scope="session")
+def rendered_decks(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, Path]]:
+    """The fixture deck and the demo deck, converted by LibreOffice in one run, on a machine
+    without Open Sans (as most council laptops are): name -> (deck, PDF)."""
+    if shutil.which("soffice") is None or shutil.which("pdftotext") is None:
+        pytest.skip(
+            "LibreOffice (soffice) and poppler-utils are needed to render decks; "
+            "scripts/system-deps.sh installs them"
+        )
+    tmp = tmp_path_factory.mktemp("libreoffice")
+    decks = {}
+    for name, (root, target, options) in {
+        "fixture": (FIXTURE, "brightwater-2027", {}),
+        "demo": (REPO, "mi-practitioner", {"client": "northfield", "variant": "in-depth"}),
+    }.items():
+        deck, _ = build(root, target, tmp / name, **options)
+        decks[name] = shutil.copy(deck, tmp / f"{name}.pptx")
+    fonts = tmp / "fonts.conf"
+    fonts.write_text(HIDE_OPEN_SANS.format(cache=tmp / "cache"), encoding="utf-8")
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp), "FONTCONFIG_FILE": str(fonts)}
+    found = subprocess.run(["fc-match", "Open Sans"], capture_output=True, text=True, env=env)
+    assert "OpenSans" not in found.stdout  # the theme's font really is hidden
     subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(deck),
-        ],
-        check=True,
-        capture_output=True,
-        env=env,
-        timeout=120,
-    )
-    pdf = tmp_path / "slides.pdf"
+        ["soffice", f"-env:UserInstallation=file://{tmp / 'profile'}", "--headless",
+         "--convert-to", "pdf", "--outdir", str(tmp), *(str(d) for d in decks.values())],
+        check=True, capture_output=True, env=env, timeout=300,
+    )  # fmt: skip
+    return {name: (Path(deck), tmp / f"{name}.pdf") for name, deck in decks.items()}
+
+
+def test_libreoffice_shows_every_slide_with_no_text_outside_its_placeholder(
+    rendered_decks: dict[str, tuple[Path, Path]],
+) -> None:
+    deck, pdf = rendered_decks["fixture"]
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
     pages = int(re.search(r"Pages:\s+(\d+)", info.stdout).group(1))  # type: ignore[union-attr]
     presentation = Presentation(str(deck))
@@ -385,6 +393,40 @@ def test_libreoffice_shows_every_slide_with_no_text_outside_its_placeholder(
             if word in footer and box[1] > 6.8 * 72:
                 continue  # the footer line
             assert any(_inside(box, area) for area in boxes), f"{word!r} outside on {name}"
+
+
+def text_boxes(shapes) -> list[tuple[float, float, float, float]]:  # type: ignore[no-untyped-def]
+    """The boxes of every shape that can hold text (placeholders, shapes, tables, groups)."""
+    found = []
+    for shape in shapes:
+        if shape.shape_type == MSO_SHAPE_TYPE.GROUP:
+            found += text_boxes(shape.shapes)
+        elif shape.has_text_frame or getattr(shape, "has_table", False):
+            found.append(_points(shape))
+    return found
+
+
+def test_the_demo_deck_fits_every_word_in_its_box_where_open_sans_is_missing(
+    rendered_decks: dict[str, tuple[Path, Path]],
+) -> None:
+    deck, pdf = rendered_decks["demo"]
+    presentation = Presentation(str(deck))
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
+    assert f"Pages:           {len(presentation.slides)}" in info.stdout
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True).stdout
+    assert "OpenSans" not in fonts and "DejaVuSans" in fonts  # drawn in the substitute
+    outside = []
+    for number, slide in enumerate(presentation.slides, start=1):
+        boxes = text_boxes(slide.shapes)
+        words = _words(pdf, number)
+        assert words, f"slide {number} shows no text"
+        for word, box in words:
+            # poppler's word box is the font's full height; the letters keep to its middle
+            trim = 0.15 * (box[3] - box[1])
+            inked = (box[0], box[1] + trim, box[2], box[3] - trim)
+            if not any(_inside(inked, area) for area in boxes):
+                outside.append((number, slide.shapes.title.text, word, box))
+    assert outside == []
 
 
 def _points(shape) -> tuple[float, float, float, float]:  # type: ignore[no-untyped-def]
@@ -456,3 +498,69 @@ def test_validate_names_an_unknown_stated_layout(tmp_path: Path) -> None:
             str(tmp_path / "m.md"), str(Path(os.path.relpath(tmp_path / "m.md")))
         )
     ]
+
+
+def test_a_misspelt_key_in_a_themes_layouts_yaml_is_a_located_error_from_validate(
+    tmp_path: Path, run_cli
+) -> None:
+    root = tmp_path / "project"
+    shutil.copytree(FIXTURE, root)
+    theme = root / "themes" / "mine"
+    (theme / "slides").mkdir(parents=True)
+    (theme / "theme.yaml").write_text("name: Mine\nextends: default\n", encoding="utf-8")
+    text = (REPO / "themes/default/slides/layouts.yaml").read_text(encoding="utf-8")
+    text = text.replace(
+        "      body: {idx: 1, style: body}\n", "      body: {idx: 1, stlye: body}\n", 1
+    )
+    text = text.replace("style: quote,", "style: quotes,")
+    (theme / "slides" / "layouts.yaml").write_text(text, encoding="utf-8")
+    line = text.splitlines().index("      body: {idx: 1, stlye: body}") + 1
+    result = run_cli("validate", cwd=root)
+    assert result.exit_code == 1
+    assert (
+        f"themes/mine/slides/layouts.yaml:{line}:22: error: unknown key 'stlye' "
+        "(did you mean 'style'?)" in result.output
+    )
+    text = text.replace("stlye: body", "style: body")
+    (theme / "slides" / "layouts.yaml").write_text(text, encoding="utf-8")
+    line = next(n for n, t in enumerate(text.splitlines(), 1) if "style: quotes" in t)
+    result = run_cli("validate", cwd=root)
+    assert result.exit_code == 1
+    assert (
+        f"themes/mine/slides/layouts.yaml:{line}:" in result.output
+        and "error: unknown style 'quotes' (did you mean 'quote'?)" in result.output
+    )
+
+
+def test_a_template_that_holds_slides_gives_a_deck_of_only_our_slides(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    import logging
+
+    root = tmp_path / "project"
+    shutil.copytree(FIXTURE, root)
+    template = Presentation(str(REPO / "themes/default/slides/template.pptx"))
+    for _ in range(2):
+        slide = template.slides.add_slide(template.slide_layouts[2])
+        slide.shapes.title.text = "A SLIDE THE CLIENT LEFT IN"
+    target = root / "content/clients/brightwater/templates/slides/template.pptx"
+    target.parent.mkdir(parents=True)
+    template.save(str(target))
+    with caplog.at_level(logging.INFO):
+        deck, _ = build(root, "brightwater-2027", tmp_path / "out")
+    assert any(
+        "template.pptx holds 2 slides: left out of the deck" in r.getMessage()
+        for r in caplog.records
+    )
+    presentation = Presentation(str(deck))
+    names = [s.shapes.title.text for s in presentation.slides]
+    assert "A SLIDE THE CLIENT LEFT IN" not in names
+    with zipfile.ZipFile(deck) as archive:
+        pres = archive.read("ppt/presentation.xml").decode()
+        slides = [n for n in archive.namelist() if re.match(r"ppt/slides/slide\d+\.xml$", n)]
+    assert pres.count("<p:sldIdLst>") == 1 and pres.count("<p:sldId ") == len(names)
+    assert (
+        len(slides)
+        == len(names)
+        == len(titles(build(FIXTURE, "brightwater-2027", tmp_path / "plain")[0]))
+    )

@@ -1,47 +1,42 @@
-"""Rendering certificates in batches, spread over the machine's cores.
+"""Rendering a run's certificates, spread over the machine's cores.
 
-The shared design is rendered once (:mod:`.layers`); then batches of personal layers, each one
-WeasyPrint document, go to a pool of worker processes that write each certificate's file.
-At most two batches per worker are in flight and a batch's HTML is made only when it is sent,
-so memory stays flat however long the roster is. A certificate the layered path cannot vouch
-for is rendered again as a whole page (:func:`render_pages`), in a batch of its own kind.
+The shared design is rendered once (:mod:`.background`); then batches of people go to worker
+processes (forked, so they inherit the design, the background and the fonts), and each
+certificate is set on the background (:mod:`.setter`, :mod:`.writer`). A certificate the
+setter cannot make exactly (:class:`~.setter.NotSettable`) is rendered whole by WeasyPrint
+instead, and the run logs who and why; so does a design the background cannot read, for
+every certificate of the run. ``whole=True`` forces the whole-page path (tests compare the
+two). At most two batches per worker are in flight, so memory stays flat however long the
+roster is; files are flushed to disk before they are renamed into place.
 """
 
 from __future__ import annotations
 
 import hashlib
+import itertools
+import logging
 import math
 import multiprocessing
 import os
-import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from mi_courseware.certificates.design import Design, PdfInfo, Person
-from mi_courseware.certificates.fit import covers
+from mi_courseware.certificates.common import Person
+from mi_courseware.certificates.design import Design
 
-MAX_BATCH = 25
-"""Certificates per WeasyPrint document."""
+if TYPE_CHECKING:
+    from mi_courseware.certificates.background import Background
 
-_SHARED: Any = None  # the run's Shared, set before workers start (inherited or initialised)
+log = logging.getLogger(__name__)
+logging.getLogger("pikepdf").setLevel(logging.WARNING)  # it announces itself at INFO
 
+MAX_BATCH = 50
+"""Certificates per batch sent to a worker."""
 
-@dataclass(frozen=True)
-class Batch:
-    """What a worker needs: HTML, paths and each certificate's metadata (no Edition)."""
-
-    mode: str  # "direct" (set here), "personal" (layered) or "page" (whole certificates)
-    html: str
-    base: Path
-    roots: tuple[Path, ...]
-    asked_by: Path
-    infos: tuple[PdfInfo, ...]
-    urls: tuple[str | None, ...]
-    folder: Path
-    lines: tuple[dict[str, Any], ...] = ()  # "direct": each person's lines
+_STATE: dict[str, Any] = {}  # the run's design, background and writer (inherited by forks)
 
 
 @dataclass(frozen=True)
@@ -51,15 +46,24 @@ class Rendered:
     number: str
     path: Path
     sha256: str
+    personal: bytes | None = None  # a set page's compressed personal stream (print file)
 
 
 @dataclass
 class Outcome:
-    """What a batch produced, and which of its certificates need whole pages."""
+    """What a batch produced, and which certificates went the whole-page way (and why)."""
 
     rendered: list[Rendered] = field(default_factory=list)
-    layers: list[Any] = field(default_factory=list)
-    retry: list[str] = field(default_factory=list)
+    whole: list[tuple[str, str, str]] = field(default_factory=list)  # number, name, reason
+
+
+@dataclass
+class Results:
+    """Every certificate rendered in a run."""
+
+    rendered: dict[str, Rendered] = field(default_factory=dict)
+    whole: dict[str, str] = field(default_factory=dict)  # number -> reason
+    background: bytes | None = None  # the page set pages were drawn on
 
 
 def write_synced(path: Path, data: bytes) -> None:
@@ -70,49 +74,58 @@ def write_synced(path: Path, data: bytes) -> None:
         os.fsync(handle.fileno())
 
 
-def render_pages(batch: Batch) -> Outcome:
-    """Whole certificates: one WeasyPrint document, cut into a PDF per page."""
-    from mi_courseware.certificates.pdfsplit import split
-    from mi_courseware.rendering.pdf import render_pdf
+def make_one(person: Person, reason: str | None) -> tuple[bytes, bytes | None, str | None]:
+    """One certificate's PDF, its personal stream when it was set, and why it was rendered
+    whole (None when it was set)."""
+    from mi_courseware.certificates.qr import qr_drawing
+    from mi_courseware.certificates.setter import NotSettable, personal_content
+    from mi_courseware.certificates.writer import PageWriter, whole_page
 
-    data = render_pdf(
-        batch.html,
-        base=batch.base,
-        roots=list(batch.roots),
-        asked_by=batch.asked_by,
-        identifier="certificates",
-    )
+    design: Design = _STATE["design"]
+    info = design.pdf_info(person)
+    url = design.edition.brand.verify_url
+    url = url.replace("{code}", person.code) if url else None
+    background = _STATE.get("background")
+    if reason is None and background is not None:
+        try:
+            fonts = {"bold": design.name_font, "regular": design.text_font}
+            content = personal_content(background, design.lines(person), fonts)
+        except NotSettable as exc:
+            reason = str(exc)
+        else:
+            if url and background.qr:
+                content += b"\n" + qr_drawing(url, background.qr, background.dark)
+            if "writer" not in _STATE:
+                _STATE["writer"] = PageWriter(background)
+            data, personal = _STATE["writer"].write(info, content, url)
+            return data, personal, None
+    html = design.html(person, "page")
+    data = whole_page(html, info, design.base, list(design.roots), design.template_path)
+    return data, None, reason or "the design is rendered whole for every certificate"
+
+
+def render_batch(people: list[Person], folder: Path, forced: str | None) -> Outcome:
+    """Render one batch (in a worker or in this process).
+
+    Files are written and flushed to disk by a thread while the next one is made; all of
+    them are on disk when this returns.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
     outcome = Outcome()
-    for info, pdf in zip(batch.infos, split(data, list(batch.infos)), strict=True):
-        path = batch.folder / f"{info.number}.pdf"
-        write_synced(path, pdf)
-        outcome.rendered.append(Rendered(info.number, path, hashlib.sha256(pdf).hexdigest()))
+    with ThreadPoolExecutor(max_workers=1) as disk:
+        writes = []
+        for person in people:
+            data, personal, reason = make_one(person, forced)
+            path = folder / f"{person.number}.pdf"
+            writes.append(disk.submit(write_synced, path, data))
+            digest = hashlib.sha256(data).hexdigest()
+            outcome.rendered.append(Rendered(person.number, path, digest, personal))
+            if reason is not None:
+                outcome.whole.append((person.number, person.name, reason))
+        for write in writes:
+            write.result()  # a failed write fails the batch
     return outcome
-
-
-def render_batch(batch: Batch) -> Outcome:
-    """Render one batch (in a worker or in this process)."""
-    if batch.mode == "page":
-        return render_pages(batch)
-    if batch.mode == "direct":
-        from mi_courseware.certificates.assemble import render_direct
-
-        done, layers = render_direct(
-            _SHARED, list(batch.infos), list(batch.urls), list(batch.lines), batch.folder
-        )
-        return Outcome([Rendered(n, p, h) for n, p, h in done], layers)
-    from mi_courseware.certificates.assemble import render_layers
-    from mi_courseware.certificates.layers import render_document
-
-    data, _ = render_document(
-        batch.html, base=batch.base, roots=batch.roots, asked_by=batch.asked_by, compressed=False
-    )
-    done, layers, failed = render_layers(
-        _SHARED, data, list(batch.infos), list(batch.urls), batch.folder
-    )
-    return Outcome(
-        [Rendered(n, p, h) for n, p, h in done], layers, [batch.infos[i].number for i in failed]
-    )
 
 
 def cores(jobs: int) -> int:
@@ -129,22 +142,22 @@ def groups(people: list[Person], workers: int) -> list[list[Person]]:
     """Even batches across workers, at most :data:`MAX_BATCH` each."""
     if not people:
         return []
-    size = max(1, min(MAX_BATCH, math.ceil(len(people) / workers)))
+    size = max(1, min(MAX_BATCH, math.ceil(len(people) / (2 * workers))))
     return [people[i : i + size] for i in range(0, len(people), size)]
 
 
-def _initialise(shared: Any) -> None:
-    global _SHARED
-    _SHARED = shared
+def prepare(design: Design) -> Background | str:
+    """The run's background, or why every certificate is rendered whole.
 
+    Raises ``ContentError`` for a design whose text does not fit its page.
+    """
+    from mi_courseware.certificates.background import DesignMismatch, build_background
 
-@dataclass
-class Results:
-    """Every certificate rendered in a run, and what the print file needs."""
-
-    rendered: dict[str, Rendered] = field(default_factory=dict)
-    layers: dict[str, Any] = field(default_factory=dict)
-    shared: Any = None
+    try:
+        return build_background(design)
+    except DesignMismatch as exc:
+        log.info("certificates: every certificate is rendered whole: %s", exc)
+        return f"the design cannot be set on a shared background ({exc})"
 
 
 def render_all(
@@ -153,112 +166,49 @@ def render_all(
     folder: Path,
     jobs: int,
     progress: Callable[[int], None] | None = None,
+    *,
+    whole: bool = False,
+    prepared: Background | str | None = None,
 ) -> Results:
-    """Render every certificate in ``people`` into ``folder``."""
-    from mi_courseware.certificates.calibrate import calibrate, lines_of
-    from mi_courseware.certificates.layers import LayerMismatch, build_shared
-
+    """Render every certificate in ``people`` into ``folder`` (``whole``: every one whole;
+    ``prepared``: the result of :func:`prepare`, when the caller has it already)."""
+    _STATE.clear()
+    _STATE["design"] = design
+    forced = "whole pages were asked for" if whole else None
+    if people and not whole:
+        prepared = prepared if prepared is not None else prepare(design)
+        if isinstance(prepared, str):
+            forced = prepared
+        else:
+            _STATE["background"] = prepared
     results = Results()
-    try:
-        results.shared = build_shared(design) if people else None
-    except LayerMismatch:
-        results.shared = None  # a theme the layered path does not understand: whole pages
-    shared = results.shared
-    if shared is not None:
-        shared.direct = calibrate(design, shared)
-    _initialise(shared)
-    lines: dict[str, dict[str, Any]] = {}
-    if shared is not None and shared.direct is not None:
-        for person in people:
-            found = lines_of(design, shared.direct, person)
-            if found is not None:
-                lines[person.number] = found
-    direct = [p for p in people if p.number in lines]
-    layered = [
-        p for p in people if shared is not None and p.number not in lines and shared.covers(p)
-    ]
-    whole = [p for p in people if p not in layered and p.number not in lines]
-    workers = cores(jobs)
-    by_number = {p.number: p for p in people}
-    plan = [("direct", g) for g in groups(direct, workers)]
-    plan += [("personal", g) for g in groups(layered, workers)]
-    # a name the font lacks uses a system fallback font, shared by a whole document: alone
-    plan += [("page", [p]) for p in whole if not covers(p.name, design.name_font)]
-    plan += [
-        ("page", g) for g in groups([p for p in whole if covers(p.name, design.name_font)], workers)
-    ]
-
-    def make(mode: str, group: list[Person]) -> Batch:
-        if mode == "direct":
-            url = design.edition.brand.verify_url
-            return Batch(
-                mode,
-                "",
-                design.base,
-                tuple(design.roots),
-                design.template_path,
-                tuple(design.pdf_info(p) for p in group),
-                tuple(url.replace("{code}", p.code) if url else None for p in group),
-                folder,
-                tuple(lines[p.number] for p in group),
-            )
-        sheets = [design.sheet(p, mode) for p in group]
-        return Batch(
-            mode,
-            design.html(group, mode),
-            design.base,
-            tuple(design.roots),
-            design.template_path,
-            tuple(design.pdf_info(p) for p in group),
-            tuple(s.url for s in sheets),
-            folder,
-        )
-
-    for outcome in _run(plan, make, workers, shared):
+    if "background" in _STATE:
+        results.background = _STATE["background"].pdf
+    for outcome in _run(groups(people, cores(jobs)), folder, forced, cores(jobs)):
         results.rendered.update({r.number: r for r in outcome.rendered})
-        results.layers.update({layer.number: layer for layer in outcome.layers})
+        for number, name, reason in outcome.whole:
+            results.whole[number] = reason
+            log.info("certificate %s (%s) rendered as a whole page: %s", number, name, reason)
         if progress:
             progress(len(outcome.rendered))
-        for number in outcome.retry:
-            retry = make("page", [by_number[number]])
-            again = render_pages(retry)
-            results.rendered.update({r.number: r for r in again.rendered})
-            if progress:
-                progress(len(again.rendered))
     return results
 
 
-def _context() -> multiprocessing.context.BaseContext:
-    # fork shares the imported modules and the run's Shared; elsewhere spawn is the safe choice
-    method = "fork" if sys.platform.startswith("linux") else "spawn"
-    return multiprocessing.get_context(method)
-
-
 def _run(
-    plan: list[tuple[str, list[Person]]],
-    make: Callable[[str, list[Person]], Batch],
-    workers: int,
-    shared: Any,
+    batches: list[list[Person]], folder: Path, forced: str | None, workers: int
 ) -> Iterator[Outcome]:
-    if workers == 1 or len(plan) <= 1:
-        for mode, group in plan:
-            yield render_batch(make(mode, group))
+    if workers == 1 or len(batches) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        for batch in batches:
+            yield render_batch(batch, folder, forced)
         return
     pending: set[Future[Outcome]] = set()
-    queue = iter(plan)
-    with ProcessPoolExecutor(
-        max_workers=min(workers, len(plan)),
-        mp_context=_context(),
-        initializer=_initialise,
-        initargs=(shared,),
-    ) as pool:
+    queue = iter(batches)
+    context = multiprocessing.get_context("fork")  # workers inherit the run's state
+    with ProcessPoolExecutor(max_workers=min(workers, len(batches)), mp_context=context) as pool:
         try:
             while True:
-                while len(pending) < 2 * workers:
-                    item = next(queue, None)
-                    if item is None:
-                        break
-                    pending.add(pool.submit(render_batch, make(*item)))
+                for batch in itertools.islice(queue, max(0, 2 * workers - len(pending))):
+                    pending.add(pool.submit(render_batch, batch, folder, forced))
                 if not pending:
                     break
                 finished, pending = wait(pending, return_when=FIRST_COMPLETED)

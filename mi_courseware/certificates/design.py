@@ -1,24 +1,24 @@
-"""From an Edition and register rows to the certificate template's HTML.
+"""From an Edition and register rows to the certificate template's HTML and personal lines.
 
 Everything a certificate shares with the others of its event (course, dates, outcomes,
-signatory, logo) is set in the theme's fonts. What is personal (name, number, code, issue
-date) is set in a font family of its own per certificate (``cert-<number>``, the same font
-files). A PDF embeds only the glyphs a document uses, so this keeps each certificate's bytes
-independent of which other certificates were rendered in the same batch: a certificate
-regenerated alone is byte-identical to the one rendered among a thousand.
+signatory, logo) is laid out once by WeasyPrint (:mod:`.background`); what is personal
+(name, number, code, issue date) is laid out here (:meth:`Design.lines`), the same way for
+the whole-page path (the template) and for the setter (:mod:`.setter`).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import segno
 from markupsafe import Markup, escape
 
-from mi_courseware.certificates.fit import SAFETY, fit_size, text_width
+from mi_courseware.certificates.common import INK, LINE_HEIGHT, Lines, PdfInfo, Person
+from mi_courseware.certificates.names import layout_name
 from mi_courseware.edition import Edition, StandardUnit
 from mi_courseware.register import Details
 from mi_courseware.rendering.document import DocumentSetup, document_setup
@@ -26,47 +26,17 @@ from mi_courseware.rendering.fetcher import data_uri
 from mi_courseware.rendering.i18n import Translator
 from mi_courseware.rendering.themes import find_theme_file
 
+__all__ = ["Design", "Lines", "PdfInfo", "Person", "Sheet"]
+
 TEMPLATE = "certificate.html"
 STYLESHEET = "certificate.css"
 NAME_BOX_MM = 225.0
 """Width of the line the name is set on (the certificate's text column)."""
-NAME_LARGEST, NAME_SMALLEST = 32.0, 20.0
-"""Name sizes in points: the design's top size, and the floor below which it wraps."""
 NAME_HEIGHT_MM = 17.0
-"""Height of the name's box: two lines at the floor size (later lines never move)."""
-LINE_HEIGHT = 1.15
+"""Height of the name's box: two lines at the largest two-line size (later lines never move)."""
 QR_MM = 22.0
 """Side of the QR code."""
-PERSONAL_FAMILY = "mi-personal"
-"""Font family of the personal layer (see :mod:`.layers`)."""
 _PT_PER_MM = 72 / 25.4
-
-
-@dataclass(frozen=True)
-class Person:
-    """One certificate to render: who, which number and code, and its dates."""
-
-    number: str
-    code: str
-    name: str
-    issued_at: str
-    changed_at: str
-    reissued: bool
-
-
-@dataclass(frozen=True)
-class PdfInfo:
-    """What each certificate's PDF says about itself (document information, identifier)."""
-
-    number: str
-    code: str
-    title: str
-    author: str
-    subject: str
-    keywords: str
-    language: str
-    created: str
-    modified: str
 
 
 @dataclass(frozen=True)
@@ -75,8 +45,7 @@ class Sheet:
 
     number: str
     code: str
-    name: str
-    family: str
+    name_lines: tuple[str, ...]
     name_size: float
     name_pad: float
     issued: Markup
@@ -112,6 +81,7 @@ class Design:
         regular = str(options.get("certificate_text_font", "fonts/OpenSans-Regular.ttf"))
         self.name_font = find_theme_file(edition.theme, edition.theme_dirs, bold)
         self.text_font = find_theme_file(edition.theme, edition.theme_dirs, regular)
+        self.extra_fonts = supplementary_fonts(edition)
         self.name_box_mm = float(options.get("certificate_name_width_mm", NAME_BOX_MM))
         self.base = edition.project_root
         self.roots = [*self.setup.roots, edition.brand.folder]
@@ -136,17 +106,6 @@ class Design:
         """Fixed wording as plain text for attributes (languages joined by a slash)."""
         return " / ".join(self.say_in[lang](key, **values) for lang in self.languages)
 
-    def _dated(self, key: str, when: date) -> Markup:
-        parts = []
-        for index, lang in enumerate(self.languages):
-            words = self.say_in[lang](key, date=self.say_in[lang].date(when))
-            parts.append(
-                escape(words)
-                if index == 0
-                else Markup('<span class="other" lang="{}">{}</span>').format(lang, words)
-            )
-        return Markup(" ").join(parts)
-
     def details(self) -> Details:
         """What the register records about this edition's certificates."""
         edition = self.edition
@@ -161,7 +120,7 @@ class Design:
     # -- per certificate ----------------------------------------------------------------------
 
     def sheet(self, person: Person, mode: str = "page") -> Sheet:
-        """The template's view of one certificate."""
+        """The template's view of one certificate (``mode``: ``page`` or ``background``)."""
         brand = self.edition.brand
         url = brand.verify_url.replace("{code}", person.code) if brand.verify_url else None
         qr = None
@@ -172,25 +131,39 @@ class Design:
                 omitsize=True,
             )
             qr = Markup(svg)
-        issued = self._dated("certificate.issued", parse_stamp(person.issued_at).date())
-        if person.reissued:
-            again = self._dated("certificate.reissued", parse_stamp(person.changed_at).date())
-            issued = Markup("{} · {}").format(issued, again)
-        size, lines = self.name_size(person.name)
-        pad = max(0.0, NAME_HEIGHT_MM - lines * size * LINE_HEIGHT / _PT_PER_MM)
-        family = PERSONAL_FAMILY if mode == "personal" else f"cert-{person.number}"
+        lines = self.lines(person)
+        height = len(lines.name) * lines.name_size * LINE_HEIGHT / _PT_PER_MM
+        pad = max(0.0, NAME_HEIGHT_MM - height)
+        issued = Markup("<br>").join(escape(line) for line in lines.issued)
         return Sheet(
-            person.number, person.code, person.name, family, size, round(pad, 2), issued, qr, url
+            person.number,
+            person.code,
+            lines.name,
+            lines.name_size,
+            round(pad, 2),
+            issued,
+            qr,
+            url,
         )
 
-    def name_size(self, name: str) -> tuple[float, int]:
-        """The name's size in points and its number of lines (1, or 2 for the longest)."""
-        box = self.name_box_mm * _PT_PER_MM
-        size = fit_size(name, self.name_font, box, NAME_LARGEST, NAME_SMALLEST)
-        if text_width(name, self.name_font) * size <= box * SAFETY:
-            return size, 1
-        # two lines at most: below the floor only when even two lines at the floor are short
-        return min(size, fit_size(name, self.name_font, 2 * box, NAME_SMALLEST, 8.0)), 2
+    def lines(self, person: Person) -> Lines:
+        """One person's personal text as laid out (raises ``CertificateError`` for a name
+        too long for the certificate)."""
+        size, name = layout_name(
+            person.name,
+            [self.name_font, *self.extra_fonts],
+            self.name_box_mm * _PT_PER_MM,
+            self.primary,
+        )
+        t = self.say_in[self.primary]
+
+        def dated(key: str, stamp: str) -> str:
+            return t(key, date=t.date(parse_stamp(stamp).date()))
+
+        issued = [dated("certificate.issued", person.issued_at)]
+        if person.reissued:
+            issued.append(dated("certificate.reissued", person.changed_at))
+        return Lines(size, name, person.number, person.code, tuple(issued))
 
     def pdf_info(self, person: Person) -> PdfInfo:
         """Document information for one certificate's PDF."""
@@ -210,22 +183,21 @@ class Design:
 
     # -- the batch document -------------------------------------------------------------------
 
-    def html(self, people: list[Person], mode: str = "page") -> str:
-        """One HTML document with a page for each of ``people``.
+    def html(self, person: Person, mode: str = "page") -> str:
+        """The certificate of ``person`` as HTML.
 
-        ``mode``: ``page`` (whole certificates), ``background`` (the shared design, personal
-        elements hidden; give one placeholder person) or ``personal`` (only what differs).
+        ``mode``: ``page`` (the whole certificate) or ``background`` (the shared design: the
+        personal text laid out but hidden; give any person).
         """
         edition = self.edition
-        sheets = [self.sheet(p, mode) for p in people]
         t = self.say_in[self.primary]
         template = self.setup.env.get_template(TEMPLATE)
         return template.render(
             lang=self.primary,
             title=t("certificate.title"),
             stylesheets=self._stylesheets(),
-            colours=self.setup.colours(),
-            sheets=sheets,
+            colours={**self.setup.colours(), **{f"--ink-{k}": v for k, v in INK.items()}},
+            sheets=[self.sheet(person, mode)],
             edition=edition,
             brand=edition.brand,
             logo=self.logo,
@@ -235,26 +207,12 @@ class Design:
             when=self._when(),
             frameworks=frameworks(edition.units),
             name_box_mm=self.name_box_mm,
-            faces=self._faces(sheets, mode),
             mode=mode,
             qr_mm=QR_MM,
             bilingual=self.bilingual,
             verify_site=verify_site(edition.brand.verify_url),
+            br=Markup("<br>"),
         )
-
-    def _faces(self, sheets: list[Sheet], mode: str) -> list[dict[str, object]]:
-        """``@font-face`` rules for the personal text: one family per certificate on whole
-        pages, one shared family in the personal layer (whose fonts are replaced anyway)."""
-        families = (
-            {PERSONAL_FAMILY}
-            if mode == "personal"
-            else ({s.family for s in sheets} if mode == "page" else set())
-        )
-        faces: list[dict[str, object]] = []
-        for family in sorted(families):
-            faces.append({"family": family, "weight": 700, "src": self.name_font.as_uri()})
-            faces.append({"family": family, "weight": 400, "src": self.text_font.as_uri()})
-        return faces
 
     def _stylesheets(self) -> list[str]:
         fonts = [p / "css" / "fonts.css" for p in reversed(self.setup.chain)]
@@ -309,6 +267,17 @@ def verify_site(url: str | None) -> str | None:
 
     parts = urlsplit(url.replace("{code}", ""))
     return (parts.netloc + parts.path).rstrip("/") or None
+
+
+def supplementary_fonts(edition: Edition) -> list[Path]:
+    """The theme's fonts for scripts its main fonts lack (``fonts/supplementary/*.ttf``)."""
+    found: dict[str, Path] = {}
+    for folder in edition.theme_dirs:  # the theme first, then the themes it extends
+        extra = folder / "fonts" / "supplementary"
+        if extra.is_dir():
+            for path in sorted(extra.glob("*.ttf")):
+                found.setdefault(path.name, path)
+    return list(found.values())
 
 
 def brand_dark(edition: Edition) -> str:

@@ -1,9 +1,10 @@
-"""The fonts of the personal layer: one fixed subset per font, the same for every certificate.
+"""The fonts of the personal text: one fixed subset per font, the same for every certificate.
 
-A name's glyphs are drawn by WeasyPrint (shaping, kerning) in a per-batch subset; the glyph
-numbers it keeps are the font's own, so the text can point at this fixed subset instead. A
-subset fixed in advance (every letter a name may plausibly use) is what keeps a certificate's
-bytes independent of its batch-mates and of whoever joins the roster later.
+The setter shapes text with HarfBuzz on the whole font; the subset keeps the font's own glyph
+numbers, so shaped glyphs point straight into it. A subset fixed in advance (every letter a
+name may plausibly use, and what the font's substitutions make of them) is what keeps a
+certificate's bytes independent of its batch-mates and of whoever joins the roster later.
+A glyph outside it sends that certificate to the whole-page path.
 """
 
 from __future__ import annotations
@@ -14,8 +15,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
-
-from mi_courseware.certificates.pdfwrite import flate_stream, ref
 
 NAME_BLOCKS = [
     (0x0020, 0x024F),
@@ -120,83 +119,64 @@ def subset_font(path: Path, blocks: tuple[tuple[int, int], ...]) -> FontSubset:
     )
 
 
-def font_objects(subset: FontSubset, first: int) -> tuple[dict[int, Any], int]:
-    """PDF objects for ``subset`` (Type0, CIDFont, descriptor, program, ToUnicode).
+def font_objects(pdf: Any, subset: FontSubset) -> Any:
+    """The PDF objects of ``subset`` in ``pdf`` (a pikepdf ``Pdf``); returns the Type0 font.
 
-    Numbered from ``first``; returns the objects and the Type0 font's number.
+    A Type0 font with Identity-H encoding, so two-byte codes are the font's glyph numbers.
     """
-    from pypdf.generic import (
-        ArrayObject,
-        DictionaryObject,
-        FloatObject,
-        NameObject,
-        NumberObject,
-        TextStringObject,
-    )
+    from pikepdf import Array, Dictionary, Name, Stream, String
 
-    def name(value: str) -> NameObject:
-        return NameObject("/" + value)
-
-    type0, cid, descriptor, program, to_unicode = range(first, first + 5)
-    objects: dict[int, Any] = {}
-    objects[program] = flate_stream(subset.program, {"/Length1": NumberObject(len(subset.program))})
-    objects[to_unicode] = flate_stream(_cmap(subset.text))
-    objects[descriptor] = DictionaryObject(
-        {
-            name("Type"): name("FontDescriptor"),
-            name("FontName"): name(subset.name),
-            name("Flags"): NumberObject(4),
-            name("ItalicAngle"): FloatObject(subset.italic_angle),
-            name("FontBBox"): ArrayObject(NumberObject(v) for v in subset.bbox),
-            name("Ascent"): NumberObject(subset.ascent),
-            name("Descent"): NumberObject(subset.descent),
-            name("CapHeight"): NumberObject(subset.bbox[3]),
-            name("StemV"): NumberObject(80),
-            name("FontFile2"): ref(program),
-        }
+    program = Stream(pdf, subset.program)
+    program.Length1 = len(subset.program)
+    descriptor = pdf.make_indirect(
+        Dictionary(
+            Type=Name.FontDescriptor,
+            FontName=Name("/" + subset.name),
+            Flags=4,
+            ItalicAngle=subset.italic_angle,
+            FontBBox=Array(list(subset.bbox)),
+            Ascent=subset.ascent,
+            Descent=subset.descent,
+            CapHeight=subset.bbox[3],
+            StemV=80,
+            FontFile2=pdf.make_indirect(program),
+        )
     )
-    objects[cid] = DictionaryObject(
-        {
-            name("Type"): name("Font"),
-            name("Subtype"): name("CIDFontType2"),
-            name("BaseFont"): name(subset.name),
-            name("CIDSystemInfo"): DictionaryObject(
-                {
-                    name("Registry"): TextStringObject("Adobe"),
-                    name("Ordering"): TextStringObject("Identity"),
-                    name("Supplement"): NumberObject(0),
-                }
+    cid = pdf.make_indirect(
+        Dictionary(
+            Type=Name.Font,
+            Subtype=Name.CIDFontType2,
+            BaseFont=Name("/" + subset.name),
+            CIDSystemInfo=Dictionary(
+                Registry=String("Adobe"), Ordering=String("Identity"), Supplement=0
             ),
-            name("CIDToGIDMap"): name("Identity"),
-            name("FontDescriptor"): ref(descriptor),
-            name("W"): _widths(subset.widths),
-        }
+            CIDToGIDMap=Name.Identity,
+            FontDescriptor=descriptor,
+            W=Array(_widths(subset.widths)),
+        )
     )
-    objects[type0] = DictionaryObject(
-        {
-            name("Type"): name("Font"),
-            name("Subtype"): name("Type0"),
-            name("BaseFont"): name(subset.name),
-            name("Encoding"): name("Identity-H"),
-            name("DescendantFonts"): ArrayObject([ref(cid)]),
-            name("ToUnicode"): ref(to_unicode),
-        }
+    return pdf.make_indirect(
+        Dictionary(
+            Type=Name.Font,
+            Subtype=Name.Type0,
+            BaseFont=Name("/" + subset.name),
+            Encoding=Name("/Identity-H"),
+            DescendantFonts=Array([cid]),
+            ToUnicode=pdf.make_indirect(Stream(pdf, _cmap(subset.text))),
+        )
     )
-    return objects, type0
 
 
-def _widths(widths: dict[int, float]) -> Any:
-    from pypdf.generic import ArrayObject, FloatObject, NumberObject
-
-    out = ArrayObject()
-    run: Any = None
+def _widths(widths: dict[int, float]) -> list[Any]:
+    """The ``/W`` array: runs of consecutive glyph numbers and their widths."""
+    out: list[Any] = []
+    run: list[float] | None = None
     for gid in sorted(widths):
         if run is None or gid - 1 not in widths:
-            out.append(NumberObject(gid))
-            run = ArrayObject()
-            out.append(run)
+            run = []
+            out += [gid, run]
         value = widths[gid]
-        run.append(NumberObject(int(value)) if value == int(value) else FloatObject(value))
+        run.append(int(value) if value == int(value) else value)
     return out
 
 

@@ -29,10 +29,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
+from mi_courseware.certificates.background import Background
 from mi_courseware.certificates.batch import Results
-from mi_courseware.certificates.design import Design, Person
+from mi_courseware.certificates.common import CertificateError, Person
+from mi_courseware.certificates.design import Design
 from mi_courseware.certificates.progress import progress_bar
 from mi_courseware.edition import Edition
 from mi_courseware.errors import Position, Problems, UsageError, did_you_mean
@@ -55,6 +56,7 @@ class Run:
     only: tuple[str, ...] = ()
     reissue: bool = False
     quiet: bool = False
+    whole: bool = False  # render every certificate as a whole page (the fallback path)
 
 
 @dataclass
@@ -155,10 +157,12 @@ def plan(edition: Edition, run: Run, design: Design, final: Path, report: Report
     roster = participants(edition, run.roster)
     problems = Problems()
     people: dict[str, Person] = {}
+    roster_path = run.roster or event.roster or Path("roster.csv")
     with Register(run.register) as register, register.transaction():
         reconcile(register, event.id, final, details, now)
         rows = register.for_event(event.id)
         chosen, numbers = select(roster, run.only, rows)
+        check_names(design, chosen, roster_path)
         for person in chosen:
             row = rows.get(person.identity)
             if row is None:
@@ -187,7 +191,7 @@ def plan(edition: Edition, run: Run, design: Design, final: Path, report: Report
                 people[row.number] = _person(row, person.name, at, True)
             else:
                 problems.error(
-                    Position(run.roster or event.roster or Path("roster.csv"), person.row),
+                    Position(roster_path, person.row),
                     f"'{person.name}' differs from the name on certificate {row.number} "
                     f"('{row.name}'); to correct the certificate, run again with --reissue",
                 )
@@ -209,17 +213,54 @@ def plan(edition: Edition, run: Run, design: Design, final: Path, report: Report
     return sorted(people.values(), key=lambda p: p.number)
 
 
+def check_names(design: Design, people: list[Participant], roster: Path) -> None:
+    """Refuse, before anything is reserved, names a certificate cannot show as written.
+
+    A name needs a glyph for every letter in the certificate fonts (the theme's name font or
+    one of its supplementary fonts) and must fit two lines at the floor size.
+    """
+    from mi_courseware.rendering.fontmetrics import describe, uncovered
+
+    problems = Problems()
+    fonts = [design.name_font, *design.extra_fonts]
+    for person in people:
+        missing = uncovered(person.name, fonts)
+        if missing:
+            problems.error(
+                Position(roster, person.row),
+                f"'{person.name}' has characters no certificate font can show "
+                f"({describe(missing)}): they would print as empty boxes; write the name in a "
+                "script the theme's fonts cover, or add a font that covers it to the theme's "
+                "fonts/supplementary/ folder",
+            )
+            continue
+        try:
+            design.lines(Person("", "", person.name, _EPOCH, _EPOCH, False))
+        except CertificateError as exc:
+            problems.error(Position(roster, person.row), f"'{_short(person.name)}': {exc}")
+    problems.raise_if_errors()
+
+
+_EPOCH = "2000-01-01T00:00:00Z"
+
+
+def _short(name: str) -> str:
+    return name if len(name) <= 60 else name[:57] + "..."
+
+
 def _intact(final: Path, row: Certificate) -> bool:
     path = final / f"{row.number}.pdf"
     return path.is_file() and row.sha256 == sha256_file(path)
 
 
-def render(design: Design, people: list[Person], work: Path, run: Run) -> Results:
+def render(
+    design: Design, people: list[Person], work: Path, run: Run, prepared: Background | str
+) -> Results:
     """Step 2: every certificate's PDF in ``work``."""
     from mi_courseware.certificates.batch import render_all
 
     with progress_bar(len(people), enabled=not run.quiet) as tick:
-        return render_all(design, people, work, run.jobs, tick)
+        return render_all(design, people, work, run.jobs, tick, whole=run.whole, prepared=prepared)
 
 
 def stage(run: Run, hashes: dict[str, str]) -> dict[str, str]:
@@ -260,7 +301,10 @@ def issue(
     """
     if edition.event is None:
         raise UsageError("certificates are issued for an event; name an event, not a course")
+    from mi_courseware.certificates.batch import prepare
+
     design = Design(edition)
+    prepared = prepare(design)  # a design that does not fit stops the run before numbering
     target = folder / FOLDER
     final_dir = (final or folder) / FOLDER
     report = Report(edition.event.id, target)
@@ -269,7 +313,7 @@ def issue(
     clean_leftovers(target)
     work = Path(tempfile.mkdtemp(prefix=f".work-{os.getpid()}-", dir=target))
     try:
-        results = render(design, people, work, run)
+        results = render(design, people, work, run, prepared)
         files = {number: r.path for number, r in results.rendered.items()}
         report.rendered = sorted(files)
         hashes = stage(run, {n: r.sha256 for n, r in results.rendered.items()})
@@ -303,34 +347,29 @@ def _write_all(
     Its dates are the earliest issue and the latest change among its certificates, so it is
     as reproducible as they are.
     """
-    from mi_courseware.certificates.pdfsplit import join
-    from mi_courseware.certificates.printfile import layer_from_file, write_all
+    from mi_courseware.certificates.writer import write_print_file
 
-    items: list[Any] = []
+    items: list[bytes | Path] = []
     for row in rows:
-        layer = results.layers.get(row.number)
         done = results.rendered.get(row.number)
+        if done is not None and done.personal is not None:
+            items.append(done.personal)
+            continue
         path = done.path if done else target / f"{row.number}.pdf"
-        if layer is None and results.shared is not None:
-            layer = layer_from_file(path, results.shared)
-        if layer is not None or path.is_file():
-            items.append(layer if layer is not None else path)
+        if path.is_file():
+            items.append(path)
     t = design.say_in[design.primary]
-    title = f"{t('certificate.title')}: {edition.title}"
     first = min((r.issued_at for r in rows), default="1980-01-01T00:00:00Z")
     last = max((r.pending_at or r.changed_at for r in rows), default=first)
-    if results.shared is not None:
-        with (work / ALL).open("wb") as out:
-            write_all(out, results.shared, items, title=title, created=first, modified=last)
-        return
-    data = join(
-        [i for i in items if isinstance(i, Path)],
-        title=title,
+    write_print_file(
+        work / ALL,
+        items,
+        results.background,
+        title=f"{t('certificate.title')}: {edition.title}",
         language=design.primary,
         created=first,
         modified=last,
     )
-    (work / ALL).write_bytes(data)
 
 
 def _remove_stale(target: Path, keep: list[str]) -> None:

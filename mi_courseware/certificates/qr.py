@@ -18,6 +18,31 @@ _SAME = re.compile(rb"\x00{4,}")  # 4 modules like the one before each: a run of
 _FINDER = bytes((1, 0, 1, 1, 1, 0, 1))
 
 
+def qr_drawing(url: str, box: tuple[float, float, float], dark: tuple[float, ...]) -> bytes:
+    """The QR code of ``url`` as filled rectangles in a PDF content stream, an artifact.
+
+    ``box`` is the left edge, top edge (from the page's bottom) and side, in points.
+    """
+    left, top, side = box
+    matrix = qr_matrix(url)
+    module = side / len(matrix)
+    # in module units from the top-left corner: each run of dark modules is one rectangle
+    parts = [
+        b"q /Artifact BMC %.4f %.4f %.4f rg" % dark[:3],
+        b"%.4f 0 0 %.4f %.3f %.3f cm" % (module, -module, left, top),
+    ]
+    for row, cells in enumerate(matrix):
+        start = None
+        for column, cell in enumerate(bytes(cells) + b"\x00"):
+            if cell and start is None:
+                start = column
+            elif not cell and start is not None:
+                parts.append(b"%d %d %d 1 re" % (start, row, column - start))
+                start = None
+    parts.append(b"f EMC Q")
+    return b"\n".join(parts)
+
+
 def qr_matrix(url: str) -> tuple[bytearray, ...]:
     """The module matrix of ``segno.make(url, error="m")`` (rows of 0 and 1)."""
     try:

@@ -47,7 +47,7 @@ def write_deck(edition: Edition, path: Path, when: datetime) -> None:
     palette = brand.colours
     brand_theme(template, palette.primary, palette.secondary, palette.accent)
     colours = brand_colours(palette.primary, palette.secondary, palette.accent)
-    metrics = Metrics(template.font_files, template.line_height)
+    metrics = Metrics(template.font_files, template.line_height, template.substitutes)
     font_dir = template.font_files["regular"].parent
     logo_spec = None
     loaded: dict[str, Picture | BaseException] = {}

@@ -1,14 +1,14 @@
 """Text measurement with the theme's own font files: wrap, shrink, split.
 
-Widths come from the TTF's own advance widths, summed per character and cached, with a
-safety margin for kerning and renderer differences. Text is set
+Widths come from the fonts' own advance widths (:mod:`mi_courseware.rendering.fontmetrics`),
+summed per character and cached, the wider of the theme's font and its declared substitute,
+with a safety margin for kerning and renderer differences. Text is set
 as large as fits between a style's largest and smallest sizes; text that still does not fit
 is split at paragraph (then word) boundaries for a continuation slide, so nothing overflows.
 """
 
 from __future__ import annotations
 
-import struct
 from dataclasses import replace
 from pathlib import Path
 
@@ -25,11 +25,24 @@ FLOOR = 10.0
 
 
 class Metrics:
-    """Advance widths of the theme's font, in ems, for the four faces."""
+    """Advance widths of the theme's font for the four faces, in ems.
 
-    def __init__(self, files: dict[str, Path], line_height: float) -> None:
+    With ``substitutes`` (the same faces of the widest font a viewer may use instead), each
+    character counts as wide as the wider of the two, so text fits either way.
+    """
+
+    def __init__(
+        self,
+        files: dict[str, Path],
+        line_height: float,
+        substitutes: dict[str, Path] | None = None,
+    ) -> None:
+        from mi_courseware.rendering.fontmetrics import face
+
         self.line_height = line_height
-        self._faces = {key: _Face(path) for key, path in files.items()}
+        self._faces = {key: [face(path)] for key, path in files.items()}
+        for key, path in (substitutes or {}).items():
+            self._faces[key].append(face(path))
         self._cache: dict[tuple[str, str], float] = {}
 
     def width(self, text: str, bold: bool = False, italic: bool = False) -> float:
@@ -42,102 +55,15 @@ class Metrics:
             key = (face, char)
             value = cache.get(key)
             if value is None:
-                value = self._faces[face].advance(char)
+                value = max(f.advance(char) for f in self._faces[face])
                 cache[key] = value
             total += value
         return total
 
 
-class _Face:
-    """Advance widths straight from a TrueType file's cmap, hmtx and head tables.
-
-    A few lines of ``struct`` instead of a font library keep the deck build quick; glyphs the
-    font lacks count as wide as an "M", which only errs on the safe side.
-    """
-
-    def __init__(self, path: Path) -> None:
-        data = path.read_bytes()
-        count = struct.unpack(">H", data[4:6])[0]
-        tables = {}
-        for index in range(count):
-            tag, _, offset, length = struct.unpack(
-                ">4sIII", data[12 + 16 * index : 28 + 16 * index]
-            )
-            tables[tag.decode("latin-1")] = (offset, length)
-        head = tables["head"][0]
-        self.units = struct.unpack(">H", data[head + 18 : head + 20])[0]
-        hhea = tables["hhea"][0]
-        metrics_count = struct.unpack(">H", data[hhea + 34 : hhea + 36])[0]
-        hmtx = tables["hmtx"][0]
-        self.advances = struct.unpack(
-            f">{metrics_count * 2}H", data[hmtx : hmtx + 4 * metrics_count]
-        )[0::2]
-        self.glyphs = _cmap(data, tables["cmap"][0])
-        self.fallback = self.advance("M") if "M" in self else self.units * 0.9 / self.units
-
-    def __contains__(self, char: str) -> bool:
-        return ord(char) in self.glyphs
-
-    def advance(self, char: str) -> float:
-        """The advance width of one character, in ems."""
-        glyph = self.glyphs.get(ord(char))
-        if glyph is None:
-            return getattr(self, "fallback", 0.9)
-        return self.advances[min(glyph, len(self.advances) - 1)] / self.units
-
-
-def _cmap(data: bytes, offset: int) -> dict[int, int]:
-    """Code point -> glyph id from the best Unicode cmap subtable (format 12 or 4)."""
-    count = struct.unpack(">H", data[offset + 2 : offset + 4])[0]
-    best = None
-    for index in range(count):
-        platform, encoding, sub = struct.unpack(
-            ">HHI", data[offset + 4 + 8 * index : offset + 12 + 8 * index]
-        )
-        table = offset + sub
-        fmt = struct.unpack(">H", data[table : table + 2])[0]
-        if (platform, encoding, fmt) in ((3, 10, 12), (0, 4, 12)):
-            best = (12, table)
-            break
-        if (platform, encoding, fmt) in ((3, 1, 4), (0, 3, 4)) and best is None:
-            best = (4, table)
-    glyphs: dict[int, int] = {}
-    if best is None:
-        return glyphs
-    fmt, table = best
-    if fmt == 12:
-        groups = struct.unpack(">I", data[table + 12 : table + 16])[0]
-        for index in range(groups):
-            start, end, glyph = struct.unpack(
-                ">III", data[table + 16 + 12 * index : table + 28 + 12 * index]
-            )
-            for code in range(start, end + 1):
-                glyphs[code] = glyph + code - start
-        return glyphs
-    segments = struct.unpack(">H", data[table + 6 : table + 8])[0] // 2
-    ends = struct.unpack(f">{segments}H", data[table + 14 : table + 14 + 2 * segments])
-    base = table + 16 + 2 * segments
-    starts = struct.unpack(f">{segments}H", data[base : base + 2 * segments])
-    deltas = struct.unpack(f">{segments}h", data[base + 2 * segments : base + 4 * segments])
-    range_base = base + 4 * segments
-    ranges = struct.unpack(f">{segments}H", data[range_base : range_base + 2 * segments])
-    for seg in range(segments):
-        for code in range(starts[seg], ends[seg] + 1):
-            if code == 0xFFFF:
-                continue
-            if ranges[seg] == 0:
-                glyph = (code + deltas[seg]) & 0xFFFF
-            else:
-                where = range_base + 2 * seg + ranges[seg] + 2 * (code - starts[seg])
-                glyph = struct.unpack(">H", data[where : where + 2])[0]
-                if glyph:
-                    glyph = (glyph + deltas[seg]) & 0xFFFF
-            if glyph:
-                glyphs[code] = glyph
-    return glyphs
-
-
-def _words(para: Para, metrics: Metrics) -> list[tuple[float, float, bool]]:
+def _words(
+    para: Para, metrics: Metrics, bold: bool = False, italic: bool = False
+) -> list[tuple[float, float, bool]]:
     """(word width, width of the space after it, line break after) in ems, per word."""
     words: list[tuple[float, float, bool]] = []
     current = 0.0
@@ -146,7 +72,7 @@ def _words(para: Para, metrics: Metrics) -> list[tuple[float, float, bool]]:
         pieces = run.text.replace("\n", " \n ").split(" ")
         for index, piece in enumerate(pieces):
             if index and pending:  # a space (or a break) between words
-                space = metrics.width(" ", run.bold, run.italic)
+                space = metrics.width(" ", run.bold or bold, run.italic or italic)
                 words.append((current, space, False))
                 current, pending = 0.0, False
             if piece == "\n":
@@ -158,21 +84,29 @@ def _words(para: Para, metrics: Metrics) -> list[tuple[float, float, bool]]:
                         words[-1] = (words[-1][0], 0.0, True)
                 continue
             if piece:
-                current += metrics.width(piece, run.bold, run.italic)
+                current += metrics.width(piece, run.bold or bold, run.italic or italic)
                 pending = True
     if pending:
         words.append((current, 0.0, False))
     return words
 
 
-def count_lines(para: Para, size: float, width_emu: int, metrics: Metrics) -> int:
-    """How many lines ``para`` wraps to at ``size`` points in a column ``width_emu`` wide."""
+def count_lines(
+    para: Para,
+    size: float,
+    width_emu: int,
+    metrics: Metrics,
+    style: TextStyle | None = None,
+) -> int:
+    """How many lines ``para`` wraps to at ``size`` points in a column ``width_emu`` wide
+    (set in ``style``'s weight and slant where its runs do not say)."""
     available = width_emu / EMU_PER_PT / (size * WIDTH_MARGIN)  # in ems
     if available <= 0:
         return 10**6
     lines = 1
     used = 0.0
-    for width, space, breaks in _words(para, metrics):
+    bold, italic = (style.bold, style.italic) if style is not None else (False, False)
+    for width, space, breaks in _words(para, metrics, bold, italic):
         if used == 0.0:
             if width > available:  # a word longer than the line is broken by the renderer
                 extra = int(width // available)
@@ -196,7 +130,7 @@ def para_height(para: Para, size: float, width: int, style: TextStyle, metrics: 
     """Height of a paragraph in points (space before included)."""
     level_size = size * style.level_scale(para.level) * para.scale
     margin = 0 if para.kind == "plain" else style.margin(para.level)
-    lines = count_lines(para, level_size, width - margin, metrics)
+    lines = count_lines(para, level_size, width - margin, metrics, style)
     return lines * level_size * metrics.line_height * style.line + style.space_before
 
 

@@ -9,16 +9,19 @@ is written.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+import logging
+from dataclasses import dataclass, field
 from pathlib import Path
-
-import yaml
 
 from mi_courseware.errors import ContentError
 from mi_courseware.rendering.colour import DARK_TEXT, band, readable_on_white, text_on, tint
 from mi_courseware.rendering.pptx.ooxml import EMU_PER_INCH, EMU_PER_PT, Box
 from mi_courseware.rendering.pptx.package import RT, Package, resolve
+
+log = logging.getLogger(__name__)
+
+FACES = ("regular", "bold", "italic", "bold_italic")
+"""The four faces of a deck font, as ``layouts.yaml`` names them."""
 
 _P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
 _A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
@@ -140,6 +143,7 @@ class Template:
     theme_part: str
     footer: Placeholder | None
     number: Placeholder | None
+    substitutes: dict[str, Path] = field(default_factory=dict)  # fonts text is also measured in
 
     def layout(self, key: str) -> Layout:
         """The layout for a kind of slide."""
@@ -176,16 +180,39 @@ def _placeholders(tree) -> dict[tuple[str, int], object]:  # type: ignore[no-unt
 
 
 def load_template(theme: str, dirs: tuple[Path, ...], client_folder: Path | None) -> Template:
-    """Load the theme's slide template and check it has every layout and placeholder."""
-    from lxml import etree
+    """Load the theme's slide template and check it has every layout and placeholder.
 
+    ``layouts.yaml`` is checked against its model by ``validate`` and by every build that
+    reads the project (:mod:`.layouts`); a build from cached editions, whose inputs have not
+    changed since, reads it without the model (pydantic costs more to import than the deck
+    takes to write).
+    """
     from mi_courseware.rendering.themes import find_theme_file
 
     spec_path = find_theme_file(theme, dirs, "slides/layouts.yaml", client_folder)
     path = find_theme_file(theme, dirs, "slides/template.pptx", client_folder)
+    try:
+        return _load(theme, dirs, client_folder, spec_path, path)
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+        raise ContentError.single(
+            spec_path,
+            f"this file does not describe the slide template as expected ({exc!r}); "
+            "run 'mi-courseware validate' for the details",
+        ) from None
+
+
+def _load(
+    theme: str, dirs: tuple[Path, ...], client_folder: Path | None, spec_path: Path, path: Path
+) -> Template:
+    import yaml
+    from lxml import etree
+
+    from mi_courseware.rendering.themes import find_theme_file
+
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     spec = yaml.load(spec_path.read_text(encoding="utf-8"), Loader=loader)
     package = Package.open(path)
+    drop_slides(package, path)
     pres_rels = package.rels("ppt/presentation.xml")
     master = resolve("ppt/presentation.xml", pres_rels.of_type(RT["master"])[0].target)
     theme_part = (
@@ -195,19 +222,19 @@ def load_template(theme: str, dirs: tuple[Path, ...], client_folder: Path | None
     )
     master_tree = etree.fromstring(package.parts[master])
     master_ph = _placeholders(master_tree)
-    styles = {}
-    for name, values in spec["styles"].items():
-        largest, smallest = values["sizes"]
-        styles[name] = TextStyle(
+    styles = {
+        name: TextStyle(
             name,
-            float(largest),
-            float(smallest),
+            float(values["sizes"][0]),
+            float(values["sizes"][1]),
             float(values.get("line", 1.0)),
             float(values.get("space_before", 0)),
             tuple(round(v * EMU_PER_INCH) for v in values.get("indent", ())),
             bool(values.get("bold")),
             bool(values.get("italic")),
         )
+        for name, values in spec["styles"].items()
+    }
     by_name: dict[str, tuple[str, object]] = {}
     for rel in package.rels(master).of_type(RT["layout"]):
         part = resolve(master, rel.target)
@@ -228,8 +255,7 @@ def load_template(theme: str, dirs: tuple[Path, ...], client_folder: Path | None
         present = _placeholders(tree)
         found = {}
         for role, ph in layout_spec["placeholders"].items():
-            kind = ph.get("type", "body")
-            idx = int(ph["idx"])
+            kind, idx = ph.get("type", "body"), int(ph["idx"])
             shape = present.get((kind, idx))
             if shape is None:
                 shape = next((s for (_, i), s in present.items() if i == idx and idx != 0), None)
@@ -252,15 +278,15 @@ def load_template(theme: str, dirs: tuple[Path, ...], client_folder: Path | None
                 if inherited is not None
                 else (91440, 45720, 91440, 45720)
             )
-            style = styles[ph["style"]] if "style" in ph else None
+            style = styles[ph["style"]] if ph.get("style") else None
             found[role] = Placeholder(role, idx, kind, where, _insets(shape, insets), style)
         layouts[key] = Layout(key, name, part, found)
     if problems:
         raise ContentError.single(path, "; ".join(problems))
     font = spec["font"]
-    files = {}
-    for variant in ("regular", "bold", "italic", "bold_italic"):
-        files[variant] = find_theme_file(theme, dirs, font[variant], client_folder)
+
+    def files(faces: dict[str, str]) -> dict[str, Path]:
+        return {face: find_theme_file(theme, dirs, faces[face], client_folder) for face in FACES}
 
     def master_placeholder(kind: str, idx: int) -> Placeholder | None:
         shape = master_ph.get((kind, idx))
@@ -276,50 +302,83 @@ def load_template(theme: str, dirs: tuple[Path, ...], client_folder: Path | None
         layouts,
         styles,
         frozenset(spec.get("flow", ())),
-        font["name"],
-        files,
+        str(font["name"]),
+        files(font),
         float(font.get("line_height", 1.2)),
         master,
         theme_part,
         master_placeholder("ftr", 11),
         master_placeholder("sldNum", 12),
+        files(font["substitutes"]) if font.get("substitutes") else {},
+    )
+
+
+def drop_slides(package: Package, path: Path) -> None:
+    """Leave out the slides a template holds (only its masters and layouts are used)."""
+    from lxml import etree
+
+    pres = "ppt/presentation.xml"
+    rels = package.rels(pres)
+    slides = rels.of_type(RT["slide"])
+    if not slides:
+        return
+    for rel in slides:
+        part = resolve(pres, rel.target)
+        for notes in package.rels(part).of_type(RT["notes"]):
+            package.remove(resolve(part, notes.target))
+        package.remove(part)
+        rels.items.remove(rel)
+    tree = etree.fromstring(package.parts[pres])
+    for listing in tree.findall(f"{_P}sldIdLst"):
+        tree.remove(listing)
+    package.parts[pres] = etree.tostring(
+        tree, xml_declaration=True, encoding="UTF-8", standalone=True
+    )
+    log.info(
+        "%s holds %d slide%s: left out of the deck (only its masters and layouts are used)",
+        path,
+        len(slides),
+        "" if len(slides) == 1 else "s",
     )
 
 
 def brand_theme(template: Template, primary: str, secondary: str, accent: str) -> None:
     """Put the brand's colours into the theme colour scheme and the theme font into its fonts."""
+    from lxml import etree
+
     scheme = colour_scheme(primary, secondary, accent)
     part = template.theme_part
-    xml = template.package.parts[part].decode("utf-8")
-    colours = "".join(
-        f'<a:{slot}><a:srgbClr val="{scheme[slot][1:].upper()}"/></a:{slot}>' for slot in _SLOTS
+    tree = etree.fromstring(template.package.parts[part])
+    colours = tree.find(f".//{_A}clrScheme")
+    if colours is None:
+        raise ContentError.single(template.path, f"{part} has no colour scheme (a:clrScheme)")
+    for slot in _SLOTS:
+        element = colours.find(f"{_A}{slot}")
+        if element is None:
+            element = etree.SubElement(colours, f"{_A}{slot}")
+        for child in list(element):
+            element.remove(child)
+        etree.SubElement(element, f"{_A}srgbClr", val=scheme[slot][1:].upper())
+    for kind in ("majorFont", "minorFont"):
+        latin = tree.find(f".//{_A}fontScheme/{_A}{kind}/{_A}latin")
+        if latin is not None:
+            latin.set("typeface", template.font_name)
+    template.package.parts[part] = etree.tostring(
+        tree, xml_declaration=True, encoding="UTF-8", standalone=True
     )
-    xml = re.sub(
-        r"(<a:clrScheme\b[^>]*>).*?(</a:clrScheme>)",
-        lambda m: m.group(1) + colours + m.group(2),
-        xml,
-        count=1,
-        flags=re.S,
-    )
-    font = template.font_name.replace("&", "&amp;").replace('"', "&quot;")
-    xml = re.sub(
-        r"(<a:(?:major|minor)Font>\s*<a:latin typeface=\")[^\"]*\"",
-        lambda m: m.group(1) + font + '"',
-        xml,
-    )
-    template.package.parts[part] = xml.encode("utf-8")
     if text_on(scheme["accent4"]) != "#ffffff":
         # a light brand colour: text on the band is set dark instead of white
         for key in BAND_LAYOUTS:
             layout = template.layouts.get(key)
             if layout is None:
                 continue
-            data = template.package.parts[layout.part]
-            data = data.replace(
-                b'<a:schemeClr val="bg1"/></a:solidFill></a:defRPr>',
-                b'<a:schemeClr val="tx1"/></a:solidFill></a:defRPr>',
+            tree = etree.fromstring(template.package.parts[layout.part])
+            for colour in tree.iterfind(f".//{_A}defRPr/{_A}solidFill/{_A}schemeClr"):
+                if colour.get("val") == "bg1":
+                    colour.set("val", "tx1")
+            template.package.parts[layout.part] = etree.tostring(
+                tree, xml_declaration=True, encoding="UTF-8", standalone=True
             )
-            template.package.parts[layout.part] = data
 
 
 def points(emu_value: int) -> float:

@@ -16,6 +16,8 @@ from mi_courseware.rendering.pptx.fitting import Metrics
 from mi_courseware.rendering.pptx.images import Picture
 from mi_courseware.rendering.pptx.ooxml import (
     NAMESPACES,
+    NS_P,
+    NS_R,
     XML_HEAD,
     Box,
     Para,
@@ -92,10 +94,9 @@ class DeckWriter:
             Box(right - widest, top + (emu(0.38) - height) // 2, widest, height),
             align_right=True,
         )
-        xml = picture(900, "Logo", alt, rel, where)
-        data = self.package.parts[master].decode("utf-8")
-        data = data.replace("</p:spTree>", xml + "</p:spTree>", 1)
-        self.package.parts[master] = data.encode("utf-8")
+        self.package.parts[master] = append_shapes(
+            self.package.parts[master], picture(900, "Logo", alt, rel, where)
+        )
 
     # slides -------------------------------------------------------------------------------
     def add(self, slide: FittedSlide, image: Picture | None = None) -> None:
@@ -306,12 +307,9 @@ class DeckWriter:
     # saving -------------------------------------------------------------------------------
     def save(self, path, when: datetime, title: str, author: str) -> None:  # type: ignore[no-untyped-def]
         """Finish presentation.xml and the document properties; write reproducibly."""
-        pres = self.package.parts["ppt/presentation.xml"].decode("utf-8")
-        ids = "".join(
-            f'<p:sldId id="{256 + n}" r:id="{rid}"/>' for n, rid in enumerate(self.slide_ids)
+        self.package.parts["ppt/presentation.xml"] = slide_list(
+            self.package.parts["ppt/presentation.xml"], self.slide_ids
         )
-        pres = pres.replace("<p:sldSz", f"<p:sldIdLst>{ids}</p:sldIdLst><p:sldSz", 1)
-        self.package.parts["ppt/presentation.xml"] = pres.encode("utf-8")
         stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ")
         core = (
             f'{XML_HEAD}<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/'
@@ -343,3 +341,36 @@ class DeckWriter:
         root.add(_CORE_REL, "docProps/core.xml")
         root.add(_APP_REL, "docProps/app.xml")
         self.package.save(path, when)
+
+
+def append_shapes(part: bytes, shapes: str) -> bytes:
+    """A slide, layout or master part with ``shapes`` (our fragment) added to its shape tree."""
+    from lxml import etree
+
+    tree = etree.fromstring(part)
+    target = tree.find(f"{{{NS_P}}}cSld/{{{NS_P}}}spTree")
+    if target is None:
+        raise ValueError("a part without a shape tree (p:cSld/p:spTree)")
+    for shape in etree.fromstring(f"<p:group {NAMESPACES}>{shapes}</p:group>"):
+        target.append(shape)
+    return etree.tostring(tree, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+#: Children of p:presentation that come before p:sldIdLst (ECMA-376 Part 1, 19.2.1.26).
+_BEFORE_SLIDES = ("sldMasterIdLst", "notesMasterIdLst", "handoutMasterIdLst")
+
+
+def slide_list(part: bytes, relationship_ids: list[str]) -> bytes:
+    """``presentation.xml`` with one slide list of the given slides, in schema order."""
+    from lxml import etree
+
+    tree = etree.fromstring(part)
+    for old in tree.findall(f"{{{NS_P}}}sldIdLst"):
+        tree.remove(old)
+    listing = etree.Element(f"{{{NS_P}}}sldIdLst")
+    for number, rid in enumerate(relationship_ids):
+        item = etree.SubElement(listing, f"{{{NS_P}}}sldId", id=str(256 + number))
+        item.set(f"{{{NS_R}}}id", rid)
+    before = [c for c in tree if etree.QName(c).localname in _BEFORE_SLIDES]
+    tree.insert(tree.index(before[-1]) + 1 if before else 0, listing)
+    return etree.tostring(tree, xml_declaration=True, encoding="UTF-8", standalone=True)

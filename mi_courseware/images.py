@@ -1,0 +1,152 @@
+"""One rule for every image a project gives us (logos, signatures, pictures), for every output.
+
+:func:`image_problem` says what is wrong with an image file, or ``None``: validation calls it
+before anything is built, and the deck's picture loader calls it again before a picture goes
+into a package, so a file that changed in between is still refused. PNG and JPEG are decoded
+in full by Pillow (a truncated file fails here, not in a viewer), after checking the pixel
+count against :data:`MAX_PIXELS` without decoding (a decompression bomb is refused before it
+can fill memory). An SVG must be at most :data:`MAX_SVG_BYTES` and parse as XML with no
+entities expanded and nothing fetched; :func:`sanitised_svg` also removes every reference to
+a file or address outside the SVG before it is drawn.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+MAX_PIXELS = 40_000_000
+"""Largest raster image accepted (width x height): a print-quality A4 page at 600 dpi is 35M."""
+MAX_SVG_BYTES = 4_000_000
+"""Largest SVG file accepted."""
+RASTER = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG"}
+_XLINK = "{http://www.w3.org/1999/xlink}href"
+
+
+def image_problem(path: Path) -> str | None:
+    """What is wrong with an image file, as the end of a sentence naming it, or ``None``.
+
+    Messages read after the file's name: ``'logo.png' is not a PNG image (...)``.
+    """
+    suffix = path.suffix.lower()
+    if suffix == ".svg":
+        return _svg_problem(path)
+    kind = RASTER.get(suffix)
+    if kind is None:
+        return "is not an image this tool can use (use SVG, PNG or JPEG)"
+    return _raster_problem(path, kind)
+
+
+def _raster_problem(path: Path, kind: str) -> str | None:
+    import warnings
+
+    from PIL import Image, ImageFile, UnidentifiedImageError
+
+    lenient = ImageFile.LOAD_TRUNCATED_IMAGES  # WeasyPrint sets it for the whole process
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path) as image:
+                if image.format != kind:
+                    return f"is not a {kind} image (save it again as {kind})"
+                width, height = image.size
+                if width * height > MAX_PIXELS:
+                    return (
+                        f"is too large to use ({width} x {height} pixels; at most "
+                        f"{MAX_PIXELS // 1_000_000} million): save it smaller"
+                    )
+                image.load()  # decode every pixel: a truncated or corrupt file fails here
+    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
+        return f"is not a {kind} image (save it again as {kind})"
+    except (OSError, SyntaxError, ValueError) as exc:
+        return f"is not a readable {kind} image ({_short(exc)}); save it again as {kind}"
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = lenient
+    return None
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _svg_root(data: bytes):  # type: ignore[no-untyped-def]
+    """The SVG's root element, parsed with nothing expanded or fetched (lxml)."""
+    from lxml import etree
+
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
+    )
+    return etree.fromstring(data, parser)
+
+
+def _svg_problem(path: Path) -> str | None:
+    import xml.etree.ElementTree as ElementTree  # expat >= 2.4 refuses entity bombs
+
+    size = path.stat().st_size
+    if size > MAX_SVG_BYTES:
+        most = MAX_SVG_BYTES // 1_000_000
+        return f"is too large to use ({size // 1000} kB; an SVG image is at most {most} MB)"
+    try:
+        root = ElementTree.fromstring(path.read_bytes())
+    except ElementTree.ParseError as exc:
+        return f"is not a readable SVG image ({exc})"
+    if not root.tag.endswith("svg"):
+        return f"is not an SVG image (its root element is <{root.tag}>)"
+    return None
+
+
+def sanitised_svg(data: bytes) -> tuple[str, list[str]]:
+    """The SVG with every outside reference removed, and what was removed (for a message).
+
+    Removed: ``<image>`` and ``<feImage>`` whose address is not a ``data:`` URI, ``<use>``
+    pointing into another file, ``<style>`` elements and ``<?xml-stylesheet?>`` instructions
+    that import or link anything, ``url(...)`` values naming anything but an element of the
+    SVG itself, and DOCTYPEs. What is left can be drawn with no access to files or network.
+    """
+    from lxml import etree
+
+    root = _svg_root(data)
+    removed: list[str] = []
+    for node in list(root.iter(etree.ProcessingInstruction)):
+        if node.target == "xml-stylesheet":
+            removed.append("a stylesheet link")
+            _drop(node)
+    for node in list(root.iter()):
+        if not isinstance(node.tag, str):
+            continue
+        name = etree.QName(node).localname
+        href = node.get(_XLINK) or node.get("href") or ""
+        if name in ("image", "feImage") and not href.strip().startswith(("data:", "#")):
+            removed.append(f"<{name}> of '{href[:200]}'")
+            _drop(node)
+        elif name == "use" and href and not href.strip().startswith("#"):
+            removed.append(f"<use> of '{href[:200]}'")
+            _drop(node)
+        elif name == "style" and ("@import" in (node.text or "") or _outside_url(node.text)):
+            removed.append("a <style> that loads other files")
+            _drop(node)
+        else:
+            for attribute, value in list(node.attrib.items()):
+                if _outside_url(value):
+                    removed.append(f"{etree.QName(attribute).localname}='{value[:200]}'")
+                    del node.attrib[attribute]
+    text = etree.tostring(root, encoding="unicode")  # no DOCTYPE, no internal subset
+    return text, removed
+
+
+def _outside_url(value: str | None) -> bool:
+    """Whether a CSS value has a ``url(...)`` naming anything but ``#id`` or ``data:``."""
+    if not value or "url(" not in value:
+        return False
+    for part in value.split("url(")[1:]:
+        target = part.split(")")[0].strip().strip("'\"")
+        if not target.startswith(("#", "data:")):
+            return True
+    return False
+
+
+def _drop(node) -> None:  # type: ignore[no-untyped-def]
+    parent = node.getparent()
+    if parent is not None:
+        parent.remove(node)

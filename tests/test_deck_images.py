@@ -1,0 +1,119 @@
+"""Pictures in decks pass the same image rule as every output, and SVGs draw nothing from outside.
+
+An SVG logo that names a file outside itself (``<image href="/tmp/.../leak.png">``, a ``../``
+path, an external ``<use>``) is rasterised with those references removed, and the build says
+so; a decompression-bomb or truncated PNG is refused with its file named, before anything is
+written, and no image data is ever echoed into messages.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from test_slides import FIXTURE, build
+
+from mi_courseware.errors import ContentError
+from mi_courseware.images import image_problem
+
+LEAK = (255, 0, 255)  # a colour nothing in the fixture uses
+
+
+def leak_png(path: Path) -> None:
+    Image.new("RGB", (64, 64), LEAK).save(path)
+
+
+def project(tmp_path: Path) -> Path:
+    root = tmp_path / "project"
+    shutil.copytree(FIXTURE, root)
+    return root
+
+
+def test_an_svg_logo_pointing_outside_adds_no_outside_pixels_to_the_deck(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    root = project(tmp_path)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    leak_png(outside / "leak.png")
+    leak_png(root / "content" / "clients" / "leak.png")  # a ../ path from the client folder
+    logo = root / "content" / "clients" / "brightwater" / "logo.svg"
+    logo.write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+        'viewBox="0 0 200 60"><rect width="60" height="60" fill="#0b6e69"/>'
+        f'<image href="{outside / "leak.png"}" x="70" y="0" width="60" height="60"/>'
+        '<image xlink:href="../leak.png" x="140" y="0" width="60" height="60"/>'
+        f'<use href="{outside / "other.svg"}#shape"/></svg>',
+        encoding="utf-8",
+    )
+    with caplog.at_level(logging.WARNING):
+        deck, _ = build(root, "brightwater-2027", tmp_path / "out")
+    with zipfile.ZipFile(deck) as archive:
+        media = [n for n in archive.namelist() if n.startswith("ppt/media/")]
+        assert media
+        for name in media:
+            picture = Image.open(io.BytesIO(archive.read(name))).convert("RGB")
+            colours = {c for _, c in picture.getcolors(1 << 20) or []}
+            assert LEAK not in colours, name
+            assert (11, 110, 105) in colours  # the logo itself is drawn
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert any(
+        "logo.svg: left out of the deck's copy of this picture" in w
+        and f"<image> of '{outside / 'leak.png'}'" in w
+        and "<image> of '../leak.png'" in w
+        and "<use> of" in w
+        for w in warnings
+    ), warnings
+
+
+def test_a_decompression_bomb_or_truncated_png_never_reaches_the_deck(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import weasyprint  # noqa: F401  (it lets Pillow read truncated files, process-wide)
+
+    root = project(tmp_path)
+    picture = root / "content" / "modules" / "images" / "talking.png"
+    Image.new("1", (10_000, 5_000)).save(picture)  # 50 million pixels in a few kB
+    assert picture.stat().st_size < 100_000
+    with pytest.raises(ContentError) as caught:
+        build(root, "brightwater-2027", tmp_path / "out")
+    assert str(caught.value).endswith(
+        "error: 'talking.png' is too large to use (10000 x 5000 pixels; at most 40 million): "
+        "save it smaller"
+    )
+    noise = Image.effect_noise((300, 300), 80).convert("RGB")
+    buffer = io.BytesIO()
+    noise.save(buffer, "PNG")
+    picture.write_bytes(buffer.getvalue()[: len(buffer.getvalue()) // 2])
+    with pytest.raises(ContentError) as caught:
+        build(root, "brightwater-2027", tmp_path / "out2")
+    assert "error: 'talking.png' is not a readable PNG image (" in str(caught.value)
+    assert "save it again as PNG" in str(caught.value)
+    assert len(capsys.readouterr().err) < 2000  # no image data echoed
+    assert (
+        not (tmp_path / "out" / "events").exists() and not (tmp_path / "out2" / "events").exists()
+    )
+
+
+def test_the_image_rule(tmp_path: Path) -> None:
+    good = tmp_path / "good.png"
+    Image.new("RGB", (10, 10), "white").save(good)
+    assert image_problem(good) is None
+    fake = tmp_path / "fake.png"
+    fake.write_bytes(b"GIF89a" + bytes(100))
+    assert image_problem(fake) == "is not a PNG image (save it again as PNG)"
+    svg = tmp_path / "big.svg"
+    svg.write_text("<svg xmlns='http://www.w3.org/2000/svg'>" + " " * 4_100_000 + "</svg>")
+    assert image_problem(svg) == "is too large to use (4100 kB; an SVG image is at most 4 MB)"
+    bomb = tmp_path / "bomb.svg"
+    bomb.write_text(
+        '<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY e0 "aaaaaaaaaa">'
+        + "".join(f'<!ENTITY e{n} "{f"&e{n - 1};" * 10}">' for n in range(1, 8))
+        + ']><svg xmlns="http://www.w3.org/2000/svg"><text>&e7;</text></svg>'
+    )
+    assert (image_problem(bomb) or "").startswith("is not a readable SVG image (")
