@@ -327,6 +327,35 @@ def check_themes(project: Project, problems: Problems) -> None:
                 break
             seen.append(parent)
             current = project.themes[parent]
+        if not theme.builtin:
+            check_theme_files(theme.path, problems)
+
+
+#: Files a theme's ``fonts/`` folder may hold that the outputs load as fonts.
+FONT_SUFFIXES = (".ttf", ".otf", ".woff", ".woff2")
+
+
+def check_theme_files(folder: Path, problems: Problems) -> None:
+    """Every font a project theme ships can be read as a font (a broken one would otherwise
+    be passed over by the PDF engine, silently, for another face) and every stylesheet keeps
+    to sizes a page can hold."""
+    from fontTools.ttLib import TTFont, TTLibError
+
+    from mi_courseware.rendering.fetcher import extreme_lengths
+
+    for path in sorted((folder / "fonts").rglob("*")) if (folder / "fonts").is_dir() else ():
+        if path.suffix.lower() not in FONT_SUFFIXES or not path.is_file():
+            continue
+        try:
+            with TTFont(path, lazy=True) as font:
+                font["cmap"]
+        except (TTLibError, OSError, KeyError, ValueError, AssertionError) as exc:
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            problems.error(
+                Position(path), f"'{path.name}' is not a font file that can be used ({reason})"
+            )
+    for path in sorted((folder / "css").glob("*.css")) if (folder / "css").is_dir() else ():
+        problems.extend(extreme_lengths(path, path.read_text(encoding="utf-8", errors="replace")))
 
 
 def check_text(

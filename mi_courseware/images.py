@@ -56,7 +56,12 @@ def _raster_problem(path: Path, kind: str) -> str | None:
                         f"{MAX_PIXELS // 1_000_000} million): save it smaller"
                     )
                 image.load()  # decode every pixel: a truncated or corrupt file fails here
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        return (
+            f"is too large to use (it decodes to more than {MAX_PIXELS // 1_000_000} million "
+            "pixels): save it smaller"
+        )
+    except UnidentifiedImageError:
         return f"is not a {kind} image (save it again as {kind})"
     except (OSError, SyntaxError, ValueError) as exc:
         return f"is not a readable {kind} image ({_short(exc)}); save it again as {kind}"
@@ -93,6 +98,15 @@ def _svg_problem(path: Path) -> str | None:
         return f"is not a readable SVG image ({exc})"
     if not root.tag.endswith("svg"):
         return f"is not an SVG image (its root element is <{root.tag}>)"
+    try:
+        _, removed = sanitised_svg(path.read_bytes())
+    except Exception as exc:  # lxml's own refusal of what expat let through
+        return f"is not a readable SVG image ({_short(exc)})"
+    if removed:
+        return (
+            f"refers to something outside it ({removed[0]}); an image may not load other "
+            "files or addresses: embed what it shows, or remove the reference"
+        )
     return None
 
 

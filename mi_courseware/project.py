@@ -56,9 +56,14 @@ class ProjectPaths:
 def find_project(explicit: Path | None = None, start: Path | None = None) -> ProjectPaths:
     """The project given by ``--project``, or the nearest folder above ``start`` with content/."""
     if explicit is not None:
-        root = explicit.resolve()
-        if not (root / "content").is_dir():
-            raise UsageError(f"{explicit}: not a courseware project (no content/ folder)")
+        shown = str(explicit) if len(str(explicit)) <= 80 else str(explicit)[:77] + "..."
+        try:
+            root = explicit.resolve()
+            found = (root / "content").is_dir()
+        except OSError as exc:
+            raise UsageError(f"--project {shown}: {exc.strerror or exc}") from None
+        if not found:
+            raise UsageError(f"{shown}: not a courseware project (no content/ folder)")
         return ProjectPaths(root)
     here = (start or Path.cwd()).resolve()
     for folder in (here, *here.parents):

@@ -22,6 +22,7 @@ an end within the case's bound.
 ``readonly``   folders made read-only for the command (a read-only bind mount: root too)
 ``full``       a folder that is a tiny file system, full after a few kilobytes
 ``busy_port``  true: ``{port}`` in the arguments is a port another program listens on
+``keeps``      files that must still be there afterwards (a user's own, in ``output/``)
 ``tamper``     after ``prebuild``: rewrite every path in the edition cache to lead out of
                the project (a crafted entry must be ignored, not followed)
 
@@ -207,3 +208,5 @@ def test_bad_input(name: str, tmp_path: Path) -> None:
     if result.returncode != 0:
         assert snapshot(root / "output") == output, "a failed command changed output/"
     assert not list((tmp_path / "tmpdir").iterdir()), "temporary files left behind"
+    for name_ in spec.get("keeps") or []:
+        assert (root / name_).is_file(), f"{name_} was deleted"

@@ -224,6 +224,16 @@ def _participant(
             "break in it; put the whole name on one line",
         )
         return None
+    damaged = next((c for c in ("\ufffd", "?") if c in name), None)
+    if damaged is not None:
+        shown = "'?'" if damaged == "?" else "the replacement character (\ufffd)"
+        problems.error(
+            Position(path, line),
+            f"name '{name.strip()}' has {shown} where a letter was lost (a spreadsheet saved "
+            "in an encoding without that letter); correct the name and save the roster as "
+            "'CSV UTF-8'",
+        )
+        return None
     attended = _flag(values, "attended", line, path, problems)
     marks: list[tuple[int, bool | None]] = []
     for column in values:

@@ -30,9 +30,12 @@ class OutputError(MiCoursewareError):
     """The output folder cannot be written (permissions, a full disk, a bad path)."""
 
 
-def os_problem(exc: OSError, doing: str) -> OutputError:
+def os_problem(exc: OSError, doing: str, where: Path | None = None) -> OutputError:
     """An operating-system failure while writing outputs, in words a user can act on."""
-    where = display_path(Path(exc.filename)) if exc.filename else "the output folder"
+    if where is not None:
+        shown = display_path(where)
+    else:
+        shown = display_path(Path(exc.filename)) if exc.filename else "the output folder"
     if exc.errno == errno.ENOSPC:
         reason = "the disk is full"
     elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
@@ -41,7 +44,7 @@ def os_problem(exc: OSError, doing: str) -> OutputError:
         reason = "the path is too long"
     else:
         reason = exc.strerror or str(exc)
-    return OutputError(f"cannot {doing} {where}: {reason}")
+    return OutputError(f"cannot {doing} {shown}: {reason}")
 
 
 def _umask() -> int:
@@ -57,7 +60,7 @@ def new_folder(out_root: Path) -> Path:
         folder = Path(tempfile.mkdtemp(prefix=f"{STAGING}{os.getpid()}-", dir=out_root))
         folder.chmod(0o777 & ~_umask())  # mkdtemp makes it private; outputs are not
     except OSError as exc:
-        raise os_problem(exc, "write to") from None
+        raise os_problem(exc, "write to", out_root) from None
     return folder
 
 

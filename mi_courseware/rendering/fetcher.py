@@ -91,6 +91,11 @@ def check_stylesheets(html: str, fence: Fence) -> None:
         for match in _CSS_URL.finditer(text):
             target = match.group(2) or match.group(4)
             if target.startswith("data:"):
+                inner = _data_svg_problem(target)
+                if inner:
+                    line = text.count("\n", 0, match.start()) + 1
+                    column = match.start() - text.rfind("\n", 0, match.start())
+                    problems.append(Problem(Position(path, line, column), inner))
                 continue
             parsed = urlparse(target)
             local = Path(unquote(parsed.path)) if parsed.scheme == "file" else None
@@ -110,6 +115,29 @@ def check_stylesheets(html: str, fence: Fence) -> None:
         problems += extreme_lengths(path, text)
     if problems:
         raise ContentError(problems)
+
+
+def _data_svg_problem(uri: str) -> str | None:
+    """What is wrong with an SVG picture given inline as a ``data:`` address in a stylesheet:
+    it may not load other files or addresses either (the PDF engine would fetch them)."""
+    import base64
+
+    head, _, body = uri.partition(",")
+    if "image/svg+xml" not in head:
+        return None
+    try:
+        data = base64.b64decode(body) if head.endswith(";base64") else unquote(body).encode()
+        from mi_courseware.images import sanitised_svg
+
+        _, removed = sanitised_svg(data)
+    except Exception:
+        return "the SVG picture in this data: address cannot be read"
+    if removed:
+        return (
+            f"the SVG picture in this data: address refers to something outside it "
+            f"({removed[0]}); pictures may not load other files or addresses"
+        )
+    return None
 
 
 #: Roughly how many CSS pixels one unit is (font-relative and viewport units generously).

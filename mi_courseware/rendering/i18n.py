@@ -12,13 +12,9 @@ import datetime as dt
 import string
 from pathlib import Path
 
-import yaml
-
 from mi_courseware.errors import ContentError, Position, Problem
 
 LANGUAGES = ("en", "cy")
-#: libyaml's loader where PyYAML has it: the theme's own catalogues, read on every build.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _MONTHS = {
     "en": [
@@ -67,14 +63,16 @@ _WEEKDAYS = {
 
 
 class WordingError(ContentError):
-    """A wording the theme lacks or cannot fill; a template that asked for it is named."""
+    """A wording the theme lacks or cannot fill. ``at``: the catalogue line at fault, if
+    known; else the template (or code) that asked for it is named."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, at: Position | None = None) -> None:
         self.message = message
-        super().__init__([Problem(Position(Path("themes")), message)])
+        self.at = at
+        super().__init__([Problem(at or Position(Path("themes")), message)])
 
-    def __reduce__(self) -> tuple[type[WordingError], tuple[str]]:  # type: ignore[override]
-        return (WordingError, (self.message,))
+    def __reduce__(self) -> tuple[type[WordingError], tuple[str, Position | None]]:  # type: ignore[override]
+        return (WordingError, (self.message, self.at))
 
 
 class Translator:
@@ -84,16 +82,18 @@ class Translator:
         self.language = language if language in LANGUAGES else "en"
         self.strings: dict[str, str] = {}
         self.fallback: dict[str, str] = {}
+        #: Where each wording was written (the catalogue file and line), for messages.
+        self.origins: dict[str, Position] = {}
         for folder in reversed(chain):  # parents first, nearest theme wins
-            self.fallback.update(_catalogues(folder / "i18n", "en"))
-            self.strings.update(_catalogues(folder / "i18n", self.language))
+            self.fallback.update(_catalogues(folder / "i18n", "en", self.origins))
+            self.strings.update(_catalogues(folder / "i18n", self.language, self.origins))
 
     def __call__(self, key: str, **values: object) -> str:
         """The text for ``key`` with ``{name}`` placeholders filled from ``values``."""
         text = self.strings.get(key, self.fallback.get(key))
         if text is None:
             raise WordingError(f"theme has no wording for '{key}'")
-        return fill(text, values, key) if values else text
+        return fill(text, values, key, self.origins.get(key)) if values else text
 
     def date(self, value: dt.date, weekday: bool = False) -> str:
         """A date written out: "11 March 2027", with ``weekday`` "Thursday 11 March 2027"."""
@@ -113,7 +113,7 @@ class Translator:
         return ", ".join(words[:-1]) + f" {self('and')} " + words[-1]
 
 
-def fill(text: str, values: dict[str, object], key: str = "") -> str:
+def fill(text: str, values: dict[str, object], key: str = "", at: Position | None = None) -> str:
     """``text`` with its ``{name}`` fields filled from ``values``.
 
     Catalogues come from themes, which may come from anywhere: only plain names are filled
@@ -123,7 +123,7 @@ def fill(text: str, values: dict[str, object], key: str = "") -> str:
     try:
         parsed = list(string.Formatter().parse(text))
     except ValueError as exc:
-        raise WordingError(f"wording '{key}': {exc}") from None
+        raise WordingError(f"wording '{key}': {exc}", at) from None
     for literal, field, spec, conversion in parsed:
         out.append(literal)
         if field is None:
@@ -132,16 +132,38 @@ def fill(text: str, values: dict[str, object], key: str = "") -> str:
             raise WordingError(
                 f"wording '{key}': '{{{field}}}' is not a plain name this text is given "
                 f"(it is given: {', '.join(sorted(values)) or 'nothing'})",
+                at,
             )
         out.append(format(values[field], spec) if spec and "{" not in spec else str(values[field]))
     return "".join(out)
 
 
-def _catalogues(folder: Path, language: str) -> dict[str, str]:
+def _catalogues(
+    folder: Path, language: str, origins: dict[str, Position] | None = None
+) -> dict[str, str]:
+    """The wordings of one theme's catalogues for ``language``, read with positions; a
+    catalogue that is not a flat map of texts is a located error."""
+    from mi_courseware.errors import Problems
+    from mi_courseware.loading.yaml_file import load_yaml
+
     merged: dict[str, str] = {}
     if not folder.is_dir():
         return merged
+    problems = Problems()
     for path in sorted(folder.glob(f"{language}.yaml")) + sorted(folder.glob(f"{language}.*.yaml")):
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or {}
-        merged.update({str(k): str(v) for k, v in data.items()})
+        loaded = load_yaml(path, problems)
+        if loaded is None:
+            continue
+        data, source = loaded
+        if not isinstance(data, dict):
+            problems.error(source.position(), "a catalogue is a list of 'key: wording' lines")
+            continue
+        for key, value in data.items():
+            if isinstance(value, dict | list) or value is None:
+                problems.error(source.position((key,)), f"wording '{key}' must be text")
+                continue
+            merged[str(key)] = str(getattr(value, "text", value))
+            if origins is not None:
+                origins[str(key)] = source.position((key,), key=True)
+    problems.raise_if_errors()
     return merged

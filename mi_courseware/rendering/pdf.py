@@ -61,6 +61,7 @@ def render_pdf(
             f"{identifier}: the document's HTML is larger than {limits.html_chars:,} characters "
             "(raise the limit with --size-limit)",
         )
+    check_nesting(html, identifier)
     fence = Fence(roots, asked_by)
     check_stylesheets(html, fence)
     with private_tmp(), time_limit(identifier):
@@ -76,6 +77,24 @@ def render_pdf(
             ) from None
     fence.check()
     return data
+
+
+#: Deepest nesting of elements the PDF engine is given (its layout recurses per level).
+MAX_DEPTH = 255
+
+
+def check_nesting(html: str, identifier: str) -> None:
+    """Refuse HTML whose elements nest deeper than any page needs (a template loop opening
+    ``<div>`` after ``<div>`` would keep the PDF engine busy for many minutes)."""
+    from lxml import etree
+
+    parser = etree.HTMLParser(huge_tree=False)
+    etree.fromstring(html.encode("utf-8"), parser)
+    if any("Excessive depth" in error.message for error in parser.error_log):
+        raise RenderError(
+            f"{identifier}: the document's elements nest more than {MAX_DEPTH} deep, far more "
+            "than any page can show; look for a loop in the client's or theme's templates"
+        )
 
 
 def _weasyprint(html: str, base: Path, fence: Fence, identifier: str) -> bytes:

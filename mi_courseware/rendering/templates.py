@@ -27,7 +27,7 @@ import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from mi_courseware.errors import ContentError, Position, Problem
-from mi_courseware.limits import current, megabytes, time_limit
+from mi_courseware.limits import RenderTimeout, current, megabytes, time_limit
 from mi_courseware.rendering.colour import band, mix, readable_on_white, tint
 from mi_courseware.rendering.i18n import Translator, WordingError
 
@@ -121,6 +121,8 @@ class SafeTemplate(jinja2.Template):
                         )
                     chunks.append(chunk)
             except WordingError as exc:  # a missing wording is the calling template's problem
+                if exc.at is not None:  # ... a bad one is its catalogue's
+                    raise
                 raise template_error(exc, self.filename) from None
             except ContentError:
                 raise
@@ -129,6 +131,9 @@ class SafeTemplate(jinja2.Template):
             finally:
                 _depth.reset(token)
         return "".join(chunks)
+
+
+_NO_PATHS = "templates may not use file paths, modules or classes (the sandbox keeps them out)"
 
 
 def _forbidden(value: Any) -> bool:
@@ -146,6 +151,8 @@ class ThemeEnvironment(ImmutableSandboxedEnvironment):
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         """Jinja's rules, and nothing on or to a path, module or class."""
+        if isinstance(obj, jinja2.Undefined):
+            str(obj)  # a strict undefined says which name is undefined, and stops here
         if _forbidden(obj) or _forbidden(value):
             return False
         return bool(super().is_safe_attribute(obj, attr, value))
@@ -163,14 +170,14 @@ class ThemeEnvironment(ImmutableSandboxedEnvironment):
         """``a[b]``, never giving a path (``edition.sources[0]``) to the template."""
         value = super().getitem(obj, argument)
         if _forbidden(value):
-            return self.unsafe_undefined(obj, str(argument))
+            return self.undefined(hint=_NO_PATHS, obj=obj, name=str(argument))
         return value
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         """``a.b``, never giving a path to the template."""
         value = super().getattr(obj, attribute)
         if _forbidden(value):
-            return self.unsafe_undefined(obj, attribute)
+            return self.undefined(hint=_NO_PATHS, obj=obj, name=attribute)
         return value
 
     def get_template(self, name: Any, *args: Any, **kwargs: Any) -> jinja2.Template:
@@ -217,6 +224,11 @@ def template_error(exc: BaseException, filename: str | None, name: str = "") -> 
         message = f"template: {exc.message}"
     elif isinstance(exc, WordingError):
         message = exc.message
+    elif isinstance(exc, RenderTimeout):
+        message = (
+            f"the template took longer than {current().render_seconds:g} seconds and was "
+            "stopped (a loop without end?; raise the limit with --time-limit)"
+        )
     elif isinstance(exc, RecursionError):
         message = "a macro or include in this template calls itself without end"
     else:
