@@ -40,6 +40,8 @@ import socket
 import subprocess
 import sys
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +52,13 @@ TESTS = Path(__file__).parent
 CORPUS = TESTS / "corpus"
 PROJECTS = TESTS / "projects"
 CASES = sorted(p.name for p in CORPUS.iterdir() if (p / "case.yaml").is_file())
+
+
+def expand(text: str, **values: object) -> str:
+    """``{project}``, ``{tmp}`` and ``{port}`` replaced; every other brace left as written."""
+    for name, value in values.items():
+        text = text.replace("{" + name + "}", str(value))
+    return text
 
 
 def snapshot(folder: Path, skip: tuple[str, ...] = ()) -> dict[str, str]:
@@ -89,7 +98,7 @@ def prepare(case: Path, root: Path, tmp: Path, spec: dict[str, Any]) -> None:
             handle.write(str(how["repeat"]) * int(how["times"]))
     for name, target in (spec.get("links") or {}).items():
         link = root / name
-        target = str(target).format(tmp=tmp, project=root)
+        target = expand(str(target), tmp=tmp, project=root)
         outside = Path(target)
         if target.startswith(str(tmp)) and not outside.exists():
             outside.parent.mkdir(parents=True, exist_ok=True)
@@ -177,24 +186,61 @@ def faults(root: Path, spec: dict[str, Any]) -> Iterator[dict[str, str]]:
             subprocess.run(["umount", str(folder)], check=False)
 
 
-@pytest.mark.parametrize("name", CASES)
-def test_bad_input(name: str, tmp_path: Path) -> None:
+@dataclass
+class Outcome:
+    """What running one case gave, for its test to judge."""
+
+    spec: dict[str, Any]
+    root: Path
+    tmp: Path
+    values: dict[str, str]
+    result: subprocess.CompletedProcess[str] | None = None
+    before: tuple[dict[str, str], dict[str, str]] = ({}, {})
+    after: tuple[dict[str, str], dict[str, str]] = ({}, {})
+    failure: BaseException | None = None
+
+
+def execute(name: str, tmp: Path) -> Outcome:
+    """Run one case as a real process, with snapshots of what it could change."""
     case = CORPUS / name
     spec = yaml.safe_load((case / "case.yaml").read_text(encoding="utf-8"))
-    root = tmp_path / "project"
-    (tmp_path / "tmpdir").mkdir()
-    prepare(case, root, tmp_path, spec)
-    seconds = float(spec.get("seconds", 60))
-    if spec.get("prebuild"):
-        done = run([str(a) for a in spec["prebuild"]], root, tmp_path, 600)
-        assert done.returncode == 0, done.stderr
-    if spec.get("tamper"):
-        tamper_cache(root)
-    outside = snapshot(root, skip=("output", "records"))
-    output = snapshot(root / "output")
-    with faults(root, spec) as values:
-        args = [str(a).format(project=root, tmp=tmp_path, **values) for a in spec["args"]]
-        result = run(args, root, tmp_path, seconds)
+    root = tmp / "project"
+    (tmp / "tmpdir").mkdir(parents=True)
+    outcome = Outcome(spec, root, tmp, {})
+    try:
+        prepare(case, root, tmp, spec)
+        if spec.get("prebuild"):
+            done = run([str(a) for a in spec["prebuild"]], root, tmp, 600)
+            assert done.returncode == 0, done.stderr
+        if spec.get("tamper"):
+            tamper_cache(root)
+        outcome.before = (snapshot(root, skip=("output", "records")), snapshot(root / "output"))
+        with faults(root, spec) as values:
+            outcome.values = values
+            args = [expand(str(a), project=root, tmp=tmp, **values) for a in spec["args"]]
+            outcome.result = run(args, root, tmp, float(spec.get("seconds", 60)))
+        outcome.after = (snapshot(root, skip=("output", "records")), snapshot(root / "output"))
+    except BaseException as exc:  # judged (or skipped) by the case's own test
+        outcome.failure = exc
+    return outcome
+
+
+@pytest.fixture(scope="session")
+def outcomes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Outcome]:
+    """Every case, run a few at a time: they are separate processes in separate folders."""
+    base = tmp_path_factory.mktemp("corpus")
+    with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
+        futures = {name: pool.submit(execute, name, base / name) for name in CASES}
+        return {name: future.result() for name, future in futures.items()}
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_bad_input(name: str, outcomes: dict[str, Outcome]) -> None:
+    outcome = outcomes[name]
+    if outcome.failure is not None:
+        raise outcome.failure
+    spec, root, tmp, result = outcome.spec, outcome.root, outcome.tmp, outcome.result
+    assert result is not None
     text = result.stdout + result.stderr
     assert "Traceback" not in text, text
     assert result.returncode == spec["exit"], text
@@ -202,11 +248,11 @@ def test_bad_input(name: str, tmp_path: Path) -> None:
     if spec["first"] is None:
         assert not lines, text
     else:
-        first = str(spec["first"]).format(project=root, tmp=tmp_path, **values)
+        first = expand(str(spec["first"]), project=root, tmp=tmp, **outcome.values)
         assert lines and lines[0] == first, text
-    assert snapshot(root, skip=("output", "records")) == outside, "files outside output/ changed"
+    assert outcome.after[0] == outcome.before[0], "files outside output/ changed"
     if result.returncode != 0:
-        assert snapshot(root / "output") == output, "a failed command changed output/"
-    assert not list((tmp_path / "tmpdir").iterdir()), "temporary files left behind"
-    for name_ in spec.get("keeps") or []:
-        assert (root / name_).is_file(), f"{name_} was deleted"
+        assert outcome.after[1] == outcome.before[1], "a failed command changed output/"
+    assert not list((tmp / "tmpdir").iterdir()), "temporary files left behind"
+    for kept in spec.get("keeps") or []:
+        assert (root / kept).is_file(), f"{kept} was deleted"
