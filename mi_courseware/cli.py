@@ -209,7 +209,8 @@ def _target_options(func: Any) -> Any:
 @click.option(
     "--only",
     multiple=True,
-    help="Build only these outputs (repeat): pack, facilitator, slides, certificates.",
+    help="Build only these outputs (repeat): pack, facilitator, slides, certificates, "
+    "quality-report.",
 )
 @roster_option
 @click.option(
@@ -441,4 +442,4 @@ def main() -> NoReturn:
 
 
 # each registers its commands on the group above
-from mi_courseware import cli_certificates, cli_coding  # noqa: E402,F401
+from mi_courseware import cli_certificates, cli_coding, cli_evaluation  # noqa: E402,F401

@@ -32,6 +32,7 @@ from mi_courseware.edition import (
     Times,
 )
 from mi_courseware.errors import Position, Problems, did_you_mean
+from mi_courseware.evaluation.edition import with_evaluation
 from mi_courseware.licences import trainer_names
 from mi_courseware.loading.project import Project, Record, load_document
 from mi_courseware.loading.roster import read_roster
@@ -311,6 +312,7 @@ def resolve(project: Project, selection: Selection, problems: Problems) -> Editi
     edition = _assemble(
         project, course_record, variant, addons, client_record, event_record, selection, problems
     )
+    edition = with_evaluation(edition, course_record, event_record, project, problems)
     return None if len(problems.errors) > before else edition
 
 

@@ -20,8 +20,10 @@ class BuilderEntry:
     name: str
     description: str
     target: str  # "module:Class"
-    #: Parts of the Edition's inputs it reads: course, text, images, brand, roster.
+    #: Parts of the Edition's inputs it reads: course, text, images, brand, roster, evaluations.
     uses: tuple[str, ...] = ("course", "text", "images", "brand")
+    #: Parts that must be there for the output to be made (none: always made).
+    requires: tuple[str, ...] = ()
     #: Folders of the theme (and its parents) it reads.
     theme_parts: tuple[str, ...] = DOCUMENT_PARTS
     #: Whether the certificate register's record of the event shapes it too.
@@ -53,6 +55,13 @@ REGISTRY: dict[str, BuilderEntry] = {
             "mi_courseware.builders.certificates:CertificatesBuilder",
             uses=("course", "brand", "roster"),
             register=True,
+        ),
+        BuilderEntry(
+            "quality-report",
+            "quality-report.pdf (events with evaluation responses)",
+            "mi_courseware.builders.quality:QualityReportBuilder",
+            uses=("course", "brand", "roster", "evaluations"),
+            requires=("evaluations",),
         ),
     )
 }

@@ -119,3 +119,6 @@ class Event(Model):
     """Last day to book."""
     roster: Text | None = None
     """Participants CSV, relative to this file."""
+    evaluations: Text | None = None
+    """Evaluation responses (CSV, or XLSX as Microsoft Forms and Google Forms export them),
+    relative to this file; default: ``content/evaluations/<event id>.csv`` or ``.xlsx``."""

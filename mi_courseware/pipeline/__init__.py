@@ -260,7 +260,9 @@ def plan(
 
 
 def _applies(entry: BuilderEntry, edition: Edition, context: BuildContext) -> bool:
-    # only certificates depend on more than the edition; avoid importing builders for this
+    # what each builder's applies_to says, told from the registry without importing builders
+    if any(not edition.inputs.get(role) for role in entry.requires):
+        return False  # e.g. the quality report of an event without evaluation responses
     if entry.register:
         return edition.event is not None and bool(edition.participants or context.roster)
     return True

@@ -404,3 +404,134 @@ def band_chart(
             )
         figure.subplots_adjust(left=0.01, right=0.99, top=0.99, bottom=0.01)
         return _svg(figure, description)
+
+
+@dataclass(frozen=True)
+class RowValue:
+    """One row of :func:`row_chart`: a label, a value, and where it started from, if it moved.
+
+    ``value_label`` and ``start_label`` are printed beside the markers (default: the value).
+    """
+
+    label: str
+    value: float | None
+    start: float | None = None
+    value_label: str = ""
+    start_label: str = ""
+
+
+def row_chart(
+    rows: Sequence[RowValue],
+    *,
+    style: ChartStyle,
+    description: str,
+    x_range: tuple[float, float],
+    names: tuple[str, str] = ("", ""),
+    label_width: int = 38,
+) -> str:
+    """One horizontal row per item, its label on the left.
+
+    A row without a start is a patterned bar from the axis to its value; a row with one is
+    drawn from a hollow circle (the start) to a filled diamond (the value) joined by an arrow,
+    each value printed beside its marker, and ``names`` (start, value) named in a legend: the
+    meaning is in shapes and words, not in colour.
+    """
+    import matplotlib
+
+    grow = style.font_size / ChartStyle.font_size
+    height = max(style.height_mm, (11 * len(rows) + 14) * grow)
+    low, high = x_range
+    with matplotlib.rc_context(_settings(style)):
+        figure, axes = _figure(style, height)
+        ys = list(range(len(rows)))
+        for y, row in zip(ys, rows, strict=True):
+            if row.value is None:
+                axes.annotate("–", (low, y), xytext=(4, 0), textcoords="offset points", va="center")
+                continue
+            shown = row.value_label or f"{row.value:g}"
+            if row.start is None:
+                axes.barh(
+                    y,
+                    row.value - low,
+                    left=low,
+                    height=0.55,
+                    color=_mix(style.primary, 0.3),
+                    edgecolor=style.primary,
+                    linewidth=0.8,
+                    hatch=PATTERNS[1],
+                )
+                axes.annotate(
+                    shown,
+                    (row.value, y),
+                    xytext=(3, 0),
+                    textcoords="offset points",
+                    va="center",
+                    fontweight="bold",
+                )
+                continue
+            axes.annotate(
+                "",
+                (row.value, y),
+                xytext=(row.start, y),
+                arrowprops={"arrowstyle": "-|>", "color": style.muted, "linewidth": 1.1},
+            )
+            axes.plot(
+                [row.start],
+                [y],
+                marker="o",
+                markersize=7,
+                color="white",
+                markeredgecolor=style.primary,
+                markeredgewidth=1.3,
+                label=names[0] or None,
+                linestyle="none",
+            )
+            axes.plot(
+                [row.value],
+                [y],
+                marker="D",
+                markersize=7,
+                color=style.primary,
+                markeredgecolor="white",
+                markeredgewidth=0.8,
+                label=names[1] or None,
+                linestyle="none",
+            )
+            side = 1 if row.value >= row.start else -1  # the value's label goes beyond it
+            for x, text, away in (
+                (row.start, row.start_label or f"{row.start:g}", -side),
+                (row.value, shown, side),
+            ):
+                axes.annotate(
+                    text,
+                    (x, y),
+                    xytext=(7 * away, 0),
+                    textcoords="offset points",
+                    va="center",
+                    ha="left" if away > 0 else "right",
+                    fontweight="bold" if text is shown else "normal",
+                )
+        axes.set_yticks(
+            ys, [textwrap.fill(r.label, label_width, max_lines=3, placeholder="…") for r in rows]
+        )
+        axes.set_ylim(len(rows) - 0.4, -0.6)
+        span = high - low
+        axes.set_xlim(low - 0.08 * span, high + 0.1 * span)
+        axes.set_xticks([v for v in range(int(low), int(high) + 1)])
+        axes.grid(axis="x", color=style.rule, linewidth=0.5)
+        axes.set_axisbelow(True)
+        axes.spines["left"].set_visible(False)
+        _plain_axes(axes, style)
+        if any(r.start is not None for r in rows) and any(names):
+            handles, labels = axes.get_legend_handles_labels()
+            unique = dict(zip(labels, handles, strict=True))
+            axes.legend(
+                unique.values(),
+                unique.keys(),
+                loc="lower center",
+                frameon=False,
+                ncols=2,
+                bbox_to_anchor=(0.5, 1.0),
+            )
+        figure.tight_layout(pad=0.4)
+        return _svg(figure, description)
