@@ -123,5 +123,6 @@ def quality_html(edition: Edition, setup: DocumentSetup, when: datetime) -> str:
         ("coding.css", "quality.css"),
         edition=edition,
         event=event,
+        show_comments=True,
         **sections(setup, summary),
     )

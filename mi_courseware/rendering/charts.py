@@ -427,7 +427,7 @@ def row_chart(
     description: str,
     x_range: tuple[float, float],
     names: tuple[str, str] = ("", ""),
-    label_width: int = 38,
+    label_width: int = 58,
 ) -> str:
     """One horizontal row per item, its label on the left.
 
@@ -439,11 +439,15 @@ def row_chart(
     import matplotlib
 
     grow = style.font_size / ChartStyle.font_size
-    height = max(style.height_mm, (11 * len(rows) + 14) * grow)
+    width = max(int(label_width / grow), 12)  # characters that fit the label column
+    labels = [textwrap.fill(r.label, width, max_lines=3, placeholder="…") for r in rows]
+    # each row as tall as its label (in millimetres, which the y axis counts in)
+    tall = [(3.1 * (label.count("\n") + 1) + 3.2) * grow for label in labels]
+    ys = [sum(tall[:index]) + tall[index] / 2 for index in range(len(rows))]
+    height = max(style.height_mm, sum(tall) + 11 * grow)
     low, high = x_range
     with matplotlib.rc_context(_settings(style)):
         figure, axes = _figure(style, height)
-        ys = list(range(len(rows)))
         for y, row in zip(ys, rows, strict=True):
             if row.value is None:
                 axes.annotate("–", (low, y), xytext=(4, 0), textcoords="offset points", va="center")
@@ -454,7 +458,7 @@ def row_chart(
                     y,
                     row.value - low,
                     left=low,
-                    height=0.55,
+                    height=4.2 * grow,
                     color=_mix(style.primary, 0.3),
                     edgecolor=style.primary,
                     linewidth=0.8,
@@ -511,10 +515,8 @@ def row_chart(
                     ha="left" if away > 0 else "right",
                     fontweight="bold" if text is shown else "normal",
                 )
-        axes.set_yticks(
-            ys, [textwrap.fill(r.label, label_width, max_lines=3, placeholder="…") for r in rows]
-        )
-        axes.set_ylim(len(rows) - 0.4, -0.6)
+        axes.set_yticks(ys, labels)
+        axes.set_ylim(sum(tall) + 0.5, -0.5)
         span = high - low
         axes.set_xlim(low - 0.08 * span, high + 0.1 * span)
         axes.set_xticks([v for v in range(int(low), int(high) + 1)])
