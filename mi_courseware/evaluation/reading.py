@@ -49,6 +49,8 @@ FORM_COLUMNS = frozenset(
         "Response ID",
     )
 )
+#: The most rows a worksheet can have.
+EXCEL_ROWS = 1_048_576
 _WHOLE = re.compile(r"[+-]?\d+(\.0*)?")
 
 
@@ -116,7 +118,7 @@ def _csv(path: Path, problems: Problems) -> _Table | None:
             return None
         if headers is None:
             headers = row
-        else:
+        elif any(cell.strip() for cell in row):
             rows.append((line, list(row)))
     if headers is None:
         headers = []
@@ -177,16 +179,25 @@ def _first_sheet(path: Path, book: object, problems: Problems) -> _Table | None:
         return None
     sheet = sheets[0]
     title = str(sheet.title)
-    cells = sheet.iter_rows(
-        min_row=1, max_row=limits.response_rows + 1, max_col=limits.sheet_columns, values_only=True
+    first = next(
+        sheet.iter_rows(min_row=1, max_row=1, max_col=limits.sheet_columns, values_only=True), ()
     )
-    headers: list[str] = []
+    headers = ["" if v is None else str(v) for v in first]
+    while headers and not headers[-1].strip():
+        headers.pop()
+    # every row to the format's last (a sheet's own idea of its size may be wrong), only the
+    # columns the header names; empty rows cost little and are not kept
+    cells = sheet.iter_rows(
+        min_row=2, max_row=EXCEL_ROWS, max_col=max(len(headers), 1), values_only=True
+    )
     rows: list[tuple[int, list[object]]] = []
-    for number, values in enumerate(cells, start=1):
-        if number == 1:
-            headers = ["" if v is None else str(v) for v in values]
-        else:
+    for number, values in enumerate(cells, start=2):
+        if values.count(None) == len(values):
+            continue
+        if any(v is not None and str(v).strip() for v in values):
             rows.append((number, list(values)))
+            if len(rows) > limits.response_rows:
+                break
 
     def cell(line: int, index: int) -> str:
         return f"{title}!{column_letter(index)}{line}"
