@@ -112,7 +112,7 @@ def test_the_template_heads_one_column_per_question_as_the_form_words_them(
         shown = question.about if question.role in ("before", "now") else question.text
         assert str(escape(shown)) in html, question.text
     # and the template's header reads back with no unknown column
-    (project / SPRING).write_bytes(data + "4,5,4,5,4,4,5,3,7,4,8,5,9,9,,,,\r\n".encode())
+    (project / SPRING).write_bytes(data + b"4,5,4,5,4,4,5,3,7,4,8,5,9,9,,,,\r\n")
     _, problems = edition_of(project)
     assert problems.items == []
 
