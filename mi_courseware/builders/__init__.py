@@ -24,6 +24,8 @@ class BuilderEntry:
     uses: tuple[str, ...] = ("course", "text", "images", "brand")
     #: Parts that must be there for the output to be made (none: always made).
     requires: tuple[str, ...] = ()
+    #: What to say when one of them is not, for an event (``{event}``: its id).
+    absent: str = ""
     #: Folders of the theme (and its parents) it reads.
     theme_parts: tuple[str, ...] = DOCUMENT_PARTS
     #: Whether the certificate register's record of the event shapes it too.
@@ -62,6 +64,8 @@ REGISTRY: dict[str, BuilderEntry] = {
             "mi_courseware.builders.quality:QualityReportBuilder",
             uses=("course", "brand", "roster", "evaluations"),
             requires=("evaluations",),
+            absent="event '{event}' has no evaluation responses: put them in "
+            "content/evaluations/{event}.csv or .xlsx, or name the file with 'evaluations:'",
         ),
     )
 }
