@@ -26,7 +26,7 @@ from mi_courseware.errors import Position, Problems
 from mi_courseware.evaluation.data import RANGES, Answer, Question, Response, Responses
 from mi_courseware.evaluation.questions import header_key, header_keys
 from mi_courseware.limits import current, megabytes
-from mi_courseware.loading.roster import decode_roster
+from mi_courseware.loading.roster import read_csv_text
 
 SUFFIXES = (".csv", ".xlsx")
 #: Columns that online forms add to their exports (folded as headers are): never questions.
@@ -88,20 +88,7 @@ def read_responses(
 
 
 def _csv(path: Path, problems: Problems) -> _Table | None:
-    limit = current().text_bytes
-    try:
-        if path.stat().st_size > limit:
-            problems.error(
-                Position(path),
-                f"response file is larger than {megabytes(limit)}; split it, or raise the "
-                "limit with --size-limit",
-            )
-            return None
-        data = path.read_bytes()
-    except OSError as exc:
-        problems.error(Position(path), f"cannot read response file: {exc.strerror}")
-        return None
-    text = decode_roster(data, path, problems)
+    text = read_csv_text(path, problems, "response file")
     if text is None:
         return None
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)

@@ -151,6 +151,13 @@ def _plain_axes(axes: Any, style: ChartStyle) -> None:
         spine.set_linewidth(0.6)
 
 
+def _legend(axes: Any, **placing: Any) -> None:
+    """A legend naming each labelled group or marker once, without a frame."""
+    handles, labels = axes.get_legend_handles_labels()
+    unique = dict(zip(labels, handles, strict=True))
+    axes.legend(unique.values(), unique.keys(), frameon=False, **placing)
+
+
 def _svg(figure: Any, description: str) -> str:
     """The figure as an ``<svg>`` element: no prolog, no metadata, a title for readers."""
     from lxml import etree
@@ -226,16 +233,7 @@ def bar_chart(
         axes.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True, nbins=5))
         _plain_axes(axes, style)
         if legend:
-            handles, labels = axes.get_legend_handles_labels()
-            unique = dict(zip(labels, handles, strict=True))
-            axes.legend(
-                unique.values(),
-                unique.keys(),
-                loc="upper right",
-                frameon=False,
-                handlelength=2.2,
-                handleheight=1.2,
-            )
+            _legend(axes, loc="upper right", handlelength=2.2, handleheight=1.2)
         figure.tight_layout(pad=0.4)
         return _svg(figure, description)
 
@@ -525,15 +523,6 @@ def row_chart(
         axes.spines["left"].set_visible(False)
         _plain_axes(axes, style)
         if any(r.start is not None for r in rows) and any(names):
-            handles, labels = axes.get_legend_handles_labels()
-            unique = dict(zip(labels, handles, strict=True))
-            axes.legend(
-                unique.values(),
-                unique.keys(),
-                loc="lower center",
-                frameon=False,
-                ncols=2,
-                bbox_to_anchor=(0.5, 1.0),
-            )
+            _legend(axes, loc="lower center", ncols=2, bbox_to_anchor=(0.5, 1.0))
         figure.tight_layout(pad=0.4)
         return _svg(figure, description)
