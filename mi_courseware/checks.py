@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from mi_courseware.errors import Position, Problems, did_you_mean
+from mi_courseware.evaluation.edition import responses_file
 from mi_courseware.licences import check_licensing
 from mi_courseware.loading.project import Document, Project, Record
 from mi_courseware.model import AddOn, Client, Course, Event, Outcome, Schedule, Session
@@ -276,6 +277,7 @@ def check_event(record: Record[Event], project: Project, problems: Problems) -> 
     message = roster_problem(record, project)
     if message:
         problems.error(record.position("roster"), message)
+    responses_file(record, project, problems)  # reported as resolution words it: once
 
 
 def check_event_days(record: Record[Event], problems: Problems) -> None:

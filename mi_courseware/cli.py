@@ -283,7 +283,7 @@ def _target_options(func: Any) -> Any:
     "--only",
     multiple=True,
     help="Build only these outputs (repeat): pack, facilitator, slides, certificates, flyer, "
-    "calendar, sign-in.",
+    "calendar, sign-in, quality-report.",
 )
 @roster_option
 @click.option(
@@ -517,4 +517,4 @@ def main() -> NoReturn:
 
 
 # each registers its commands on the group above
-from mi_courseware import cli_certificates, cli_coding  # noqa: E402,F401
+from mi_courseware import cli_certificates, cli_coding, cli_evaluation  # noqa: E402,F401

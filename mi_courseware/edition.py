@@ -12,6 +12,7 @@ from datetime import date, time
 from pathlib import Path
 from typing import Any
 
+from mi_courseware.evaluation.data import Question, Responses
 from mi_courseware.people import Participant
 
 
@@ -266,8 +267,8 @@ class Edition:
     sources: tuple[Path, ...] = field(default=())
     #: The files it was made from, by the part they play: ``course`` (course, add-ons,
     #: event), ``text`` (modules, handouts, client pages), ``images`` (pictures the text
-    #: shows), ``brand`` (client file, logo, signature) and ``roster``. Each output is rebuilt
-    #: when a file of a part it uses changes.
+    #: shows), ``brand`` (client file, logo, signature), ``roster`` and ``evaluations`` (the
+    #: event's response file). Each output is rebuilt when a file of a part it uses changes.
     inputs: dict[str, tuple[Path, ...]] = field(default_factory=dict)
     #: The theme's folder and those of the themes it extends, nearest first.
     theme_dirs: tuple[Path, ...] = ()
@@ -277,6 +278,10 @@ class Edition:
     certificate_requires: str | int = "all-days"
     #: Further reading, in the course's order.
     reading: tuple[ReadingItem, ...] = ()
+    #: The evaluation form's questions (the theme's, then the course's own).
+    questions: tuple[Question, ...] = ()
+    #: The event's evaluation responses, when it has a response file.
+    responses: Responses | None = None
 
     @property
     def units(self) -> tuple[StandardUnit, ...]:

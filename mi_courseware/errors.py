@@ -19,13 +19,23 @@ Severity = Literal["error", "warning"]
 
 @dataclass(frozen=True, order=True)
 class Position:
-    """A place in a user's file: 1-based line and column."""
+    """A place in a user's file: 1-based line and column.
+
+    A column of 0 names the line alone (``responses.csv:14``: a CSV row, whose cells the
+    message names); ``cell`` names a spreadsheet cell instead (``responses.xlsx:Sheet1!D14``),
+    with ``line`` and ``column`` its row and column numbers for sorting.
+    """
 
     path: Path
     line: int = 1
     column: int = 1
+    cell: str = ""
 
     def __str__(self) -> str:
+        if self.cell:
+            return f"{display_path(self.path)}:{self.cell}"
+        if self.column == 0:
+            return f"{display_path(self.path)}:{self.line}"
         return f"{display_path(self.path)}:{self.line}:{self.column}"
 
 

@@ -40,6 +40,12 @@ class Limits:
     text_lines: int = 20_000
     #: Characters of HTML one document may grow to before it is given to the PDF engine.
     html_chars: int = 40_000_000
+    #: Rows one evaluation response file (CSV or a workbook's first sheet) may have.
+    response_rows: int = 10_000
+    #: Columns of a workbook's first sheet that are read.
+    sheet_columns: int = 500
+    #: Bytes a workbook (.xlsx) may hold, unpacked: a small zip can unpack to a huge file.
+    workbook_bytes: int = 50 * 1024 * 1024
 
     def scaled(self, size_factor: float) -> Limits:
         """These limits with every size multiplied by ``size_factor``."""
@@ -51,6 +57,9 @@ class Limits:
             table_rows=int(self.table_rows * size_factor),
             text_lines=int(self.text_lines * size_factor),
             html_chars=int(self.html_chars * size_factor),
+            response_rows=int(self.response_rows * size_factor),
+            sheet_columns=int(self.sheet_columns * size_factor),
+            workbook_bytes=int(self.workbook_bytes * size_factor),
         )
 
 

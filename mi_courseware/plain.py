@@ -15,6 +15,7 @@ from typing import Any
 
 from mi_courseware import edition, people
 from mi_courseware.errors import Position, Problem
+from mi_courseware.evaluation import data as evaluation_data
 
 
 def _dataclasses(*modules: Any) -> dict[str, type]:
@@ -32,7 +33,7 @@ def _dataclasses(*modules: Any) -> dict[str, type]:
 
 #: The only classes a decoded document may contain.
 ALLOWED: dict[str, type] = {
-    **_dataclasses(edition, people),
+    **_dataclasses(edition, people, evaluation_data),
     "Problem": Problem,
     "Position": Position,
 }

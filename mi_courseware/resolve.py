@@ -30,6 +30,7 @@ from mi_courseware.edition import (
     StandardUnit,
 )
 from mi_courseware.errors import Position, Problems, did_you_mean
+from mi_courseware.evaluation.edition import with_evaluation
 from mi_courseware.event_days import (
     Window,
     event_info,
@@ -317,6 +318,7 @@ def resolve(project: Project, selection: Selection, problems: Problems) -> Editi
     edition = _assemble(
         project, course_record, variant, addons, client_record, event_record, selection, problems
     )
+    edition = with_evaluation(edition, course_record, event_record, project, problems)
     return None if len(problems.errors) > before else edition
 
 

@@ -344,6 +344,8 @@ class FakeEntry:
     uses: tuple[str, ...] = ("course",)
     theme_parts: tuple[str, ...] = ()
     register: bool = False
+    requires: tuple[str, ...] = ()
+    absent: str = ""
 
     def load(self) -> type[Builder]:
         return self.builder

@@ -24,8 +24,12 @@ class BuilderEntry:
     name: str
     description: str
     target: str  # "module:Class"
-    #: Parts of the Edition's inputs it reads: course, text, images, brand, roster.
+    #: Parts of the Edition's inputs it reads: course, text, images, brand, roster, evaluations.
     uses: tuple[str, ...] = ("course", "text", "images", "brand")
+    #: Parts that must be there for the output to be made (none: always made).
+    requires: tuple[str, ...] = ()
+    #: What to say when one of them is not, for an event (``{event}``: its id).
+    absent: str = ""
     #: Folders of the theme (and its parents) it reads.
     theme_parts: tuple[str, ...] = DOCUMENT_PARTS
     #: Whether the certificate register's record of the event shapes it too.
@@ -37,6 +41,8 @@ class BuilderEntry:
 
     def applies(self, edition: Edition, context: BuildContext) -> bool:
         """Whether ``edition`` has the data this output is made from."""
+        if any(not edition.inputs.get(role) for role in self.requires):
+            return False  # e.g. the quality report of an event without evaluation responses
         if self.needs and edition.event is None:
             return False
         if self.needs == "dated event":
@@ -94,6 +100,15 @@ REGISTRY: dict[str, BuilderEntry] = {
             "mi_courseware.builders.signin:SignInBuilder",
             uses=("course", "brand", "roster"),
             needs="event",
+        ),
+        BuilderEntry(
+            "quality-report",
+            "quality-report.pdf (events with evaluation responses)",
+            "mi_courseware.builders.quality:QualityReportBuilder",
+            uses=("course", "brand", "roster", "evaluations"),
+            requires=("evaluations",),
+            absent="event '{event}' has no evaluation responses: put them in "
+            "content/evaluations/{event}.csv or .xlsx, or name the file with 'evaluations:'",
         ),
     )
 }

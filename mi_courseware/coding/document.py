@@ -18,10 +18,8 @@ from mi_courseware.licences import belongs_to
 from mi_courseware.loading.project import Project, Record
 from mi_courseware.model import Client
 from mi_courseware.rendering.charts import ChartStyle
-from mi_courseware.rendering.colour import readable_on_white
 from mi_courseware.rendering.document import DocumentSetup, brand_setup
-from mi_courseware.rendering.fetcher import data_uri
-from mi_courseware.rendering.pdf import metadata_head, render_pdf, write_atomic
+from mi_courseware.rendering.pdf import render_pdf, write_atomic
 from mi_courseware.rendering.themes import theme_chain, theme_options
 from mi_courseware.resolve import house_brand, make_brand
 
@@ -36,40 +34,11 @@ class CodingDocument:
 
     def chart_style(self, width_mm: float = 170, height_mm: float = 60) -> ChartStyle:
         """Charts in the brand's colours and the theme's font."""
-        colours = self.setup.brand.colours
-        fonts = tuple(
-            sorted(p for folder in self.setup.chain for p in (folder / "fonts").glob("*.ttf"))
-        )
-        scale = float(str(self.setup.options.get("diagram_text_scale", 1.0)))
-        return ChartStyle(
-            primary=readable_on_white(colours.primary, 3.0),
-            accent=readable_on_white(colours.accent, 3.0),
-            font_files=fonts,
-            font_size=ChartStyle.font_size * scale,  # larger in the large-print theme
-            width_mm=width_mm,
-            height_mm=height_mm,
-        )
+        return self.setup.chart_style(width_mm, height_mm)
 
     def render(self, template: str, title: str, when: datetime, **values: Any) -> str:
         """The document's HTML from ``template`` with the common context."""
-        setup = self.setup
-        brand = setup.brand
-        meta = metadata_head(
-            title=title,
-            author=brand.name or "mi-courseware",
-            when=when,
-            language=setup.t.language,
-        )
-        return setup.env.get_template(template).render(
-            meta=meta,
-            lang=setup.t.language,
-            brand=brand,
-            colours=setup.colours(),
-            stylesheets=[*setup.stylesheets("fonts.css"), *setup.stylesheets("coding.css")],
-            options=setup.options,
-            logo=data_uri(brand.logo, setup.roots),
-            **values,
-        )
+        return self.setup.render_report(template, title, when, ("coding.css",), **values)
 
     def write_pdf(self, html: str, target: Path, identifier: str) -> Path:
         """Render ``html`` and write it to ``target`` through a temporary file and a rename."""

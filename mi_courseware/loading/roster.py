@@ -71,6 +71,27 @@ def decode_roster(data: bytes, path: Path, problems: Problems) -> str | None:
     return text
 
 
+def read_csv_text(path: Path, problems: Problems, what: str = "file") -> str | None:
+    """The text of a CSV file a user keeps (decoded as :func:`decode_roster` does), or
+    ``None`` when it cannot be read or is larger than the text limit (reported)."""
+    from mi_courseware.limits import current, megabytes
+
+    limit = current().text_bytes
+    try:
+        if path.stat().st_size > limit:
+            problems.error(
+                Position(path),
+                f"{what} is larger than {megabytes(limit)}; split it, or raise the limit with "
+                "--size-limit",
+            )
+            return None
+        data = path.read_bytes()
+    except OSError as exc:
+        problems.error(Position(path), f"cannot read {what}: {exc.strerror}")
+        return None
+    return decode_roster(data, path, problems)
+
+
 def column_key(header: str) -> str:
     """The column a header names: case, spaces, hyphens and underscores do not matter."""
     key = re.sub(r"[\s_\-]+", "", header.strip().casefold())

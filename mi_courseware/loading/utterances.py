@@ -13,7 +13,7 @@ from pathlib import Path
 
 from mi_courseware.coding.records import Utterance
 from mi_courseware.errors import Position, Problems, did_you_mean
-from mi_courseware.loading.roster import column_key, decode_roster
+from mi_courseware.loading.roster import column_key, read_csv_text
 from mi_courseware.model.scale import CLIENT_CODES, Scale
 
 COLUMNS = ("speaker", "code", "text", "time", "volley")
@@ -42,12 +42,7 @@ def read_utterances(
 ) -> tuple[tuple[Utterance, ...], bool] | None:
     """The utterances of ``path`` and whether it has a ``volley`` column; ``None`` after any
     problem. Practitioners' codes are checked against ``scale`` (id, scale) when known."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        problems.error(Position(path), f"cannot read file: {exc.strerror}")
-        return None
-    text = decode_roster(data, path, problems)
+    text = read_csv_text(path, problems)
     if text is None:
         return None
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)

@@ -170,6 +170,34 @@ class Reading(Model):
     """A heading shared by consecutive items (e.g. "Books", "Studies")."""
 
 
+def _plain_dash(value: Any) -> Any:
+    return value.replace("–", "-").replace(" ", "") if isinstance(value, str) else value
+
+
+QuestionKind = Annotated[Literal["1-5", "0-10", "text"], BeforeValidator(_plain_dash)]
+"""How a question is answered: ``1-5`` (a rating, 5 best), ``0-10`` (a score) or ``text``."""
+
+
+class EvaluationQuestion(Model):
+    """A question of the course's own on its evaluation form."""
+
+    id: Id
+    """Identifier, unique among the course's questions."""
+    text: Text
+    """The question as the form words it; also the response file's column header."""
+    kind: QuestionKind
+    """``1-5`` (circle a number: 1 strongly disagree, 5 strongly agree), ``0-10`` or
+    ``text`` (a free answer)."""
+
+
+class EvaluationSettings(Model):
+    """The course's evaluation form: the theme's questions, then these."""
+
+    questions: list[EvaluationQuestion] = []
+    """Questions of the course's own, asked after the theme's ratings and confidence
+    scores and before its open questions."""
+
+
 class Course(Model):
     """A course definition (``content/courses/<id>.yaml``)."""
 
@@ -199,3 +227,7 @@ class Course(Model):
     """Quotes from earlier participants."""
     reading: list[Reading] = []
     """Further reading, printed on its own page of the pack and guide, in this order."""
+    evaluation: EvaluationSettings = EvaluationSettings()
+    """The evaluation form: every outcome met (1-5), the trainer, pace, materials and the
+    course overall (1-5), confidence in each outcome before the course and now (0-10) and
+    open questions come from the theme; a course may add its own questions here."""

@@ -193,3 +193,7 @@ class Event(Model):
     def day_key(self) -> str:
         """``days`` or ``dates``: the key under which this event's days are written."""
         return "days" if self.days is not None else "dates"
+
+    evaluations: Text | None = None
+    """Evaluation responses (CSV, or XLSX as Microsoft Forms and Google Forms export them),
+    relative to this file; default: ``content/evaluations/<event id>.csv`` or ``.xlsx``."""

@@ -240,6 +240,10 @@ def plan(
             if not entry.applies(edition, context):
                 if request.require:
                     raise UsageError(_not_applicable(entry, edition))
+                if name in request.only:  # asked for by name: say why there is none
+                    log.warning(
+                        "%s: no %s: %s", edition.slug, name, _not_applicable(entry, edition)
+                    )
                 continue
             root = edition.project_root.resolve()
             files = files_shaping(edition, entry.uses, entry.theme_parts)
@@ -265,6 +269,8 @@ def plan(
 def _not_applicable(entry: BuilderEntry, edition: Edition) -> str:
     if edition.event is None:
         return f"'{edition.course_id}' is a course; {entry.name} are made for an event"
+    if entry.absent and any(not edition.inputs.get(role) for role in entry.requires):
+        return entry.absent.format(event=edition.event.id)
     return (
         f"event '{edition.event.id}' has no roster: add 'roster:' to its file, "
         "or give one with --roster"

@@ -151,6 +151,13 @@ def _plain_axes(axes: Any, style: ChartStyle) -> None:
         spine.set_linewidth(0.6)
 
 
+def _legend(axes: Any, **placing: Any) -> None:
+    """A legend naming each labelled group or marker once, without a frame."""
+    handles, labels = axes.get_legend_handles_labels()
+    unique = dict(zip(labels, handles, strict=True))
+    axes.legend(unique.values(), unique.keys(), frameon=False, **placing)
+
+
 def _svg(figure: Any, description: str) -> str:
     """The figure as an ``<svg>`` element: no prolog, no metadata, a title for readers."""
     from lxml import etree
@@ -226,16 +233,7 @@ def bar_chart(
         axes.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True, nbins=5))
         _plain_axes(axes, style)
         if legend:
-            handles, labels = axes.get_legend_handles_labels()
-            unique = dict(zip(labels, handles, strict=True))
-            axes.legend(
-                unique.values(),
-                unique.keys(),
-                loc="upper right",
-                frameon=False,
-                handlelength=2.2,
-                handleheight=1.2,
-            )
+            _legend(axes, loc="upper right", handlelength=2.2, handleheight=1.2)
         figure.tight_layout(pad=0.4)
         return _svg(figure, description)
 
@@ -403,4 +401,128 @@ def band_chart(
                 markeredgewidth=1,
             )
         figure.subplots_adjust(left=0.01, right=0.99, top=0.99, bottom=0.01)
+        return _svg(figure, description)
+
+
+@dataclass(frozen=True)
+class RowValue:
+    """One row of :func:`row_chart`: a label, a value, and where it started from, if it moved.
+
+    ``value_label`` and ``start_label`` are printed beside the markers (default: the value).
+    """
+
+    label: str
+    value: float | None
+    start: float | None = None
+    value_label: str = ""
+    start_label: str = ""
+
+
+def row_chart(
+    rows: Sequence[RowValue],
+    *,
+    style: ChartStyle,
+    description: str,
+    x_range: tuple[float, float],
+    names: tuple[str, str] = ("", ""),
+    label_width: int = 58,
+) -> str:
+    """One horizontal row per item, its label on the left.
+
+    A row without a start is a patterned bar from the axis to its value; a row with one is
+    drawn from a hollow circle (the start) to a filled diamond (the value) joined by an arrow,
+    each value printed beside its marker, and ``names`` (start, value) named in a legend: the
+    meaning is in shapes and words, not in colour.
+    """
+    import matplotlib
+
+    grow = style.font_size / ChartStyle.font_size
+    width = max(int(label_width / grow), 12)  # characters that fit the label column
+    labels = [textwrap.fill(r.label, width, max_lines=3, placeholder="…") for r in rows]
+    # each row as tall as its label (in millimetres, which the y axis counts in)
+    tall = [(3.1 * (label.count("\n") + 1) + 3.2) * grow for label in labels]
+    ys = [sum(tall[:index]) + tall[index] / 2 for index in range(len(rows))]
+    height = max(style.height_mm, sum(tall) + 11 * grow)
+    low, high = x_range
+    with matplotlib.rc_context(_settings(style)):
+        figure, axes = _figure(style, height)
+        for y, row in zip(ys, rows, strict=True):
+            if row.value is None:
+                axes.annotate("–", (low, y), xytext=(4, 0), textcoords="offset points", va="center")
+                continue
+            shown = row.value_label or f"{row.value:g}"
+            if row.start is None:
+                axes.barh(
+                    y,
+                    row.value - low,
+                    left=low,
+                    height=4.2 * grow,
+                    color=_mix(style.primary, 0.3),
+                    edgecolor=style.primary,
+                    linewidth=0.8,
+                    hatch=PATTERNS[1],
+                )
+                axes.annotate(
+                    shown,
+                    (row.value, y),
+                    xytext=(3, 0),
+                    textcoords="offset points",
+                    va="center",
+                    fontweight="bold",
+                )
+                continue
+            axes.annotate(
+                "",
+                (row.value, y),
+                xytext=(row.start, y),
+                arrowprops={"arrowstyle": "-|>", "color": style.muted, "linewidth": 1.1},
+            )
+            axes.plot(
+                [row.start],
+                [y],
+                marker="o",
+                markersize=7,
+                color="white",
+                markeredgecolor=style.primary,
+                markeredgewidth=1.3,
+                label=names[0] or None,
+                linestyle="none",
+            )
+            axes.plot(
+                [row.value],
+                [y],
+                marker="D",
+                markersize=7,
+                color=style.primary,
+                markeredgecolor="white",
+                markeredgewidth=0.8,
+                label=names[1] or None,
+                linestyle="none",
+            )
+            side = 1 if row.value >= row.start else -1  # the value's label goes beyond it
+            for x, text, away in (
+                (row.start, row.start_label or f"{row.start:g}", -side),
+                (row.value, shown, side),
+            ):
+                axes.annotate(
+                    text,
+                    (x, y),
+                    xytext=(7 * away, 0),
+                    textcoords="offset points",
+                    va="center",
+                    ha="left" if away > 0 else "right",
+                    fontweight="bold" if text is shown else "normal",
+                )
+        axes.set_yticks(ys, labels)
+        axes.set_ylim(sum(tall) + 0.5, -0.5)
+        span = high - low
+        axes.set_xlim(low - 0.08 * span, high + 0.1 * span)
+        axes.set_xticks([v for v in range(int(low), int(high) + 1)])
+        axes.grid(axis="x", color=style.rule, linewidth=0.5)
+        axes.set_axisbelow(True)
+        axes.spines["left"].set_visible(False)
+        _plain_axes(axes, style)
+        if any(r.start is not None for r in rows) and any(names):
+            _legend(axes, loc="lower center", ncols=2, bbox_to_anchor=(0.5, 1.0))
+        figure.tight_layout(pad=0.4)
         return _svg(figure, description)

@@ -7,6 +7,7 @@ Edition through the theme; this module sets up their common context once.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +16,10 @@ from markupsafe import Markup
 
 from mi_courseware.edition import Brand, Edition
 from mi_courseware.project import builtin_dir
+from mi_courseware.rendering.charts import ChartStyle
 from mi_courseware.rendering.colour import band, readable_on_white, tint
 from mi_courseware.rendering.diagrams import Palette
+from mi_courseware.rendering.fetcher import data_uri
 from mi_courseware.rendering.i18n import Translator
 from mi_courseware.rendering.templates import environment
 from mi_courseware.rendering.themes import search_path
@@ -68,6 +71,42 @@ class DocumentSetup:
             "--tint-strong": tint(colours.primary, 0.18),
             "--accent-tint": tint(colours.accent, 0.12),
         }
+
+    def chart_style(self, width_mm: float = 170, height_mm: float = 60) -> ChartStyle:
+        """Charts in the brand's colours and the theme's font (larger in large print)."""
+        colours = self.brand.colours
+        fonts = tuple(sorted(p for folder in self.chain for p in (folder / "fonts").glob("*.ttf")))
+        scale = float(str(self.options.get("diagram_text_scale", 1.0)))
+        return ChartStyle(
+            primary=readable_on_white(colours.primary, 3.0),
+            accent=readable_on_white(colours.accent, 3.0),
+            font_files=fonts,
+            font_size=ChartStyle.font_size * scale,
+            width_mm=width_mm,
+            height_mm=height_mm,
+        )
+
+    def render_report(
+        self, template: str, title: str, when: datetime, css: tuple[str, ...], **values: Any
+    ) -> str:
+        """A report's HTML (a feedback report, a quality report): ``template`` with the brand,
+        colours, metadata, the theme's ``fonts.css`` and ``css`` stylesheets and ``values``."""
+        from mi_courseware.rendering.pdf import metadata_head
+
+        brand = self.brand
+        meta = metadata_head(
+            title=title, author=brand.name or "mi-courseware", when=when, language=self.t.language
+        )
+        return self.env.get_template(template).render(
+            meta=meta,
+            lang=self.t.language,
+            brand=brand,
+            colours=self.colours(),
+            stylesheets=[s for name in ("fonts.css", *css) for s in self.stylesheets(name)],
+            options=self.options,
+            logo=data_uri(brand.logo, self.roots),
+            **values,
+        )
 
 
 def document_setup(edition: Edition) -> DocumentSetup:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, time
+from typing import Any
 
 from mi_courseware.edition import Edition, EditionSession
 from mi_courseware.errors import ContentError
@@ -74,6 +75,22 @@ def pages_of(items: list[object], per_page: int, least: int = 5) -> list[list[ob
         start += size
     pages.append(items[start:])
     return pages
+
+
+def evaluation_form(edition: Edition, setup: DocumentSetup) -> dict[str, Any]:
+    """The evaluation form's questions as the pack lays them out: the ratings (1-5) in one
+    table, confidence before and now per outcome in another, other scores (0-10), then
+    the questions to write in."""
+    from mi_courseware.evaluation.questions import scale_labels
+
+    questions = edition.questions
+    return {
+        "ratings": [q for q in questions if q.kind == "1-5"],
+        "confidence": [q for q in questions if q.role == "before"],
+        "scores": [q for q in questions if q.kind == "0-10" and q.role not in ("before", "now")],
+        "texts": [q for q in questions if q.kind == "text"],
+        "scale": scale_labels(setup.t),
+    }
 
 
 def pack_html(edition: Edition, *, facilitator: bool, when: datetime) -> tuple[str, DocumentSetup]:
@@ -147,8 +164,7 @@ def pack_html(edition: Edition, *, facilitator: bool, when: datetime) -> tuple[s
         pages=pages,
         outcome_numbers=numbers,
         units=units,
-        evaluation_statements=setup.t("evaluation_statements").split("|"),
-        evaluation_open=setup.t("evaluation_open").split("|"),
+        evaluation=evaluation_form(edition, setup),
         how_to_use=setup.t("how_to_use_points").split("|"),
         day_lines=lines,
         day_of=day_of,

@@ -1,0 +1,250 @@
+"""``evaluation report``: every run with evaluation responses collated, the weak ones flagged.
+
+One row per run (date, client, trainers, responses, response rate, satisfaction, confidence
+change), the answers of every run pooled into the same charts as an event's quality report,
+and each run below a threshold flagged with the reason: any outcome's mean rating under
+``--min-mean`` (3.5), or a response rate under ``--min-rate`` (50%). A PDF in the house style
+(a client's brand and language with ``--client``), or the table as CSV for a spreadsheet.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date, datetime
+from fractions import Fraction
+from pathlib import Path
+
+from mi_courseware.builders.base import build_time
+from mi_courseware.coding.document import coding_document
+from mi_courseware.coding.report import safe_cell
+from mi_courseware.edition import Edition
+from mi_courseware.errors import ContentError, MiCoursewareError, Problems, UsageError, did_you_mean
+from mi_courseware.evaluation.report import event_summary, sections
+from mi_courseware.evaluation.stats import Summary, show_change, show_mean, show_rate, summarise
+from mi_courseware.loading.project import Project
+from mi_courseware.pipeline.targets import Target, editions_for
+from mi_courseware.rendering.i18n import Translator
+from mi_courseware.rendering.pdf import render_pdf, write_atomic
+
+
+@dataclass(frozen=True)
+class RunFilter:
+    """Which runs to collate, and the thresholds that flag one."""
+
+    course: str | None = None
+    client: str | None = None
+    start: date | None = None
+    end: date | None = None
+    min_mean: float = 3.5
+    #: Percent of those who attended.
+    min_rate: float = 50
+
+
+@dataclass(frozen=True)
+class Flag:
+    """Why a run is flagged: an outcome's low mean, or a low response rate."""
+
+    kind: str  # "outcome" | "rate"
+    value: Fraction
+    outcome: str = ""
+
+
+@dataclass(frozen=True)
+class Run:
+    """One event with responses: its edition, its numbers and its flags."""
+
+    edition: Edition
+    summary: Summary
+    flags: tuple[Flag, ...]
+
+    @property
+    def date(self) -> date | None:
+        """The run's last day."""
+        return self.edition.dates[-1] if self.edition.dates else None
+
+
+def _check_names(project: Project, chosen: RunFilter) -> None:
+    if chosen.course is not None and chosen.course not in project.courses:
+        hint = did_you_mean(chosen.course, project.courses)
+        raise UsageError(f"--course: unknown course '{chosen.course}'{hint}")
+    if chosen.client is not None and chosen.client not in project.clients:
+        hint = did_you_mean(chosen.client, project.clients)
+        raise UsageError(f"--client: unknown client '{chosen.client}'{hint}")
+    if chosen.start and chosen.end and chosen.start > chosen.end:
+        raise UsageError(f"--from {chosen.start} is after --to {chosen.end}")
+
+
+def flags(summary: Summary, chosen: RunFilter) -> tuple[Flag, ...]:
+    """The thresholds a run's numbers fall below."""
+    found = [
+        Flag("outcome", r.mean, r.question.about)
+        for r in summary.outcomes
+        if r.mean is not None and r.mean < Fraction(str(chosen.min_mean))
+    ]
+    rate = summary.rate
+    if rate is not None and rate * 100 < Fraction(str(chosen.min_rate)):
+        found.append(Flag("rate", rate))
+    return tuple(found)
+
+
+def collect(project: Project, chosen: RunFilter, strict: bool = False) -> list[Run]:
+    """Every selected event that has responses, oldest first, with its numbers and flags."""
+    _check_names(project, chosen)
+    picked = []
+    for ident, record in project.events.items():
+        event = record.model
+        last = event.course_days()[-1].date
+        if chosen.course is not None and event.course != chosen.course:
+            continue
+        if chosen.client is not None and event.client != chosen.client:
+            continue
+        if (chosen.start and last < chosen.start) or (chosen.end and last > chosen.end):
+            continue
+        picked.append(Target("event", ident))
+    problems = Problems()
+    editions = editions_for(project, picked, problems)
+    if problems.errors or (strict and problems.warnings):
+        raise ContentError(problems.items)
+    runs = []
+    for edition in editions:
+        if edition.responses is None:
+            continue
+        summary = event_summary(edition)
+        runs.append(Run(edition, summary, flags(summary, chosen)))
+    if not runs:
+        raise MiCoursewareError(
+            "no run with evaluation responses matches; responses go in "
+            "content/evaluations/<event>.csv or .xlsx"
+        )
+    return sorted(
+        runs, key=lambda r: (r.date or date.min, r.edition.event.id if r.edition.event else "")
+    )
+
+
+def pooled(runs: list[Run]) -> Summary:
+    """Every run's answers together (the number who attended is known when every run's is)."""
+    counts = [r.summary.attended for r in runs]
+    total = sum(c for c in counts if c is not None) if None not in counts else None
+    return summarise(
+        [(r.edition.questions, r.edition.responses) for r in runs if r.edition.responses], total
+    )
+
+
+def reason(flag: Flag, chosen: RunFilter, t: Translator) -> str:
+    """A flag in words."""
+    if flag.kind == "rate":
+        return t(
+            "evaluation.flag_rate", rate=show_rate(flag.value), threshold=f"{chosen.min_rate:g}%"
+        )
+    return t(
+        "evaluation.flag_outcome",
+        outcome=flag.outcome,
+        mean=show_mean(flag.value),
+        threshold=f"{chosen.min_mean:g}",
+    )
+
+
+def runs_csv(runs: list[Run], chosen: RunFilter, t: Translator) -> str:
+    """One row per run, for a spreadsheet (text cells never read as formulas)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(
+        [
+            "event", "course", "date", "client", "trainers", "responses", "attended",
+            "response_rate", "satisfaction", "confidence_change", "lowest_outcome",
+            "lowest_outcome_mean", "flagged", "reasons",
+        ]
+    )  # fmt: skip
+    for run in runs:
+        edition, summary = run.edition, run.summary
+        event = edition.event
+        assert event is not None
+        least = summary.least
+        writer.writerow(
+            [
+                safe_cell(event.id),
+                safe_cell(edition.course_id),
+                run.date.isoformat() if run.date else "",
+                safe_cell(edition.brand.name),
+                safe_cell("; ".join(event.trainers)),
+                summary.responses,
+                "" if summary.attended is None else summary.attended,
+                "" if summary.rate is None else show_rate(summary.rate),
+                _number(show_mean(summary.satisfaction)),
+                _number(show_change(summary.change, minus="-").lstrip("+")),
+                safe_cell(least.question.about if least else ""),
+                _number(show_mean(least.mean) if least else "–"),
+                "yes" if run.flags else "no",
+                safe_cell("; ".join(reason(f, chosen, t) for f in run.flags)),
+            ]
+        )
+    return buffer.getvalue()
+
+
+def _number(text: str) -> str:
+    return "" if text == "–" else text
+
+
+def runs_pdf(
+    project: Project, runs: list[Run], chosen: RunFilter, theme: str, when: datetime
+) -> bytes:
+    """The collated report as PDF bytes."""
+    client = project.clients.get(chosen.client) if chosen.client else None
+    source = (
+        runs[-1].edition.responses.path if runs[-1].edition.responses else project.paths.content
+    )
+    doc = coding_document(project, client, theme, source)
+    setup = doc.setup
+    t = setup.t
+    course = project.courses[chosen.course].model.title if chosen.course else None
+    html = setup.render_report(
+        "quality-runs.html",
+        t("evaluation.runs_title"),
+        when,
+        ("coding.css", "quality.css"),
+        runs=runs,
+        chosen=chosen,
+        course_title=course,
+        reason=lambda flag: reason(flag, chosen, t),
+        show_comments=False,
+        **sections(setup, pooled(runs)),
+    )
+    return render_pdf(
+        html,
+        base=project.paths.root,
+        roots=setup.roots,
+        asked_by=source,
+        identifier="evaluation-report",
+    )
+
+
+def run_report(
+    project: Project,
+    chosen: RunFilter,
+    *,
+    fmt: str,
+    out: Path | None,
+    theme: str = "default",
+    strict: bool = False,
+) -> str:
+    """``evaluation report``: write the PDF (or CSV) to ``out``; return what to print."""
+    if fmt == "pdf" and out is None:
+        raise UsageError("--out FILE.pdf is required for the PDF report (or use --format csv)")
+    if theme not in project.themes:
+        raise UsageError(f"--theme: unknown theme '{theme}'{did_you_mean(theme, project.themes)}")
+    runs = collect(project, chosen, strict)
+    if fmt == "csv":
+        client = project.clients.get(chosen.client) if chosen.client else None
+        source = client.path if client else project.paths.content
+        t = coding_document(project, client, theme, source).setup.t
+        text = runs_csv(runs, chosen, t)
+        if out is None:
+            return text
+        write_atomic(out, text.encode("utf-8"))
+    else:
+        assert out is not None
+        write_atomic(out, runs_pdf(project, runs, chosen, theme, build_time()))
+    flagged = sum(1 for r in runs if r.flags)
+    return f"{out}: {len(runs)} run{'s' if len(runs) != 1 else ''}, {flagged} flagged\n"
