@@ -38,7 +38,8 @@ from mi_courseware.event_days import (
     event_windows,
     place_days,
 )
-from mi_courseware.loading.project import Project, Record, load_document
+from mi_courseware.loading.project import Project
+from mi_courseware.loading.records import Record, load_document
 from mi_courseware.model import (
     AddOn,
     Break,

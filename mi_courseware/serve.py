@@ -19,9 +19,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlparse
 
 from mi_courseware.errors import ContentError, MiCoursewareError
+from mi_courseware.project import ProjectPaths, builtin_dir
+
+if TYPE_CHECKING:
+    from mi_courseware.pipeline import BuildRequest
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +67,8 @@ class Preview:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def refresh(self) -> None:
-        """Rebuild; keep the error text instead of pages when the project has problems."""
+        """Rebuild; keep the error text instead of pages when the project has problems.
+        Pages whose inputs did not change are kept, and the browser is not reloaded."""
         try:
             pages = self.build()
             problems = ""
@@ -71,6 +77,9 @@ class Preview:
         except MiCoursewareError as exc:
             pages, problems = {}, str(exc)
         with self.lock:
+            if pages is self.pages and problems == self.problems:
+                log.info("preview up to date")
+                return
             self.pages, self.problems = pages, problems
             self.version += 1
         log.info("preview rebuilt (%s)", "with problems" if problems else "ok")
@@ -216,3 +225,92 @@ def serve(
     finally:
         server.shutdown()
         server.server_close()
+
+
+class PreviewPages:
+    """Builds the preview's pages through the build pipeline's phases: read, check and
+    resolve (with the edition cache), then the pack's and guide's HTML, each made again
+    only when what shapes it has changed (the pipeline's own input digest)."""
+
+    def __init__(self, paths: ProjectPaths, request: BuildRequest) -> None:
+        self.paths = paths
+        self.request = request
+        self.digests: dict[str, str] = {}
+        self.pages: dict[str, tuple[str, Callable[[str], bytes]]] = {}
+
+    def __call__(self) -> dict[str, tuple[str, Callable[[str], bytes]]]:
+        """The pages: the same object as last time when nothing that shapes them changed."""
+        from mi_courseware.builders import REGISTRY
+        from mi_courseware.builders.base import build_time
+        from mi_courseware.pipeline import gather
+        from mi_courseware.pipeline.inputs import Hasher, code_stamp, digest, display
+        from mi_courseware.pipeline.inputs import output_inputs as files_shaping
+        from mi_courseware.rendering.pack import pack_html
+        from mi_courseware.rendering.pdf import render_pdf
+
+        hasher = Hasher()
+        editions, _, remember = gather(self.paths, self.request, hasher)
+        remember()
+        edition = editions[0]
+        root = edition.project_root.resolve()
+        tool = code_stamp()
+        digests, pages, changed = {}, dict(self.pages), False
+        for name, facilitator in (("pack", False), ("facilitator", True)):
+            entry = REGISTRY[name]
+            files = files_shaping(edition, entry.uses, entry.theme_parts)
+            inputs = [{"path": display(p, root), "sha256": hasher(p)} for p in files]
+            digests[name] = digest(name, inputs, {}, edition.slug, tool)
+            if digests[name] == self.digests.get(name) and name in pages:
+                continue
+            html, setup = pack_html(edition, facilitator=facilitator, when=build_time())
+
+            def pdf(text: str, roots: list[Path] = setup.roots) -> bytes:
+                return render_pdf(
+                    text,
+                    base=edition.project_root,
+                    roots=roots,
+                    asked_by=edition.sources[0],
+                    identifier=edition.slug,
+                )
+
+            pages[name] = (html, pdf)
+            changed = True
+        self.digests = digests
+        if changed:
+            self.pages = pages
+        return self.pages
+
+
+def preview_target(paths: ProjectPaths, request: BuildRequest) -> BuildRequest:
+    """The request with its target: the one named, or the project's only event."""
+    from dataclasses import replace
+
+    from mi_courseware.errors import Problems, UsageError
+    from mi_courseware.pipeline.targets import load_checked
+
+    if request.target is not None:
+        return request
+    problems = Problems()
+    project = load_checked(paths, problems)
+    problems.raise_if_errors()
+    if len(project.events) == 1:
+        return replace(request, target=next(iter(project.events)))
+    known = ", ".join(sorted(project.events)) or "none; name a course"
+    raise UsageError(f"name the event or course to preview (events: {known})")
+
+
+def start_preview(
+    paths: ProjectPaths,
+    request: BuildRequest,
+    host: str,
+    port: int,
+    ready: Callable[[str], None],
+) -> None:
+    """``serve``: check the target builds (exit 1 or 2 when not), then serve it."""
+    request = preview_target(paths, request)
+    pages = PreviewPages(paths, request)
+    pages()  # fail fast: a project with problems is reported and the command stops
+    preview = Preview(pages)
+    preview.roots = [paths.root.resolve(), builtin_dir("themes").resolve()]
+    preview.hidden = [paths.records.resolve(), paths.output.resolve()]
+    serve(preview, [paths.content, paths.themes], host, port, ready=ready)

@@ -515,3 +515,22 @@ def test_the_demo_in_depth_course_has_a_coverage_table(run_cli) -> None:
     assert text[0].endswith("(mi-practitioner, in-depth)")
     assert "Outcomes" in text and any(line.startswith("Standards ") for line in text)
     assert any("●" in line for line in text)
+
+
+def test_global_options_work_after_the_command_too(make_project, run_cli, tmp_path) -> None:
+    root = make_project()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    before = run_cli("--project", str(root), "-q", "validate", cwd=elsewhere)
+    after = run_cli("validate", "--project", str(root), "-q", cwd=elsewhere)
+    assert (before.exit_code, before.output) == (0, "")
+    assert (after.exit_code, after.output) == (0, "")
+    loud = run_cli("validate", "--project", str(root), cwd=elsewhere)
+    assert loud.stdout.startswith("OK: ")
+    built = run_cli("build", "acme-2027", "--only", "slides", "-v", cwd=root)
+    assert built.exit_code == 0
+    assert "events/acme-2027: slides built (not built before)" in built.stderr
+    again = run_cli("build", "acme-2027", "--only", "slides", "-q", cwd=root)
+    assert (again.exit_code, again.stderr) == (0, "")
+    help_text = run_cli("build", "--help").stdout
+    assert "--project" in help_text and "--time-limit" in help_text

@@ -1,8 +1,8 @@
 """Pictures in decks pass the same image rule as every output, and SVGs draw nothing from outside.
 
 An SVG logo that names a file outside itself (``<image href="/tmp/.../leak.png">``, a ``../``
-path, an external ``<use>``) is rasterised with those references removed, and the build says
-so; a decompression-bomb or truncated PNG is refused with its file named, before anything is
+path, an external ``<use>``) is refused by validation at the client's line, and the deck's
+own drawing of an SVG removes such references anyway (and says so); a decompression-bomb or truncated PNG is refused with its file named, before anything is
 written, and no image data is ever echoed into messages.
 """
 
@@ -51,16 +51,22 @@ def test_an_svg_logo_pointing_outside_adds_no_outside_pixels_to_the_deck(
         f'<use href="{outside / "other.svg"}#shape"/></svg>',
         encoding="utf-8",
     )
+    with pytest.raises(ContentError) as refused:  # validation refuses it for every output
+        build(root, "brightwater-2027", tmp_path / "out")
+    assert "client.yaml:2:7: error: 'logo.svg' refers to something outside it" in str(
+        refused.value
+    )
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").rglob("*.pptx"))
+    # and the deck's own drawing removes the references, should such a file reach it anyway
+    from mi_courseware.rendering.pptx.images import _rasterise
+
+    fonts = Path(__file__).parents[1] / "themes" / "default" / "fonts"
     with caplog.at_level(logging.WARNING):
-        deck, _ = build(root, "brightwater-2027", tmp_path / "out")
-    with zipfile.ZipFile(deck) as archive:
-        media = [n for n in archive.namelist() if n.startswith("ppt/media/")]
-        assert media
-        for name in media:
-            picture = Image.open(io.BytesIO(archive.read(name))).convert("RGB")
-            colours = {c for _, c in picture.getcolors(1 << 20) or []}
-            assert LEAK not in colours, name
-            assert (11, 110, 105) in colours  # the logo itself is drawn
+        picture = _rasterise(logo, 400, fonts, "Open Sans")
+    drawn = Image.open(io.BytesIO(picture.data)).convert("RGB")
+    colours = {c for _, c in drawn.getcolors(1 << 20) or []}
+    assert LEAK not in colours
+    assert (11, 110, 105) in colours  # the logo itself is drawn
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert any(
         "logo.svg: left out of the deck's copy of this picture" in w

@@ -12,9 +12,8 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "mi_courseware"
 
-KNOWN = {frozenset({"mi_courseware.cli", "mi_courseware.cli_certificates"})}
-"""Cycles outside the certificates and deck code, reported to their owners and not yet undone:
-``cli`` registers the commands of ``cli_certificates``, which imports ``cli``'s options."""
+KNOWN: set[frozenset[str]] = set()
+"""Cycles known and not yet undone (none)."""
 
 
 def module_name(path: Path) -> str:

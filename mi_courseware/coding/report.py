@@ -6,8 +6,6 @@ The PDF feedback report is made by :mod:`mi_courseware.coding.feedback` from the
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -16,9 +14,9 @@ from mi_courseware.coding.records import PractitionerInfo
 from mi_courseware.coding.scores import FIXED_KEYS, Score, SessionScores, rounded, score_session
 from mi_courseware.errors import UsageError, did_you_mean
 from mi_courseware.loading.project import Project
+from mi_courseware.tables import csv_text
 
 #: Cells starting with one of these are read as formulas by spreadsheets (CSV injection).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -103,21 +101,10 @@ def report_json(scores: PractitionerScores) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-def safe_cell(value: object) -> str:
-    """A cell that spreadsheets show as text, never run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
 def write_csv(rows: list[dict[str, Any]], last: str) -> str:
     """Rows as CSV: columns in the order first met (``last`` at the end), blanks for missing."""
     columns = [c for c in dict.fromkeys(k for row in rows for k in row) if c != last] + [last]
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([safe_cell(row.get(c)) for c in columns])
-    return buffer.getvalue()
+    return csv_text(columns, ([row.get(c) for c in columns] for row in rows), "\n")
 
 
 def scores_row(session: SessionScores) -> dict[str, Any]:

@@ -18,7 +18,6 @@ from pathlib import Path
 
 from mi_courseware.builders.base import build_time
 from mi_courseware.coding.document import coding_document
-from mi_courseware.coding.report import safe_cell
 from mi_courseware.edition import Edition
 from mi_courseware.errors import ContentError, MiCoursewareError, Problems, UsageError, did_you_mean
 from mi_courseware.evaluation.report import event_summary, sections
@@ -27,6 +26,7 @@ from mi_courseware.loading.project import Project
 from mi_courseware.pipeline.targets import Target, editions_for
 from mi_courseware.rendering.i18n import Translator
 from mi_courseware.rendering.pdf import render_pdf, write_atomic
+from mi_courseware.tables import safe_cell
 
 
 @dataclass(frozen=True)

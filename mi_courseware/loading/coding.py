@@ -11,12 +11,16 @@ from __future__ import annotations
 import re
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mi_courseware.coding.records import Coding, PractitionerInfo
 from mi_courseware.errors import Position, Problems, did_you_mean
-from mi_courseware.loading.project import Project, Record, load_record
+from mi_courseware.loading.records import Record, load_record
 from mi_courseware.loading.utterances import read_utterances
 from mi_courseware.model import CodedSession, Practitioner, Scale
+
+if TYPE_CHECKING:
+    from mi_courseware.loading.project import Project
 from mi_courseware.model.scale import CLIENT_CODES
 from mi_courseware.model.trainer import looks_like_id
 from mi_courseware.project import builtin_dir

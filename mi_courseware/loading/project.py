@@ -5,10 +5,10 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import TYPE_CHECKING
 
 from mi_courseware.errors import Position, Problems
-from mi_courseware.loading.markdown_file import MarkdownFile, load_markdown
+from mi_courseware.loading.records import Document, M, Record, load_document, load_record
 from mi_courseware.loading.yaml_file import SourceMap, load_yaml
 from mi_courseware.model import (
     AddOn,
@@ -22,42 +22,11 @@ from mi_courseware.model import (
     ThemeConfig,
     Trainer,
 )
-from mi_courseware.model.base import Model, validate
+from mi_courseware.model.base import validate
 from mi_courseware.project import ProjectPaths, builtin_dir
 
 if TYPE_CHECKING:
     from mi_courseware.coding.records import PractitionerInfo
-
-M = TypeVar("M", bound=Model)
-
-
-@dataclass(frozen=True)
-class Record(Generic[M]):
-    """One loaded file: its id, where it is, its validated model and its source positions."""
-
-    id: str
-    path: Path
-    model: M
-    source: SourceMap
-
-    def position(self, *loc: str | int, key: bool = False) -> Position:
-        """Where the value at ``loc`` is written in this file."""
-        return self.source.position(loc, key=key)
-
-
-@dataclass(frozen=True)
-class Document(Generic[M]):
-    """A Markdown file with validated front matter."""
-
-    id: str
-    path: Path
-    meta: M
-    file: MarkdownFile
-
-    @property
-    def body(self) -> str:
-        """The Markdown below the front matter."""
-        return self.file.body
 
 
 @dataclass(frozen=True)
@@ -93,6 +62,20 @@ class Project:
     broken: set[tuple[str, str]] = field(default_factory=set)
     #: Links in content/ or themes/ that lead out of the project (reported, never read).
     outside: set[Path] = field(default_factory=set)
+
+    def summary(self) -> str:
+        """``4 courses, 4 add-ons, 3 clients, 2 events``."""
+        from mi_courseware.errors import plural
+
+        return ", ".join(
+            plural(len(table), word)
+            for table, word in (
+                (self.courses, "course"),
+                (self.addons, "add-on"),
+                (self.clients, "client"),
+                (self.events, "event"),
+            )
+        )
 
     def readable(self, path: Path) -> bool:
         """Whether ``path`` may be read: not through a link that leads out of the project."""
@@ -167,16 +150,6 @@ def _load_records(
     return records
 
 
-def load_record(path: Path, model: type[M], ident: str, problems: Problems) -> Record[M] | None:
-    """Load and validate one YAML file."""
-    loaded = load_yaml(path, problems)
-    if loaded is None:
-        return None
-    data, source = loaded
-    value = validate(model, data, source, problems)
-    return None if value is None else Record(ident, path, value, source)
-
-
 def _load_documents(
     folder: Path, meta: type[M], kind: str, project: Project, problems: Problems
 ) -> dict[str, Document[M]]:
@@ -191,17 +164,6 @@ def _load_documents(
         else:
             documents[path.stem] = document
     return documents
-
-
-def load_document(path: Path, meta: type[M], problems: Problems) -> Document[M] | None:
-    """Load one Markdown file and validate its front matter."""
-    file = load_markdown(path, problems)
-    if file is None:
-        return None
-    value = validate(meta, file.meta, file.source, problems)
-    if value is None:
-        return None
-    return Document(path.stem, path, value, file)
 
 
 def _load_clients(project: Project, problems: Problems) -> None:

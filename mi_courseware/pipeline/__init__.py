@@ -548,3 +548,31 @@ def _commit_one(done: Staged, context: BuildContext) -> EditionResult:
     names = [f for o in edition_plan.outputs for f in records[o.entry.name].files]
     files = [edition_plan.folder / f for f in names] + [edition_plan.folder / manifest.NAME]
     return EditionResult(edition, edition_plan.folder, status, files)
+
+
+class Renderer:
+    """PDF worker processes for a command, started on demand (early on a first build, so
+    that they import the PDF engine while the project is read) and stopped when it ends."""
+
+    def __init__(self, jobs: int, only: tuple[str, ...]) -> None:
+        self.jobs = jobs
+        self.wanted = not only or bool(PDF_OUTPUTS & set(only))
+        self.renderer: Any = None
+
+    def start(self) -> Any:
+        """The renderer, started the first time it is asked for (``None`` if not wanted)."""
+        if self.renderer is None and self.wanted:
+            from mi_courseware.rendering.pdf import PdfRenderer
+
+            self.renderer = PdfRenderer(self.jobs)
+        return self.renderer
+
+    def __enter__(self) -> Renderer:
+        return self
+
+    def __exit__(self, kind: object, *rest: object) -> None:
+        if self.renderer is not None:
+            if kind is None:
+                self.renderer.close()
+            else:
+                self.renderer.kill()

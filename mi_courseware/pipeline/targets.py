@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from mi_courseware.checks import check_project
 from mi_courseware.edition import Edition, Selection
-from mi_courseware.errors import Problems, UsageError, did_you_mean
+from mi_courseware.errors import Problem, Problems, UsageError, did_you_mean
 from mi_courseware.loading.project import Project, load_project
 from mi_courseware.project import ProjectPaths
 from mi_courseware.resolve import check_claims, plan, resolve
@@ -181,3 +182,39 @@ def check_options(
             )
     if theme is not None and theme not in project.themes:
         raise UsageError(f"--theme: unknown theme '{theme}'{did_you_mean(theme, project.themes)}")
+
+
+def validate_project(project: Project, targets: tuple[str, ...], problems: Problems) -> None:
+    """``validate``: every course variant and event resolves (or only the TARGETs given)."""
+    if targets:
+        check_targets(project, [find_target(project, t) for t in targets], problems)
+    else:
+        check_timings(project, problems)
+
+
+def one_edition(
+    project: Project,
+    target: str,
+    *,
+    client: str | None,
+    variant: str | None,
+    addons: tuple[str, ...],
+    theme: str | None,
+    warn: Callable[[list[Problem]], None],
+) -> Edition:
+    """The one edition a TARGET names (a course gets the first client when none is given);
+    problems stop here, warnings are passed to ``warn``."""
+    from mi_courseware.errors import ContentError
+
+    problems = Problems()
+    found = find_target(project, target)
+    if found.kind == "course" and client is None and len(project.clients) > 1:
+        client = sorted(project.clients)[0]
+    editions = editions_for(
+        project, [found], problems, client=client, variant=variant, addons=addons, theme=theme
+    )
+    if problems.errors:
+        raise ContentError(problems.items)
+    if problems.warnings:
+        warn(problems.warnings)
+    return editions[0]

@@ -16,11 +16,14 @@ import secrets
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mi_courseware.register.engine import RegisterError
 from mi_courseware.register.rows import Certificate
 from mi_courseware.register.schema import signing_keys, sites
+
+if TYPE_CHECKING:
+    from mi_courseware.project import ProjectPaths
 from mi_courseware.register.site import (
     FORMAT,
     RECORD_NAME,
@@ -209,3 +212,26 @@ def offline_site(folder: Path) -> Any:
         return Site.read(folder)
     except SiteError as exc:
         raise RegisterError(str(exc)) from None
+
+
+def client_name(paths: ProjectPaths | None, recorded: list[str], wanted: str) -> str:
+    """``--client``: a client's name as recorded on certificates, or a client id of the
+    project (its name is read from its file)."""
+    from mi_courseware.errors import Problems, UsageError, did_you_mean
+
+    for name in recorded:
+        if name.casefold() == wanted.strip().casefold():
+            return name
+    path = paths.content_dir("clients") / wanted / "client.yaml" if paths else None
+    if path is not None and path.is_file():
+        from mi_courseware.loading.records import load_record
+        from mi_courseware.model.client import Client
+
+        problems = Problems()
+        record = load_record(path, Client, wanted, problems)
+        problems.raise_if_errors()
+        if record is not None:
+            return record.model.name
+    raise UsageError(
+        f"--client: no certificates for '{wanted}' in the register{did_you_mean(wanted, recorded)}"
+    )

@@ -1,6 +1,6 @@
 """Commands for MI fidelity coding: ``coding report``, ``coding sheet``, ``coding summary``.
 
-Registered on the main group (:mod:`mi_courseware.cli` imports this module last). Each command
+Each command
 parses its options, loads the project, then calls one function of :mod:`mi_courseware.coding`.
 """
 
@@ -11,7 +11,12 @@ from typing import TYPE_CHECKING
 
 import click
 
-from mi_courseware.cli import Options, _fail_on_errors, _load, cli
+from mi_courseware.cli.options import (
+    Options,
+    group,
+    load_or_fail,
+    pass_options,
+)
 from mi_courseware.errors import UsageError, did_you_mean
 
 if TYPE_CHECKING:
@@ -28,7 +33,7 @@ def _check_theme(project: Project, theme: str) -> None:
         raise UsageError(f"--theme: unknown theme '{theme}'{hint}")
 
 
-@cli.group()
+@group()
 def coding() -> None:
     """MI fidelity coding: feedback reports, observer's sheets and cohort summaries."""
 
@@ -49,13 +54,12 @@ def coding() -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="Output folder (default: output/).",
 )
-@click.pass_obj
+@pass_options
 def report(options: Options, practitioner: str, fmt: str, theme: str, out: Path | None) -> None:
     """Scores of PRACTITIONER's coded sessions: a feedback PDF, or JSON or CSV."""
     from mi_courseware.coding.run import run_report
 
-    project, problems = _load(options)
-    _fail_on_errors(problems, options)
+    project = load_or_fail(options)
     _check_theme(project, theme)
     text = run_report(project, practitioner, fmt, theme, out or options.paths().output)
     click.echo(text, nl=False)
@@ -72,13 +76,12 @@ def report(options: Options, practitioner: str, fmt: str, theme: str, out: Path 
 )
 @click.option("--client", "-c", help="Client whose brand and language the sheet takes.")
 @theme_option
-@click.pass_obj
+@pass_options
 def sheet(options: Options, scale: str, output: Path, client: str | None, theme: str) -> None:
     """A printable observer's tally sheet for SCALE: codes, globals, formulas."""
     from mi_courseware.coding.sheet import write_sheet
 
-    project, problems = _load(options)
-    _fail_on_errors(problems, options)
+    project = load_or_fail(options)
     _check_theme(project, theme)
     path = write_sheet(project, scale, output, client=client, theme=theme)
     click.echo(str(path))
@@ -95,11 +98,10 @@ def sheet(options: Options, scale: str, output: Path, client: str | None, theme:
     show_default=True,
     help="Output format.",
 )
-@click.pass_obj
+@pass_options
 def summary(options: Options, trainer: str | None, client: str | None, fmt: str) -> None:
     """One row per practitioner: latest scores, bands, and who is fair on every score."""
     from mi_courseware.coding.summary import cohort_summary
 
-    project, problems = _load(options)
-    _fail_on_errors(problems, options)
+    project = load_or_fail(options)
     click.echo(cohort_summary(project, trainer=trainer, client=client, fmt=fmt), nl=False)

@@ -1,28 +1,31 @@
 """Commands for certificates: ``certificates``, ``verify`` and ``register export|revoke``.
 
-Registered on the main group (:mod:`mi_courseware.cli` imports this module last). Each command
+Each command
 parses its options, then calls one function of :mod:`mi_courseware.certificates`.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from mi_courseware.cli import Options, cli, jobs_option, roster_option
-from mi_courseware.cli import report as report_problems
+from mi_courseware.cli.options import (
+    Options,
+    command,
+    group,
+    jobs_option,
+    pass_options,
+    report,
+    roster_option,
+)
 from mi_courseware.errors import UsageError, plural
 
 if TYPE_CHECKING:
+    from mi_courseware.project import ProjectPaths
     from mi_courseware.register import Location
-
-#: Cells starting with one of these are read as formulas by spreadsheets (CSV injection).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _register_path(options: Options) -> Location:
@@ -32,7 +35,15 @@ def _register_path(options: Options) -> Location:
     return options.register_path(options.paths())
 
 
-@cli.command()
+def _paths_or_none(options: Options) -> ProjectPaths | None:
+    """The project, when there is one (the register may be used without it)."""
+    try:
+        return options.paths()
+    except UsageError:
+        return None
+
+
+@command()
 @click.argument("event")
 @roster_option
 @click.option(
@@ -47,7 +58,7 @@ def _register_path(options: Options) -> Location:
     help="Accept corrected names: keep each certificate's number, record the change.",
 )
 @jobs_option
-@click.pass_obj
+@pass_options
 def certificates(
     options: Options,
     event: str,
@@ -78,29 +89,29 @@ def certificates(
         quiet=options.quiet,
     )
     results = run_pipeline(
-        paths, request, context, warn=lambda problems: report_problems(problems, options.quiet)
+        paths, request, context, warn=lambda problems: report(problems, options.quiet)
     )
     edition = results[0].edition
-    report = results[0].reports["certificates"]
-    for note in report.notes:
+    issued = results[0].reports["certificates"]
+    for note in issued.notes:
         click.echo(f"mi-courseware: warning: {note}", err=True)
     if options.quiet:
         return
     counts: dict[str, list[str]] = {}
-    for number, action in report.actions.items():
+    for number, action in issued.actions.items():
         counts.setdefault(action, []).append(number)
-    click.echo(f"{edition.title}, event {report.event}: {report.folder}")
+    click.echo(f"{edition.title}, event {issued.event}: {issued.folder}")
     for action in ("issued", "reissued", "regenerated"):
         if counts.get(action):
             click.echo(f"  {action:<12} {len(counts[action]):>4}  {_span(counts[action])}")
-    unchanged = len(report.rendered) - len(report.actions)
+    unchanged = len(issued.rendered) - len(issued.actions)
     if unchanged:
         click.echo(f"  {'unchanged':<12} {unchanged:>4}")
-    if report.revoked:
+    if issued.revoked:
         click.echo(
-            f"  {'revoked':<12} {len(report.revoked):>4}  (not reissued; {_span(report.revoked)})"
+            f"  {'revoked':<12} {len(issued.revoked):>4}  (not reissued; {_span(issued.revoked)})"
         )
-    click.echo(f"  {plural(len(report.files) - 1, 'certificate')} in all-certificates.pdf")
+    click.echo(f"  {plural(len(issued.files) - 1, 'certificate')} in all-certificates.pdf")
 
 
 def _span(numbers: list[str]) -> str:
@@ -108,7 +119,7 @@ def _span(numbers: list[str]) -> str:
     return numbers[0] if len(numbers) == 1 else f"{numbers[0]} … {numbers[-1]}"
 
 
-@cli.command()
+@command()
 @click.argument("code_pdf_or_number")
 @click.option(
     "--name",
@@ -121,7 +132,7 @@ def _span(numbers: list[str]) -> str:
     type=click.Path(file_okay=False, path_type=Path),
     help="Check against a published verification site's folder instead of the register.",
 )
-@click.pass_obj
+@pass_options
 @click.pass_context
 def verify(
     ctx: click.Context,
@@ -145,7 +156,7 @@ def verify(
     ctx.exit(verdict.exit_code)
 
 
-@cli.group()
+@group()
 def register() -> None:
     """The certificate register: export, revoke, publish the verification site, migrate."""
 
@@ -160,7 +171,7 @@ def register() -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write to this file (UTF-8 with BOM, for Excel) instead of standard output.",
 )
-@click.pass_obj
+@pass_options
 def export(options: Options, as_csv: bool, output: Path | None) -> None:
     """Every certificate in the register, one row each, as CSV.
 
@@ -170,82 +181,28 @@ def export(options: Options, as_csv: bool, output: Path | None) -> None:
     Cells that a spreadsheet would run as a formula (starting with = + - @) are prefixed
     with an apostrophe.
     """
-    from mi_courseware.register import Register
+    from mi_courseware.register.export import export_csv
 
     del as_csv  # CSV is the one format; the flag is the spelling users were promised
-    path = _register_path(options)
-    with Register(path, create=False) as reg:
-        rows = reg.all()
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(
-        [
-            "number",
-            "code",
-            "status",
-            "name",
-            "event",
-            "participant",
-            "course",
-            "client",
-            "dates",
-            "cpd_hours",
-            "issued_at",
-            "changed_at",
-            "sha256",
-            "confirmed_at",
-        ]
-    )
-    for row in rows:
-        writer.writerow(
-            [
-                safe_cell(value)
-                for value in (
-                    row.number,
-                    row.code,
-                    row.status,
-                    row.name,
-                    row.event,
-                    row.identity,
-                    row.course,
-                    row.client,
-                    row.dates,
-                    _hours(row.cpd_hours),
-                    row.issued_at,
-                    row.changed_at,
-                    row.sha256 or "",
-                    row.confirmed_at or "",
-                )
-            ]
-        )
+    text, count = export_csv(_register_path(options))
     if output is None:
-        sys.stdout.write(buffer.getvalue())
-    else:
-        from mi_courseware.errors import MiCoursewareError
-        from mi_courseware.rendering.pdf import write_atomic
+        sys.stdout.write(text)
+        return
+    from mi_courseware.errors import MiCoursewareError
+    from mi_courseware.rendering.pdf import write_atomic
 
-        try:
-            write_atomic(output, buffer.getvalue().encode("utf-8-sig"))
-        except OSError as exc:
-            raise MiCoursewareError(f"{output}: cannot write ({exc.strerror})") from None
-        if not options.quiet:
-            click.echo(f"{plural(len(rows), 'certificate')} written to {output}", err=True)
-
-
-def _hours(value: float | None) -> str:
-    return "" if value is None else f"{value:.2f}".rstrip("0").rstrip(".")
-
-
-def safe_cell(value: object) -> str:
-    """A cell that spreadsheets show as text, never run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
+    try:
+        write_atomic(output, text.encode("utf-8-sig"))
+    except OSError as exc:
+        raise MiCoursewareError(f"{output}: cannot write ({exc.strerror})") from None
+    if not options.quiet:
+        click.echo(f"{plural(count, 'certificate')} written to {output}", err=True)
 
 
 @register.command()
 @click.argument("code")
 @click.option("--reason", required=True, help="Why it is revoked (kept in the history).")
-@click.pass_obj
+@pass_options
 @click.pass_context
 def revoke(ctx: click.Context, options: Options, code: str, reason: str) -> None:
     """Revoke the certificate with verification CODE; it stays in the register as revoked."""
@@ -282,7 +239,7 @@ def revoke(ctx: click.Context, options: Options, code: str, reason: str) -> None
     metavar="CLIENT",
     help="Only this client's certificates (its id in the project, or its name as printed).",
 )
-@click.pass_obj
+@pass_options
 def publish(options: Options, directory: Path, client: str | None) -> None:
     """Write a static verification site into DIRECTORY, for any static web host.
 
@@ -292,10 +249,11 @@ def publish(options: Options, directory: Path, client: str | None) -> None:
     """
     from mi_courseware.builders.base import build_time
     from mi_courseware.register import Register, stamp
+    from mi_courseware.register.publish import client_name
     from mi_courseware.register.publish import publish as write_site
 
     with Register(_register_path(options), create=False) as reg:
-        name = _client_name(options, reg.clients(), client) if client else None
+        name = client_name(_paths_or_none(options), reg.clients(), client) if client else None
         done = write_site(reg, directory, name, stamp(build_time()))
     if options.quiet:
         return
@@ -303,33 +261,6 @@ def publish(options: Options, directory: Path, client: str | None) -> None:
         f"{done.records} certificate{'s' if done.records != 1 else ''} published in {directory}: "
         f"{len(done.written)} file{'s' if len(done.written) != 1 else ''} written, "
         f"{done.unchanged} unchanged, {len(done.removed)} removed"
-    )
-
-
-def _client_name(options: Options, recorded: list[str], wanted: str) -> str:
-    """``--client``: a name as recorded on certificates, or a client id of the project."""
-    from mi_courseware.errors import did_you_mean
-
-    for name in recorded:
-        if name.casefold() == wanted.strip().casefold():
-            return name
-    try:
-        paths = options.paths()
-    except UsageError:
-        paths = None
-    path = paths.content_dir("clients") / wanted / "client.yaml" if paths else None
-    if path is not None and path.is_file():
-        from mi_courseware.errors import Problems
-        from mi_courseware.loading.project import load_record
-        from mi_courseware.model.client import Client
-
-        problems = Problems()
-        record = load_record(path, Client, wanted, problems)
-        problems.raise_if_errors()
-        if record is not None:
-            return record.model.name
-    raise UsageError(
-        f"--client: no certificates for '{wanted}' in the register{did_you_mean(wanted, recorded)}"
     )
 
 
@@ -341,7 +272,7 @@ def _client_name(options: Options, recorded: list[str], wanted: str) -> str:
     metavar="FILE_OR_URL",
     help="The new register: a postgresql://user@host/database URL (or an SQLite file).",
 )
-@click.pass_obj
+@pass_options
 def migrate(options: Options, target: str) -> None:
     """Copy the register (every certificate, its history, keys and counters) to --to.
 

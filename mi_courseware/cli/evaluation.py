@@ -1,6 +1,6 @@
 """Commands for course evaluations: ``evaluation template`` and ``evaluation report``.
 
-Registered on the main group (:mod:`mi_courseware.cli` imports this module last). Each command
+Each command
 parses its options, loads the project, then calls one function of
 :mod:`mi_courseware.evaluation`. The quality report of one event is an output of ``build``
 (``--only quality-report``).
@@ -13,10 +13,15 @@ from pathlib import Path
 
 import click
 
-from mi_courseware.cli import Options, _fail_on_errors, _load, cli
+from mi_courseware.cli.options import (
+    Options,
+    group,
+    load_or_fail,
+    pass_options,
+)
 
 
-@cli.group()
+@group()
 def evaluation() -> None:
     """Course evaluations: response templates, and quality reports across runs."""
 
@@ -31,13 +36,12 @@ def evaluation() -> None:
     required=True,
     help="Folder to write <event>-evaluation.csv and <event>-questions.txt into.",
 )
-@click.pass_obj
+@pass_options
 def template(options: Options, event: str, folder: Path) -> None:
     """An empty response file for EVENT, and its questions for an online form."""
     from mi_courseware.evaluation.template import run_template
 
-    project, problems = _load(options)
-    _fail_on_errors(problems, options)
+    project = load_or_fail(options)
     for path in run_template(project, event, folder):
         click.echo(str(path))
 
@@ -88,7 +92,7 @@ class _Date(click.ParamType):
 )
 @click.option("--theme", default="default", show_default=True, help="Theme for the PDF.")
 @click.option("--strict", is_flag=True, help="Treat warnings (unknown columns) as errors.")
-@click.pass_obj
+@pass_options
 def report(
     options: Options,
     course: str | None,
@@ -106,8 +110,7 @@ def report(
     runs below the thresholds flagged with the reason."""
     from mi_courseware.evaluation.runs import RunFilter, run_report
 
-    project, problems = _load(options)
-    _fail_on_errors(problems, options)
+    project = load_or_fail(options)
     chosen = RunFilter(course, client, start, end, min_mean, min_rate)
     text = run_report(project, chosen, fmt=fmt, out=out, theme=theme, strict=strict)
     click.echo(text, nl=False)

@@ -1,0 +1,80 @@
+"""``build``: every output of a TARGET (or of every event), through the build pipeline."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from mi_courseware.cli.options import (
+    Options,
+    command,
+    jobs_option,
+    pass_options,
+    report,
+    roster_option,
+    target_options,
+)
+
+
+@command()
+@click.argument("target", required=False)
+@target_options
+@click.option(
+    "--only",
+    multiple=True,
+    help="Build only these outputs (repeat): pack, facilitator, slides, certificates, flyer, "
+    "calendar, sign-in, quality-report.",
+)
+@roster_option
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder (default: output/).",
+)
+@jobs_option
+@click.option("--keep-html", is_flag=True, help="Also write the HTML given to the PDF engine.")
+@click.option("--force", is_flag=True, help="Build every output, even those up to date.")
+@pass_options
+def build(options: Options, **params: Any) -> None:
+    """Build the outputs for TARGET (an event or a course); with none, every event.
+
+    Outputs whose inputs have not changed since they were built are left as they are
+    (-v says which, and why the others are built); --force builds them all.
+    """
+    from mi_courseware.builders.base import BuildContext
+    from mi_courseware.pipeline import BuildRequest, Renderer
+    from mi_courseware.pipeline import build as run_pipeline
+
+    request = BuildRequest(
+        target=params["target"],
+        client=params["client"],
+        variant=params["variant"],
+        addons=tuple(params["addons"]),
+        theme=params["theme"],
+        only=tuple(params["only"]),
+        out=params["out"],
+        force=params["force"],
+    )
+    paths = options.paths()
+    context = BuildContext(
+        keep_html=params["keep_html"],
+        jobs=params["jobs"],
+        register=options.register_path(paths),
+        roster=params["roster"],
+        quiet=options.quiet,
+    )
+    with Renderer(params["jobs"], request.only) as renderer:
+        results = run_pipeline(
+            paths,
+            request,
+            context,
+            warn=lambda problems: report(problems, options.quiet),
+            start_renderer=renderer.start,
+        )
+    for result in results:
+        edition = result.edition
+        click.echo(f"{edition.title} ({edition.brand.name or 'unbranded'}):")
+        for path in result.files:
+            click.echo(f"  {path}")
