@@ -249,8 +249,7 @@ class PreviewPages:
         from mi_courseware.rendering.pdf import render_pdf
 
         hasher = Hasher()
-        editions, _, remember = gather(self.paths, self.request, hasher)
-        remember()
+        editions, _, _ = gather(self.paths, self.request, hasher)  # nothing written to output/
         edition = editions[0]
         root = edition.project_root.resolve()
         tool = code_stamp()

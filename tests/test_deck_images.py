@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 import logging
 import shutil
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -53,9 +52,7 @@ def test_an_svg_logo_pointing_outside_adds_no_outside_pixels_to_the_deck(
     )
     with pytest.raises(ContentError) as refused:  # validation refuses it for every output
         build(root, "brightwater-2027", tmp_path / "out")
-    assert "client.yaml:2:7: error: 'logo.svg' refers to something outside it" in str(
-        refused.value
-    )
+    assert "client.yaml:2:7: error: 'logo.svg' refers to something outside it" in str(refused.value)
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").rglob("*.pptx"))
     # and the deck's own drawing removes the references, should such a file reach it anyway
     from mi_courseware.rendering.pptx.images import _rasterise

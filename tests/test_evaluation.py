@@ -20,7 +20,6 @@ from conftest import MakeProject, RunCli, lines
 
 from mi_courseware.errors import Problems
 from mi_courseware.evaluation.stats import summarise
-from mi_courseware.limits import Limits, configure, current
 from mi_courseware.pipeline.targets import Target, editions_for, load_checked
 from mi_courseware.project import ProjectPaths
 from mi_courseware.rendering.pack import pack_html
@@ -296,20 +295,15 @@ def test_hostile_workbooks_are_located_errors_not_hangs(project: Path, run_cli: 
     target = project / "content/evaluations/eval-spring.xlsx"
     (project / SPRING).unlink()
     head = b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
-    # a sheet that unpacks far beyond the limit
-    limits = current()
-    configure(Limits(workbook_bytes=1024 * 1024))
-    try:
-        _bomb(
-            target,
-            head
-            + b"<row r='1'><c r='A1' t='inlineStr'><is><t>"
-            + b"a" * 3_000_000
-            + b"</t></is></c></row></sheetData></worksheet>",
-        )
-        result = run_cli("validate", cwd=project)
-    finally:
-        configure(limits)
+    # a sheet that unpacks far beyond the limit (lowered here to 1 MB: 50 MB x 0.02)
+    _bomb(
+        target,
+        head
+        + b"<row r='1'><c r='A1' t='inlineStr'><is><t>"
+        + b"a" * 3_000_000
+        + b"</t></is></c></row></sheetData></worksheet>",
+    )
+    result = run_cli("--size-limit", "0.02", "validate", cwd=project)
     assert result.exit_code == 1
     assert (
         "content/evaluations/eval-spring.xlsx:1:1: error: the workbook unpacks to 2.9 MB"

@@ -194,7 +194,7 @@ def global_options(func: F) -> F:
         ),
         click.option(
             "--size-limit",
-            type=click.FloatRange(min=1),
+            type=click.FloatRange(min=0, min_open=True),
             expose_value=False,
             callback=_store("size_limit"),
             metavar="FACTOR",

@@ -122,7 +122,7 @@ def upgrade(engine: Engine, location: Location, *, create: bool) -> None:
             "write access"
         ) from None
     if migrated and revision is not None:
-        log.info(
+        log.warning(
             "%s: register upgraded from schema revision %s to %s",
             describe(location),
             revision,

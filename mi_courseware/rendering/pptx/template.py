@@ -334,7 +334,7 @@ def drop_slides(package: Package, path: Path) -> None:
     package.parts[pres] = etree.tostring(
         tree, xml_declaration=True, encoding="UTF-8", standalone=True
     )
-    log.info(
+    log.warning(
         "%s holds %d slide%s: left out of the deck (only its masters and layouts are used)",
         path,
         len(slides),
