@@ -64,11 +64,7 @@ def read_pages(pdf_path: Path) -> list[Page]:
             if not words or top < BODY_TOP or top + height > BODY_BOTTOM:
                 continue
             size, bold = fonts.get(text.get("font", ""), (0.0, False))
-            bold = (
-                bold
-                or all((child.tag == "b") for child in text if child.text and child.text.strip())
-                and any(child.tag == "b" for child in text)
-            )
+            bold = bold or _all_bold(text)
             runs.append((top + height, float(text.get("left", "0")), words, bold, size))
         runs.sort(key=lambda r: (round(r[0]), r[1]))
         page = Page(number)
@@ -82,6 +78,14 @@ def read_pages(pdf_path: Path) -> list[Page]:
                 page.lines.append(Line(bottom, words, bold, size))
         pages.append(page)
     return pages
+
+
+def _all_bold(element: object) -> bool:
+    """Whether every character of a ``pdftohtml`` text run is inside ``<b>``."""
+    plain = [(element.text or "").strip()]  # type: ignore[attr-defined]
+    plain += [(child.tail or "").strip() for child in element]  # type: ignore[attr-defined]
+    tags = [child.tag for child in element]  # type: ignore[attr-defined]
+    return not any(plain) and bool(tags) and all(tag == "b" for tag in tags)
 
 
 def contents_overflow(pages: list[Page], contents: str, first_chapter: str) -> list[int]:
