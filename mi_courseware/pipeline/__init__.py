@@ -477,7 +477,24 @@ def commit(
             report = builder.record(context, edition_plan.edition, result.folder, built.pending)
             if report is not None:
                 result.reports[built.name] = report
+        if done is not None:
+            _settle(edition_plan, {b.name for b in done.built}, context)
     return results
+
+
+def _settle(edition_plan: EditionPlan, built: set[str], context: BuildContext) -> None:
+    """Record, for outputs the register shapes, the register as this build left it: the
+    next build compares against that, not against what was there before this one."""
+    outputs = [o for o in edition_plan.outputs if o.entry.register and o.entry.name in built]
+    if not outputs:
+        return
+    current = manifest.read(edition_plan.folder)
+    state = _register_state(edition_plan.edition, context)
+    tool = code_stamp()
+    for output in outputs:
+        value = digest(output.entry.name, output.inputs, output.options, state, tool)
+        current["builds"][output.entry.name]["digest"] = value
+    manifest.rewrite(edition_plan.folder, current)
 
 
 def _unchanged(edition_plan: EditionPlan) -> EditionResult:

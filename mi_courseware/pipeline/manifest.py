@@ -114,6 +114,11 @@ def write(
         ],
         "builds": {name: builds[name].as_json() for name in sorted(builds)},
     }
+    return rewrite(folder, manifest)
+
+
+def rewrite(folder: Path, manifest: dict[str, Any]) -> Path:
+    """Write ``manifest`` as the folder's manifest (through a temporary file and a rename)."""
     path = folder / NAME
     temporary = folder / f".{NAME}.tmp"
     temporary.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", "utf-8")

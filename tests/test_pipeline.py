@@ -1,0 +1,141 @@
+"""The build pipeline: outputs rebuilt only when what shapes them changed, folders committed
+whole, nothing deleted that a build was not asked to make, the same bytes from any copy."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from mi_courseware.cli import cli
+
+FIXTURE = Path(__file__).parent / "projects" / "foundation-basic"
+EVENT = "acme-2027"
+EPOCH = "1800000000"
+
+
+def mi(root: Path, *args: str) -> Result:
+    return CliRunner().invoke(
+        cli, ["--project", str(root), *args], env={"SOURCE_DATE_EPOCH": EPOCH}
+    )
+
+
+def files(folder: Path) -> dict[str, tuple[bytes, int]]:
+    """Every file under ``folder`` with its bytes and modification time."""
+    return {
+        str(p.relative_to(folder)): (p.read_bytes(), p.stat().st_mtime_ns)
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture project with every output of its event built once."""
+    root = tmp_path_factory.mktemp("built") / "project"
+    shutil.copytree(FIXTURE, root)
+    result = mi(root, "-q", "build", EVENT)
+    assert result.exit_code == 0, result.output
+    return root
+
+
+def copy_of(built: Path, tmp_path: Path) -> Path:
+    root = tmp_path / "project"
+    shutil.copytree(built, root, copy_function=shutil.copy2)  # modification times kept
+    return root
+
+
+def test_a_rebuild_with_nothing_changed_builds_nothing(built: Path, tmp_path: Path) -> None:
+    root = copy_of(built, tmp_path)
+    folder = root / "output" / "events" / EVENT
+    before = files(folder)
+    again = mi(root, "-v", "build", EVENT)
+    assert again.exit_code == 0, again.output
+    statuses = [line for line in again.stderr.splitlines() if line.startswith("events/")]
+    assert statuses and all(line.endswith("up to date") for line in statuses), statuses
+    assert files(folder) == before
+
+
+def test_editing_one_module_rebuilds_only_the_outputs_that_include_it(
+    built: Path, tmp_path: Path
+) -> None:
+    root = copy_of(built, tmp_path)
+    folder = root / "output" / "events" / EVENT
+    before = files(folder)
+    module = root / "content" / "modules" / "welcome.md"
+    module.write_text(module.read_text(encoding="utf-8") + "\nA sentence added.\n", "utf-8")
+    result = mi(root, "-v", "build", EVENT)
+    assert result.exit_code == 0, result.output
+    prefix = f"events/{EVENT}: "
+    statuses = dict(
+        line.removeprefix(prefix).split(" ", 1)
+        for line in result.stderr.splitlines()
+        if line.startswith(prefix) and line.endswith((")", "up to date"))
+    )
+    changed = "built (content/modules/welcome.md changed)"
+    assert statuses["pack"] == statuses["facilitator"] == statuses["slides"] == changed
+    for name in ("certificates", "flyer", "calendar", "sign-in"):
+        assert statuses[name] == "up to date", (name, statuses)
+    after = files(folder)
+    for name, (data, mtime) in before.items():
+        if name.startswith(("certificates/", "flyer", "calendar", "sign-in")):
+            assert after[name] == (data, mtime), f"{name} was touched"
+    assert after["participant-pack.pdf"][0] != before["participant-pack.pdf"][0]
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    welcome = [i for i in manifest["builds"]["pack"]["inputs"] if i["path"].endswith("welcome.md")]
+    assert welcome and "welcome.md" not in json.dumps(manifest["builds"]["certificates"]["inputs"])
+
+
+def test_only_slides_leaves_every_other_file_as_it_was(built: Path, tmp_path: Path) -> None:
+    root = copy_of(built, tmp_path)
+    folder = root / "output" / "events" / EVENT
+    mine = folder / "notes-for-the-day.txt"
+    mine.write_text("the user's own file\n", encoding="utf-8")
+    before = files(folder)
+    result = mi(root, "-q", "build", EVENT, "--only", "slides", "--force")
+    assert result.exit_code == 0, result.output
+    after = files(folder)
+    assert set(after) == set(before)
+    for name, (data, mtime) in before.items():
+        if name not in ("slides.pptx", "manifest.json"):
+            assert after[name] == (data, mtime), f"{name} changed"
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert set(manifest["builds"]) >= {"pack", "facilitator", "slides", "certificates"}
+    assert "notes-for-the-day.txt" not in {o["path"] for o in manifest["outputs"]}
+
+
+def test_a_roster_kept_outside_content_is_followed_by_the_next_build(tmp_path: Path) -> None:
+    root = tmp_path / "project"
+    shutil.copytree(FIXTURE, root)
+    (root / "rosters").mkdir()
+    shutil.move(root / "content" / "rosters" / "acme-2027.csv", root / "rosters" / "acme.csv")
+    event = root / "content" / "events" / f"{EVENT}.yaml"
+    text = event.read_text(encoding="utf-8")
+    event.write_text(text.replace("../rosters/acme-2027.csv", "../../rosters/acme.csv"), "utf-8")
+    assert mi(root, "-q", "build", EVENT, "--only", "certificates").exit_code == 0
+    certificates = root / "output" / "events" / EVENT / "certificates"
+    first = sorted(p.name for p in certificates.glob("*.pdf"))
+    roster = root / "rosters" / "acme.csv"
+    roster.write_text(roster.read_text(encoding="utf-8") + "Nia Rhys,nia@acme.example,yes\n")
+    result = mi(root, "-v", "build", EVENT, "--only", "certificates")
+    assert result.exit_code == 0, result.output
+    assert "certificates built (rosters/acme.csv changed)" in result.stderr
+    assert len(sorted(p.name for p in certificates.glob("*.pdf"))) == len(first) + 1
+
+
+def test_copies_in_other_folders_give_the_same_bytes(built: Path, tmp_path: Path) -> None:
+    """Same inputs, same SOURCE_DATE_EPOCH, same register (copied with the project): every
+    output is byte-identical, certificates included."""
+    elsewhere = tmp_path / "somewhere" / "else" / "project"
+    shutil.copytree(built, elsewhere)
+    shutil.rmtree(elsewhere / "output")
+    result = mi(elsewhere, "-q", "build", EVENT)
+    assert result.exit_code == 0, result.output
+    ours = {k: v[0] for k, v in files(built / "output" / "events" / EVENT).items()}
+    theirs = {k: v[0] for k, v in files(elsewhere / "output" / "events" / EVENT).items()}
+    assert sorted(ours) == sorted(theirs)
+    for name in ours:
+        assert ours[name] == theirs[name], f"{name} differs between the copies"
