@@ -190,7 +190,6 @@ def check_client(record: Record[Client], project: Project, problems: Problems) -
     client = record.model
     folder = record.path.parent
     files: list[tuple[tuple[str | int, ...], str | None]] = [(("logo",), client.logo)]
-    files += [(("pages", i), page) for i, page in enumerate(client.pages)]
     if client.signatory is not None:
         files.append((("signatory", "signature"), client.signatory.signature))
     for loc, name in files:
@@ -213,11 +212,7 @@ def check_client(record: Record[Client], project: Project, problems: Problems) -
 
 
 def client_file_problem(folder: Path, name: str, image: bool = False) -> str | None:
-    """What is wrong with a file a client names (relative to its folder), or ``None``.
-
-    Shared with :func:`mi_courseware.edition.make_brand`, so that a problem found by both
-    reads the same and is reported once.
-    """
+    """What is wrong with a file a client names (relative to its folder), or ``None``."""
     path = (folder / name).resolve()
     if not path.is_relative_to(folder.resolve()):
         return f"'{name}' is outside the client's folder"
@@ -236,18 +231,6 @@ def _image_problem(path: Path, name: str) -> str | None:
 
     problem = image_problem(path)
     return f"'{name}' {problem}" if problem else None
-
-
-def roster_problem(record: Record[Event], project: Project) -> str | None:
-    """What is wrong with the roster an event names, or ``None`` (shared with the edition)."""
-    if not record.model.roster:
-        return None
-    path = (record.path.parent / record.model.roster).resolve()
-    if not path.is_relative_to(project.paths.root.resolve()):
-        return f"roster '{record.model.roster}' is outside the project"
-    if not path.is_file():
-        return f"roster file '{record.model.roster}' not found"
-    return None
 
 
 def check_event(record: Record[Event], project: Project, problems: Problems) -> None:
@@ -274,9 +257,6 @@ def check_event(record: Record[Event], project: Project, problems: Problems) -> 
     if event.theme not in project.themes:
         _unknown(problems, record.position("theme"), "theme", event.theme, project.themes)
     check_event_days(record, problems)
-    message = roster_problem(record, project)
-    if message:
-        problems.error(record.position("roster"), message)
     responses_file(record, project, problems)  # reported as resolution words it: once
 
 
@@ -378,6 +358,7 @@ def check_text(
 def check_documents(project: Project, problems: Problems) -> None:
     """Blocks in modules, handouts and client pages are known and closed."""
     documents: list[Document[Any]] = [*project.modules.values(), *project.handouts.values()]
+    documents += [page for pages in project.pages.values() for page in pages]
     for document in documents:
         check_text(document.body, document.path, document.file.body_line, project, problems)
 

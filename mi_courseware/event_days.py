@@ -10,12 +10,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from mi_courseware.checks import roster_problem
 from mi_courseware.edition import Day, EventInfo, Slot, Times
 from mi_courseware.errors import Position, Problems
 from mi_courseware.licences import trainer_names
 from mi_courseware.loading.project import Project, Record
-from mi_courseware.loading.roster import read_roster
 from mi_courseware.model import Course, Event, TimeRange
 from mi_courseware.people import Participant, assess
 
@@ -131,14 +129,12 @@ def event_participants(
             f"certificate.requires: {_plural(requires, 'day')}, but the course runs on "
             f"{_plural(day_count, 'day')}",
         )
-    if not event.roster:
-        return ()
-    message = roster_problem(record, project)
-    if message:  # as check_event words it, so that it is reported once
-        problems.error(record.position("roster"), message)
+    table = project.rosters.get(record.id)
+    if table is None:  # no roster, or one that could not be read (reported as it was read)
         return ()
     before = len(problems.errors)
-    people = read_roster(record.path.parent / event.roster, problems, days=day_count)
+    table.beyond(day_count, problems)
+    people = table.people
     if len(problems.errors) == before:
         if not people:
             problems.warning(record.position("roster"), "the roster lists nobody yet")

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
-from mi_courseware.checks import client_file_problem
 from mi_courseware.edition import (
     AddOnInfo,
     Brand,
@@ -39,7 +38,7 @@ from mi_courseware.event_days import (
     place_days,
 )
 from mi_courseware.loading.project import Project
-from mi_courseware.loading.records import Record, load_document
+from mi_courseware.loading.records import Record
 from mi_courseware.model import (
     AddOn,
     Break,
@@ -47,15 +46,12 @@ from mi_courseware.model import (
     Course,
     Event,
     Outcome,
-    PageMeta,
     Schedule,
     Session,
     TimeRange,
 )
 from mi_courseware.model.client import DEFAULT_ACCENT, DEFAULT_PRIMARY, DEFAULT_SECONDARY
 from mi_courseware.people import Participant
-from mi_courseware.rendering.blocks import check_markdown
-from mi_courseware.rendering.i18n import Translator
 from mi_courseware.rendering.markdown import image_sources
 from mi_courseware.rendering.themes import theme_chain, theme_options
 
@@ -206,21 +202,14 @@ def _initials(ident: str) -> str:
     return "".join(p[0] for p in parts).upper()[:8] or "MI"
 
 
-def make_brand(record: Record[Client], problems: Problems) -> Brand:
-    """The client's brand with its files resolved and its extra pages loaded."""
+def make_brand(record: Record[Client], project: Project) -> Brand:
+    """The client's brand with its files resolved and its extra pages (read and checked)."""
     client = record.model
     folder = record.path.parent
-    pages: list[Page] = []
-    for index, name in enumerate(client.pages):
-        path = folder / name
-        message = client_file_problem(folder, name)
-        if message:  # worded as check_client words it, so that it is reported once
-            problems.error(record.position("pages", index), message)
-            continue
-        document = load_document(path, PageMeta, problems)
-        if document is not None:
-            check_markdown(document.body, path, document.file.body_line, problems)
-            pages.append(Page(document.meta.title, document.body, path, document.file.body_line))
+    pages = [
+        Page(d.meta.title, d.body, d.path, d.file.body_line)
+        for d in project.pages.get(record.id, [])
+    ]
     signature = None
     if client.signatory and client.signatory.signature:
         signature = folder / client.signatory.signature
@@ -261,22 +250,17 @@ def _units(refs: list[str], project: Project) -> tuple[StandardUnit, ...]:
     return tuple(units)
 
 
-def _pick(project: Project, kind: str, ident: str | None, problems: Problems, pos: Position):
-    table = getattr(project, kind)
-    if ident is None or ident in table:
-        return table.get(ident) if ident else None
-    if (kind, ident) not in project.broken:
-        label = {"clients": "client", "courses": "course", "addons": "add-on"}[kind]
-        problems.error(pos, f"unknown {label} '{ident}'{did_you_mean(ident, table)}")
-    return None
-
-
 def resolve(project: Project, selection: Selection, problems: Problems) -> Edition | None:
-    """Build the Edition for ``selection``; problems are recorded, ``None`` when any error."""
+    """Build the Edition for ``selection`` from a read and checked project.
+
+    Reads no file and checks nothing the checks (or the command line) check: a selection
+    naming what the project lacks gives ``None`` (its problem is reported there). What only
+    resolution can find (a day that overruns, dates that do not match the course's days) is
+    recorded in ``problems``; ``None`` when any error is.
+    """
     before = len(problems.errors)
     event_record = project.events.get(selection.event) if selection.event else None
-    anchor = event_record.position() if event_record else Position(project.paths.root / "content")
-    course_record = _pick(project, "courses", selection.course, problems, anchor)
+    course_record = project.courses.get(selection.course)
     if course_record is None:
         return None
     course = course_record.model
@@ -284,37 +268,16 @@ def resolve(project: Project, selection: Selection, problems: Problems) -> Editi
     if variant is None and course.variants:
         variant = next(iter(course.variants))
     if variant is not None and variant not in course.variants:
-        hint = did_you_mean(variant, course.variants)
-        if event_record is not None:  # as check_event words it, so that it is reported once
-            problems.error(event_record.position("variant"), f"unknown variant '{variant}'{hint}")
-        else:
-            problems.error(
-                course_record.position(),
-                f"course '{course_record.id}' has no variant '{variant}'{hint}",
-            )
         return None
-    addons = []
-    for index, ref in enumerate(selection.addons):
-        if ref not in course.addons:
-            if event_record is not None:  # as check_event words it: reported once
-                pos = event_record.position("addons", index)
-            else:
-                pos = course_record.position("addons")
-            problems.error(
-                pos,
-                f"add-on '{ref}' is not allowed for course '{course_record.id}'"
-                f"{did_you_mean(ref, course.addons)}",
-            )
-            continue
-        pos = course_record.position("addons", course.addons.index(ref))
-        addon = _pick(project, "addons", ref, problems, pos)
-        if addon is not None and addon not in addons:  # the same add-on twice counts once
+    addons: list[Record[AddOn]] = []
+    for ref in selection.addons:
+        addon = project.addons.get(ref)
+        if ref not in course.addons or addon is None:
+            return None
+        if addon not in addons:  # the same add-on twice counts once
             addons.append(addon)
-    client_id = selection.client
-    client_record = _pick(project, "clients", client_id, problems, anchor) if client_id else None
-    if client_id and client_record is None:
-        return None
-    if len(problems.errors) > before:
+    client_record = project.clients.get(selection.client) if selection.client else None
+    if selection.client and client_record is None:
         return None
     edition = _assemble(
         project, course_record, variant, addons, client_record, event_record, selection, problems
@@ -380,7 +343,7 @@ def _assemble(
     theme = selection.theme or (event.theme if event else None) or "default"
     language = client_record.model.language if client_record is not None else "en"
     known = theme if theme in project.themes else "default"
-    wording = Translator(theme_chain(project, known), language)
+    wording = project.wording(known, language)
 
     def name_break(brk: Break) -> str:
         return brk.title or wording(f"{brk.kind}_title")
@@ -459,7 +422,7 @@ def _assemble(
         participants = event_participants(event_record, course_record, project, len(laid), problems)
 
     if client_record is not None:
-        brand = make_brand(client_record, problems)
+        brand = make_brand(client_record, project)
     else:
         brand = house_brand(project)
     variant_model = course.variants.get(variant) if variant else None

@@ -63,7 +63,7 @@ def coding_document(
 ) -> CodingDocument:
     """A document in ``client``'s brand and language (the house style without one)."""
     problems = Problems()
-    brand = make_brand(client, problems) if client is not None else house_brand(project)
+    brand = make_brand(client, project) if client is not None else house_brand(project)
     problems.raise_if_errors()
     if theme not in project.themes:
         raise ContentError.single(project.paths.themes, f"unknown theme '{theme}'")

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from mi_courseware.errors import Position, Problems
 from mi_courseware.loading.records import Document, M, Record, load_document, load_record
+from mi_courseware.loading.roster import RosterTable, read_roster_table
 from mi_courseware.loading.yaml_file import SourceMap, load_yaml
 from mi_courseware.model import (
     AddOn,
@@ -17,6 +18,7 @@ from mi_courseware.model import (
     Event,
     HandoutMeta,
     ModuleMeta,
+    PageMeta,
     Scale,
     StandardsCatalogue,
     ThemeConfig,
@@ -27,6 +29,7 @@ from mi_courseware.project import ProjectPaths, builtin_dir
 
 if TYPE_CHECKING:
     from mi_courseware.coding.records import PractitionerInfo
+    from mi_courseware.rendering.i18n import Translator
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,13 @@ class Project:
     practitioners: dict[str, PractitionerInfo] = field(default_factory=dict)
     #: Ids that exist as files but failed to load; cross-checks stay quiet about them.
     broken: set[tuple[str, str]] = field(default_factory=set)
+    #: Each event's roster as read (events with no roster, or one that cannot be read, have
+    #: none here; the problem is reported at the event's ``roster`` line).
+    rosters: dict[str, RosterTable] = field(default_factory=dict)
+    #: Theme wording read so far, by theme and language (see :meth:`wording`).
+    wordings: dict[tuple[str, str], Translator] = field(default_factory=dict)
+    #: Each client's extra pages, read, in the order its file lists them.
+    pages: dict[str, list[Document[PageMeta]]] = field(default_factory=dict)
     #: Links in content/ or themes/ that lead out of the project (reported, never read).
     outside: set[Path] = field(default_factory=set)
 
@@ -76,6 +86,17 @@ class Project:
                 (self.events, "event"),
             )
         )
+
+    def wording(self, theme: str, language: str) -> Translator:
+        """The fixed wording of ``theme`` (and the themes it extends) in ``language``: read
+        once per run (the read phase reads what the project's events use)."""
+        from mi_courseware.rendering.i18n import Translator
+        from mi_courseware.rendering.themes import theme_chain
+
+        key = (theme, language)
+        if key not in self.wordings:
+            self.wordings[key] = Translator(theme_chain(self, theme), language)
+        return self.wordings[key]
 
     def readable(self, path: Path) -> bool:
         """Whether ``path`` may be read: not through a link that leads out of the project."""
@@ -207,6 +228,68 @@ def _load_themes(project: Project, problems: Problems) -> None:
                 project.themes[sub.name] = ThemeRecord(sub.name, sub, config, loaded[1], builtin)
 
 
+def roster_path(record: Record[Event], root: Path) -> tuple[Path | None, str | None]:
+    """Where an event's roster is, or what is wrong with where it says it is."""
+    named = record.model.roster
+    if not named:
+        return None, None
+    path = (record.path.parent / named).resolve()
+    if not path.is_relative_to(root.resolve()):
+        return None, f"roster '{named}' is outside the project"
+    if not path.is_file():
+        return None, f"roster file '{named}' not found"
+    return path, None
+
+
+def _load_rosters(project: Project, problems: Problems) -> None:
+    for ident, record in project.events.items():
+        path, message = roster_path(record, project.paths.root)
+        if message:
+            problems.error(record.position("roster"), message)
+        if path is not None and project.readable(record.path.parent / str(record.model.roster)):
+            table = read_roster_table(record.path.parent / str(record.model.roster), problems)
+            if table is not None:
+                project.rosters[ident] = table
+
+
+def _load_pages(project: Project, problems: Problems) -> None:
+    for ident, record in project.clients.items():
+        folder = record.path.parent
+        documents: list[Document[PageMeta]] = []
+        for index, name in enumerate(record.model.pages):
+            path = (folder / name).resolve()
+            if not path.is_relative_to(folder.resolve()):
+                problems.error(
+                    record.position("pages", index), f"'{name}' is outside the client's folder"
+                )
+                continue
+            if not path.is_file():
+                problems.error(
+                    record.position("pages", index),
+                    f"file '{name}' not found in content/clients/{folder.name}",
+                )
+                continue
+            document = load_document(folder / name, PageMeta, problems)
+            if document is not None:
+                documents.append(document)
+        project.pages[ident] = documents
+
+
+def _load_wording(project: Project, problems: Problems) -> None:
+    """Read the wording each event's outputs use (its theme, its client's language)."""
+    from mi_courseware.errors import ContentError
+
+    for record in project.events.values():
+        event = record.model
+        client = project.clients.get(event.client)
+        if event.theme not in project.themes or client is None:
+            continue  # reported by the checks
+        try:
+            project.wording(event.theme, client.model.language)
+        except ContentError as exc:  # a theme catalogue that is not a list of wordings
+            problems.extend(exc.problems)
+
+
 def load_project(paths: ProjectPaths, problems: Problems) -> Project:
     """Read every file of the project; file-level problems go to ``problems``."""
     project = Project(paths)
@@ -233,6 +316,9 @@ def load_project(paths: ProjectPaths, problems: Problems) -> Project:
         content("handouts"), HandoutMeta, "handouts", project, problems
     )
     _load_clients(project, problems)
+    _load_pages(project, problems)
+    _load_rosters(project, problems)
+    _load_wording(project, problems)
     _load_themes(project, problems)
     project.trainers = _load_records(content("trainers"), Trainer, "trainers", project, problems)
     from mi_courseware.loading.coding import load_coding  # it builds on Record and load_record

@@ -14,6 +14,7 @@ import codecs
 import csv
 import io
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -104,10 +105,45 @@ def day_column(key: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def read_roster(path: Path, problems: Problems, days: int | None = None) -> list[Participant]:
+@dataclass(frozen=True)
+class RosterTable:
+    """A roster as read, before it is held against a course: its people, and where each
+    ``day N`` column is (a course shorter than the roster's days is reported there)."""
+
+    path: Path
+    people: tuple[Participant, ...]
+    day_columns: dict[int, tuple[Position, str]]
+
+    def beyond(self, days: int, problems: Problems) -> None:
+        """Report each ``day N`` column past a course's ``days``."""
+        for day, (position, cell) in sorted(self.day_columns.items()):
+            if day > days:
+                problems.error(
+                    position,
+                    f"column '{cell}': the course runs on {days} day{'s' if days != 1 else ''}",
+                )
+
+
+def read_roster_table(path: Path, problems: Problems) -> RosterTable | None:
+    """The read phase's reading of a roster (``None`` when it cannot be read at all)."""
+    before = len(problems.errors)
+    found: dict[int, tuple[Position, str]] = {}
+    people = read_roster(path, problems, day_columns=found)
+    if len(problems.errors) > before and not people:
+        return None
+    return RosterTable(path, tuple(people), found)
+
+
+def read_roster(
+    path: Path,
+    problems: Problems,
+    days: int | None = None,
+    day_columns: dict[int, tuple[Position, str]] | None = None,
+) -> list[Participant]:
     """Every participant of a roster; problems are recorded with CSV line numbers.
 
     ``days`` is how many days the course runs; a ``day N`` column beyond it is an error.
+    ``day_columns`` (when given) receives where each ``day N`` column is.
     """
     try:
         data = path.read_bytes()
@@ -129,14 +165,20 @@ def read_roster(path: Path, problems: Problems, days: int | None = None) -> list
     if not header or not any(h.strip() for h in header):
         problems.error(Position(path, 1), "empty roster: the first row must name the columns")
         return []
-    columns = _columns(header, path, problems, days)
+    columns = _columns(header, path, problems, days, day_columns)
     if "name" not in columns:
         problems.error(Position(path, 1), "the roster needs a 'name' column")
         return []
     return _rows(reader, columns, path, problems)
 
 
-def _columns(header: list[str], path: Path, problems: Problems, days: int | None) -> list[str]:
+def _columns(
+    header: list[str],
+    path: Path,
+    problems: Problems,
+    days: int | None,
+    day_columns: dict[int, tuple[Position, str]] | None = None,
+) -> list[str]:
     """Each header cell's column (``""`` for a blank, repeated or ignored one)."""
     columns: list[str] = []
     seen: dict[str, int] = {}
@@ -165,6 +207,8 @@ def _columns(header: list[str], path: Path, problems: Problems, days: int | None
             key = ""
         else:
             seen[key] = index
+            if day is not None and day_columns is not None:
+                day_columns[day] = (position, cell.strip())
         columns.append(key)
     if ignored:
         problems.warning(

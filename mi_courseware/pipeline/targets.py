@@ -9,7 +9,7 @@ from pathlib import Path
 
 from mi_courseware.checks import check_project
 from mi_courseware.edition import Edition, Selection
-from mi_courseware.errors import Problem, Problems, UsageError, did_you_mean
+from mi_courseware.errors import Position, Problem, Problems, UsageError, did_you_mean
 from mi_courseware.loading.project import Project, load_project
 from mi_courseware.project import ProjectPaths
 from mi_courseware.resolve import check_claims, plan, resolve
@@ -138,9 +138,15 @@ def editions_for(
                 client=default_client(project, client),
                 theme=theme,
             )
+        before = len(problems.errors)
         edition = resolve(project, selection, problems)
         if edition is not None:
             editions.append(edition)
+        elif len(problems.errors) == before:  # the checks had let it through: say so
+            problems.error(
+                Position(project.paths.content),
+                f"'{target.id}' names a course, variant, add-on or client the project lacks",
+            )
     return editions
 
 
