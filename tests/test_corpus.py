@@ -34,7 +34,9 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
+import queue
 import shutil
 import socket
 import subprocess
@@ -114,18 +116,53 @@ def prepare(case: Path, root: Path, tmp: Path, spec: dict[str, Any]) -> None:
         link.symlink_to(target)
 
 
-def run(args: list[str], root: Path, tmp: Path, seconds: float) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "TMPDIR": str(tmp / "tmpdir"), "SOURCE_DATE_EPOCH": "1800000000"}
-    env.pop("MI_COURSEWARE_REGISTER", None)
-    return subprocess.run(
-        [sys.executable, "-m", "mi_courseware", *args],
-        cwd=root,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=seconds,
-        check=False,
-    )
+class Servers:
+    """Processes that have imported the tool and fork a child per command (see
+    ``corpus_server.py``): each command is still a process of its own, without paying for
+    Python's start-up and the imports every time."""
+
+    def __init__(self, count: int) -> None:
+        script = Path(__file__).with_name("corpus_server.py")
+        self.idle: queue.Queue[subprocess.Popen[str]] = queue.Queue()
+        self.all = []
+        for _ in range(count):
+            server = subprocess.Popen(
+                [sys.executable, str(script)],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                text=True,
+                env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+            )
+            self.all.append(server)
+            self.idle.put(server)
+
+    def run(
+        self, args: list[str], root: Path, tmp: Path, seconds: float
+    ) -> subprocess.CompletedProcess[str]:
+        """Run ``mi-courseware args`` in ``root``; like ``subprocess.run`` with a timeout."""
+        env = {**os.environ, "TMPDIR": str(tmp / "tmpdir"), "SOURCE_DATE_EPOCH": "1800000000"}
+        env.pop("MI_COURSEWARE_REGISTER", None)
+        request = {"args": args, "cwd": str(root), "env": env, "timeout": seconds}
+        server = self.idle.get()
+        try:
+            assert server.stdin is not None and server.stdout is not None
+            server.stdin.write(json.dumps(request) + "\n")
+            server.stdin.flush()
+            answer = json.loads(server.stdout.readline())
+        finally:
+            self.idle.put(server)
+        if answer["timed_out"]:
+            raise subprocess.TimeoutExpired(args, seconds, answer["stdout"], answer["stderr"])
+        return subprocess.CompletedProcess(
+            args, answer["returncode"], answer["stdout"], answer["stderr"]
+        )
+
+    def close(self) -> None:
+        for server in self.all:
+            assert server.stdin is not None and server.stdout is not None
+            server.stdin.close()
+            server.wait(timeout=60)
+            server.stdout.close()
 
 
 def tamper_cache(root: Path) -> None:
@@ -200,7 +237,7 @@ class Outcome:
     failure: BaseException | None = None
 
 
-def execute(name: str, tmp: Path) -> Outcome:
+def execute(name: str, tmp: Path, servers: Servers) -> Outcome:
     """Run one case as a real process, with snapshots of what it could change."""
     case = CORPUS / name
     spec = yaml.safe_load((case / "case.yaml").read_text(encoding="utf-8"))
@@ -210,7 +247,7 @@ def execute(name: str, tmp: Path) -> Outcome:
     try:
         prepare(case, root, tmp, spec)
         if spec.get("prebuild"):
-            done = run([str(a) for a in spec["prebuild"]], root, tmp, 600)
+            done = servers.run([str(a) for a in spec["prebuild"]], root, tmp, 600)
             assert done.returncode == 0, done.stderr
         if spec.get("tamper"):
             tamper_cache(root)
@@ -218,7 +255,7 @@ def execute(name: str, tmp: Path) -> Outcome:
         with faults(root, spec) as values:
             outcome.values = values
             args = [expand(str(a), project=root, tmp=tmp, **values) for a in spec["args"]]
-            outcome.result = run(args, root, tmp, float(spec.get("seconds", 60)))
+            outcome.result = servers.run(args, root, tmp, float(spec.get("seconds", 60)))
         outcome.after = (snapshot(root, skip=("output", "records")), snapshot(root / "output"))
     except BaseException as exc:  # judged (or skipped) by the case's own test
         outcome.failure = exc
@@ -236,9 +273,14 @@ def outcomes(
         for name in CASES
         if any(item.name == f"test_bad_input[{name}]" for item in request.session.items)
     ]
-    with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
-        futures = {name: pool.submit(execute, name, base / name) for name in chosen}
-        return {name: future.result() for name, future in futures.items()}
+    count = max(2, os.cpu_count() or 2)
+    servers = Servers(count)
+    try:
+        with ThreadPoolExecutor(max_workers=count) as pool:
+            futures = {name: pool.submit(execute, name, base / name, servers) for name in chosen}
+            return {name: future.result() for name, future in futures.items()}
+    finally:
+        servers.close()
 
 
 @pytest.mark.parametrize("name", CASES)
