@@ -311,3 +311,17 @@ def test_it_reports_front_matter_that_is_never_closed(tmp_path) -> None:
     assert str(problems.items[0]).endswith(
         "m.md:1:1: error: front matter opened with '---' on line 1 is never closed with '---'"
     )
+
+
+def test_numbers_keep_their_spelling_where_the_field_is_text() -> None:
+    from mi_courseware.model import Client, Event
+    from mi_courseware.model.base import validate
+
+    event_text = "course: a\nclient: b\ncode: 1.10\ndates: [2027-03-11]\nmax_places: 010\n"
+    data, source, _ = load(event_text)
+    event = validate(Event, data, source, Problems())
+    assert event is not None and (event.code, event.max_places) == ("1.10", 10)
+    client_text = "name: Acme\ncertificate_prefix: 010\n"
+    data, source, _ = load(client_text)
+    client = validate(Client, data, source, Problems())
+    assert client is not None and client.certificate_prefix == "010"

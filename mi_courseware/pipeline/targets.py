@@ -193,9 +193,32 @@ def check_options(
 def validate_project(project: Project, targets: tuple[str, ...], problems: Problems) -> None:
     """``validate``: every course variant and event resolves (or only the TARGETs given)."""
     if targets:
-        check_targets(project, [find_target(project, t) for t in targets], problems)
+        chosen = [find_target(project, t) for t in targets]
+        check_targets(project, chosen, problems)
+        events = [t.id for t in chosen if t.kind == "event"]
     else:
         check_timings(project, problems)
+        events = list(project.events)
+    warn_past(project, events, problems)
+
+
+def warn_past(project: Project, events: list[str], problems: Problems) -> None:
+    """``validate`` says which events are over (a build after the event is usual: it
+    confirms certificates from the roster's attendance, so only validate says so)."""
+    from mi_courseware.builders.base import build_time
+
+    today = build_time().date()
+    for ident in events:
+        record = project.events.get(ident)
+        if record is None:
+            continue
+        dates = [day.date for day in record.model.course_days() if day.date is not None]
+        if dates and max(dates) < today:
+            problems.warning(
+                record.position("days" if record.model.days is not None else "dates"),
+                f"the event is over (its last day was {max(dates).isoformat()}); its outputs "
+                "are records of what was taught",
+            )
 
 
 def one_edition(
