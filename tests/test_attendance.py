@@ -320,3 +320,30 @@ def test_postgresql_prepared_then_confirmed_voided_and_issued_to_a_late_addition
     for number in (NUMBERS[1], "A-2027-000004"):
         assert verify(root, code(register, number), register).exit_code == 0
     assert verify(root, code(register, NUMBERS[2]), register).exit_code == 1
+
+
+def test_a_run_stopped_before_the_event_after_its_files_moved_is_completed_as_prepared(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mi_courseware.certificates import issue
+
+    root = new_project(tmp_path / "project")
+    before_attendance(root)
+
+    class Killed(BaseException):
+        """Stands in for a kill between moving the files into place and recording them."""
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise Killed
+
+    monkeypatch.setattr(issue, "promote", interrupted)
+    with pytest.raises(Killed):
+        mi(root, BEFORE, "certificates", EVENT)
+    register = register_of(root)
+    assert {s for _, s in states(register).values()} == {"pending"}
+    monkeypatch.undo()
+    result = mi(root, BEFORE_AGAIN, "certificates", EVENT)
+    assert result.exit_code == 0, result.output
+    assert {s for _, s in states(register).values()} == {"prepared"}
+    assert histories(register) == {n: [("prepared", "awaiting attendance")] for n in NUMBERS}
+    assert verify(root, str(folder(root) / "A-2027-000001.pdf")).exit_code == 1
