@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from mi_courseware.builders.base import BuildContext, Builder
+from mi_courseware.errors import plural
 from mi_courseware.people import shortfall
 
 if TYPE_CHECKING:
@@ -69,14 +70,13 @@ class CertificatesBuilder(Builder):
 def log_outcome(edition: Edition, report: Report) -> None:
     """Say at ``-v`` what attendance did: certificates prepared, and who was voided."""
     prepared = sum(1 for action in report.actions.values() if action == "prepared")
-    if prepared and edition.last_day is not None:
+    if prepared:
+        last = edition.last_day
         log.info(
-            "%s: %d certificate%s prepared: not valid until the roster confirms attendance "
-            "after the last day, %s",
+            "%s: %s prepared: not valid until the roster confirms attendance after %s",
             edition.slug,
-            prepared,
-            "" if prepared == 1 else "s",
-            edition.last_day.isoformat(),
+            plural(prepared, "certificate"),
+            f"the last day, {last.isoformat()}" if last else "the last day (not all dated yet)",
         )
     for number, action in sorted(report.actions.items()):
         if action == "voided":
