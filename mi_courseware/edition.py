@@ -8,7 +8,7 @@ a loaded project: course + variant + add-ons + client (+ event).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, time
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -296,6 +296,20 @@ class Edition:
     def dates(self) -> tuple[date, ...]:
         """The event's dates, or none."""
         return self.event.dates if self.event else ()
+
+    @property
+    def last_day(self) -> date | None:
+        """The event's last day, when every course day has its date (else ``None``: the
+        event is not over until its last day is known)."""
+        if self.event is None or not self.days or any(d.date is None for d in self.days):
+            return None
+        return max(d.date for d in self.days if d.date is not None)
+
+    def ended(self, when: datetime) -> bool:
+        """Whether the event's last day has passed at ``when`` (its UTC date is later):
+        from then on, the roster's attendance is final and certificates are issued."""
+        last = self.last_day
+        return last is not None and when.date() > last
 
 
 @dataclass(frozen=True)

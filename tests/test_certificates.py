@@ -277,7 +277,7 @@ def test_welsh_wording_and_the_bilingual_design(tmp_path: Path) -> None:
         "Gwenllïan ap Llŷr",
         "wedi mynychu",
         "2 awr DPP",
-        "Cyhoeddwyd 19 Mawrth 2027",
+        "Cyhoeddwyd 13 Mai 2027",  # the event's last day, not the day it was built
         "13 Mai 2027",
     ):
         assert words in text

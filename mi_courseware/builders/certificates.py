@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from mi_courseware.builders.base import BuildContext, Builder
+from mi_courseware.errors import plural
 from mi_courseware.people import shortfall
 
 if TYPE_CHECKING:
@@ -18,7 +19,9 @@ log = logging.getLogger(__name__)
 
 class CertificatesBuilder(Builder):
     """``certificates/<number>.pdf`` for every participant whose attendance earns one (the
-    course's ``certificate: requires``), and one file for printing.
+    course's ``certificate: requires``), and one file for printing. Before the event's last
+    day has passed they are prepared (numbered, not valid); after it, confirmed or voided by
+    the roster's attendance (:mod:`mi_courseware.certificates.states`).
 
     Inside ``build`` the PDFs go to the staging folder with their hashes staged in the
     register; once the pipeline has put the folder in place, :meth:`record` promotes them.
@@ -55,11 +58,30 @@ class CertificatesBuilder(Builder):
     @classmethod
     def record(cls, context: BuildContext, edition: Edition, folder: Path, pending: Any) -> Report:
         """The PDFs are in place: promote their staged hashes in the register."""
-        from mi_courseware.certificates.issue import promote
+        from mi_courseware.certificates.issue import FOLDER, promote
 
         hashes, details, report = pending
+        report.folder = folder / FOLDER  # where the files are now, not the staging folder
         promote(run_for(context, edition), hashes, details, report)
+        log_outcome(edition, report)
         return report
+
+
+def log_outcome(edition: Edition, report: Report) -> None:
+    """Say at ``-v`` what attendance did: certificates prepared, and who was voided."""
+    prepared = sum(1 for action in report.actions.values() if action == "prepared")
+    if prepared:
+        last = edition.last_day
+        log.info(
+            "%s: %s prepared: not valid until the roster confirms attendance after %s",
+            edition.slug,
+            plural(prepared, "certificate"),
+            f"the last day, {last.isoformat()}" if last else "the last day (not all dated yet)",
+        )
+    for number, action in sorted(report.actions.items()):
+        if action == "voided":
+            name, reason = report.attendance.void[number]
+            log.info("%s: certificate %s of %s voided: %s", edition.slug, number, name, reason)
 
 
 def run_for(context: BuildContext, edition: Edition) -> Run:

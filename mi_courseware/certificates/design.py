@@ -2,15 +2,16 @@
 
 Everything a certificate shares with the others of its event (course, dates, outcomes,
 signatory, logo) is laid out once by WeasyPrint (:mod:`.background`); what is personal
-(name, number, code, issue date) is laid out here (:meth:`Design.lines`), the same way for
-the whole-page path (the template) and for the setter (:mod:`.setter`).
+(name, number, code, and the issue line, dated the event's last day) is laid out here
+(:meth:`Design.lines`), the same way for the whole-page path (the template) and for the
+setter (:mod:`.setter`).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -160,10 +161,17 @@ class Design:
         def dated(key: str, stamp: str) -> str:
             return t(key, date=t.date(parse_stamp(stamp).date()))
 
-        issued = [dated("certificate.issued", person.issued_at)]
+        issued = [t("certificate.issued", date=t.date(self.printed_date(person)))]
         if person.reissued:
             issued.append(dated("certificate.reissued", person.changed_at))
         return Lines(size, name, person.number, person.code, tuple(issued))
+
+    def printed_date(self, person: Person) -> date:
+        """The date a certificate gives as its issue date: the event's last day, whenever it
+        was made (prepared before the event or issued after it); the register keeps when it
+        was numbered and confirmed. Without dates, the day it was numbered."""
+        dates = self.edition.dates
+        return max(dates) if dates else parse_stamp(person.issued_at).date()
 
     def pdf_info(self, person: Person) -> PdfInfo:
         """Document information for one certificate's PDF."""

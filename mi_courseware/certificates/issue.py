@@ -4,11 +4,16 @@ A run takes three short register transactions around the slow part:
 
 1. **Reserve** (``BEGIN IMMEDIATE``): finish what an interrupted run left (below), then give
    every new attendee a number and code as a *pending* row, and record requested reissues.
-   Pending means reserved, never handed out: ``verify`` answers "not issued".
+   Pending means reserved, never handed out: ``verify`` answers "not issued". The roster's
+   attendance decides which prepared certificates are confirmed and which voided
+   (:mod:`.states`).
 2. *Render* every certificate into a temporary folder beside its destination; no lock held.
 3. **Stage**: record each new PDF's SHA-256 on its row (``pending_sha256``).
-4. *Move* the PDFs into place (``os.replace``, atomic per file).
-5. **Promote**: each staged hash becomes the certificate's hash; the history gets its line.
+4. *Move* the PDFs into place (``os.replace``, atomic per file); a voided one's file goes.
+5. **Promote**: each staged hash becomes the certificate's hash: *prepared* before the
+   event's last day has passed, *issued* (or confirmed, when it was prepared) after it; the
+   prepared certificates of those who did not attend are voided. Each change gets its line
+   in the history.
 
 A run killed before 3 leaves the old state (reserved numbers aside). Killed between 3 and 5,
 some files may already be in place with rows still pending: each such file is exactly its
@@ -21,11 +26,9 @@ A build that fails never swaps: its staged hashes match no file, and the next ru
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -35,11 +38,22 @@ from mi_courseware.certificates.batch import Results
 from mi_courseware.certificates.common import CertificateError, Person
 from mi_courseware.certificates.design import Design
 from mi_courseware.certificates.progress import progress_bar
+from mi_courseware.certificates.states import (
+    Attendance,
+    attends,
+    participants,
+    reconcile,
+    record,
+    select,
+    sha256_file,
+    why_void,
+)
 from mi_courseware.edition import Edition
-from mi_courseware.errors import Position, Problems, UsageError, did_you_mean
-from mi_courseware.loading.roster import read_roster
-from mi_courseware.people import Participant, assess
+from mi_courseware.errors import Position, Problems, UsageError
+from mi_courseware.people import Participant
 from mi_courseware.register import Certificate, Details, Register, stamp
+
+__all__ = ["ALL", "FOLDER", "Report", "Run", "issue", "participants", "promote", "sha256_file"]
 
 FOLDER = "certificates"
 ALL = "all-certificates.pdf"
@@ -65,58 +79,23 @@ class Report:
 
     event: str
     folder: Path
-    actions: dict[str, str] = field(default_factory=dict)  # number -> issued/reissued/...
+    attendance: Attendance
+    actions: dict[str, str] = field(default_factory=dict)  # number -> issued/prepared/...
     rendered: list[str] = field(default_factory=list)
     revoked: list[str] = field(default_factory=list)
+    void: list[str] = field(default_factory=list)  # voided before, their holders attending now
     notes: list[str] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
+    printed: int = 0  # certificates in all-certificates.pdf
+    awaiting: int = 0  # prepared certificates in the folder, not valid yet
 
 
-def sha256_file(path: Path) -> str:
-    """Hex SHA-256 of a file's bytes."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def participants(edition: Edition, roster: Path | None) -> tuple[Participant, ...]:
-    """The edition's roster, or the one given with ``--roster`` (its attendance assessed)."""
-    if roster is None:
-        return edition.participants
-    problems = Problems()
-    people = read_roster(roster, problems, days=len(edition.days))
-    problems.raise_if_errors()
-    return assess(people, len(edition.days), edition.certificate_requires)
-
-
-def _folded(text: str) -> str:
-    return " ".join(text.split()).casefold()
-
-
-def select(
-    people: Iterable[Participant], only: tuple[str, ...], rows: dict[str, Certificate]
-) -> tuple[list[Participant], set[str]]:
-    """Participants who earn a certificate, named by ``--only`` (id, email, name, number or
-    code)."""
-    attending = [p for p in people if p.attended and p.qualifies]
-    if not only:
-        return attending, set()
-    chosen: list[Participant] = []
-    numbers: set[str] = set()
-    for wanted in only:
-        key = _folded(wanted)
-        hits = [
-            p
-            for p in attending
-            if key in {_folded(p.name), _folded(p.id or ""), _folded(p.email or "")}
-        ]
-        rows_hit = [r for r in rows.values() if key in {r.number.casefold(), r.code.casefold()}]
-        if not hits and not rows_hit:
-            names = [p.name for p in attending]
-            raise UsageError(
-                f"--only: no attending participant '{wanted}'{did_you_mean(wanted, names)}"
-            )
-        chosen += [p for p in hits if p not in chosen]
-        numbers |= {r.number for r in rows_hit}
-    return chosen, numbers
+def _changed(row: Certificate) -> str:
+    """When a certificate's file says it last changed: when it was reissued, else when it was
+    numbered (being prepared, confirmed or regenerated leaves its file's dates alone)."""
+    if row.pending_name and row.pending_at and row.status in ("issued", "reissued"):
+        return row.pending_at
+    return row.changed_at if row.status == "reissued" else row.issued_at
 
 
 def _person(
@@ -130,21 +109,9 @@ def _person(
         row.code,
         name or row.name,
         row.issued_at,
-        changed_at or row.changed_at,
+        changed_at or _changed(row),
         row.status == "reissued" if reissued is None else reissued,
     )
-
-
-def reconcile(register: Register, event: str, final: Path, details: Details, now: str) -> None:
-    """Finish an interrupted run: promote staged PDFs that reached their place."""
-    for row in register.for_event(event).values():
-        if row.pending_sha256 is None:
-            continue
-        path = final / f"{row.number}.pdf"
-        if path.is_file() and sha256_file(path) == row.pending_sha256:
-            register.promote(row.number, row.pending_sha256, details, now)
-        else:
-            register.clear_stage(row.number)
 
 
 def plan(edition: Edition, run: Run, design: Design, final: Path, report: Report) -> list[Person]:
@@ -155,11 +122,12 @@ def plan(edition: Edition, run: Run, design: Design, final: Path, report: Report
     now = stamp(run.time)
     year = edition.dates[-1].year if edition.dates else run.time.year
     roster = participants(edition, run.roster)
+    attendance = report.attendance
     problems = Problems()
     people: dict[str, Person] = {}
     roster_path = run.roster or event.roster or Path("roster.csv")
     with Register(run.register) as register, register.transaction():
-        reconcile(register, event.id, final, details, now)
+        reconcile(register, edition, final, details, now)
         rows = register.for_event(event.id)
         chosen, numbers = select(roster, run.only, rows)
         check_names(design, chosen, roster_path)
@@ -178,6 +146,8 @@ def plan(edition: Edition, run: Run, design: Design, final: Path, report: Report
                 people[row.number] = _person(row)
             elif row.status == "revoked":
                 report.revoked.append(row.number)
+            elif row.status == "void":
+                report.void.append(row.number)
             elif row.status == "pending":
                 register.rename_pending(row.number, person.name)
                 people[row.number] = _person(row, person.name)
@@ -185,6 +155,9 @@ def plan(edition: Edition, run: Run, design: Design, final: Path, report: Report
                 if row.pending_name is not None:
                     register.request_reissue(row.number, None, None)
                 people[row.number] = _person(row)
+            elif row.status == "prepared":  # never handed out as valid: takes the new spelling
+                register.request_reissue(row.number, person.name, now)
+                people[row.number] = _person(row, person.name)
             elif run.reissue:
                 at = row.pending_at if row.pending_name == person.name and row.pending_at else now
                 register.request_reissue(row.number, person.name, at)
@@ -196,21 +169,48 @@ def plan(edition: Edition, run: Run, design: Design, final: Path, report: Report
                     f"('{row.name}'); to correct the certificate, run again with --reissue",
                 )
         problems.raise_if_errors()
-        identities = {p.identity for p in chosen}
-        attending = {p.identity for p in roster if p.attended and p.qualifies}
+        holders = {p.identity: p for p in roster}
         for row in rows.values():
-            if row.number in people or not row.active or row.identity in identities:
+            prepared = row.status == "prepared"
+            if row.number in people:
+                if prepared and attendance.ended:
+                    attendance.confirm.add(row.number)
                 continue
-            if run.only and row.number not in numbers and _intact(final, row):
+            if not (row.active or prepared):
+                continue
+            named = not run.only or row.number in numbers
+            attending = attends(holders.get(row.identity))
+            if prepared and attendance.ended and named:
+                if not attending:
+                    attendance.void[row.number] = (
+                        row.name,
+                        why_void(holders.get(row.identity), edition),
+                    )
+                    continue
+                attendance.confirm.add(row.number)
+            elif not named and _intact(final, row):
                 continue
             people[row.number] = _person(row)
-            if row.identity not in attending and not run.only:
-                report.notes.append(
-                    f"{row.number} ({row.name}) is no longer in the roster as attending; "
-                    f"its certificate is kept (revoke it with: mi-courseware register revoke "
-                    f"{row.code} --reason ...)"
-                )
+            if not attending and not run.only:
+                report.notes.append(_absent(row))
+                if prepared:
+                    attendance.unprinted.add(row.number)
     return sorted(people.values(), key=lambda p: p.number)
+
+
+def _absent(row: Certificate) -> str:
+    """What to say of a certificate whose holder the roster no longer counts as attending."""
+    if row.status == "prepared":
+        return (
+            f"{row.number} ({row.name}) is no longer in the roster as attending; its prepared "
+            "certificate is left out of all-certificates.pdf, and voided once the event's "
+            "last day has passed unless the roster then counts them as attending"
+        )
+    return (
+        f"{row.number} ({row.name}) is no longer in the roster as attending; "
+        f"its certificate is kept (revoke it with: mi-courseware register revoke "
+        f"{row.code} --reason ...)"
+    )
 
 
 def check_names(design: Design, people: list[Participant], roster: Path) -> None:
@@ -272,16 +272,9 @@ def stage(run: Run, hashes: dict[str, str]) -> dict[str, str]:
 
 
 def promote(run: Run, hashes: dict[str, str], details: Details, report: Report) -> None:
-    """Step 5: staged PDFs are in place; make them the register's record."""
-    now = stamp(run.time)
-    with Register(run.register) as register, register.transaction():
-        for number, digest in sorted(hashes.items()):
-            row = register.get(number)
-            if row is None or row.pending_sha256 != digest:
-                continue  # another run has moved on since; its own promote records it
-            action = register.promote(number, digest, details, now)
-            if action:
-                report.actions[number] = action
+    """Step 5: staged PDFs are in place (and voided ones gone); make it the register's
+    record: prepared, issued, confirmed or voided as the run decided."""
+    report.actions.update(record(run.register, run.time, hashes, details, report.attendance))
 
 
 def issue(
@@ -307,7 +300,7 @@ def issue(
     prepared = prepare(design)  # a design that does not fit stops the run before numbering
     target = folder / FOLDER
     final_dir = (final or folder) / FOLDER
-    report = Report(edition.event.id, target)
+    report = Report(edition.event.id, target, Attendance(edition.ended(run.time)))
     people = plan(edition, run, design, final_dir, report)
     target.mkdir(parents=True, exist_ok=True)
     clean_leftovers(target)
@@ -319,18 +312,33 @@ def issue(
         hashes = stage(run, {n: r.sha256 for n, r in results.rendered.items()})
         with Register(run.register) as register:
             rows = list(register.for_event(edition.event.id).values())
-        printed = [r for r in rows if r.active or r.pending_sha256]
+        kept = [r for r in rows if _kept(r) and r.number not in report.attendance.void]
+        printed = [r for r in kept if r.number not in report.attendance.unprinted]
         _write_all(design, edition, final_dir, work, results, printed)
         for number, path in files.items():
             os.replace(path, target / f"{number}.pdf")
         os.replace(work / ALL, target / ALL)
-        _remove_stale(target, [r.number for r in rows if r.status != "revoked"])
+        _remove_stale(target, [r.number for r in kept])
     finally:
         shutil.rmtree(work, ignore_errors=True)
     if not staged:
         promote(run, hashes, design.details(), report)
-    report.files = [target / f"{r.number}.pdf" for r in printed] + [target / ALL]
+    report.files = [target / f"{r.number}.pdf" for r in kept] + [target / ALL]
+    report.printed = len(printed)
+    ended = report.attendance.ended
+    report.awaiting = sum(
+        1
+        for r in kept
+        if (r.status == "prepared" and r.number not in report.attendance.confirm)
+        or (r.status == "pending" and not ended)
+    )
     return report, hashes
+
+
+def _kept(row: Certificate) -> bool:
+    """Whether a certificate's file belongs in the folder: valid, prepared or on its way
+    (never a revoked or void one)."""
+    return row.active or row.status == "prepared" or row.pending_sha256 is not None
 
 
 def _write_all(
@@ -342,10 +350,11 @@ def _write_all(
     rows: list[Certificate],
 ) -> None:
     """``all-certificates.pdf``: this run's certificates and the ones already in place
-    (in ``target``, the folder the build will replace).
+    (in ``target``, the folder the build will replace): valid ones, and prepared ones before
+    the event's last day (to print and hand out at its end); never void ones.
 
-    Its dates are the earliest issue and the latest change among its certificates, so it is
-    as reproducible as they are.
+    Its dates are the earliest creation and the latest change among its certificates' files,
+    so it is as reproducible as they are.
     """
     from mi_courseware.certificates.writer import write_print_file
 
@@ -360,7 +369,7 @@ def _write_all(
             items.append(path)
     t = design.say_in[design.primary]
     first = min((r.issued_at for r in rows), default="1980-01-01T00:00:00Z")
-    last = max((r.pending_at or r.changed_at for r in rows), default=first)
+    last = max((_changed(r) for r in rows), default=first)
     write_print_file(
         work / ALL,
         items,

@@ -72,6 +72,10 @@ def certificates(
     Every attending participant not yet issued gets a new number and verification code;
     those already issued get their PDFs rewritten with the same number. Files go to
     output/events/EVENT/certificates/, with all-certificates.pdf for printing.
+
+    Before the event's last day has passed (or SOURCE_DATE_EPOCH says so), certificates are
+    prepared: numbered and printed, not valid. Run again after it: the roster's attendance
+    confirms each prepared certificate (same number) or voids it.
     """
     from mi_courseware.builders.base import BuildContext
     from mi_courseware.pipeline import BuildRequest
@@ -101,17 +105,30 @@ def certificates(
     for number, action in issued.actions.items():
         counts.setdefault(action, []).append(number)
     click.echo(f"{edition.title}, event {issued.event}: {issued.folder}")
-    for action in ("issued", "reissued", "regenerated"):
+    for action in ("prepared", "issued", "confirmed", "reissued", "regenerated"):
         if counts.get(action):
             click.echo(f"  {action:<12} {len(counts[action]):>4}  {_span(counts[action])}")
-    unchanged = len(issued.rendered) - len(issued.actions)
+    unchanged = len([n for n in issued.rendered if n not in issued.actions])
     if unchanged:
         click.echo(f"  {'unchanged':<12} {unchanged:>4}")
-    if issued.revoked:
+    if counts.get("voided"):
+        click.echo(f"  {'voided':<12} {len(counts['voided']):>4}  (attendance not confirmed)")
+        for number in sorted(counts["voided"]):
+            name, reason = issued.attendance.void[number]
+            click.echo(f"    {number}  {name}: {reason}")
+    for state, numbers in (("revoked", issued.revoked), ("void", issued.void)):
+        if numbers:
+            click.echo(f"  {state:<12} {len(numbers):>4}  (not reissued; {_span(numbers)})")
+    click.echo(f"  {plural(issued.printed, 'certificate')} in all-certificates.pdf")
+    if issued.awaiting:
+        last = edition.last_day
+        when = f"after {last.isoformat()}, the event's last day" if last else "after the event"
+        verb = "is" if issued.awaiting == 1 else "are"
         click.echo(
-            f"  {'revoked':<12} {len(issued.revoked):>4}  (not reissued; {_span(issued.revoked)})"
+            f"  {plural(issued.awaiting, 'prepared certificate')} {verb} not valid until "
+            f"attendance is confirmed: with the roster's attendance, run 'certificates "
+            f"{issued.event}' again" + ("" if issued.attendance.ended else f" {when}")
         )
-    click.echo(f"  {plural(len(issued.files) - 1, 'certificate')} in all-certificates.pdf")
 
 
 def _span(numbers: list[str]) -> str:

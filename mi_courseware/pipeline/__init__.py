@@ -250,7 +250,7 @@ def plan(
             if entry.register and context.roster is not None:
                 files.append(context.roster)
             inputs = [{"path": display(p, root), "sha256": hasher(p)} for p in files]
-            options = _options(entry, context)
+            options = _options(entry, context, edition)
             state = _register_state(edition, context) if entry.register else ""
             value = digest(name, inputs, options, state, tool)
             outputs.append(
@@ -277,12 +277,17 @@ def _not_applicable(entry: BuilderEntry, edition: Edition) -> str:
     )
 
 
-def _options(entry: BuilderEntry, context: BuildContext) -> dict[str, Any]:
+def _options(entry: BuilderEntry, context: BuildContext, edition: Edition) -> dict[str, Any]:
     options: dict[str, Any] = {}
     if entry.name in ("pack", "facilitator"):
         options["keep_html"] = context.keep_html
     if entry.register:
         options.update(reissue=context.reissue, only=list(context.only_people))
+        # prepared before the last day, confirmed or voided after it: a build on the other
+        # side of it makes other certificates even when no file changed
+        options["phase"] = (
+            "after the last day" if edition.ended(context.time) else "until the last day"
+        )
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch:
         options["source_date_epoch"] = epoch
