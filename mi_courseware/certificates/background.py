@@ -71,32 +71,21 @@ def render_background(design: Design) -> tuple[bytes, dict[str, tuple[float, ...
     """WeasyPrint the shared design: its PDF and the anchors of its page (CSS px)."""
     from weasyprint import HTML
 
-    from mi_courseware.errors import MiCoursewareError
-    from mi_courseware.limits import time_limit
     from mi_courseware.rendering.fetcher import Fence, make_fetcher
-    from mi_courseware.rendering.pdf import RenderError, check_nesting, pdf_options
-    from mi_courseware.workers import private_tmp
+    from mi_courseware.rendering.pdf import check_nesting, guarded, pdf_options
 
     html = design.html(PLACEHOLDER, "background")
     check_nesting(html, "certificates")
     fence = Fence(list(design.roots), design.template_path)
-    # the same bounds as every other document: a private temporary folder, a time limit
-    with private_tmp(), time_limit("certificates"):
-        try:
-            document = HTML(
-                string=html, base_url=design.base.as_uri() + "/", url_fetcher=make_fetcher(fence)
-            ).render()
-            if len(document.pages) != 1:
-                raise DesignMismatch(f"the design takes {len(document.pages)} pages, not one")
-            data = document.write_pdf(**pdf_options("certificates"))
-        except (MiCoursewareError, DesignMismatch, KeyboardInterrupt):
-            raise
-        except Exception as exc:  # the engine's own failure on what the theme asked of it
-            raise RenderError(
-                f"certificates: the PDF engine could not lay out the certificate design "
-                f"({type(exc).__name__}: {exc}); look for extreme sizes or nesting in the "
-                "client's and theme's certificate template and stylesheet"
-            ) from None
+    # the same bounds as every other document
+    with guarded("certificates", "the certificate design", "certificate template and stylesheet"):
+        document = HTML(
+            string=html, base_url=design.base.as_uri() + "/", url_fetcher=make_fetcher(fence)
+        ).render()
+        pages = len(document.pages)
+        data = document.write_pdf(**pdf_options("certificates")) if pages == 1 else b""
+    if pages != 1:
+        raise DesignMismatch(f"the design takes {pages} pages, not one")
     fence.check()
     return data, dict(document.pages[0].anchors)
 

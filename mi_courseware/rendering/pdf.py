@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, TimeoutError
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -64,19 +66,28 @@ def render_pdf(
     check_nesting(html, identifier)
     fence = Fence(roots, asked_by)
     check_stylesheets(html, fence)
-    with private_tmp(), time_limit(identifier):
-        try:
-            data = _weasyprint(html, base, fence, identifier)
-        except (MiCoursewareError, KeyboardInterrupt):
-            raise
-        except Exception as exc:  # the engine's own failure on what the files asked of it
-            raise RenderError(
-                f"{identifier}: the PDF engine could not lay out this document "
-                f"({type(exc).__name__}: {exc}); look for extreme sizes or nesting in the "
-                "client's and theme's templates and stylesheets"
-            ) from None
+    with guarded(identifier, "this document", "templates and stylesheets"):
+        data = _weasyprint(html, base, fence, identifier)
     fence.check()
     return data
+
+
+@contextmanager
+def guarded(identifier: str, what: str, where: str) -> Iterator[None]:
+    """Run the PDF engine as every document does: in a private temporary folder, within the
+    time limit, its own failures (on what the files asked of it) turned into a clear error
+    naming ``what`` failed and ``where`` to look."""
+    with private_tmp(), time_limit(identifier):
+        try:
+            yield
+        except (MiCoursewareError, KeyboardInterrupt):
+            raise
+        except Exception as exc:
+            raise RenderError(
+                f"{identifier}: the PDF engine could not lay out {what} "
+                f"({type(exc).__name__}: {exc}); look for extreme sizes or nesting in the "
+                f"client's and theme's {where}"
+            ) from None
 
 
 #: Deepest nesting of elements the PDF engine is given (its layout recurses per level).
