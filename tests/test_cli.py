@@ -534,3 +534,15 @@ def test_global_options_work_after_the_command_too(make_project, run_cli, tmp_pa
     assert (again.exit_code, again.stderr) == (0, "")
     help_text = run_cli("build", "--help").stdout
     assert "--project" in help_text and "--time-limit" in help_text
+
+
+def test_validate_of_an_event_says_when_it_is_over(make_project, run_cli) -> None:
+    root = make_project()
+    result = run_cli("validate", "acme-2027", cwd=root, env={"SOURCE_DATE_EPOCH": "1900000000"})
+    assert result.exit_code == 0
+    assert (
+        "content/events/acme-2027.yaml:6:8: warning: the event is over (its last day was "
+        "2027-03-11); its outputs are records of what was taught" in result.stderr
+    )
+    everything = run_cli("validate", cwd=root, env={"SOURCE_DATE_EPOCH": "1900000000"})
+    assert "the event is over" not in everything.stderr

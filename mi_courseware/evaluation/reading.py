@@ -26,6 +26,7 @@ from mi_courseware.errors import Position, Problems
 from mi_courseware.evaluation.data import RANGES, Answer, Question, Response, Responses
 from mi_courseware.evaluation.questions import header_key, header_keys
 from mi_courseware.limits import current, megabytes
+from mi_courseware.loading.csvrows import data_rows
 from mi_courseware.loading.roster import read_csv_text
 
 SUFFIXES = (".csv", ".xlsx")
@@ -94,19 +95,16 @@ def _csv(path: Path, problems: Problems) -> _Table | None:
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     rows: list[tuple[int, list[object]]] = []
     headers: list[str] | None = None
-    while len(rows) <= current().response_rows:
-        line = reader.line_num + 1
-        try:
-            row = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            problems.error(Position(path, line, 0), f"broken CSV row: {exc}")
-            return None
+    before = len(problems.errors)
+    for line, row in data_rows(reader, path, problems, column=0):
         if headers is None:
             headers = row
-        elif any(cell.strip() for cell in row):
+        else:
             rows.append((line, list(row)))
+        if len(rows) > current().response_rows:
+            break
+    if len(problems.errors) > before:
+        return None
     if headers is None:
         headers = []
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mi_courseware.errors import Position, Problems, closest
+from mi_courseware.loading.csvrows import data_rows
 from mi_courseware.people import Participant
 
 if TYPE_CHECKING:
@@ -232,23 +233,7 @@ def _column_offset(header: list[str], index: int) -> int:
 def _rows(reader: Reader, columns: list[str], path: Path, problems: Problems) -> list[Participant]:
     people: list[Participant] = []
     seen: dict[str, tuple[int, str]] = {}
-    while True:
-        line = reader.line_num + 1
-        try:
-            row = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            problems.error(Position(path, line), f"broken CSV row: {exc}")
-            break
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) > len(columns) and any(cell.strip() for cell in row[len(columns) :]):
-            problems.error(
-                Position(path, line),
-                f"row has {len(row)} cells but the header names {len(columns)} columns",
-            )
-            continue
+    for line, row in data_rows(reader, path, problems, len(columns)):
         values = {c: v for c, v in zip(columns, row, strict=False) if c}
         person = _participant(values, line, path, problems)
         if person is None:

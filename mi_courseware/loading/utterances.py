@@ -13,6 +13,7 @@ from pathlib import Path
 
 from mi_courseware.coding.records import Utterance
 from mi_courseware.errors import Position, Problems, did_you_mean
+from mi_courseware.loading.csvrows import data_rows
 from mi_courseware.loading.roster import column_key, read_csv_text
 from mi_courseware.model.scale import CLIENT_CODES, Scale
 
@@ -62,23 +63,7 @@ def read_utterances(
         return None
     before = len(problems.errors)
     rows: list[Utterance] = []
-    while True:
-        line = reader.line_num + 1
-        try:
-            row = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            problems.error(Position(path, line), f"broken CSV row: {exc}")
-            return None
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) > len(columns) and any(cell.strip() for cell in row[len(columns) :]):
-            problems.error(
-                Position(path, line),
-                f"row has {len(row)} cells but the header names {len(columns)} columns",
-            )
-            continue
+    for line, row in data_rows(reader, path, problems, len(columns)):
         values = {c: v.strip() for c, v in zip(columns, row, strict=False) if c}
         utterance = _utterance(values, "volley" in columns, scale, Position(path, line), problems)
         if utterance is not None:

@@ -226,7 +226,13 @@ def validate(model: type[M], data: Any, source: SourceMap, problems: Problems) -
 
 def _is_type_tag(part: Any) -> bool:
     # pydantic adds a union member's type name to ``loc`` ("str", "function-before[...]")
-    return isinstance(part, str) and ("[" in part or part in {"str", "int", "float", "bool"})
+    return isinstance(part, str) and (
+        bool(_TYPE_TAG.fullmatch(part)) or part in {"str", "int", "float", "bool"}
+    )
+
+
+#: How pydantic names a validator or union member in a location (``function-before[...]``).
+_TYPE_TAG = re.compile(r"[a-z][a-z_-]*\[.+\]")
 
 
 def _message(loc: tuple[Any, ...], error: Any) -> str:

@@ -195,16 +195,15 @@ def validate_project(project: Project, targets: tuple[str, ...], problems: Probl
     if targets:
         chosen = [find_target(project, t) for t in targets]
         check_targets(project, chosen, problems)
-        events = [t.id for t in chosen if t.kind == "event"]
+        warn_past(project, [t.id for t in chosen if t.kind == "event"], problems)
     else:
         check_timings(project, problems)
-        events = list(project.events)
-    warn_past(project, events, problems)
 
 
 def warn_past(project: Project, events: list[str], problems: Problems) -> None:
-    """``validate`` says which events are over (a build after the event is usual: it
-    confirms certificates from the roster's attendance, so only validate says so)."""
+    """``validate EVENT`` says when the event is over (a mistyped year, often). Only for
+    events named: a project keeps its past events, and a build after an event is usual (it
+    confirms certificates from the roster's attendance)."""
     from mi_courseware.builders.base import build_time
 
     today = build_time().date()
