@@ -31,6 +31,28 @@ MakeProject = Callable[..., Path]
 RunCli = Callable[..., Result]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def private_temp_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The suite's own temporary folder, for it and every process it starts.
+
+    A build tidies up what interrupted builds left in the temporary folder and says so; with
+    the machine's shared one, leftovers of another run (a killed build of a suite run before)
+    would put that note into the output of whichever test came first.
+    """
+    import tempfile
+
+    folder = tmp_path_factory.mktemp("tmp")
+    previous, environment = tempfile.tempdir, os.environ.get("TMPDIR")
+    tempfile.tempdir = str(folder)
+    os.environ["TMPDIR"] = str(folder)
+    yield folder
+    tempfile.tempdir = previous
+    if environment is None:
+        os.environ.pop("TMPDIR", None)
+    else:
+        os.environ["TMPDIR"] = environment
+
+
 def write_files(root: Path, files: Mapping[str, FileText]) -> None:
     """Write (``str``: UTF-8 text, ``bytes``: as they are) or delete (``None``) files."""
     for name, text in files.items():
