@@ -177,9 +177,9 @@ def test_a_bad_choice_lists_the_valid_ones() -> None:
         "c.yaml:13:11: error: delivery: input should be 'in-person', 'virtual' or 'blended' "
         "(got 'online')"
     ]
-    assert errors(Client, "name: Acme\nlanguage: fr\n") == [
-        "c.yaml:2:11: error: language: input should be 'en' or 'cy' (got 'fr')"
-    ]
+    # a client's language is not a fixed choice: the themes' catalogues say which there are,
+    # and validate checks it against them (tests/test_languages.py)
+    assert check(Client, "name: Acme\nlanguage: fr\n")[0] is not None
 
 
 @pytest.mark.parametrize(

@@ -127,6 +127,13 @@ Id = Annotated[
 ]
 """An identifier: letters, digits, '-', '_' and '.', starting with a letter or digit."""
 
+LanguageTag = Annotated[
+    str,
+    BeforeValidator(_as_text),
+    Field(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$", max_length=35),
+]
+"""A BCP 47 language tag: ``cy``, ``cy-GB``."""
+
 
 def _describe(loc: tuple[Any, ...]) -> str:
     parts = [str(p) if not isinstance(p, int) else f"[{p}]" for p in loc]
