@@ -14,6 +14,7 @@ The model checks, rendering and certificates all ask this module; it stays light
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,9 @@ if TYPE_CHECKING:
 FALLBACK = "en"
 """The language every theme's catalogues are complete in: a wording missing in another
 language is taken from it, and it is the language of a client that names none."""
+
+TAG_PATTERN = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,4}$"
+"""A BCP 47 language tag as a catalogue gives it: ``cy``, ``cy-GB``."""
 
 FACTS_KEY = "_language"
 """The key of a main catalogue that holds the language's facts rather than a wording."""
@@ -103,10 +107,6 @@ def _read(path: Path, _mtime: int, _size: int) -> Catalogue:
 
 
 def _facts(path: Path, value: Any, source: SourceMap, problems: Problems) -> Language | None:
-    from mi_courseware.loading.yaml_file import SourceMap
-    from mi_courseware.model.base import validate
-    from mi_courseware.model.theme import LanguageFacts
-
     code, _, part = path.name.removesuffix(".yaml").partition(".")
     if part:
         problems.error(
@@ -120,6 +120,12 @@ def _facts(path: Path, value: Any, source: SourceMap, problems: Problems) -> Lan
             f"'{FACTS_KEY}' is a set of 'key: value' lines: name, tag, months, weekdays",
         )
         return None
+    if _plainly_valid(value):  # as the model would have it, without importing the models
+        return Language(code, value["name"], value["tag"], *(tuple(value[k]) for k in _LISTS))
+    from mi_courseware.loading.yaml_file import SourceMap
+    from mi_courseware.model.base import validate
+    from mi_courseware.model.theme import LanguageFacts
+
     # the block validated as a file of its own, its positions those of the block's lines
     inside = SourceMap(source.path, line_offset=source.line_offset)
     for found, table in ((source.values, inside.values), (source.keys, inside.keys)):
@@ -129,6 +135,27 @@ def _facts(path: Path, value: Any, source: SourceMap, problems: Problems) -> Lan
     if facts is None:
         return None
     return Language(code, facts.name, facts.tag, tuple(facts.months), tuple(facts.weekdays))
+
+
+#: The lists of a ``_language`` block and the number of names each holds.
+_LISTS = {"months": 12, "weekdays": 7}
+
+
+def _plainly_valid(block: dict[str, Any]) -> bool:
+    """Whether a ``_language`` block is one that :class:`~mi_courseware.model.theme.
+    LanguageFacts` accepts as it is: texts where texts go, the right number of names. (A
+    build that reads catalogues, cached or not, need not import the models; anything else is
+    left to the model, which says what is wrong and where.)"""
+    if set(block) != {"name", "tag", *_LISTS} or not isinstance(block["name"], str):
+        return False
+    if not isinstance(block["tag"], str) or not re.fullmatch(TAG_PATTERN, block["tag"]):
+        return False
+    return all(
+        isinstance(block[key], list)
+        and len(block[key]) == count
+        and all(type(name) is str for name in block[key])
+        for key, count in _LISTS.items()
+    )
 
 
 def ordered(codes: Iterable[str]) -> tuple[str, ...]:

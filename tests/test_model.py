@@ -165,6 +165,14 @@ def test_bad_event_times_are_reported_at_the_times_value(times: str, message: st
     assert errors(Event, EVENT + f"times: {times}\n") == [f"c.yaml:4:8: error: {message}"]
 
 
+def test_a_key_named_like_a_type_is_reported_as_unknown() -> None:
+    # pydantic names a union's members in an error's place ("str", "list[...]"); a user's key
+    # spelt the same is still the user's (it once left an empty place and a traceback)
+    for key in ("str", "'['", "list[int]"):
+        found = errors(Client, f"name: Acme\n{key}: 1\n")
+        assert len(found) == 1 and found[0].startswith("c.yaml:2:1: error: unknown key "), found
+
+
 def test_a_bad_date_is_reported_at_the_date() -> None:
     assert errors(Event, EVENT.replace("2027-03-11", "2027-02-30")) == [
         "c.yaml:3:9: error: dates[0]: input should be a valid date or datetime, "
