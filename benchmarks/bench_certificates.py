@@ -170,7 +170,8 @@ def run_ours(root: Path) -> tuple[float, int]:
 
 def naive_worker(root: Path, sample: int) -> None:
     """(a) In this process: one WeasyPrint call per certificate; prints seconds per one."""
-    from mi_courseware.certificates.design import Design, Person
+    from mi_courseware.certificates.common import Person
+    from mi_courseware.certificates.design import Design
     from mi_courseware.errors import Problems
     from mi_courseware.pipeline.targets import editions_for, find_target, load_checked
     from mi_courseware.project import ProjectPaths

@@ -12,6 +12,7 @@ from typing import Any
 
 from mi_courseware.errors import Position, Problems, did_you_mean
 from mi_courseware.evaluation.edition import responses_file
+from mi_courseware.languages import check_languages
 from mi_courseware.licences import check_licensing
 from mi_courseware.loading.project import Document, Project, Record
 from mi_courseware.model import AddOn, Client, Course, Event, Outcome, Schedule, Session
@@ -374,6 +375,7 @@ def check_project(project: Project, problems: Problems) -> None:
     for event in project.events.values():
         check_event(event, project, problems)
     check_themes(project, problems)
+    check_languages(project, problems)
     check_documents(project, problems)
     check_licensing(project, problems)  # trainers' accreditations and clients' licences
 

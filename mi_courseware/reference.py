@@ -29,6 +29,7 @@ WHERE = {
     "client-page": "front matter of a client's extra page",
     "participant": "one row of content/rosters/<id>.csv",
     "theme": "themes/<name>/theme.yaml",
+    "language": "_language block of themes/<name>/i18n/<lang>.yaml",
     "trainer": "content/trainers/<id>.yaml",
     "scale": "content/scales/<id>.yaml (built in: miti-4.2.1, social-work-7)",
     "practitioner": "content/coding/<id>/practitioner.yaml",

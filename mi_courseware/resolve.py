@@ -37,6 +37,7 @@ from mi_courseware.event_days import (
     event_windows,
     place_days,
 )
+from mi_courseware.languages import FALLBACK, project_languages, theme_lacks
 from mi_courseware.loading.project import Project
 from mi_courseware.loading.records import Record
 from mi_courseware.model import (
@@ -316,6 +317,29 @@ def plan(
     )
 
 
+def _language(
+    project: Project,
+    client_record: Record[Client] | None,
+    event_record: Record[Event] | None,
+    theme: str,
+    chain: list[Path],
+    problems: Problems,
+) -> str:
+    """The client's language; an error at it when a theme chosen on the command line (or for
+    a build without an event) lacks it. An event's own theme, and a language no theme has,
+    are the checks' to report (:func:`~mi_courseware.languages.check_languages`)."""
+    if client_record is None:
+        return FALLBACK
+    code = client_record.model.language
+    lacks = theme_lacks(theme, chain, client_record.id, code)
+    if lacks is None:
+        return code
+    checked = event_record is not None and event_record.model.theme == theme
+    if not checked and code in project_languages(project):
+        problems.error(client_record.position("language"), lacks)
+    return FALLBACK  # only to go on: the build stops at the error reported
+
+
 def _assemble(
     project: Project,
     course_record: Record[Course],
@@ -341,8 +365,9 @@ def _assemble(
         chosen = [course_record.position("addons", course.addons.index(a.id)) for a in addons]
     windows = event_windows(event_record)
     theme = selection.theme or (event.theme if event else None) or "default"
-    language = client_record.model.language if client_record is not None else "en"
     known = theme if theme in project.themes else "default"
+    chain = theme_chain(project, known)
+    language = _language(project, client_record, event_record, known, chain, problems)
     wording = project.wording(known, language)
 
     def name_break(brk: Break) -> str:
@@ -487,7 +512,7 @@ def _assemble(
         brand=brand,
         event=event_info(event_record, project) if event_record else None,
         theme=theme,
-        language=brand.language,
+        language=language,
         days=days,
         sessions=tuple(sessions),
         outcomes=outcomes,
@@ -550,7 +575,7 @@ def house_brand(project: Project) -> Brand:
         contact=ContactDetails(),
         signatory=None,
         signature=None,
-        language="en",
+        language=FALLBACK,
         pages=(),
         verify_url=None,
         certificate_prefix="MI",

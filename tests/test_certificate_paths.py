@@ -21,7 +21,8 @@ from conftest import PROJECTS, heading
 from pypdf import PdfReader
 
 from mi_courseware.certificates.batch import render_all
-from mi_courseware.certificates.design import Design, Person
+from mi_courseware.certificates.common import Person
+from mi_courseware.certificates.design import Design
 from mi_courseware.errors import Problems
 from mi_courseware.pipeline.targets import editions_for, find_target, load_checked
 from mi_courseware.project import ProjectPaths

@@ -18,8 +18,8 @@ from conftest import PROJECTS, SCRIPT, edit_file, heading, subprocess_env
 from PIL import Image
 from pypdf import PdfReader
 
-from mi_courseware.certificates.codes import check_symbol, group, read_code
 from mi_courseware.cli import cli
+from mi_courseware.codes import check_symbol, group, read_code
 
 EPOCH = "1805443200"  # 2027-03-19 08:00 UTC
 EVENT = "acme-2027"

@@ -165,6 +165,14 @@ def test_bad_event_times_are_reported_at_the_times_value(times: str, message: st
     assert errors(Event, EVENT + f"times: {times}\n") == [f"c.yaml:4:8: error: {message}"]
 
 
+def test_a_key_named_like_a_type_is_reported_as_unknown() -> None:
+    # pydantic names a union's members in an error's place ("str", "list[...]"); a user's key
+    # spelt the same is still the user's (it once left an empty place and a traceback)
+    for key in ("str", "'['", "list[int]"):
+        found = errors(Client, f"name: Acme\n{key}: 1\n")
+        assert len(found) == 1 and found[0].startswith("c.yaml:2:1: error: unknown key "), found
+
+
 def test_a_bad_date_is_reported_at_the_date() -> None:
     assert errors(Event, EVENT.replace("2027-03-11", "2027-02-30")) == [
         "c.yaml:3:9: error: dates[0]: input should be a valid date or datetime, "
@@ -177,9 +185,9 @@ def test_a_bad_choice_lists_the_valid_ones() -> None:
         "c.yaml:13:11: error: delivery: input should be 'in-person', 'virtual' or 'blended' "
         "(got 'online')"
     ]
-    assert errors(Client, "name: Acme\nlanguage: fr\n") == [
-        "c.yaml:2:11: error: language: input should be 'en' or 'cy' (got 'fr')"
-    ]
+    # a client's language is not a fixed choice: the themes' catalogues say which there are,
+    # and validate checks it against them (tests/test_languages.py)
+    assert check(Client, "name: Acme\nlanguage: fr\n")[0] is not None
 
 
 @pytest.mark.parametrize(

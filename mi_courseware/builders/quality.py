@@ -15,10 +15,6 @@ class QualityReportBuilder(Builder):
     name = "quality-report"
     outputs = ("quality-report.pdf",)
 
-    def applies_to(self, edition: Edition) -> bool:
-        """Only an event with responses has a quality report."""
-        return edition.responses is not None
-
     def build(self, edition: Edition, out: Path) -> list[Path]:
         """Work out the numbers, draw the charts, render the PDF in the client's brand."""
         from mi_courseware.evaluation.report import quality_html

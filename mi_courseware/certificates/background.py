@@ -59,7 +59,6 @@ class Background:
     pdf: bytes  # the one-page template
     places: dict[str, Place]
     name_drop: float  # how far the name's baseline lies above its box's bottom, per point
-    page_height: float
     qr: tuple[float, float, float] | None  # left, top (from the bottom edge), side; points
     dark: tuple[float, float, float]
     language: str
@@ -132,7 +131,6 @@ def _prepare(design: Design, data: bytes, anchors: dict[str, tuple[float, ...]])
         pdf=out.getvalue(),
         places=places,
         name_drop=name_drop,
-        page_height=height,
         qr=qr,
         dark=(red / 255, green / 255, blue / 255),
         language=design.primary,

@@ -21,13 +21,12 @@ from markupsafe import Markup, escape
 from mi_courseware.certificates.common import INK, LINE_HEIGHT, Lines, PdfInfo, Person
 from mi_courseware.certificates.names import layout_name
 from mi_courseware.edition import Edition, StandardUnit
+from mi_courseware.languages import FALLBACK
 from mi_courseware.register import Details
 from mi_courseware.rendering.document import DocumentSetup, document_setup
 from mi_courseware.rendering.fetcher import data_uri
 from mi_courseware.rendering.i18n import Translator
 from mi_courseware.rendering.themes import find_theme_file
-
-__all__ = ["Design", "Lines", "PdfInfo", "Person", "Sheet"]
 
 TEMPLATE = "certificate.html"
 STYLESHEET = "certificate.css"
@@ -70,9 +69,10 @@ class Design:
         self.edition = edition
         self.setup: DocumentSetup = document_setup(edition)
         options = self.setup.options
+        # a bilingual design: the client's language first, then the themes' fallback language
         self.bilingual = bool(options.get("certificate_bilingual", False))
-        language = edition.language
-        self.languages = ["cy", "en"] if self.bilingual else [language]
+        both = [edition.language, FALLBACK] if self.bilingual else [edition.language]
+        self.languages = list(dict.fromkeys(both))
         self.say_in = {lang: Translator(self.setup.chain, lang) for lang in self.languages}
         self.primary = self.languages[0]
         self.template_path = find_theme_file(

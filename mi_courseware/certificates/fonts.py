@@ -200,8 +200,3 @@ def _cmap(text: dict[int, str]) -> bytes:
         lines.append(b"endbfchar")
     lines += [b"endcmap", b"CMapName currentdict /CMap defineresource pop", b"end", b"end"]
     return b"\n".join(lines)
-
-
-def blocks_key(blocks: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
-    """A hashable form of a block list (for the subset cache)."""
-    return tuple(blocks)

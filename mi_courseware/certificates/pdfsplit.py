@@ -11,8 +11,6 @@ from typing import Any
 from mi_courseware.certificates.common import CODE_KEY, NUMBER_KEY, PdfInfo
 from mi_courseware.errors import MiCoursewareError
 
-__all__ = ["CODE_KEY", "NUMBER_KEY", "info_entries", "pdf_date", "read_info", "set_info"]
-
 
 def info_entries(info: PdfInfo) -> dict[str, str]:
     """The document-information entries that say which certificate a PDF is."""

@@ -199,7 +199,8 @@ def check_file(register: Register, path: Path) -> Verdict:
 
 
 def _code_in(path: Path) -> str | None:
-    from mi_courseware.certificates.pdfsplit import CODE_KEY, read_info
+    from mi_courseware.certificates.common import CODE_KEY
+    from mi_courseware.certificates.pdfsplit import read_info
 
     value = read_info(path).get(CODE_KEY)
     return str(value) if value else None

@@ -9,8 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-#: The kinds of question: a rating (5 best), a score, a free answer.
-KINDS = ("1-5", "0-10", "text")
 #: Lowest and highest answer of each numeric kind.
 RANGES = {"1-5": (1, 5), "0-10": (0, 10)}
 

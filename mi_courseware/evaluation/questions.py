@@ -18,7 +18,8 @@ from pathlib import Path
 
 from mi_courseware.errors import Position, Problems
 from mi_courseware.evaluation.data import Question
-from mi_courseware.rendering.i18n import LANGUAGES, Translator
+from mi_courseware.languages import provided
+from mi_courseware.rendering.i18n import Translator
 
 #: The theme's single ratings, in the order the form asks them.
 RATINGS = ("trainer", "pace", "materials", "overall")
@@ -61,9 +62,8 @@ def define(
     response file: each of the course's own that repeats another is reported where it is.
     """
     outcomes = list(outcomes)
-    wording = {lang: Translator(chain, lang) for lang in LANGUAGES}
-    words = wording.get(language, wording["en"])
-    others = [wording[lang] for lang in LANGUAGES if lang != words.language]
+    words = Translator(chain, language)
+    others = [Translator(chain, lang) for lang in provided(chain) if lang != language]
 
     def each(key: str, **values: str) -> tuple[str, tuple[str, ...]]:
         text = words(key, **values)
@@ -112,7 +112,7 @@ def define(
 def scale_words(chain: list[Path]) -> dict[str, int]:
     """Words a form may give for each rating from 1 to 5, in every language, by header key."""
     found: dict[str, int] = {}
-    for language in LANGUAGES:
+    for language in provided(chain):
         t = Translator(chain, language)
         for value in range(1, 6):
             for word in t(f"evaluation.scale.{value}").split("|"):

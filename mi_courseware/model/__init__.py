@@ -20,7 +20,7 @@ from mi_courseware.model.event import AdminContact, Event, EventDay, TimeRange
 from mi_courseware.model.participant import RosterRow
 from mi_courseware.model.scale import Scale
 from mi_courseware.model.standards import Framework, StandardsCatalogue, Unit
-from mi_courseware.model.theme import ThemeConfig
+from mi_courseware.model.theme import LanguageFacts, ThemeConfig
 from mi_courseware.model.trainer import Accreditation, Practitioner, Trainer
 
 #: Every file format, by the name used for its JSON Schema and in the reference.
@@ -35,6 +35,7 @@ FILE_FORMATS: dict[str, type[Model]] = {
     "client-page": PageMeta,
     "participant": RosterRow,
     "theme": ThemeConfig,
+    "language": LanguageFacts,
     "trainer": Trainer,
     "scale": Scale,
     "practitioner": Practitioner,
@@ -59,6 +60,7 @@ __all__ = [
     "Feedback",
     "Framework",
     "HandoutMeta",
+    "LanguageFacts",
     "Licence",
     "ModuleMeta",
     "Outcome",

@@ -22,6 +22,7 @@ from pydantic import (
     model_validator,
 )
 
+from mi_courseware.bcp47 import TAG_PATTERN
 from mi_courseware.errors import Problems, closest, did_you_mean
 from mi_courseware.loading.yaml_file import SourceMap
 
@@ -127,6 +128,9 @@ Id = Annotated[
 ]
 """An identifier: letters, digits, '-', '_' and '.', starting with a letter or digit."""
 
+LanguageTag = Annotated[str, BeforeValidator(_as_text), Field(pattern=TAG_PATTERN)]
+"""A BCP 47 language tag: ``cy``, ``cy-GB``."""
+
 
 def _describe(loc: tuple[Any, ...]) -> str:
     parts = [str(p) if not isinstance(p, int) else f"[{p}]" for p in loc]
@@ -195,7 +199,7 @@ def validate(model: type[M], data: Any, source: SourceMap, problems: Problems) -
         return model.model_validate(data)
     except ValidationError as exc:
         errors = [
-            (tuple(p for p in error["loc"] if not _is_type_tag(p)), error)
+            (_user_loc(error["loc"], error["type"] == "extra_forbidden"), error)
             for error in exc.errors(include_url=False)
         ]
         # a misspelt key is one mistake: say "unknown key 'titel' (did you mean 'title'?)"
@@ -224,6 +228,13 @@ def validate(model: type[M], data: Any, source: SourceMap, problems: Problems) -
         return None
 
 
+def _user_loc(loc: tuple[Any, ...], extra: bool) -> tuple[Any, ...]:
+    """``loc`` without the type names pydantic adds for a union's members ("str",
+    "function-before[...]"); never the user's own keys (the first, and an unknown one last)."""
+    last = len(loc) - 1 if extra else len(loc)
+    return tuple(p for i, p in enumerate(loc) if i == 0 or i >= last or not _is_type_tag(p))
+
+
 def _is_type_tag(part: Any) -> bool:
     # pydantic adds a union member's type name to ``loc`` ("str", "function-before[...]")
     return isinstance(part, str) and (
@@ -232,7 +243,7 @@ def _is_type_tag(part: Any) -> bool:
 
 
 #: How pydantic names a validator or union member in a location (``function-before[...]``).
-_TYPE_TAG = re.compile(r"[a-z][a-z_-]*\[.+\]")
+_TYPE_TAG = re.compile(r"[a-z][a-z_-]*\[.*\]", re.DOTALL)
 
 
 def _message(loc: tuple[Any, ...], error: Any) -> str:

@@ -7,10 +7,10 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
 
 from pydantic import Field, model_validator
 
+from mi_courseware.languages import FALLBACK
 from mi_courseware.model.base import Colour, Count, Id, Model, Text
 
 DEFAULT_PRIMARY = "#1d4f73"
@@ -90,8 +90,10 @@ class Client(Model):
     """Contact details for footers and the back page."""
     signatory: Signatory | None = None
     """Who signs certificates."""
-    language: Literal["en", "cy"] = "en"
-    """Language of fixed wording on outputs: ``en`` English, ``cy`` Welsh."""
+    language: Text = FALLBACK
+    """Language of fixed wording on outputs: one the themes have catalogues for (the
+    built-in ones: ``en`` English, ``cy`` Welsh; a theme adds one with
+    ``i18n/<code>.yaml``)."""
     pages: list[Text] = []
     """Extra Markdown pages for the pack, relative to the client folder."""
     verify_url: Text | None = None

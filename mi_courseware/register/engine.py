@@ -32,9 +32,6 @@ APPLICATION_ID = 0x4D494352
 #: Key of the PostgreSQL advisory lock that writers take (any constant of ours will do).
 WRITE_LOCK = 0x4D49_4352_5245_47
 
-#: The first release's tables: a file with exactly these (and schema version 1) is a register.
-FIRST_TABLES = {"certificates", "history", "sqlite_sequence"}
-
 Location = Path | str
 
 
@@ -49,11 +46,6 @@ def parse_location(value: str) -> Location:
     if "://" in value:
         return value
     return Path(value)
-
-
-def is_url(location: Location) -> bool:
-    """Whether ``location`` is a database URL rather than an SQLite file."""
-    return isinstance(location, str)
 
 
 def describe(location: Location) -> str:

@@ -76,13 +76,7 @@ class Face:
         """The width of ``text`` in ems, summed from advances (no kerning)."""
         return sum(self.advance(char) for char in text)
 
-    def glyph_advance(self, glyph: int) -> float:
-        """The advance width of a glyph id, in ems."""
-        return self._font.get_glyph_h_advance(glyph) / self.units
-
-    def shape(
-        self, text: str, language: str = "en", features: dict[str, Any] | None = None
-    ) -> Shaped:
+    def shape(self, text: str, language: str, features: dict[str, Any] | None = None) -> Shaped:
         """``text`` shaped as Pango would set it (kerning and marks; ligatures as asked)."""
         import uharfbuzz as hb
 

@@ -54,7 +54,6 @@ class _Renderer(RendererHTML):
         self.opts = options
         self.source = source
         self.first_line = first_line
-        self.columns_depth = 0
 
     # headings: session titles are h2, so Markdown "##" becomes h3 in the pack
     def heading_open(self, tokens: Sequence[Token], idx: int, *args: Any) -> str:

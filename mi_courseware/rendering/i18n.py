@@ -2,8 +2,10 @@
 
 Catalogues are flat YAML maps in ``themes/<theme>/i18n/<lang>.yaml`` and
 ``<lang>.<part>.yaml`` (e.g. ``cy.slides.yaml``); a theme's entries override its parent's.
-A key missing in the chosen language falls back to English, and a key missing everywhere is
-a bug in the theme, reported with its name.
+A key missing in the chosen language falls back to English (:data:`~mi_courseware.languages.
+FALLBACK`), and a key missing everywhere is a bug in the theme, reported with its name. Which
+languages there are, and their month and weekday names, come from
+:mod:`mi_courseware.languages`.
 """
 
 from __future__ import annotations
@@ -12,54 +14,8 @@ import datetime as dt
 import string
 from pathlib import Path
 
-from mi_courseware.errors import ContentError, Position, Problem
-
-LANGUAGES = ("en", "cy")
-
-_MONTHS = {
-    "en": [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ],
-    "cy": [
-        "Ionawr",
-        "Chwefror",
-        "Mawrth",
-        "Ebrill",
-        "Mai",
-        "Mehefin",
-        "Gorffennaf",
-        "Awst",
-        "Medi",
-        "Hydref",
-        "Tachwedd",
-        "Rhagfyr",
-    ],
-}
-
-
-_WEEKDAYS = {
-    "en": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
-    "cy": [
-        "Dydd Llun",
-        "Dydd Mawrth",
-        "Dydd Mercher",
-        "Dydd Iau",
-        "Dydd Gwener",
-        "Dydd Sadwrn",
-        "Dydd Sul",
-    ],
-}
+from mi_courseware.errors import ContentError, Position, Problem, Problems
+from mi_courseware.languages import FALLBACK, catalogue_files, language, read_catalogue
 
 
 class WordingError(ContentError):
@@ -78,15 +34,17 @@ class WordingError(ContentError):
 class Translator:
     """Looks up fixed strings for one language along a theme chain."""
 
-    def __init__(self, chain: list[Path], language: str) -> None:
-        self.language = language if language in LANGUAGES else "en"
+    def __init__(self, chain: list[Path], code: str) -> None:
+        #: The language's facts; an error when the themes do not provide it.
+        self.facts = language(chain, code)
+        self.language = code
         self.strings: dict[str, str] = {}
         self.fallback: dict[str, str] = {}
         #: Where each wording was written (the catalogue file and line), for messages.
         self.origins: dict[str, Position] = {}
         for folder in reversed(chain):  # parents first, nearest theme wins
-            self.fallback.update(_catalogues(folder / "i18n", "en", self.origins))
-            self.strings.update(_catalogues(folder / "i18n", self.language, self.origins))
+            self.fallback.update(_catalogues(folder, FALLBACK, self.origins))
+            self.strings.update(_catalogues(folder, code, self.origins))
 
     def __call__(self, key: str, **values: object) -> str:
         """The text for ``key`` with ``{name}`` placeholders filled from ``values``."""
@@ -97,8 +55,8 @@ class Translator:
 
     def date(self, value: dt.date, weekday: bool = False) -> str:
         """A date written out: "11 March 2027", with ``weekday`` "Thursday 11 March 2027"."""
-        text = f"{value.day} {_MONTHS[self.language][value.month - 1]} {value.year}"
-        return f"{_WEEKDAYS[self.language][value.weekday()]} {text}" if weekday else text
+        text = f"{value.day} {self.facts.months[value.month - 1]} {value.year}"
+        return f"{self.facts.weekdays[value.weekday()]} {text}" if weekday else text
 
     def dates(self, values: tuple[dt.date, ...] | list[dt.date]) -> str:
         """Several dates: "11 and 12 March 2027", "11 March and 2 April 2027"."""
@@ -138,32 +96,15 @@ def fill(text: str, values: dict[str, object], key: str = "", at: Position | Non
     return "".join(out)
 
 
-def _catalogues(
-    folder: Path, language: str, origins: dict[str, Position] | None = None
-) -> dict[str, str]:
-    """The wordings of one theme's catalogues for ``language``, read with positions; a
-    catalogue that is not a flat map of texts is a located error."""
-    from mi_courseware.errors import Problems
-    from mi_courseware.loading.yaml_file import load_yaml
-
+def _catalogues(folder: Path, code: str, origins: dict[str, Position]) -> dict[str, str]:
+    """The wordings of one theme folder's catalogues for ``code``; a catalogue that is not a
+    flat map of texts is a located error."""
     merged: dict[str, str] = {}
-    if not folder.is_dir():
-        return merged
     problems = Problems()
-    for path in sorted(folder.glob(f"{language}.yaml")) + sorted(folder.glob(f"{language}.*.yaml")):
-        loaded = load_yaml(path, problems)
-        if loaded is None:
-            continue
-        data, source = loaded
-        if not isinstance(data, dict):
-            problems.error(source.position(), "a catalogue is a list of 'key: wording' lines")
-            continue
-        for key, value in data.items():
-            if isinstance(value, dict | list) or value is None:
-                problems.error(source.position((key,)), f"wording '{key}' must be text")
-                continue
-            merged[str(key)] = str(getattr(value, "text", value))
-            if origins is not None:
-                origins[str(key)] = source.position((key,), key=True)
+    for path in catalogue_files(folder, code):
+        catalogue = read_catalogue(path)
+        problems.extend(catalogue.problems)
+        merged.update(catalogue.wordings)
+        origins.update(catalogue.origins)
     problems.raise_if_errors()
     return merged

@@ -234,7 +234,7 @@ def shape(
     fill_xml = solid(fill) if fill else "<a:noFill/>"
     text = ""
     if body or body_pr:
-        empty = '<a:p><a:endParaRPr lang="en-GB" dirty="0"/></a:p>'
+        empty = '<a:p><a:endParaRPr dirty="0"/></a:p>'
         text = f"<p:txBody>{body_pr or '<a:bodyPr/>'}<a:lstStyle/>{body or empty}</p:txBody>"
     described = f' descr="{esc(descr)}"' if descr else ""
     return (

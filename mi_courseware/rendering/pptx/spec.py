@@ -48,7 +48,7 @@ class SlideSpec:
     image: ImageSpec | None = None
     position: Position | None = None
     footer: bool = True
-    lang: str = "en-GB"  # language of the slide's fixed wording
+    lang: str = ""  # the BCP 47 tag of the deck's language: plan_deck sets it on every slide
 
 
 @dataclass
@@ -75,5 +75,5 @@ class FittedSlide:
     table_heights: tuple[int, ...] = ()
     image: ImageSpec | None = None
     footer: bool = True
-    lang: str = "en-GB"
+    lang: str = ""  # as the SlideSpec's
     boxes: dict[str, Box] = field(default_factory=dict)  # text areas by role, as placed
