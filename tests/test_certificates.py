@@ -397,6 +397,20 @@ def test_build_issues_certificates_through_its_staging_swap(tmp_path: Path) -> N
     assert "certificates/A-2027-000001.pdf" in (
         root / "output/events/acme-2027/manifest.json"
     ).read_text(encoding="utf-8")
+    # the register now holds what this build recorded: the next build finds nothing to do
+    kept = {p: p.stat().st_mtime_ns for p in folder(root).iterdir()}
+    again = mi(root, "-v", "build", EVENT, "--only", "certificates")
+    assert again.exit_code == 0, again.output
+    assert f"events/{EVENT}: certificates up to date" in again.stderr
+    assert {p: p.stat().st_mtime_ns for p in folder(root).iterdir()} == kept
+    # a change to the register made elsewhere (a revocation) is a reason to build again
+    code = rows(root)[2]["code"]
+    revoked = mi(root, "register", "revoke", code, "--reason", "left early")
+    assert revoked.exit_code == 0, revoked.output
+    rebuilt = mi(root, "-v", "build", EVENT, "--only", "certificates")
+    assert f"events/{EVENT}: certificates built (the tool or the register changed)" in (
+        rebuilt.stderr
+    )
 
 
 def test_usage_mistakes_exit_2(tmp_path: Path) -> None:

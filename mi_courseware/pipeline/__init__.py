@@ -71,6 +71,12 @@ class OutputPlan:
     options: dict[str, Any]
     digest: str
     reason: str | None
+    #: The tool's stamp the digest was made with.
+    tool: str = ""
+
+    def digest_with(self, state: str) -> str:
+        """The digest for the same inputs and options with the register in ``state``."""
+        return digest(self.entry.name, self.inputs, self.options, state, self.tool)
 
 
 @dataclass
@@ -260,6 +266,7 @@ def plan(
                     options,
                     value,
                     _why(name, value, inputs, options, records, current, folder, request.force),
+                    tool,
                 )
             )
         plans.append(EditionPlan(edition, folder, current, outputs))
@@ -477,7 +484,22 @@ def commit(
             report = builder.record(context, edition_plan.edition, result.folder, built.pending)
             if report is not None:
                 result.reports[built.name] = report
+        if done is not None:
+            _settle(edition_plan, {b.name for b in done.built}, context)
     return results
+
+
+def _settle(edition_plan: EditionPlan, built: set[str], context: BuildContext) -> None:
+    """Record, for each output just built from the register, the register's state now that
+    the build has recorded its own certificates there: the next build compares with this
+    state, and finds the output up to date unless something else changed the register."""
+    digests = {
+        output.entry.name: output.digest_with(_register_state(edition_plan.edition, context))
+        for output in edition_plan.outputs
+        if output.entry.register and output.entry.name in built
+    }
+    if digests:
+        manifest.set_digests(edition_plan.folder, digests)
 
 
 def _unchanged(edition_plan: EditionPlan) -> EditionResult:
