@@ -298,7 +298,7 @@ def _options(entry: BuilderEntry, context: BuildContext) -> dict[str, Any]:
 
 def _register_state(edition: Edition, context: BuildContext) -> str:
     """What the register holds for the edition's event (its certificates shape the files)."""
-    from mi_courseware.register import event_state
+    from mi_courseware.register.state import event_state
 
     register = context.register or edition.project_root / "records" / "certificates.sqlite"
     assert edition.event is not None
