@@ -427,6 +427,33 @@ def test_build_issues_certificates_through_its_staging_swap(tmp_path: Path) -> N
     )
 
 
+def test_events_built_in_worker_processes_are_put_in_place_and_recorded(tmp_path: Path) -> None:
+    """``build`` of every event with two jobs stages each event in a worker process; each
+    folder is then put in place (none left staged), its certificates recorded, and the next
+    build finds everything up to date."""
+    root = build_project(tmp_path / "project")
+    outputs = ("--only", "certificates", "--only", "calendar")
+    result = mi(root, "build", "--jobs", "2", *outputs)
+    assert result.exit_code == 0, result.output
+    events = root / "output" / "events"
+    assert sorted(p.name for p in events.iterdir()) == ["acme-2027", "acme-second"]
+    assert not [p.name for p in (root / "output").iterdir() if p.name.startswith(".staging")]
+    for event in ("acme-2027", "acme-second"):
+        assert (events / event / "calendar.ics").is_file()
+        assert (events / event / "manifest.json").is_file()
+    issued = {(r["event"], r["status"]) for r in rows(root)}
+    assert issued == {("acme-2027", "issued"), ("acme-second", "issued")}
+    assert all(r["sha256"] for r in rows(root))
+    again = mi(root, "-v", "build", "--jobs", "2", *outputs)
+    assert again.exit_code == 0, again.output
+    said = [line for line in again.stderr.splitlines() if ": no certificate for " not in line]
+    assert sorted(said) == [
+        f"events/{event}: {name} up to date"
+        for event in ("acme-2027", "acme-second")
+        for name in ("calendar", "certificates")
+    ]
+
+
 def test_usage_mistakes_exit_2(tmp_path: Path) -> None:
     root = build_project(tmp_path / "project")
     assert mi(root, "certificates", "mi-basics").exit_code == 2
@@ -443,7 +470,7 @@ def test_every_command_explains_itself(command: list[str]) -> None:
 
 
 def test_help_does_not_load_the_pdf_libraries() -> None:
-    script = (
+    code = (
         "import sys\nfrom mi_courseware.cli import cli\n"
         "try:\n    cli.main(['certificates', '--help'], prog_name='mi-courseware')\n"
         "except SystemExit:\n    pass\n"

@@ -465,11 +465,12 @@ def commit(
 ) -> list[EditionResult]:
     """Put each staged folder in place (kept files linked in, manifest written), then let
     builders that keep records elsewhere record what is now in place."""
-    by_plan = {id(s.plan): s for s in staged}
+    # by folder, not by object: a plan staged in a worker process comes back as a copy
+    by_plan = {s.plan.folder: s for s in staged}
     results = []
     try:
         for edition_plan in plans:
-            done = by_plan.get(id(edition_plan))
+            done = by_plan.get(edition_plan.folder)
             if done is None:
                 results.append(_unchanged(edition_plan))
                 continue
@@ -478,7 +479,7 @@ def commit(
         staging.discard([s.folder for s in staged if s.folder.exists()])
         raise staging.os_problem(exc, "write") from None
     for result, edition_plan in zip(results, plans, strict=True):
-        done = by_plan.get(id(edition_plan))
+        done = by_plan.get(edition_plan.folder)
         for built in done.built if done else ():
             builder = REGISTRY[built.name].load()
             report = builder.record(context, edition_plan.edition, result.folder, built.pending)
