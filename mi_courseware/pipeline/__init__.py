@@ -164,10 +164,19 @@ def build(
     context = replace(context, out_root=out_root)
     staging.clear_stale(out_root)
     hasher = Hasher()
-    editions, warnings, remember = gather(paths, request, hasher, start_renderer)
+    # every event, on several cores: the events build in worker processes of their own, each
+    # rendering its PDFs itself, so PDF workers started for this process would go unused
+    several = request.target is None and _cores(context) > 1
+    early = None if several else start_renderer
+    editions, warnings, remember = gather(paths, request, hasher, early)
     warn(warnings)
     plans = plan(editions, request, context, out_root, hasher)
-    if start_renderer is not None and context.renderer is None and _renders_pdf(plans):
+    if (
+        start_renderer is not None
+        and context.renderer is None
+        and _renders_pdf(plans)
+        and _event_workers(plans, context) <= 1
+    ):
         context = replace(context, renderer=start_renderer())
     created = not out_root.exists()
     try:
@@ -360,7 +369,7 @@ def run(plans: list[EditionPlan], context: BuildContext, out_root: Path) -> list
         for output in edition_plan.outputs:
             what = f"built ({output.reason})" if output.reason else "up to date"
             log.info("%s: %s %s", edition_plan.edition.slug, output.entry.name, what)
-    workers = min(context.jobs or os.cpu_count() or 1, len(todo))
+    workers = _event_workers(plans, context)
     staged: list[Staged] = []
     try:
         if workers > 1:
@@ -374,6 +383,16 @@ def run(plans: list[EditionPlan], context: BuildContext, out_root: Path) -> list
         staging.discard([s.folder for s in staged])
         raise
     return staged
+
+
+def _cores(context: BuildContext) -> int:
+    return context.jobs or os.cpu_count() or 1
+
+
+def _event_workers(plans: list[EditionPlan], context: BuildContext) -> int:
+    """How many worker processes build the editions with something to build (1: none, the
+    editions build in this process)."""
+    return max(1, min(_cores(context), sum(1 for p in plans if p.stale)))
 
 
 def stage(edition_plan: EditionPlan, context: BuildContext, out_root: Path) -> Staged:
