@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import string
+from functools import lru_cache
 from pathlib import Path
 
 from mi_courseware.errors import ContentError, Position, Problem
@@ -144,26 +145,48 @@ def _catalogues(
     """The wordings of one theme's catalogues for ``language``, read with positions; a
     catalogue that is not a flat map of texts is a located error."""
     from mi_courseware.errors import Problems
-    from mi_courseware.loading.yaml_file import load_yaml
+    from mi_courseware.loading.yaml_file import read_text
 
     merged: dict[str, str] = {}
     if not folder.is_dir():
         return merged
     problems = Problems()
     for path in sorted(folder.glob(f"{language}.yaml")) + sorted(folder.glob(f"{language}.*.yaml")):
-        loaded = load_yaml(path, problems)
-        if loaded is None:
+        text = read_text(path, problems)
+        if text is None:
             continue
+        words, where, found = _catalogue(path, text)
+        merged.update(words)
+        if origins is not None:
+            origins.update(where)
+        problems.extend(found)
+    problems.raise_if_errors()
+    return merged
+
+
+@lru_cache(maxsize=256)
+def _catalogue(
+    path: Path, text: str
+) -> tuple[dict[str, str], dict[str, Position], tuple[Problem, ...]]:
+    """One catalogue's wordings, where each is written, and its problems. Kept per text for
+    the process: every document of every edition reads the same few catalogues (callers
+    copy what they are given and never change it)."""
+    from mi_courseware.errors import Problems
+    from mi_courseware.loading.yaml_file import load_yaml_text
+
+    problems = Problems()
+    words: dict[str, str] = {}
+    where: dict[str, Position] = {}
+    loaded = load_yaml_text(text, path, problems)
+    if loaded is not None:
         data, source = loaded
         if not isinstance(data, dict):
             problems.error(source.position(), "a catalogue is a list of 'key: wording' lines")
-            continue
+            data = {}
         for key, value in data.items():
             if isinstance(value, dict | list) or value is None:
                 problems.error(source.position((key,)), f"wording '{key}' must be text")
                 continue
-            merged[str(key)] = str(getattr(value, "text", value))
-            if origins is not None:
-                origins[str(key)] = source.position((key,), key=True)
-    problems.raise_if_errors()
-    return merged
+            words[str(key)] = str(getattr(value, "text", value))
+            where[str(key)] = source.position((key,), key=True)
+    return words, where, tuple(problems.items)
