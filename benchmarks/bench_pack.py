@@ -52,6 +52,7 @@ def main() -> None:
             "--only",
             "pack",
             "--keep-html",
+            "--force",  # the pack is up to date after the first run: build it every time
             "--out",
             str(out / "ours"),
         ]

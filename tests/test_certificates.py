@@ -8,6 +8,7 @@ import io
 import shutil
 import sqlite3
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -397,6 +398,60 @@ def test_build_issues_certificates_through_its_staging_swap(tmp_path: Path) -> N
     assert "certificates/A-2027-000001.pdf" in (
         root / "output/events/acme-2027/manifest.json"
     ).read_text(encoding="utf-8")
+    # the register now holds what this build recorded: the next build finds nothing to do,
+    # and reads the register's state without loading the database toolkit or the PDF engine
+    kept = {p: p.stat().st_mtime_ns for p in folder(root).iterdir()}
+    script = (
+        "import sys\nfrom mi_courseware.cli import cli\n"
+        "cli.main(sys.argv[1:], prog_name='mi-courseware', standalone_mode=False)\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'sqlalchemy', 'weasyprint'}))"
+    )
+    only = ("--only", "certificates")
+    again = subprocess.run(
+        [sys.executable, "-c", script, "--project", str(root), "-v", "build", EVENT, *only],
+        capture_output=True,
+        text=True,
+        env={**subprocess_env(), "SOURCE_DATE_EPOCH": EPOCH},
+    )
+    assert again.returncode == 0, again.stderr
+    assert f"events/{EVENT}: certificates up to date" in again.stderr
+    assert again.stdout.splitlines()[-1] == "[]"
+    assert {p: p.stat().st_mtime_ns for p in folder(root).iterdir()} == kept
+    # a change to the register made elsewhere (a revocation) is a reason to build again
+    code = rows(root)[2]["code"]
+    revoked = mi(root, "register", "revoke", code, "--reason", "left early")
+    assert revoked.exit_code == 0, revoked.output
+    rebuilt = mi(root, "-v", "build", EVENT, "--only", "certificates")
+    assert f"events/{EVENT}: certificates built (the tool or the register changed)" in (
+        rebuilt.stderr
+    )
+
+
+def test_events_built_in_worker_processes_are_put_in_place_and_recorded(tmp_path: Path) -> None:
+    """``build`` of every event with two jobs stages each event in a worker process; each
+    folder is then put in place (none left staged), its certificates recorded, and the next
+    build finds everything up to date."""
+    root = build_project(tmp_path / "project")
+    outputs = ("--only", "certificates", "--only", "calendar")
+    result = mi(root, "build", "--jobs", "2", *outputs)
+    assert result.exit_code == 0, result.output
+    events = root / "output" / "events"
+    assert sorted(p.name for p in events.iterdir()) == ["acme-2027", "acme-second"]
+    assert not [p.name for p in (root / "output").iterdir() if p.name.startswith(".staging")]
+    for event in ("acme-2027", "acme-second"):
+        assert (events / event / "calendar.ics").is_file()
+        assert (events / event / "manifest.json").is_file()
+    issued = {(r["event"], r["status"]) for r in rows(root)}
+    assert issued == {("acme-2027", "issued"), ("acme-second", "issued")}
+    assert all(r["sha256"] for r in rows(root))
+    again = mi(root, "-v", "build", "--jobs", "2", *outputs)
+    assert again.exit_code == 0, again.output
+    said = [line for line in again.stderr.splitlines() if ": no certificate for " not in line]
+    assert sorted(said) == [
+        f"events/{event}: {name} up to date"
+        for event in ("acme-2027", "acme-second")
+        for name in ("calendar", "certificates")
+    ]
 
 
 def test_usage_mistakes_exit_2(tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import shutil
 import sqlite3
 import subprocess
@@ -93,6 +94,31 @@ def test_a_register_of_the_first_release_opens_and_migrates(tmp_path: Path) -> N
     assert after.fetchall() == before  # every line kept, ids included
     verdict = mi("--register", str(path), "verify", "V9E3-CJTW-BMD2")
     assert verdict.exit_code == 0 and verdict.output.startswith("A-2027-000001: valid\n")
+
+
+def test_an_events_state_is_read_without_the_register_only_when_the_schema_is_current(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A build asks the register's state of every event it issues for: a current SQLite
+    register is read with sqlite3 alone, an older one through the register (which migrates
+    it, and ``-v`` says so); both ways give the same state, and it follows every change."""
+    from mi_courseware.register.state import event_state
+
+    path = first_release(tmp_path)
+    with caplog.at_level(logging.INFO, logger="mi_courseware"):
+        old = event_state(path, "acme-2027")
+    assert "reading the event's certificates through the register" in caplog.text
+    assert pragmas(path) == (APPLICATION_ID, SCHEMA_VERSION)  # opening it migrated it
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="mi_courseware"):
+        assert event_state(path, "acme-2027") == old == event_state(path, "acme-2027", fast=False)
+    assert caplog.text == ""
+    assert event_state(path, "acme-second") not in (old, event_state(path, "no-such-event"))
+    with Register(path) as register, register.transaction():
+        register.revoke("A-2027-000001", "issued in error", "2027-06-01T00:00:00Z")
+    assert event_state(path, "acme-2027") != old
+    assert event_state(path, "acme-2027") == event_state(path, "acme-2027", fast=False)
+    assert event_state(tmp_path / "none.sqlite", "acme-2027") == "no register"
 
 
 def test_two_coordinators_opening_an_old_register_at_once_migrate_it_once(tmp_path: Path) -> None:

@@ -71,6 +71,12 @@ class OutputPlan:
     options: dict[str, Any]
     digest: str
     reason: str | None
+    #: The tool's stamp the digest was made with.
+    tool: str = ""
+
+    def digest_with(self, state: str) -> str:
+        """The digest for the same inputs and options with the register in ``state``."""
+        return digest(self.entry.name, self.inputs, self.options, state, self.tool)
 
 
 @dataclass
@@ -158,10 +164,19 @@ def build(
     context = replace(context, out_root=out_root)
     staging.clear_stale(out_root)
     hasher = Hasher()
-    editions, warnings, remember = gather(paths, request, hasher, start_renderer)
+    # every event, on several cores: the events build in worker processes of their own, each
+    # rendering its PDFs itself, so PDF workers started for this process would go unused
+    several = request.target is None and _cores(context) > 1
+    early = None if several else start_renderer
+    editions, warnings, remember = gather(paths, request, hasher, early)
     warn(warnings)
     plans = plan(editions, request, context, out_root, hasher)
-    if start_renderer is not None and context.renderer is None and _renders_pdf(plans):
+    if (
+        start_renderer is not None
+        and context.renderer is None
+        and _renders_pdf(plans)
+        and _event_workers(plans, context) <= 1
+    ):
         context = replace(context, renderer=start_renderer())
     created = not out_root.exists()
     try:
@@ -260,6 +275,7 @@ def plan(
                     options,
                     value,
                     _why(name, value, inputs, options, records, current, folder, request.force),
+                    tool,
                 )
             )
         plans.append(EditionPlan(edition, folder, current, outputs))
@@ -296,7 +312,7 @@ def _options(entry: BuilderEntry, context: BuildContext, edition: Edition) -> di
 
 def _register_state(edition: Edition, context: BuildContext) -> str:
     """What the register holds for the edition's event (its certificates shape the files)."""
-    from mi_courseware.register import event_state
+    from mi_courseware.register.state import event_state
 
     register = context.register or edition.project_root / "records" / "certificates.sqlite"
     assert edition.event is not None
@@ -358,7 +374,7 @@ def run(plans: list[EditionPlan], context: BuildContext, out_root: Path) -> list
         for output in edition_plan.outputs:
             what = f"built ({output.reason})" if output.reason else "up to date"
             log.info("%s: %s %s", edition_plan.edition.slug, output.entry.name, what)
-    workers = min(context.jobs or os.cpu_count() or 1, len(todo))
+    workers = _event_workers(plans, context)
     staged: list[Staged] = []
     try:
         if workers > 1:
@@ -372,6 +388,16 @@ def run(plans: list[EditionPlan], context: BuildContext, out_root: Path) -> list
         staging.discard([s.folder for s in staged])
         raise
     return staged
+
+
+def _cores(context: BuildContext) -> int:
+    return context.jobs or os.cpu_count() or 1
+
+
+def _event_workers(plans: list[EditionPlan], context: BuildContext) -> int:
+    """How many worker processes build the editions with something to build (1: none, the
+    editions build in this process)."""
+    return max(1, min(_cores(context), sum(1 for p in plans if p.stale)))
 
 
 def stage(edition_plan: EditionPlan, context: BuildContext, out_root: Path) -> Staged:
@@ -463,11 +489,12 @@ def commit(
 ) -> list[EditionResult]:
     """Put each staged folder in place (kept files linked in, manifest written), then let
     builders that keep records elsewhere record what is now in place."""
-    by_plan = {id(s.plan): s for s in staged}
+    # by folder, not by object: a plan staged in a worker process comes back as a copy
+    by_plan = {s.plan.folder: s for s in staged}
     results = []
     try:
         for edition_plan in plans:
-            done = by_plan.get(id(edition_plan))
+            done = by_plan.get(edition_plan.folder)
             if done is None:
                 results.append(_unchanged(edition_plan))
                 continue
@@ -476,7 +503,7 @@ def commit(
         staging.discard([s.folder for s in staged if s.folder.exists()])
         raise staging.os_problem(exc, "write") from None
     for result, edition_plan in zip(results, plans, strict=True):
-        done = by_plan.get(id(edition_plan))
+        done = by_plan.get(edition_plan.folder)
         for built in done.built if done else ():
             builder = REGISTRY[built.name].load()
             report = builder.record(context, edition_plan.edition, result.folder, built.pending)
@@ -488,18 +515,14 @@ def commit(
 
 
 def _settle(edition_plan: EditionPlan, built: set[str], context: BuildContext) -> None:
-    """Record, for outputs the register shapes, the register as this build left it: the
-    next build compares against that, not against what was there before this one."""
+    """Record, for each output just built from the register, the register's state now that
+    the build has recorded its own certificates there: the next build compares with this
+    state, and finds the output up to date unless something else changed the register."""
     outputs = [o for o in edition_plan.outputs if o.entry.register and o.entry.name in built]
     if not outputs:
         return
-    current = manifest.read(edition_plan.folder)
     state = _register_state(edition_plan.edition, context)
-    tool = code_stamp()
-    for output in outputs:
-        value = digest(output.entry.name, output.inputs, output.options, state, tool)
-        current["builds"][output.entry.name]["digest"] = value
-    manifest.rewrite(edition_plan.folder, current)
+    manifest.set_digests(edition_plan.folder, {o.entry.name: o.digest_with(state) for o in outputs})
 
 
 def _unchanged(edition_plan: EditionPlan) -> EditionResult:

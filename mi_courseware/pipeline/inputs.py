@@ -8,6 +8,7 @@ module rebuilds the pack, guide and deck that include it and leaves the certific
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -46,15 +47,24 @@ def code_stamp() -> str:
     return stamp.hexdigest()
 
 
+@functools.cache
 def display(path: Path, root: Path) -> str:
-    """A path as the manifest shows it: relative to the project, or to the built-in themes."""
+    """A path as the manifest shows it: relative to the project, or to the built-in themes.
+
+    Remembered for the run: the outputs of an edition share most of their inputs, and
+    resolving each path again for each output was a third of a no-change rebuild."""
     resolved = path.resolve()
     if resolved.is_relative_to(root):
         return resolved.relative_to(root).as_posix()
-    builtin = builtin_dir("themes").resolve()
+    builtin = _builtin_themes()
     if resolved.is_relative_to(builtin):
         return "<built-in themes>/" + resolved.relative_to(builtin).as_posix()
     return resolved.as_posix()
+
+
+@functools.cache
+def _builtin_themes() -> Path:
+    return builtin_dir("themes").resolve()
 
 
 def _walk(folder: Path) -> Iterator[Path]:

@@ -114,11 +114,23 @@ def write(
         ],
         "builds": {name: builds[name].as_json() for name in sorted(builds)},
     }
-    return rewrite(folder, manifest)
+    return _dump(folder, manifest)
 
 
-def rewrite(folder: Path, manifest: dict[str, Any]) -> Path:
-    """Write ``manifest`` as the folder's manifest (through a temporary file and a rename)."""
+def set_digests(folder: Path, digests: dict[str, str]) -> None:
+    """Replace the recorded digest of some outputs (name -> digest) in ``folder``'s manifest."""
+    manifest = read(folder)
+    builds = manifest.get("builds")
+    if not isinstance(builds, dict):
+        return
+    for name, value in digests.items():
+        if isinstance(builds.get(name), dict):
+            builds[name]["digest"] = value
+    _dump(folder, manifest)
+
+
+def _dump(folder: Path, manifest: dict[str, Any]) -> Path:
+    """Write ``manifest`` in place of the folder's, all at once."""
     path = folder / NAME
     temporary = folder / f".{NAME}.tmp"
     temporary.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", "utf-8")

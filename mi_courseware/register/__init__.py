@@ -17,10 +17,26 @@ The API that issuing uses (:class:`Register` and its methods, :class:`Details`,
 transitions.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from mi_courseware.register.engine import Location, RegisterError, parse_location
 from mi_courseware.register.migrate import SCHEMA_VERSION
 from mi_courseware.register.rows import Certificate, Details, HistoryEntry, stamp
-from mi_courseware.register.store import Register, event_state
+from mi_courseware.register.state import event_state
+
+if TYPE_CHECKING:
+    from mi_courseware.register.store import Register
+
+
+def __getattr__(name: str) -> Any:
+    """:class:`Register` is loaded when first asked for: it brings SQLAlchemy, which a build
+    with nothing to do (that only reads :func:`event_state`) does without."""
+    if name == "Register":
+        from mi_courseware.register.store import Register
+
+        return Register
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "SCHEMA_VERSION",

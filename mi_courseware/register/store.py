@@ -409,18 +409,3 @@ class Register:
                 number=number, at=at, action=action, name=name, sha256=sha256, detail=detail
             )
         )
-
-
-def event_state(location: Location, event: str) -> str:
-    """A digest of what the register holds for ``event`` (numbers, names, states, hashes):
-    the certificates' files must be made again when it changes (a revocation, say)."""
-    import hashlib
-
-    if isinstance(location, Path) and not location.is_file():
-        return "no register"
-    with Register(location) as register:  # a database without our tables yet gets them
-        rows = sorted(register.for_event(event).values(), key=lambda r: r.number)
-    digest = hashlib.sha256()
-    for row in rows:
-        digest.update(repr((row.number, row.name, row.status, row.sha256, row.changed_at)).encode())
-    return digest.hexdigest()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from markdown_it import MarkdownIt
@@ -42,8 +42,18 @@ def parser() -> MarkdownIt:
 
 
 def parse(text: str) -> list[Token]:
-    """Markdown text to markdown-it block tokens."""
-    return parser().parse(text)
+    """Markdown text to markdown-it block tokens.
+
+    A text is parsed once per process: checking it, resolving it, the pack, the guide and
+    the deck all read the same tokens (a live preview parses only the text that changed).
+    The tokens are shared, so they are read and never changed.
+    """
+    return list(_parsed(text))
+
+
+@lru_cache(maxsize=1024)
+def _parsed(text: str) -> tuple[Token, ...]:
+    return tuple(parser().parse(text))
 
 
 def block_info(token: Token) -> BlockInfo:

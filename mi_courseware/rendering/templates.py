@@ -236,6 +236,31 @@ def template_error(exc: BaseException, filename: str | None, name: str = "") -> 
     return ContentError([Problem(position, message)])
 
 
+class CompiledTemplates(jinja2.BytecodeCache):
+    """Templates compiled once per process, shared by every environment (each document
+    makes its own): the pack and the guide compile ``pack.html`` once, and a live preview
+    compiles a template again only when its source changes (Jinja checks each source's
+    checksum). Nothing is written to disk."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, tuple[str, types.CodeType]] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        """Give the bucket the code compiled from the same source, if any."""
+        stored = self.compiled.get(bucket.key)
+        if stored is not None and stored[0] == bucket.checksum:
+            bucket.code = stored[1]
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        """Keep the code just compiled."""
+        if bucket.code is not None:
+            self.compiled[bucket.key] = (bucket.checksum, bucket.code)
+
+
+#: Every environment's compiled templates (they are all ThemeEnvironments, made alike).
+COMPILED = CompiledTemplates()
+
+
 def environment(
     search: list[Path],
     translator: Translator,
@@ -260,6 +285,7 @@ def environment(
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        bytecode_cache=COMPILED,
     )
     env.globals = {name: env.globals[name] for name in JINJA_GLOBALS}
     env.filters = {name: env.filters[name] for name in JINJA_FILTERS}
