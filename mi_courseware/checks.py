@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 from mi_courseware.errors import Position, Problems, did_you_mean
-from mi_courseware.evaluation.edition import responses_file
 from mi_courseware.languages import check_languages
 from mi_courseware.licences import check_licensing
 from mi_courseware.loading.project import Document, Project, Record
@@ -258,7 +257,6 @@ def check_event(record: Record[Event], project: Project, problems: Problems) -> 
     if event.theme not in project.themes:
         _unknown(problems, record.position("theme"), "theme", event.theme, project.themes)
     check_event_days(record, problems)
-    responses_file(record, project, problems)  # reported as resolution words it: once
 
 
 def check_event_days(record: Record[Event], problems: Problems) -> None:

@@ -37,11 +37,15 @@ def private_temp_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pa
 
     A build tidies up what interrupted builds left in the temporary folder and says so; with
     the machine's shared one, leftovers of another run (a killed build of a suite run before)
-    would put that note into the output of whichever test came first.
+    would put that note into the output of whichever test came first. The folder is beside
+    pytest's own (which stays where it is, kept for a look after a failure) and open to other
+    users to pass through: the PostgreSQL cluster runs as ``postgres``.
     """
     import tempfile
 
-    folder = tmp_path_factory.mktemp("tmp")
+    tmp_path_factory.getbasetemp()  # pytest's folder first, in the machine's temporary one
+    folder = Path(tempfile.mkdtemp(prefix="mi-courseware-suite-"))
+    folder.chmod(0o711)
     previous, environment = tempfile.tempdir, os.environ.get("TMPDIR")
     tempfile.tempdir = str(folder)
     os.environ["TMPDIR"] = str(folder)
@@ -51,6 +55,7 @@ def private_temp_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pa
         os.environ.pop("TMPDIR", None)
     else:
         os.environ["TMPDIR"] = environment
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def write_files(root: Path, files: Mapping[str, FileText]) -> None:

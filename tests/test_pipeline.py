@@ -210,3 +210,27 @@ def test_a_killed_build_leaves_no_worker_and_its_staging_folder_goes_next_time(
         again.stderr
     )
     assert not list((root / "output").glob(".staging-*"))
+
+
+def test_resolving_reads_no_file(tmp_path: Path) -> None:
+    """Resolve is pure: with the project's files gone after the read and check phases, every
+    event still resolves, its roster, wording and evaluation responses included."""
+    from mi_courseware.errors import Problems
+    from mi_courseware.pipeline.targets import Target, editions_for, load_checked
+    from mi_courseware.project import find_project
+
+    root = tmp_path / "project"
+    shutil.copytree(FIXTURE, root)
+    shutil.copytree(FIXTURE.parent / "evaluation-basic", root, dirs_exist_ok=True)
+    problems = Problems()
+    project = load_checked(find_project(root), problems)
+    assert not problems.errors, problems.errors
+    assert project.responses, "the fixture has evaluation responses"
+    shutil.move(root, tmp_path / "gone")
+    targets = [Target("event", ident) for ident in project.events]
+    editions = editions_for(project, targets, problems)
+    assert not problems.errors, problems.errors
+    assert {e.event.id for e in editions if e.event is not None} == set(project.events)
+    answered = [e for e in editions if e.responses is not None]
+    assert {e.event.id for e in answered if e.event is not None} == set(project.responses)
+    assert all(e.questions for e in editions)

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
-from pathlib import Path
+from collections.abc import Callable, Iterable, Sequence
 
 from mi_courseware.errors import Position, Problems
 from mi_courseware.evaluation.data import Question
-from mi_courseware.languages import provided
 from mi_courseware.rendering.i18n import Translator
+
+#: A theme's wording in a language, by the language's code.
+Wording = Callable[[str], Translator]
 
 #: The theme's single ratings, in the order the form asks them.
 RATINGS = ("trainer", "pace", "materials", "overall")
@@ -51,19 +52,21 @@ def kind_label(kind: str) -> str:
 def define(
     outcomes: Iterable[tuple[str, str]],
     own: Iterable[tuple[str, str, str, Position]],
-    chain: list[Path],
+    wording: Wording,
+    languages: Sequence[str],
     language: str,
     problems: Problems,
 ) -> tuple[Question, ...]:
     """The questions for a course with ``outcomes`` (id, text) and questions of its ``own``
-    (id, text, kind, where it is written), worded in ``language`` by the theme ``chain``.
+    (id, text, kind, where it is written), worded in ``language`` by the theme whose wording
+    in each of its ``languages`` is ``wording(code)`` (a response file may be in any of them).
 
     Two questions with the same words (as headers match them) could not be told apart in a
     response file: each of the course's own that repeats another is reported where it is.
     """
     outcomes = list(outcomes)
-    words = Translator(chain, language)
-    others = [Translator(chain, lang) for lang in provided(chain) if lang != language]
+    words = wording(language)
+    others = [wording(code) for code in languages if code != language]
 
     def each(key: str, **values: str) -> tuple[str, tuple[str, ...]]:
         text = words(key, **values)
@@ -109,11 +112,11 @@ def define(
     return tuple(questions)
 
 
-def scale_words(chain: list[Path]) -> dict[str, int]:
+def scale_words(wording: Wording, languages: Sequence[str]) -> dict[str, int]:
     """Words a form may give for each rating from 1 to 5, in every language, by header key."""
     found: dict[str, int] = {}
-    for language in provided(chain):
-        t = Translator(chain, language)
+    for code in languages:
+        t = wording(code)
         for value in range(1, 6):
             for word in t(f"evaluation.scale.{value}").split("|"):
                 found.setdefault(header_key(word), value)

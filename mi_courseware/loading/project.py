@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from mi_courseware.errors import Position, Problems
 from mi_courseware.loading.records import Document, M, Record, load_document, load_record
+from mi_courseware.loading.responses import ResponseTable, read_table, responses_file
 from mi_courseware.loading.roster import RosterTable, read_roster_table
 from mi_courseware.loading.yaml_file import SourceMap, load_yaml
 from mi_courseware.model import (
@@ -68,6 +69,11 @@ class Project:
     rosters: dict[str, RosterTable] = field(default_factory=dict)
     #: Theme wording read so far, by theme and language (see :meth:`wording`).
     wordings: dict[tuple[str, str], Translator] = field(default_factory=dict)
+    #: The languages each theme's catalogues provide, once looked for (see :meth:`languages`).
+    theme_languages: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Each event's evaluation responses as read (events with none, or with a file that
+    #: cannot be read, have none here; the problem is reported at the file or the event).
+    responses: dict[str, ResponseTable] = field(default_factory=dict)
     #: Each client's extra pages, read, in the order its file lists them.
     pages: dict[str, list[Document[PageMeta]]] = field(default_factory=dict)
     #: Links in content/ or themes/ that lead out of the project (reported, never read).
@@ -97,6 +103,16 @@ class Project:
         if key not in self.wordings:
             self.wordings[key] = Translator(theme_chain(self, theme), language)
         return self.wordings[key]
+
+    def languages(self, theme: str) -> tuple[str, ...]:
+        """The languages ``theme`` (with the themes it extends) has catalogues for: looked
+        for once per run (the read phase looks for the project's events' themes)."""
+        from mi_courseware.languages import provided
+        from mi_courseware.rendering.themes import theme_chain
+
+        if theme not in self.theme_languages:
+            self.theme_languages[theme] = provided(theme_chain(self, theme))
+        return self.theme_languages[theme]
 
     def readable(self, path: Path) -> bool:
         """Whether ``path`` may be read: not through a link that leads out of the project."""
@@ -276,7 +292,9 @@ def _load_pages(project: Project, problems: Problems) -> None:
 
 
 def _load_wording(project: Project, problems: Problems) -> None:
-    """Read the wording each event's outputs use (its theme, its client's language)."""
+    """Read the wording each event's outputs use: its theme's, in every language the theme
+    provides (its client's for the documents, all of them for matching an evaluation's column
+    headers in any language; a language the theme lacks is the checks' to report)."""
     from mi_courseware.errors import ContentError
 
     for record in project.events.values():
@@ -285,9 +303,20 @@ def _load_wording(project: Project, problems: Problems) -> None:
         if event.theme not in project.themes or client is None:
             continue  # reported by the checks
         try:
-            project.wording(event.theme, client.model.language)
+            for code in project.languages(event.theme):
+                project.wording(event.theme, code)
         except ContentError as exc:  # a theme catalogue that is not a list of wordings
             problems.extend(exc.problems)
+
+
+def _load_responses(project: Project, problems: Problems) -> None:
+    """Read each event's evaluation responses, if it has a response file."""
+    root, folder = project.paths.root, project.paths.content_dir("evaluations")
+    for ident, record in project.events.items():
+        path = responses_file(record, root, folder, project.readable, problems)
+        table = read_table(path, problems) if path is not None else None
+        if table is not None:
+            project.responses[ident] = table
 
 
 def load_project(paths: ProjectPaths, problems: Problems) -> Project:
@@ -318,8 +347,9 @@ def load_project(paths: ProjectPaths, problems: Problems) -> Project:
     _load_clients(project, problems)
     _load_pages(project, problems)
     _load_rosters(project, problems)
-    _load_wording(project, problems)
+    _load_responses(project, problems)
     _load_themes(project, problems)
+    _load_wording(project, problems)
     project.trainers = _load_records(content("trainers"), Trainer, "trainers", project, problems)
     from mi_courseware.loading.coding import load_coding  # it builds on Record and load_record
 
