@@ -15,9 +15,10 @@ times whole ``mi-courseware build northfield-2027-03`` processes, one after anot
    The same module is then edited again and ``build --only pack --only facilitator --only
    slides --force`` timed: exactly the outputs that include the module, built from the same
    kind of change (both runs read and check the edited project, as the edition cache misses
-   for both). Target: the rebuild costs no more than that (ratio at most 1).
+   for both; both with ``-v``). Target: the rebuild costs no more than that (ratio at most
+   1), taken as the median of each round's ratio (the two ran back to back on one copy).
 
-Medians over the rounds; ratios of medians.
+Medians over the rounds; ratios of medians, except where said.
 """
 
 from __future__ import annotations
@@ -99,7 +100,7 @@ def one_round(work: Path, number: int) -> Round:
     after = snapshot(folder / "certificates")
     edit(project / module, f"Another sentence added for benchmark round {number}.")
     only = [a for name in INCLUDING for a in ("--only", name)]
-    forced, _ = timed(tool(project, "-q", "build", EVENT, *only, "--force"))
+    forced, _ = timed(tool(project, "-v", "build", EVENT, *only, "--force"))
     return Round(
         cold, unchanged, edited, forced, module, stale, rebuilt, len(before), before == after
     )
@@ -136,7 +137,11 @@ def main() -> int:
         faults.append("the edit touched the certificates")
     figure("rebuild after the edit", edited)
     figure("build --only pack/facilitator/slides --force (same edit)", forced)
-    verdict("rebuild after the edit / those outputs forced", edited / forced, 1.0)
+    # each round's pair ran back to back on the same copy: the median of their ratios leaves
+    # out the drift of a shared machine between rounds
+    pairs = [r.edited / r.forced for r in rounds]
+    print("  rebuild after the edit / forced, each round: " + ", ".join(f"{p:.3f}" for p in pairs))
+    verdict("rebuild after the edit / those outputs forced", median(pairs), 1.0)
     for fault in dict.fromkeys(faults):
         print(f"  FAULT: {fault}")
     return 1 if faults else 0

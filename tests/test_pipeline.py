@@ -234,3 +234,25 @@ def test_resolving_reads_no_file(tmp_path: Path) -> None:
     answered = [e for e in editions if e.responses is not None]
     assert {e.event.id for e in answered if e.event is not None} == set(project.responses)
     assert all(e.questions for e in editions)
+
+
+def test_event_workers_started_for_nothing_are_stopped(built: Path, tmp_path: Path) -> None:
+    """``build`` of every event starts its worker processes before reading the project; when
+    everything is up to date they are stopped at once, and none outlives the build."""
+    import multiprocessing
+
+    root = copy_of(built, tmp_path)
+    before = files(root / "output" / "events")
+    result = mi(root, "-v", "build", "--jobs", "2")
+    assert result.exit_code == 0, result.output
+    assert f"events/{EVENT}: pack up to date" in result.output
+    assert multiprocessing.active_children() == []
+    assert files(root / "output" / "events") == before
+
+
+def test_debug_output_leaves_out_the_markdown_parser_s_trace(tmp_path: Path) -> None:
+    root = tmp_path / "project"
+    shutil.copytree(FIXTURE, root)
+    result = mi(root, "-vv", "validate")
+    assert result.exit_code == 0, result.output
+    assert "entering paragraph" not in result.output

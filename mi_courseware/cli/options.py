@@ -116,6 +116,8 @@ def setup_logging(verbose: int, quiet: bool) -> None:
     # third-party engines speak only when asked twice (-vv)
     for name in ("weasyprint", "fontTools", "matplotlib", "PIL"):
         logging.getLogger(name).setLevel(logging.DEBUG if verbose > 1 else logging.ERROR)
+    # the Markdown parser traces every rule it tries at DEBUG: thousands of lines a module
+    logging.getLogger("markdown_it").setLevel(logging.WARNING)
 
 
 def configure_limits(time_limit: float | None, size_limit: float | None) -> None:

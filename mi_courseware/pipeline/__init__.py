@@ -165,29 +165,72 @@ def build(
     staging.clear_stale(out_root)
     hasher = Hasher()
     # every event, on several cores: the events build in worker processes of their own, each
-    # rendering its PDFs itself, so PDF workers started for this process would go unused
+    # rendering its PDFs itself, so PDF workers started for this process would go unused;
+    # the event workers start now and import the builders while this process reads
     several = request.target is None and _cores(context) > 1
-    early = None if several else start_renderer
-    editions, warnings, remember = gather(paths, request, hasher, early)
-    warn(warnings)
-    plans = plan(editions, request, context, out_root, hasher)
-    if (
-        start_renderer is not None
-        and context.renderer is None
-        and _renders_pdf(plans)
-        and _event_workers(plans, context) <= 1
-    ):
-        context = replace(context, renderer=start_renderer())
-    created = not out_root.exists()
+    pool = EventPool(_cores(context)) if several else None
     try:
-        staged = run(plans, context, out_root)
-        results = commit(staged, plans, context)
-    except BaseException:
-        if created and out_root.is_dir() and not any(out_root.iterdir()):
-            out_root.rmdir()  # output/ did not exist before this failed build
-        raise
+        early = None if several else start_renderer
+        editions, warnings, remember = gather(paths, request, hasher, early)
+        warn(warnings)
+        plans = plan(editions, request, context, out_root, hasher)
+        if (
+            start_renderer is not None
+            and context.renderer is None
+            and _renders_pdf(plans)
+            and _event_workers(plans, context) <= 1
+        ):
+            context = replace(context, renderer=start_renderer())
+        created = not out_root.exists()
+        try:
+            staged = run(plans, context, out_root, pool)
+            results = commit(staged, plans, context)
+        except BaseException:
+            if created and out_root.is_dir() and not any(out_root.iterdir()):
+                out_root.rmdir()  # output/ did not exist before this failed build
+            raise
+    finally:
+        if pool is not None:
+            pool.close()
     remember()
     return results
+
+
+class EventPool:
+    """Worker processes for building several editions at once, started before the project
+    is read: each imports the builders and the PDF engine (about a second) while the main
+    process reads, checks and resolves. Closed unused, they are stopped at once."""
+
+    def __init__(self, workers: int) -> None:
+        import multiprocessing
+
+        from mi_courseware.workers import worker_init
+
+        self.workers = workers
+        self.used = False
+        self.executor = ProcessPoolExecutor(
+            workers, mp_context=multiprocessing.get_context("fork"), initializer=worker_init
+        )
+        for _ in range(workers):
+            self.executor.submit(_warm)
+
+    def close(self) -> None:
+        """Wait for the workers when they built something; else stop them where they are."""
+        if not self.used:
+            processes = list((getattr(self.executor, "_processes", None) or {}).values())
+            for process in processes:
+                process.kill()
+            for process in processes:
+                process.join()  # gone before the build returns
+        self.executor.shutdown(wait=self.used, cancel_futures=True)
+
+
+def _warm() -> None:
+    """In a new event worker: import what building takes, while the main process reads."""
+    import weasyprint  # noqa: F401
+
+    for entry in REGISTRY.values():
+        entry.load()
 
 
 def gather(
@@ -367,7 +410,12 @@ def build_editions(
     return commit(run(plans, context, out_root), plans, context)
 
 
-def run(plans: list[EditionPlan], context: BuildContext, out_root: Path) -> list[Staged]:
+def run(
+    plans: list[EditionPlan],
+    context: BuildContext,
+    out_root: Path,
+    pool: EventPool | None = None,
+) -> list[Staged]:
     """Build every stale output into staging folders (editions in parallel when several)."""
     todo = [p for p in plans if p.stale]
     for edition_plan in plans:
@@ -378,7 +426,7 @@ def run(plans: list[EditionPlan], context: BuildContext, out_root: Path) -> list
     staged: list[Staged] = []
     try:
         if workers > 1:
-            staged = _run_parallel(todo, context, out_root, workers)
+            staged = _run_parallel(todo, context, out_root, workers, pool)
         else:
             with _progress(len(todo), context) as tick:
                 for edition_plan in todo:
@@ -428,18 +476,29 @@ def _stage_in_worker(edition_plan: EditionPlan, context: BuildContext, out_root:
 
 
 def _run_parallel(
-    todo: list[EditionPlan], context: BuildContext, out_root: Path, workers: int
+    todo: list[EditionPlan],
+    context: BuildContext,
+    out_root: Path,
+    workers: int,
+    started: EventPool | None = None,
 ) -> list[Staged]:
-    import multiprocessing
-
-    from mi_courseware.workers import worker_init
+    from contextlib import nullcontext
 
     if context.renderer is not None:
         context.renderer.close()  # each event worker renders its own PDFs
-    pool_context = multiprocessing.get_context("fork")
+    if started is not None and started.workers >= workers:
+        started.used = True
+        executor: Any = nullcontext(started.executor)  # closed by whoever started it
+    else:
+        import multiprocessing
+
+        from mi_courseware.workers import worker_init
+
+        pool_context = multiprocessing.get_context("fork")
+        executor = ProcessPoolExecutor(workers, mp_context=pool_context, initializer=worker_init)
     staged: list[Staged] = []
     with (
-        ProcessPoolExecutor(workers, mp_context=pool_context, initializer=worker_init) as pool,
+        executor as pool,
         _progress(len(todo), context) as tick,
     ):
         futures = [
