@@ -131,19 +131,11 @@ def plan(edition: Edition, run: Run, design: Design, final: Path, report: Report
         rows = register.for_event(event.id)
         chosen, numbers = select(roster, run.only, rows)
         check_names(design, chosen, roster_path)
+        new: list[tuple[str, str]] = []  # numbered together, in the roster's order
         for person in chosen:
             row = rows.get(person.identity)
             if row is None:
-                row = register.reserve(
-                    event=event.id,
-                    identity=person.identity,
-                    name=person.name,
-                    prefix=edition.brand.certificate_prefix,
-                    year=year,
-                    details=details,
-                    at=now,
-                )
-                people[row.number] = _person(row)
+                new.append((person.identity, person.name))
             elif row.status == "revoked":
                 report.revoked.append(row.number)
             elif row.status == "void":
@@ -169,6 +161,15 @@ def plan(edition: Edition, run: Run, design: Design, final: Path, report: Report
                     f"('{row.name}'); to correct the certificate, run again with --reissue",
                 )
         problems.raise_if_errors()
+        reserved = register.reserve_many(
+            event=event.id,
+            people=new,
+            prefix=edition.brand.certificate_prefix,
+            year=year,
+            details=details,
+            at=now,
+        )
+        people.update((row.number, _person(row)) for row in reserved)
         holders = {p.identity: p for p in roster}
         for row in rows.values():
             prepared = row.status == "prepared"
@@ -266,8 +267,7 @@ def render(
 def stage(run: Run, hashes: dict[str, str]) -> dict[str, str]:
     """Step 3: record the hash of every rendered PDF before it moves into place."""
     with Register(run.register) as register, register.transaction():
-        for number, digest in hashes.items():
-            register.stage(number, digest)
+        register.stage_all(hashes)
     return hashes
 
 

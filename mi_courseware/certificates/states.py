@@ -145,9 +145,9 @@ def settle(
     Returns the action for the run's summary (``None``: the file is the one recorded).
     """
     if row.status == "pending" and not attendance.ended:
-        register.prepare(row.number, digest, details, now)
+        register.prepare(row.number, digest, details, now, current=row)
         return "prepared"
-    action = register.promote(row.number, digest, details, now)
+    action = register.promote(row.number, digest, details, now, current=row)
     if row.status == "prepared" and row.number in attendance.confirm:
         register.confirm(row.number, now)
         return "confirmed"
@@ -168,8 +168,9 @@ def record(
     now = stamp(time)
     actions: dict[str, str] = {}
     with Register(location) as register, register.transaction():
+        rows = register.by_numbers(sorted(hashes))
         for number, digest in sorted(hashes.items()):
-            row = register.get(number)
+            row = rows.get(number)
             if row is None or row.pending_sha256 != digest:
                 continue  # another run has moved on since; its own promote records it
             action = settle(register, row, digest, details, now, attendance)

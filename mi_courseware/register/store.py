@@ -84,6 +84,8 @@ class Register:
             self.engine.dispose()
             raise
         self._writing = False
+        #: History entries of this transaction not yet written (one statement for all).
+        self._logged: list[dict[str, Any]] = []
 
     @property
     def path(self) -> Path | None:
@@ -115,9 +117,11 @@ class Register:
             self._db.rollback()
         self._db.info["writing"] = True
         self._writing = True
+        self._logged = []
         try:
             with self._db.begin():
                 yield
+                self._write_log()
         except IntegrityError:
             raise
         except DBAPIError as exc:
@@ -169,6 +173,14 @@ class Register:
         rows = self._rows(certificates.c.number == number)
         return rows[0] if rows else None
 
+    def by_numbers(self, numbers: list[str]) -> dict[str, Certificate]:
+        """The certificates with these numbers (those that exist), by number."""
+        found: dict[str, Certificate] = {}
+        for start in range(0, len(numbers), 500):  # bounded lists of parameters
+            chunk = numbers[start : start + 500]
+            found.update((r.number, r) for r in self._rows(certificates.c.number.in_(chunk)))
+        return found
+
     def by_code(self, code: str) -> Certificate | None:
         """The certificate with verification ``code`` (grouped form)."""
         rows = self._rows(certificates.c.code == code)
@@ -195,6 +207,8 @@ class Register:
     def _history(self, where: ColumnElement[bool]) -> list[HistoryEntry]:
         from sqlalchemy import select
 
+        if self._writing:
+            self._write_log()  # what this transaction has done so far is history too
         query = select(*_HISTORY).where(where).order_by(history.c.id)
         return [HistoryEntry(*row) for row in self._all(query)]
 
@@ -212,23 +226,27 @@ class Register:
             raise RuntimeError("register changes belong inside Register.transaction()")
         return self.execute(statement)
 
-    def _next_serial(self, prefix: str, year: int) -> int:
-        """The counter row for ``prefix`` and ``year``, moved on by one in this transaction."""
+    def _next_serial(self, prefix: str, year: int, count: int = 1) -> int:
+        """The counter row for ``prefix`` and ``year``, moved on by ``count`` in this
+        transaction; the first of the ``count`` serials taken."""
         from sqlalchemy import func, select
 
         key = (counters.c.prefix == prefix) & (counters.c.year == year)
         moved = self._write(
-            counters.update().where(key).values(last=counters.c.last + 1).returning(counters.c.last)
+            counters.update()
+            .where(key)
+            .values(last=counters.c.last + count)
+            .returning(counters.c.last)
         ).scalar()
         if moved is not None:
-            return int(moved)
+            return int(moved) - count + 1
         c = certificates.c
         highest = self._write(
             select(func.coalesce(func.max(c.serial), 0)).where(
                 (c.prefix == prefix) & (c.year == year)
             )
         ).scalar()
-        self._write(counters.insert().values(prefix=prefix, year=year, last=highest + 1))
+        self._write(counters.insert().values(prefix=prefix, year=year, last=highest + count))
         return int(highest) + 1
 
     def reserve(
@@ -243,31 +261,67 @@ class Register:
         at: str,
     ) -> Certificate:
         """A new pending certificate with the next number for ``prefix`` and ``year``."""
+        people = [(identity, name)]
+        return self.reserve_many(
+            event=event, people=people, prefix=prefix, year=year, details=details, at=at
+        )[0]
+
+    def reserve_many(
+        self,
+        *,
+        event: str,
+        people: list[tuple[str, str]],
+        prefix: str,
+        year: int,
+        details: Details,
+        at: str,
+    ) -> list[Certificate]:
+        """:meth:`reserve` for each of ``people`` (identity, name), numbered in that order, in
+        a few statements whatever their number."""
+        if not people:
+            return []
         pause_at("reserve")
-        serial = self._next_serial(prefix, year)
-        code = new_code()
-        while self.by_code(code) is not None:  # 2^-55 per pair; never seen, still checked
-            code = new_code()
-        number = format_number(prefix, year, serial)
-        self._write(
-            certificates.insert().values(
-                number=number,
-                prefix=prefix,
-                year=year,
-                serial=serial,
-                code=code,
-                event=event,
-                identity=identity,
-                name=name,
+        first = self._next_serial(prefix, year, len(people))
+        codes: list[str] = []
+        while len(codes) < len(people):  # a code already given is drawn again (2^-55 a pair)
+            drawn = list(dict.fromkeys(new_code() for _ in range(len(people) - len(codes))))
+            taken = self._codes_taken([*drawn, *codes])
+            codes += [code for code in drawn if code not in taken and code not in codes]
+        rows = [
+            {
+                "number": format_number(prefix, year, first + index),
+                "prefix": prefix,
+                "year": year,
+                "serial": first + index,
+                "code": code,
+                "event": event,
+                "identity": identity,
+                "name": name,
                 **asdict(details),
-                issued_at=at,
-                changed_at=at,
-                status="pending",
-            )
-        )
-        row = self.get(number)
-        assert row is not None
-        return row
+                "issued_at": at,
+                "changed_at": at,
+                "status": "pending",
+            }
+            for index, ((identity, name), code) in enumerate(zip(people, codes, strict=True))
+        ]
+        self._write_many(certificates.insert(), rows)
+        found = self.by_numbers([row["number"] for row in rows])
+        return [found[row["number"]] for row in rows]
+
+    def _codes_taken(self, codes: list[str]) -> set[str]:
+        from sqlalchemy import select
+
+        taken: set[str] = set()
+        for start in range(0, len(codes), 500):  # bounded lists of parameters
+            chunk = codes[start : start + 500]
+            query = select(certificates.c.code).where(certificates.c.code.in_(chunk))
+            taken.update(row[0] for row in self._write(query))
+        return taken
+
+    def _write_many(self, statement: Any, rows: list[dict[str, Any]]) -> None:
+        if not self._writing:
+            raise RuntimeError("register changes belong inside Register.transaction()")
+        self.execute(statement, rows)
 
     def _update(
         self, number: str, *, where: ColumnElement[bool] | None = None, **values: Any
@@ -290,6 +344,21 @@ class Register:
         pause_at("stage")
         self._update(number, pending_sha256=sha256)
 
+    def stage_all(self, hashes: dict[str, str]) -> None:
+        """:meth:`stage` for many certificates (number -> hash) in one statement."""
+        from sqlalchemy import bindparam
+
+        if not hashes:
+            return
+        pause_at("stage")
+        statement = (
+            certificates.update()
+            .where(certificates.c.number == bindparam("_number"))
+            .values(pending_sha256=bindparam("_sha256"))
+        )
+        rows = [{"_number": n, "_sha256": h} for n, h in sorted(hashes.items())]
+        self._write_many(statement, rows)
+
     def clear_stage(self, number: str) -> None:
         """Forget a staged PDF that never reached its place."""
         self._update(number, pending_sha256=None)
@@ -310,16 +379,25 @@ class Register:
             **values,
         )
 
-    def promote(self, number: str, sha256: str, details: Details, at: str) -> str | None:
+    def promote(
+        self,
+        number: str,
+        sha256: str,
+        details: Details,
+        at: str,
+        current: Certificate | None = None,
+    ) -> str | None:
         """The PDF with ``sha256`` is in place: make it the certificate's current state.
 
         Returns the history action recorded (``issued``, ``reissued``, ``regenerated``), or
         ``None`` when the file is the one already recorded. A prepared certificate stays
         prepared (a new file is ``regenerated``; a new name simply replaces the old, as it
-        was never handed out as valid): only :meth:`confirm` makes it valid.
+        was never handed out as valid): only :meth:`confirm` makes it valid. ``current``:
+        its row as just read in this transaction, if the caller has it.
         """
         pause_at("promote")
-        row = self._current(number)
+        row = current if current is not None and current.number == number else None
+        row = row or self._current(number)
         if row.status in ("revoked", "void"):
             raise RegisterError(f"{number} is {row.status}: its file is never recorded again")
         name = row.pending_name or row.name
@@ -347,13 +425,22 @@ class Register:
             self._log(number, at, action, name, sha256, detail)
         return action
 
-    def prepare(self, number: str, sha256: str, details: Details, at: str) -> None:
+    def prepare(
+        self,
+        number: str,
+        sha256: str,
+        details: Details,
+        at: str,
+        current: Certificate | None = None,
+    ) -> None:
         """A pending certificate's PDF is in place before the event ended: ``prepared``.
 
         It is numbered and printed but not valid: ``verify`` answers "prepared, awaiting
-        attendance" until :meth:`confirm` (attended) or :meth:`void` (did not).
+        attendance" until :meth:`confirm` (attended) or :meth:`void` (did not). ``current``:
+        its row as just read in this transaction, if the caller has it.
         """
-        row = self._current(number)
+        row = current if current is not None and current.number == number else None
+        row = row or self._current(number)
         if row.status != "pending":
             raise RegisterError(f"{number} is {row.status}; only a pending certificate is prepared")
         name = row.pending_name or row.name
@@ -404,8 +491,21 @@ class Register:
     def _log(
         self, number: str, at: str, action: str, name: str, sha256: str | None, detail: str
     ) -> None:
-        self._write(
-            history.insert().values(
-                number=number, at=at, action=action, name=name, sha256=sha256, detail=detail
-            )
+        """Add to the certificate's history (written with the rest of the transaction)."""
+        if not self._writing:
+            raise RuntimeError("register changes belong inside Register.transaction()")
+        self._logged.append(
+            {
+                "number": number,
+                "at": at,
+                "action": action,
+                "name": name,
+                "sha256": sha256,
+                "detail": detail,
+            }
         )
+
+    def _write_log(self) -> None:
+        logged, self._logged = self._logged, []
+        if logged:
+            self._write_many(history.insert(), logged)
