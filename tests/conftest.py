@@ -31,6 +31,32 @@ MakeProject = Callable[..., Path]
 RunCli = Callable[..., Result]
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    """A folder of this run's own for pytest's temporary files (unless ``--basetemp`` names
+    one). In the shared ``pytest-of-<user>`` folder, two suites run at the same moment each
+    tidy up the other's old folders as they finish, and one fails on the other's half-removed
+    folder. Removed at the end of a run that passed; kept, for a look, after a failure."""
+    if config.option.basetemp is None and not hasattr(config, "workerinput"):
+        import tempfile
+
+        config.option.basetemp = tempfile.mkdtemp(prefix="mi-courseware-pytest-")
+        config.stash[_OWN_BASETEMP] = config.option.basetemp
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    folder = config.stash.get(_OWN_BASETEMP, None)
+    if folder is not None and getattr(config, "_mi_passed", False):
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    session.config._mi_passed = exitstatus == 0  # type: ignore[attr-defined]
+
+
+_OWN_BASETEMP = pytest.StashKey[str]()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def private_temp_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The suite's own temporary folder, for it and every process it starts.

@@ -363,7 +363,10 @@ class Register:
         """Forget a staged PDF that never reached its place."""
         self._update(number, pending_sha256=None)
 
-    def _current(self, number: str) -> Certificate:
+    def _current(self, number: str, read: Certificate | None = None) -> Certificate:
+        """Certificate ``number`` as it stands (``read``: as the caller has just read it)."""
+        if read is not None and read.number == number:
+            return read
         row = self.get(number)
         if row is None:
             raise RegisterError(f"{self.label}: no certificate {number}")
@@ -396,8 +399,7 @@ class Register:
         its row as just read in this transaction, if the caller has it.
         """
         pause_at("promote")
-        row = current if current is not None and current.number == number else None
-        row = row or self._current(number)
+        row = self._current(number, current)
         if row.status in ("revoked", "void"):
             raise RegisterError(f"{number} is {row.status}: its file is never recorded again")
         name = row.pending_name or row.name
@@ -439,8 +441,7 @@ class Register:
         attendance" until :meth:`confirm` (attended) or :meth:`void` (did not). ``current``:
         its row as just read in this transaction, if the caller has it.
         """
-        row = current if current is not None and current.number == number else None
-        row = row or self._current(number)
+        row = self._current(number, current)
         if row.status != "pending":
             raise RegisterError(f"{number} is {row.status}; only a pending certificate is prepared")
         name = row.pending_name or row.name
