@@ -19,8 +19,12 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mi_courseware.errors import plural
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +41,17 @@ def worker_init() -> None:
     parent = os.getppid()
     if parent == 1:  # the parent died before the line above took effect
         os._exit(1)
+
+
+def stop_pool(executor: ProcessPoolExecutor) -> None:
+    """Stop a pool's worker processes at once, whatever they are doing, and see them gone
+    (the pool keeps no public list of its processes: ``_processes`` is read if there)."""
+    processes = list((getattr(executor, "_processes", None) or {}).values())
+    for process in processes:
+        process.kill()
+    for process in processes:
+        process.join()
+    executor.shutdown(wait=False, cancel_futures=True)
 
 
 def pid_alive(pid: int) -> bool:

@@ -44,14 +44,11 @@ def pytest_configure(config: pytest.Config) -> None:
         config.stash[_OWN_BASETEMP] = config.option.basetemp
 
 
-def pytest_unconfigure(config: pytest.Config) -> None:
-    folder = config.stash.get(_OWN_BASETEMP, None)
-    if folder is not None and getattr(config, "_mi_passed", False):
-        shutil.rmtree(folder, ignore_errors=True)
-
-
+@pytest.hookimpl(trylast=True)
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    session.config._mi_passed = exitstatus == 0  # type: ignore[attr-defined]
+    folder = session.config.stash.get(_OWN_BASETEMP, None)
+    if folder is not None and exitstatus == 0:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 _OWN_BASETEMP = pytest.StashKey[str]()

@@ -45,14 +45,6 @@ FORM_COLUMNS = frozenset(
 _WHOLE = re.compile(r"[+-]?\d+(\.0*)?")
 
 
-def read_responses(
-    table: ResponseTable, questions: tuple[Question, ...], words: dict[str, int], problems: Problems
-) -> Responses | None:
-    """Every response in a response file's ``table``; problems are recorded where they are
-    (``None``: none read)."""
-    return _responses(table.path, table, questions, words, problems)
-
-
 def _columns(
     table: ResponseTable, path: Path, questions: tuple[Question, ...], problems: Problems
 ) -> dict[int, Question]:
@@ -85,13 +77,12 @@ def _columns(
     return found
 
 
-def _responses(
-    path: Path,
-    table: ResponseTable,
-    questions: tuple[Question, ...],
-    words: dict[str, int],
-    problems: Problems,
+def read_responses(
+    table: ResponseTable, questions: tuple[Question, ...], words: dict[str, int], problems: Problems
 ) -> Responses | None:
+    """Every response in a response file's ``table``; problems are recorded where they are
+    (``None``: none read)."""
+    path = table.path
     if not any(h.strip() for h in table.headers):
         problems.error(
             Position(path, 1, 0),

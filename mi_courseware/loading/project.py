@@ -297,14 +297,11 @@ def _load_wording(project: Project, problems: Problems) -> None:
     headers in any language; a language the theme lacks is the checks' to report)."""
     from mi_courseware.errors import ContentError
 
-    for record in project.events.values():
-        event = record.model
-        client = project.clients.get(event.client)
-        if event.theme not in project.themes or client is None:
-            continue  # reported by the checks
+    themes = {record.model.theme for record in project.events.values()}
+    for theme in sorted(themes & set(project.themes)):  # an unknown theme: the checks say so
         try:
-            for code in project.languages(event.theme):
-                project.wording(event.theme, code)
+            for code in project.languages(theme):
+                project.wording(theme, code)
         except ContentError as exc:  # a theme catalogue that is not a list of wordings
             problems.extend(exc.problems)
 

@@ -216,13 +216,12 @@ class EventPool:
 
     def close(self) -> None:
         """Wait for the workers when they built something; else stop them where they are."""
-        if not self.used:
-            processes = list((getattr(self.executor, "_processes", None) or {}).values())
-            for process in processes:
-                process.kill()
-            for process in processes:
-                process.join()  # gone before the build returns
-        self.executor.shutdown(wait=self.used, cancel_futures=True)
+        from mi_courseware.workers import stop_pool
+
+        if self.used:
+            self.executor.shutdown(wait=True, cancel_futures=True)
+        else:
+            stop_pool(self.executor)
 
 
 def _warm() -> None:

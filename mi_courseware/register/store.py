@@ -339,11 +339,6 @@ class Register:
         """Record that ``number`` is being reissued to ``name`` (``None``: not any more)."""
         self._update(number, pending_name=name, pending_at=at)
 
-    def stage(self, number: str, sha256: str) -> None:
-        """Remember the hash of a rendered PDF that is not yet where it will be read."""
-        pause_at("stage")
-        self._update(number, pending_sha256=sha256)
-
     def stage_all(self, hashes: dict[str, str]) -> None:
         """:meth:`stage` for many certificates (number -> hash) in one statement."""
         from sqlalchemy import bindparam

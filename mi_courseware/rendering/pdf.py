@@ -15,7 +15,7 @@ from typing import Any
 from mi_courseware.errors import ContentError, MiCoursewareError
 from mi_courseware.limits import RenderTimeout, current, time_limit
 from mi_courseware.rendering.fetcher import Fence, check_stylesheets, make_fetcher
-from mi_courseware.workers import private_tmp, worker_init
+from mi_courseware.workers import private_tmp, stop_pool, worker_init
 
 
 def pdf_options(identifier: str) -> dict[str, Any]:
@@ -172,9 +172,7 @@ class PdfRenderer:
     def kill(self) -> None:
         """Stop the workers at once, whatever they are doing."""
         if self.pool is not None:
-            for process in multiprocessing.active_children():
-                process.kill()
-            self.pool.shutdown(wait=False, cancel_futures=True)
+            stop_pool(self.pool)
             self.pool = None
 
     def close(self) -> None:
