@@ -340,16 +340,27 @@ def check_theme_files(folder: Path, problems: Problems) -> None:
 
 
 def check_text(
-    text: str, path: Path, first_line: int, project: Project, problems: Problems
+    text: str,
+    path: Path,
+    first_line: int,
+    project: Project,
+    problems: Problems,
+    within: Path | None = None,
 ) -> None:
-    """A Markdown text's blocks, its size, and every picture it shows."""
+    """A Markdown text's blocks, its size, and every picture it shows (inside ``within``
+    when given: a client's page shows only its own folder's pictures). Each picture is
+    decoded here, once, so that documents may show it without looking again."""
+    from mi_courseware.images import image_problem
+
     before = len(problems.errors)
     check_markdown(text, path, first_line, problems)
     if len(problems.errors) > before:
         return  # a text over the limits is not parsed further
-    roots = [project.paths.root]
     for ref in image_refs(text):
-        message = image_ref_problem(ref.src, ref.alt, path, roots)
+        message = image_ref_problem(ref.src, ref.alt, path, project.paths.root, within)
+        if message is None:
+            problem = image_problem((path.parent / ref.src).resolve())
+            message = f"image '{ref.src}' {problem}" if problem else None
         if message:
             problems.error(Position(path, first_line + ref.line), message)
 
@@ -357,9 +368,13 @@ def check_text(
 def check_documents(project: Project, problems: Problems) -> None:
     """Blocks in modules, handouts and client pages are known and closed."""
     documents: list[Document[Any]] = [*project.modules.values(), *project.handouts.values()]
-    documents += [page for pages in project.pages.values() for page in pages]
     for document in documents:
         check_text(document.body, document.path, document.file.body_line, project, problems)
+    for ident, pages in project.pages.items():
+        client = project.clients.get(ident)
+        within = client.path.parent if client is not None else None
+        for page in pages:
+            check_text(page.body, page.path, page.file.body_line, project, problems, within)
 
 
 def check_project(project: Project, problems: Problems) -> None:

@@ -263,11 +263,11 @@ class PreviewPages:
                 continue
             html, setup = pack_html(edition, facilitator=facilitator, when=build_time())
 
-            def pdf(text: str, roots: list[Path] = setup.roots) -> bytes:
+            def pdf(text: str, allowed: frozenset[Path] = setup.allowed) -> bytes:
                 return render_pdf(
                     text,
                     base=edition.project_root,
-                    roots=roots,
+                    allowed=allowed,
                     asked_by=edition.sources[0],
                     identifier=edition.slug,
                 )

@@ -85,9 +85,10 @@ def test_a_decompression_bomb_or_truncated_png_never_reaches_the_deck(
     assert picture.stat().st_size < 100_000
     with pytest.raises(ContentError) as caught:
         build(root, "brightwater-2027", tmp_path / "out")
+    # found when the project is checked, at the line that shows it
     assert str(caught.value).endswith(
-        "error: 'talking.png' is too large to use (10000 x 5000 pixels; at most 40 million): "
-        "save it smaller"
+        "tools.md:44:1: error: image 'images/talking.png' is too large to use "
+        "(10000 x 5000 pixels; at most 40 million): save it smaller"
     )
     noise = Image.effect_noise((300, 300), 80).convert("RGB")
     buffer = io.BytesIO()
@@ -95,7 +96,7 @@ def test_a_decompression_bomb_or_truncated_png_never_reaches_the_deck(
     picture.write_bytes(buffer.getvalue()[: len(buffer.getvalue()) // 2])
     with pytest.raises(ContentError) as caught:
         build(root, "brightwater-2027", tmp_path / "out2")
-    assert "error: 'talking.png' is not a readable PNG image (" in str(caught.value)
+    assert "error: image 'images/talking.png' is not a readable PNG image (" in str(caught.value)
     assert "save it again as PNG" in str(caught.value)
     assert len(capsys.readouterr().err) < 2000  # no image data echoed
     assert (

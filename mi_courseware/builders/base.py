@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
     from mi_courseware.edition import Edition
+    from mi_courseware.rendering.document import DocumentSetup
     from mi_courseware.rendering.pdf import PdfRenderer
 
 log = logging.getLogger(__name__)
@@ -93,8 +94,8 @@ class PdfBuilder(Builder):
     has them, while the next builders run.
     """
 
-    def document(self, edition: Edition, out: Path) -> tuple[str, list[Path], list[Path]]:
-        """The HTML, the folders it may read files from, and any other files written."""
+    def document(self, edition: Edition, out: Path) -> tuple[str, DocumentSetup, list[Path]]:
+        """The HTML, its setup (the exact files it may read), and any other files written."""
         raise NotImplementedError
 
     def build(self, edition: Edition, out: Path) -> list[Path]:
@@ -105,9 +106,9 @@ class PdfBuilder(Builder):
         """Make the HTML now; the returned function waits for the PDF and writes it."""
         from mi_courseware.rendering.pdf import write_atomic
 
-        html, roots, others = self.document(edition, out)
+        html, setup, others = self.document(edition, out)
         target = out / self.outputs[0]
-        rendered = self.render(edition, html, roots)
+        rendered = self.render(edition, html, setup)
 
         def finish() -> list[Path]:
             write_atomic(target, rendered())
@@ -115,15 +116,15 @@ class PdfBuilder(Builder):
 
         return finish
 
-    def render(self, edition: Edition, html: str, roots: list[Path]) -> Callable[[], bytes]:
-        """Start rendering ``html`` (in a worker when the build has them); the returned
-        function waits for the PDF's bytes."""
+    def render(self, edition: Edition, html: str, setup: DocumentSetup) -> Callable[[], bytes]:
+        """Start rendering ``html`` (in a worker when the build has them), reading only the
+        files ``setup`` allows; the returned function waits for the PDF's bytes."""
         from mi_courseware.rendering.pdf import render_pdf
 
         options: dict[str, Any] = {
             "base": edition.project_root,
-            "roots": roots,
-            "asked_by": edition.sources[0],
+            "allowed": setup.allowed,
+            "asked_by": setup.asked_by or edition.sources[0],
             "identifier": f"{edition.slug}/{self.name}",
         }
         renderer = self.context.renderer

@@ -38,14 +38,14 @@ class FlyerBuilder(PdfBuilder):
         """Render the flyer (in a worker when the build has them); set it tighter if needed."""
         when = self.context.time
         printed, setup = flyer_html(edition, when=when, standalone=False)
-        rendered = self.render(edition, printed, setup.roots)
+        rendered = self.render(edition, printed, setup)
 
         def finish() -> list[Path]:
             data, compact = rendered(), False
             pages = page_count(data)
             if pages > 1:
                 tighter, _ = flyer_html(edition, when=when, standalone=False, compact=True)
-                again = self.render(edition, tighter, setup.roots)()
+                again = self.render(edition, tighter, setup)()
                 if page_count(again) < pages:
                     data, compact = again, True
                     log.info("%s: flyer set tighter to fit one page", edition.slug)

@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 
 from mi_courseware.builders.base import PdfBuilder
 from mi_courseware.edition import Edition
+from mi_courseware.rendering.document import DocumentSetup
 from mi_courseware.rendering.pack import pack_html
 
 
@@ -22,14 +23,14 @@ class PackBuilder(PdfBuilder):
         """``--keep-html`` adds a file."""
         return {"keep_html": self.context.keep_html}
 
-    def document(self, edition: Edition, out: Path) -> tuple[str, list[Path], list[Path]]:
+    def document(self, edition: Edition, out: Path) -> tuple[str, DocumentSetup, list[Path]]:
         """The pack's HTML through the theme (kept beside the PDF with ``--keep-html``)."""
         html, setup = pack_html(edition, facilitator=self.facilitator, when=self.context.time)
         kept = []
         if self.context.keep_html:
             kept.append((out / self.outputs[0]).with_suffix(".html"))
             kept[0].write_text(html, encoding="utf-8")
-        return html, setup.roots, kept
+        return html, setup, kept
 
 
 class FacilitatorBuilder(PackBuilder):

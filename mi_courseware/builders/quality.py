@@ -26,8 +26,8 @@ class QualityReportBuilder(Builder):
         data = render_pdf(
             html,
             base=edition.project_root,
-            roots=setup.roots,
-            asked_by=edition.responses.path if edition.responses else edition.sources[0],
+            allowed=setup.allowed,
+            asked_by=setup.asked_by or edition.sources[0],
             identifier=f"{edition.slug}/{self.name}",
         )
         write_atomic(target, data)

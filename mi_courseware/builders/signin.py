@@ -7,6 +7,7 @@ from typing import ClassVar
 
 from mi_courseware.builders.base import PdfBuilder
 from mi_courseware.edition import Edition
+from mi_courseware.rendering.document import DocumentSetup
 from mi_courseware.rendering.signin import signin_html
 
 
@@ -16,7 +17,7 @@ class SignInBuilder(PdfBuilder):
     name: ClassVar[str] = "sign-in"
     outputs: ClassVar[tuple[str, ...]] = ("sign-in.pdf",)
 
-    def document(self, edition: Edition, out: Path) -> tuple[str, list[Path], list[Path]]:
+    def document(self, edition: Edition, out: Path) -> tuple[str, DocumentSetup, list[Path]]:
         """The sheet's HTML through the theme."""
         html, setup = signin_html(edition, when=self.context.time)
-        return html, setup.roots, []
+        return html, setup, []

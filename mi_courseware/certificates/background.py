@@ -71,16 +71,25 @@ def render_background(design: Design) -> tuple[bytes, dict[str, tuple[float, ...
     from weasyprint import HTML
 
     from mi_courseware.rendering.fetcher import Fence, make_fetcher
-    from mi_courseware.rendering.pdf import check_nesting, guarded, pdf_options
+    from mi_courseware.rendering.pdf import (
+        check_nesting,
+        check_no_attachments,
+        guarded,
+        pdf_options,
+        refuse_attachments,
+    )
 
     html = design.html(PLACEHOLDER, "background")
     check_nesting(html, "certificates")
-    fence = Fence(list(design.roots), design.template_path)
+    fence = Fence(design.allowed, design.template_path)
     # the same bounds as every other document
     with guarded("certificates", "the certificate design", "certificate template and stylesheet"):
-        document = HTML(
+        parsed = HTML(
             string=html, base_url=design.base.as_uri() + "/", url_fetcher=make_fetcher(fence)
-        ).render()
+        )
+        refuse_attachments(parsed, "certificates")
+        document = parsed.render()
+        check_no_attachments(document, "certificates")
         pages = len(document.pages)
         data = document.write_pdf(**pdf_options("certificates")) if pages == 1 else b""
     if pages != 1:

@@ -100,7 +100,7 @@ def make_one(person: Person, reason: str | None) -> tuple[bytes, bytes | None, s
             data, personal = _STATE["writer"].write(info, content, url)
             return data, personal, None
     html = design.html(person, "page")
-    data = whole_page(html, info, design.base, list(design.roots), design.template_path)
+    data = whole_page(html, info, design.base, design.allowed, design.template_path)
     return data, None, reason or "the design is rendered whole for every certificate"
 
 

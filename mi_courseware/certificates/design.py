@@ -85,10 +85,10 @@ class Design:
         self.extra_fonts = supplementary_fonts(edition)
         self.name_box_mm = float(options.get("certificate_name_width_mm", NAME_BOX_MM))
         self.base = edition.project_root
-        self.roots = [*self.setup.roots, edition.brand.folder]
+        self.allowed = self.setup.allowed
         # as data: URIs, images are named after their bytes, not after where the project is
-        self.logo = data_uri(edition.brand.logo, self.roots)
-        self.signature = data_uri(edition.brand.signature, self.roots)
+        self.logo = data_uri(edition.brand.logo, self.allowed)
+        self.signature = data_uri(edition.brand.signature, self.allowed)
 
     # -- wording ------------------------------------------------------------------------------
 
@@ -199,7 +199,7 @@ class Design:
         """
         edition = self.edition
         t = self.say_in[self.primary]
-        template = self.setup.env.get_template(TEMPLATE)
+        template = self.setup.template(TEMPLATE)
         return template.render(
             lang=self.primary,
             title=t("certificate.title"),

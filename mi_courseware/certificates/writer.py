@@ -59,7 +59,9 @@ class PageWriter:
         return out.getvalue(), packed
 
 
-def whole_page(html: str, info: PdfInfo, base: Path, roots: list[Path], asked_by: Path) -> bytes:
+def whole_page(
+    html: str, info: PdfInfo, base: Path, allowed: frozenset[Path], asked_by: Path
+) -> bytes:
     """One certificate rendered whole by WeasyPrint, with its document information."""
     import pikepdf
 
@@ -68,7 +70,7 @@ def whole_page(html: str, info: PdfInfo, base: Path, roots: list[Path], asked_by
     data = render_pdf(
         html,
         base=base,
-        roots=roots,
+        allowed=allowed,
         asked_by=asked_by,
         identifier=f"{info.number}|{info.code}|{info.modified}",
     )

@@ -45,7 +45,7 @@ class CodingDocument:
         data = render_pdf(
             html,
             base=self.project.paths.root,
-            roots=self.setup.roots,
+            allowed=self.setup.allowed,
             asked_by=self.source,
             identifier=identifier,
         )

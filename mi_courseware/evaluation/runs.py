@@ -214,7 +214,7 @@ def runs_pdf(
     return render_pdf(
         html,
         base=project.paths.root,
-        roots=setup.roots,
+        allowed=setup.allowed,
         asked_by=source,
         identifier="evaluation-report",
     )

@@ -6,6 +6,7 @@ Edition through the theme; this module sets up their common context once.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -15,7 +16,7 @@ import jinja2
 from markupsafe import Markup
 
 from mi_courseware.edition import Brand, Edition
-from mi_courseware.project import builtin_dir
+from mi_courseware.rendering.allowed import document_files
 from mi_courseware.rendering.charts import ChartStyle
 from mi_courseware.rendering.colour import band, readable_on_white, tint
 from mi_courseware.rendering.diagrams import Palette
@@ -42,8 +43,19 @@ class DocumentSetup:
     palette: Palette
     options: dict[str, Any]
     chain: list[Path]
-    roots: list[Path]
+    #: The exact files its documents may read (:mod:`mi_courseware.rendering.allowed`).
+    allowed: frozenset[Path]
     edition: Edition | None = None
+    #: The template file a document was last made from (a refused file is reported there).
+    asked_by: Path | None = None
+
+    def template(self, name: str) -> jinja2.Template:
+        """The theme's (or the client's own) template ``name``, remembered as the file that
+        asks for whatever the document loads."""
+        template = self.env.get_template(name)
+        if template.filename:
+            self.asked_by = Path(template.filename)
+        return template
 
     def stylesheets(self, name: str) -> list[str]:
         """``css/<name>`` of every theme in the chain, parents first, as file URIs."""
@@ -97,14 +109,14 @@ class DocumentSetup:
         meta = metadata_head(
             title=title, author=brand.name or "mi-courseware", when=when, language=self.t.language
         )
-        return self.env.get_template(template).render(
+        return self.template(template).render(
             meta=meta,
             lang=self.t.language,
             brand=brand,
             colours=self.colours(),
             stylesheets=[s for name in ("fonts.css", *css) for s in self.stylesheets(name)],
             options=self.options,
-            logo=data_uri(brand.logo, self.roots),
+            logo=data_uri(brand.logo, self.allowed),
             **values,
         )
 
@@ -118,6 +130,7 @@ def document_setup(edition: Edition) -> DocumentSetup:
         dict(edition.theme_options),
         edition.project_root,
         edition,
+        images=edition.inputs.get("images", ()),
     )
 
 
@@ -128,8 +141,10 @@ def brand_setup(
     options: dict[str, Any],
     project_root: Path,
     edition: Edition | None = None,
+    images: Iterable[Path] = (),
 ) -> DocumentSetup:
-    """The same for a document that is not an edition's (a feedback report, a sheet)."""
+    """The same for a document that is not an edition's (a feedback report, a sheet);
+    ``images`` are the pictures its text shows."""
     t = Translator(chain, language)
     env = environment(search_path(chain, brand.folder), t)
     env.filters["css_string"] = css_string
@@ -139,5 +154,12 @@ def brand_setup(
         brand.colours.accent,
         scale=float(str(options.get("diagram_text_scale", 1.0))),
     )
-    roots = [project_root, *chain, builtin_dir("themes")]
-    return DocumentSetup(brand, env, t, palette, options, chain, roots, edition)
+    allowed = document_files(
+        chain,
+        project_root,
+        client_id=brand.client_id,
+        folder=brand.folder,
+        named=(brand.logo, brand.signature),
+        images=images,
+    )
+    return DocumentSetup(brand, env, t, palette, options, chain, allowed, edition)

@@ -1,8 +1,10 @@
-"""The only way WeasyPrint may load a resource: files under allowed folders, nothing else.
+"""The only way WeasyPrint may load a resource: the document's own list of files, nothing else.
 
-No network address and no file outside the project, its themes and the built-in themes is
-ever read into a document. Refusals are collected and raised after rendering as one clear
-error naming the file that asked, because WeasyPrint itself only logs a failed fetch.
+Each document may read exactly the files :mod:`mi_courseware.rendering.allowed` lists for it
+(its theme's stylesheets, fonts and pictures, its client's, the pictures its text shows):
+no network address, no other file of the project, nothing outside it. Refusals are collected
+and raised after rendering as one clear error naming the file that asked, because WeasyPrint
+itself only logs a failed fetch.
 """
 
 from __future__ import annotations
@@ -16,19 +18,28 @@ from urllib.parse import unquote, urlparse
 
 from mi_courseware.errors import ContentError, Position, Problem
 
+#: What a refusal says may be used instead.
+ALLOWED_FILES = (
+    "a document may use only its theme's stylesheets, fonts and pictures, its client's logo, "
+    "signature, stylesheets and pictures, and the pictures its text shows (nothing from the "
+    "network)"
+)
+
 
 class Fence:
-    """Which files a document may read, and which requests were refused."""
+    """Which files a document may read (an exact list), and which requests were refused."""
 
-    def __init__(self, roots: list[Path], asked_by: Path) -> None:
-        self.roots = [r.resolve() for r in roots]
+    def __init__(self, allowed: frozenset[Path], asked_by: Path) -> None:
+        self.allowed = allowed
         self.asked_by = asked_by
         self.refused: list[str] = []
 
     def allows(self, path: Path) -> bool:
-        """Whether ``path`` lies inside one of the allowed folders."""
-        resolved = path.resolve()
-        return any(resolved.is_relative_to(root) for root in self.roots)
+        """Whether ``path`` (after links are resolved) is one of the document's files."""
+        try:
+            return path.resolve() in self.allowed
+        except (OSError, RuntimeError, ValueError):  # a link loop, a NUL byte
+            return False
 
     def local_file(self, url: str) -> Path | None:
         """The allowed local file a ``file:`` URL names, else ``None`` (and remember it)."""
@@ -46,11 +57,17 @@ class Fence:
             raise ContentError(
                 Problem(
                     Position(self.asked_by),
-                    f"refused to load '{url}': only files inside the project, its theme "
-                    "and the client folder may be used (nothing from the network)",
+                    f"refused to load '{_shown(url)}' (asked for by this template or a "
+                    f"stylesheet it links): {ALLOWED_FILES}",
                 )
                 for url in dict.fromkeys(self.refused)
             )
+
+
+def _shown(url: str) -> str:
+    """A refused address as the user wrote it: a file of the project by its own path."""
+    parsed = urlparse(url)
+    return unquote(parsed.path) if parsed.scheme == "file" else url[:200]
 
 
 def make_fetcher(fence: Fence) -> Any:
@@ -63,7 +80,7 @@ def make_fetcher(fence: Fence) -> Any:
                 return super().fetch(url, headers)
             path = fence.local_file(url)
             if path is None:
-                raise ValueError(f"refused to load {url}: outside the project")
+                raise ValueError(f"refused to load {_shown(url)}: not one of the document's files")
             mime, _ = mimetypes.guess_type(path.name)
             return URLFetcherResponse(
                 url, path.read_bytes(), {"Content-Type": mime or "application/octet-stream"}
@@ -85,8 +102,8 @@ def check_stylesheets(html: str, fence: Fence) -> None:
     problems: list[Problem] = []
     for href in dict.fromkeys(_LINK.findall(html)):
         path = Path(unquote(urlparse(href).path))
-        if not path.is_file():
-            continue
+        if not path.is_file() or not fence.allows(path):
+            continue  # the fetcher refuses it, and the error names it
         text = path.read_text(encoding="utf-8", errors="replace")
         for match in _CSS_URL.finditer(text):
             target = match.group(2) or match.group(4)
@@ -108,8 +125,7 @@ def check_stylesheets(html: str, fence: Fence) -> None:
             problems.append(
                 Problem(
                     Position(path, line, column),
-                    f"refused to load '{target}': stylesheets may only use files inside the "
-                    "project, its theme and the client folder (nothing from the network)",
+                    f"refused to load '{target}': {ALLOWED_FILES}",
                 )
             )
         problems += extreme_lengths(path, text)
@@ -181,17 +197,17 @@ def extreme_lengths(path: Path, text: str) -> list[Problem]:
     return problems
 
 
-def data_uri(path: Path | None, roots: list[Path]) -> str | None:
-    """An image file as a ``data:`` URI, from inside ``roots`` only.
+def data_uri(path: Path | None, allowed: frozenset[Path]) -> str | None:
+    """An image file as a ``data:`` URI, if it is one of the document's ``allowed`` files.
 
     Embedding keeps output independent of where the project sits: WeasyPrint names raster
     images after their URL, so a ``file:`` URI would make PDFs differ between two copies of
-    the same project. A file outside ``roots`` keeps its ``file:`` URI, which the fenced
-    fetcher then refuses with a clear message.
+    the same project. Any other file keeps its ``file:`` URI, which the fenced fetcher then
+    refuses with a clear message.
     """
     if path is None:
         return None
-    if not path.is_file() or not Fence(roots, path).allows(path):
+    if not path.is_file() or not Fence(allowed, path).allows(path):
         return path.as_uri()
     kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     return f"data:{kind};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"

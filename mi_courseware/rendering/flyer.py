@@ -47,7 +47,7 @@ def flyer_html(
     the printed page a little tighter (the theme's ``.compact`` style)."""
     setup = document_setup(edition)
     t = setup.t
-    options = HtmlOptions(False, setup.palette, t, setup.roots, heading_shift=2)
+    options = HtmlOptions(False, setup.palette, t, setup.allowed, heading_shift=2)
     course_file = edition.sources[0]
 
     def md(text: str | None) -> str:
@@ -71,7 +71,7 @@ def flyer_html(
             keywords=", ".join(u.ref for u in edition.units),
         ),
         "colours": setup.colours(),
-        "logo": data_uri(brand.logo, setup.roots),
+        "logo": data_uri(brand.logo, setup.allowed),
         "summary": summary,
         "prior": prior,
         "days": day_lines(edition, t),
@@ -81,14 +81,14 @@ def flyer_html(
         "inline_css": "",
         "compact": compact,
     }
-    template = setup.env.get_template("flyer.html")
+    template = setup.template("flyer.html")
     html = template.render(**context)
     if standalone:
         from markupsafe import Markup
 
         from mi_courseware.rendering.standalone import inline_styles
 
-        fence = Fence(setup.roots, course_file)
+        fence = Fence(setup.allowed, course_file)
         if brand.logo is not None and not str(context["logo"]).startswith("data:"):
             fence.local_file(brand.logo.as_uri())
             fence.check()  # the logo is outside the client's folder: say so, embed nothing

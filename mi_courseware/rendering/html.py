@@ -21,13 +21,12 @@ from markdown_it.utils import EnvType, OptionsDict
 from mi_courseware.errors import Position, Problem
 from mi_courseware.rendering.blocks import BlockInfo
 from mi_courseware.rendering.diagrams import Palette, diagram_svg
-from mi_courseware.rendering.fetcher import data_uri
+from mi_courseware.rendering.fetcher import ALLOWED_FILES, Fence, data_uri
 from mi_courseware.rendering.i18n import Translator
 from mi_courseware.rendering.markdown import (
     TRAINER_ONLY,
     block_info,
     block_name,
-    image_ref_problem,
     parse,
     parser,
 )
@@ -41,7 +40,8 @@ class HtmlOptions:
     facilitator: bool
     palette: Palette
     t: Translator
-    roots: Sequence[Path]
+    #: The exact files the document may read (its text's pictures among them).
+    allowed: frozenset[Path]
     heading_shift: int = 1
     problems: list[Problem] = field(default_factory=list)
 
@@ -70,15 +70,22 @@ class _Renderer(RendererHTML):
         src = str(token.attrGet("src") or "")
         line = self.first_line + (env.get("line") or 0)
         position = Position(self.source, line)
-        path = (self.source.parent / src).resolve()
-        problem = image_ref_problem(src, alt, self.source, self.opts.roots)
+        path = self.source.parent / src
+        # the check phase has said what is wrong with a picture in words; here only the
+        # document's own list of files decides (a crafted cache entry cannot widen it)
+        problem = None
+        if not alt:
+            problem = f"image '{src}' has no alt text: write ![what it shows]({src})"
+        elif re.match(r"^[a-z][a-z0-9+.-]*:", src) or not Fence(self.opts.allowed, path).allows(
+            path
+        ):
+            problem = f"refused to show image '{src}': {ALLOWED_FILES}"
         if problem:
             self.opts.problems.append(Problem(position, problem))
-        if problem and (alt or not path.is_file()):
             return ""
         title = token.attrGet("title")
         caption = f"<figcaption>{escape(str(title))}</figcaption>" if title else ""
-        uri = data_uri(path, list(self.opts.roots)) or ""
+        uri = data_uri(path.resolve(), self.opts.allowed) or ""
         return (
             f'<figure class="image"><img src="{escape(uri)}" alt="{escape(alt)}">{caption}</figure>'
         )

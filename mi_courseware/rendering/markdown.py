@@ -8,7 +8,6 @@ thing in every output.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -111,18 +110,37 @@ def image_sources(text: str) -> list[str]:
     return [ref.src for ref in image_refs(text)]
 
 
-def image_ref_problem(src: str, alt: str, source: Path, roots: Sequence[Path]) -> str | None:
+def image_ref_problem(
+    src: str, alt: str, source: Path, root: Path, within: Path | None = None
+) -> str | None:
     """What is wrong with a picture a text shows (``src`` relative to the ``source`` file),
-    or ``None``: it needs alt text, and must be a file inside ``roots``, never an address."""
+    or ``None``: it needs alt text, and must be a picture file inside the project (inside
+    ``within`` when given: a client's page shows its own folder's pictures), outside the
+    project's private folders, never an address. Whether its bytes are a picture is
+    :func:`mi_courseware.images.image_problem`'s to say."""
+    from mi_courseware.rendering.allowed import PICTURES, PRIVATE, private_place
+
     if not alt:
         return f"image '{src}' has no alt text: write ![what it shows]({src})"
     if re.match(r"^[a-z][a-z0-9+.-]*:", src):
         return (
             f"image '{src}' is not a file in the project; images are never fetched from the network"
         )
-    path = (source.parent / src).resolve()
-    if not any(path.is_relative_to(root.resolve()) for root in roots):
+    try:
+        path = (source.parent / src).resolve()
+    except (OSError, RuntimeError, ValueError):
+        return f"image '{src}' cannot be read (a loop of links or an impossible name)"
+    if not path.is_relative_to(root.resolve()):
         return f"image '{src}' is outside the project; copy it into the project"
+    if private_place(path, root):
+        return (
+            f"image '{src}' lies in one of the project's private folders "
+            f"({', '.join(f'{name}/' for name in PRIVATE)}), which no document may show"
+        )
+    if within is not None and not path.is_relative_to(within.resolve()):
+        return f"image '{src}' is outside the client's folder; copy it into the client's folder"
     if not path.is_file():
         return f"image file '{src}' not found"
+    if path.suffix.lower() not in PICTURES:
+        return f"image '{src}' is not a picture this tool can show (use SVG, PNG or JPEG)"
     return None

@@ -97,7 +97,7 @@ def pack_html(edition: Edition, *, facilitator: bool, when: datetime) -> tuple[s
     """The complete HTML of the pack (or guide) and the setup it was rendered with."""
     setup = document_setup(edition)
     setup.env.filters["pages_of"] = pages_of
-    options = HtmlOptions(facilitator, setup.palette, setup.t, setup.roots)
+    options = HtmlOptions(facilitator, setup.palette, setup.t, setup.allowed)
 
     def md(text: str | None, source: object, line: int = 1) -> str:
         if not text:
@@ -146,7 +146,7 @@ def pack_html(edition: Edition, *, facilitator: bool, when: datetime) -> tuple[s
         language=edition.language,
         keywords=", ".join(u.ref for u in edition.units),
     )
-    html = setup.env.get_template("pack.html").render(
+    html = setup.template("pack.html").render(
         edition=edition,
         brand=brand,
         facilitator=facilitator,
@@ -156,7 +156,7 @@ def pack_html(edition: Edition, *, facilitator: bool, when: datetime) -> tuple[s
         colours=setup.colours(),
         stylesheets=[*setup.stylesheets("fonts.css"), *setup.stylesheets("pack.css")],
         options=setup.options,
-        logo=data_uri(brand.logo, setup.roots),
+        logo=data_uri(brand.logo, setup.allowed),
         summary=md(edition.summary, course_file),
         prior=md(edition.prior_knowledge, course_file),
         sessions=sessions,

@@ -47,11 +47,11 @@ def render_pdf(
     html: str,
     *,
     base: Path,
-    roots: list[Path],
+    allowed: frozenset[Path],
     asked_by: Path,
     identifier: str,
 ) -> bytes:
-    """Render ``html`` to PDF bytes; only files under ``roots`` may be loaded.
+    """Render ``html`` to PDF bytes; only the ``allowed`` files may be loaded.
 
     Bounded: the HTML's size, then the time the engine may take; a failure inside the engine
     (an absurd size in a stylesheet, nesting too deep) is a clear error naming the document.
@@ -64,7 +64,7 @@ def render_pdf(
             "(raise the limit with --size-limit)",
         )
     check_nesting(html, identifier)
-    fence = Fence(roots, asked_by)
+    fence = Fence(allowed, asked_by)
     check_stylesheets(html, fence)
     with guarded(identifier, "this document", "templates and stylesheets"):
         data = _weasyprint(html, base, fence, identifier)
@@ -112,10 +112,44 @@ def _weasyprint(html: str, base: Path, fence: Fence, identifier: str) -> bytes:
     from weasyprint import HTML
 
     document = HTML(string=html, base_url=base.as_uri() + "/", url_fetcher=make_fetcher(fence))
+    refuse_attachments(document, identifier)
     # one image cache per document: the logo in every running header is decoded once
-    data = document.render(cache={}).write_pdf(**pdf_options(identifier))
+    rendered = document.render(cache={})
+    check_no_attachments(rendered, identifier)
+    data = rendered.write_pdf(**pdf_options(identifier))
     assert isinstance(data, bytes)
     return data
+
+
+#: What a refused attachment says.
+_ATTACHMENT = (
+    "{identifier}: the templates ask to attach a file to the PDF ({what}); templates and "
+    "stylesheets may not attach files (only the tool itself adds attachments)"
+)
+
+
+def refuse_attachments(document: Any, identifier: str) -> None:
+    """Refuse ``<link rel=attachment>`` and ``<a rel=attachment>`` before any layout.
+
+    The PDF engine would embed the file such an element names inside the PDF, where no one
+    looks (a client's template could carry the register out that way). The tree checked is
+    the engine's own parse of the HTML, so no markup can be read one way here and another
+    way there.
+    """
+    for element in document.etree_element.iter():
+        rel = element.get("rel") if isinstance(element.tag, str) else None
+        if rel and "attachment" in rel.lower().split():
+            what = f'<{element.tag} rel="{rel}" href="{element.get("href", "")}">'
+            raise RenderError(_ATTACHMENT.format(identifier=identifier, what=what[:200]))
+
+
+def check_no_attachments(rendered: Any, identifier: str) -> None:
+    """After layout: the document holds no attachment and no link to one (what
+    :func:`refuse_attachments` keeps out, checked again on the engine's result)."""
+    found = list(rendered.metadata.attachments or [])
+    found += [link for page in rendered.pages for link in page.links if link[0] == "attachment"]
+    if found:
+        raise RenderError(_ATTACHMENT.format(identifier=identifier, what="an attachment"))
 
 
 class RenderError(MiCoursewareError):

@@ -27,7 +27,7 @@ def signin_html(edition: Edition, *, when: datetime) -> tuple[str, DocumentSetup
     setup = document_setup(edition)
     t = setup.t
     brand = edition.brand
-    html = setup.env.get_template("sign-in.html").render(
+    html = setup.template("sign-in.html").render(
         edition=edition,
         event=edition.event,
         brand=brand,
@@ -40,7 +40,7 @@ def signin_html(edition: Edition, *, when: datetime) -> tuple[str, DocumentSetup
         ),
         colours=setup.colours(),
         stylesheets=[*setup.stylesheets("fonts.css"), *setup.stylesheets("sign-in.css")],
-        logo=data_uri(brand.logo, setup.roots),
+        logo=data_uri(brand.logo, setup.allowed),
         days=day_lines(edition, t),
         people=edition.participants,
         blanks=blank_rows(edition),
