@@ -9,14 +9,22 @@ themes: any change to any input, however small, is a miss, and a hit is exactly 
 check would have produced. Only successful builds are stored. The cache lives in
 ``output/.cache/`` (disposable, like all of ``output/``); an entry that cannot be read is a
 miss and is written again.
+
+Every entry is authenticated: it begins with an HMAC-SHA256 of its body under a secret of
+the project's own (:data:`SECRET`, in ``records/``, readable by its owner only), so an entry
+someone else wrote (a crafted file in a shared ``output/``) is discarded with a note, never
+decoded. A decoded entry is then held to the rules fresh input is held to (no path into the
+project's private folders), and each document still reads only its own list of files.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import logging
 import os
+import secrets
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -28,6 +36,57 @@ from mi_courseware.project import ProjectPaths, builtin_dir
 log = logging.getLogger(__name__)
 
 FOLDER = ".cache"
+#: The project's secret that authenticates what it keeps in ``output/.cache/``.
+SECRET = "cache-secret"
+_MAC_BYTES = 64  # an HMAC-SHA256 in hex, then a newline, then the entry's body
+
+
+def project_secret(paths: ProjectPaths, create: bool) -> bytes | None:
+    """The project's cache secret (``records/cache-secret``, owner-only), made when asked and
+    missing; ``None`` when there is none and none can be made (a read-only ``records/``):
+    then nothing is cached, and ``-v`` says so."""
+    path = paths.records / SECRET
+    try:
+        data = path.read_bytes()
+        if len(data) >= 32:
+            return data
+        raise OSError("too short")
+    except FileNotFoundError:
+        if not create:
+            return None
+    except OSError as exc:
+        log.info("edition cache off: its secret %s cannot be read (%s)", path, exc)
+        return None
+    try:
+        paths.records.mkdir(mode=0o700, parents=True, exist_ok=True)
+        temporary = path.with_name(f".{SECRET}.{os.getpid()}.tmp")
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(secrets.token_hex(32).encode())
+        try:
+            os.link(temporary, path)  # never replaces a secret another build made meanwhile
+        except FileExistsError:
+            pass
+        finally:
+            temporary.unlink(missing_ok=True)
+        return path.read_bytes()
+    except OSError as exc:
+        log.info("edition cache off: no secret can be kept in %s (%s)", paths.records, exc)
+        return None
+
+
+def sign(secret: bytes, body: bytes) -> bytes:
+    """``body`` with its MAC in front (what an entry file holds)."""
+    return hmac.new(secret, body, hashlib.sha256).hexdigest().encode() + b"\n" + body
+
+
+def verified(secret: bytes, data: bytes) -> bytes | None:
+    """The body of an entry file whose MAC is right, else ``None``."""
+    mac, newline, body = data[:_MAC_BYTES], data[_MAC_BYTES : _MAC_BYTES + 1], data[65:]
+    expected = hmac.new(secret, body, hashlib.sha256).hexdigest().encode()
+    if newline != b"\n" or not hmac.compare_digest(mac, expected):
+        return None
+    return body
 
 
 def _files(folder: Path) -> Iterable[Path]:
@@ -75,8 +134,12 @@ def _entry(paths: ProjectPaths, key: str) -> Path:
 
 def _codec(paths: ProjectPaths) -> Any:
     from mi_courseware.plain import Codec
+    from mi_courseware.rendering.allowed import PRIVATE
 
-    return Codec({"project": paths.root, "builtin": builtin_dir("themes")})
+    return Codec(
+        {"project": paths.root, "builtin": builtin_dir("themes")},
+        private=[paths.root / name for name in PRIVATE],
+    )
 
 
 def load(paths: ProjectPaths, key: str, hasher: Any = None) -> tuple[list[Any], list[Any]] | None:
@@ -89,8 +152,23 @@ def load(paths: ProjectPaths, key: str, hasher: Any = None) -> tuple[list[Any], 
     from mi_courseware.plain import Undecodable
 
     entry = _entry(paths, key)
+    if not entry.is_file():
+        return None
+    secret = project_secret(paths, create=False)
+    if secret is None:
+        log.info("edition cache: %s ignored, the project has no cache secret", entry.name)
+        return None
     try:
-        stored = json.loads(entry.read_bytes())
+        body = verified(secret, entry.read_bytes())
+        if body is None:
+            log.warning(
+                "%s: ignored: this cache entry is not signed by this project (written by an "
+                "earlier version of the tool, or by someone else); the project is read again",
+                entry.relative_to(paths.root) if entry.is_relative_to(paths.root) else entry,
+            )
+            entry.unlink(missing_ok=True)
+            return None
+        stored = json.loads(body)
         if not isinstance(stored, dict) or stored.get("key") != key:
             raise Undecodable("another key")
         codec = _codec(paths)
@@ -106,6 +184,14 @@ def load(paths: ProjectPaths, key: str, hasher: Any = None) -> tuple[list[Any], 
                 log.debug("edition cache: %s changed", path)
                 return None
     except FileNotFoundError:
+        return None
+    except Undecodable as exc:
+        log.warning(
+            "%s: ignored: a cache entry that breaks the rules for input (%s); the project "
+            "is read again",
+            entry.relative_to(paths.root) if entry.is_relative_to(paths.root) else entry,
+            exc,
+        )
         return None
     except (OSError, ValueError, KeyError, RecursionError) as exc:
         log.debug("edition cache: ignoring %s (%s)", entry.name, exc)
@@ -145,6 +231,9 @@ def save(
     edition holding something with no plain form), the build goes on without it.
     """
     folder = paths.output / FOLDER
+    secret = project_secret(paths, create=True)
+    if secret is None:
+        return
     try:
         codec = _codec(paths)
         data = {
@@ -161,7 +250,7 @@ def save(
             stale.unlink(missing_ok=True)
         entry = _entry(paths, key)
         temporary = entry.with_suffix(".tmp")
-        temporary.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        temporary.write_bytes(sign(secret, json.dumps(data, ensure_ascii=False).encode()))
         temporary.replace(entry)
     except (OSError, TypeError) as exc:
         log.debug("edition cache not written: %s", exc)

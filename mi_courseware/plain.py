@@ -46,8 +46,10 @@ class Undecodable(ValueError):
 class Codec:
     """Encoder and decoder for one project: paths are stored relative to named roots."""
 
-    def __init__(self, roots: dict[str, Path]) -> None:
+    def __init__(self, roots: dict[str, Path], private: list[Path] | None = None) -> None:
         self.roots = {name: root.resolve() for name, root in roots.items()}
+        #: Folders no decoded path may lead into (the project's records/, output/, .git/).
+        self.private = [p.resolve() for p in private or []]
 
     def encode(self, value: Any) -> Any:
         """``value`` as JSON-ready data (``TypeError`` for anything that has no plain form)."""
@@ -121,7 +123,12 @@ class Codec:
         if not (isinstance(value, list) and len(value) == 2 and value[0] in self.roots):
             raise Undecodable("path")
         root = self.roots[value[0]]
-        path = (root / str(value[1])).resolve()
+        try:
+            path = (root / str(value[1])).resolve()
+        except (OSError, RuntimeError, ValueError):
+            raise Undecodable("a path that cannot be resolved") from None
         if not path.is_relative_to(root):
             raise Undecodable("a path outside its root")
+        if any(path.is_relative_to(folder) for folder in self.private):
+            raise Undecodable(f"a path into {value[1]!r}, a private folder")
         return path

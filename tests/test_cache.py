@@ -111,3 +111,52 @@ def test_the_key_follows_the_tool_the_request_and_extra_files(tmp_path: Path, mo
     assert key != cache.inputs_key(paths, ("build", TARGET), extra=[roster])
     monkeypatch.setattr(cache, "_code_stamp", lambda: b"a different tool")
     assert key != cache.inputs_key(paths, ("build", TARGET), extra=[roster])
+
+
+def build_noting(project: Path) -> str:
+    """A build's notes (standard error)."""
+    env = {"SOURCE_DATE_EPOCH": "1800000000"}
+    result = CliRunner().invoke(
+        cli, ["--project", str(project), "build", TARGET, "--only", "slides"], env=env
+    )
+    assert result.exit_code == 0, result.output
+    return result.stderr
+
+
+def test_an_entry_the_project_did_not_sign_is_discarded_with_a_note(tmp_path: Path) -> None:
+    project = tmp_path / "p"
+    shutil.copytree(FIXTURE, project)
+    build(project)
+    secret = project / "records" / "cache-secret"
+    assert secret.stat().st_mode & 0o777 == 0o600
+    (entry,) = entries(project)
+    mac, _, body = entry.read_bytes().partition(b"\n")
+    entry.write_bytes(mac + b"\n" + body.replace(b"Brightwater", b"Brightwat3r"))
+    notes = build_noting(project)
+    assert "ignored: this cache entry is not signed by this project" in notes
+    assert entry.read_bytes().partition(b"\n")[2] == body  # written again, by the build
+
+
+def test_a_signed_entry_is_still_held_to_the_rules_for_input(tmp_path: Path) -> None:
+    """Even an entry signed with the project's own secret (a leaked secret, a bug) may not
+    name a file in records/: it is checked like fresh input when read."""
+    import json
+
+    from mi_courseware import cache
+
+    project = tmp_path / "p"
+    shutil.copytree(FIXTURE, project)
+    build(project)
+    (entry,) = entries(project)
+    data = json.loads(entry.read_bytes().partition(b"\n")[2])
+    text = json.dumps(data)
+    logo = '{"$path": ["project", "records/certificates.sqlite"]}'
+    crafted = text.replace('"logo": {"$path"', '"logo": ' + logo + ', "x": {"$path"', 1)
+    assert crafted != text
+    crafted_data = json.loads(crafted)
+    del crafted_data["editions"][0]["fields"]["brand"]["fields"]["x"]
+    secret = (project / "records" / "cache-secret").read_bytes()
+    entry.write_bytes(cache.sign(secret, json.dumps(crafted_data).encode()))
+    notes = build_noting(project)
+    assert "ignored: a cache entry that breaks the rules for input" in notes
+    assert "records/certificates.sqlite" in notes

@@ -23,8 +23,11 @@ an end within the case's bound.
 ``full``       a folder that is a tiny file system, full after a few kilobytes
 ``busy_port``  true: ``{port}`` in the arguments is a port another program listens on
 ``keeps``      files that must still be there afterwards (a user's own, in ``output/``)
-``tamper``     after ``prebuild``: rewrite every path in the edition cache to lead out of
-               the project (a crafted entry must be ignored, not followed)
+``tamper``     after ``prebuild``: rewrite paths in the edition cache (``true``: every one, to
+               lead out of the project; ``register``: the logo, to the register), keeping the
+               entry's signature line (a crafted entry must be ignored, not followed)
+``secret``     a text planted in the project's files that no output may hold afterwards (PDF
+               streams and attachments, ``data:`` addresses and deck parts are decoded)
 
 ``first: null`` expects nothing on standard error. Cases that need mounts (``readonly``,
 ``full``) are skipped where this process may not mount (not root).
@@ -165,24 +168,33 @@ class Servers:
             server.stdout.close()
 
 
-def tamper_cache(root: Path) -> None:
-    """Point every path in the edition cache's entries out of the project."""
+def tamper_cache(root: Path, how: object) -> None:
+    """Rewrite every path in the edition cache's entries: out of the project (``true``) or,
+    for the logo, to the certificate register (``register``). The entry keeps the project's
+    signature line, which no longer matches its body: a crafted entry must be ignored, not
+    followed."""
     import json
 
     entries = list((root / "output" / ".cache").glob("editions-*.json"))
     assert entries, "the prebuild wrote no cache entry"
 
-    def crafted(value: Any) -> Any:
+    def crafted(value: Any, key: str = "") -> Any:
         if isinstance(value, dict):
             if "$path" in value:
+                if how == "register":
+                    if key != "logo":
+                        return value
+                    return {"$path": ["project", "records/certificates.sqlite"]}
                 return {"$path": ["project", "../../../../../../../etc/hostname"]}
-            return {k: crafted(v) for k, v in value.items()}
+            return {k: crafted(v, k) for k, v in value.items()}
         if isinstance(value, list):
-            return [crafted(v) for v in value]
+            return [crafted(v, key) for v in value]
         return value
 
     for entry in entries:
-        entry.write_text(json.dumps(crafted(json.loads(entry.read_text()))))
+        mac, _, body = entry.read_bytes().partition(b"\n")
+        assert len(mac) == 64, "an entry begins with its signature"
+        entry.write_bytes(mac + b"\n" + json.dumps(crafted(json.loads(body))).encode())
 
 
 def mount(*args: str) -> None:
@@ -250,7 +262,7 @@ def execute(name: str, tmp: Path, servers: Servers) -> Outcome:
             done = servers.run([str(a) for a in spec["prebuild"]], root, tmp, 600)
             assert done.returncode == 0, done.stderr
         if spec.get("tamper"):
-            tamper_cache(root)
+            tamper_cache(root, spec["tamper"])
         outcome.before = (snapshot(root, skip=("output", "records")), snapshot(root / "output"))
         with faults(root, spec) as values:
             outcome.values = values
@@ -306,3 +318,8 @@ def test_bad_input(name: str, outcomes: dict[str, Outcome]) -> None:
     assert not list((tmp / "tmpdir").iterdir()), "temporary files left behind"
     for kept in spec.get("keeps") or []:
         assert (root / kept).is_file(), f"{kept} was deleted"
+    if spec.get("secret"):
+        from leaks import holders
+
+        assert (root / "output").is_dir(), "the case built nothing to look into"
+        assert not holders(root / "output", spec["secret"]), "a planted secret reached an output"
