@@ -25,7 +25,7 @@ from typing import Any
 from mi_courseware import __version__
 from mi_courseware.builders import REGISTRY, BuildContext, BuilderEntry
 from mi_courseware.edition import Edition
-from mi_courseware.errors import Problem, UsageError, did_you_mean
+from mi_courseware.errors import Problem, UsageError, did_you_mean, display_path
 from mi_courseware.pipeline import manifest, staging
 from mi_courseware.pipeline.inputs import Hasher, changes, code_stamp, digest, display
 from mi_courseware.pipeline.inputs import output_inputs as files_shaping
@@ -184,7 +184,7 @@ def build(
         created = not out_root.exists()
         try:
             staged = run(plans, context, out_root, pool)
-            results = commit(staged, plans, context)
+            results = commit(staged, plans, context, request.force)
         except BaseException:
             if created and out_root.is_dir() and not any(out_root.iterdir()):
                 out_root.rmdir()  # output/ did not exist before this failed build
@@ -406,7 +406,7 @@ def build_editions(
     context = replace(context, out_root=out_root)
     staging.clear_stale(out_root)
     plans = plan(editions, BuildRequest(only=only, force=force), context, out_root, Hasher())
-    return commit(run(plans, context, out_root), plans, context)
+    return commit(run(plans, context, out_root), plans, context, force)
 
 
 def run(
@@ -543,13 +543,20 @@ class _progress:
 
 
 def commit(
-    staged: list[Staged], plans: list[EditionPlan], context: BuildContext
+    staged: list[Staged], plans: list[EditionPlan], context: BuildContext, force: bool = False
 ) -> list[EditionResult]:
     """Put each staged folder in place (kept files linked in, manifest written), then let
-    builders that keep records elsewhere record what is now in place."""
+    builders that keep records elsewhere record what is now in place. A file of the user's
+    in the way of an output stops the build first, unless ``force``."""
     # by folder, not by object: a plan staged in a worker process comes back as a copy
     by_plan = {s.plan.folder: s for s in staged}
     results = []
+    if not force:
+        try:
+            in_the_way(staged)
+        except BaseException:
+            staging.discard([s.folder for s in staged if s.folder.exists()])
+            raise
     try:
         for edition_plan in plans:
             done = by_plan.get(edition_plan.folder)
@@ -570,6 +577,30 @@ def commit(
         if done is not None:
             _settle(edition_plan, {b.name for b in done.built}, context)
     return results
+
+
+def in_the_way(staged: list[Staged]) -> None:
+    """Refuse to replace a file the tool did not write: one the folder's manifest does not
+    list (with no manifest, every file already there is the user's, e.g. a deck of their own
+    in a folder named with ``--out``)."""
+    found = []
+    for done in staged:
+        final = done.plan.folder
+        current = done.plan.manifest
+        ours = {f for record in manifest.records(current).values() for f in record.files}
+        ours |= {str(o.get("path")) for o in current.get("outputs", []) if isinstance(o, dict)}
+        for built in done.built:
+            found += [final / f for f in built.files if f not in ours and (final / f).exists()]
+        if current.get("tool") != "mi-courseware" and (final / manifest.NAME).exists():
+            found.append(final / manifest.NAME)  # a file of that name, but not ours
+    if found:
+        shown = ", ".join(display_path(path) for path in found)
+        them = "it" if len(found) == 1 else "them"
+        raise staging.OutputError(
+            f"not replacing {shown}: mi-courseware did not write {them} (the folder's "
+            f"{manifest.NAME} does not list {them}); move {them} away, or build with "
+            f"--force to replace {them}"
+        )
 
 
 def _settle(edition_plan: EditionPlan, built: set[str], context: BuildContext) -> None:
