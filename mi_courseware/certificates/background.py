@@ -77,10 +77,12 @@ def render_background(design: Design) -> tuple[bytes, dict[str, tuple[float, ...
     check_nesting(html, "certificates")
     fence = Fence(list(design.roots), design.template_path)
     # the same bounds as every other document
-    with guarded("certificates", "the certificate design", "certificate template and stylesheet"):
+    with guarded(
+        "certificates", "the certificate design", "certificate template and stylesheet"
+    ) as fonts:
         document = HTML(
             string=html, base_url=design.base.as_uri() + "/", url_fetcher=make_fetcher(fence)
-        ).render()
+        ).render(font_config=fonts)
         pages = len(document.pages)
         data = document.write_pdf(**pdf_options("certificates")) if pages == 1 else b""
     if pages != 1:

@@ -17,7 +17,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from contextlib import closing, nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -202,26 +202,18 @@ class EventPool:
     process reads, checks and resolves. Closed unused, they are stopped at once."""
 
     def __init__(self, workers: int) -> None:
-        import multiprocessing
-
-        from mi_courseware.workers import worker_init
+        from mi_courseware.workers import WorkerPool
 
         self.workers = workers
         self.used = False
-        self.executor = ProcessPoolExecutor(
-            workers, mp_context=multiprocessing.get_context("fork"), initializer=worker_init
-        )
-        for _ in range(workers):
-            self.executor.submit(_warm)
+        self.pool = WorkerPool("event", workers, warm=_warm)
 
     def close(self) -> None:
         """Wait for the workers when they built something; else stop them where they are."""
-        from mi_courseware.workers import stop_pool
-
         if self.used:
-            self.executor.shutdown(wait=True, cancel_futures=True)
+            self.pool.close()
         else:
-            stop_pool(self.executor)
+            self.pool.kill()
 
 
 def _warm() -> None:
@@ -438,7 +430,9 @@ def run(
 
 
 def _cores(context: BuildContext) -> int:
-    return context.jobs or os.cpu_count() or 1
+    from mi_courseware.workers import forking
+
+    return (context.jobs or os.cpu_count() or 1) if forking() else 1
 
 
 def _event_workers(plans: list[EditionPlan], context: BuildContext) -> int:
@@ -481,27 +475,19 @@ def _run_parallel(
     workers: int,
     started: EventPool | None = None,
 ) -> list[Staged]:
-    from contextlib import nullcontext
-
     if context.renderer is not None:
         context.renderer.close()  # each event worker renders its own PDFs
-    if started is not None and started.workers >= workers:
-        started.used = True
-        executor: Any = nullcontext(started.executor)  # closed by whoever started it
-    else:
-        import multiprocessing
-
-        from mi_courseware.workers import worker_init
-
-        pool_context = multiprocessing.get_context("fork")
-        executor = ProcessPoolExecutor(workers, mp_context=pool_context, initializer=worker_init)
+    own = started is None or started.workers < workers
+    events = EventPool(workers) if own else started
+    assert events is not None
+    events.used = True
     staged: list[Staged] = []
     with (
-        executor as pool,
+        closing(events) if own else nullcontext(events),  # else closed by whoever started it
         _progress(len(todo), context) as tick,
     ):
         futures = [
-            pool.submit(_stage_in_worker, p, replace(context, renderer=None), out_root)
+            events.pool.submit(_stage_in_worker, p, replace(context, renderer=None), out_root)
             for p in todo
         ]
         try:
