@@ -7,6 +7,7 @@ import selectors
 import shutil
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -34,6 +35,59 @@ def read_line(process: subprocess.Popen[str], timeout: float) -> str:
             process.kill()
             return f"nothing printed within {timeout} s; stderr: {process.communicate()[1]}"
     return process.stdout.readline()
+
+
+def fetch(url: str) -> tuple[int, bytes]:
+    """``get``, a dropped connection included (as status 0 and the error)."""
+    try:
+        return get(url)
+    except OSError as exc:
+        return 0, repr(exc).encode()
+
+
+class Server:
+    """A real ``serve`` process on a free port; its standard error is read as it comes (a
+    full pipe would stop the server), into :attr:`log`."""
+
+    def __init__(self, project: Path, *flags: str) -> None:
+        command = [sys.executable, "-m", "mi_courseware", *flags, "--project", str(project)]
+        self.process = subprocess.Popen(
+            [*command, "serve", "acme-run", "--port", "0"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        self.log: list[str] = []
+        self.said = threading.Condition()
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+        line = read_line(self.process, timeout=60)
+        assert line.startswith("Serving on http://127.0.0.1:"), line
+        self.url = line.split()[-1]
+
+    def _read(self) -> None:
+        assert self.process.stderr is not None
+        for line in self.process.stderr:
+            with self.said:
+                self.log.append(line)
+                self.said.notify_all()
+
+    def wait_for(self, text: str, seconds: float = 60) -> str:
+        """The log so far, once a line holding ``text`` is in it."""
+        with self.said:
+            found = self.said.wait_for(lambda: any(text in line for line in self.log), seconds)
+            assert found, f"no {text!r} in the log: {''.join(self.log)[-3000:]}"
+            return "".join(self.log)
+
+    def stop(self) -> str:
+        """End the server; everything it logged."""
+        self.process.terminate()
+        self.process.wait(timeout=10)
+        self.reader.join(timeout=10)
+        assert self.process.stdout is not None and self.process.stderr is not None
+        self.process.stdout.close()
+        self.process.stderr.close()
+        return "".join(self.log)
 
 
 @pytest.fixture
@@ -157,3 +211,73 @@ def test_what_a_long_running_process_keeps_follows_every_change(tmp_path: Path) 
         "heading_close",
     ]
     assert parse("# Title\n\nOther text.\n")[4].content == "Other text."
+
+
+def test_it_answers_a_path_with_control_characters_without_a_traceback(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(FIXTURE, project)
+    server = Server(project)
+    try:
+        for path in ("__file/etc%00passwd", "__file/%00", "participant-pack.pdf%0a", "%7f"):
+            status, body = get(server.url + path)
+            assert status == 400 and b"control characters" in body, path
+        assert get(server.url + "__file/" + "x" * 5000 + ".css")[0] == 404
+        assert get(server.url + "__file/%ff%fe.css")[0] == 404
+    finally:
+        log = server.stop()
+    assert "Traceback" not in log, log
+
+
+def test_concurrent_pdf_requests_wait_for_one_render_and_no_worker_outlives_it(
+    tmp_path: Path,
+) -> None:
+    """Twenty requests at once for each PDF, three rounds (a module saved before each new
+    one): every answer is the whole, current PDF, rendered once per document and round in
+    the server's worker processes; ``kill -9`` of the server ends them too."""
+    import io
+    from concurrent.futures import ThreadPoolExecutor
+
+    from conftest import kill_and_expect_workers_gone, worker_pids
+    from pypdf import PdfReader
+
+    project = tmp_path / "project"
+    shutil.copytree(FIXTURE, project)
+    server = Server(project, "-vv")
+    module = project / "content" / "modules" / "listening.md"
+    try:
+        workers = worker_pids(server.wait_for("PDF workers started"), "PDF")
+        for round in range(3):
+            if round:
+                version = get(server.url + "__version")[1]
+                module.write_text(module.read_text() + f"\n## Saved in round {round}\n\n- new\n")
+                deadline = time.monotonic() + 20
+                while get(server.url + "__version")[1] == version and time.monotonic() < deadline:
+                    time.sleep(0.1)  # polling for the rebuild with a deadline
+            urls = [server.url + "participant-pack.pdf"] * 20 + [
+                server.url + "facilitator-guide.pdf"
+            ] * 20
+            with ThreadPoolExecutor(len(urls)) as pool:
+                answers = list(pool.map(fetch, urls))
+            assert [status for status, _ in answers] == [200] * 40, [
+                (status, body[:200]) for status, body in answers if status != 200
+            ]
+            for answers_for, title, trainer in (
+                (answers[:20], "Participant pack", False),
+                (answers[20:], "Facilitator guide", True),
+            ):
+                assert len({body for _, body in answers_for}) == 1, "one render, one answer"
+                reader = PdfReader(io.BytesIO(answers_for[0][1]))
+                assert reader.metadata is not None and reader.metadata.title.endswith(title)
+                text = "\n".join(page.extract_text() for page in reader.pages)
+                assert len(reader.pages) > 5 and "Why reflect" in text
+                assert ("TRAINER-ONLY-NOTE" in text) == trainer
+                assert (f"Saved in round {round}" in text) == (round > 0)
+        log = "".join(server.log)
+        for name in ("pack", "facilitator"):
+            assert log.count(f"acme-run/{name}: rendering the PDF (process") == 3, log[-3000:]
+        rendered_in = {
+            int(line.split()[-1].rstrip(")")) for line in server.log if "rendering the PDF" in line
+        }
+        assert rendered_in <= set(workers), "rendered in the worker processes"
+    finally:
+        kill_and_expect_workers_gone(server.process, workers)
