@@ -37,13 +37,14 @@ TMP_PREFIX = "mi-courseware-"
 _PR_SET_PDEATHSIG = 1
 
 
-def worker_init() -> None:
-    """Run first in every worker process: die when the parent dies."""
+def worker_init(parent: int) -> None:
+    """Run first in every worker process: die when the parent (process ``parent``) dies."""
     if hasattr(os, "getppid") and os.uname().sysname == "Linux":
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    parent = os.getppid()
-    if parent == 1:  # the parent died before the line above took effect
+    # the parent died before the line above took effect: the worker has another parent now
+    # (init, or a subreaper such as a container's first process)
+    if os.getppid() != parent:
         os._exit(1)
 
 
@@ -69,7 +70,10 @@ class WorkerPool:
         self.name = name
         self.workers = workers
         self.executor = ProcessPoolExecutor(
-            workers, mp_context=multiprocessing.get_context("fork"), initializer=worker_init
+            workers,
+            mp_context=multiprocessing.get_context("fork"),
+            initializer=worker_init,
+            initargs=(os.getpid(),),
         )
         in_lasting_thread(lambda: self._launch(warm))
         self.pids = sorted(p.pid for p in _processes(self.executor) if p.pid is not None)

@@ -37,6 +37,16 @@ def read_line(process: subprocess.Popen[str], timeout: float) -> str:
     return process.stdout.readline()
 
 
+def save(url: str, path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` and wait (at most 20 s) until the preview has rebuilt."""
+    version = get(url + "__version")[1]
+    path.write_text(text)
+    deadline = time.monotonic() + 20
+    while get(url + "__version")[1] == version and time.monotonic() < deadline:
+        time.sleep(0.1)  # polling for the rebuild with a deadline, not a fixed wait
+    assert get(url + "__version")[1] != version, f"no rebuild after saving {path.name}"
+
+
 def fetch(url: str) -> tuple[int, bytes]:
     """``get``, a dropped connection included (as status 0 and the error)."""
     try:
@@ -62,7 +72,9 @@ class Server:
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()
         line = read_line(self.process, timeout=60)
-        assert line.startswith("Serving on http://127.0.0.1:"), line
+        if not line.startswith("Serving on http://127.0.0.1:"):
+            self.stop()
+            pytest.fail(f"serve did not start: {line}")
         self.url = line.split()[-1]
 
     def _read(self) -> None:
@@ -81,7 +93,8 @@ class Server:
 
     def stop(self) -> str:
         """End the server; everything it logged."""
-        self.process.terminate()
+        if self.process.poll() is None:
+            self.process.terminate()
         self.process.wait(timeout=10)
         self.reader.join(timeout=10)
         assert self.process.stdout is not None and self.process.stderr is not None
@@ -94,30 +107,11 @@ class Server:
 def server(tmp_path: Path):  # type: ignore[no-untyped-def]
     project = tmp_path / "project"
     shutil.copytree(FIXTURE, project)
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "mi_courseware",
-            "-q",
-            "--project",
-            str(project),
-            "serve",
-            "acme-run",
-            "--port",
-            "0",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    running = Server(project, "-q")
     try:
-        line = read_line(process, timeout=60)
-        assert line.startswith("Serving on http://127.0.0.1:"), line
-        yield line.split()[-1], project
+        yield running.url, project
     finally:
-        process.terminate()
-        process.communicate(timeout=10)  # also closes the pipes
+        running.stop()
 
 
 def test_it_previews_the_pack_and_rebuilds_when_a_file_is_saved(server) -> None:  # type: ignore[no-untyped-def]
@@ -127,24 +121,15 @@ def test_it_previews_the_pack_and_rebuilds_when_a_file_is_saved(server) -> None:
     assert b"TRAINER-ONLY-NOTE" not in page
     status, guide = get(url + "facilitator")
     assert b"TRAINER-ONLY-NOTE" in guide
-    version = get(url + "__version")[1]
     module = project / "content" / "modules" / "listening.md"
-    module.write_text(module.read_text() + "\n## Freshly saved heading\n\n- new\n")
-    deadline = time.monotonic() + 20
-    while get(url + "__version")[1] == version and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert get(url + "__version")[1] != version, "no rebuild after saving"
+    save(url, module, module.read_text() + "\n## Freshly saved heading\n\n- new\n")
     assert b"Freshly saved heading" in get(url)[1]
 
 
 def test_it_shows_problems_instead_of_a_stale_page(server) -> None:  # type: ignore[no-untyped-def]
     url, project = server
-    version = get(url + "__version")[1]
     course = project / "content" / "courses" / "basics.yaml"
-    course.write_text(course.read_text().replace("minutes: 45", "minutes: 45\n    colour: red"))
-    deadline = time.monotonic() + 20
-    while get(url + "__version")[1] == version and time.monotonic() < deadline:
-        time.sleep(0.2)
+    save(url, course, course.read_text().replace("minutes: 45", "minutes: 45\n    colour: red"))
     page = get(url)[1].decode()
     assert "basics.yaml:" in page and "unknown key &#x27;colour&#x27;" in page
 
@@ -228,6 +213,28 @@ def test_it_answers_a_path_with_control_characters_without_a_traceback(tmp_path:
     assert "Traceback" not in log, log
 
 
+def test_the_time_limit_bounds_the_pdfs_it_renders(tmp_path: Path) -> None:
+    """The server answers from threads, where the time limit cannot act; its PDFs render in
+    worker processes, where it does: a document far too long for ``--time-limit 3`` (several
+    times that of layout) is a clear error, and the next state of the project renders again."""
+    project = tmp_path / "project"
+    shutil.copytree(FIXTURE, project)
+    module = project / "content" / "modules" / "listening.md"
+    text = module.read_text()
+    long = "".join(f"\nParagraph {i}: " + "a clause that goes on, " * 8 + "\n" for i in range(2000))
+    module.write_text(text + long)
+    server = Server(project, "--time-limit", "3")
+    try:
+        status, body = get(server.url + "participant-pack.pdf")
+        assert status == 500 and b"took longer than 3 seconds" in body, (status, body[:300])
+        save(server.url, module, text)
+        status, body = get(server.url + "participant-pack.pdf")
+        assert status == 200 and body.startswith(b"%PDF"), (status, body[:300])
+    finally:
+        log = server.stop()
+    assert "Traceback" not in log, log
+
+
 def test_concurrent_pdf_requests_wait_for_one_render_and_no_worker_outlives_it(
     tmp_path: Path,
 ) -> None:
@@ -248,11 +255,7 @@ def test_concurrent_pdf_requests_wait_for_one_render_and_no_worker_outlives_it(
         workers = worker_pids(server.wait_for("PDF workers started"), "PDF")
         for round in range(3):
             if round:
-                version = get(server.url + "__version")[1]
-                module.write_text(module.read_text() + f"\n## Saved in round {round}\n\n- new\n")
-                deadline = time.monotonic() + 20
-                while get(server.url + "__version")[1] == version and time.monotonic() < deadline:
-                    time.sleep(0.1)  # polling for the rebuild with a deadline
+                save(server.url, module, module.read_text() + f"\n## Saved in round {round}\n")
             urls = [server.url + "participant-pack.pdf"] * 20 + [
                 server.url + "facilitator-guide.pdf"
             ] * 20
