@@ -38,7 +38,9 @@ _PR_SET_PDEATHSIG = 1
 
 
 def worker_init(parent: int) -> None:
-    """Run first in every worker process: die when the parent (process ``parent``) dies."""
+    """Run first in every worker process: die when the parent (process ``parent``) dies, and
+    leave Ctrl-C to the parent (which stops its workers) instead of printing a traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     if hasattr(os, "getppid") and os.uname().sysname == "Linux":
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
@@ -168,9 +170,11 @@ def stop_pool(executor: ProcessPoolExecutor) -> None:
     processes = _processes(executor)
     for process in processes:
         process.kill()
+    # the pool's own thread sees its workers gone and reaps them: wait for it before reaping
+    # what is left (two threads waiting for one process can leave it listed as running)
+    executor.shutdown(wait=True, cancel_futures=True)
     for process in processes:
         process.join()
-    executor.shutdown(wait=False, cancel_futures=True)
 
 
 def pid_alive(pid: int) -> bool:

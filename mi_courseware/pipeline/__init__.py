@@ -17,7 +17,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable
-from contextlib import closing, nullcontext
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -168,8 +168,7 @@ def build(
     # rendering its PDFs itself, so PDF workers started for this process would go unused;
     # the event workers start now and import the builders while this process reads
     several = request.target is None and _cores(context) > 1
-    pool = EventPool(_cores(context)) if several else None
-    try:
+    with EventPool(_cores(context)) if several else nullcontext() as pool:
         early = None if several else start_renderer
         editions, warnings, remember = gather(paths, request, hasher, early)
         warn(warnings)
@@ -189,9 +188,6 @@ def build(
             if created and out_root.is_dir() and not any(out_root.iterdir()):
                 out_root.rmdir()  # output/ did not exist before this failed build
             raise
-    finally:
-        if pool is not None:
-            pool.close()
     remember()
     return results
 
@@ -208,9 +204,13 @@ class EventPool:
         self.used = False
         self.pool = WorkerPool("event", workers, warm=_warm)
 
-    def close(self) -> None:
-        """Wait for the workers when they built something; else stop them where they are."""
-        if self.used:
+    def __enter__(self) -> EventPool:
+        return self
+
+    def __exit__(self, kind: object, *rest: object) -> None:
+        """The block done, wait for the workers when they built something; else (nothing
+        built, or the build failed or was interrupted) stop them where they are."""
+        if self.used and kind is None:
             self.pool.close()
         else:
             self.pool.kill()
@@ -483,7 +483,7 @@ def _run_parallel(
     events.used = True
     staged: list[Staged] = []
     with (
-        closing(events) if own else nullcontext(events),  # else closed by whoever started it
+        events if own else nullcontext(events),  # else closed by whoever started it
         _progress(len(todo), context) as tick,
     ):
         futures = [
