@@ -63,7 +63,8 @@ class WorkerPool:
     The kernel ends a worker when the *thread* that forked it ends, not only the process, so
     the workers are always forked from a thread that lasts as long as the process: the main
     thread, or (for a pool made in a short-lived thread, such as a ``serve`` request) a
-    thread of this module's that never ends.
+    thread of this module's that never ends. Callers check :func:`forking` first and work
+    in-process where it is false.
     """
 
     def __init__(self, name: str, workers: int, warm: Callable[[], object] | None = None) -> None:
@@ -77,7 +78,7 @@ class WorkerPool:
             initializer=worker_init,
             initargs=(os.getpid(),),
         )
-        in_lasting_thread(lambda: self._launch(warm))
+        _in_lasting_thread(lambda: self._launch(warm))
         self.pids = sorted(p.pid for p in _processes(self.executor) if p.pid is not None)
         log.debug("%s workers started (pids %s)", name, ", ".join(map(str, self.pids)))
         pause_at(f"{name} workers")
@@ -93,7 +94,15 @@ class WorkerPool:
 
     def kill(self) -> None:
         """Stop the workers at once, whatever they are doing, and see them gone."""
-        stop_pool(self.executor)
+        processes = _processes(self.executor)
+        for process in processes:
+            process.kill()
+        # the pool's own thread sees its workers gone and reaps them: wait for it before
+        # reaping what is left (two threads waiting for one process can leave it listed as
+        # running)
+        self.executor.shutdown(wait=True, cancel_futures=True)
+        for process in processes:
+            process.join()
 
     def close(self) -> None:
         """Let the workers finish what they were given (nothing queued is started), then end."""
@@ -123,7 +132,7 @@ _lasting: queue.SimpleQueue[tuple[Callable[[], object], Future[object]]] | None 
 _lasting_lock = threading.Lock()
 
 
-def in_lasting_thread(work: Callable[[], T]) -> T:
+def _in_lasting_thread(work: Callable[[], T]) -> T:
     """Run ``work`` in a thread that lasts as long as the process, and return its result:
     this one when it is the main thread, else a thread of this module's started once."""
     global _lasting
@@ -163,18 +172,6 @@ def pause_at(step: str) -> None:
     sys.stderr.flush()
     while True:  # until the test's SIGKILL
         signal.pause()
-
-
-def stop_pool(executor: ProcessPoolExecutor) -> None:
-    """Stop a pool's worker processes at once, whatever they are doing, and see them gone."""
-    processes = _processes(executor)
-    for process in processes:
-        process.kill()
-    # the pool's own thread sees its workers gone and reaps them: wait for it before reaping
-    # what is left (two threads waiting for one process can leave it listed as running)
-    executor.shutdown(wait=True, cancel_futures=True)
-    for process in processes:
-        process.join()
 
 
 def pid_alive(pid: int) -> bool:
