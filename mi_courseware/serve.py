@@ -7,6 +7,10 @@ course files or anything else (a web page the trainer visits could otherwise rea
 through the browser). Requests must name the address the server listens on in their
 ``Host`` header, which stops DNS rebinding. It listens on the loopback interface unless told
 otherwise.
+
+PDFs render in worker processes (the time limit works only in a process's main thread, and
+the server answers from many threads), each document once for each state of its inputs:
+requests that arrive while it renders wait for that one result.
 """
 
 from __future__ import annotations
@@ -14,19 +18,22 @@ from __future__ import annotations
 import html
 import logging
 import mimetypes
+import sys
 import threading
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import unquote, urlparse
 
 from mi_courseware.errors import ContentError, MiCoursewareError
-from mi_courseware.project import ProjectPaths, builtin_dir
+from mi_courseware.project import ProjectPaths
 
 if TYPE_CHECKING:
     from mi_courseware.pipeline import BuildRequest
+    from mi_courseware.rendering.pdf import PdfRenderer
 
 log = logging.getLogger(__name__)
 
@@ -53,18 +60,27 @@ font:13px sans-serif;padding:6px 10px;border-radius:0 0 0 6px">
 <a style="color:#fff" href="/facilitator-guide.pdf">Guide PDF</a></nav>"""
 
 
+class Page(NamedTuple):
+    """A previewed page: its HTML, the digest of what shapes it, how to render it to PDF."""
+
+    html: str
+    digest: str
+    pdf: Callable[[str], bytes]
+    #: The exact files the page may read (its theme's and client's, its text's pictures).
+    allowed: frozenset[Path] = frozenset()
+
+
 @dataclass
 class Preview:
     """The latest build of the previewed edition: its HTML pages, or the problems found."""
 
-    build: Callable[[], dict[str, tuple[str, Callable[[str], bytes]]]]
-    roots: list[Path] = field(default_factory=list)
-    #: Folders whose files are never served, even when a root holds them (records/, output/).
-    hidden: list[Path] = field(default_factory=list)
+    build: Callable[[], dict[str, Page]]
     version: int = 0
-    pages: dict[str, tuple[str, Callable[[str], bytes]]] = field(default_factory=dict)
+    pages: dict[str, Page] = field(default_factory=dict)
     problems: str = ""
     lock: threading.Lock = field(default_factory=threading.Lock)
+    #: Page name -> the digest its PDF is (being) rendered for, and that PDF to come.
+    pdfs: dict[str, tuple[str, Future[bytes]]] = field(default_factory=dict)
 
     def refresh(self) -> None:
         """Rebuild; keep the error text instead of pages when the project has problems.
@@ -95,7 +111,7 @@ class Preview:
                 f"<pre style='font:14px monospace;padding:2em;color:#8a1c1c'>{body}</pre>"
             )
         else:
-            text = _browser_urls(entry[0]).replace("</body>", TOOLBAR + "</body>")
+            text = _browser_urls(entry.html).replace("</body>", TOOLBAR + "</body>")
         return (
             text.replace("</body>", RELOAD % version + "</body>")
             if "</body>" in text
@@ -103,20 +119,44 @@ class Preview:
         )
 
     def serves(self, path: Path) -> bool:
-        """Whether a page may ask for ``path``: a stylesheet, font or image inside a root."""
-        resolved = path.resolve()
-        return (
-            resolved.suffix.lower() in SERVED_SUFFIXES
-            and any(resolved.is_relative_to(r) for r in self.roots)
-            and not any(resolved.is_relative_to(h) for h in self.hidden)
-            and resolved.is_file()
-        )
+        """Whether a page may ask for ``path``: one of the files its document may read
+        (a stylesheet, font or picture of its theme or client, a picture its text shows),
+        as the PDF engine would be allowed to read it; never the register or a roster."""
+        with self.lock:
+            allowed = frozenset().union(*(page.allowed for page in self.pages.values()))
+        try:
+            resolved = path.resolve()
+            return (
+                resolved.suffix.lower() in SERVED_SUFFIXES
+                and resolved in allowed
+                and resolved.is_file()
+            )
+        except (OSError, ValueError):  # a name too long for the system, or a NUL in it
+            return False
 
     def pdf(self, name: str) -> bytes | None:
-        """Render a page to PDF now."""
+        """A page's PDF: rendered once for the state of what shapes it; requests that come
+        while it renders wait for it. A failed render is tried again by the next request."""
         with self.lock:
             entry = self.pages.get(name)
-        return entry[1](entry[0]) if entry else None
+            if entry is None:
+                return None
+            known = self.pdfs.get(name)
+            first = known is None or known[0] != entry.digest
+            if first:
+                known = (entry.digest, Future())
+                self.pdfs[name] = known
+        assert known is not None
+        result = known[1]
+        if first:
+            try:
+                result.set_result(entry.pdf(entry.html))
+            except BaseException as exc:  # handed to every request waiting for it
+                result.set_exception(exc)
+                with self.lock:
+                    if self.pdfs.get(name) is known:
+                        del self.pdfs[name]
+        return result.result()
 
 
 def _browser_urls(text: str) -> str:
@@ -144,22 +184,32 @@ def make_handler(preview: Preview, hosts: set[str]) -> type[BaseHTTPRequestHandl
                 self._send(421, b"this server answers only to its own address", "text/plain")
                 return
             path = unquote(urlparse(self.path).path)
+            if any(ord(c) < 32 or ord(c) == 127 for c in path):  # %00, %0a: no file has them
+                self._send(400, b"bad request: control characters in the path", "text/plain")
+                return
             if path == "/__version":
                 self._send(200, str(preview.version).encode(), "text/plain")
             elif path in ("/", "/facilitator"):
                 name = "pack" if path == "/" else "facilitator"
                 self._send(200, preview.page(name).encode(), "text/html; charset=utf-8")
             elif path in ("/participant-pack.pdf", "/facilitator-guide.pdf"):
-                name = "pack" if path.startswith("/participant") else "facilitator"
-                data = preview.pdf(name)
-                if data is None:
-                    self._send(503, b"the project has problems; see the preview page", "text/plain")
-                else:
-                    self._send(200, data, "application/pdf")
+                self._pdf("pack" if path.startswith("/participant") else "facilitator")
             elif path.startswith("/__file/"):
                 self._file(Path("/" + path[len("/__file/") :]))
             else:
                 self._send(404, b"not found", "text/plain")
+
+        def _pdf(self, name: str) -> None:
+            try:
+                data = preview.pdf(name)
+            except MiCoursewareError as exc:
+                log.warning("%s", exc)
+                self._send(500, str(exc).encode(), "text/plain; charset=utf-8")
+                return
+            if data is None:
+                self._send(503, b"the project has problems; see the preview page", "text/plain")
+            else:
+                self._send(200, data, "application/pdf")
 
         def _file(self, path: Path) -> None:
             if not preview.serves(path):
@@ -167,7 +217,12 @@ def make_handler(preview: Preview, hosts: set[str]) -> type[BaseHTTPRequestHandl
                 return
             resolved = path.resolve()
             kind = mimetypes.guess_type(resolved.name)[0] or "application/octet-stream"
-            self._send(200, resolved.read_bytes(), kind)
+            try:
+                data = resolved.read_bytes()
+            except OSError:  # gone or unreadable since it was checked
+                self._send(404, b"not found", "text/plain")
+                return
+            self._send(200, data, kind)
 
     return Handler
 
@@ -184,6 +239,22 @@ def own_hosts(host: str, port: int) -> set[str]:
     return {f"{name}:{port}".lower() for name in names}
 
 
+class _Server(ThreadingHTTPServer):
+    """The preview's HTTP server: a burst of requests (a browser opening both PDFs, a
+    test's twenty at once) waits in the queue, and a browser that goes away mid-answer is
+    one line of debug log, not a traceback."""
+
+    request_queue_size = 64
+
+    def handle_error(self, request: object, client_address: Any) -> None:
+        """Log a dropped connection in one line; anything else is a bug, with its traceback."""
+        failure = sys.exc_info()[1]
+        if isinstance(failure, ConnectionError):
+            log.debug("%s went away before its answer was sent (%s)", client_address, failure)
+            return
+        super().handle_error(request, client_address)  # type: ignore[arg-type]
+
+
 def serve(
     preview: Preview, watch: list[Path], host: str, port: int, ready: Callable[[str], None]
 ) -> None:
@@ -197,7 +268,7 @@ def serve(
 
     preview.refresh()
     try:
-        server = ThreadingHTTPServer((host, port), make_handler(preview, set()))
+        server = _Server((host, port), make_handler(preview, set()))
     except OSError as exc:
         raise MiCoursewareError(
             f"cannot listen on {host}:{port}: {exc.strerror or exc} "
@@ -232,13 +303,13 @@ class PreviewPages:
     resolve (with the edition cache), then the pack's and guide's HTML, each made again
     only when what shapes it has changed (the pipeline's own input digest)."""
 
-    def __init__(self, paths: ProjectPaths, request: BuildRequest) -> None:
+    def __init__(self, paths: ProjectPaths, request: BuildRequest, renderer: PdfRenderer) -> None:
         self.paths = paths
         self.request = request
-        self.digests: dict[str, str] = {}
-        self.pages: dict[str, tuple[str, Callable[[str], bytes]]] = {}
+        self.renderer = renderer
+        self.pages: dict[str, Page] = {}
 
-    def __call__(self) -> dict[str, tuple[str, Callable[[str], bytes]]]:
+    def __call__(self) -> dict[str, Page]:
         """The pages: the same object as last time when nothing that shapes them changed."""
         from mi_courseware.builders import REGISTRY
         from mi_courseware.builders.base import build_time
@@ -246,35 +317,34 @@ class PreviewPages:
         from mi_courseware.pipeline.inputs import Hasher, code_stamp, digest, display
         from mi_courseware.pipeline.inputs import output_inputs as files_shaping
         from mi_courseware.rendering.pack import pack_html
-        from mi_courseware.rendering.pdf import render_pdf
 
         hasher = Hasher()
         editions, _, _ = gather(self.paths, self.request, hasher)  # nothing written to output/
         edition = editions[0]
         root = edition.project_root.resolve()
         tool = code_stamp()
-        digests, pages, changed = {}, dict(self.pages), False
+        pages, changed = dict(self.pages), False
         for name, facilitator in (("pack", False), ("facilitator", True)):
             entry = REGISTRY[name]
             files = files_shaping(edition, entry.uses, entry.theme_parts)
             inputs = [{"path": display(p, root), "sha256": hasher(p)} for p in files]
-            digests[name] = digest(name, inputs, {}, edition.slug, tool)
-            if digests[name] == self.digests.get(name) and name in pages:
+            value = digest(name, inputs, {}, edition.slug, tool)
+            if name in pages and pages[name].digest == value:
                 continue
             html, setup = pack_html(edition, facilitator=facilitator, when=build_time())
+            options = {
+                "base": edition.project_root,
+                "allowed": setup.allowed,
+                "asked_by": setup.asked_by or edition.sources[0],
+                "identifier": f"{edition.slug}/{name}",  # as a build names it
+            }
 
-            def pdf(text: str, allowed: frozenset[Path] = setup.allowed) -> bytes:
-                return render_pdf(
-                    text,
-                    base=edition.project_root,
-                    allowed=allowed,
-                    asked_by=edition.sources[0],
-                    identifier=edition.slug,
-                )
+            def pdf(text: str, options: dict[str, Any] = options) -> bytes:
+                future = self.renderer.submit(text, **options)
+                return self.renderer.wait(future, options["identifier"])
 
-            pages[name] = (html, pdf)
+            pages[name] = Page(html, value, pdf, setup.allowed)
             changed = True
-        self.digests = digests
         if changed:
             self.pages = pages
         return self.pages
@@ -306,10 +376,15 @@ def start_preview(
     ready: Callable[[str], None],
 ) -> None:
     """``serve``: check the target builds (exit 1 or 2 when not), then serve it."""
+    from mi_courseware.rendering.pdf import PdfRenderer
+
     request = preview_target(paths, request)
-    pages = PreviewPages(paths, request)
-    pages()  # fail fast: a project with problems is reported and the command stops
-    preview = Preview(pages)
-    preview.roots = [paths.root.resolve(), builtin_dir("themes").resolve()]
-    preview.hidden = [paths.records.resolve(), paths.output.resolve()]
-    serve(preview, [paths.content, paths.themes], host, port, ready=ready)
+    # started now, in the main thread: the workers import the PDF engine during the first build
+    renderer = PdfRenderer(2, lasting=True)
+    try:
+        pages = PreviewPages(paths, request, renderer)
+        pages()  # fail fast: a project with problems is reported and the command stops
+        preview = Preview(pages)
+        serve(preview, [paths.content, paths.themes], host, port, ready=ready)
+    finally:
+        renderer.kill()  # a preview's renders in progress are not worth waiting for

@@ -14,6 +14,7 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -198,3 +199,76 @@ def heading(path: Path) -> str:
         if line.strip().startswith('"'):
             texts.append(line.strip()[1:-1])
     return "".join(texts)
+
+
+# -- worker processes: a command killed at a known step, its workers seen gone ----------------
+
+
+def run_until_paused(
+    args: list[str], step: str, env: Mapping[str, str] | None = None, seconds: float = 120
+) -> tuple[subprocess.Popen[bytes], str]:
+    """Start the console script with ``-vv`` and the test pause at ``step``; return the
+    process, stopped there, and what it had said (standard error)."""
+    import selectors
+    import time
+
+    from mi_courseware.workers import PAUSE
+
+    process = subprocess.Popen(
+        [str(SCRIPT), "-vv", *args],
+        env=subprocess_env() | dict(env or {}) | {PAUSE: step},
+        stderr=subprocess.PIPE,
+    )
+    assert process.stderr is not None
+    seen, deadline = b"", time.monotonic() + seconds
+    with selectors.DefaultSelector() as selector:
+        selector.register(process.stderr, selectors.EVENT_READ)
+        while f"test pause at {step}".encode() not in seen:
+            left = deadline - time.monotonic()
+            if left <= 0 or not selector.select(left):
+                process.kill()
+                pytest.fail(f"no pause at {step} within {seconds} s: {seen.decode()[-3000:]}")
+            chunk = os.read(process.stderr.fileno(), 65536)
+            if not chunk:
+                process.wait()
+                pytest.fail(f"ended before its pause at {step}: {seen.decode()[-3000:]}")
+            seen += chunk
+    return process, seen.decode()
+
+
+def worker_pids(log: str, name: str) -> list[int]:
+    """The process ids a command's ``-vv`` log gives for its ``name`` workers."""
+    import re
+
+    found = re.findall(rf"^{name} workers started \(pids ([\d, ]+)\)$", log, re.MULTILINE)
+    assert found, f"no {name} workers were started: {log[-3000:]}"
+    return [int(pid) for pid in found[-1].split(", ")]
+
+
+def alive(pid: int) -> bool:
+    """Whether process ``pid`` runs (a zombie, dead but not yet reaped, does not)."""
+    try:
+        return "State:\tZ" not in Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+
+
+def kill_and_expect_workers_gone(process: subprocess.Popen[Any], workers: list[int]) -> None:
+    """``kill -9`` the command only (not its process group), then see each worker end
+    within 30 s: the kernel ends them when their parent dies, nobody else does."""
+    import signal
+    import time
+
+    assert workers and all(alive(pid) for pid in workers), "the workers were running"
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait(timeout=30)
+    for stream in (process.stdout, process.stderr):
+        if stream is not None:
+            stream.close()
+    deadline = time.monotonic() + 30
+    while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)  # polling for an event with a deadline, not a fixed wait
+    left = [pid for pid in workers if alive(pid)]
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)  # not left running for the rest of the suite
+    assert not left, f"workers {left} outlived their parent"

@@ -498,3 +498,13 @@ def test_the_qr_matrix_is_segnos_module_for_module() -> None:
         masks.add(expected.mask)
         assert [bytes(r) for r in qr_matrix(url)] == [bytes(r) for r in expected.matrix], url
     assert masks == set(range(8))
+
+
+def test_a_killed_certificate_run_leaves_no_worker(tmp_path: Path) -> None:
+    """``kill -9`` of ``certificates --jobs 2`` once its workers have started: they end too."""
+    from conftest import kill_and_expect_workers_gone, run_until_paused, worker_pids
+
+    root = build_project(tmp_path / "project")
+    args = ["--project", str(root), "certificates", EVENT, "--jobs", "2"]
+    run, log = run_until_paused(args, "certificate workers", {"SOURCE_DATE_EPOCH": EPOCH})
+    kill_and_expect_workers_gone(run, worker_pids(log, "certificate"))

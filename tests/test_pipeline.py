@@ -141,63 +141,25 @@ def test_copies_in_other_folders_give_the_same_bytes(built: Path, tmp_path: Path
         assert ours[name] == theirs[name], f"{name} differs between the copies"
 
 
-def _children(pid: int) -> list[int]:
-    """The processes ``pid`` started (Linux: from /proc)."""
-    found = []
-    for task in Path(f"/proc/{pid}/task").glob("*"):
-        children = task / "children"
-        if children.is_file():
-            found += [int(n) for n in children.read_text().split()]
-    return found
-
-
-def _alive(pid: int) -> bool:
-    status = Path(f"/proc/{pid}/status")
-    try:
-        return "State:\tZ" not in status.read_text()
-    except OSError:
-        return False
-
-
 def test_a_killed_build_leaves_no_worker_and_its_staging_folder_goes_next_time(
     tmp_path: Path,
 ) -> None:
-    import os
-    import selectors
-    import signal
     import subprocess
-    import time
 
-    from conftest import SCRIPT, subprocess_env
+    from conftest import (
+        SCRIPT,
+        kill_and_expect_workers_gone,
+        run_until_paused,
+        subprocess_env,
+        worker_pids,
+    )
 
     root = tmp_path / "project"
     shutil.copytree(FIXTURE, root)
-    env = subprocess_env() | {"SOURCE_DATE_EPOCH": EPOCH, "MI_COURSEWARE_TEST_PAUSE": "stage"}
-    run = subprocess.Popen(
-        [str(SCRIPT), "--project", str(root), "build", EVENT, "--jobs", "2"],
-        env=env,
-        stderr=subprocess.PIPE,
-    )
-    assert run.stderr is not None
-    seen, deadline = b"", time.monotonic() + 120
-    with selectors.DefaultSelector() as selector:
-        selector.register(run.stderr, selectors.EVENT_READ)
-        while b"test pause at stage" not in seen:  # the run stops itself at a known step
-            left = deadline - time.monotonic()
-            assert left > 0 and selector.select(left), seen.decode()
-            chunk = os.read(run.stderr.fileno(), 4096)
-            assert chunk, seen.decode()
-            seen += chunk
-    workers = _children(run.pid)
-    assert workers, "the build had started its PDF workers"
+    args = ["--project", str(root), "build", EVENT, "--jobs", "2"]
+    run, log = run_until_paused(args, "stage", {"SOURCE_DATE_EPOCH": EPOCH})
     assert list((root / "output").glob(".staging-*"))
-    os.kill(run.pid, signal.SIGKILL)  # the command only, not its process group
-    run.wait(timeout=30)
-    run.stderr.close()
-    deadline = time.monotonic() + 30
-    while any(_alive(w) for w in workers) and time.monotonic() < deadline:
-        time.sleep(0.05)  # polling for an event with a deadline, not a fixed wait
-    assert not [w for w in workers if _alive(w)], "a worker outlived its parent"
+    kill_and_expect_workers_gone(run, worker_pids(log, "PDF"))
     again = subprocess.run(
         [str(SCRIPT), "--project", str(root), "build", EVENT, "--only", "calendar"],
         env=subprocess_env() | {"SOURCE_DATE_EPOCH": EPOCH},
@@ -210,6 +172,16 @@ def test_a_killed_build_leaves_no_worker_and_its_staging_folder_goes_next_time(
         again.stderr
     )
     assert not list((root / "output").glob(".staging-*"))
+
+
+def test_a_killed_build_of_every_event_leaves_no_event_worker(tmp_path: Path) -> None:
+    from conftest import kill_and_expect_workers_gone, run_until_paused, worker_pids
+
+    root = tmp_path / "project"
+    shutil.copytree(FIXTURE, root)
+    args = ["--project", str(root), "build", "--jobs", "2"]
+    run, log = run_until_paused(args, "event workers")
+    kill_and_expect_workers_gone(run, worker_pids(log, "event"))
 
 
 def test_resolving_reads_no_file(tmp_path: Path) -> None:

@@ -83,12 +83,14 @@ def render_background(design: Design) -> tuple[bytes, dict[str, tuple[float, ...
     check_nesting(html, "certificates")
     fence = Fence(design.allowed, design.template_path)
     # the same bounds as every other document
-    with guarded("certificates", "the certificate design", "certificate template and stylesheet"):
+    with guarded(
+        "certificates", "the certificate design", "certificate template and stylesheet"
+    ) as fonts:
         parsed = HTML(
             string=html, base_url=design.base.as_uri() + "/", url_fetcher=make_fetcher(fence)
         )
         refuse_attachments(parsed, "certificates")
-        document = parsed.render()
+        document = parsed.render(font_config=fonts)
         check_no_attachments(document, "certificates")
         pages = len(document.pages)
         data = document.write_pdf(**pdf_options("certificates")) if pages == 1 else b""

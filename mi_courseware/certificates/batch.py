@@ -16,16 +16,16 @@ import hashlib
 import itertools
 import logging
 import math
-import multiprocessing
 import os
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mi_courseware.certificates.common import Person
 from mi_courseware.certificates.design import Design
+from mi_courseware.workers import WorkerPool, forking
 
 if TYPE_CHECKING:
     from mi_courseware.certificates.background import Background
@@ -197,24 +197,19 @@ def render_all(
 def _run(
     batches: list[list[Person]], folder: Path, forced: str | None, workers: int
 ) -> Iterator[Outcome]:
-    if workers == 1 or len(batches) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+    if workers == 1 or len(batches) <= 1 or not forking():
         for batch in batches:
             yield render_batch(batch, folder, forced)
         return
     pending: set[Future[Outcome]] = set()
     queue = iter(batches)
-    context = multiprocessing.get_context("fork")  # workers inherit the run's state
-    with ProcessPoolExecutor(max_workers=min(workers, len(batches)), mp_context=context) as pool:
-        try:
-            while True:
-                for batch in itertools.islice(queue, max(0, 2 * workers - len(pending))):
-                    pending.add(pool.submit(render_batch, batch, folder, forced))
-                if not pending:
-                    break
-                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    yield future.result()
-        except BaseException:
-            for future in pending:
-                future.cancel()
-            raise
+    # forked workers inherit the run's state; a failure stops them at once
+    with WorkerPool("certificate", min(workers, len(batches))) as pool:
+        while True:
+            for batch in itertools.islice(queue, max(0, 2 * workers - len(pending))):
+                pending.add(pool.submit(render_batch, batch, folder, forced))
+            if not pending:
+                break
+            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                yield future.result()

@@ -17,7 +17,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -168,8 +168,7 @@ def build(
     # rendering its PDFs itself, so PDF workers started for this process would go unused;
     # the event workers start now and import the builders while this process reads
     several = request.target is None and _cores(context) > 1
-    pool = EventPool(_cores(context)) if several else None
-    try:
+    with EventPool(_cores(context)) if several else nullcontext() as pool:
         early = None if several else start_renderer
         editions, warnings, remember = gather(paths, request, hasher, early)
         warn(warnings)
@@ -189,9 +188,6 @@ def build(
             if created and out_root.is_dir() and not any(out_root.iterdir()):
                 out_root.rmdir()  # output/ did not exist before this failed build
             raise
-    finally:
-        if pool is not None:
-            pool.close()
     remember()
     return results
 
@@ -202,26 +198,22 @@ class EventPool:
     process reads, checks and resolves. Closed unused, they are stopped at once."""
 
     def __init__(self, workers: int) -> None:
-        import multiprocessing
-
-        from mi_courseware.workers import worker_init
+        from mi_courseware.workers import WorkerPool
 
         self.workers = workers
         self.used = False
-        self.executor = ProcessPoolExecutor(
-            workers, mp_context=multiprocessing.get_context("fork"), initializer=worker_init
-        )
-        for _ in range(workers):
-            self.executor.submit(_warm)
+        self.pool = WorkerPool("event", workers, warm=_warm)
 
-    def close(self) -> None:
-        """Wait for the workers when they built something; else stop them where they are."""
-        from mi_courseware.workers import stop_pool
+    def __enter__(self) -> EventPool:
+        return self
 
-        if self.used:
-            self.executor.shutdown(wait=True, cancel_futures=True)
+    def __exit__(self, kind: object, *rest: object) -> None:
+        """The block done, wait for the workers when they built something; else (nothing
+        built, or the build failed or was interrupted) stop them where they are."""
+        if self.used and kind is None:
+            self.pool.close()
         else:
-            stop_pool(self.executor)
+            self.pool.kill()
 
 
 def _warm() -> None:
@@ -438,7 +430,9 @@ def run(
 
 
 def _cores(context: BuildContext) -> int:
-    return context.jobs or os.cpu_count() or 1
+    from mi_courseware.workers import forking
+
+    return (context.jobs or os.cpu_count() or 1) if forking() else 1
 
 
 def _event_workers(plans: list[EditionPlan], context: BuildContext) -> int:
@@ -481,27 +475,19 @@ def _run_parallel(
     workers: int,
     started: EventPool | None = None,
 ) -> list[Staged]:
-    from contextlib import nullcontext
-
     if context.renderer is not None:
         context.renderer.close()  # each event worker renders its own PDFs
-    if started is not None and started.workers >= workers:
-        started.used = True
-        executor: Any = nullcontext(started.executor)  # closed by whoever started it
-    else:
-        import multiprocessing
-
-        from mi_courseware.workers import worker_init
-
-        pool_context = multiprocessing.get_context("fork")
-        executor = ProcessPoolExecutor(workers, mp_context=pool_context, initializer=worker_init)
+    own = started is None or started.workers < workers
+    events = EventPool(workers) if own else started
+    assert events is not None
+    events.used = True
     staged: list[Staged] = []
     with (
-        executor as pool,
+        events if own else nullcontext(events),  # else closed by whoever started it
         _progress(len(todo), context) as tick,
     ):
         futures = [
-            pool.submit(_stage_in_worker, p, replace(context, renderer=None), out_root)
+            events.pool.submit(_stage_in_worker, p, replace(context, renderer=None), out_root)
             for p in todo
         ]
         try:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import sys
 from dataclasses import dataclass
 from datetime import datetime
+
+# the register's steps (reserve, stage, promote) are test pauses too
+from mi_courseware.workers import PAUSE, pause_at
+
+__all__ = ["PAUSE", "Certificate", "Details", "HistoryEntry", "pause_at", "stamp"]
 
 
 @dataclass(frozen=True)
@@ -62,19 +64,3 @@ class HistoryEntry:
 def stamp(when: datetime) -> str:
     """A UTC timestamp as stored: ``2027-03-12T09:30:00Z``."""
     return when.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-#: Test hook: ``MI_COURSEWARE_TEST_PAUSE=<step>`` (``reserve``, ``stage`` or ``promote``) makes
-#: a run stop at the first such call, inside its transaction, say so on standard error and
-#: wait for a signal, so that a test can kill it at a known step instead of at a random moment.
-PAUSE = "MI_COURSEWARE_TEST_PAUSE"
-
-
-def pause_at(step: str) -> None:
-    """Stop here when the test hook :data:`PAUSE` names ``step`` (see above)."""
-    if os.environ.get(PAUSE) != step:
-        return
-    sys.stderr.write(f"mi-courseware: test pause at {step}\n")
-    sys.stderr.flush()
-    while True:  # until the test's SIGKILL
-        signal.pause()

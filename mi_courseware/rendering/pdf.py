@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
+import logging
 import os
+import threading
+import weakref
 from collections.abc import Iterator
-from concurrent.futures import Future, ProcessPoolExecutor, TimeoutError
+from concurrent.futures import Future, TimeoutError
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -15,7 +18,9 @@ from typing import Any
 from mi_courseware.errors import ContentError, MiCoursewareError
 from mi_courseware.limits import RenderTimeout, current, time_limit
 from mi_courseware.rendering.fetcher import Fence, check_stylesheets, make_fetcher
-from mi_courseware.workers import private_tmp, stop_pool, worker_init
+from mi_courseware.workers import WorkerPool, forking, private_tmp
+
+log = logging.getLogger(__name__)
 
 
 def pdf_options(identifier: str) -> dict[str, Any]:
@@ -64,22 +69,24 @@ def render_pdf(
             "(raise the limit with --size-limit)",
         )
     check_nesting(html, identifier)
+    log.debug("%s: rendering the PDF (process %d)", identifier, os.getpid())
     fence = Fence(allowed, asked_by)
     check_stylesheets(html, fence)
-    with guarded(identifier, "this document", "templates and stylesheets"):
-        data = _weasyprint(html, base, fence, identifier)
+    with guarded(identifier, "this document", "templates and stylesheets") as fonts:
+        data = _weasyprint(html, base, fence, identifier, fonts)
     fence.check()
     return data
 
 
 @contextmanager
-def guarded(identifier: str, what: str, where: str) -> Iterator[None]:
-    """Run the PDF engine as every document does: in a private temporary folder, within the
-    time limit, its own failures (on what the files asked of it) turned into a clear error
-    naming ``what`` failed and ``where`` to look."""
-    with private_tmp(), time_limit(identifier):
+def guarded(identifier: str, what: str, where: str) -> Iterator[Any]:
+    """Run the PDF engine as every document does: within the time limit, its own failures
+    (on what the files asked of it) turned into a clear error naming ``what`` failed and
+    ``where`` to look. Yields the font configuration to render with (``font_config=``): it
+    keeps the copies of the document's web fonts in a folder of this render's own."""
+    with private_tmp() as folder, time_limit(identifier):
         try:
-            yield
+            yield font_config(folder)
         except (MiCoursewareError, KeyboardInterrupt):
             raise
         except Exception as exc:
@@ -88,6 +95,21 @@ def guarded(identifier: str, what: str, where: str) -> Iterator[None]:
                 f"({type(exc).__name__}: {exc}); look for extreme sizes or nesting in the "
                 f"client's and theme's {where}"
             ) from None
+
+
+def font_config(folder: Path) -> Any:
+    """WeasyPrint's font configuration, keeping the copies of web fonts it makes in ``folder``.
+
+    Left alone, WeasyPrint makes a folder of its own through ``tempfile`` and removes it only
+    when garbage-collected (which a worker process may never reach); pointing ``tempfile``
+    elsewhere would change it for every thread of the process (``serve`` renders several
+    documents at once). WeasyPrint makes the folder only while it has none set.
+    """
+    from weasyprint.text.fonts import FontConfiguration
+
+    config = FontConfiguration()
+    config._folder = folder
+    return config
 
 
 #: Deepest nesting of elements the PDF engine is given (its layout recurses per level).
@@ -108,13 +130,13 @@ def check_nesting(html: str, identifier: str) -> None:
         )
 
 
-def _weasyprint(html: str, base: Path, fence: Fence, identifier: str) -> bytes:
+def _weasyprint(html: str, base: Path, fence: Fence, identifier: str, fonts: Any) -> bytes:
     from weasyprint import HTML
 
     document = HTML(string=html, base_url=base.as_uri() + "/", url_fetcher=make_fetcher(fence))
     refuse_attachments(document, identifier)
     # one image cache per document: the logo in every running header is decoded once
-    rendered = document.render(cache={})
+    rendered = document.render(cache={}, font_config=fonts)
     check_no_attachments(rendered, identifier)
     data = rendered.write_pdf(**pdf_options(identifier))
     assert isinstance(data, bytes)
@@ -166,54 +188,97 @@ class PdfRenderer:
     The workers import WeasyPrint (half a second) while the main process reads and checks the
     project and renders templates, and several documents (pack and guide) render at once on
     several cores. With one job, or where ``fork`` is unavailable, rendering stays in-process.
+
+    ``lasting`` (``serve``): always in workers, from any thread, even with one job, so that
+    the time limit (which works in a process's main thread) bounds every render; workers
+    stopped after an overrun are replaced for the next document.
     """
 
-    def __init__(self, jobs: int = 0) -> None:
+    def __init__(self, jobs: int = 0, *, lasting: bool = False) -> None:
         self.workers = min(jobs or os.cpu_count() or 1, 4)
-        self.pool: ProcessPoolExecutor | None = None
-        if self.workers > 1 and "fork" in multiprocessing.get_all_start_methods():
-            context = multiprocessing.get_context("fork")
-            self.pool = ProcessPoolExecutor(
-                self.workers, mp_context=context, initializer=worker_init
+        self.lasting = lasting and forking()
+        self.lock = threading.Lock()
+        self.pool: WorkerPool | None = None
+        #: The pool each document went to (a pool replaced meanwhile is not stopped again).
+        self.origin: weakref.WeakKeyDictionary[Future[bytes], WorkerPool] = (
+            weakref.WeakKeyDictionary()
+        )
+        if forking() and (self.workers > 1 or lasting):
+            self.pool = self._start()
+        elif lasting:
+            log.warning(
+                "PDFs are rendered in the server's own threads (this system cannot fork "
+                "worker processes): --time-limit does not bound them"
             )
-            for _ in range(self.workers):
-                self.pool.submit(_import_weasyprint)
+
+    def _start(self) -> WorkerPool:
+        return WorkerPool("PDF", self.workers, warm=_import_weasyprint)
 
     def submit(self, html: str, **options: Any) -> Future[bytes]:
         """Start rendering ``html`` (``options`` as for :func:`render_pdf`)."""
-        if self.pool is None:
+        with self.lock:
+            if self.pool is None and self.lasting:
+                self.pool = self._start()
+            pool = self.pool
+        if pool is None:
             future: Future[bytes] = Future()
             try:
                 future.set_result(render_pdf(html, **options))
             except BaseException as exc:  # handed to whoever waits, as a pool would
                 future.set_exception(exc)
             return future
-        return self.pool.submit(_render, html, options)
+        try:
+            future = pool.submit(_render, html, options)
+        except BrokenProcessPool:  # a worker died since the last document
+            self._drop(pool)
+            if not self.lasting:
+                raise RenderError(_broken(options.get("identifier", "a document"))) from None
+            return self.submit(html, **options)
+        self.origin[future] = pool
+        return future
 
     def wait(self, future: Future[bytes], identifier: str) -> bytes:
         """The rendered PDF; a worker that overruns the time limit (stuck where the limit
         inside it cannot reach) is killed and the build stops with a clear error."""
         limit = current().render_seconds
+        pool = self.origin.get(future)
         try:
             return future.result(timeout=limit + 30 if limit > 0 else None)
         except TimeoutError:
-            self.kill()
+            self._drop(pool)
             raise RenderTimeout(
                 f"{identifier}: took longer than {limit:g} seconds to render and was stopped "
                 "(raise the limit with --time-limit)"
             ) from None
+        except BrokenProcessPool:
+            self._drop(pool)
+            raise RenderError(_broken(identifier)) from None
+
+    def _drop(self, pool: WorkerPool | None) -> None:
+        """Stop ``pool``'s workers at once, unless another thread has replaced it already."""
+        with self.lock:
+            if pool is None or pool is not self.pool:
+                return
+            self.pool = None
+        pool.kill()
 
     def kill(self) -> None:
         """Stop the workers at once, whatever they are doing."""
-        if self.pool is not None:
-            stop_pool(self.pool)
-            self.pool = None
+        self._drop(self.pool)
 
     def close(self) -> None:
         """Stop the workers."""
-        if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
-            self.pool = None
+        with self.lock:
+            pool, self.pool = self.pool, None
+        if pool is not None:
+            pool.close()
+
+
+def _broken(identifier: str) -> str:
+    return (
+        f"{identifier}: the worker process rendering it stopped unexpectedly (was the machine "
+        "out of memory?); run the command again"
+    )
 
 
 def _render(html: str, options: dict[str, Any]) -> bytes:
