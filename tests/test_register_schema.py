@@ -278,12 +278,31 @@ def test_register_migrate_copies_an_sqlite_register_into_postgresql(
             row = next_certificate(new)
             new.promote(row.number, "f" * 64, DETAILS, "2027-04-01T09:00:00Z")
     assert row.number == "A-2027-000019"
-    # the keys moved too: the site published from PostgreSQL has the same public key and salt
+    # the public keys and salts moved; the private key is brought to the project's key store,
+    # where a register on a database server keeps them: the site published from PostgreSQL
+    # has the same public key and salt
+    project = tmp_path / "project"
+    (project / "content").mkdir(parents=True)
+    exported = tmp_path / "acme.key"
+    out = mi("--register", str(source), "register", "keys", "export", "acme", "--out", str(exported))
+    assert out.exit_code == 2 and "no certificates or keys for 'acme'" in out.output
+    out = mi(
+        "--register", str(source), "register", "keys", "export", "Acme Health Trust",
+        "-o", str(exported),
+    )  # fmt: skip
+    assert out.exit_code == 0, out.output
+    assert exported.stat().st_mode & 0o777 == 0o600
+    env = {"MI_COURSEWARE_REGISTER": target}
     site_after = tmp_path / "site-postgresql"
-    assert (
-        mi("register", "publish", str(site_after), env={"MI_COURSEWARE_REGISTER": target}).exit_code
-        == 0
-    )
+    refused = mi("--project", str(project), "register", "publish", str(site_after), env=env)
+    assert refused.exit_code == 1
+    assert "the signing key of Acme Health Trust" in refused.output
+    assert "is not in this key store" in refused.output
+    kept = mi("--project", str(project), "register", "keys", "import", str(exported), env=env)
+    assert kept.exit_code == 0, kept.output
+    assert kept.output.endswith(f"kept in {project / 'records' / 'keys'}\n")
+    published = mi("--project", str(project), "register", "publish", str(site_after), env=env)
+    assert published.exit_code == 0, published.output
     assert (site_after / "site.json").read_bytes() == (site_before / "site.json").read_bytes()
     again = mi("--register", str(source), "register", "migrate", "--to", target)
     assert again.exit_code == 1
