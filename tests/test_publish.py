@@ -380,3 +380,136 @@ def test_validate_warns_when_verify_url_has_no_place_for_the_code(make_project, 
         "opens the page without the certificate's code, so the reader must type it; for a site "
         "made by 'register publish' write https://verify.acme.example/?code={code}"
     ) in result.stderr
+
+
+def test_a_forged_site_is_refused_with_the_issuers_key_and_with_the_register(
+    demo: Demo, tmp_path: Path
+) -> None:
+    """A copy of the site with the forger's own key in ``site.json`` (under the issuer's key
+    id and fingerprint) and a record signed again with another name."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    from mi_courseware.register.keys import key_id, show
+    from mi_courseware.register.sealing import RecordSecret
+    from mi_courseware.register.site import Site, b64, dump
+
+    forged = tmp_path / "forged"
+    shutil.copytree(demo.site, forged)
+    meta = json.loads((forged / "site.json").read_text(encoding="utf-8"))
+    (kid,) = meta["keys"]
+    forger = Ed25519PrivateKey.generate()
+    public = forger.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    meta["keys"][kid]["public"] = b64(public)
+    (forged / "site.json").write_bytes(dump(meta))
+    site = Site.read(forged)
+    code = demo.code("A-2027-000001")
+    secret = RecordSecret.derive(site.salt, code, site.iterations)  # the code is on the PDF
+    path = forged / "r" / f"{secret.name}.json"
+    signed = json.loads(secret.open(json.loads(path.read_text(encoding="utf-8"))))
+    payload = {**json.loads(signed["payload"]), "name": "Mallory Forger"}
+    text = json.dumps(payload, ensure_ascii=False, sort_keys=True)
+    signed = {"key": kid, "payload": text, "signature": b64(forger.sign(text.encode()))}
+    path.write_bytes(dump(secret.seal(json.dumps(signed, sort_keys=True))))
+    # believed by whoever trusts the forger's key: the forgery itself is well made
+    own = mi(demo.root, "verify", code, "--offline", str(forged), "--key", show(key_id(public)))
+    assert own.exit_code == 0 and "  holder:  Mallory Forger" in own.output
+    fingerprint = demo.fingerprint()
+    for args in (("--key", fingerprint), ()):  # the key the issuer publishes; the register's
+        for checked in (code, str(demo.pdf("A-2027-000001"))):
+            refused = mi(demo.root, "verify", checked, "--offline", str(forged), *args)
+            assert refused.exit_code == 1, refused.output
+            first = refused.output.splitlines()[0]
+            assert first.startswith(
+                f"{code}: NOT GENUINE: the published site {forged} holds a record for this code "
+                f"signed with key {show(key_id(public))}, "
+            ), first
+            assert first.endswith("the site may be forged; do not rely on it")
+            assert "Mallory" not in refused.output and "valid" not in refused.output
+
+
+def test_a_site_published_before_is_read_until_it_is_published_again(
+    demo: Demo, browser: Browser, tmp_path: Path
+) -> None:
+    """Sites of format 1 (records in clear, named by SHA-256 of salt and code) keep working
+    for the page and for ``verify --offline`` until the next publish writes format 2."""
+    from mi_courseware.register.keys import KeyStore
+    from mi_courseware.register.publish import PAGE_FILES, payload
+    from mi_courseware.register.site import FORMAT_1, b64, dump, record_id_1
+
+    new = json.loads((demo.site / "site.json").read_text(encoding="utf-8"))
+    (kid,) = new["keys"]
+    private = KeyStore(demo.root / "records" / "keys", "").load(kid, "Acme Health Trust")
+    old = tmp_path / "old"
+    (old / "r").mkdir(parents=True)
+    for name in PAGE_FILES:
+        shutil.copy(demo.site / name, old / name)
+    meta = {"format": FORMAT_1, "salt": new["salt"], "title": new["title"]}
+    (old / "site.json").write_bytes(dump({**meta, "keys": {kid: new["keys"][kid]["public"]}}))
+    row = demo.rows["A-2027-000001"]
+    ident = record_id_1(new["salt"], row.code)
+    text = json.dumps(payload(row, ident), ensure_ascii=False, sort_keys=True)
+    signed = {"key": kid, "payload": text, "signature": b64(private.sign(text.encode()))}
+    (old / "r" / f"{ident}.json").write_bytes(dump(signed))
+    offline = mi(demo.root, "verify", row.code, "--offline", str(old))
+    assert offline.exit_code == 0 and offline.output.startswith("A-2027-000001: valid\n")
+    with serving(old) as url:
+        state, verdict, rows = result(page(browser, f"{url}?code={row.code}"))
+        assert (state, verdict, rows["Holder"]) == ("valid", "Valid certificate", row.name)
+        again = mi(demo.root, "register", "publish", str(old))
+        assert again.exit_code == 0 and again.output.endswith(", 1 removed\n"), again.output
+        assert not (old / "r" / f"{ident}.json").exists()
+        assert json.loads((old / "site.json").read_text(encoding="utf-8"))["format"] == (
+            "mi-courseware verification site 2"
+        )
+        state, verdict, rows = result(page(browser, f"{url}?code={row.code}"))
+        assert (state, verdict, rows["Holder"]) == ("valid", "Valid certificate", row.name)
+
+
+def test_a_rotated_key_signs_from_then_on_and_what_the_old_one_signed_still_verifies(
+    demo: Demo, tmp_path: Path
+) -> None:
+    root = tmp_path / "project"
+    shutil.copytree(demo.root, root)
+    site, stale = root / "site", tmp_path / "stale"
+    shutil.copytree(site, stale)  # a copy of the site signed with the old key
+    copy = Demo(root)
+    old = copy.fingerprint()
+    assert mi(root, "certificates", EVENT).exit_code == 0  # the output as the register has it
+    certificates = {p: p.read_bytes() for p in copy.pdf("x").parent.glob("*.pdf")}
+    rotated = mi(root, "register", "keys", "rotate", "acme")  # the client's id in the project
+    assert rotated.exit_code == 0, rotated.output
+    new = rotated.output.splitlines()[0].removeprefix("Acme Health Trust: new signing key ")
+    assert len(new) == 19 and new != old
+    assert f"key {old} retired" in rotated.output
+    keys = sorted(p.name for p in (root / "records" / "keys").iterdir())
+    assert keys == [new.replace(" ", "").lower() + ".pem"]  # the old private key is gone
+    listed = mi(root, "register", "keys", "list").output.splitlines()
+    assert listed == [
+        f"{old}  Acme Health Trust  made 2027-03-19, retired 2027-03-19",
+        f"{new}  Acme Health Trust  made 2027-03-19, current",
+    ]
+    # certificates made again keep the key they were issued with, and so their bytes
+    assert mi(root, "certificates", EVENT).exit_code == 0
+    assert {p: p.read_bytes() for p in certificates} == certificates
+    published = mi(root, "register", "publish", str(site))
+    assert published.output.endswith("15 files written, 5 unchanged, 0 removed\n")
+    meta = json.loads((site / "site.json").read_text(encoding="utf-8"))
+    assert [(k["fingerprint"], k.get("retired")) for k in meta["keys"].values()] == sorted(
+        [(old, "2027-03-19"), (new, None)], key=lambda k: k[0].replace(" ", "").lower()
+    )
+    code = copy.code("A-2027-000001")
+    for folder, key, genuine in (
+        (site, new, True),
+        (site, old, False),
+        (stale, old, True),  # a record the old key signed, believed by whoever trusts it
+        (stale, new, False),
+    ):
+        checked = mi(root, "verify", code, "--offline", str(folder), "--key", key)
+        assert (checked.exit_code == 0) is genuine, checked.output
+    for folder, when in ((site, ""), (stale, ", retired 2027-03-19")):
+        by_register = mi(root, "verify", code, "--offline", str(folder))
+        assert by_register.exit_code == 0, by_register.output
+        assert f"key {new if folder == site else old}{when}, as the register holds it" in (
+            by_register.output
+        )

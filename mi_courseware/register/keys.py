@@ -226,7 +226,9 @@ def public_keys(register: Register, client: str | None = None) -> list[PublicKey
     query = select(k.key_id, k.client, k.public_key, k.created_at, k.retired_at)
     if client is not None:
         query = query.where(k.client == client)
-    rows = register.fetch(query.order_by(k.client, k.created_at, k.key_id))
+    # a key retired the moment the next was made comes before it
+    order = (k.client, k.created_at, k.retired_at.is_(None), k.key_id)
+    rows = register.fetch(query.order_by(*order))
     return [PublicKey(r[0], r[1], base64.b64decode(r[2]), r[3], r[4]) for r in rows]
 
 

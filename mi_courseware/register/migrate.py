@@ -65,7 +65,9 @@ def _newer(location: Location, revision: str) -> RegisterError:
     )
 
 
-def _run_alembic(connection: Connection, start: str | None) -> None:
+def run_alembic(connection: Connection, start: str | None, head: str = HEAD) -> None:
+    """Run the revisions after ``start`` (stamped first when the register has no Alembic
+    table) up to ``head`` on ``connection``, inside the caller's transaction."""
     from alembic.config import Config
     from alembic.runtime.environment import EnvironmentContext
     from alembic.script import ScriptDirectory
@@ -77,9 +79,9 @@ def _run_alembic(connection: Connection, start: str | None) -> None:
     script = ScriptDirectory.from_config(config)
 
     def upgrade(revision: object, context: object) -> list[object]:
-        return list(script._upgrade_revs(HEAD, revision))  # type: ignore[arg-type]
+        return list(script._upgrade_revs(head, revision))  # type: ignore[arg-type]
 
-    with EnvironmentContext(config, script, fn=upgrade, destination_rev=HEAD) as env:
+    with EnvironmentContext(config, script, fn=upgrade, destination_rev=head) as env:
         env.configure(connection=connection)
         if start is not None and revision_of_table(connection) is None:
             env.get_context().stamp(script, start)
@@ -155,7 +157,7 @@ def _upgrade_locked(engine: Engine, location: Location, keys: Path | None) -> bo
                 return False
             if revision is not None and revision not in REVISIONS:
                 raise _newer(location, revision)
-            _run_alembic(connection, revision)
+            run_alembic(connection, revision)
             if sqlite:
                 problems = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
                 if problems:
