@@ -301,9 +301,11 @@ def test_private_keys_move_out_of_an_older_register_and_leave_no_trace_in_it(
     if sqlite:
         assert stored.encode() in register_at.read_bytes()  # as release 2 left it
     keys = tmp_path / "keys"
-    with caplog.at_level(logging.WARNING, logger="mi_courseware"):
-        with Register(register_at, keys=keys) as register:
-            (key,) = public_keys(register)
+    with (
+        caplog.at_level(logging.WARNING, logger="mi_courseware"),
+        Register(register_at, keys=keys) as register,
+    ):
+        (key,) = public_keys(register)
     assert key.client == "Acme Health Trust" and key.retired_at is None
     moved = KeyStore(keys, "").load(key.key_id, key.client)
     from cryptography.hazmat.primitives.serialization import (
