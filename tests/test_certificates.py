@@ -507,7 +507,15 @@ def test_usage_mistakes_exit_2(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "command",
-    [["certificates"], ["verify"], ["register"], ["register", "export"], ["register", "revoke"]],
+    [
+        ["certificates"],
+        ["verify"],
+        ["register"],
+        ["register", "export"],
+        ["register", "revoke"],
+        ["register", "keys"],
+        *(["register", "keys", name] for name in ("list", "rotate", "export", "import")),
+    ],
 )
 def test_every_command_explains_itself(command: list[str]) -> None:
     result = CliRunner().invoke(cli, [*command, "--help"])

@@ -254,7 +254,7 @@ def export(options: Options, as_csv: bool, output: Path | None) -> None:
     from mi_courseware.register.export import export_csv
 
     del as_csv  # CSV is the one format; the flag is the spelling users were promised
-    text, count = export_csv(_register_path(options))
+    text, count = export_csv(_register_path(options), _key_folder(options))
     if output is None:
         sys.stdout.write(text)
         return
@@ -344,20 +344,34 @@ def publish(options: Options, directory: Path, client: str | None) -> None:
 )
 @pass_options
 def migrate(options: Options, target: str) -> None:
-    """Copy the register (every certificate, its history, keys and counters) to --to.
+    """Copy the register (every certificate, its history, public keys and counters) to --to.
 
     The target must be empty; the copy is one transaction. Afterwards, point every
-    coordinator at the new register with --register or MI_COURSEWARE_REGISTER.
+    coordinator at the new register with --register or MI_COURSEWARE_REGISTER. Private
+    signing keys are never in a register: they stay in the key store (records/keys/), which
+    a register on a database server finds in the project's records/keys/.
     """
     from mi_courseware.register.engine import describe, parse_location
+    from mi_courseware.register.keys import key_folder
     from mi_courseware.register.migrate import copy_register
 
     source = _register_path(options)
     destination = parse_location(target)
-    counts = copy_register(source, destination, keys=_key_folder(options))
-    if not options.quiet:
+    keys = _key_folder(options)
+    counts = copy_register(source, destination, keys=keys)
+    if options.quiet:
+        return
+    click.echo(
+        f"Copied {counts['certificates']} certificates and {counts['history']} history "
+        f"entries from {describe(source)} to {describe(destination)}"
+    )
+    click.echo(f"Use it with: --register '{describe(destination)}' (or MI_COURSEWARE_REGISTER)")
+    paths = _paths_or_none(options)
+    there = key_folder(destination, paths.root if paths is not None else None)
+    if counts["signing_keys"] and there != keys:
+        looks = there or "the project's records/keys/"
         click.echo(
-            f"Copied {counts['certificates']} certificates and {counts['history']} history "
-            f"entries from {describe(source)} to {describe(destination)}"
+            f"Signing keys stay in {keys}; the new register looks for them in {looks}: on "
+            "each computer that uses it, bring them with 'register keys export CLIENT --out "
+            "FILE' and 'register keys import FILE'"
         )
-        click.echo(f"Use it with: --register '{describe(destination)}' (or MI_COURSEWARE_REGISTER)")
