@@ -412,7 +412,9 @@ def test_register_migrate_copies_an_sqlite_register_into_postgresql(
     # has the same public key and salt
     project = tmp_path / "project"
     (project / "content").mkdir(parents=True)
-    exported = tmp_path / "acme.key"
+    shared = tmp_path / "shared"
+    shared.mkdir(mode=0o755)
+    exported = shared / "acme.key"
     out = mi(
         "--register", str(source), "register", "keys", "export", "acme", "--out", str(exported)
     )
@@ -423,6 +425,10 @@ def test_register_migrate_copies_an_sqlite_register_into_postgresql(
     )  # fmt: skip
     assert out.exit_code == 0, out.output
     assert exported.stat().st_mode & 0o777 == 0o600
+    assert shared.stat().st_mode & 0o777 == 0o755  # the folder it went to is left alone
+    again = mi("--register", str(source), "register", "keys", "export", "Acme Health Trust",
+               "-o", str(exported))  # fmt: skip
+    assert again.exit_code == 1 and "already exists" in again.output
     env = {"MI_COURSEWARE_REGISTER": target}
     site_after = tmp_path / "site-postgresql"
     refused = mi("--project", str(project), "register", "publish", str(site_after), env=env)

@@ -107,21 +107,31 @@ def _from_pem(data: bytes, where: Path) -> Ed25519PrivateKey:
     return private
 
 
-def write_private(path: Path, data: bytes) -> None:
-    """Write ``data`` to a new file only its owner can read (through a temporary file,
-    flushed to disk, then renamed), in a folder only its owner can enter."""
+def write_new(path: Path, data: bytes) -> None:
+    """Write ``data`` to a new file (never over an existing one) that only its owner can
+    read, flushed to disk; a file left half-written is removed."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+
+
+def write_kept(path: Path, data: bytes) -> None:
+    """Write ``data`` into the key store: a folder only its owner can enter, a file only its
+    owner can read, put in place whole (a temporary file, then a rename)."""
     folder = path.parent
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     if folder.stat().st_mode & 0o077:
         folder.chmod(0o700)  # a key store others can enter would defeat it
         log.info("%s: made owner-only", folder)
     temporary = folder / f".{path.name}.{secrets.token_hex(4)}.tmp"
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    write_new(temporary, data)
     try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
         os.replace(temporary, path)
     except BaseException:
         temporary.unlink(missing_ok=True)
@@ -161,7 +171,7 @@ class KeyStore:
         try:
             if path.is_file() and path.read_bytes() == data:
                 return kid
-            write_private(path, data)
+            write_kept(path, data)
         except OSError as exc:
             raise RegisterError(
                 f"{exc.filename or path}: cannot keep the signing key ({exc.strerror})"
@@ -305,10 +315,12 @@ def export_key(register: Register, client: str, out: Path) -> PublicKey:
         "created": key.created_at,
         "private_key": _pem(private).decode("ascii"),
     }
-    if out.exists():
-        raise RegisterError(f"{out}: already exists; give a new file (a key is never overwritten)")
     try:
-        write_private(out, (json.dumps(data, indent=1, sort_keys=True) + "\n").encode())
+        write_new(out, (json.dumps(data, indent=1, sort_keys=True) + "\n").encode())
+    except FileExistsError:
+        raise RegisterError(
+            f"{out}: already exists; give a new file (a file is never overwritten)"
+        ) from None
     except OSError as exc:
         raise RegisterError(f"{exc.filename or out}: cannot write ({exc.strerror})") from None
     return key
