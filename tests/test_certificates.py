@@ -91,18 +91,24 @@ def issued(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 
 def test_each_attendee_gets_one_certificate_with_the_name_exactly_as_written(issued) -> None:
+    from mi_courseware.register.keys import show
+
     records = rows(issued)
     assert [r["number"] for r in records] == [f"A-2027-{n:06d}" for n in range(1, 13)]
     assert [r["name"] for r in records] == NAMES  # the one not attending has none
     assert {r["status"] for r in records} == {"issued"}
+    (key,) = {r["key_id"] for r in records}  # made with the client's first certificate
+    assert (issued / "records" / "keys" / f"{key}.pem").is_file()
     for record in records:
         path = folder(issued) / f"{record['number']}.pdf"
         assert record["sha256"] == digest(path)
         assert record["name"] in pdftotext(path)
+        assert f"Issuer key {show(key)}" in pdftotext(path)  # small, under the issue date
         reader = PdfReader(path)
         assert len(reader.pages) == 1
         assert reader.metadata["/MICertificateNumber"] == record["number"]
         assert reader.metadata["/MICertificateCode"] == record["code"]
+        assert reader.metadata["/MIIssuerKey"] == show(key)
         assert read_code(record["code"]).verdict == "ok"
     everything = PdfReader(folder(issued) / "all-certificates.pdf")
     assert len(everything.pages) == 12
@@ -220,6 +226,44 @@ def test_a_corrected_name_keeps_its_number_and_the_old_pdf_stops_verifying(tmp_p
     assert "DOES NOT MATCH the register" in stale.output and "earlier copy" in stale.output
     current = mi(root, "verify", str(new))
     assert current.exit_code == 0 and "matches the register" in current.output
+
+
+def test_certificates_issued_before_keys_keep_their_bytes_when_made_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Certificates issued by an earlier release carry no key fingerprint. Making them again
+    with this release (a rebuild, a forced run) must not change a byte: a new file would be
+    recorded as regenerated and every copy already handed out would verify as superseded.
+    The fingerprint is for certificates issued from now on."""
+    root = build_project(tmp_path / "project")
+    # the earlier release's way: no key made when certificates are issued
+    monkeypatch.setattr("mi_courseware.certificates.issue.ensure_key", lambda *args: None)
+    assert mi(root, "certificates", EVENT).exit_code == 0
+    monkeypatch.undo()
+    before = pdfs(root)
+    assert not (root / "records" / "keys").exists()
+    first = folder(root) / "A-2027-000001.pdf"
+    assert "/MIIssuerKey" not in PdfReader(first).metadata
+    assert "Issuer key" not in pdftotext(first)
+    logged = [history(root, f"A-2027-{n:06d}") for n in range(1, 13)]
+    # this release makes every certificate again (certificates always does, build --force too)
+    assert mi(root, "certificates", EVENT).exit_code == 0
+    assert mi(root, "build", EVENT, "--only", "certificates", "--force").exit_code == 0
+    assert pdfs(root) == before
+    assert [history(root, f"A-2027-{n:06d}") for n in range(1, 13)] == logged
+    assert {r["status"] for r in rows(root)} == {"issued"}
+    kept = mi(root, "verify", str(first))
+    assert kept.exit_code == 0 and "matches the register" in kept.output
+    # a newcomer's certificate is the client's first with a key: made now, printed on it
+    with (root / ROSTER).open("a", encoding="utf-8") as roster:
+        roster.write("Ruth Newcomer,ruth@acme.example,Acme,Nurse,yes\n")
+    assert mi(root, "certificates", EVENT).exit_code == 0
+    listed = mi(root, "register", "keys", "list").output
+    newcomer = PdfReader(folder(root) / "A-2027-000013.pdf").metadata["/MIIssuerKey"]
+    assert listed.startswith(f"{newcomer}  Acme Health Trust  made 2027-03-19, current")
+    assert {k: v for k, v in pdfs(root).items() if k in before and k != "all-certificates.pdf"} == {
+        k: v for k, v in before.items() if k != "all-certificates.pdf"
+    }
 
 
 def test_verify_tells_valid_unknown_mistyped_and_revoked_apart(tmp_path: Path) -> None:
@@ -463,7 +507,15 @@ def test_usage_mistakes_exit_2(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "command",
-    [["certificates"], ["verify"], ["register"], ["register", "export"], ["register", "revoke"]],
+    [
+        ["certificates"],
+        ["verify"],
+        ["register"],
+        ["register", "export"],
+        ["register", "revoke"],
+        ["register", "keys"],
+        *(["register", "keys", name] for name in ("list", "rotate", "export", "import")),
+    ],
 )
 def test_every_command_explains_itself(command: list[str]) -> None:
     result = CliRunner().invoke(cli, [*command, "--help"])

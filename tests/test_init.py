@@ -153,8 +153,21 @@ def test_init_copies_the_demo_content_and_themes(run_cli, tmp_path: Path) -> Non
     )
     assert (target / "content" / "courses").is_dir()
     assert (target / "themes" / "default" / "theme.yaml").is_file()
-    assert (target / ".gitignore").read_text() == "output/\n"
+    assert (target / ".gitignore").read_text() == "output/\nrecords/\n"
     assert run_cli("validate", cwd=target).exit_code == 0
+
+
+def test_init_in_a_new_git_repository_keeps_its_gitignore_and_adds_what_it_lacks(
+    run_cli, tmp_path: Path
+) -> None:
+    """The register holds every certificate and the key store beside it the signing keys:
+    a project never puts ``records/`` (or ``output/``) into git."""
+    target = tmp_path / "repo"
+    (target / ".git").mkdir(parents=True)
+    (target / ".gitignore").write_text("*.swp\n/output", encoding="utf-8")
+    result = run_cli("init", str(target), cwd=tmp_path)
+    assert result.exit_code == 0, result.output
+    assert (target / ".gitignore").read_text(encoding="utf-8") == "*.swp\n/output\nrecords/\n"
 
 
 def test_init_into_an_empty_folder_is_allowed(run_cli, tmp_path: Path) -> None:

@@ -1,21 +1,23 @@
 """The static verification site: published from a real register, served on 127.0.0.1, and
-checked in headless Chromium (Debian's, installed by ``make test``); ``verify --offline``
-reads the same folder. Also ``verify`` by number and name, and verdicts on altered PDFs.
+checked in headless Chromium (Debian's, installed by ``make test``; see ``chromium.py``);
+``verify --offline`` reads the same folder, believing it only with a key known from elsewhere.
+Also ``verify`` by number and name, and verdicts on altered PDFs.
 """
 
 from __future__ import annotations
 
+import base64
 import functools
 import http.server
 import json
 import shutil
-import subprocess
-import tempfile
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from chromium import Browser
 from click.testing import CliRunner, Result
 from conftest import PROJECTS, edit_file
 from lxml import html
@@ -26,18 +28,6 @@ from mi_courseware.register import Details, Register
 EPOCH = "1805443200"  # 2027-03-19 08:00 UTC
 EVENT = "acme-2027"
 ROSTER = "content/rosters/acme-2027.csv"
-
-#: Chromium on a closed network: nothing started in the background, a new empty profile.
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def mi(root: Path, *args: str) -> Result:
@@ -62,6 +52,14 @@ class Demo:
 
     def code(self, number: str) -> str:
         return self.rows[number].code
+
+    def fingerprint(self) -> str:
+        """The client's key fingerprint, as ``register keys list`` gives it."""
+        listed = mi(self.root, "register", "keys", "list")
+        assert listed.exit_code == 0, listed.output
+        (line,) = listed.output.splitlines()
+        assert line.endswith("  Acme Health Trust  made 2027-03-19, current"), line
+        return line[:19]
 
     def pdf(self, number: str) -> Path:
         return self.root / "output" / "events" / EVENT / "certificates" / f"{number}.pdf"
@@ -102,16 +100,32 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
     return Demo(root)
 
 
-@pytest.fixture(scope="module")
-def served(demo: Demo) -> Iterator[str]:
-    """The site on 127.0.0.1 (bound before the thread starts, so it is ready at once)."""
-    handler = functools.partial(QuietHandler, directory=str(demo.site))
+@contextmanager
+def serving(folder: Path) -> Iterator[str]:
+    """``folder`` on 127.0.0.1 (bound before the thread starts, so it is ready at once)."""
+    handler = functools.partial(QuietHandler, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def served(demo: Demo) -> Iterator[str]:
+    """The demo's site on 127.0.0.1."""
+    with serving(demo.site) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """One headless Chromium for the module's pages."""
+    with Browser() as running:
+        yield running
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -119,24 +133,9 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         del format, args
 
 
-def page(url: str) -> html.HtmlElement:
-    """The page's DOM once its scripts have run (virtual time waits for fetch and crypto)."""
-    with tempfile.TemporaryDirectory(prefix="mi-courseware-chromium-") as profile:
-        done = subprocess.run(
-            [
-                "chromium",
-                *CHROMIUM_FLAGS,
-                f"--user-data-dir={profile}",
-                "--virtual-time-budget=20000",
-                "--dump-dom",
-                url,
-            ],
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=True,
-        )
-    return html.fromstring(done.stdout)
+def page(browser: Browser, url: str) -> html.HtmlElement:
+    """The page's DOM once it has given its verdict."""
+    return html.fromstring(browser.answered_page(url))
 
 
 def result(dom: html.HtmlElement) -> tuple[str, str, dict[str, str]]:
@@ -147,7 +146,9 @@ def result(dom: html.HtmlElement) -> tuple[str, str, dict[str, str]]:
     return section.get("data-state"), verdict, dict(zip(terms, values, strict=True))
 
 
-def test_the_page_shows_each_status_as_the_register_holds_it(demo: Demo, served: str) -> None:
+def test_the_page_shows_each_status_as_the_register_holds_it(
+    demo: Demo, served: str, browser: Browser
+) -> None:
     expected = {
         "A-2027-000001": ("valid", "Valid certificate", "Siân Llewelyn-Parry"),
         "A-2027-000002": (
@@ -170,27 +171,36 @@ def test_the_page_shows_each_status_as_the_register_holds_it(demo: Demo, served:
     for number, (state, verdict, holder) in expected.items():
         # typed loosely, as a person would: lower case, spaces instead of hyphens
         typed = demo.code(number).lower().replace("-", " ")
-        found = result(page(f"{served}?code={typed}"))
+        found = result(page(browser, f"{served}?code={typed}"))
         assert found[:2] == (state, verdict), number
         assert found[2]["Holder"] == holder and found[2]["Number"] == number
     from mi_courseware.codes import check_symbol, group
 
     never = group("7KQ2M9XDF3H" + check_symbol("7KQ2M9XDF3H"))
-    unknown = result(page(f"{served}?code={never}"))
+    unknown = result(page(browser, f"{served}?code={never}"))
     assert unknown[:2] == ("unknown", "Unknown code") and unknown[2] == {}
 
 
-def test_no_published_file_lists_names_and_the_records_folder_cannot_be_listed(
+def test_no_published_file_holds_a_name_and_the_records_folder_cannot_be_listed(
     demo: Demo, served: str
 ) -> None:
-    names = [r.name for r in demo.rows.values()]
+    """Records are sealed: a copy of the folder shows no holder's name, number or course."""
+    from mi_courseware.register.site import Site
+
+    secret = [r.name for r in demo.rows.values()] + [*demo.rows, "An Introduction to MI"]
     files = sorted(p for p in demo.site.rglob("*") if p.is_file())
     for path in files:
         text = path.read_text(encoding="utf-8")
-        found = [n for n in names if json.dumps(n, ensure_ascii=False)[1:-1] in text]
-        assert len(found) <= (1 if path.parent.name == "r" and path.suffix == ".json" else 0)
+        assert not [s for s in secret if json.dumps(s, ensure_ascii=False)[1:-1] in text], path
     records = [p for p in files if p.parent.name == "r" and p.suffix == ".json"]
     assert len(records) == 14 and all(len(p.stem) == 64 for p in records)
+    sealed = json.loads(records[0].read_text(encoding="utf-8"))
+    assert sorted(sealed) == ["nonce", "sealed"]
+    site = Site.read(demo.site)  # the production derivation, as the page does it
+    assert (site.format, site.iterations) == ("mi-courseware verification site 2", 200_000)
+    opened = site.lookup(demo.code("A-2027-000003"))
+    assert opened.status == "found" and opened.payload is not None
+    assert opened.payload["name"] == "Małgorzata Krzyżanowska"
     assert not any(
         r.code in p.read_text(encoding="utf-8") for p in files for r in demo.rows.values()
     )
@@ -201,8 +211,8 @@ def test_no_published_file_lists_names_and_the_records_folder_cannot_be_listed(
     assert ".json" not in listing and "Check a certificate" in listing
 
 
-def test_one_changed_byte_in_a_record_is_reported_as_tampered(
-    demo: Demo, served: str, tmp_path: Path
+def test_one_changed_bit_in_a_record_is_reported_as_tampered(
+    demo: Demo, browser: Browser, tmp_path: Path
 ) -> None:
     from mi_courseware.register.site import Site
 
@@ -210,10 +220,11 @@ def test_one_changed_byte_in_a_record_is_reported_as_tampered(
     shutil.copytree(demo.site, site)
     code = demo.code("A-2027-000003")
     record = Site.read(site).record_path(code)
-    data = bytearray(record.read_bytes())
-    at = data.index("Krzyżanowska".encode())
-    data[at] = ord("C")  # one byte: K -> C
-    record.write_bytes(bytes(data))
+    sealed = json.loads(record.read_text(encoding="utf-8"))
+    data = bytearray(base64.b64decode(sealed["sealed"]))
+    data[40] ^= 1  # one bit of the sealed text
+    sealed["sealed"] = base64.b64encode(bytes(data)).decode()
+    record.write_text(json.dumps(sealed), encoding="utf-8")
     offline = mi(demo.root, "verify", code, "--offline", str(site))
     assert offline.exit_code == 1
     assert offline.output.splitlines()[0] == (
@@ -222,17 +233,8 @@ def test_one_changed_byte_in_a_record_is_reported_as_tampered(
     )
     pdf = mi(demo.root, "verify", str(demo.pdf("A-2027-000003")), "--offline", str(site))
     assert pdf.exit_code == 1 and "TAMPERED" in pdf.output.splitlines()[0]
-    # the page, served from the changed copy
-    handler = functools.partial(QuietHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        state, verdict, rows = result(
-            page(f"http://127.0.0.1:{server.server_address[1]}/?code={code}")
-        )
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(site) as url:  # the page, served from the changed copy
+        state, verdict, rows = result(page(browser, f"{url}?code={code}"))
     assert (state, verdict, rows) == ("tampered", "Tampered record: do not rely on it", {})
 
 
@@ -243,20 +245,22 @@ def test_verify_offline_checks_a_pdf_against_the_site_without_the_register(
 
     elsewhere = tmp_path / "elsewhere"  # no project, no register: only the site and the PDF
     elsewhere.mkdir()
-    good = CliRunner().invoke(
-        cli,
-        [
-            "--register",
-            str(elsewhere / "none.sqlite"),
-            "verify",
-            str(demo.pdf("A-2027-000001")),
-            "--offline",
-            str(demo.site),
-        ],
+    pdf = str(demo.pdf("A-2027-000001"))
+    alone = ["--register", str(elsewhere / "none.sqlite"), "verify", pdf, "--offline"]
+    refused = CliRunner().invoke(cli, [*alone, str(demo.site)])
+    assert refused.exit_code == 1
+    assert refused.output.startswith(
+        f"{pdf}: not checked: a published site proves nothing by itself (anyone can make one "
+        "with a key of their own); give the issuer's key fingerprint with --key"
     )
+    fingerprint = demo.fingerprint()
+    assert PdfReader(pdf).metadata["/MIIssuerKey"] == fingerprint  # printed and in the metadata
+    typed = fingerprint.lower().replace(" ", ":")  # as a person might copy it
+    good = CliRunner().invoke(cli, [*alone, str(demo.site), "--key", typed])
     assert good.exit_code == 0, good.output
     assert good.output.splitlines()[0] == "A-2027-000001: valid"
     assert "  file:    matches the published record" in good.output
+    assert f"(signed with key {fingerprint}, given with --key)" in good.output
     assert not (elsewhere / "none.sqlite").exists()
     altered = tmp_path / "altered.pdf"
     writer = PdfWriter(clone_from=PdfReader(demo.pdf("A-2027-000001")))
@@ -376,3 +380,136 @@ def test_validate_warns_when_verify_url_has_no_place_for_the_code(make_project, 
         "opens the page without the certificate's code, so the reader must type it; for a site "
         "made by 'register publish' write https://verify.acme.example/?code={code}"
     ) in result.stderr
+
+
+def test_a_forged_site_is_refused_with_the_issuers_key_and_with_the_register(
+    demo: Demo, tmp_path: Path
+) -> None:
+    """A copy of the site with the forger's own key in ``site.json`` (under the issuer's key
+    id and fingerprint) and a record signed again with another name."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    from mi_courseware.register.keys import key_id, show
+    from mi_courseware.register.sealing import RecordSecret
+    from mi_courseware.register.site import Site, b64, dump
+
+    forged = tmp_path / "forged"
+    shutil.copytree(demo.site, forged)
+    meta = json.loads((forged / "site.json").read_text(encoding="utf-8"))
+    (kid,) = meta["keys"]
+    forger = Ed25519PrivateKey.generate()
+    public = forger.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    meta["keys"][kid]["public"] = b64(public)
+    (forged / "site.json").write_bytes(dump(meta))
+    site = Site.read(forged)
+    code = demo.code("A-2027-000001")
+    secret = RecordSecret.derive(site.salt, code, site.iterations)  # the code is on the PDF
+    path = forged / "r" / f"{secret.name}.json"
+    signed = json.loads(secret.open(json.loads(path.read_text(encoding="utf-8"))))
+    payload = {**json.loads(signed["payload"]), "name": "Mallory Forger"}
+    text = json.dumps(payload, ensure_ascii=False, sort_keys=True)
+    signed = {"key": kid, "payload": text, "signature": b64(forger.sign(text.encode()))}
+    path.write_bytes(dump(secret.seal(json.dumps(signed, sort_keys=True))))
+    # believed by whoever trusts the forger's key: the forgery itself is well made
+    own = mi(demo.root, "verify", code, "--offline", str(forged), "--key", show(key_id(public)))
+    assert own.exit_code == 0 and "  holder:  Mallory Forger" in own.output
+    fingerprint = demo.fingerprint()
+    for args in (("--key", fingerprint), ()):  # the key the issuer publishes; the register's
+        for checked in (code, str(demo.pdf("A-2027-000001"))):
+            refused = mi(demo.root, "verify", checked, "--offline", str(forged), *args)
+            assert refused.exit_code == 1, refused.output
+            first = refused.output.splitlines()[0]
+            assert first.startswith(
+                f"{code}: NOT GENUINE: the published site {forged} holds a record for this code "
+                f"signed with key {show(key_id(public))}, "
+            ), first
+            assert first.endswith("the site may be forged; do not rely on it")
+            assert "Mallory" not in refused.output and "valid" not in refused.output
+
+
+def test_a_site_published_before_is_read_until_it_is_published_again(
+    demo: Demo, browser: Browser, tmp_path: Path
+) -> None:
+    """Sites of format 1 (records in clear, named by SHA-256 of salt and code) keep working
+    for the page and for ``verify --offline`` until the next publish writes format 2."""
+    from mi_courseware.register.keys import KeyStore
+    from mi_courseware.register.publish import PAGE_FILES, payload
+    from mi_courseware.register.site import FORMAT_1, b64, dump, record_id_1
+
+    new = json.loads((demo.site / "site.json").read_text(encoding="utf-8"))
+    (kid,) = new["keys"]
+    private = KeyStore(demo.root / "records" / "keys", "").load(kid, "Acme Health Trust")
+    old = tmp_path / "old"
+    (old / "r").mkdir(parents=True)
+    for name in PAGE_FILES:
+        shutil.copy(demo.site / name, old / name)
+    meta = {"format": FORMAT_1, "salt": new["salt"], "title": new["title"]}
+    (old / "site.json").write_bytes(dump({**meta, "keys": {kid: new["keys"][kid]["public"]}}))
+    row = demo.rows["A-2027-000001"]
+    ident = record_id_1(new["salt"], row.code)
+    text = json.dumps(payload(row, ident), ensure_ascii=False, sort_keys=True)
+    signed = {"key": kid, "payload": text, "signature": b64(private.sign(text.encode()))}
+    (old / "r" / f"{ident}.json").write_bytes(dump(signed))
+    offline = mi(demo.root, "verify", row.code, "--offline", str(old))
+    assert offline.exit_code == 0 and offline.output.startswith("A-2027-000001: valid\n")
+    with serving(old) as url:
+        state, verdict, rows = result(page(browser, f"{url}?code={row.code}"))
+        assert (state, verdict, rows["Holder"]) == ("valid", "Valid certificate", row.name)
+        again = mi(demo.root, "register", "publish", str(old))
+        assert again.exit_code == 0 and again.output.endswith(", 1 removed\n"), again.output
+        assert not (old / "r" / f"{ident}.json").exists()
+        assert json.loads((old / "site.json").read_text(encoding="utf-8"))["format"] == (
+            "mi-courseware verification site 2"
+        )
+        state, verdict, rows = result(page(browser, f"{url}?code={row.code}"))
+        assert (state, verdict, rows["Holder"]) == ("valid", "Valid certificate", row.name)
+
+
+def test_a_rotated_key_signs_from_then_on_and_what_the_old_one_signed_still_verifies(
+    demo: Demo, tmp_path: Path
+) -> None:
+    root = tmp_path / "project"
+    shutil.copytree(demo.root, root)
+    site, stale = root / "site", tmp_path / "stale"
+    shutil.copytree(site, stale)  # a copy of the site signed with the old key
+    copy = Demo(root)
+    old = copy.fingerprint()
+    assert mi(root, "certificates", EVENT).exit_code == 0  # the output as the register has it
+    certificates = {p: p.read_bytes() for p in copy.pdf("x").parent.glob("*.pdf")}
+    rotated = mi(root, "register", "keys", "rotate", "acme")  # the client's id in the project
+    assert rotated.exit_code == 0, rotated.output
+    new = rotated.output.splitlines()[0].removeprefix("Acme Health Trust: new signing key ")
+    assert len(new) == 19 and new != old
+    assert f"key {old} retired" in rotated.output
+    keys = sorted(p.name for p in (root / "records" / "keys").iterdir())
+    assert keys == [new.replace(" ", "").lower() + ".pem"]  # the old private key is gone
+    listed = mi(root, "register", "keys", "list").output.splitlines()
+    assert listed == [
+        f"{old}  Acme Health Trust  made 2027-03-19, retired 2027-03-19",
+        f"{new}  Acme Health Trust  made 2027-03-19, current",
+    ]
+    # certificates made again keep the key they were issued with, and so their bytes
+    assert mi(root, "certificates", EVENT).exit_code == 0
+    assert {p: p.read_bytes() for p in certificates} == certificates
+    published = mi(root, "register", "publish", str(site))
+    assert published.output.endswith("15 files written, 5 unchanged, 0 removed\n")
+    meta = json.loads((site / "site.json").read_text(encoding="utf-8"))
+    assert [(k["fingerprint"], k.get("retired")) for k in meta["keys"].values()] == sorted(
+        [(old, "2027-03-19"), (new, None)], key=lambda k: k[0].replace(" ", "").lower()
+    )
+    code = copy.code("A-2027-000001")
+    for folder, key, genuine in (
+        (site, new, True),
+        (site, old, False),
+        (stale, old, True),  # a record the old key signed, believed by whoever trusts it
+        (stale, new, False),
+    ):
+        checked = mi(root, "verify", code, "--offline", str(folder), "--key", key)
+        assert (checked.exit_code == 0) is genuine, checked.output
+    for folder, when in ((site, ""), (stale, ", retired 2027-03-19")):
+        by_register = mi(root, "verify", code, "--offline", str(folder))
+        assert by_register.exit_code == 0, by_register.output
+        assert f"key {new if folder == site else old}{when}, as the register holds it" in (
+            by_register.output
+        )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import logging
 import shutil
 import sqlite3
@@ -182,6 +183,34 @@ def test_an_empty_file_becomes_a_register(tmp_path: Path) -> None:
     assert pragmas(path) == (APPLICATION_ID, SCHEMA_VERSION)
 
 
+def test_a_new_register_and_its_key_store_are_for_their_owner_alone(tmp_path: Path) -> None:
+    from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
+
+    from mi_courseware.register.keys import KeyStore, ensure_key
+
+    path = tmp_path / "records" / "certificates.sqlite"
+    with Register(path) as register, register.transaction():
+        key = ensure_key(register, "Acme Health Trust", "2027-03-19T08:00:00Z")
+    private = KeyStore(path.parent / "keys", "").load(key.key_id, key.client)
+    raw = private.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
+    modes = {
+        p.relative_to(tmp_path).as_posix(): p.stat().st_mode & 0o777
+        for p in (
+            path.parent,
+            path,
+            path.parent / "keys",
+            path.parent / "keys" / f"{key.key_id}.pem",
+        )
+    }
+    assert modes == {
+        "records": 0o700,
+        "records/certificates.sqlite": 0o600,
+        "records/keys": 0o700,
+        f"records/keys/{key.key_id}.pem": 0o600,
+    }
+    assert raw not in path.read_bytes()  # a copy of the register alone never signs
+
+
 def test_a_register_from_a_newer_version_is_refused(register_at: Location) -> None:
     from sqlalchemy import text
 
@@ -199,6 +228,106 @@ def test_a_register_from_a_newer_version_is_refused(register_at: Location) -> No
     assert str(refused.value).endswith(
         f": written by a newer mi-courseware ({newer}); upgrade mi-courseware to use it"
     )
+
+
+def release_two(location: Location, client: str) -> tuple[bytes, str]:
+    """A register as release 2 made it (schema revision 0002) whose client has a signing key
+    kept in the register itself, as ``register publish`` made it then. Returns the private
+    key's raw bytes and its base64 text as stored."""
+    import base64
+
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.serialization import (
+        Encoding,
+        NoEncryption,
+        PrivateFormat,
+        PublicFormat,
+    )
+    from sqlalchemy import text
+
+    from mi_courseware.register.engine import make_engine
+    from mi_courseware.register.keys import key_id
+    from mi_courseware.register.migrate import run_alembic
+
+    if isinstance(location, Path):
+        shutil.copy(FIRST_RELEASE, location)
+    engine = make_engine(location, 30)
+    private = Ed25519PrivateKey.generate()
+    raw = private.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
+    public = private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    stored = base64.b64encode(raw).decode()
+    with engine.connect() as connection:
+        if isinstance(location, Path):  # as the register's own migration does around 0002
+            connection.connection.dbapi_connection.execute("PRAGMA foreign_keys = OFF")
+        connection.info["writing"] = True
+        with connection.begin():
+            run_alembic(connection, "0001" if isinstance(location, Path) else None, "0002")
+            connection.execute(
+                text("INSERT INTO signing_keys VALUES (:client, :kid, :private, :public, :at)"),
+                {
+                    "client": client,
+                    "kid": key_id(public),
+                    "private": stored,
+                    "public": base64.b64encode(public).decode(),
+                    "at": "2027-03-20T09:00:00Z",
+                },
+            )
+            if isinstance(location, Path):
+                connection.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
+                connection.exec_driver_sql("PRAGMA user_version = 2")
+                # where SQLite is built without secure delete (Debian's has it), pages that
+                # rows moved out of keep their bytes: leave copies of the key in free pages
+                connection.exec_driver_sql("PRAGMA secure_delete = OFF")
+                connection.exec_driver_sql(
+                    "CREATE TABLE moved AS WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT "
+                    "i + 1 FROM n WHERE i < 40) SELECT private_key || hex(randomblob(1500)) "
+                    "AS copy FROM signing_keys, n"
+                )
+                connection.exec_driver_sql("DROP TABLE moved")
+    engine.dispose()
+    return raw, stored
+
+
+def test_private_keys_move_out_of_an_older_register_and_leave_no_trace_in_it(
+    register_at: Location, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Release 2 kept each client's private key in the register, so a copy of it could sign.
+    Opening it moves each key to the key store (owner-only), drops it from the register, and
+    compacts an SQLite file, so that its bytes no longer hold the key anywhere."""
+    from mi_courseware.register.keys import KeyStore, public_keys
+
+    raw, stored = release_two(register_at, "Acme Health Trust")
+    sqlite = isinstance(register_at, Path)
+    if sqlite:
+        assert stored.encode() in register_at.read_bytes()  # as release 2 left it
+    keys = tmp_path / "keys"
+    with (
+        caplog.at_level(logging.WARNING, logger="mi_courseware"),
+        Register(register_at, keys=keys) as register,
+    ):
+        (key,) = public_keys(register)
+    assert key.client == "Acme Health Trust" and key.retired_at is None
+    moved = KeyStore(keys, "").load(key.key_id, key.client)
+    from cryptography.hazmat.primitives.serialization import (
+        Encoding,
+        NoEncryption,
+        PrivateFormat,
+    )
+
+    assert moved.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption()) == raw
+    assert keys.stat().st_mode & 0o777 == 0o700
+    assert (keys / f"{key.key_id}.pem").stat().st_mode & 0o777 == 0o600
+    assert f"the signing key of Acme Health Trust ({key.fingerprint}) moved out" in caplog.text
+    assert "register keys rotate" in caplog.text
+    if not sqlite:
+        return
+    data = register_at.read_bytes()
+    assert stored.encode() not in data and raw not in data
+    assert pragmas(register_at) == (APPLICATION_ID, SCHEMA_VERSION)
+    site = tmp_path / "site"  # the moved key signs: the site publishes with it
+    assert mi("--register", str(register_at), "register", "publish", str(site)).exit_code == 0
+    meta = json.loads((site / "site.json").read_text(encoding="utf-8"))
+    assert list(meta["keys"]) == [key.key_id]
 
 
 @pytest.fixture
@@ -278,12 +407,39 @@ def test_register_migrate_copies_an_sqlite_register_into_postgresql(
             row = next_certificate(new)
             new.promote(row.number, "f" * 64, DETAILS, "2027-04-01T09:00:00Z")
     assert row.number == "A-2027-000019"
-    # the keys moved too: the site published from PostgreSQL has the same public key and salt
-    site_after = tmp_path / "site-postgresql"
-    assert (
-        mi("register", "publish", str(site_after), env={"MI_COURSEWARE_REGISTER": target}).exit_code
-        == 0
+    # the public keys and salts moved; the private key is brought to the project's key store,
+    # where a register on a database server keeps them: the site published from PostgreSQL
+    # has the same public key and salt
+    project = tmp_path / "project"
+    (project / "content").mkdir(parents=True)
+    shared = tmp_path / "shared"
+    shared.mkdir(mode=0o755)
+    exported = shared / "acme.key"
+    out = mi(
+        "--register", str(source), "register", "keys", "export", "acme", "--out", str(exported)
     )
+    assert out.exit_code == 2 and "no certificates or keys for 'acme'" in out.output
+    out = mi(
+        "--register", str(source), "register", "keys", "export", "Acme Health Trust",
+        "-o", str(exported),
+    )  # fmt: skip
+    assert out.exit_code == 0, out.output
+    assert exported.stat().st_mode & 0o777 == 0o600
+    assert shared.stat().st_mode & 0o777 == 0o755  # the folder it went to is left alone
+    again = mi("--register", str(source), "register", "keys", "export", "Acme Health Trust",
+               "-o", str(exported))  # fmt: skip
+    assert again.exit_code == 1 and "already exists" in again.output
+    env = {"MI_COURSEWARE_REGISTER": target}
+    site_after = tmp_path / "site-postgresql"
+    refused = mi("--project", str(project), "register", "publish", str(site_after), env=env)
+    assert refused.exit_code == 1
+    assert "the signing key of Acme Health Trust" in refused.output
+    assert "is not in this key store" in refused.output
+    kept = mi("--project", str(project), "register", "keys", "import", str(exported), env=env)
+    assert kept.exit_code == 0, kept.output
+    assert kept.output.endswith(f"kept in {project / 'records' / 'keys'}\n")
+    published = mi("--project", str(project), "register", "publish", str(site_after), env=env)
+    assert published.exit_code == 0, published.output
     assert (site_after / "site.json").read_bytes() == (site_before / "site.json").read_bytes()
     again = mi("--register", str(source), "register", "migrate", "--to", target)
     assert again.exit_code == 1

@@ -87,9 +87,11 @@ def log_outcome(edition: Edition, report: Report) -> None:
 def run_for(context: BuildContext, edition: Edition) -> Run:
     """The certificate run a build context asks for."""
     from mi_courseware.certificates.issue import Run
+    from mi_courseware.register.keys import key_folder
 
     register = context.register or edition.project_root / "records" / "certificates.sqlite"
     return Run(
+        keys=key_folder(register, edition.project_root),
         register=register,
         time=context.time,
         jobs=context.jobs,

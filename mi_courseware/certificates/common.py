@@ -27,6 +27,9 @@ FINE_LINE_HEIGHT = 1.45
 NUMBER_KEY = "/MICertificateNumber"
 CODE_KEY = "/MICertificateCode"
 """Custom document-information keys that say which certificate a PDF is."""
+ISSUER_KEY = "/MIIssuerKey"
+"""Custom document-information key with the fingerprint of the issuer's signing key (for a
+reader to compare with the one the issuer publishes; never trusted by itself)."""
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,9 @@ class Person:
     issued_at: str
     changed_at: str
     reissued: bool
+    #: The fingerprint of the issuer's signing key, printed small (``None``: a certificate
+    #: issued before fingerprints were printed, which keeps its layout).
+    key: str | None = None
 
 
 @dataclass(frozen=True)
@@ -54,6 +60,7 @@ class PdfInfo:
     language: str
     created: str
     modified: str
+    key: str | None = None  # the issuer's key fingerprint, as printed
 
 
 @dataclass(frozen=True)

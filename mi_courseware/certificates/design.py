@@ -23,6 +23,7 @@ from mi_courseware.certificates.names import layout_name
 from mi_courseware.edition import Edition, StandardUnit
 from mi_courseware.languages import FALLBACK
 from mi_courseware.register import Details
+from mi_courseware.register.keys import show
 from mi_courseware.rendering.document import DocumentSetup, document_setup
 from mi_courseware.rendering.fetcher import data_uri
 from mi_courseware.rendering.i18n import Translator
@@ -164,6 +165,8 @@ class Design:
         issued = [t("certificate.issued", date=t.date(self.printed_date(person)))]
         if person.reissued:
             issued.append(dated("certificate.reissued", person.changed_at))
+        if person.key:  # only on certificates issued with a key: older ones keep their bytes
+            issued.append(t("certificate.issuer_key", fingerprint=show(person.key)))
         return Lines(size, name, person.number, person.code, tuple(issued))
 
     def printed_date(self, person: Person) -> date:
@@ -187,6 +190,7 @@ class Design:
             language=self.primary,
             created=person.issued_at,
             modified=person.changed_at,
+            key=show(person.key) if person.key else None,
         )
 
     # -- the batch document -------------------------------------------------------------------

@@ -52,6 +52,7 @@ from mi_courseware.edition import Edition
 from mi_courseware.errors import Position, Problems, UsageError
 from mi_courseware.people import Participant
 from mi_courseware.register import Certificate, Details, Register, stamp
+from mi_courseware.register.keys import ensure_key
 
 __all__ = ["ALL", "FOLDER", "Report", "Run", "issue", "participants", "promote", "sha256_file"]
 
@@ -71,6 +72,7 @@ class Run:
     reissue: bool = False
     quiet: bool = False
     whole: bool = False  # render every certificate as a whole page (the fallback path)
+    keys: Path | None = None  # the register's key store (default: beside an SQLite file)
 
 
 @dataclass
@@ -111,6 +113,7 @@ def _person(
         row.issued_at,
         changed_at or _changed(row),
         row.status == "reissued" if reissued is None else reissued,
+        row.key_id,
     )
 
 
@@ -126,7 +129,7 @@ def plan(edition: Edition, run: Run, design: Design, final: Path, report: Report
     problems = Problems()
     people: dict[str, Person] = {}
     roster_path = run.roster or event.roster or Path("roster.csv")
-    with Register(run.register) as register, register.transaction():
+    with Register(run.register, keys=run.keys) as register, register.transaction():
         reconcile(register, edition, final, details, now)
         rows = register.for_event(event.id)
         chosen, numbers = select(roster, run.only, rows)
@@ -161,6 +164,8 @@ def plan(edition: Edition, run: Run, design: Design, final: Path, report: Report
                     f"('{row.name}'); to correct the certificate, run again with --reissue",
                 )
         problems.raise_if_errors()
+        # the issuer's key is made with its first certificate, whose fingerprint it prints
+        key = ensure_key(register, details.client, now) if new else None
         reserved = register.reserve_many(
             event=event.id,
             people=new,
@@ -168,6 +173,7 @@ def plan(edition: Edition, run: Run, design: Design, final: Path, report: Report
             year=year,
             details=details,
             at=now,
+            key_id=key.key_id if key is not None else None,
         )
         people.update((row.number, _person(row)) for row in reserved)
         holders = {p.identity: p for p in roster}
@@ -266,7 +272,7 @@ def render(
 
 def stage(run: Run, hashes: dict[str, str]) -> dict[str, str]:
     """Step 3: record the hash of every rendered PDF before it moves into place."""
-    with Register(run.register) as register, register.transaction():
+    with Register(run.register, keys=run.keys) as register, register.transaction():
         register.stage_all(hashes)
     return hashes
 
@@ -274,7 +280,8 @@ def stage(run: Run, hashes: dict[str, str]) -> dict[str, str]:
 def promote(run: Run, hashes: dict[str, str], details: Details, report: Report) -> None:
     """Step 5: staged PDFs are in place (and voided ones gone); make it the register's
     record: prepared, issued, confirmed or voided as the run decided."""
-    report.actions.update(record(run.register, run.time, hashes, details, report.attendance))
+    attendance = report.attendance
+    report.actions.update(record(run.register, run.time, hashes, details, attendance, run.keys))
 
 
 def issue(
@@ -310,7 +317,7 @@ def issue(
         files = {number: r.path for number, r in results.rendered.items()}
         report.rendered = sorted(files)
         hashes = stage(run, {n: r.sha256 for n, r in results.rendered.items()})
-        with Register(run.register) as register:
+        with Register(run.register, keys=run.keys) as register:
             rows = list(register.for_event(edition.event.id).values())
         kept = [r for r in rows if _kept(r) and r.number not in report.attendance.void]
         printed = [r for r in kept if r.number not in report.attendance.unprinted]

@@ -8,13 +8,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from mi_courseware.certificates.common import CODE_KEY, NUMBER_KEY, PdfInfo
+from mi_courseware.certificates.common import CODE_KEY, ISSUER_KEY, NUMBER_KEY, PdfInfo
 from mi_courseware.errors import MiCoursewareError
 
 
 def info_entries(info: PdfInfo) -> dict[str, str]:
-    """The document-information entries that say which certificate a PDF is."""
-    return {
+    """The document-information entries that say which certificate a PDF is (and, from
+    certificates issued with one, the issuer's key fingerprint)."""
+    entries = {
         "/Title": info.title,
         "/Author": info.author,
         "/Subject": info.subject,
@@ -22,6 +23,9 @@ def info_entries(info: PdfInfo) -> dict[str, str]:
         NUMBER_KEY: info.number,
         CODE_KEY: info.code,
     }
+    if info.key:
+        entries[ISSUER_KEY] = info.key
+    return entries
 
 
 def pdf_date(stamp: str) -> str:

@@ -160,14 +160,16 @@ def record(
     hashes: dict[str, str],
     details: Details,
     attendance: Attendance,
+    keys: Path | None = None,
 ) -> dict[str, str]:
     """Step 5 of a run: staged PDFs are in place, the void ones gone; record it all in one
-    transaction. Returns number -> action for what changed."""
+    transaction (``keys``: the register's key store). Returns number -> action for what
+    changed."""
     from mi_courseware.register import Register, stamp
 
     now = stamp(time)
     actions: dict[str, str] = {}
-    with Register(location) as register, register.transaction():
+    with Register(location, keys=keys) as register, register.transaction():
         rows = register.by_numbers(sorted(hashes))
         for number, digest in sorted(hashes.items()):
             row = rows.get(number)

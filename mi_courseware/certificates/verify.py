@@ -6,7 +6,8 @@ name as printed must come with it (compared with case and accents folded). Given
 code is read from the file's metadata, and the file's SHA-256 is compared with the register's,
 so an altered or superseded copy is told apart from the certificate as issued. With
 ``offline``, the same questions are answered from a published verification site's folder
-(signed records) instead of the register.
+(signed records) instead of the register, and a record is believed only when its signing
+key is known from outside the folder (:mod:`mi_courseware.register.trust`).
 
 The first line of every answer carries the verdict; the lines after it are details.
 """
@@ -23,6 +24,7 @@ from mi_courseware.codes import is_number, read_code
 
 if TYPE_CHECKING:
     from mi_courseware.register import Certificate, Location, Register
+    from mi_courseware.register.trust import Trust
 
 
 #: What ``verify`` says of a prepared certificate.
@@ -216,10 +218,27 @@ def _not_ours(path: Path) -> Verdict:
     )
 
 
-def check_offline(site_folder: Path, code_or_pdf: str) -> Verdict:
-    """The verdict from a published site's folder alone (no register): code or PDF."""
+#: What ``verify --offline`` says when nothing outside the site says whose key to believe.
+NO_TRUST = (
+    "{target}: not checked: a published site proves nothing by itself (anyone can make one "
+    "with a key of their own); give the issuer's key fingerprint with --key (16 hex digits, "
+    "such as 3F2A 91C0 77DE 0B41, as the issuing organisation publishes it: ask it, or see "
+    "its website; 'mi-courseware register keys list' shows them where the register is), or "
+    "check where the certificate register is. The fingerprint printed on a certificate is "
+    "not proof on its own."
+)
+
+
+def check_offline(site_folder: Path, code_or_pdf: str, trust: Trust | None) -> Verdict:
+    """The verdict from a published site's folder (no register needed): code or PDF.
+
+    ``trust``: the keys to believe (``--key``, or the register's); without it the answer is
+    never "valid".
+    """
     from mi_courseware.register.publish import offline_site
 
+    if trust is None:
+        return Verdict("untrusted", [NO_TRUST.format(target=code_or_pdf)])
     site = offline_site(site_folder)
     candidate = Path(code_or_pdf)
     path = candidate if _is_file(code_or_pdf) else None
@@ -240,9 +259,10 @@ def check_offline(site_folder: Path, code_or_pdf: str) -> Verdict:
     if read.verdict != "ok":
         status = "mistyped" if read.verdict == "mistyped" else "unknown"
         return Verdict(status, [f"{typed}: unknown: not a valid code ({read.reason})"])
-    found, record = site.lookup(read.code)
+    found = site.lookup(read.code)
+    record = found.payload
     where = f"published site {site_folder}"
-    if found == "tampered":
+    if found.status == "tampered":
         return Verdict(
             "tampered",
             [
@@ -250,8 +270,17 @@ def check_offline(site_folder: Path, code_or_pdf: str) -> Verdict:
                 "signature does not match; do not rely on it"
             ],
         )
-    if record is None:
+    if record is None or found.signer is None:
         return Verdict("unknown", [f"{read.code}: unknown: the {where} has no such certificate"])
+    doubt = trust.doubt(found.signer, str(record.get("client")))
+    if doubt is not None:
+        return Verdict(
+            "untrusted",
+            [
+                f"{read.code}: NOT GENUINE: the {where} holds a record for this code {doubt}: "
+                "the site may be forged; do not rely on it"
+            ],
+        )
     status = str(record.get("status"))
     lines = details(record)
     verdict = {
@@ -264,7 +293,8 @@ def check_offline(site_folder: Path, code_or_pdf: str) -> Verdict:
         ),
         "void": ("void", f"{record['number']}: VOID: never valid (voided {record.get('since')})"),
     }.get(status, ("unknown", f"{record['number']}: unknown status '{status}'"))
-    result = Verdict(verdict[0], [verdict[1], *lines, f"  source:  {where} (signature checked)"])
+    source = f"  source:  {where} ({trust.describe(found.signer)})"
+    result = Verdict(verdict[0], [verdict[1], *lines, source])
     if path is None:
         return result
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
@@ -284,17 +314,19 @@ def _is_file(text: str) -> bool:
 
 
 def verify(
-    location: Location | None,
+    location: Location,
     code_or_pdf: str,
     *,
     name: str | None = None,
     offline: Path | None = None,
+    trust: Trust | None = None,
 ) -> Verdict:
-    """``verify CODE_OR_PDF_OR_NUMBER`` against the register at ``location`` (or a site)."""
+    """``verify CODE_OR_PDF_OR_NUMBER`` against the register at ``location`` (or, with
+    ``offline``, a published site, believed only as far as ``trust`` goes)."""
     from mi_courseware.register import Register
 
-    if offline is not None or location is None:
-        return check_offline(offline or Path("."), code_or_pdf)
+    if offline is not None:
+        return check_offline(offline, code_or_pdf, trust)
     is_file = _is_file(code_or_pdf)
     if isinstance(location, Path) and not location.is_file():
         return Verdict(

@@ -19,6 +19,7 @@ from mi_courseware.cli.build import build
 from mi_courseware.cli.certificates import certificates, register, verify
 from mi_courseware.cli.coding import coding
 from mi_courseware.cli.evaluation import evaluation
+from mi_courseware.cli.keys import keys
 from mi_courseware.cli.options import Group, Options, global_options
 from mi_courseware.cli.project import init, list_, schema, standards, validate
 from mi_courseware.cli.serve import serve
@@ -51,6 +52,7 @@ for _command in (
     evaluation,
 ):
     cli.add_command(_command)
+register.add_command(keys)
 
 
 def main() -> NoReturn:

@@ -25,7 +25,8 @@ from mi_courseware.errors import UsageError, plural
 
 if TYPE_CHECKING:
     from mi_courseware.project import ProjectPaths
-    from mi_courseware.register import Location
+    from mi_courseware.register import Location, Register
+    from mi_courseware.register.trust import Trust
 
 
 def _register_path(options: Options) -> Location:
@@ -33,6 +34,41 @@ def _register_path(options: Options) -> Location:
     if options.register is not None:
         return options.register
     return options.register_path(options.paths())
+
+
+def _key_folder(options: Options) -> Path | None:
+    """The key store of the register (``keys/`` beside an SQLite file, the project's
+    ``records/keys/`` for a database server)."""
+    from mi_courseware.register.keys import key_folder
+
+    paths = _paths_or_none(options)
+    if options.register is None and paths is None:
+        return None
+    return key_folder(options.register_path(paths), paths.root if paths is not None else None)
+
+
+def _open(options: Options, create: bool = False) -> Register:
+    """The register, with its key store."""
+    from mi_courseware.register import Register
+
+    return Register(_register_path(options), create=create, keys=_key_folder(options))
+
+
+def _trust(options: Options, keys: tuple[str, ...]) -> Trust | None:
+    """Whom ``verify --offline`` believes: ``--key``, else the register's keys (when there
+    is a register here), else no one."""
+    from mi_courseware.register.trust import Trust
+
+    if keys:
+        return Trust.given(keys)
+    if options.register is None and _paths_or_none(options) is None:
+        return None
+    location = _register_path(options)
+    if isinstance(location, Path) and not location.is_file():
+        return None
+    with _open(options) as register:
+        trust = Trust.of_register(register)
+    return trust if trust.known else None
 
 
 def _paths_or_none(options: Options) -> ProjectPaths | None:
@@ -149,6 +185,15 @@ def _span(numbers: list[str]) -> str:
     type=click.Path(file_okay=False, path_type=Path),
     help="Check against a published verification site's folder instead of the register.",
 )
+@click.option(
+    "--key",
+    "keys",
+    multiple=True,
+    metavar="FINGERPRINT",
+    help="With --offline: the issuer's key fingerprint, as the issuer publishes it (16 hex "
+    "digits; spaces and colons ignored). Repeat for each key it has used. Without it, the "
+    "register's keys are used; with neither, nothing is called valid.",
+)
 @pass_options
 @click.pass_context
 def verify(
@@ -157,17 +202,25 @@ def verify(
     code_pdf_or_number: str,
     name: str | None,
     offline: Path | None,
+    keys: tuple[str, ...],
 ) -> None:
     """Check a certificate: its verification CODE, its PDF file, or its NUMBER with --name.
 
     The first line gives the verdict, the lines after it the details. Exit status 0: valid;
     1: anything else (revoked, prepared and awaiting attendance, void, unknown, mistyped,
     or, for a file, not the copy the register holds).
+
+    With --offline SITE_DIR, a published site is believed only when its records are signed
+    with a key known from elsewhere: --key FINGERPRINT, or the register's keys.
     """
     from mi_courseware.certificates.verify import verify as check
 
-    location = None if offline is not None else _register_path(options)
-    verdict = check(location, code_pdf_or_number, name=name, offline=offline)
+    if keys and offline is None:
+        raise UsageError("--key: give it with --offline SITE_DIR (a register is checked directly)")
+    if offline is not None:
+        verdict = check(Path(), code_pdf_or_number, offline=offline, trust=_trust(options, keys))
+    else:
+        verdict = check(_register_path(options), code_pdf_or_number, name=name)
     for line in verdict.lines:
         click.echo(line)
     ctx.exit(verdict.exit_code)
@@ -201,7 +254,7 @@ def export(options: Options, as_csv: bool, output: Path | None) -> None:
     from mi_courseware.register.export import export_csv
 
     del as_csv  # CSV is the one format; the flag is the spelling users were promised
-    text, count = export_csv(_register_path(options))
+    text, count = export_csv(_register_path(options), _key_folder(options))
     if output is None:
         sys.stdout.write(text)
         return
@@ -225,11 +278,11 @@ def revoke(ctx: click.Context, options: Options, code: str, reason: str) -> None
     """Revoke the certificate with verification CODE; it stays in the register as revoked."""
     from mi_courseware.builders.base import build_time
     from mi_courseware.certificates.verify import check_code
-    from mi_courseware.register import Register, stamp
+    from mi_courseware.register import stamp
 
     if not reason.strip():
         raise UsageError("--reason: say why the certificate is revoked")
-    with Register(_register_path(options), create=False) as reg, reg.transaction():
+    with _open(options) as reg, reg.transaction():
         verdict, row = check_code(reg, code)
         if row is None or row.status in ("pending", "prepared", "void"):
             if row is not None and row.status in ("prepared", "void"):
@@ -265,11 +318,11 @@ def publish(options: Options, directory: Path, client: str | None) -> None:
     client's verify_url at the site: https://HOST/PATH/?code={code}
     """
     from mi_courseware.builders.base import build_time
-    from mi_courseware.register import Register, stamp
+    from mi_courseware.register import stamp
     from mi_courseware.register.publish import client_name
     from mi_courseware.register.publish import publish as write_site
 
-    with Register(_register_path(options), create=False) as reg:
+    with _open(options) as reg:
         name = client_name(_paths_or_none(options), reg.clients(), client) if client else None
         done = write_site(reg, directory, name, stamp(build_time()))
     if options.quiet:
@@ -291,20 +344,34 @@ def publish(options: Options, directory: Path, client: str | None) -> None:
 )
 @pass_options
 def migrate(options: Options, target: str) -> None:
-    """Copy the register (every certificate, its history, keys and counters) to --to.
+    """Copy the register (every certificate, its history, public keys and counters) to --to.
 
     The target must be empty; the copy is one transaction. Afterwards, point every
-    coordinator at the new register with --register or MI_COURSEWARE_REGISTER.
+    coordinator at the new register with --register or MI_COURSEWARE_REGISTER. Private
+    signing keys are never in a register: they stay in the key store (records/keys/), which
+    a register on a database server finds in the project's records/keys/.
     """
     from mi_courseware.register.engine import describe, parse_location
+    from mi_courseware.register.keys import key_folder
     from mi_courseware.register.migrate import copy_register
 
     source = _register_path(options)
     destination = parse_location(target)
-    counts = copy_register(source, destination)
-    if not options.quiet:
+    keys = _key_folder(options)
+    counts = copy_register(source, destination, keys=keys)
+    if options.quiet:
+        return
+    click.echo(
+        f"Copied {counts['certificates']} certificates and {counts['history']} history "
+        f"entries from {describe(source)} to {describe(destination)}"
+    )
+    click.echo(f"Use it with: --register '{describe(destination)}' (or MI_COURSEWARE_REGISTER)")
+    paths = _paths_or_none(options)
+    there = key_folder(destination, paths.root if paths is not None else None)
+    if counts["signing_keys"] and there != keys:
+        looks = there or "the project's records/keys/"
         click.echo(
-            f"Copied {counts['certificates']} certificates and {counts['history']} history "
-            f"entries from {describe(source)} to {describe(destination)}"
+            f"Signing keys stay in {keys}; the new register looks for them in {looks}: on "
+            "each computer that uses it, bring them with 'register keys export CLIENT --out "
+            "FILE' and 'register keys import FILE'"
         )
-        click.echo(f"Use it with: --register '{describe(destination)}' (or MI_COURSEWARE_REGISTER)")

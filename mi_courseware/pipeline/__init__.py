@@ -346,11 +346,13 @@ def _options(entry: BuilderEntry, context: BuildContext, edition: Edition) -> di
 
 def _register_state(edition: Edition, context: BuildContext) -> str:
     """What the register holds for the edition's event (its certificates shape the files)."""
+    from mi_courseware.register.keys import key_folder
     from mi_courseware.register.state import event_state
 
     register = context.register or edition.project_root / "records" / "certificates.sqlite"
     assert edition.event is not None
-    return event_state(register, edition.event.id)
+    keys = key_folder(register, edition.project_root)
+    return event_state(register, edition.event.id, keys=keys)
 
 
 def _why(

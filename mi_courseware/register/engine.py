@@ -17,6 +17,7 @@ application's tables is refused before anything is written to it.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -102,6 +103,20 @@ def check_sqlite_file(path: Path) -> None:
         f"{path}: not a certificate register: it is another application's SQLite database "
         f"({owner}); give --register a new file or the register's own"
     )
+
+
+def create_private(path: Path) -> None:
+    """Make a new register file owner-only before SQLite writes to it (its journal takes the
+    file's permissions); its folder, when made now, too. An existing file is left as it is."""
+    try:
+        if not path.parent.is_dir():
+            path.parent.mkdir(mode=0o700, parents=True)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return
+    except OSError as exc:
+        raise RegisterError(f"{exc.filename or path}: cannot create ({exc.strerror})") from None
+    os.close(descriptor)
 
 
 def make_engine(location: Location, timeout: float) -> Engine:

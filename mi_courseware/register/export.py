@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from mi_courseware.register.engine import Location
 from mi_courseware.register.rows import Certificate
 from mi_courseware.tables import csv_text
@@ -24,11 +26,11 @@ def _row(row: Certificate) -> tuple[object, ...]:
     )  # fmt: skip
 
 
-def export_csv(location: Location) -> tuple[str, int]:
+def export_csv(location: Location, keys: Path | None = None) -> tuple[str, int]:
     """The register as CSV (cells that a spreadsheet would run as a formula are neutralised)
-    and how many certificates it lists."""
+    and how many certificates it lists (``keys``: its key store, should opening migrate it)."""
     from mi_courseware.register.store import Register
 
-    with Register(location, create=False) as register:
+    with Register(location, create=False, keys=keys) as register:
         rows = register.all()
     return csv_text(COLUMNS, (_row(r) for r in rows)), len(rows)

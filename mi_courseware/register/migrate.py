@@ -28,9 +28,11 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine
 
 #: The schema version (SQLite's ``user_version``) and the Alembic revision it corresponds to.
-SCHEMA_VERSION = 2
-HEAD = "0002"
-REVISIONS = ("0001", "0002")
+SCHEMA_VERSION = 3
+HEAD = "0003"
+REVISIONS = ("0001", "0002", "0003")
+#: Revisions whose registers may hold private signing keys (moved out by 0003).
+WITH_KEYS = ("0002",)
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 log = logging.getLogger(__name__)
@@ -63,7 +65,9 @@ def _newer(location: Location, revision: str) -> RegisterError:
     )
 
 
-def _run_alembic(connection: Connection, start: str | None) -> None:
+def run_alembic(connection: Connection, start: str | None, head: str = HEAD) -> None:
+    """Run the revisions after ``start`` (stamped first when the register has no Alembic
+    table) up to ``head`` on ``connection``, inside the caller's transaction."""
     from alembic.config import Config
     from alembic.runtime.environment import EnvironmentContext
     from alembic.script import ScriptDirectory
@@ -75,9 +79,9 @@ def _run_alembic(connection: Connection, start: str | None) -> None:
     script = ScriptDirectory.from_config(config)
 
     def upgrade(revision: object, context: object) -> list[object]:
-        return list(script._upgrade_revs(HEAD, revision))  # type: ignore[arg-type]
+        return list(script._upgrade_revs(head, revision))  # type: ignore[arg-type]
 
-    with EnvironmentContext(config, script, fn=upgrade, destination_rev=HEAD) as env:
+    with EnvironmentContext(config, script, fn=upgrade, destination_rev=head) as env:
         env.configure(connection=connection)
         if start is not None and revision_of_table(connection) is None:
             env.get_context().stamp(script, start)
@@ -93,8 +97,11 @@ def revision_of_table(connection: Connection) -> str | None:
     return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
-def upgrade(engine: Engine, location: Location, *, create: bool) -> None:
-    """Create or migrate the register at ``location`` to :data:`HEAD` (no-op when current)."""
+def upgrade(engine: Engine, location: Location, *, create: bool, keys: Path | None = None) -> None:
+    """Create or migrate the register at ``location`` to :data:`HEAD` (no-op when current).
+
+    ``keys``: the key store that private keys an older register holds move to.
+    """
     from sqlalchemy.exc import DBAPIError
 
     with engine.connect() as connection:
@@ -109,7 +116,7 @@ def upgrade(engine: Engine, location: Location, *, create: bool) -> None:
     if revision is not None and revision not in REVISIONS:
         raise _newer(location, revision)
     try:
-        migrated = _upgrade_locked(engine, location)
+        migrated = _upgrade_locked(engine, location, keys)
     except DBAPIError as exc:
         if revision is None:
             raise
@@ -121,6 +128,8 @@ def upgrade(engine: Engine, location: Location, *, create: bool) -> None:
             f"{revision}) and is upgraded once, on its first use by this version, which needs "
             "write access"
         ) from None
+    if migrated and revision in WITH_KEYS and engine.dialect.name == "sqlite":
+        compact(engine, location)
     if migrated and revision is not None:
         log.warning(
             "%s: register upgraded from schema revision %s to %s",
@@ -130,20 +139,25 @@ def upgrade(engine: Engine, location: Location, *, create: bool) -> None:
         )
 
 
-def _upgrade_locked(engine: Engine, location: Location) -> bool:
+def _upgrade_locked(engine: Engine, location: Location, keys: Path | None) -> bool:
     """Migrate under the write lock; ``False`` when another process did it meanwhile."""
     with engine.connect() as connection:
         sqlite = connection.dialect.name == "sqlite"
         if sqlite:  # must be set outside a transaction; SQLite rebuilds tables in 0002
-            connection.connection.dbapi_connection.execute("PRAGMA foreign_keys = OFF")  # type: ignore[union-attr]
+            raw = connection.connection.dbapi_connection
+            raw.execute("PRAGMA foreign_keys = OFF")  # type: ignore[union-attr]
+            # what a migration deletes (private keys, in 0003) is overwritten as it is freed
+            raw.execute("PRAGMA secure_delete = ON")  # type: ignore[union-attr]
         connection.info["writing"] = True
+        connection.info["location"] = location
+        connection.info["key_folder"] = keys
         with connection.begin():
             revision = revision_of(connection)  # again, now that the write lock is held
             if revision == HEAD:
                 return False
             if revision is not None and revision not in REVISIONS:
                 raise _newer(location, revision)
-            _run_alembic(connection, revision)
+            run_alembic(connection, revision)
             if sqlite:
                 problems = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
                 if problems:
@@ -153,21 +167,39 @@ def _upgrade_locked(engine: Engine, location: Location) -> bool:
     return True
 
 
-def copy_register(source: Location, target: Location, *, timeout: float = 120.0) -> dict[str, int]:
+def compact(engine: Engine, location: Location) -> None:
+    """``VACUUM`` an SQLite register: the file is written again from its live rows, so no
+    free page keeps what was deleted (the private keys 0003 moved out)."""
+    from sqlalchemy.exc import DBAPIError
+
+    try:
+        with engine.connect() as connection:
+            connection.connection.dbapi_connection.execute("VACUUM")  # type: ignore[union-attr]
+    except DBAPIError as exc:
+        from mi_courseware.register.engine import explain
+
+        raise explain(location, exc) from None
+
+
+def copy_register(
+    source: Location, target: Location, *, timeout: float = 120.0, keys: Path | None = None
+) -> dict[str, int]:
     """Copy every table of the register at ``source`` into an empty register at ``target``.
 
-    Both are brought to the current schema first; the copy is one transaction on the target,
-    so it is all there or not at all. Returns the rows copied per table.
+    Both are brought to the current schema first (``keys``: the source's key store, for
+    private keys an older source still holds); the copy is one transaction on the target,
+    so it is all there or not at all. Private keys are never in a register, so they are not
+    copied. Returns the rows copied per table.
     """
     from sqlalchemy import func, select, text
     from sqlalchemy.exc import DBAPIError
 
-    from mi_courseware.register.engine import check_sqlite_file
+    from mi_courseware.register.engine import check_sqlite_file, create_private
     from mi_courseware.register.schema import COPIED, certificates, history
 
     if isinstance(target, Path):
         check_sqlite_file(target)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        create_private(target)
     if isinstance(source, Path) and not source.is_file():
         raise RegisterError(f"{source}: no certificate register here (nothing issued yet)")
     if isinstance(source, Path):
@@ -175,7 +207,7 @@ def copy_register(source: Location, target: Location, *, timeout: float = 120.0)
     source_engine = make_engine(source, timeout)
     target_engine = make_engine(target, timeout)
     try:
-        upgrade(source_engine, source, create=False)
+        upgrade(source_engine, source, create=False, keys=keys)
         upgrade(target_engine, target, create=True)
         counts: dict[str, int] = {}
         with source_engine.connect() as reading, target_engine.connect() as writing:

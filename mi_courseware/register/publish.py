@@ -1,12 +1,13 @@
 """``register publish DIR``: the static verification site (format in :mod:`.site`).
 
-Each client's Ed25519 signing key is made on its first publish and kept in the register
-(``records/certificates.sqlite`` by default, or the shared database), never in the site or
-``output/``: whoever can write the register can issue certificates anyway, so the key is as
-safe as the register, and a register moved with ``register migrate`` keeps its keys, so the
-published public keys stay the same. The site's salt is kept there too, so re-publishing
-gives byte-identical files for unchanged certificates (Ed25519 signatures are deterministic)
-and only changed files are written.
+Each record is signed with its client's current key (:mod:`.keys`: made with the client's
+first certificate, its private half in the key store, never in the register, the site or
+``output/``) and sealed under a key only its code opens (:mod:`.sealing`). ``site.json``
+carries every public key the site's clients have used, so a record signed before a rotation
+still verifies. The site's salt is kept in the register, and so is what each record's name
+and key are derived from (slow to derive, quick to look up), so publishing again gives
+byte-identical files for unchanged certificates (Ed25519 signatures and the records'
+nonces are deterministic), writes only changed files, and derives only new codes.
 """
 
 from __future__ import annotations
@@ -20,19 +21,20 @@ from typing import TYPE_CHECKING, Any
 
 from mi_courseware.register.engine import RegisterError
 from mi_courseware.register.rows import Certificate
-from mi_courseware.register.schema import signing_keys, sites
+from mi_courseware.register.schema import record_secrets, sites
 
 if TYPE_CHECKING:
     from mi_courseware.project import ProjectPaths
+from mi_courseware.register.keys import public_keys, signer
+from mi_courseware.register.sealing import ITERATIONS, KDF, RecordSecret
 from mi_courseware.register.site import (
     FORMAT,
+    FORMATS,
     RECORD_NAME,
     RECORDS,
     SiteError,
     b64,
     dump,
-    key_id,
-    record_id,
 )
 from mi_courseware.register.store import Register
 
@@ -57,38 +59,6 @@ class Published:
     records: int = 0
 
 
-def _key(register: Register, client: str, at: str) -> tuple[str, Any]:
-    """The client's key id and private key, made now if it has none (inside a transaction)."""
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
-    from sqlalchemy import select
-
-    found = register.execute(
-        select(signing_keys.c.private_key).where(signing_keys.c.client == client)
-    ).first()
-    if found is not None:
-        import base64
-
-        private = Ed25519PrivateKey.from_private_bytes(base64.b64decode(found[0]))
-    else:
-        from cryptography.hazmat.primitives.serialization import NoEncryption, PrivateFormat
-
-        private = Ed25519PrivateKey.generate()
-        raw = private.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
-        public = private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
-        register.execute(
-            signing_keys.insert().values(
-                client=client,
-                key_id=key_id(public),
-                private_key=b64(raw),
-                public_key=b64(public),
-                created_at=at,
-            )
-        )
-    public = private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
-    return key_id(public), private
-
-
 def _salt(register: Register, site: str, at: str) -> str:
     from sqlalchemy import select
 
@@ -98,6 +68,33 @@ def _salt(register: Register, site: str, at: str) -> str:
     salt = secrets.token_hex(16)
     register.execute(sites.insert().values(site=site, salt=salt, created_at=at))
     return salt
+
+
+def _secrets(register: Register, salt: str, codes: list[str]) -> dict[str, RecordSecret]:
+    """Each code's record secret: kept ones read, new ones derived (slowly, without holding
+    the register's lock) and kept."""
+    from sqlalchemy import select
+
+    s = record_secrets.c
+    where = (s.salt == salt) & (s.iterations == ITERATIONS)
+
+    def kept() -> dict[str, RecordSecret]:
+        rows = register.fetch(select(s.code, s.secret).where(where))
+        return {code: RecordSecret(bytes.fromhex(secret)) for code, secret in rows}
+
+    found = kept()
+    new = {code: RecordSecret.derive(salt, code, ITERATIONS) for code in codes if code not in found}
+    if new:
+        with register.transaction():
+            there = kept()  # another publish may have kept some meanwhile
+            rows = [
+                {"salt": salt, "iterations": ITERATIONS, "code": code, "secret": value.secret.hex()}
+                for code, value in sorted(new.items())
+                if code not in there
+            ]
+            if rows:
+                register.execute(record_secrets.insert(), rows)
+    return {**found, **new}
 
 
 def payload(row: Certificate, ident: str) -> dict[str, Any]:
@@ -132,11 +129,30 @@ def _check_folder(folder: Path) -> None:
             meta = json.loads((folder / "site.json").read_text(encoding="utf-8"))
         except (OSError, ValueError):
             meta = None
-        if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+        if not isinstance(meta, dict) or meta.get("format") not in FORMATS:
             raise RegisterError(
                 f"{folder}: not empty and not a verification site; publish into a new "
                 "or empty folder (files already there are never overwritten)"
             )
+
+
+def _site_json(register: Register, clients: set[str], salt: str, title: str) -> bytes:
+    """``site.json``: format, salt, key derivation, and every key of the site's clients."""
+    keys: dict[str, Any] = {}
+    for key in public_keys(register):
+        if key.client not in clients:
+            continue
+        entry = {
+            "public": b64(key.public),
+            "fingerprint": key.fingerprint,
+            "client": key.client,
+            "created": key.created_at[:10],
+        }
+        if key.retired_at:
+            entry["retired"] = key.retired_at[:10]
+        keys[key.key_id] = entry
+    kdf = {"name": KDF, "iterations": ITERATIONS}
+    return dump({"format": FORMAT, "salt": salt, "kdf": kdf, "keys": keys, "title": title})
 
 
 def publish(register: Register, folder: Path, client: str | None, at: str) -> Published:
@@ -147,29 +163,22 @@ def publish(register: Register, folder: Path, client: str | None, at: str) -> Pu
     rows = [r for r in register.all() if r.status in PUBLISHED]
     if client is not None:
         rows = [r for r in rows if r.client == client]
+    names = {r.client for r in rows}
     with register.transaction():
         salt = _salt(register, client or "*", at)
-        keys = {name: _key(register, name, at) for name in sorted({r.client for r in rows})}
-    if client is not None and client not in keys:
-        keys[client] = _key_outside(register, client, at)
-    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
-
+        # certificates issued before keys were made at issue get their client's key now
+        signers = {name: signer(register, name, at) for name in sorted(names)}
+    sealing = _secrets(register, salt, [r.code for r in rows])
     files: dict[str, bytes] = {}
     for row in rows:
-        kid, private = keys[row.client]
-        ident = record_id(salt, row.code)
-        text = json.dumps(payload(row, ident), ensure_ascii=False, sort_keys=True)
-        signature = private.sign(text.encode())
-        files[f"{RECORDS}/{ident}.json"] = dump(
-            {"key": kid, "payload": text, "signature": b64(signature)}
-        )
-    public = {
-        kid: b64(private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw))
-        for kid, private in keys.values()
-    }
-    names = {r.client for r in rows}
-    title = client or (names.pop() if len(names) == 1 else "")
-    files["site.json"] = dump({"format": FORMAT, "salt": salt, "keys": public, "title": title})
+        key, private = signers[row.client]
+        secret = sealing[row.code]
+        text = json.dumps(payload(row, secret.name), ensure_ascii=False, sort_keys=True)
+        signed = {"key": key.key_id, "payload": text, "signature": b64(private.sign(text.encode()))}
+        sealed = secret.seal(json.dumps(signed, ensure_ascii=False, sort_keys=True))
+        files[f"{RECORDS}/{secret.name}.json"] = dump(sealed)
+    title = client or (next(iter(names)) if len(names) == 1 else "")
+    files["site.json"] = _site_json(register, names | ({client} if client else set()), salt, title)
     page = resources.files("mi_courseware.register").joinpath("page")
     for name in PAGE_FILES:
         files[name] = page.joinpath(name).read_bytes()
@@ -198,12 +207,6 @@ def publish(register: Register, folder: Path, client: str | None, at: str) -> Pu
     return done
 
 
-def _key_outside(register: Register, client: str, at: str) -> tuple[str, Any]:
-    """A client with nothing to publish yet still gets its key (so the site can be set up)."""
-    with register.transaction():
-        return _key(register, client, at)
-
-
 def offline_site(folder: Path) -> Any:
     """The site in ``folder`` for ``verify --offline`` (a clean error when it is not one)."""
     from mi_courseware.register.site import Site
@@ -214,9 +217,14 @@ def offline_site(folder: Path) -> Any:
         raise RegisterError(str(exc)) from None
 
 
-def client_name(paths: ProjectPaths | None, recorded: list[str], wanted: str) -> str:
+def client_name(
+    paths: ProjectPaths | None,
+    recorded: list[str],
+    wanted: str,
+    missing: str = "--client: no certificates for '{wanted}' in the register",
+) -> str:
     """``--client``: a client's name as recorded on certificates, or a client id of the
-    project (its name is read from its file)."""
+    project (its name is read from its file). ``missing``: what to say when it is neither."""
     from mi_courseware.errors import Problems, UsageError, did_you_mean
 
     for name in recorded:
@@ -232,6 +240,4 @@ def client_name(paths: ProjectPaths | None, recorded: list[str], wanted: str) ->
         problems.raise_if_errors()
         if record is not None:
             return record.model.name
-    raise UsageError(
-        f"--client: no certificates for '{wanted}' in the register{did_you_mean(wanted, recorded)}"
-    )
+    raise UsageError(missing.format(wanted=wanted) + did_you_mean(wanted, recorded))

@@ -42,6 +42,7 @@ class Certificate:
     pending_at: str | None
     pending_sha256: str | None
     confirmed_at: str | None = None
+    key_id: str | None = None  # the issuer's key printed on it (None: issued before keys were)
 
     @property
     def active(self) -> bool:

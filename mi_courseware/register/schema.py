@@ -44,6 +44,9 @@ certificates = Table(
     Column("pending_at", Text),
     Column("pending_sha256", Text),
     Column("confirmed_at", Text),
+    #: The fingerprint of the key its issuer signs with, printed on it (``None`` for a
+    #: certificate issued before keys were made at issue: its file stays as it was).
+    Column("key_id", Text),
 )
 
 history = Table(
@@ -68,15 +71,17 @@ counters = Table(
     Column("last", Integer, nullable=False),
 )
 
-#: One Ed25519 key per client, made on the first ``register publish``.
+#: The public half of every Ed25519 key a client has signed with: the current one
+#: (``retired_at`` empty; made with the client's first certificate) and those retired by
+#: ``register keys rotate``. Private halves live in the key store (:mod:`.keys`), never here.
 signing_keys = Table(
     "signing_keys",
     metadata,
-    Column("client", Text, primary_key=True),
-    Column("key_id", Text, nullable=False),
-    Column("private_key", Text, nullable=False),
+    Column("key_id", Text, primary_key=True),
+    Column("client", Text, nullable=False),
     Column("public_key", Text, nullable=False),
     Column("created_at", Text, nullable=False),
+    Column("retired_at", Text),
 )
 
 #: The salt of each published site (``*`` for the site of every client).
@@ -88,5 +93,18 @@ sites = Table(
     Column("created_at", Text, nullable=False),
 )
 
+#: What a published record's name and encryption key are derived from, per site salt,
+#: iteration count and code (:mod:`.sealing`): derived once, slowly, then kept, so that
+#: publishing again costs nothing for records already published. It gives nothing a copy of
+#: the register would not: the codes it is derived from are here too.
+record_secrets = Table(
+    "record_secrets",
+    metadata,
+    Column("salt", Text, primary_key=True),
+    Column("iterations", Integer, primary_key=True),
+    Column("code", Text, primary_key=True),
+    Column("secret", Text, nullable=False),
+)
+
 #: Tables copied by ``register migrate``, parents first.
-COPIED = (certificates, history, counters, signing_keys, sites)
+COPIED = (certificates, history, counters, signing_keys, sites, record_secrets)

@@ -4,16 +4,25 @@ page (``site/verify.js``) and ``verify --offline`` read.
 A site is a folder::
 
     index.html  verify.js  style.css   the page (no framework, nothing fetched elsewhere)
-    site.json                          salt, public keys, title; no names
-    r/<id>.json                        one signed record per certificate
+    site.json                          format, salt, key derivation, public keys, title
+    r/<name>.json                      one sealed, signed record per certificate
     r/index.html  robots.txt           no listing of r/, no indexing by search engines
 
-``<id>`` is the hex SHA-256 of ``salt + ":" + CODE`` (the grouped code, capitals): with 55
-random bits per code and a salt per site, a file name cannot be guessed or looked up in a
-table made for another site. A record file is ``{"key": KEY_ID, "payload": TEXT,
-"signature": BASE64}``: ``payload`` is the JSON text that was signed (Ed25519, the client's
-key in ``site.json``), holding only what the certificate shows, its status, its file's
-SHA-256 and its own ``id`` (so a record copied to another name does not verify).
+Format 2 (``mi-courseware verification site 2``): a record's name and its AES-GCM key are
+derived from its code by a slow function (:mod:`.sealing`, iterations in ``site.json``'s
+``kdf``), and the file holds ``{"nonce", "sealed"}``. Sealed inside is the signed record
+``{"key": KEY_ID, "payload": TEXT, "signature": BASE64}``: ``payload`` is the JSON text that
+was signed (Ed25519), holding only what the certificate shows, its status, its file's SHA-256
+and its own name (``id``, so a record copied to another name does not verify). ``keys`` in
+``site.json`` holds every key the site's clients have signed with (the key history, so that
+a record signed before a rotation still verifies): public key, fingerprint, client, dates.
+
+Format 1 (sites published before): the record's name is the hex SHA-256 of
+``salt + ":" + CODE``, the signed record is stored as it is, and ``keys`` maps key ids to
+public keys. Both are read until the site is published again, which writes format 2.
+
+Nothing here decides whom to trust: a site proves who signed its records only against a key
+known from elsewhere (:mod:`mi_courseware.certificates.verify`).
 """
 
 from __future__ import annotations
@@ -26,24 +35,23 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-FORMAT = "mi-courseware verification site 1"
+from mi_courseware.register.sealing import KDF, MOST, RecordSecret, Unsealed
+
+FORMAT = "mi-courseware verification site 2"
+FORMAT_1 = "mi-courseware verification site 1"
+FORMATS = (FORMAT_1, FORMAT)
 RECORDS = "r"
 RECORD_NAME = re.compile(r"^[0-9a-f]{64}\.json$")
 
 
-def record_id(salt: str, code: str) -> str:
-    """The record file's name (without ``.json``) for a grouped ``code``."""
+def record_id_1(salt: str, code: str) -> str:
+    """A format-1 record's name (without ``.json``) for a grouped ``code``."""
     return hashlib.sha256(f"{salt}:{code}".encode()).hexdigest()
 
 
 def b64(data: bytes) -> str:
     """Standard base64 text (what the page decodes with ``atob``)."""
     return base64.b64encode(data).decode("ascii")
-
-
-def key_id(public_key: bytes) -> str:
-    """A short, stable name for a public key."""
-    return hashlib.sha256(public_key).hexdigest()[:16]
 
 
 def dump(value: Any) -> bytes:
@@ -56,12 +64,47 @@ class SiteError(ValueError):
 
 
 @dataclass(frozen=True)
+class SiteKey:
+    """A public key as ``site.json`` gives it (client and dates only in format 2)."""
+
+    public: bytes
+    client: str | None = None
+    retired: str | None = None
+
+
+@dataclass(frozen=True)
+class Found:
+    """What a site holds for a code: ``found`` (a signed payload), ``unknown`` or ``tampered``;
+    for ``found``, the public key that signed it and its id in ``site.json``."""
+
+    status: str
+    payload: dict[str, Any] | None = None
+    signer: SiteKey | None = None
+
+
+def _keys(meta: dict[str, Any]) -> dict[str, SiteKey]:
+    found = {}
+    for kid, value in meta["keys"].items():
+        if isinstance(value, str):  # format 1
+            found[kid] = SiteKey(base64.b64decode(value, validate=True))
+        else:
+            found[kid] = SiteKey(
+                base64.b64decode(value["public"], validate=True),
+                str(value["client"]),
+                value.get("retired"),
+            )
+    return found
+
+
+@dataclass(frozen=True)
 class Site:
     """A published site as read back from its folder."""
 
     folder: Path
+    format: str
     salt: str
-    keys: dict[str, bytes]
+    keys: dict[str, SiteKey]
+    iterations: int = 0  # format 2
 
     @classmethod
     def read(cls, folder: Path) -> Site:
@@ -69,10 +112,15 @@ class Site:
         path = folder / "site.json"
         try:
             meta = json.loads(path.read_text(encoding="utf-8"))
-            if meta.get("format") != FORMAT:
+            if meta.get("format") not in FORMATS:
                 raise SiteError(f"{path}: not a verification site made by mi-courseware")
-            keys = {k: base64.b64decode(v, validate=True) for k, v in meta["keys"].items()}
-            return cls(folder, str(meta["salt"]), keys)
+            iterations = 0
+            if meta["format"] == FORMAT:
+                kdf = meta["kdf"]
+                iterations = int(kdf["iterations"])
+                if kdf["name"] != KDF or not 1 <= iterations <= MOST:
+                    raise SiteError(f"{path}: unknown key derivation {kdf!r}")
+            return cls(folder, meta["format"], str(meta["salt"]), _keys(meta), iterations)
         except FileNotFoundError:
             raise SiteError(f"{folder}: not a published verification site (no site.json)") from None
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
@@ -80,28 +128,37 @@ class Site:
                 raise
             raise SiteError(f"{path}: unreadable ({exc})") from None
 
+    def _locate(self, code: str) -> tuple[Path, RecordSecret | None]:
+        if self.format == FORMAT_1:
+            return self.folder / RECORDS / f"{record_id_1(self.salt, code)}.json", None
+        secret = RecordSecret.derive(self.salt, code, self.iterations)
+        return self.folder / RECORDS / f"{secret.name}.json", secret
+
     def record_path(self, code: str) -> Path:
         """Where the record of ``code`` is (whether or not it exists)."""
-        return self.folder / RECORDS / f"{record_id(self.salt, code)}.json"
+        return self._locate(code)[0]
 
-    def lookup(self, code: str) -> tuple[str, dict[str, Any] | None]:
-        """``("found", payload)``, ``("unknown", None)`` or ``("tampered", None)``."""
+    def lookup(self, code: str) -> Found:
+        """The record of ``code``, its signature checked against the key it names."""
         from cryptography.exceptions import InvalidSignature
         from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-        path = self.record_path(code)
+        path, secret = self._locate(code)
         if not path.is_file():
-            return "unknown", None
+            return Found("unknown")
         try:
-            record = json.loads(path.read_bytes())
+            text = path.read_text(encoding="utf-8")
+            if secret is not None:
+                text = secret.open(json.loads(text))
+            record = json.loads(text)
             key = self.keys[record["key"]]
             payload_text = record["payload"]
-            Ed25519PublicKey.from_public_bytes(key).verify(
+            Ed25519PublicKey.from_public_bytes(key.public).verify(
                 base64.b64decode(record["signature"], validate=True), payload_text.encode()
             )
             payload = json.loads(payload_text)
-        except (ValueError, KeyError, TypeError, InvalidSignature):
-            return "tampered", None
+        except (ValueError, KeyError, TypeError, InvalidSignature, Unsealed):
+            return Found("tampered")
         if not isinstance(payload, dict) or payload.get("id") != path.stem:
-            return "tampered", None
-        return "found", payload
+            return Found("tampered")
+        return Found("found", payload, key)

@@ -29,16 +29,19 @@ TIMEOUT = 120.0
 Row = tuple[str, str, str, str | None, str]
 
 
-def event_state(location: Location, event: str, *, fast: bool = True) -> str:
+def event_state(
+    location: Location, event: str, *, fast: bool = True, keys: Path | None = None
+) -> str:
     """A digest of the numbers, names, states, file hashes and times of ``event``'s
-    certificates (``fast=False``: always through the register's own API)."""
+    certificates (``fast=False``: always through the register's own API; ``keys``: the
+    register's key store, for a register that opening migrates)."""
     if isinstance(location, Path) and not location.is_file():
         return "no register"
     rows = _read_sqlite(location, event) if fast and isinstance(location, Path) else None
     if rows is None:
         if fast:
             log.info("%s: reading the event's certificates through the register", location)
-        rows = _read_opened(location, event)
+        rows = _read_opened(location, event, keys)
     return digest(rows)
 
 
@@ -74,9 +77,9 @@ def _read_sqlite(path: Path, event: str) -> list[Row] | None:
     return list({row[0]: tuple(row[1:]) for row in found}.values())
 
 
-def _read_opened(location: Location, event: str) -> list[Row]:
+def _read_opened(location: Location, event: str, keys: Path | None) -> list[Row]:
     from mi_courseware.register.store import Register
 
-    with Register(location) as register:  # a database without our tables yet gets them
+    with Register(location, keys=keys) as register:  # a database without our tables yet gets them
         rows = register.for_event(event).values()
         return [(r.number, r.name, r.status, r.sha256, r.changed_at) for r in rows]

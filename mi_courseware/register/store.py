@@ -29,6 +29,7 @@ from mi_courseware.register.engine import (
     Location,
     RegisterError,
     check_sqlite_file,
+    create_private,
     describe,
     explain,
     make_engine,
@@ -52,30 +53,37 @@ class Register:
 
     ``location``: an SQLite file (:class:`~pathlib.Path`) or a ``postgresql://`` URL.
     ``create``: make the register when there is none (else :class:`RegisterError`).
+    ``keys``: its key store (default: ``keys/`` beside an SQLite file; a register on a
+    database server has none unless given, see :func:`~mi_courseware.register.keys.key_folder`).
     """
 
-    def __init__(self, location: Location, *, create: bool = True, timeout: float = 120.0) -> None:
+    def __init__(
+        self,
+        location: Location,
+        *,
+        create: bool = True,
+        timeout: float = 120.0,
+        keys: Path | None = None,
+    ) -> None:
         from sqlalchemy.exc import DBAPIError
 
+        from mi_courseware.register.keys import key_folder
         from mi_courseware.register.migrate import upgrade
 
         self.location = location
         self.label = describe(location)
+        #: Where the private signing keys are kept (``None``: not known here).
+        self.key_folder = keys or key_folder(location)
         if isinstance(location, Path):
             if not create and not location.is_file():
                 raise RegisterError(
                     f"{location}: no certificate register here (nothing issued yet)"
                 )
             check_sqlite_file(location)
-            try:
-                location.parent.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise RegisterError(
-                    f"{location.parent}: cannot create the folder ({exc.strerror})"
-                ) from None
+            create_private(location)
         self.engine = make_engine(location, timeout)
         try:
-            upgrade(self.engine, location, create=create)
+            upgrade(self.engine, location, create=create, keys=self.key_folder)
             self._db: Connection = self.engine.connect()
         except DBAPIError as exc:
             self.engine.dispose()
@@ -150,7 +158,8 @@ class Register:
                 self._db.rollback()
             raise explain(self.location, exc) from None
 
-    def _all(self, statement: Any) -> list[Any]:
+    def fetch(self, statement: Any) -> list[Any]:
+        """Every row of a query (in the transaction, or in a short one of its own)."""
         result = self.execute(statement)
         return list(result) if isinstance(result, list) else result.all()
 
@@ -166,7 +175,7 @@ class Register:
             query = query.where(where)
         if order is not None:
             query = query.order_by(*order)
-        return [Certificate(*row) for row in self._all(query)]
+        return [Certificate(*row) for row in self.fetch(query)]
 
     def get(self, number: str) -> Certificate | None:
         """The certificate with ``number``."""
@@ -210,14 +219,14 @@ class Register:
         if self._writing:
             self._write_log()  # what this transaction has done so far is history too
         query = select(*_HISTORY).where(where).order_by(history.c.id)
-        return [HistoryEntry(*row) for row in self._all(query)]
+        return [HistoryEntry(*row) for row in self.fetch(query)]
 
     def clients(self) -> list[str]:
         """Every client named on a certificate, sorted."""
         from sqlalchemy import select
 
         query = select(certificates.c.client).distinct().order_by(certificates.c.client)
-        return [row[0] for row in self._all(query)]
+        return [row[0] for row in self.fetch(query)]
 
     # -- writing (inside a transaction) -------------------------------------------------------
 
@@ -275,9 +284,11 @@ class Register:
         year: int,
         details: Details,
         at: str,
+        key_id: str | None = None,
     ) -> list[Certificate]:
         """:meth:`reserve` for each of ``people`` (identity, name), numbered in that order, in
-        a few statements whatever their number."""
+        a few statements whatever their number. ``key_id``: the fingerprint of the key their
+        issuer signs with, printed on them."""
         if not people:
             return []
         pause_at("reserve")
@@ -301,6 +312,7 @@ class Register:
                 "issued_at": at,
                 "changed_at": at,
                 "status": "pending",
+                "key_id": key_id,
             }
             for index, ((identity, name), code) in enumerate(zip(people, codes, strict=True))
         ]

@@ -1,12 +1,21 @@
 // Checks a certificate's verification code against this site's signed records.
 // The code is normalised as mi-courseware reads it (case, spaces and hyphens ignored; O, I
-// and L read as 0, 1 and 1), its check symbol tested (Luhn mod 32), then hashed with the
-// site's salt (SHA-256, Web Crypto) to find its record, r/<hash>.json. The record's Ed25519
-// signature is checked against the site's public key before anything is shown.
+// and L read as 0, 1 and 1) and its check symbol tested (Luhn mod 32). Then (Web Crypto):
+//   site format 2: PBKDF2-HMAC-SHA256 of the code and the site's salt (iterations from
+//     site.json) gives a secret; HMACs of it give the record's name, r/<name>.json, and its
+//     AES-GCM key; the record is decrypted (its name as additional data);
+//   site format 1 (published before): the record is r/<SHA-256 of salt:code>.json, in clear.
+// The record's Ed25519 signature is checked against the site's public key it names before
+// anything is shown. (See mi_courseware/register/sealing.py and site.py.)
 "use strict";
 
 const ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 const LENGTH = 12;
+const FORMAT_1 = "mi-courseware verification site 1";
+const FORMAT_2 = "mi-courseware verification site 2";
+const KDF = "PBKDF2-HMAC-SHA256";
+const MOST_ITERATIONS = 10000000;
+const encode = (text) => new TextEncoder().encode(text);
 
 const $ = (id) => document.getElementById(id);
 
@@ -82,6 +91,47 @@ async function load(url) {
   return response.text();
 }
 
+// The name and key of a format-2 record: one slow derivation, then labelled HMACs.
+async function sealing(site, code) {
+  const kdf = site.kdf || {};
+  const iterations = Number(kdf.iterations);
+  if (kdf.name !== KDF || !Number.isInteger(iterations) || iterations < 1 ||
+      iterations > MOST_ITERATIONS) {
+    throw new Error("site.json names a key derivation this page does not know");
+  }
+  const base = await crypto.subtle.importKey("raw", encode(code), "PBKDF2", false, ["deriveBits"]);
+  const secret = await crypto.subtle.deriveBits(
+    { name: "PBKDF2", hash: "SHA-256", salt: encode(`mi-courseware record|${site.salt}`), iterations },
+    base, 256);
+  const master = await crypto.subtle.importKey("raw", secret, { name: "HMAC", hash: "SHA-256" },
+    false, ["sign"]);
+  const label = (text) => crypto.subtle.sign("HMAC", master, encode(text));
+  const id = hex(await label("mi-courseware record name"));
+  const key = await crypto.subtle.importKey("raw", await label("mi-courseware record key"),
+    { name: "AES-GCM" }, false, ["decrypt"]);
+  return { id, key };
+}
+
+// The signed record inside a sealed one (null when it does not open: changed or moved).
+async function unseal(sealed, text) {
+  try {
+    const record = JSON.parse(text);
+    const plain = await crypto.subtle.decrypt(
+      { name: "AES-GCM", iv: bytes(record.nonce), additionalData: encode(sealed.id) },
+      sealed.key, bytes(record.sealed));
+    return new TextDecoder("utf-8", { fatal: true }).decode(plain);
+  } catch (error) {
+    if (error instanceof DOMException && error.name === "NotSupportedError") throw error;
+    return null;
+  }
+}
+
+function publicKey(site, name) {
+  const entry = site.keys[name];
+  if (typeof entry === "string") return entry; // format 1: the key itself
+  return entry && typeof entry.public === "string" ? entry.public : null;
+}
+
 async function verifyRecord(site, id, text) {
   let record;
   try {
@@ -89,7 +139,7 @@ async function verifyRecord(site, id, text) {
   } catch {
     return null;
   }
-  const key = site.keys[record.key];
+  const key = publicKey(site, record.key);
   if (!key || typeof record.payload !== "string" || typeof record.signature !== "string") {
     return null;
   }
@@ -98,7 +148,7 @@ async function verifyRecord(site, id, text) {
     const publicKey = await crypto.subtle.importKey("raw", bytes(key), { name: "Ed25519" },
       false, ["verify"]);
     ok = await crypto.subtle.verify({ name: "Ed25519" }, publicKey, bytes(record.signature),
-      new TextEncoder().encode(record.payload));
+      encode(record.payload));
   } catch (error) {
     if (error instanceof DOMException && error.name === "NotSupportedError") throw error;
     return null;
@@ -123,16 +173,23 @@ async function check(site, typed) {
     return;
   }
   const code = group(compact);
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(`${site.salt}:${code}`));
-  const id = hex(digest);
-  const text = await load(`r/${id}.json`);
+  let id;
+  let sealed = null;
+  if (site.format === FORMAT_2) {
+    sealed = await sealing(site, code);
+    id = sealed.id;
+  } else {
+    id = hex(await crypto.subtle.digest("SHA-256", encode(`${site.salt}:${code}`)));
+  }
+  let text = await load(`r/${id}.json`);
   if (text === null) {
     show("unknown", "Unknown code",
       `No certificate with the code ${code} is published here. Check the code; if it is right, ` +
       "the certificate is not genuine or has not been published yet: ask the organisation that issued it.");
     return;
   }
-  const p = await verifyRecord(site, id, text);
+  if (sealed !== null) text = await unseal(sealed, text);
+  const p = text === null ? null : await verifyRecord(site, id, text);
   if (p === null) {
     show("tampered", "Tampered record: do not rely on it",
       "The record for this code does not carry a valid signature of the issuing organisation: " +
@@ -178,6 +235,10 @@ async function main() {
     site = JSON.parse(await load("site.json"));
   } catch (error) {
     show("error", "The site is incomplete", `site.json could not be read (${error.message}).`);
+    return;
+  }
+  if (!site || (site.format !== FORMAT_1 && site.format !== FORMAT_2)) {
+    show("error", "The site is incomplete", "site.json is not one this page can read.");
     return;
   }
   if (site.title) $("issuer").textContent = site.title;
