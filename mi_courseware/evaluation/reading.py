@@ -154,7 +154,10 @@ def _value(value: object, question: Question, words: dict[str, int]) -> int | st
     elif isinstance(value, float):
         return _Bad(f"{shown} is not {what} (a whole number)")
     elif isinstance(value, str) and _WHOLE.fullmatch(value.strip()):
-        number = int(float(value.strip()))
+        whole = value.strip().partition(".")[0]
+        if len(whole.lstrip("+-").lstrip("0")) > 9:  # far out of range ("999...9": no float)
+            return _Bad(f"{short(shown, 40)} is not {what}")
+        number = int(whole)
     elif isinstance(value, str) and question.kind == "1-5":
         number = words.get(header_key(value))
         if number is None:
@@ -165,5 +168,5 @@ def _value(value: object, question: Question, words: dict[str, int]) -> int | st
     if number is None:
         return _Bad(f"'{short(shown, 40)}' is not {what}")
     if not low <= number <= high:
-        return _Bad(f"{number} is not {what}")
+        return _Bad(f"{short(str(number), 40)} is not {what}")
     return number
