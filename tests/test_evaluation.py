@@ -116,6 +116,28 @@ def test_the_template_heads_one_column_per_question_as_the_form_words_them(
     assert problems.items == []
 
 
+def test_a_question_a_spreadsheet_would_run_is_neutralised_in_the_template_and_read_back(
+    project: Path, run_cli: RunCli, tmp_path: Path
+) -> None:
+    course = project / "content/courses/mi-listening.yaml"
+    asked = "text: Which topic would you like a follow-up session on?"
+    text = course.read_text(encoding="utf-8")
+    course.write_text(text.replace(asked, "text: '=Which topic, for a follow-up session?'"))
+    result = run_cli("evaluation", "template", "eval-spring", "-o", str(tmp_path), cwd=project)
+    assert result.exit_code == 0, result.output
+    data = (tmp_path / "eval-spring-evaluation.csv").read_bytes()
+    header = next(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert "'=Which topic, for a follow-up session?" in header
+    answers = ["7" if "confidence" in h else "4" for h in header]
+    answers[header.index("'=Which topic, for a follow-up session?")] = "Rolling with discord"
+    (project / SPRING).write_bytes(data + ",".join(answers).encode() + b"\r\n")
+    edition, problems = edition_of(project)
+    assert problems.items == []
+    assert edition.responses is not None
+    given = {a.question: a.value for a in edition.responses.rows[0].answers}
+    assert given["own:follow-up"] == "Rolling with discord"
+
+
 def test_a_course_question_that_repeats_a_theme_question_is_reported_where_it_is(
     project: Path, run_cli: RunCli
 ) -> None:
