@@ -158,6 +158,32 @@ def test_a_course_question_that_repeats_a_theme_question_is_reported_where_it_is
     ) in result.stderr
 
 
+def test_a_stray_cell_at_the_foot_of_a_sheet_and_a_row_answering_nothing_are_no_responses(
+    project: Path,
+) -> None:
+    import openpyxl
+
+    header, rows = spring_rows(project)
+    (project / SPRING).unlink()
+    target = project / "content/evaluations/eval-spring.xlsx"
+    forms_workbook(header, rows[:11], target)  # rows 2 to 12
+    book = openpyxl.load_workbook(target)
+    sheet = book.active
+    useful = next(c.column for c in sheet[1] if c.value == "What was most useful?")
+    sheet.cell(row=13, column=useful, value=" - ")  # says nothing: no response
+    sheet.cell(row=1_048_576, column=useful, value="x")  # the format's last row
+    book.save(target)
+    edition, problems = edition_of(project)
+    assert edition.responses is not None
+    assert [r.row for r in edition.responses.rows] == list(range(2, 13))
+    letter = openpyxl.utils.get_column_letter(useful)
+    assert [f"{p.position.cell}: {p.severity}: {p.message}" for p in problems] == [
+        f"Sheet1!{letter}1048576: warning: row 1,048,576 is "
+        "far below the other responses (rows 2 to 12), so it is taken for a stray cell and not "
+        "counted as a response; delete it, or move the response to the others"
+    ]
+
+
 def test_csv_and_a_forms_workbook_with_extra_columns_give_identical_numbers(project: Path) -> None:
     from_csv, _ = edition_of(project)
     header, rows = spring_rows(project)
