@@ -110,13 +110,19 @@ def _svg_problem(path: Path) -> str | None:
     return None
 
 
-def sanitised_svg(data: bytes) -> tuple[str, list[str]]:
+#: How deeply SVG pictures may nest inside one another as ``data:`` addresses.
+MAX_SVG_NESTING = 4
+
+
+def sanitised_svg(data: bytes, depth: int = 0) -> tuple[str, list[str]]:
     """The SVG with every outside reference removed, and what was removed (for a message).
 
-    Removed: ``<image>`` and ``<feImage>`` whose address is not a ``data:`` URI, ``<use>``
-    pointing into another file, ``<style>`` elements and ``<?xml-stylesheet?>`` instructions
-    that import or link anything, ``url(...)`` values naming anything but an element of the
-    SVG itself, and DOCTYPEs. What is left can be drawn with no access to files or network.
+    Removed: ``<image>`` and ``<feImage>`` whose address is not a ``data:`` URI, or is an SVG
+    ``data:`` URI that refers to anything outside itself (it is checked the same way, to
+    :data:`MAX_SVG_NESTING` levels), ``<use>`` pointing into another file, ``<style>``
+    elements and ``<?xml-stylesheet?>`` instructions that import or link anything,
+    ``url(...)`` values naming anything but an element of the SVG itself, and DOCTYPEs.
+    What is left can be drawn with no access to files or network.
     """
     from lxml import etree
 
@@ -131,8 +137,12 @@ def sanitised_svg(data: bytes) -> tuple[str, list[str]]:
             continue
         name = etree.QName(node).localname
         href = node.get(_XLINK) or node.get("href") or ""
+        inner = _inner_svg_problem(href, depth) if name in ("image", "feImage") else None
         if name in ("image", "feImage") and not href.strip().startswith(("data:", "#")):
             removed.append(f"<{name}> of '{href[:200]}'")
+            _drop(node)
+        elif inner is not None:
+            removed.append(f"<{name}> of an inline SVG picture (data:) that {inner}")
             _drop(node)
         elif name == "use" and href and not href.strip().startswith("#"):
             removed.append(f"<use> of '{href[:200]}'")
@@ -147,6 +157,37 @@ def sanitised_svg(data: bytes) -> tuple[str, list[str]]:
                     del node.attrib[attribute]
     text = etree.tostring(root, encoding="unicode")  # no DOCTYPE, no internal subset
     return text, removed
+
+
+def data_uri_bytes(uri: str) -> tuple[str, bytes]:
+    """The media type and the bytes of a ``data:`` address (``ValueError`` when broken)."""
+    import base64
+    from urllib.parse import unquote
+
+    head, comma, body = uri.strip().removeprefix("data:").partition(",")
+    if not comma:
+        raise ValueError("a data: address without a comma")
+    if head.endswith(";base64"):
+        return head.removesuffix(";base64"), base64.b64decode(body, validate=False)
+    return head, unquote(body).encode("utf-8")
+
+
+def _inner_svg_problem(href: str, depth: int) -> str | None:
+    """What is wrong with an SVG given inline as a ``data:`` address inside an SVG: how it
+    refers outside itself (checked as the outer one is), else ``None``; other data is left
+    to the renderer."""
+    if not href.strip().startswith("data:"):
+        return None
+    try:
+        kind, data = data_uri_bytes(href)
+        if "svg" not in kind.lower() and not data.lstrip().startswith(b"<"):
+            return None  # a PNG or JPEG (a renderer may sniff XML whatever the type says)
+        if depth + 1 >= MAX_SVG_NESTING:
+            return f"nests pictures more than {MAX_SVG_NESTING} deep"
+        _, removed = sanitised_svg(data, depth + 1)
+    except Exception:  # a broken address or a broken SVG: nothing can be checked in it
+        return "cannot be read"
+    return f"loads {removed[0]}" if removed else None
 
 
 def _outside_url(value: str | None) -> bool:

@@ -120,3 +120,29 @@ def test_the_image_rule(tmp_path: Path) -> None:
         + ']><svg xmlns="http://www.w3.org/2000/svg"><text>&e7;</text></svg>'
     )
     assert (image_problem(bomb) or "").startswith("is not a readable SVG image (")
+
+
+def test_svg_pictures_inside_an_svg_are_checked_as_the_svg_itself(tmp_path: Path) -> None:
+    import base64
+
+    def wrap(inner: str) -> str:
+        data = base64.b64encode(inner.encode()).decode()
+        return (
+            '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10">'
+            f'<image href="data:image/svg+xml;base64,{data}" width="10" height="10"/></svg>'
+        )
+
+    own = '<svg xmlns="http://www.w3.org/2000/svg"><rect width="5" height="5"/></svg>'
+    outside = '<svg xmlns="http://www.w3.org/2000/svg"><image href="file:///etc/hostname"/></svg>'
+    logo = tmp_path / "logo.svg"
+    logo.write_text(wrap(wrap(own)))  # pictures of its own, nested: fine
+    assert image_problem(logo) is None
+    logo.write_text(wrap(wrap(outside)))
+    assert image_problem(logo) == (
+        "refers to something outside it (<image> of an inline SVG picture (data:) that loads "
+        "<image> of an inline SVG picture (data:) that loads <image> of 'file:///etc/hostname'); "
+        "an image may not load other files or addresses: embed what it shows, or remove the "
+        "reference"
+    )
+    logo.write_text(wrap(wrap(wrap(wrap(own)))))
+    assert "that nests pictures more than 4 deep" in (image_problem(logo) or "")
