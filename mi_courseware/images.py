@@ -107,7 +107,68 @@ def _svg_problem(path: Path) -> str | None:
             f"refers to something outside it ({removed[0]}); an image may not load other "
             "files or addresses: embed what it shows, or remove the reference"
         )
+    return filter_problem(root)
+
+
+#: How large a filter effect may be, as a share of the picture's longest side (or of the
+#: element, with ``primitiveUnits="objectBoundingBox"``). A blur wider than the picture only
+#: smudges it; a morphology radius costs its square in work for every pixel drawn.
+FILTER_SHARE = {"stdDeviation": 1.0, "radius": 0.01}
+#: Octaves of ``feTurbulence`` and the kernel order of ``feConvolveMatrix`` past any use.
+FILTER_COUNTS = {"numOctaves": 10, "order": 9}
+#: The elements whose attributes above are sized.
+_FILTERS = {
+    "feGaussianBlur": "stdDeviation",
+    "feDropShadow": "stdDeviation",
+    "feMorphology": "radius",
+    "feTurbulence": "numOctaves",
+    "feConvolveMatrix": "order",
+}
+
+
+def filter_problem(root) -> str | None:  # type: ignore[no-untyped-def]
+    """Filter effects far larger than any picture needs (``<feMorphology radius="100000">``
+    keeps the deck's renderer busy for minutes), or ``None``. ``root`` is the parsed SVG
+    (ElementTree or lxml); sizes are in the picture's own units."""
+    longest = max(svg_size(root)) or 100.0  # renderers take 100 x 100 when the SVG says nothing
+    for effect in root.iter():
+        if not isinstance(effect.tag, str) or effect.tag.rpartition("}")[2] != "filter":
+            continue
+        whole = effect.get("primitiveUnits") == "objectBoundingBox"  # sizes are shares of 1
+        for node in effect.iter():
+            name = node.tag.rpartition("}")[2] if isinstance(node.tag, str) else ""
+            attribute = _FILTERS.get(name, "")
+            value = node.get(attribute) if attribute else None
+            if value is None:
+                continue
+            try:
+                largest = max((abs(float(v)) for v in value.replace(",", " ").split()), default=0)
+            except ValueError:
+                continue  # not a number: renderers ignore the attribute
+            most = FILTER_COUNTS.get(attribute) or FILTER_SHARE[attribute] * (
+                1.0 if whole else longest
+            )
+            if largest > most:
+                return (
+                    f"has a filter effect far larger than a picture needs (<{name} "
+                    f'{attribute}="{value[:40]}">; at most {most:g} in this picture): make '
+                    "the effect smaller, or save the picture as PNG"
+                )
     return None
+
+
+def svg_size(root) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+    """The SVG's width and height in its own units, from its viewBox (or width and height
+    in pixels), 0 when it does not say."""
+    box = (root.get("viewBox") or "").replace(",", " ").split()
+    try:
+        if len(box) == 4:
+            return abs(float(box[2])), abs(float(box[3]))
+        width = float((root.get("width") or "0").strip().removesuffix("px"))
+        height = float((root.get("height") or "0").strip().removesuffix("px"))
+        return abs(width), abs(height)
+    except ValueError:
+        return 0, 0
 
 
 #: How deeply SVG pictures may nest inside one another as ``data:`` addresses.
