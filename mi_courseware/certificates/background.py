@@ -70,6 +70,7 @@ def render_background(design: Design) -> tuple[bytes, dict[str, tuple[float, ...
     """WeasyPrint the shared design: its PDF and the anchors of its page (CSS px)."""
     from weasyprint import HTML
 
+    from mi_courseware.rendering.engine_log import engine_messages
     from mi_courseware.rendering.fetcher import Fence, make_fetcher
     from mi_courseware.rendering.pdf import check_nesting, guarded, pdf_options
 
@@ -77,15 +78,18 @@ def render_background(design: Design) -> tuple[bytes, dict[str, tuple[float, ...
     check_nesting(html, "certificates")
     fence = Fence(list(design.roots), design.template_path)
     # the same bounds as every other document
-    with guarded("certificates", "the certificate design", "certificate template and stylesheet"):
-        document = HTML(
-            string=html, base_url=design.base.as_uri() + "/", url_fetcher=make_fetcher(fence)
-        ).render()
-        pages = len(document.pages)
-        data = document.write_pdf(**pdf_options("certificates")) if pages == 1 else b""
-    if pages != 1:
-        raise DesignMismatch(f"the design takes {pages} pages, not one")
-    fence.check()
+    with engine_messages(design.template_path, "certificates"):
+        with guarded(
+            "certificates", "the certificate design", "certificate template and stylesheet"
+        ):
+            document = HTML(
+                string=html, base_url=design.base.as_uri() + "/", url_fetcher=make_fetcher(fence)
+            ).render()
+            pages = len(document.pages)
+            data = document.write_pdf(**pdf_options("certificates")) if pages == 1 else b""
+        if pages != 1:
+            raise DesignMismatch(f"the design takes {pages} pages, not one")
+        fence.check()
     return data, dict(document.pages[0].anchors)
 
 

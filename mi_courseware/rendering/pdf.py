@@ -14,6 +14,7 @@ from typing import Any
 
 from mi_courseware.errors import ContentError, MiCoursewareError
 from mi_courseware.limits import RenderTimeout, current, time_limit
+from mi_courseware.rendering.engine_log import engine_messages
 from mi_courseware.rendering.fetcher import Fence, check_stylesheets, make_fetcher
 from mi_courseware.workers import private_tmp, stop_pool, worker_init
 
@@ -66,9 +67,10 @@ def render_pdf(
     check_nesting(html, identifier)
     fence = Fence(roots, asked_by)
     check_stylesheets(html, fence)
-    with guarded(identifier, "this document", "templates and stylesheets"):
-        data = _weasyprint(html, base, fence, identifier)
-    fence.check()
+    with engine_messages(asked_by, identifier):
+        with guarded(identifier, "this document", "templates and stylesheets"):
+            data = _weasyprint(html, base, fence, identifier)
+        fence.check()
     return data
 
 
