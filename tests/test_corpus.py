@@ -11,6 +11,7 @@ an end within the case's bound.
 
 ``about``      what the case is (one line)
 ``base``       a fixture project under ``tests/projects`` (default ``foundation-basic``)
+``overlay``    another fixture project laid over ``base`` (``coding-basic``, ``evaluation-basic``)
 ``args``       the command's arguments
 ``exit``       the expected exit code
 ``first``      the expected first line of standard error (``{project}``, ``{tmp}`` expand)
@@ -87,6 +88,8 @@ def prepare(case: Path, root: Path, tmp: Path, spec: dict[str, Any]) -> None:
         shutil.copytree(TESTS.parent / "content", root / "content")
     else:
         shutil.copytree(PROJECTS / base, root)
+    if spec.get("overlay"):
+        shutil.copytree(PROJECTS / spec["overlay"], root, dirs_exist_ok=True)
     if (case / "files").is_dir():
         shutil.copytree(case / "files", root, dirs_exist_ok=True)
     for name, text in (spec.get("write") or {}).items():
