@@ -15,6 +15,7 @@ an end within the case's bound.
 ``args``       the command's arguments
 ``exit``       the expected exit code
 ``first``      the expected first line of standard error (``{project}``, ``{tmp}`` expand)
+``later``      lines expected further down standard error, in this order
 ``seconds``    the bound (default 60)
 ``links``      ``{path: target}`` symbolic links to make (targets may use ``{tmp}``)
 ``make``       ``{path: {repeat: text, times: n}}`` large files to generate
@@ -302,6 +303,9 @@ def test_bad_input(name: str, outcomes: dict[str, Outcome]) -> None:
     else:
         first = expand(str(spec["first"]), project=root, tmp=tmp, **outcome.values)
         assert lines and lines[0] == first, text
+    rest = iter(lines[1:])
+    for later in spec.get("later") or []:
+        assert any(line == later for line in rest), f"{later!r} is not on stderr: {text}"
     assert outcome.after[0] == outcome.before[0], "files outside output/ changed"
     if result.returncode != 0:
         changed = set(outcome.after[1].items()) ^ set(outcome.before[1].items())
