@@ -65,7 +65,7 @@ def describe(location: Location) -> str:
 
 def postgresql_url(location: str) -> str:
     """The SQLAlchemy URL for a PostgreSQL location (psycopg 3 as the driver)."""
-    usage = "give an SQLite file path or a postgresql://user@host[:port]/database URL"
+    usage = "give an SQLite file path or a postgresql://user@host/database URL"
     for scheme in ("postgresql+psycopg://", "postgresql://", "postgres://"):
         if location.startswith(scheme):
             url = "postgresql+psycopg://" + location.removeprefix(scheme)
