@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import logging
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -106,7 +107,7 @@ class Drawing:
         context = multiprocessing.get_context("fork")
         self.reader, writer = context.Pipe(duplex=False)
         self.process = context.Process(
-            target=_draw_child, args=(writer, options, longest), daemon=True
+            target=_draw_child, args=(writer, options, longest, os.getpid()), daemon=True
         )
         self.process.start()
         writer.close()
@@ -201,11 +202,11 @@ def _draw(options: dict[str, Any], longest: int) -> tuple[str, bytes | str]:
     return "png", bytes(data)
 
 
-def _draw_child(writer: Any, options: dict[str, Any], longest: int) -> None:
-    """In the child process: draw, hand the answer back, end."""
+def _draw_child(writer: Any, options: dict[str, Any], longest: int, parent: int) -> None:
+    """In the child process (of process ``parent``): draw, hand the answer back, end."""
     from mi_courseware.workers import worker_init
 
-    worker_init()
+    worker_init()  # tied to the parent: it dies with it
     writer.send(_draw(options, longest))
     writer.close()
 
