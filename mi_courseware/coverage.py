@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from mi_courseware.edition import Edition, StandardUnit
 from mi_courseware.loading.project import Project
+from mi_courseware.tables import csv_text
 
 
 def catalogue_order(project: Project, unit: StandardUnit) -> tuple[int, int]:
@@ -78,14 +76,12 @@ def coverage_table(edition: Edition, project: Project) -> str:
 def coverage_csv(edition: Edition, project: Project) -> str:
     """One row per (unit, outcome) pair, units in catalogue order; a unit no outcome claims
     has one row with an empty outcome."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["framework", "code", "unit", "outcome_id", "outcome"])
+    rows: list[list[str]] = []
     gaps = unclaimed_units(edition, project)
     for unit in sorted([*edition.units, *gaps], key=lambda u: catalogue_order(project, u)):
         if unit in gaps:
-            writer.writerow([unit.framework, unit.code, unit.title, "", ""])
+            rows.append([unit.framework, unit.code, unit.title, "", ""])
         for outcome in edition.outcomes:
             if unit in outcome.standards:
-                writer.writerow([unit.framework, unit.code, unit.title, outcome.id, outcome.text])
-    return buffer.getvalue()
+                rows.append([unit.framework, unit.code, unit.title, outcome.id, outcome.text])
+    return csv_text(["framework", "code", "unit", "outcome_id", "outcome"], rows, "\n")

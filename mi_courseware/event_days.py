@@ -16,6 +16,8 @@ from mi_courseware.licences import trainer_names
 from mi_courseware.loading.project import Project, Record
 from mi_courseware.model import Course, Event, TimeRange
 from mi_courseware.people import Participant, assess
+from mi_courseware.rendering.glyphs import name_glyph_problems, theme_fonts
+from mi_courseware.rendering.themes import theme_chain
 
 
 @dataclass(frozen=True)
@@ -145,3 +147,29 @@ def event_participants(
                 f"{_plural(event.max_places, 'place')}",
             )
     return assess(people, day_count, requires)
+
+
+def check_printed_names(
+    record: Record[Event],
+    participants: Sequence[Participant],
+    theme: str,
+    project: Project,
+    problems: Problems,
+) -> None:
+    """Warn at each name the event's documents print (the roster's on the sign-in sheet,
+    the trainers' on the pack, flyer and quality report) that the theme's fonts cannot show.
+    Certificates refuse such names when they are issued."""
+    event = record.model
+    names = [
+        (record.position("trainers", i), n)
+        for i, n in enumerate(trainer_names(project, event.trainers))
+    ]
+    roster = record.path.parent / event.roster if event.roster else None
+    people = [(Position(roster, p.row, 1), p.name) for p in participants] if roster else []
+    if all(name.isascii() for _, name in [*names, *people]):
+        return  # every theme font has ASCII: no font need be opened
+    fonts = theme_fonts(theme_chain(project, theme))
+    found = name_glyph_problems(people, fonts, "the sign-in sheet")
+    found += name_glyph_problems(names, fonts, "the pack, the flyer and the quality report")
+    for problem in found:
+        problems.warning(problem.position, problem.message)

@@ -107,16 +107,83 @@ def _svg_problem(path: Path) -> str | None:
             f"refers to something outside it ({removed[0]}); an image may not load other "
             "files or addresses: embed what it shows, or remove the reference"
         )
+    return filter_problem(root)
+
+
+#: How large a filter effect may be, as a share of the picture's longest side (or of the
+#: element, with ``primitiveUnits="objectBoundingBox"``). A blur wider than the picture only
+#: smudges it; a morphology radius costs its square in work for every pixel drawn.
+FILTER_SHARE = {"stdDeviation": 1.0, "radius": 0.01}
+#: Octaves of ``feTurbulence`` and the kernel order of ``feConvolveMatrix`` past any use.
+FILTER_COUNTS = {"numOctaves": 10, "order": 9}
+#: The elements whose attributes above are sized.
+_FILTERS = {
+    "feGaussianBlur": "stdDeviation",
+    "feDropShadow": "stdDeviation",
+    "feMorphology": "radius",
+    "feTurbulence": "numOctaves",
+    "feConvolveMatrix": "order",
+}
+
+
+def filter_problem(root) -> str | None:  # type: ignore[no-untyped-def]
+    """Filter effects far larger than any picture needs (``<feMorphology radius="100000">``
+    keeps the deck's renderer busy for minutes), or ``None``. ``root`` is the parsed SVG
+    (ElementTree or lxml); sizes are in the picture's own units."""
+    longest = max(svg_size(root)) or 100.0  # renderers take 100 x 100 when the SVG says nothing
+    for effect in root.iter():
+        if not isinstance(effect.tag, str) or effect.tag.rpartition("}")[2] != "filter":
+            continue
+        whole = effect.get("primitiveUnits") == "objectBoundingBox"  # sizes are shares of 1
+        for node in effect.iter():
+            name = node.tag.rpartition("}")[2] if isinstance(node.tag, str) else ""
+            attribute = _FILTERS.get(name, "")
+            value = node.get(attribute) if attribute else None
+            if value is None:
+                continue
+            try:
+                largest = max((abs(float(v)) for v in value.replace(",", " ").split()), default=0)
+            except ValueError:
+                continue  # not a number: renderers ignore the attribute
+            most = FILTER_COUNTS.get(attribute) or FILTER_SHARE[attribute] * (
+                1.0 if whole else longest
+            )
+            if largest > most:
+                return (
+                    f"has a filter effect far larger than a picture needs (<{name} "
+                    f'{attribute}="{value[:40]}">; at most {most:g} in this picture): make '
+                    "the effect smaller, or save the picture as PNG"
+                )
     return None
 
 
-def sanitised_svg(data: bytes) -> tuple[str, list[str]]:
+def svg_size(root) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+    """The SVG's width and height in its own units, from its viewBox (or width and height
+    in pixels), 0 when it does not say."""
+    box = (root.get("viewBox") or "").replace(",", " ").split()
+    try:
+        if len(box) == 4:
+            return abs(float(box[2])), abs(float(box[3]))
+        width = float((root.get("width") or "0").strip().removesuffix("px"))
+        height = float((root.get("height") or "0").strip().removesuffix("px"))
+        return abs(width), abs(height)
+    except ValueError:
+        return 0, 0
+
+
+#: How deeply SVG pictures may nest inside one another as ``data:`` addresses.
+MAX_SVG_NESTING = 4
+
+
+def sanitised_svg(data: bytes, depth: int = 0) -> tuple[str, list[str]]:
     """The SVG with every outside reference removed, and what was removed (for a message).
 
-    Removed: ``<image>`` and ``<feImage>`` whose address is not a ``data:`` URI, ``<use>``
-    pointing into another file, ``<style>`` elements and ``<?xml-stylesheet?>`` instructions
-    that import or link anything, ``url(...)`` values naming anything but an element of the
-    SVG itself, and DOCTYPEs. What is left can be drawn with no access to files or network.
+    Removed: ``<image>`` and ``<feImage>`` whose address is not a ``data:`` URI, or is an SVG
+    ``data:`` URI that refers to anything outside itself (it is checked the same way, to
+    :data:`MAX_SVG_NESTING` levels), ``<use>`` pointing into another file, ``<style>``
+    elements and ``<?xml-stylesheet?>`` instructions that import or link anything,
+    ``url(...)`` values naming anything but an element of the SVG itself, and DOCTYPEs.
+    What is left can be drawn with no access to files or network.
     """
     from lxml import etree
 
@@ -131,8 +198,12 @@ def sanitised_svg(data: bytes) -> tuple[str, list[str]]:
             continue
         name = etree.QName(node).localname
         href = node.get(_XLINK) or node.get("href") or ""
+        inner = _inner_svg_problem(href, depth) if name in ("image", "feImage") else None
         if name in ("image", "feImage") and not href.strip().startswith(("data:", "#")):
             removed.append(f"<{name}> of '{href[:200]}'")
+            _drop(node)
+        elif inner is not None:
+            removed.append(f"<{name}> of an inline SVG picture (data:) that {inner}")
             _drop(node)
         elif name == "use" and href and not href.strip().startswith("#"):
             removed.append(f"<use> of '{href[:200]}'")
@@ -147,6 +218,37 @@ def sanitised_svg(data: bytes) -> tuple[str, list[str]]:
                     del node.attrib[attribute]
     text = etree.tostring(root, encoding="unicode")  # no DOCTYPE, no internal subset
     return text, removed
+
+
+def data_uri_bytes(uri: str) -> tuple[str, bytes]:
+    """The media type and the bytes of a ``data:`` address (``ValueError`` when broken)."""
+    import base64
+    from urllib.parse import unquote
+
+    head, comma, body = uri.strip().removeprefix("data:").partition(",")
+    if not comma:
+        raise ValueError("a data: address without a comma")
+    if head.endswith(";base64"):
+        return head.removesuffix(";base64"), base64.b64decode(body, validate=False)
+    return head, unquote(body).encode("utf-8")
+
+
+def _inner_svg_problem(href: str, depth: int) -> str | None:
+    """What is wrong with an SVG given inline as a ``data:`` address inside an SVG: how it
+    refers outside itself (checked as the outer one is), else ``None``; other data is left
+    to the renderer."""
+    if not href.strip().startswith("data:"):
+        return None
+    try:
+        kind, data = data_uri_bytes(href)
+        if "svg" not in kind.lower() and not data.lstrip().startswith(b"<"):
+            return None  # a PNG or JPEG (a renderer may sniff XML whatever the type says)
+        if depth + 1 >= MAX_SVG_NESTING:
+            return f"nests pictures more than {MAX_SVG_NESTING} deep"
+        _, removed = sanitised_svg(data, depth + 1)
+    except Exception:  # a broken address or a broken SVG: nothing can be checked in it
+        return "cannot be read"
+    return f"loads {removed[0]}" if removed else None
 
 
 def _outside_url(value: str | None) -> bool:

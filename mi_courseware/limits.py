@@ -38,6 +38,10 @@ class Limits:
     table_rows: int = 1_000
     #: Lines one Markdown document (module, handout, page) may have.
     text_lines: int = 20_000
+    #: Writing lines one ``::: lines n=...`` block may ask for (a page holds about 30).
+    writing_lines: int = 300
+    #: Height in millimetres one ``::: box height=...`` answer box may ask for (a page: 297).
+    box_millimetres: int = 1_000
     #: Characters of HTML one document may grow to before it is given to the PDF engine.
     html_chars: int = 40_000_000
     #: Rows one evaluation response file (CSV or a workbook's first sheet) may have.
@@ -56,6 +60,8 @@ class Limits:
             image_pixels=int(self.image_pixels * size_factor),
             table_rows=int(self.table_rows * size_factor),
             text_lines=int(self.text_lines * size_factor),
+            writing_lines=int(self.writing_lines * size_factor),
+            box_millimetres=int(self.box_millimetres * size_factor),
             html_chars=int(self.html_chars * size_factor),
             response_rows=int(self.response_rows * size_factor),
             sheet_columns=int(self.sheet_columns * size_factor),

@@ -32,6 +32,7 @@ from mi_courseware.errors import Position, Problems, did_you_mean
 from mi_courseware.evaluation.edition import with_evaluation
 from mi_courseware.event_days import (
     Window,
+    check_printed_names,
     event_info,
     event_participants,
     event_windows,
@@ -445,6 +446,8 @@ def _assemble(
     participants: tuple[Participant, ...] = ()
     if event_record is not None:
         participants = event_participants(event_record, course_record, project, len(laid), problems)
+        if theme in project.themes:
+            check_printed_names(event_record, participants, theme, project, problems)
 
     if client_record is not None:
         brand = make_brand(client_record, project)

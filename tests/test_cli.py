@@ -6,6 +6,8 @@ console script as a user would, to see real exit codes and that no traceback is 
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import subprocess
 import sys
@@ -313,6 +315,18 @@ def test_standards_writes_csv(make_project, run_cli) -> None:
         "DANOS,AI1,Use recognised theoretical models to provide therapeutic support,skills,"
         '"Use open questions, affirmations, reflections and summaries"',
     ]
+
+
+def test_standards_csv_neutralises_a_course_text_a_spreadsheet_would_run(
+    make_project, run_cli
+) -> None:
+    course = "content/courses/mi-basics.yaml"
+    old = "text: Describe the principles of motivational interviewing"
+    root = make_project(edits={course: [(old, "text: '=HYPERLINK(\"http://x.example\")'")]})
+    result = run_cli("standards", "mi-basics", "--format", "csv", cwd=root)
+    assert result.exit_code == 0, result.output
+    cells = [row[4] for row in csv.reader(io.StringIO(result.stdout)) if row[3] == "principles"]
+    assert cells == ['\'=HYPERLINK("http://x.example")']
 
 
 def test_standards_of_an_event_covers_its_add_ons(make_project, run_cli) -> None:

@@ -11,9 +11,11 @@ an end within the case's bound.
 
 ``about``      what the case is (one line)
 ``base``       a fixture project under ``tests/projects`` (default ``foundation-basic``)
+``overlay``    another fixture project laid over ``base`` (``coding-basic``, ``evaluation-basic``)
 ``args``       the command's arguments
 ``exit``       the expected exit code
 ``first``      the expected first line of standard error (``{project}``, ``{tmp}`` expand)
+``later``      lines expected further down standard error, in this order
 ``seconds``    the bound (default 60)
 ``links``      ``{path: target}`` symbolic links to make (targets may use ``{tmp}``)
 ``make``       ``{path: {repeat: text, times: n}}`` large files to generate
@@ -90,6 +92,8 @@ def prepare(case: Path, root: Path, tmp: Path, spec: dict[str, Any]) -> None:
         shutil.copytree(TESTS.parent / "content", root / "content")
     else:
         shutil.copytree(PROJECTS / base, root)
+    if spec.get("overlay"):
+        shutil.copytree(PROJECTS / spec["overlay"], root, dirs_exist_ok=True)
     if (case / "files").is_dir():
         shutil.copytree(case / "files", root, dirs_exist_ok=True)
     for name, text in (spec.get("write") or {}).items():
@@ -311,6 +315,9 @@ def test_bad_input(name: str, outcomes: dict[str, Outcome]) -> None:
     else:
         first = expand(str(spec["first"]), project=root, tmp=tmp, **outcome.values)
         assert lines and lines[0] == first, text
+    rest = iter(lines[1:])
+    for later in spec.get("later") or []:
+        assert any(line == later for line in rest), f"{later!r} is not on stderr: {text}"
     assert outcome.after[0] == outcome.before[0], "files outside output/ changed"
     if result.returncode != 0:
         changed = set(outcome.after[1].items()) ^ set(outcome.before[1].items())

@@ -10,7 +10,11 @@ from __future__ import annotations
 
 import io
 import logging
+import os
 import shutil
+import subprocess
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -121,3 +125,100 @@ def test_the_image_rule(tmp_path: Path) -> None:
         + ']><svg xmlns="http://www.w3.org/2000/svg"><text>&e7;</text></svg>'
     )
     assert (image_problem(bomb) or "").startswith("is not a readable SVG image (")
+
+
+def test_svg_pictures_inside_an_svg_are_checked_as_the_svg_itself(tmp_path: Path) -> None:
+    import base64
+
+    def wrap(inner: str) -> str:
+        data = base64.b64encode(inner.encode()).decode()
+        return (
+            '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10">'
+            f'<image href="data:image/svg+xml;base64,{data}" width="10" height="10"/></svg>'
+        )
+
+    own = '<svg xmlns="http://www.w3.org/2000/svg"><rect width="5" height="5"/></svg>'
+    outside = '<svg xmlns="http://www.w3.org/2000/svg"><image href="file:///etc/hostname"/></svg>'
+    logo = tmp_path / "logo.svg"
+    logo.write_text(wrap(wrap(own)))  # pictures of its own, nested: fine
+    assert image_problem(logo) is None
+    logo.write_text(wrap(wrap(outside)))
+    assert image_problem(logo) == (
+        "refers to something outside it (<image> of an inline SVG picture (data:) that loads "
+        "<image> of an inline SVG picture (data:) that loads <image> of 'file:///etc/hostname'); "
+        "an image may not load other files or addresses: embed what it shows, or remove the "
+        "reference"
+    )
+    logo.write_text(wrap(wrap(wrap(wrap(own)))))
+    assert "that nests pictures more than 4 deep" in (image_problem(logo) or "")
+
+
+def _descendants(pid: int) -> set[int]:
+    """Every living process below ``pid`` (zombies left out: they are gone but unreaped)."""
+    found: set[int] = set()
+    todo = [pid]
+    while todo:
+        for task in Path(f"/proc/{todo.pop()}/task").glob("*"):
+            try:
+                children = (task / "children").read_text().split()
+            except OSError:
+                continue
+            for child in map(int, children):
+                if child not in found and _state(child) not in ("Z", "X", ""):
+                    found.add(child)
+                    todo.append(child)
+    return found
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return ""
+
+
+def _cpu_seconds(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _until(condition: Callable[[], bool], seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux /proc")
+def test_the_process_drawing_an_svg_dies_with_the_build_that_started_it(tmp_path: Path) -> None:
+    from conftest import SCRIPT, subprocess_env
+
+    root = tmp_path / "project"
+    shutil.copytree(Path(__file__).parent / "projects" / "foundation-basic", root)
+    slow = Path(__file__).parent / "corpus" / "svg-filter-slow" / "files" / "content"
+    shutil.copy(slow / "clients" / "acme" / "logo.svg", root / "content/clients/acme/logo.svg")
+    build = subprocess.Popen(
+        [str(SCRIPT), "--time-limit", "120", "build", "acme-2027", "--only", "slides"],
+        cwd=root,
+        env=subprocess_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:  # the drawing child is the descendant that works (planning takes far less)
+        assert _until(lambda: any(_cpu_seconds(p) > 1 for p in _descendants(build.pid)), 60), (
+            "no process started drawing the logo"
+        )
+        children = _descendants(build.pid)
+        build.kill()
+        build.wait()
+        assert _until(lambda: all(_state(p) in ("Z", "X", "") for p in children), 10), (
+            "a process of the killed build is still running"
+        )
+    finally:
+        build.kill()
+        build.wait()

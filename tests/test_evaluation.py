@@ -116,6 +116,28 @@ def test_the_template_heads_one_column_per_question_as_the_form_words_them(
     assert problems.items == []
 
 
+def test_a_question_a_spreadsheet_would_run_is_neutralised_in_the_template_and_read_back(
+    project: Path, run_cli: RunCli, tmp_path: Path
+) -> None:
+    course = project / "content/courses/mi-listening.yaml"
+    asked = "text: Which topic would you like a follow-up session on?"
+    text = course.read_text(encoding="utf-8")
+    course.write_text(text.replace(asked, "text: '=Which topic, for a follow-up session?'"))
+    result = run_cli("evaluation", "template", "eval-spring", "-o", str(tmp_path), cwd=project)
+    assert result.exit_code == 0, result.output
+    data = (tmp_path / "eval-spring-evaluation.csv").read_bytes()
+    header = next(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert "'=Which topic, for a follow-up session?" in header
+    answers = ["7" if "confidence" in h else "4" for h in header]
+    answers[header.index("'=Which topic, for a follow-up session?")] = "Rolling with discord"
+    (project / SPRING).write_bytes(data + ",".join(answers).encode() + b"\r\n")
+    edition, problems = edition_of(project)
+    assert problems.items == []
+    assert edition.responses is not None
+    given = {a.question: a.value for a in edition.responses.rows[0].answers}
+    assert given["own:follow-up"] == "Rolling with discord"
+
+
 def test_a_course_question_that_repeats_a_theme_question_is_reported_where_it_is(
     project: Path, run_cli: RunCli
 ) -> None:
@@ -134,6 +156,32 @@ def test_a_course_question_that_repeats_a_theme_question_is_reported_where_it_is
         "content/courses/mi-listening.yaml:43:13: error: evaluation question 'follow-up' has the "
         "same words as the question 'What was most useful?'; a response file could not tell them apart"
     ) in result.stderr
+
+
+def test_a_stray_cell_at_the_foot_of_a_sheet_and_a_row_answering_nothing_are_no_responses(
+    project: Path,
+) -> None:
+    import openpyxl
+
+    header, rows = spring_rows(project)
+    (project / SPRING).unlink()
+    target = project / "content/evaluations/eval-spring.xlsx"
+    forms_workbook(header, rows[:11], target)  # rows 2 to 12
+    book = openpyxl.load_workbook(target)
+    sheet = book.active
+    useful = next(c.column for c in sheet[1] if c.value == "What was most useful?")
+    sheet.cell(row=13, column=useful, value=" - ")  # says nothing: no response
+    sheet.cell(row=1_048_576, column=useful, value="x")  # the format's last row
+    book.save(target)
+    edition, problems = edition_of(project)
+    assert edition.responses is not None
+    assert [r.row for r in edition.responses.rows] == list(range(2, 13))
+    letter = openpyxl.utils.get_column_letter(useful)
+    assert [f"{p.position.cell}: {p.severity}: {p.message}" for p in problems] == [
+        f"Sheet1!{letter}1048576: warning: row 1,048,576 is "
+        "far below the other responses (rows 2 to 12), so it is taken for a stray cell and not "
+        "counted as a response; delete it, or move the response to the others"
+    ]
 
 
 def test_csv_and_a_forms_workbook_with_extra_columns_give_identical_numbers(project: Path) -> None:

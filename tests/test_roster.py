@@ -50,6 +50,30 @@ def test_quoted_newlines_stay_in_their_cell_and_lines_are_counted(tmp_path: Path
     assert problems == ["4:1: error: empty name"]
 
 
+#: Real names whose letters are all in Windows-1252 or near it: none may look like mojibake.
+ACCENTED = [
+    "René Müller", "José Ñúñez", "Åsa Ölund", "Søren Kierkegaard", "Ægir Þórsson",
+    "François Lefèvre", "Ciarán Ó Súilleabháin", "Mária Šťastná", "Jürgen Großmann",
+    "Ðorđe Đoković", "Ştefan Müller-Özdemir", "Zoë Brontë", "Łukasz Żółć", "Dvořák Ångström",
+]  # fmt: skip
+
+
+def test_names_damaged_by_a_wrong_encoding_are_errors_saying_what_they_were(
+    tmp_path: Path,
+) -> None:
+    damaged = ["SiÃ¢n Jones", "RenÃ© MÃ¼ller", "Ã‰lise Å\x81ukasz", "SiÃƒÂ¢n"]
+    people, problems = read(tmp_path, "name\n" + "\n".join(damaged + ACCENTED) + "\n")
+    assert [p.name for p in people] == ACCENTED
+    fix = "; correct the name, and save the roster as 'CSV UTF-8'"
+    said = "looks damaged by a wrong encoding (UTF-8 text read as Windows-1252): it was probably"
+    assert problems == [
+        f"2:1: error: name 'SiÃ¢n Jones' {said} 'Siân Jones'{fix}",
+        f"3:1: error: name 'RenÃ© MÃ¼ller' {said} 'René Müller'{fix}",
+        f"4:1: error: name 'Ã‰lise Å\x81ukasz' {said} 'Élise Łukasz'{fix}",
+        f"5:1: error: name 'SiÃƒÂ¢n' {said} 'Siân'{fix}",
+    ]
+
+
 def test_a_name_with_a_line_break_is_refused(tmp_path: Path) -> None:
     people, problems = read(tmp_path, 'name\n"Siân\nLlewelyn"\n')
     assert people == []

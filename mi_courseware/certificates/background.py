@@ -70,6 +70,7 @@ def render_background(design: Design) -> tuple[bytes, dict[str, tuple[float, ...
     """WeasyPrint the shared design: its PDF and the anchors of its page (CSS px)."""
     from weasyprint import HTML
 
+    from mi_courseware.rendering.engine_log import engine_messages
     from mi_courseware.rendering.fetcher import Fence, make_fetcher
     from mi_courseware.rendering.pdf import (
         check_nesting,
@@ -83,20 +84,21 @@ def render_background(design: Design) -> tuple[bytes, dict[str, tuple[float, ...
     check_nesting(html, "certificates")
     fence = Fence(design.allowed, design.template_path)
     # the same bounds as every other document
-    with guarded(
-        "certificates", "the certificate design", "certificate template and stylesheet"
-    ) as fonts:
-        parsed = HTML(
-            string=html, base_url=design.base.as_uri() + "/", url_fetcher=make_fetcher(fence)
-        )
-        refuse_attachments(parsed, "certificates")
-        document = parsed.render(font_config=fonts)
-        check_no_attachments(document, "certificates")
-        pages = len(document.pages)
-        data = document.write_pdf(**pdf_options("certificates")) if pages == 1 else b""
-    if pages != 1:
-        raise DesignMismatch(f"the design takes {pages} pages, not one")
-    fence.check()
+    with engine_messages(design.template_path, "certificates"):
+        with guarded(
+            "certificates", "the certificate design", "certificate template and stylesheet"
+        ) as fonts:
+            parsed = HTML(
+                string=html, base_url=design.base.as_uri() + "/", url_fetcher=make_fetcher(fence)
+            )
+            refuse_attachments(parsed, "certificates")
+            document = parsed.render(font_config=fonts)
+            check_no_attachments(document, "certificates")
+            pages = len(document.pages)
+            data = document.write_pdf(**pdf_options("certificates")) if pages == 1 else b""
+        if pages != 1:
+            raise DesignMismatch(f"the design takes {pages} pages, not one")
+        fence.check()
     return data, dict(document.pages[0].anchors)
 
 

@@ -148,8 +148,11 @@ def write_print_file(
         printed.pages.append(pikepdf.Page(new))
     set_info(printed, {"/Title": title}, "mi-courseware", created, modified)
     printed.Root.Lang = pikepdf.String(language)
+    data = io.BytesIO()
+    # saved in memory, then written by Python: when qpdf writes a file itself, a full disk
+    # throws inside its C++ writer and the process aborts (std::terminate) instead of failing
     printed.save(
-        out,
+        data,
         deterministic_id=True,
         object_stream_mode=pikepdf.ObjectStreamMode.generate,
         stream_decode_level=pikepdf.StreamDecodeLevel.none,
@@ -157,6 +160,7 @@ def write_print_file(
     )
     for source in sources:
         source.close()
+    out.write_bytes(data.getbuffer())
 
 
 def _key(drawing: Any, resources: Any) -> bytes:

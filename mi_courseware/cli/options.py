@@ -100,6 +100,10 @@ class _Formatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         text = record.getMessage()
+        where = getattr(record, "where", None)  # a message about a file: named as problems are
+        if where is not None and record.levelno >= logging.WARNING:
+            severity = "error" if record.levelno >= logging.ERROR else "warning"
+            return f"{where}: {severity}: {text}"
         if record.levelno >= logging.ERROR:
             return f"mi-courseware: error: {text}"
         if record.levelno >= logging.WARNING:

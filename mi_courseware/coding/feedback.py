@@ -7,6 +7,7 @@ scale's guidance for the weakest area, in the client's brand, theme and language
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -15,7 +16,7 @@ from typing import Any
 from mi_courseware.coding.document import CodingDocument, client_for, coding_document
 from mi_courseware.coding.report import PractitionerScores
 from mi_courseware.coding.scores import Score, SessionScores, show, show_threshold, weakest
-from mi_courseware.errors import UsageError
+from mi_courseware.errors import Position, UsageError
 from mi_courseware.loading.project import Project
 from mi_courseware.model.scale import Scale
 from mi_courseware.rendering.charts import (
@@ -28,6 +29,8 @@ from mi_courseware.rendering.charts import (
     line_chart,
 )
 from mi_courseware.rendering.i18n import Translator
+
+log = logging.getLogger(__name__)
 
 BAND_KEYS = {"below fair": "below_fair", "fair": "fair", "good": "good"}
 
@@ -176,5 +179,25 @@ def write_feedback(
     source = latest.coding.path if latest else info.folder
     doc = coding_document(project, client_for(project, info.organisation), theme, source)
     html = feedback_html(doc, project, scores, when)
+    warn_printed_names(project, scores, theme)
     target = out / "coding" / info.id / "feedback.pdf"
     return doc.write_pdf(html, target, identifier=f"coding/{info.id}")
+
+
+def warn_printed_names(project: Project, scores: PractitionerScores, theme: str) -> None:
+    """Warn, at the file that gives it, about a name on the report (the practitioner's, the
+    coder's) that the theme's fonts cannot show: it would print as empty boxes."""
+    from mi_courseware.rendering.glyphs import name_glyph_problems, theme_fonts
+    from mi_courseware.rendering.themes import theme_chain
+
+    info = scores.info
+    sheet = info.folder / "practitioner.yaml"
+    trainer = project.trainers.get(info.id)
+    given_in = sheet if sheet.is_file() or trainer is None else trainer.path
+    names = [(Position(given_in), info.name)]
+    if scores.latest is not None:
+        sidecar = scores.latest.coding.sidecar
+        names.append((sidecar.position("coder"), _coder(project, sidecar.model.coder)))
+    fonts = theme_fonts(theme_chain(project, theme))
+    for problem in name_glyph_problems(names, fonts, f"{info.id}'s feedback report"):
+        log.warning("%s", problem.message, extra={"where": str(problem.position)})

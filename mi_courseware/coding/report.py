@@ -16,8 +16,6 @@ from mi_courseware.errors import UsageError, did_you_mean
 from mi_courseware.loading.project import Project
 from mi_courseware.tables import csv_text
 
-#: Cells starting with one of these are read as formulas by spreadsheets (CSV injection).
-
 
 @dataclass(frozen=True)
 class PractitionerScores:

@@ -12,6 +12,7 @@ place: ``responses.csv:14`` (the message names the column) or
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -106,9 +107,10 @@ def read_responses(
             "the limit with --size-limit",
         )
         return None
-    read: list[Response] = []
+    read: list[tuple[Response, Position]] = []
     for line, cells in table.rows:
         answers = []
+        first: Position | None = None
         for index, question in columns.items():
             value = cells[index] if index < len(cells) else None
             answer = _value(value, question, words)
@@ -116,8 +118,10 @@ def read_responses(
                 problems.error(table.where(line, index), f"{table.name(index)}: {answer.message}")
             elif answer is not None:
                 answers.append(Answer(question.id, answer, table.cell(line, index)))
-        if answers:
-            read.append(Response(line, tuple(answers)))
+                first = first or table.where(line, index)
+        if answers and first is not None:  # a row that answers no question is no response
+            read.append((Response(line, tuple(answers)), first))
+    read = _without_strays(read, problems)
     if not read:
         problems.error(
             Position(path, 1, 0),
@@ -125,7 +129,47 @@ def read_responses(
             "responses, or remove the file until there are some",
         )
         return None
-    return Responses(path, tuple(read), tuple(q.id for q in columns.values()))
+    return Responses(path, tuple(r for r, _ in read), tuple(q.id for q in columns.values()))
+
+
+#: Empty rows that part responses from a stray cell (an export never has gaps at all).
+STRAY_GAP = 100
+
+
+def _without_strays(
+    read: list[tuple[Response, Position]], problems: Problems
+) -> list[tuple[Response, Position]]:
+    """The responses, without rows far from all the others: a cell typed by mistake at the
+    foot of a sheet (row 1,048,576) is not a response. The rows fall into groups wherever
+    more than :data:`STRAY_GAP` empty rows part them; the largest group is read, and each
+    other row is a warning at its first answer."""
+    groups: list[list[tuple[Response, Position]]] = []
+    for item in read:
+        if not groups or item[0].row - groups[-1][-1][0].row > STRAY_GAP + 1:
+            groups.append([])
+        groups[-1].append(item)
+    if len(groups) <= 1:
+        return read
+    kept = max(groups, key=len)
+    top, bottom = kept[0][0].row, kept[-1][0].row
+    for group in groups:
+        if group is kept:
+            continue
+        for response, where in group:
+            side = "below" if response.row > bottom else "above"
+            problems.warning(
+                where,
+                f"row {response.row:,} is far {side} the other responses (rows {top:,} to "
+                f"{bottom:,}), so it is taken for a stray cell and not counted as a response; "
+                "delete it, or move the response to the others",
+            )
+    return kept
+
+
+def _says(char: str) -> bool:
+    """Whether a character says something: a letter, digit or symbol (an emoji, too), not
+    punctuation, a space or an invisible character."""
+    return unicodedata.category(char)[0] in "LNS"
 
 
 @dataclass(frozen=True)
@@ -140,7 +184,8 @@ def _value(value: object, question: Question, words: dict[str, int]) -> int | st
     if question.kind == "text":
         if isinstance(value, datetime | date):
             return value.isoformat()
-        return str(value).strip()
+        text = str(value).strip()
+        return text if any(_says(c) for c in text) else None  # "-" or "." answers nothing
     low, high = RANGES[question.kind]
     what = "a rating from 1 to 5" if question.kind == "1-5" else "a score from 0 to 10"
     number: int | None = None
@@ -154,7 +199,10 @@ def _value(value: object, question: Question, words: dict[str, int]) -> int | st
     elif isinstance(value, float):
         return _Bad(f"{shown} is not {what} (a whole number)")
     elif isinstance(value, str) and _WHOLE.fullmatch(value.strip()):
-        number = int(float(value.strip()))
+        whole = value.strip().partition(".")[0]
+        if len(whole.lstrip("+-").lstrip("0")) > 9:  # far out of range ("999...9": no float)
+            return _Bad(f"{short(shown, 40)} is not {what}")
+        number = int(whole)
     elif isinstance(value, str) and question.kind == "1-5":
         number = words.get(header_key(value))
         if number is None:
@@ -165,5 +213,5 @@ def _value(value: object, question: Question, words: dict[str, int]) -> int | st
     if number is None:
         return _Bad(f"'{short(shown, 40)}' is not {what}")
     if not low <= number <= high:
-        return _Bad(f"{number} is not {what}")
+        return _Bad(f"{short(str(number), 40)} is not {what}")
     return number

@@ -9,8 +9,6 @@ and each run below a threshold flagged with the reason: any outcome's mean ratin
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date, datetime
 from fractions import Fraction
@@ -26,7 +24,7 @@ from mi_courseware.loading.project import Project
 from mi_courseware.pipeline.targets import Target, editions_for
 from mi_courseware.rendering.i18n import Translator
 from mi_courseware.rendering.pdf import render_pdf, write_atomic
-from mi_courseware.tables import safe_cell
+from mi_courseware.tables import csv_text
 
 
 @dataclass(frozen=True)
@@ -148,39 +146,36 @@ def reason(flag: Flag, chosen: RunFilter, t: Translator) -> str:
 
 def runs_csv(runs: list[Run], chosen: RunFilter, t: Translator) -> str:
     """One row per run, for a spreadsheet (text cells never read as formulas)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(
-        [
-            "event", "course", "date", "client", "trainers", "responses", "attended",
-            "response_rate", "satisfaction", "confidence_change", "lowest_outcome",
-            "lowest_outcome_mean", "flagged", "reasons",
-        ]
-    )  # fmt: skip
+    header = [
+        "event", "course", "date", "client", "trainers", "responses", "attended",
+        "response_rate", "satisfaction", "confidence_change", "lowest_outcome",
+        "lowest_outcome_mean", "flagged", "reasons",
+    ]  # fmt: skip
+    rows = []
     for run in runs:
         edition, summary = run.edition, run.summary
         event = edition.event
         assert event is not None
         least = summary.least
-        writer.writerow(
+        rows.append(
             [
-                safe_cell(event.id),
-                safe_cell(edition.course_id),
+                event.id,
+                edition.course_id,
                 run.date.isoformat() if run.date else "",
-                safe_cell(edition.brand.name),
-                safe_cell("; ".join(event.trainers)),
+                edition.brand.name,
+                "; ".join(event.trainers),
                 summary.responses,
                 "" if summary.attended is None else summary.attended,
                 "" if summary.rate is None else show_rate(summary.rate),
                 _number(show_mean(summary.satisfaction)),
                 _number(show_change(summary.change, minus="-").lstrip("+")),
-                safe_cell(least.question.about if least else ""),
+                least.question.about if least else "",
                 _number(show_mean(least.mean) if least else "–"),
                 "yes" if run.flags else "no",
-                safe_cell("; ".join(reason(f, chosen, t) for f in run.flags)),
+                "; ".join(reason(f, chosen, t) for f in run.flags),
             ]
         )
-    return buffer.getvalue()
+    return csv_text(header, rows, "\n")
 
 
 def _number(text: str) -> str:

@@ -9,8 +9,6 @@ form made from it exports columns that match the questions, whatever else it add
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 
 from mi_courseware.edition import Edition
@@ -19,15 +17,15 @@ from mi_courseware.evaluation.questions import kind_label
 from mi_courseware.loading.project import Project
 from mi_courseware.pipeline.targets import editions_for, find_target
 from mi_courseware.rendering.pdf import write_atomic
+from mi_courseware.tables import csv_text
 
 
 def template_files(edition: Edition) -> dict[str, str]:
     """File name -> text of the two files for ``edition``."""
     name = edition.event.id if edition.event else edition.course_id
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerow([q.text for q in edition.questions])
+    header = csv_text([q.text for q in edition.questions], [])  # read back by the responses' reader
     listed = "".join(f"{q.text}\t{kind_label(q.kind)}\n" for q in edition.questions)
-    return {f"{name}-evaluation.csv": "\ufeff" + buffer.getvalue(), f"{name}-questions.txt": listed}
+    return {f"{name}-evaluation.csv": "\ufeff" + header, f"{name}-questions.txt": listed}
 
 
 def write_template(edition: Edition, folder: Path) -> list[Path]:

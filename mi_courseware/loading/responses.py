@@ -25,6 +25,7 @@ from mi_courseware.loading.csvrows import data_rows
 from mi_courseware.loading.records import Record
 from mi_courseware.loading.roster import read_csv_text
 from mi_courseware.model import Event
+from mi_courseware.tables import read_cell
 
 SUFFIXES = (".csv", ".xlsx")
 #: The most rows a worksheet can have.
@@ -108,7 +109,8 @@ def _csv(path: Path, problems: Problems) -> ResponseTable | None:
     rows: list[tuple[int, list[object]]] = []
     headers: list[str] | None = None
     before = len(problems.errors)
-    for line, row in data_rows(reader, path, problems, column=0):
+    for line, raw in data_rows(reader, path, problems, column=0):
+        row = [read_cell(cell) for cell in raw]  # as the tool wrote it (its template)
         if headers is None:
             headers = row
         else:

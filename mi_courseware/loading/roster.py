@@ -1,11 +1,12 @@
 """Reading roster CSV files as coordinators save them (Excel, LibreOffice, Google Sheets).
 
 UTF-8 with or without a byte-order mark, UTF-16 ("Unicode text") when it says so, and
-Windows-1252 (Excel's plain "CSV") read as such *and reported*: never a silent guess. Header
-names match whatever their case, spacing, hyphens or underscores ("E-mail", "Full Name",
-"ATTENDED", "Day 2"). Columns a booking system adds (dietary needs, booking reference) are
-ignored with one note naming them. Names are kept exactly as written. Every problem names
-its CSV line.
+Windows-1252 (Excel's plain "CSV") read as such *and reported*: never a silent guess. A name
+damaged earlier (UTF-8 read as Windows-1252 and saved again: ``SiÃ¢n``) is an error saying
+what it probably was. Header names match whatever their case, spacing, hyphens or
+underscores ("E-mail", "Full Name", "ATTENDED", "Day 2"). Columns a booking system adds
+(dietary needs, booking reference) are ignored with one note naming them. Names are kept
+exactly as written. Every problem names its CSV line.
 """
 
 from __future__ import annotations
@@ -284,6 +285,15 @@ def _participant(
             "'CSV UTF-8'",
         )
         return None
+    probably = mojibake(name.strip())
+    if probably is not None:
+        problems.error(
+            Position(path, line),
+            f"name '{name.strip()}' looks damaged by a wrong encoding (UTF-8 text read as "
+            f"Windows-1252): it was probably '{probably}'; correct the name, and save the "
+            "roster as 'CSV UTF-8'",
+        )
+        return None
     attended = _flag(values, "attended", line, path, problems)
     marks: list[tuple[int, bool | None]] = []
     for column in values:
@@ -306,6 +316,21 @@ def _participant(
         row=line,
         marks=tuple(sorted((day, bool(mark)) for day, mark in marks)),
     )
+
+
+def mojibake(name: str) -> str | None:
+    """What ``name`` probably was when it looks like UTF-8 read as Windows-1252 and saved
+    again (``SiÃ¢n`` for ``Siân``), else ``None``.
+
+    ftfy decides: it undoes such damage only where the result is far more plausible text
+    than the input, so real names with accents (``Siân``, ``Ægir``, ``Łukasz``) pass.
+    """
+    if name.isascii():
+        return None
+    import ftfy
+
+    fixed = ftfy.fix_encoding(name)
+    return fixed if fixed != name else None
 
 
 def _flag(

@@ -60,19 +60,35 @@ def describe(location: Location) -> str:
         from urllib.parse import unquote
 
         return unquote(make_url(location).render_as_string(hide_password=True))
-    except ArgumentError:
+    except (ArgumentError, ValueError):  # not a URL SQLAlchemy can read: no user shown
         return location.split("@")[-1]
 
 
 def postgresql_url(location: str) -> str:
     """The SQLAlchemy URL for a PostgreSQL location (psycopg 3 as the driver)."""
+    usage = "give an SQLite file path or a postgresql://user@host/database URL"
     for scheme in ("postgresql+psycopg://", "postgresql://", "postgres://"):
         if location.startswith(scheme):
-            return "postgresql+psycopg://" + location.removeprefix(scheme)
-    raise RegisterError(
-        f"{describe(location)}: not a register address: give an SQLite file path "
-        "or a postgresql://user@host/database URL"
-    )
+            url = "postgresql+psycopg://" + location.removeprefix(scheme)
+            break
+    else:
+        raise RegisterError(f"{describe(location)}: not a register address: {usage}")
+    from urllib.parse import urlsplit
+
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        urlsplit(location).port  # noqa: B018  (a port that is not a number raises here)
+        make_url(url)
+    except (ArgumentError, ValueError) as exc:
+        reason = str(exc)
+        if "could not be cast" in reason:  # urllib's words for a port that is not a number
+            reason = f"its port {reason.rsplit(' as ', 1)[-1]} is not a number"
+        raise RegisterError(
+            f"{describe(location)}: not a register address ({reason}): {usage}"
+        ) from None
+    return url
 
 
 def check_sqlite_file(path: Path) -> None:

@@ -92,7 +92,23 @@ def _options(name: str, words: list[str]) -> dict[str, str | int]:
     height = options.get("height")
     if isinstance(height, int) and height < 25:
         raise ValueError(f"box height={height}: answer boxes need at least 25 mm to write in")
+    _within_limits(name, options)
     return options
+
+
+def _within_limits(name: str, options: dict[str, str | int]) -> None:
+    """Refuse sizes far past any page (``lines n=1000000`` would keep the PDF engine busy
+    for minutes laying out empty lines)."""
+    limits = current()
+    bounds = {("lines", "n"): limits.writing_lines, ("box", "height"): limits.box_millimetres}
+    for (block, key), most in bounds.items():
+        value = options.get(key)
+        if name == block and isinstance(value, int) and value > most:
+            unit = " mm" if key == "height" else " lines"
+            raise ValueError(
+                f"{name} option {key}={value}: one block may have at most {most:,}{unit} "
+                "(several pages); split it, or raise the limit with --size-limit"
+            )
 
 
 def check_markdown(text: str, path: Path, first_line: int, problems: Problems) -> None:

@@ -4,17 +4,20 @@ The pack, the guide and the certificates embed only the theme's own fonts (``fon
 and ``fonts/supplementary/*.ttf`` for other scripts); a character none of them has would be
 drawn from whatever the machine happens to have, or as an empty box. ``validate`` reports each
 such character in the Markdown a document is made from (modules, handouts, client pages) at
-its line and column. Certificates check each participant's name the same way (see
-:func:`mi_courseware.certificates.issue.check_names`).
+its line and column. Certificates refuse a participant's name they cannot show (see
+:func:`mi_courseware.certificates.issue.check_names`); every other document that prints names
+(the sign-in sheet, the pack and quality report with their trainers, coding reports) warns
+at the name's row or line (:func:`name_glyph_problems`).
 """
 
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mi_courseware.errors import Position, Problems
+from mi_courseware.errors import Position, Problem, Problems
 
 if TYPE_CHECKING:
     from mi_courseware.loading.project import Project
@@ -73,6 +76,30 @@ def check_text_fonts(project: Project, problems: Problems) -> None:
                     "other characters, or add a font that has them to the theme's "
                     "fonts/supplementary/ folder)",
                 )
+
+
+def name_glyph_problems(
+    names: Iterable[tuple[Position, str]], fonts: list[Path], printed_on: str
+) -> list[Problem]:
+    """A warning at each name with characters none of ``fonts`` has: it would print as empty
+    boxes on ``printed_on`` (certificates refuse such names; other documents print them)."""
+    from mi_courseware.rendering.fontmetrics import describe, uncovered
+
+    found = []
+    for where, name in names:
+        missing = uncovered(name, fonts) if fonts and not name.isascii() else []
+        if missing:
+            found.append(
+                Problem(
+                    where,
+                    f"'{name}' has characters no font of the theme has ({describe(missing)}): "
+                    f"they would print as empty boxes on {printed_on}; write the name in a "
+                    "script the theme's fonts cover, or add a font that covers it to the "
+                    "theme's fonts/supplementary/ folder",
+                    "warning",
+                )
+            )
+    return found
 
 
 GENERIC = {"serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui", "inherit"}

@@ -17,6 +17,7 @@ from typing import Any
 
 from mi_courseware.errors import ContentError, MiCoursewareError
 from mi_courseware.limits import RenderTimeout, current, time_limit
+from mi_courseware.rendering.engine_log import engine_messages
 from mi_courseware.rendering.fetcher import Fence, check_stylesheets, make_fetcher
 from mi_courseware.workers import WorkerPool, forking, private_tmp
 
@@ -72,9 +73,10 @@ def render_pdf(
     log.debug("%s: rendering the PDF (process %d)", identifier, os.getpid())
     fence = Fence(allowed, asked_by)
     check_stylesheets(html, fence)
-    with guarded(identifier, "this document", "templates and stylesheets") as fonts:
-        data = _weasyprint(html, base, fence, identifier, fonts)
-    fence.check()
+    with engine_messages(asked_by, identifier):
+        with guarded(identifier, "this document", "templates and stylesheets") as fonts:
+            data = _weasyprint(html, base, fence, identifier, fonts)
+        fence.check()
     return data
 
 

@@ -135,6 +135,54 @@ class SafeTemplate(jinja2.Template):
 
 _NO_PATHS = "templates may not use file paths, modules or classes (the sandbox keeps them out)"
 
+#: Largest whole number ``**`` and ``*`` may make in a template, in bits (about 1,200 digits).
+MAX_NUMBER_BITS = 4_096
+#: Longest string, list or tuple ``*`` may make in a template (items or characters).
+MAX_REPEAT = 1_000_000
+
+
+def _bits(value: int) -> int:
+    return max(abs(value).bit_length(), 1)
+
+
+def arithmetic_problem(operator: str, left: Any, right: Any) -> str | None:
+    """Why ``left operator right`` is refused, before it is computed, or ``None``.
+
+    Python computes ``9 ** (9 ** 9)`` and ``'a' * 10 ** 9`` in one uninterruptible step that
+    no time limit can stop; no page needs a number past :data:`MAX_NUMBER_BITS` bits or a
+    repetition past :data:`MAX_REPEAT` items, so their sizes are worked out from the
+    operands first (a lower bound: a result just past the limit may pass). Other operand
+    types pass to Python (floats overflow at once, with an error).
+    """
+    exact = (int, bool)
+    too_large = f"is a number far too large for a page (at most {MAX_NUMBER_BITS:,} bits)"
+    if operator == "**" and isinstance(left, exact) and isinstance(right, exact):
+        if right > 0 and abs(left) > 1 and (right - 1) * (_bits(left) - 1) > MAX_NUMBER_BITS:
+            return f"{_shown(left)} ** {_shown(right)} {too_large}"
+        return None
+    if operator != "*":
+        return None
+    if isinstance(left, exact) and isinstance(right, exact):
+        if _bits(left) + _bits(right) > MAX_NUMBER_BITS + 1:
+            return f"{_shown(left)} * {_shown(right)} {too_large}"
+        return None
+    sequence, times = (left, right) if isinstance(right, exact) else (right, left)
+    if isinstance(sequence, str | list | tuple) and isinstance(times, exact):
+        total = len(sequence) * max(times, 0)
+        if total > MAX_REPEAT:
+            unit = "characters" if isinstance(sequence, str) else "items"
+            kind = "text" if isinstance(sequence, str) else type(sequence).__name__
+            return (
+                f"a {kind} repeated {_shown(times)} times would have {total:,} {unit} "
+                f"(at most {MAX_REPEAT:,})"
+            )
+    return None
+
+
+def _shown(value: int) -> str:
+    """A number for a message: itself, or how many digits it has when it is long."""
+    return str(value) if _bits(value) < 64 else f"(a {len(str(abs(value)))}-digit number)"
+
 
 def _forbidden(value: Any) -> bool:
     """Values a template may never hold: paths (they read, write and delete files), modules,
@@ -148,6 +196,17 @@ class ThemeEnvironment(ImmutableSandboxedEnvironment):
     errors for loading problems too."""
 
     template_class = SafeTemplate
+    #: Operators whose results are sized before they are computed (:func:`arithmetic_problem`).
+    intercepted_binops = frozenset({"**", "*"})
+
+    def call_binop(
+        self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any
+    ) -> Any:
+        """``**`` and ``*`` as Python computes them, unless the result would be huge."""
+        problem = arithmetic_problem(operator, left, right)
+        if problem:
+            raise SecurityError(problem)
+        return super().call_binop(context, operator, left, right)
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         """Jinja's rules, and nothing on or to a path, module or class."""

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import datetime
 from pathlib import Path
 
 from mi_courseware.edition import Edition
 from mi_courseware.rendering.colour import band
 from mi_courseware.rendering.pptx.fitting import Metrics
-from mi_courseware.rendering.pptx.images import Picture, load_picture
+from mi_courseware.rendering.pptx.images import Drawing, Picture, load_picture, start_picture
 from mi_courseware.rendering.pptx.placing import Placer
 from mi_courseware.rendering.pptx.plan import plan_deck
 from mi_courseware.rendering.pptx.spec import ImageSpec
@@ -30,15 +29,6 @@ def brand_colours(primary: str, secondary: str, accent: str) -> dict[str, str]:
     return colours
 
 
-def _load_into(
-    target: dict[str, Picture | BaseException], path: Path, font_dir: Path, family: str
-) -> None:
-    try:
-        target["logo"] = load_picture(path, LOGO_INCHES, font_dir, family)
-    except BaseException as exc:  # re-raised by the caller, in its thread
-        target["logo"] = exc
-
-
 def write_deck(edition: Edition, path: Path, when: datetime) -> None:
     """Write the edition's deck to ``path``."""
     brand = edition.brand
@@ -50,24 +40,20 @@ def write_deck(edition: Edition, path: Path, when: datetime) -> None:
     metrics = Metrics(template.font_files, template.line_height, template.substitutes)
     font_dir = template.font_files["regular"].parent
     logo_spec = None
-    loaded: dict[str, Picture | BaseException] = {}
-    worker = None
+    logo: Picture | Drawing | None = None
     if brand.logo is not None and brand.logo.is_file():
         logo_spec = ImageSpec(brand.logo, brand.logo_alt)
-        # rasterising runs outside the GIL: overlap it with planning and fitting
-        worker = threading.Thread(
-            target=_load_into, args=(loaded, brand.logo, font_dir, template.font_name)
-        )
-        worker.start()
-    specs = plan_deck(edition, wording, logo_spec)
-    slides = Placer(template, metrics, wording).place(specs)
-    logo = None
-    if worker is not None:
-        worker.join()
-        result = loaded["logo"]
-        if isinstance(result, BaseException):
-            raise result
-        logo = result
+        # an SVG is drawn in a process of its own, while the deck is planned and fitted here
+        logo = start_picture(brand.logo, LOGO_INCHES, font_dir, template.font_name)
+    try:
+        specs = plan_deck(edition, wording, logo_spec)
+        slides = Placer(template, metrics, wording).place(specs)
+    except BaseException:
+        if isinstance(logo, Drawing):
+            logo.cancel()
+        raise
+    if isinstance(logo, Drawing):
+        logo = logo.result()
     footer = " · ".join(t for t in (brand.name, edition.course_title) if t)
     from mi_courseware.rendering.pptx.writer import DeckWriter
 

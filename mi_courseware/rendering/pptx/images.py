@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import io
 import logging
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from mi_courseware.errors import ContentError
+from mi_courseware.limits import current
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +50,15 @@ def load_picture(path: Path, longest_inches: float, font_dir: Path, family: str)
     validation applies), so a truncated file or a decompression bomb never reaches the deck.
     Text in an SVG is drawn with the theme's font (``family`` in ``font_dir``) only.
     """
+    started = start_picture(path, longest_inches, font_dir, family)
+    return started.result() if isinstance(started, Drawing) else started
+
+
+def start_picture(
+    path: Path, longest_inches: float, font_dir: Path, family: str
+) -> Picture | Drawing:
+    """:func:`load_picture`, but an SVG is only started: its :class:`Drawing` gives the
+    picture later (the caller works meanwhile)."""
     from mi_courseware.images import image_problem
 
     suffix = path.suffix.lower()
@@ -59,7 +70,7 @@ def load_picture(path: Path, longest_inches: float, font_dir: Path, family: str)
     if problem:
         raise ContentError.single(path, f"'{path.name}' {problem}")
     if suffix == ".svg":
-        return _rasterise(path, round(longest_inches * DPI), font_dir, family)
+        return start_drawing(path, round(longest_inches * DPI), font_dir, family)
     data = path.read_bytes()
     width, height = _pixel_size(data)
     return Picture(data, suffix.lstrip(".").replace("jpeg", "jpg"), _TYPES[suffix], width, height)
@@ -67,11 +78,84 @@ def load_picture(path: Path, longest_inches: float, font_dir: Path, family: str)
 
 def _rasterise(path: Path, longest: int, font_dir: Path, family: str) -> Picture:
     """Draw an SVG to PNG with no access to files or network (outside references removed)."""
-    import tempfile
+    return start_drawing(path, longest, font_dir, family).result()
 
-    import resvg_py
 
-    from mi_courseware.images import sanitised_svg
+class Drawing:
+    """An SVG being drawn to PNG in a child process of its own, which the time limit can stop.
+
+    resvg is native code that holds the interpreter until it is done, so neither the
+    interval timer of :func:`mi_courseware.limits.time_limit` nor a thread can stop it; a
+    process can be killed. The child dies with its parent (:func:`mi_courseware.workers.
+    worker_init`). Where ``fork`` is not available, the picture is drawn here (and a note
+    says that the time limit cannot stop it).
+    """
+
+    def __init__(self, path: Path, options: dict[str, Any], longest: int) -> None:
+        import multiprocessing
+        import tempfile
+
+        self.path = path
+        self.empty = tempfile.TemporaryDirectory(prefix="mi-svg-")
+        options["resources_dir"] = self.empty.name  # relative references resolve into nothing
+        self.process: Any = None
+        self.answer: tuple[str, bytes | str] | None = None
+        if "fork" not in multiprocessing.get_all_start_methods():
+            log.info("%s: drawn in this process (the time limit cannot stop it here)", path)
+            self.answer = _draw(options, longest)
+            return
+        context = multiprocessing.get_context("fork")
+        self.reader, writer = context.Pipe(duplex=False)
+        self.process = context.Process(
+            target=_draw_child, args=(writer, options, longest, os.getpid()), daemon=True
+        )
+        self.process.start()
+        writer.close()
+
+    def result(self) -> Picture:
+        """The PNG, once drawn; a drawing past the time limit is stopped with a clear error."""
+        try:
+            answer = self.answer if self.process is None else self._wait()
+        finally:
+            self.cancel()
+        assert answer is not None
+        kind, value = answer
+        if kind == "error" or not isinstance(value, bytes):
+            raise ContentError.single(self.path, f"cannot draw this SVG: {value!s}")
+        width, height = _pixel_size(value)
+        return Picture(value, "png", "image/png", width, height)
+
+    def _wait(self) -> tuple[str, bytes | str]:
+        limit = current().render_seconds
+        try:
+            if self.reader.poll(limit if limit > 0 else None):
+                answer: tuple[str, bytes | str] = self.reader.recv()
+                return answer
+        except EOFError:  # the child ended without answering (it crashed, or was killed)
+            code = self.process.exitcode
+            return "error", f"the renderer stopped without drawing it (exit {code})"
+        raise ContentError.single(
+            self.path,
+            f"'{self.path.name}': drawing this SVG took longer than {limit:g} seconds and was "
+            "stopped (a filter effect or transform in it is far too large; simplify the "
+            "picture or save it as PNG, or raise the limit with --time-limit)",
+        )
+
+    def cancel(self) -> None:
+        """Stop the child, if it is still drawing, and tidy up."""
+        if self.process is not None:
+            if self.process.is_alive():
+                self.process.kill()
+            self.process.join()
+            self.reader.close()
+            self.process = None
+        self.empty.cleanup()
+
+
+def start_drawing(path: Path, longest: int, font_dir: Path, family: str) -> Drawing:
+    """Start drawing the SVG at ``path`` with ``longest`` pixels on its long side; the
+    returned :class:`Drawing` gives the picture."""
+    from mi_courseware.images import sanitised_svg, svg_size
 
     svg, removed = sanitised_svg(path.read_bytes())
     if removed:
@@ -81,44 +165,50 @@ def _rasterise(path: Path, longest: int, font_dir: Path, family: str) -> Picture
             path,
             "; ".join(removed),
         )
-    width, height = _svg_size(svg)
-    try:
-        with tempfile.TemporaryDirectory(prefix="mi-svg-") as empty:
-            options: dict[str, Any] = {
-                "svg_string": svg,
-                "skip_system_fonts": True,
-                "font_dirs": [str(font_dir)],
-                "font_family": family,
-                "sans_serif_family": family,
-                "serif_family": family,
-                "resources_dir": empty,  # relative references resolve into an empty folder
-            }
-            if width <= 0 or height <= 0:
-                width, height = _pixel_size(bytes(resvg_py.svg_to_bytes(**options)))
-            wide = width >= height
-            data = resvg_py.svg_to_bytes(
-                **options, width=longest if wide else None, height=None if wide else longest
-            )
-    except ValueError as exc:
-        raise ContentError.single(path, f"cannot draw this SVG: {exc}") from None
-    width, height = _pixel_size(bytes(data))
-    return Picture(bytes(data), "png", "image/png", width, height)
+    options: dict[str, Any] = {
+        "svg_string": svg,
+        "skip_system_fonts": True,
+        "font_dirs": [str(font_dir)],
+        "font_family": family,
+        "sans_serif_family": family,
+        "serif_family": family,
+        "size": svg_size(_root(svg)),
+    }
+    return Drawing(path, options, longest)
 
 
-def _svg_size(svg: str) -> tuple[float, float]:
-    """The SVG's width and height from its viewBox (or width/height), 0 when unknown."""
+def _root(svg: str):  # type: ignore[no-untyped-def]
     from lxml import etree
 
-    root = etree.fromstring(svg.encode("utf-8"), etree.XMLParser(resolve_entities=False))
-    box = (root.get("viewBox") or "").replace(",", " ").split()
+    return etree.fromstring(svg.encode("utf-8"), etree.XMLParser(resolve_entities=False))
+
+
+def _draw(options: dict[str, Any], longest: int) -> tuple[str, bytes | str]:
+    """``("png", bytes)`` of the SVG drawn with ``longest`` pixels on its long side, or
+    ``("error", why)``."""
+    import resvg_py
+
+    options = dict(options)
+    width, height = options.pop("size")
     try:
-        if len(box) == 4:
-            return float(box[2]), float(box[3])
-        return float((root.get("width") or "0").removesuffix("px")), float(
-            (root.get("height") or "0").removesuffix("px")
+        if width <= 0 or height <= 0:  # no size given: the renderer's own, to keep the shape
+            width, height = _pixel_size(bytes(resvg_py.svg_to_bytes(**options)))
+        wide = width >= height
+        data = resvg_py.svg_to_bytes(
+            **options, width=longest if wide else None, height=None if wide else longest
         )
-    except ValueError:
-        return 0, 0
+    except ValueError as exc:
+        return "error", str(exc)
+    return "png", bytes(data)
+
+
+def _draw_child(writer: Any, options: dict[str, Any], longest: int, parent: int) -> None:
+    """In the child process (of process ``parent``): draw, hand the answer back, end."""
+    from mi_courseware.workers import worker_init
+
+    worker_init(parent)  # tied to the parent: it dies with it
+    writer.send(_draw(options, longest))
+    writer.close()
 
 
 def _pixel_size(data: bytes) -> tuple[int, int]:
