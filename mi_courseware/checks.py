@@ -150,6 +150,7 @@ def check_course(record: Record[Course], project: Project, problems: Problems) -
             if ref not in outcome_ids:
                 pos = record.position("variants", name, "outcomes", index)
                 _unknown(problems, pos, "outcome", ref, outcome_ids)
+        check_claims(record, name, problems)
     for index, ref in enumerate(course.addons):
         if not project.exists("addons", ref):
             _unknown(problems, record.position("addons", index), "add-on", ref, project.addons)
@@ -173,6 +174,20 @@ def check_course(record: Record[Course], project: Project, problems: Problems) -
             problems.warning(
                 record.position("outcomes", index, "id"),
                 f"outcome '{outcome.id}' is taught by no session",
+            )
+
+
+def check_claims(record: Record[Course], variant: str, problems: Problems) -> None:
+    """Warn, once per variant, about each outcome it claims that none of its sessions
+    teaches."""
+    course = record.model
+    listed = set(course.variants[variant].sessions)
+    taught = {ref for s in course.sessions if s.id in listed for ref in s.outcomes}
+    for index, ref in enumerate(course.variants[variant].outcomes or []):
+        if ref not in taught:
+            problems.warning(
+                record.position("variants", variant, "outcomes", index),
+                f"variant '{variant}' claims outcome '{ref}', but none of its sessions teach it",
             )
 
 

@@ -12,6 +12,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
+from mi_courseware.core.slides import SlideSpec
 from mi_courseware.evaluation.data import Question, Responses
 from mi_courseware.people import Participant
 
@@ -282,6 +283,8 @@ class Edition:
     questions: tuple[Question, ...] = ()
     #: The event's evaluation responses, when it has a response file.
     responses: Responses | None = None
+    #: The slide layouts the deck uses (the client's own or its theme's), as checked.
+    slides: SlideSpec | None = None
 
     @property
     def units(self) -> tuple[StandardUnit, ...]:

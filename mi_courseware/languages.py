@@ -209,9 +209,12 @@ def check_languages(project: Project, problems: Problems) -> None:
     language is one the themes provide, and each event's theme provides its client's."""
     from mi_courseware.rendering.themes import theme_chain
 
+    # a catalogue is reached through every theme that extends its own, and its language's
+    # facts through every chain that provides it: each catalogue's problems are said once
+    reported: set[Problem] = set()
     for theme in project.themes.values():
         if not theme.builtin:
-            _check_catalogues(theme.path, theme_chain(project, theme.id), problems)
+            _check_catalogues(theme.path, theme_chain(project, theme.id), problems, reported)
     chains = {ident: theme_chain(project, ident) for ident in project.themes}
     names: dict[str, str] = {}  # each language's name in itself, where it is declared
     for chain in chains.values():
@@ -219,7 +222,7 @@ def check_languages(project: Project, problems: Problems) -> None:
             try:
                 names.setdefault(code, language(chain, code).name)
             except ContentError as exc:
-                _report(exc.problems, problems)
+                _report(exc.problems, problems, reported)
                 names.setdefault(code, "")
     known = ordered(names)
     listed = ", ".join(f"{code} ({names[code]})" if names[code] else code for code in known)
@@ -263,12 +266,14 @@ def did_you_mean_language(value: str, names: dict[str, str]) -> str:
     return f" (did you mean '{close}'?)" if close else ""
 
 
-def _check_catalogues(folder: Path, chain: Sequence[Path], problems: Problems) -> None:
+def _check_catalogues(
+    folder: Path, chain: Sequence[Path], problems: Problems, reported: set[Problem]
+) -> None:
     """Every catalogue of one project theme reads cleanly; a part with no main catalogue
     along the theme's chain is never used."""
     codes = provided(chain)
     for path in sorted((folder / "i18n").glob("*.yaml")) if (folder / "i18n").is_dir() else ():
-        _report(read_catalogue(path).problems, problems)
+        _report(read_catalogue(path).problems, problems, reported)
         code = path.name.partition(".")[0]
         if code not in codes:
             problems.warning(
@@ -278,10 +283,12 @@ def _check_catalogues(folder: Path, chain: Sequence[Path], problems: Problems) -
             )
 
 
-def _report(found: Iterable[Problem], problems: Problems) -> None:
-    """Add ``found`` to ``problems``, each once (a catalogue is reached through every theme
-    that extends its own)."""
+def _report(found: Iterable[Problem], problems: Problems, reported: set[Problem]) -> None:
+    """Add ``found`` to ``problems``, but those already ``reported``."""
     for problem in found:
+        if problem in reported:
+            continue
+        reported.add(problem)
         if problem.severity == "error":
             problems.error(problem.position, problem.message)
         else:

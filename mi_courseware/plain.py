@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from mi_courseware import edition, people
+from mi_courseware.core import slides
 from mi_courseware.errors import Position, Problem
 from mi_courseware.evaluation import data as evaluation_data
 
@@ -33,7 +34,7 @@ def _dataclasses(*modules: Any) -> dict[str, type]:
 
 #: The only classes a decoded document may contain.
 ALLOWED: dict[str, type] = {
-    **_dataclasses(edition, people, evaluation_data),
+    **_dataclasses(edition, people, evaluation_data, slides),
     "Problem": Problem,
     "Position": Position,
 }

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
+from mi_courseware.core.slides import SlideSpec
 from mi_courseware.edition import (
     AddOnInfo,
     Brand,
@@ -184,19 +185,6 @@ def lay_out_days(
             )
         days.append((number, slots))
     return days
-
-
-def check_claims(
-    course_record: Record[Course], variant: str, planned: list[_Planned], problems: Problems
-) -> None:
-    """Warn about each outcome a variant claims that none of its sessions teaches."""
-    taught = {ref for p in planned for ref in p.session.outcomes}
-    for index, ref in enumerate(course_record.model.variants[variant].outcomes or []):
-        if ref not in taught:
-            problems.warning(
-                course_record.position("variants", variant, "outcomes", index),
-                f"variant '{variant}' claims outcome '{ref}', but none of its sessions teach it",
-            )
 
 
 def _initials(ident: str) -> str:
@@ -391,7 +379,6 @@ def _assemble(
     taught = [ref for p in planned for ref in p.session.outcomes]
     claimed = course.variants[variant].outcomes if variant else None
     if variant is not None and claimed is not None:
-        check_claims(course_record, variant, planned, problems)
         keep = set(claimed) | {o.id for a in addons for o in a.model.outcomes}
     else:
         keep = set(taught)
@@ -530,11 +517,26 @@ def _assemble(
         inputs=inputs,
         theme_dirs=tuple(theme_chain(project, theme)) if theme in project.themes else (),
         theme_options=theme_options(project, theme),
+        slides=slide_spec(project, theme, brand.folder),
         certificate_requires=course.certificate.requires,
         reading=tuple(
             ReadingItem(r.title, r.by, r.year, r.details, r.note, r.group) for r in course.reading
         ),
     )
+
+
+def slide_spec(project: Project, theme: str, client_folder: Path) -> SlideSpec | None:
+    """The checked slide layouts the edition's deck uses: the client's own, else the nearest
+    theme's (``None`` when none passed the checks; the deck then says so)."""
+    from mi_courseware.rendering.themes import search_path
+
+    if theme not in project.themes:
+        return None
+    for folder in search_path(theme_chain(project, theme), client_folder):
+        path = (folder / "slides" / "layouts.yaml").resolve()
+        if path.is_file():
+            return project.slides.get(path)
+    return None
 
 
 def practice_headings(body: str, wording: str) -> str:

@@ -477,3 +477,14 @@ def test_every_problem_of_one_run_is_listed_sorted_then_counted(make_project, ru
         ],
     )
     assert not (root / "pwned").exists()
+
+
+def test_a_problem_found_twice_is_listed_twice_so_a_double_check_shows() -> None:
+    """Problems keeps what it is given: a rule checked twice says its problem twice, and
+    the exact listings in these tests catch it (nothing hides the double)."""
+    from mi_courseware.errors import Position, Problems
+
+    problems = Problems()
+    problems.error(Position(Path("content/courses/x.yaml"), 3, 1), "unknown session 'a'")
+    problems.error(Position(Path("content/courses/x.yaml"), 3, 1), "unknown session 'a'")
+    assert len(problems.errors) == 2

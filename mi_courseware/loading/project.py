@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from mi_courseware.core.slides import SlideSpec
 from mi_courseware.errors import Position, Problems
 from mi_courseware.loading.records import Document, M, Record, load_document, load_record
 from mi_courseware.loading.responses import ResponseTable, read_table, responses_file
@@ -78,6 +79,8 @@ class Project:
     pages: dict[str, list[Document[PageMeta]]] = field(default_factory=dict)
     #: Links in content/ or themes/ that lead out of the project (reported, never read).
     outside: set[Path] = field(default_factory=set)
+    #: Each ``slides/layouts.yaml`` the check phase passed (by resolved path), as plain data.
+    slides: dict[Path, SlideSpec] = field(default_factory=dict)
 
     def summary(self) -> str:
         """``4 courses, 4 add-ons, 3 clients, 2 events``."""
@@ -302,8 +305,10 @@ def _load_wording(project: Project, problems: Problems) -> None:
         try:
             for code in project.languages(theme):
                 project.wording(theme, code)
-        except ContentError as exc:  # a theme catalogue that is not a list of wordings
-            problems.extend(exc.problems)
+        except ContentError:
+            # a theme catalogue that cannot be read: the check phase reports its problems,
+            # once, with every other catalogue's (``languages.check_languages``)
+            continue
 
 
 def _load_responses(project: Project, problems: Problems) -> None:

@@ -12,7 +12,7 @@ from mi_courseware.edition import Edition, Selection
 from mi_courseware.errors import Position, Problem, Problems, UsageError, did_you_mean
 from mi_courseware.loading.project import Project, load_project
 from mi_courseware.project import ProjectPaths
-from mi_courseware.resolve import check_claims, plan, resolve
+from mi_courseware.resolve import plan, resolve
 
 log = logging.getLogger(__name__)
 
@@ -34,9 +34,7 @@ def check_timings(project: Project, problems: Problems) -> None:
                 if variant
                 else record.position("schedule", "end")
             )
-            planned, _ = plan(project, record, variant, [], None, pos, problems)
-            if variant is not None:
-                check_claims(record, variant, planned, problems)
+            plan(project, record, variant, [], None, pos, problems)
     for ident in project.events:
         check_event_edition(project, ident, problems)
 

@@ -33,7 +33,7 @@ def write_deck(edition: Edition, path: Path, when: datetime) -> None:
     """Write the edition's deck to ``path``."""
     brand = edition.brand
     wording = Wording(list(edition.theme_dirs), edition.language)
-    template = load_template(edition.theme, edition.theme_dirs, brand.folder)
+    template = load_template(edition.theme, edition.theme_dirs, brand.folder, edition.slides)
     palette = brand.colours
     brand_theme(template, palette.primary, palette.secondary, palette.accent)
     colours = brand_colours(palette.primary, palette.secondary, palette.accent)

@@ -21,6 +21,7 @@ from mi_courseware.model.base import Model, Text, validate
 from mi_courseware.rendering.pptx.template import FACES
 
 if TYPE_CHECKING:
+    from mi_courseware.core.slides import SlideSpec
     from mi_courseware.loading.project import Project
 
 
@@ -198,16 +199,62 @@ def load_layouts(
 
 
 def check_slide_layouts(project: Project, problems: Problems) -> None:
-    """Every theme's and every client's ``slides/layouts.yaml`` (``validate`` runs this)."""
+    """Every theme's and every client's ``slides/layouts.yaml`` (``validate`` runs this);
+    each one that passes is kept on the project, as plain data, for the editions."""
     from mi_courseware.rendering.themes import theme_chain
 
+    found: list[tuple[Path, list[Path]]] = []
     for theme in project.themes.values():
         path = theme.path / "slides" / "layouts.yaml"
         if path.is_file():
-            load_layouts(path, problems, theme_chain(project, theme.id))
+            found.append((path, theme_chain(project, theme.id)))
     default = theme_chain(project, "default") if "default" in project.themes else []
     for client in project.clients.values():
         templates = client.path.parent / "templates"
         path = templates / "slides" / "layouts.yaml"
         if path.is_file():
-            load_layouts(path, problems, [templates, *default])
+            found.append((path, [templates, *default]))
+    for path, folders in found:
+        layouts = load_layouts(path, problems, folders)
+        if layouts is not None:
+            project.slides[path.resolve()] = slide_spec(layouts)
+
+
+def slide_spec(layouts: SlideLayouts) -> SlideSpec:
+    """The checked layouts as the plain data the deck writer takes."""
+    from mi_courseware.core import slides
+
+    def files(faces: FontFaces) -> slides.FontFiles:
+        return slides.FontFiles(faces.regular, faces.bold, faces.italic, faces.bold_italic)
+
+    font = layouts.font
+    return slides.SlideSpec(
+        font=slides.SlideFontSpec(
+            font.name,
+            files(font),
+            font.line_height,
+            files(font.substitutes) if font.substitutes is not None else None,
+        ),
+        styles={
+            name: slides.TextStyleSpec(
+                (style.sizes[0], style.sizes[1]),
+                style.line,
+                style.space_before,
+                tuple(style.indent),
+                style.bold,
+                style.italic,
+            )
+            for name, style in layouts.styles.items()
+        },
+        layouts={
+            key: slides.LayoutSpec(
+                layout.name,
+                {
+                    role: slides.PlaceholderSpec(ph.idx, ph.type, ph.style)
+                    for role, ph in layout.placeholders.items()
+                },
+            )
+            for key, layout in layouts.layouts.items()
+        },
+        flow=tuple(layouts.flow),
+    )

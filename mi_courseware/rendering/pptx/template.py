@@ -13,6 +13,7 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from mi_courseware.core.slides import FontFiles, SlideSpec
 from mi_courseware.errors import ContentError
 from mi_courseware.rendering.colour import DARK_TEXT, band, readable_on_white, text_on, tint
 from mi_courseware.rendering.pptx.ooxml import EMU_PER_INCH, EMU_PER_PT, Box
@@ -179,38 +180,29 @@ def _placeholders(tree) -> dict[tuple[str, int], object]:  # type: ignore[no-unt
     return found
 
 
-def load_template(theme: str, dirs: tuple[Path, ...], client_folder: Path | None) -> Template:
-    """Load the theme's slide template and check it has every layout and placeholder.
-
-    ``layouts.yaml`` is checked against its model by ``validate`` and by every build that
-    reads the project (:mod:`.layouts`); a build from cached editions, whose inputs have not
-    changed since, reads it without the model (pydantic costs more to import than the deck
-    takes to write).
-    """
+def load_template(
+    theme: str, dirs: tuple[Path, ...], client_folder: Path | None, spec: SlideSpec | None
+) -> Template:
+    """Load the theme's slide template and check it has every layout and placeholder that
+    ``spec`` (its ``layouts.yaml``, as the check phase passed it) names."""
     from mi_courseware.rendering.themes import find_theme_file
 
-    spec_path = find_theme_file(theme, dirs, "slides/layouts.yaml", client_folder)
     path = find_theme_file(theme, dirs, "slides/template.pptx", client_folder)
-    try:
-        return _load(theme, dirs, client_folder, spec_path, path)
-    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+    if spec is None:
+        spec_path = find_theme_file(theme, dirs, "slides/layouts.yaml", client_folder)
         raise ContentError.single(
-            spec_path,
-            f"this file does not describe the slide template as expected ({exc!r}); "
-            "run 'mi-courseware validate' for the details",
-        ) from None
+            spec_path, "this file was not checked; run 'mi-courseware validate' for the details"
+        )
+    return _load(theme, dirs, client_folder, spec, path)
 
 
 def _load(
-    theme: str, dirs: tuple[Path, ...], client_folder: Path | None, spec_path: Path, path: Path
+    theme: str, dirs: tuple[Path, ...], client_folder: Path | None, spec: SlideSpec, path: Path
 ) -> Template:
-    import yaml
     from lxml import etree
 
     from mi_courseware.rendering.themes import find_theme_file
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    spec = yaml.load(spec_path.read_text(encoding="utf-8"), Loader=loader)
     package = Package.open(path)
     drop_slides(package, path)
     pres_rels = package.rels("ppt/presentation.xml")
@@ -225,15 +217,15 @@ def _load(
     styles = {
         name: TextStyle(
             name,
-            float(values["sizes"][0]),
-            float(values["sizes"][1]),
-            float(values.get("line", 1.0)),
-            float(values.get("space_before", 0)),
-            tuple(round(v * EMU_PER_INCH) for v in values.get("indent", ())),
-            bool(values.get("bold")),
-            bool(values.get("italic")),
+            float(values.sizes[0]),
+            float(values.sizes[1]),
+            float(values.line),
+            float(values.space_before),
+            tuple(round(v * EMU_PER_INCH) for v in values.indent),
+            values.bold,
+            values.italic,
         )
-        for name, values in spec["styles"].items()
+        for name, values in spec.styles.items()
     }
     by_name: dict[str, tuple[str, object]] = {}
     for rel in package.rels(master).of_type(RT["layout"]):
@@ -243,8 +235,8 @@ def _load(
         by_name[c_sld.get("name", "")] = (part, tree)
     layouts = {}
     problems = []
-    for key, layout_spec in spec["layouts"].items():
-        name = layout_spec["name"]
+    for key, layout_spec in spec.layouts.items():
+        name = layout_spec.name
         if name not in by_name:
             problems.append(
                 f"theme '{theme}' has no slide layout '{name}' in {path.name} "
@@ -254,8 +246,8 @@ def _load(
         part, tree = by_name[name]
         present = _placeholders(tree)
         found = {}
-        for role, ph in layout_spec["placeholders"].items():
-            kind, idx = ph.get("type", "body"), int(ph["idx"])
+        for role, ph in layout_spec.placeholders.items():
+            kind, idx = ph.type, ph.idx
             shape = present.get((kind, idx))
             if shape is None:
                 shape = next((s for (_, i), s in present.items() if i == idx and idx != 0), None)
@@ -278,15 +270,16 @@ def _load(
                 if inherited is not None
                 else (91440, 45720, 91440, 45720)
             )
-            style = styles[ph["style"]] if ph.get("style") else None
+            style = styles[ph.style] if ph.style else None
             found[role] = Placeholder(role, idx, kind, where, _insets(shape, insets), style)
         layouts[key] = Layout(key, name, part, found)
     if problems:
         raise ContentError.single(path, "; ".join(problems))
-    font = spec["font"]
+    font = spec.font
 
-    def files(faces: dict[str, str]) -> dict[str, Path]:
-        return {face: find_theme_file(theme, dirs, faces[face], client_folder) for face in FACES}
+    def files(faces: FontFiles) -> dict[str, Path]:
+        named = faces.faces()
+        return {face: find_theme_file(theme, dirs, named[face], client_folder) for face in FACES}
 
     def master_placeholder(kind: str, idx: int) -> Placeholder | None:
         shape = master_ph.get((kind, idx))
@@ -301,15 +294,15 @@ def _load(
         theme,
         layouts,
         styles,
-        frozenset(spec.get("flow", ())),
-        str(font["name"]),
-        files(font),
-        float(font.get("line_height", 1.2)),
+        frozenset(spec.flow),
+        font.name,
+        files(font.files),
+        font.line_height,
         master,
         theme_part,
         master_placeholder("ftr", 11),
         master_placeholder("sldNum", 12),
-        files(font["substitutes"]) if font.get("substitutes") else {},
+        files(font.substitutes) if font.substitutes is not None else {},
     )
 
 
