@@ -1,8 +1,8 @@
 """One rule for every image a project gives us (logos, signatures, pictures), for every output.
 
-:func:`image_problem` says what is wrong with an image file, or ``None``: validation calls it
-before anything is built, and the deck's picture loader calls it again before a picture goes
-into a package, so a file that changed in between is still refused. PNG and JPEG are decoded
+:func:`image_problem` says what is wrong with an image file, or ``None``: the check phase calls
+it, once, before anything is built (:func:`bounds_problem` holds the size bounds again, from
+the header, where a picture is used, against a file replaced since). PNG and JPEG are decoded
 in full by Pillow (a truncated file fails here, not in a viewer), after checking the pixel
 count against :data:`MAX_PIXELS` without decoding (a decompression bomb is refused before it
 can fill memory). An SVG must be at most :data:`MAX_SVG_BYTES` and parse as XML with no
@@ -34,6 +34,33 @@ def image_problem(path: Path) -> str | None:
     if kind is None:
         return "is not an image this tool can use (use SVG, PNG or JPEG)"
     return _raster_problem(path, kind)
+
+
+def bounds_problem(path: Path) -> str | None:
+    """Whether a picture the check phase has passed is still within the size bounds, from
+    its header alone (no decoding), or ``None``.
+
+    Not the check again: a safety net for a file replaced between the check and its use, so
+    that no decompression bomb or oversized SVG reaches an output whatever happens to the
+    file meanwhile; it costs one header read.
+    """
+    if path.suffix.lower() == ".svg":
+        size = path.stat().st_size
+        return (
+            None
+            if size <= MAX_SVG_BYTES
+            else "is too large to use (it changed since it was checked)"
+        )
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as image:
+            width, height = image.size
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        return f"cannot be read ({_short(exc)}); it changed since it was checked"
+    if width * height > MAX_PIXELS:
+        return "is too large to use (it changed since it was checked)"
+    return None
 
 
 def _raster_problem(path: Path, kind: str) -> str | None:

@@ -46,8 +46,9 @@ class Picture:
 def load_picture(path: Path, longest_inches: float, font_dir: Path, family: str) -> Picture:
     """Read a picture; SVG is rasterised with ``longest_inches`` × DPI pixels on its long side.
 
-    Every picture passes :func:`mi_courseware.images.image_problem` first (the rule
-    validation applies), so a truncated file or a decompression bomb never reaches the deck.
+    Every picture has passed :func:`mi_courseware.images.image_problem` in the check phase
+    (a truncated file or a decompression bomb never gets this far); its size bounds are held
+    again here, from its header, against a file replaced since.
     Text in an SVG is drawn with the theme's font (``family`` in ``font_dir``) only.
     """
     started = start_picture(path, longest_inches, font_dir, family)
@@ -59,14 +60,16 @@ def start_picture(
 ) -> Picture | Drawing:
     """:func:`load_picture`, but an SVG is only started: its :class:`Drawing` gives the
     picture later (the caller works meanwhile)."""
-    from mi_courseware.images import image_problem
+    from mi_courseware.images import bounds_problem
 
     suffix = path.suffix.lower()
     if suffix not in _TYPES and suffix != ".svg":
         raise ContentError.single(
             path, f"cannot put a '{suffix}' picture on a slide (use SVG, PNG or JPEG)"
         )
-    problem = image_problem(path)
+    # decoded in full by the check phase (the client's logo, the text's pictures); here
+    # only the size bounds, again, against a file replaced since
+    problem = bounds_problem(path)
     if problem:
         raise ContentError.single(path, f"'{path.name}' {problem}")
     if suffix == ".svg":
