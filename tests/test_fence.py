@@ -156,7 +156,8 @@ def test_every_address_in_a_linked_stylesheet_is_held_to_the_fence_at_its_place(
 ) -> None:
     """The stylesheets a document links, and those they import, are read as CSS: every
     ``url()`` (any case, escapes read), ``@import`` and ``@font-face src`` is found at its
-    line and column; an address in a comment asks for nothing."""
+    line and column; an address in a comment asks for nothing; stylesheets that import each
+    other are each read once."""
     root = tmp_path / "project"
     templates = root / "content" / "clients" / "acme" / "templates"
     templates.mkdir(parents=True)
@@ -166,7 +167,9 @@ def test_every_address_in_a_linked_stylesheet_is_held_to_the_fence_at_its_place(
         '@font-face { font-family: x; src: URL("/etc/font") }\n'
         "p { background: u\\72l(/etc/escaped) }\n"
     )
-    (templates / "print.css").write_text("h1 {\n  background: url(/etc/imported);\n}\n")
+    (templates / "print.css").write_text(  # and back: each is read once
+        '@import "../templates/pack.css";\nh1 {\n  background: url(/etc/imported);\n}\n'
+    )
     allowed = document_files(
         [builtin_dir("themes") / "default"],
         root,
@@ -184,7 +187,7 @@ def test_every_address_in_a_linked_stylesheet_is_held_to_the_fence_at_its_place(
     assert found == [
         ("pack.css", 3, 35, "/etc/font"),
         ("pack.css", 4, 17, "/etc/escaped"),
-        ("print.css", 2, 15, "/etc/imported"),
+        ("print.css", 3, 15, "/etc/imported"),
     ]
 
 

@@ -113,12 +113,14 @@ def fence_stylesheets(document: Any, base: Path, fence: Fence) -> None:
         for element in document.iter("link")
         if "stylesheet" in (element.get("rel") or "").lower().split()
     ]
-    seen: set[Path] = set()
+    seen: set[Path] = set()  # resolved: stylesheets that import each other are read once
     while waiting:
         path = waiting.pop(0)
-        if path is None or path in seen or not path.is_file() or not fence.allows(path):
+        if path is None or not fence.allows(path) or not path.is_file():
             continue  # the fetcher refuses it, and the error names it
-        seen.add(path)
+        if path.resolve() in seen:
+            continue
+        seen.add(path.resolve())
         text = path.read_text(encoding="utf-8", errors="replace")
         for found in references(parse(text)):
             where = Position(path, found.line, found.column)
