@@ -8,10 +8,10 @@ result is the matrix ``segno.make`` gives, module for module (a test compares th
 codes); anything unusual (a Micro QR symbol, a segno without these steps) goes to segno.
 
 Kept for speed, measured by ``benchmarks/bench_qr.py`` (side by side, in one run): a code
-takes about a third of ``segno.make``'s time (ratio 0.32: 1.5 ms against 4.7 ms), and 1,000
-certificates made again take 0.80 of their time with segno's public API (7.1 s against
-8.9 s, the same PDFs), the margin that keeps them within their target against the ReportLab
-loop of ``benchmarks/bench_certificates.py``.
+takes a third of ``segno.make``'s time (ratio 0.33: 1.0 ms against 3.0 ms), and 1,000
+certificates made again take 0.79 of their time with segno's public API (4.2 s against
+5.3 s, the same PDFs): against the ReportLab loop of ``benchmarks/bench_certificates.py``
+that is 0.37 rather than about 0.47.
 """
 
 from __future__ import annotations

@@ -8,8 +8,8 @@ which opening migrates) is opened as :class:`~mi_courseware.register.store.Regis
 everywhere else, and ``-v`` says so.
 
 The raw read is a second reader of the register, kept for speed and measured by
-``benchmarks/bench_register_state.py``: the demo's no-change rebuild takes 0.38 of its time
-through SQLAlchemy (0.21 s against 0.55 s), since it then imports nothing of SQLAlchemy.
+``benchmarks/bench_register_state.py``: the demo's no-change rebuild takes 0.41 of its time
+through SQLAlchemy (0.14 s against 0.34 s), since it then imports nothing of SQLAlchemy.
 A test reads every state both ways and expects the same digest.
 """
 
