@@ -198,7 +198,7 @@ def naive_worker(root: Path, sample: int) -> None:
         data = render_pdf(
             design.html(person, "page"),
             base=design.base,
-            roots=design.roots,
+            allowed=design.allowed,
             asked_by=design.template_path,
             identifier=person.number,
         )

@@ -333,11 +333,8 @@ FONT_SUFFIXES = (".ttf", ".otf", ".woff", ".woff2")
 
 def check_theme_files(folder: Path, problems: Problems) -> None:
     """Every font a project theme ships can be read as a font (a broken one would otherwise
-    be passed over by the PDF engine, silently, for another face) and every stylesheet keeps
-    to sizes a page can hold."""
+    be passed over by the PDF engine, silently, for another face)."""
     from fontTools.ttLib import TTFont, TTLibError
-
-    from mi_courseware.rendering.fetcher import extreme_lengths
 
     for path in sorted((folder / "fonts").rglob("*")) if (folder / "fonts").is_dir() else ():
         if path.suffix.lower() not in FONT_SUFFIXES or not path.is_file():
@@ -350,8 +347,21 @@ def check_theme_files(folder: Path, problems: Problems) -> None:
             problems.error(
                 Position(path), f"'{path.name}' is not a font file that can be used ({reason})"
             )
-    for path in sorted((folder / "css").glob("*.css")) if (folder / "css").is_dir() else ():
-        problems.extend(extreme_lengths(path, path.read_text(encoding="utf-8", errors="replace")))
+
+
+def check_stylesheets(project: Project, problems: Problems) -> None:
+    """Every stylesheet a document may link or import (a project theme's, a client's in its
+    ``templates/``) keeps to sizes a page can hold: checked here, once per file, so that the
+    renderers need not (the built-in themes' are the tool's own, checked by its tests)."""
+    from mi_courseware.loading.stylesheets import extreme_lengths
+    from mi_courseware.rendering.allowed import linkable_stylesheets
+
+    themes = [theme.path for theme in project.themes.values() if not theme.builtin]
+    clients = [(client.path.parent, ident) for ident, client in project.clients.items()]
+    for path in linkable_stylesheets(themes, clients, project.paths.root):
+        if project.readable(path):  # a link out of the project is reported where it is
+            text = path.read_text(encoding="utf-8", errors="replace")
+            problems.extend(extreme_lengths(path, text))
 
 
 def check_text(
@@ -403,6 +413,7 @@ def check_project(project: Project, problems: Problems) -> None:
     for event in project.events.values():
         check_event(event, project, problems)
     check_themes(project, problems)
+    check_stylesheets(project, problems)
     check_languages(project, problems)
     check_documents(project, problems)
     check_licensing(project, problems)  # trainers' accreditations and clients' licences

@@ -185,6 +185,38 @@ def register_at(request: pytest.FixtureRequest, tmp_path: Path) -> Path | str:
     return request.getfixturevalue("postgres").new_database()
 
 
+def pdf_info(path: Path) -> dict[str, str]:
+    """A PDF's document information (``/Title``, ``/MICertificateCode``...) as text."""
+    import pikepdf
+
+    with pikepdf.open(path) as pdf:
+        info = pdf.trailer.get("/Info")
+        return {str(k): str(v) for k, v in info.items()} if info is not None else {}
+
+
+def pdf_pages(path: Path) -> int:
+    """How many pages a PDF has."""
+    import pikepdf
+
+    with pikepdf.open(path) as pdf:
+        return len(pdf.pages)
+
+
+def pdf_language(path: Path) -> str:
+    """The language a PDF's catalogue declares (``/Lang``)."""
+    import pikepdf
+
+    with pikepdf.open(path) as pdf:
+        return str(pdf.Root.Lang)
+
+
+def pdf_text(path: Path) -> str:
+    """A PDF's text, as poppler's ``pdftotext`` reads it."""
+    return subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
+
+
 def heading(path: Path) -> str:
     """The text of the certificate's H1 (the name), as the structure tree gives it."""
     tree = subprocess.run(

@@ -18,8 +18,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from conftest import PROJECTS, edit_file, lines
-from pypdf import PdfReader
+from conftest import PROJECTS, edit_file, lines, pdf_pages
 
 from mi_courseware.cli import cli
 from mi_courseware.register import Location, Register
@@ -150,7 +149,7 @@ def test_before_the_last_day_every_certificate_is_prepared_and_not_valid(prepare
         assert PRINTED in printed and "4 March 2027" not in printed  # never the build date
     # trainers print them to hand out at the end of the last day
     everything = folder(root) / "all-certificates.pdf"
-    assert len(PdfReader(everything).pages) == 3
+    assert pdf_pages(everything) == 3
     assert all(name in text(everything) for name in [*CAME, ABSENT])
     export = mi(root, AFTER, "register", "export")
     table = list(csv.DictReader(io.StringIO(export.output)))
@@ -207,7 +206,7 @@ def test_after_the_last_day_attendance_confirms_two_and_voids_the_one_who_did_no
         assert valid.output.splitlines()[0] == f"{number}: valid"
         assert "  issued:  2027-03-04 (attendance confirmed 2027-03-19)" in valid.output
     everything = folder(root) / "all-certificates.pdf"
-    assert len(PdfReader(everything).pages) == 2 and ABSENT not in text(everything)
+    assert pdf_pages(everything) == 2 and ABSENT not in text(everything)
     # the copy printed before the event for the one who did not come is void for good
     kept = tmp_path / "A-2027-000003.pdf"
     kept.write_bytes(before["A-2027-000003.pdf"])
@@ -242,7 +241,7 @@ def test_a_verbose_build_after_the_event_says_who_was_voided(prepared, tmp_path:
     assert early.exit_code == 0, early.output
     assert states(register_of(root))[NUMBERS[2]] == (ABSENT, "prepared")
     assert (folder(root) / "A-2027-000003.pdf").is_file()
-    assert len(PdfReader(folder(root) / "all-certificates.pdf").pages) == 2
+    assert pdf_pages(folder(root) / "all-certificates.pdf") == 2
     late = mi(root, AFTER, "-v", "build", EVENT, "--only", "certificates")
     assert late.exit_code == 0, late.output
     assert f"events/{EVENT}: certificates built (options changed)" in late.stderr

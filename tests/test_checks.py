@@ -488,3 +488,46 @@ def test_a_problem_found_twice_is_listed_twice_so_a_double_check_shows() -> None
     problems.error(Position(Path("content/courses/x.yaml"), 3, 1), "unknown session 'a'")
     problems.error(Position(Path("content/courses/x.yaml"), 3, 1), "unknown session 'a'")
     assert len(problems.errors) == 2
+
+
+def test_every_stylesheet_a_document_may_link_is_checked_once_by_validate(
+    make_project, run_cli
+) -> None:
+    """A client's stylesheets, a project theme's in a sub-folder and one a theme keeps among
+    its pictures are all stylesheets a document may link or import: the check phase reads
+    each once (a link to another of them is the same file), so the renderers need not."""
+    huge = "h2 {\n  font-size: 1e9px;\n}\n"
+    root = make_project(
+        {
+            "content/clients/acme/templates/pack.css": huge,
+            "content/clients/acme/templates/print/extra.css": "p { margin: 3000in }\n",
+            "themes/wide/theme.yaml": "name: Wide\nextends: default\n",
+            "themes/wide/css/print/wide.css": "@page { margin: 1000in }\n",
+            "themes/wide/images/pattern.css": "p { width: 40000px }\n",
+        }
+    )
+    (root / "themes/wide/css/again.css").symlink_to("print/wide.css")
+    too_large = (
+        "is far larger than any page (lengths here may be at most 20,000px or the same in "
+        "other units)"
+    )
+    assert validate(run_cli, root) == (
+        1,
+        [
+            f"content/clients/acme/templates/pack.css:2:14: error: '1e9px' {too_large}",
+            f"content/clients/acme/templates/print/extra.css:1:13: error: '3000in' {too_large}",
+            f"themes/wide/css/print/wide.css:1:17: error: '1000in' {too_large}",
+            f"themes/wide/images/pattern.css:1:12: error: '40000px' {too_large}",
+            "4 errors",
+        ],
+    )
+
+
+def test_the_built_in_themes_stylesheets_keep_to_sizes_a_page_can_hold() -> None:
+    """The check phase reads a project's stylesheets; the tool's own are checked here."""
+    from mi_courseware.loading.stylesheets import extreme_lengths
+    from mi_courseware.project import builtin_dir
+
+    sheets = sorted(builtin_dir("themes").rglob("*.css"))
+    assert len(sheets) >= 7
+    assert [str(p) for path in sheets for p in extreme_lengths(path, path.read_text())] == []

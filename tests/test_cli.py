@@ -560,3 +560,23 @@ def test_validate_of_an_event_says_when_it_is_over(make_project, run_cli) -> Non
     )
     everything = run_cli("validate", cwd=root, env={"SOURCE_DATE_EPOCH": "1900000000"})
     assert "the event is over" not in everything.stderr
+
+
+def test_the_pdf_library_speaks_in_the_log_only_when_asked_twice() -> None:
+    """``-v`` says what is built and why; pikepdf's own notes (it reads a flyer's pages in
+    the main process) wait for ``-vv``, as the other engines' do."""
+    import logging
+
+    from mi_courseware.cli.options import setup_logging
+
+    root = logging.getLogger()
+    kept = (root.level, root.handlers[:], logging.getLogger("pikepdf").level)
+    try:
+        setup_logging(1, False)
+        assert not logging.getLogger("pikepdf._core").isEnabledFor(logging.INFO)
+        setup_logging(2, False)
+        assert logging.getLogger("pikepdf._core").isEnabledFor(logging.INFO)
+    finally:
+        root.setLevel(kept[0])
+        root.handlers[:] = kept[1]
+        logging.getLogger("pikepdf").setLevel(kept[2])

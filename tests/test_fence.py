@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from leaks import holders
 
-from mi_courseware.errors import MiCoursewareError
+from mi_courseware.errors import ContentError, MiCoursewareError
 from mi_courseware.project import builtin_dir
 from mi_courseware.rendering.allowed import document_files
 from mi_courseware.rendering.pdf import render_pdf
@@ -149,6 +149,46 @@ def test_an_allowed_file_is_still_read(tmp_path: Path) -> None:
 
     with pikepdf.open(io.BytesIO(data)) as pdf:
         assert len(pdf.pages[0].get_images()) == 1
+
+
+def test_every_address_in_a_linked_stylesheet_is_held_to_the_fence_at_its_place(
+    tmp_path: Path,
+) -> None:
+    """The stylesheets a document links, and those they import, are read as CSS: every
+    ``url()`` (any case, escapes read), ``@import`` and ``@font-face src`` is found at its
+    line and column; an address in a comment asks for nothing; stylesheets that import each
+    other are each read once."""
+    root = tmp_path / "project"
+    templates = root / "content" / "clients" / "acme" / "templates"
+    templates.mkdir(parents=True)
+    (templates / "pack.css").write_text(
+        "/* url(/etc/comment) is not asked for */\n"
+        '@import "print.css";\n'
+        '@font-face { font-family: x; src: URL("/etc/font") }\n'
+        "p { background: u\\72l(/etc/escaped) }\n"
+    )
+    (templates / "print.css").write_text(  # and back: each is read once
+        '@import "../templates/pack.css";\nh1 {\n  background: url(/etc/imported);\n}\n'
+    )
+    allowed = document_files(
+        [builtin_dir("themes") / "default"],
+        root,
+        client_id="acme",
+        folder=templates.parent,
+    )
+    link = (templates / "pack.css").as_uri()
+    html = f'<html lang="en"><head><link rel="stylesheet" href="{link}"></head><body></body></html>'
+    with pytest.raises(ContentError) as refused:
+        render_pdf(html, base=root, allowed=allowed, asked_by=templates, identifier="t")
+    found = [
+        (p.position.path.name, p.position.line, p.position.column, p.message.split("'")[1])
+        for p in refused.value.problems
+    ]
+    assert found == [
+        ("pack.css", 3, 35, "/etc/font"),
+        ("pack.css", 4, 17, "/etc/escaped"),
+        ("print.css", 3, 15, "/etc/imported"),
+    ]
 
 
 # -- every output, through the command line --------------------------------------------------

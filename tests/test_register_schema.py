@@ -330,6 +330,67 @@ def test_private_keys_move_out_of_an_older_register_and_leave_no_trace_in_it(
     assert list(meta["keys"]) == [key.key_id]
 
 
+def test_the_migrations_make_exactly_the_schema_the_metadata_declares(
+    register_at: Location, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    """A new register, and one migrated from release 2 (on SQLite from the first release
+    through release 2), are what ``register/schema.py`` declares: Alembic's autogenerate
+    comparison finds no difference, nor do the comparisons it leaves out (unique and CHECK
+    constraints, partial indexes, AUTOINCREMENT)."""
+    from mi_courseware.register.compare import differences, unseen_differences
+    from mi_courseware.register.engine import make_engine
+
+    if isinstance(register_at, Path):
+        older: Location = tmp_path / "older.sqlite"
+    else:
+        older = request.getfixturevalue("postgres").new_database()
+    release_two(older, "Acme Health Trust")
+    for location in (register_at, older):
+        Register(location, keys=tmp_path / "keys").close()  # made, or migrated, to the head
+        engine = make_engine(location, 30)
+        try:
+            with engine.connect() as connection:
+                assert differences(connection) == []
+                assert unseen_differences(connection) == []
+        finally:
+            engine.dispose()
+
+
+def test_a_migration_drafted_from_the_metadata_brings_a_register_to_it(tmp_path: Path) -> None:
+    """``scripts/new_migration.py``'s draft: the batch-mode operations from the difference
+    between the register the migrations make and the metadata (here: one more column)."""
+    import sqlalchemy
+    from alembic.migration import MigrationContext
+    from alembic.operations import Operations
+
+    from mi_courseware.register.compare import differences, draft
+    from mi_courseware.register.engine import make_engine
+    from mi_courseware.register.schema import metadata
+
+    wanted = sqlalchemy.MetaData()
+    for table in metadata.sorted_tables:
+        table.to_metadata(wanted)
+    wanted.tables["sites"].append_column(sqlalchemy.Column("title", sqlalchemy.Text))
+    path = tmp_path / "register.sqlite"
+    Register(path).close()
+    engine = make_engine(path, 30)
+    try:
+        with engine.connect() as connection:
+            assert draft(connection) == ""  # the migrations make the metadata as it is
+            code = draft(connection, wanted)
+            assert "with op.batch_alter_table('sites', schema=None) as batch_op:" in code
+            assert "batch_op.add_column(sa.Column('title', sa.Text(), nullable=True))" in code
+            connection.rollback()
+            connection.info["writing"] = True
+            with connection.begin():
+                found = {"op": Operations(MigrationContext.configure(connection)), "sa": sqlalchemy}
+                exec(f"def upgrade():\n    {code.strip()}\n", found)
+                found["upgrade"]()  # type: ignore[operator]
+            assert differences(connection, wanted) == []
+    finally:
+        engine.dispose()
+
+
 @pytest.fixture
 def immutable(tmp_path: Path):
     """Make a file read-only even for root (``chattr +i``); undone after the test."""

@@ -18,9 +18,10 @@ log = logging.getLogger(__name__)
 
 def page_count(pdf: bytes) -> int:
     """How many pages a PDF has."""
-    from pypdf import PdfReader
+    import pikepdf
 
-    return len(PdfReader(io.BytesIO(pdf)).pages)
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        return len(document.pages)
 
 
 class FlyerBuilder(PdfBuilder):

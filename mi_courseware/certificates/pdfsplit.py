@@ -51,11 +51,15 @@ def set_info(pdf: Any, entries: dict[str, str], producer: str, created: str, mod
 
 def read_info(path: Path) -> dict[str, str]:
     """The document information of a PDF (number and code when it is one of ours)."""
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    import pikepdf
 
     try:
-        meta: Any = PdfReader(path).metadata or {}
-    except (PdfReadError, OSError, ValueError) as exc:
-        raise MiCoursewareError(f"{path}: cannot read this PDF ({exc})") from None
-    return {str(k): str(v) for k, v in meta.items()}
+        with pikepdf.open(path) as pdf:
+            info = pdf.trailer.get("/Info")
+            if not isinstance(info, pikepdf.Dictionary):
+                return {}
+            return {str(k): str(v) for k, v in info.items()}
+    except (pikepdf.PdfError, OSError, ValueError) as exc:
+        # qpdf begins its messages with the file's name, which ours already gives
+        reason = str(exc).removeprefix(f"{path}: ")
+        raise MiCoursewareError(f"{path}: cannot read this PDF ({reason})") from None

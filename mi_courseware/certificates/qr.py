@@ -6,6 +6,12 @@ Python. Here segno's own steps build the symbol, and the same penalty rules, wit
 quirks and the same tie-breaking, are computed on rows and columns as bytes and integers. The
 result is the matrix ``segno.make`` gives, module for module (a test compares them on many
 codes); anything unusual (a Micro QR symbol, a segno without these steps) goes to segno.
+
+Kept for speed, measured by ``benchmarks/bench_qr.py`` (side by side, in one run): a code
+takes a third of ``segno.make``'s time (ratio 0.33: 1.0 ms against 3.0 ms), and 1,000
+certificates made again take 0.79 of their time with segno's public API (4.2 s against
+5.3 s, the same PDFs): against the ReportLab loop of ``benchmarks/bench_certificates.py``
+that is 0.37 rather than about 0.47.
 """
 
 from __future__ import annotations

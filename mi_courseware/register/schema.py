@@ -1,14 +1,33 @@
-"""The register's tables as SQLAlchemy Core sees them (the schema at the newest revision).
+"""The register's schema, declared once: its tables, columns, keys, constraints and indexes.
 
-The tables themselves are created and changed only by the migrations in
-``mi_courseware/register/migrations/versions/`` (with the triggers that make the history
-append-only); these objects are what queries are written against, on SQLite and PostgreSQL
-alike.
+The migrations in ``mi_courseware/register/migrations/versions/`` create and change the
+database; what they make is exactly this (a test makes a register through them on SQLite and
+on PostgreSQL and compares it with this metadata, Alembic's ``compare_metadata``, expecting
+no difference), and a new migration is drafted from it (``scripts/new_migration.py``). What
+the metadata cannot say stays hand-written SQL in the migrations: the triggers that keep the
+history append-only and certificates and keys undeleted. Queries are written against these
+objects, on SQLite and PostgreSQL alike.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Float, Integer, MetaData, Table, Text
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Column,
+    Double,
+    ForeignKey,
+    Identity,
+    Index,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.dialects.sqlite import REAL
 
 metadata = MetaData()
 
@@ -20,6 +39,11 @@ STATES = ("pending", "prepared", "issued", "reissued", "revoked", "void")
 
 #: What a history line records.
 ACTIONS = ("issued", "reissued", "regenerated", "revoked", "prepared", "confirmed", "voided")
+
+
+def _one_of(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
 
 certificates = Table(
     "certificates",
@@ -35,11 +59,17 @@ certificates = Table(
     Column("course", Text, nullable=False),
     Column("client", Text, nullable=False),
     Column("dates", Text, nullable=False),
-    Column("cpd_hours", Float),
+    # DOUBLE PRECISION on PostgreSQL, REAL on SQLite (as the first migration wrote them)
+    Column("cpd_hours", Double().with_variant(REAL(), "sqlite")),
     Column("issued_at", Text, nullable=False),
     Column("changed_at", Text, nullable=False),
     Column("sha256", Text),
-    Column("status", Text, nullable=False),
+    Column(
+        "status",
+        Text,
+        CheckConstraint(_one_of("status", STATES), name="certificate_status"),
+        nullable=False,
+    ),
     Column("pending_name", Text),
     Column("pending_at", Text),
     Column("pending_sha256", Text),
@@ -47,18 +77,29 @@ certificates = Table(
     #: The fingerprint of the key its issuer signs with, printed on it (``None`` for a
     #: certificate issued before keys were made at issue: its file stays as it was).
     Column("key_id", Text),
+    UniqueConstraint("prefix", "year", "serial"),
+    UniqueConstraint("event", "identity"),
+    Index("certificates_by_event", "event"),
 )
 
 history = Table(
     "history",
     metadata,
-    Column("id", Integer, primary_key=True),
-    Column("number", Text, nullable=False),
+    # SQLite: INTEGER PRIMARY KEY AUTOINCREMENT (ids never reused); PostgreSQL: an identity
+    Column("id", BigInteger().with_variant(Integer(), "sqlite"), Identity(), primary_key=True),
+    Column("number", Text, ForeignKey("certificates.number"), nullable=False),
     Column("at", Text, nullable=False),
-    Column("action", Text, nullable=False),
+    Column(
+        "action",
+        Text,
+        CheckConstraint(_one_of("action", ACTIONS), name="history_action"),
+        nullable=False,
+    ),
     Column("name", Text, nullable=False),
     Column("sha256", Text),
-    Column("detail", Text, nullable=False),
+    Column("detail", Text, nullable=False, server_default=text("''")),
+    Index("history_by_sha", "sha256"),
+    sqlite_autoincrement=True,
 )
 
 #: The last serial handed out per prefix and year, updated in the issuing transaction (a
@@ -77,11 +118,22 @@ counters = Table(
 signing_keys = Table(
     "signing_keys",
     metadata,
-    Column("key_id", Text, primary_key=True),
+    Column("key_id", Text),
     Column("client", Text, nullable=False),
     Column("public_key", Text, nullable=False),
     Column("created_at", Text, nullable=False),
     Column("retired_at", Text),
+    # revision 0003 made the table as signing_keys_new and renamed it; PostgreSQL kept the
+    # key's first name
+    PrimaryKeyConstraint("key_id", name="signing_keys_new_pkey"),
+    #: One current key per client.
+    Index(
+        "signing_keys_current",
+        "client",
+        unique=True,
+        sqlite_where=text("retired_at IS NULL"),
+        postgresql_where=text("retired_at IS NULL"),
+    ),
 )
 
 #: The salt of each published site (``*`` for the site of every client).

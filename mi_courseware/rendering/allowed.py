@@ -19,7 +19,7 @@ place after links are resolved, so a link or a crafted cache entry cannot widen 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 #: Stylesheets a document may load.
@@ -44,25 +44,27 @@ def private_place(path: Path, project_root: Path) -> bool:
 def theme_files(chain: Iterable[Path]) -> set[Path]:
     """Stylesheets, fonts and pictures of each theme folder in ``chain``, resolved; a file
     whose links lead out of its theme's folder is left out."""
-    found: set[Path] = set()
+    return {resolved for folder in chain for _, resolved in _theme_entries(folder)}
+
+
+def _theme_entries(folder: Path) -> Iterator[tuple[Path, Path]]:
+    """The files of one theme folder a document may read: each as found, and resolved."""
+    top = folder.resolve()
+    count = 0
     suffixes = STYLESHEETS | FONTS | PICTURES
-    for folder in chain:
-        top = folder.resolve()
-        count = 0
-        for sub in ("css", "fonts", "images"):
-            base = top / sub
-            if not base.is_dir():
+    for sub in ("css", "fonts", "images"):
+        base = top / sub
+        if not base.is_dir():
+            continue
+        for path in sorted(base.rglob("*")):
+            if path.suffix.lower() not in suffixes:
                 continue
-            for path in sorted(base.rglob("*")):
-                if path.suffix.lower() not in suffixes:
-                    continue
-                resolved = path.resolve()
-                if resolved.is_relative_to(top) and resolved.is_file():
-                    found.add(resolved)
-                    count += 1
-                if count >= MAX_THEME_FILES:
-                    break
-    return found
+            resolved = path.resolve()
+            if resolved.is_relative_to(top) and resolved.is_file():
+                yield folder / path.relative_to(top), resolved
+                count += 1
+            if count >= MAX_THEME_FILES:
+                break
 
 
 def client_folder(folder: Path, client_id: str, project_root: Path) -> Path | None:
@@ -80,20 +82,44 @@ def client_files(
 ) -> set[Path]:
     """The client's logo and signature (``named``), stylesheets and pictures, resolved:
     only files inside the client's own folder."""
+    return {resolved for _, resolved in _client_entries(folder, client_id, project_root, named)}
+
+
+def _client_entries(
+    folder: Path, client_id: str, project_root: Path, named: Iterable[Path | None] = ()
+) -> Iterator[tuple[Path, Path]]:
+    """The files of a client's folder a document may read: each as found, and resolved."""
     top = client_folder(folder, client_id, project_root)
     if top is None:
-        return set()
-    found: set[Path] = set()
+        return
     candidates = [p for p in named if p is not None]
-    candidates += sorted(top.rglob("*"))
+    candidates += [folder / p.relative_to(top) for p in sorted(top.rglob("*"))]
     for path in candidates:
         resolved = path.resolve()
         suffix = resolved.suffix.lower()
         in_templates = resolved.is_relative_to(top / "templates")
         wanted = suffix in PICTURES or (in_templates and suffix in STYLESHEETS | FONTS)
         if wanted and resolved.is_relative_to(top) and resolved.is_file():
-            found.add(resolved)
-    return found
+            yield path, resolved
+
+
+def linkable_stylesheets(
+    themes: Iterable[Path], clients: Iterable[tuple[Path, str]], project_root: Path
+) -> list[Path]:
+    """Every stylesheet a document may link or import: those of each theme folder in
+    ``themes`` and of each client (its folder and id), each file once (by the name that is
+    not a link, where one is)."""
+    found: dict[Path, Path] = {}
+    entries = [entry for folder in themes for entry in _theme_entries(folder)]
+    for folder, client_id in clients:
+        entries += _client_entries(folder, client_id, project_root)
+    root = project_root.resolve()
+    for path, resolved in entries:
+        if resolved.suffix.lower() not in STYLESHEETS or private_place(resolved, root):
+            continue
+        if resolved not in found or (found[resolved].is_symlink() and not path.is_symlink()):
+            found[resolved] = path
+    return list(found.values())
 
 
 def text_pictures(images: Iterable[Path], project_root: Path) -> set[Path]:

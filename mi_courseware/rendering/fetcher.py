@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import base64
 import mimetypes
-import re
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlparse
+from urllib.parse import unquote, urljoin, urlparse
 
 from mi_courseware.errors import ContentError, Position, Problem
 
@@ -89,55 +88,78 @@ def make_fetcher(fence: Fence) -> Any:
     return SafeFetcher(allowed_protocols=("file", "data"), allow_redirects=False)
 
 
-_CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")\s]+)\1\s*\)|@import\s+(['"])([^'"]+)\3""")
-_LINK = re.compile(r'<link[^>]+href="(file://[^"]+\.css)"')
-
-
-def check_stylesheets(html: str, fence: Fence) -> None:
+def fence_stylesheets(document: Any, base: Path, fence: Fence) -> None:
     """Point at the stylesheet line that asks for a resource outside the fence, before rendering.
 
-    The fetcher refuses such requests anyway; this finds *which file* asked, so the message
-    can name it with its line and column.
+    ``document`` is the document's parsed HTML (lxml), ``base`` the folder its relative
+    addresses start from. Every stylesheet it links, and every one those import, is read as
+    CSS tokens (:mod:`mi_courseware.loading.stylesheets`) and each ``url()`` and ``@import``
+    is held to the fence. The fetcher refuses such requests anyway; this finds *which file*
+    asked, so the message can name it with its line and column.
+
+    A security check, so it runs here, at render time, not once in the check phase: which
+    stylesheets a document links is known only once its templates have run (a client's
+    template may link any stylesheet on the document's list), and each document has its own
+    list of files (its theme's and client's, the pictures its text shows). The sizes in a
+    stylesheet are not checked here: the check phase checks every stylesheet a document can
+    link, once (:func:`mi_courseware.checks.check_stylesheets`).
     """
+    from mi_courseware.loading.stylesheets import parse, references
+
     problems: list[Problem] = []
-    for href in dict.fromkeys(_LINK.findall(html)):
-        path = Path(unquote(urlparse(href).path))
-        if not path.is_file() or not fence.allows(path):
+    start = base.as_uri() + "/"
+    waiting = [
+        _linked(urljoin(start, element.get("href", "")))
+        for element in document.iter("link")
+        if "stylesheet" in (element.get("rel") or "").lower().split()
+    ]
+    seen: set[Path] = set()  # resolved: stylesheets that import each other are read once
+    while waiting:
+        path = waiting.pop(0)
+        if path is None or not fence.allows(path) or not path.is_file():
             continue  # the fetcher refuses it, and the error names it
+        if path.resolve() in seen:
+            continue
+        seen.add(path.resolve())
         text = path.read_text(encoding="utf-8", errors="replace")
-        for match in _CSS_URL.finditer(text):
-            target = match.group(2) or match.group(4)
-            if target.startswith("data:"):
-                inner = _data_svg_problem(target)
+        for found in references(parse(text)):
+            where = Position(path, found.line, found.column)
+            if found.target.startswith("data:"):
+                inner = _data_svg_problem(found.target)
                 if inner:
-                    line = text.count("\n", 0, match.start()) + 1
-                    column = match.start() - text.rfind("\n", 0, match.start())
-                    problems.append(Problem(Position(path, line, column), inner))
+                    problems.append(Problem(where, inner))
                 continue
-            parsed = urlparse(target)
-            local = Path(unquote(parsed.path)) if parsed.scheme == "file" else None
-            if parsed.scheme in ("", "file") and not parsed.netloc:
-                local = local or (path.parent / unquote(parsed.path))
-                if fence.allows(local):
-                    continue
-            line = text.count("\n", 0, match.start()) + 1
-            column = match.start() - text.rfind("\n", 0, match.start())
-            problems.append(
-                Problem(
-                    Position(path, line, column),
-                    f"refused to load '{target}': {ALLOWED_FILES}",
-                )
-            )
-        problems += extreme_lengths(path, text)
+            local = _local(found.target, path)
+            if local is not None and fence.allows(local):
+                if found.imported:
+                    waiting.append(local)
+                continue
+            problems.append(Problem(where, f"refused to load '{found.target}': {ALLOWED_FILES}"))
     if problems:
         raise ContentError(problems)
+
+
+def _linked(href: str) -> Path | None:
+    """The local file a linked stylesheet's (absolute) address names, else ``None``."""
+    parsed = urlparse(href)
+    if parsed.scheme == "file" and parsed.netloc in ("", "localhost"):
+        return Path(unquote(parsed.path))
+    return None
+
+
+def _local(target: str, stylesheet: Path) -> Path | None:
+    """The local file an address in ``stylesheet`` names (relative to it), else ``None``."""
+    parsed = urlparse(target)
+    if parsed.scheme not in ("", "file") or parsed.netloc:
+        return None
+    if parsed.scheme == "file":
+        return Path(unquote(parsed.path))
+    return stylesheet.parent / unquote(parsed.path)
 
 
 def _data_svg_problem(uri: str) -> str | None:
     """What is wrong with an SVG picture given inline as a ``data:`` address in a stylesheet:
     it may not load other files or addresses either (the PDF engine would fetch them)."""
-    import base64
-
     head, _, body = uri.partition(",")
     if "image/svg+xml" not in head:
         return None
@@ -154,47 +176,6 @@ def _data_svg_problem(uri: str) -> str | None:
             f"({removed[0]}); pictures may not load other files or addresses"
         )
     return None
-
-
-#: Roughly how many CSS pixels one unit is (font-relative and viewport units generously).
-_PX = {
-    "px": 1.0, "pt": 4 / 3, "pc": 16.0, "in": 96.0, "cm": 96 / 2.54, "mm": 96 / 25.4,
-    "q": 96 / 101.6, "em": 16.0, "rem": 16.0, "ex": 8.0, "ch": 8.0, "lh": 20.0, "rlh": 20.0,
-    "vw": 8.0, "vh": 11.0, "vmin": 8.0, "vmax": 11.0,
-}  # fmt: skip
-#: No length in a stylesheet needs to be larger than this (a few A0 sheets, in CSS pixels).
-MAX_LENGTH_PX = 20_000
-
-
-def extreme_lengths(path: Path, text: str) -> list[Problem]:
-    """Lengths no page could hold (``font-size: 1e9px``): the PDF engine would spend minutes
-    on them and then fail, so they are reported at their line before rendering."""
-    import tinycss2
-
-    problems: list[Problem] = []
-
-    def walk(tokens: object) -> None:
-        for token in tokens or ():  # type: ignore[attr-defined]
-            if (
-                token.type == "dimension"
-                and token.lower_unit in _PX
-                and abs(token.value) * _PX[token.lower_unit] > MAX_LENGTH_PX
-            ):
-                problems.append(
-                    Problem(
-                        Position(path, token.source_line, token.source_column),
-                        f"'{token.representation}{token.unit}' is far larger than any page "
-                        f"(lengths here may be at most {MAX_LENGTH_PX:,}px or the same in "
-                        "other units)",
-                    )
-                )
-            for part in ("prelude", "content", "value", "arguments"):
-                inner = getattr(token, part, None)
-                if isinstance(inner, list):
-                    walk(inner)
-
-    walk(tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True))
-    return problems
 
 
 def data_uri(path: Path | None, allowed: frozenset[Path]) -> str | None:

@@ -18,7 +18,7 @@ from typing import Any
 from mi_courseware.errors import ContentError, MiCoursewareError
 from mi_courseware.limits import RenderTimeout, current, time_limit
 from mi_courseware.rendering.engine_log import engine_messages
-from mi_courseware.rendering.fetcher import Fence, check_stylesheets, make_fetcher
+from mi_courseware.rendering.fetcher import Fence, fence_stylesheets, make_fetcher
 from mi_courseware.workers import WorkerPool, forking, private_tmp
 
 log = logging.getLogger(__name__)
@@ -69,10 +69,10 @@ def render_pdf(
             f"{identifier}: the document's HTML is larger than {limits.html_chars:,} characters "
             "(raise the limit with --size-limit)",
         )
-    check_nesting(html, identifier)
+    document = check_nesting(html, identifier)
     log.debug("%s: rendering the PDF (process %d)", identifier, os.getpid())
     fence = Fence(allowed, asked_by)
-    check_stylesheets(html, fence)
+    fence_stylesheets(document, base, fence)
     with engine_messages(asked_by, identifier):
         with guarded(identifier, "this document", "templates and stylesheets") as fonts:
             data = _weasyprint(html, base, fence, identifier, fonts)
@@ -118,18 +118,20 @@ def font_config(folder: Path) -> Any:
 MAX_DEPTH = 255
 
 
-def check_nesting(html: str, identifier: str) -> None:
+def check_nesting(html: str, identifier: str) -> Any:
     """Refuse HTML whose elements nest deeper than any page needs (a template loop opening
-    ``<div>`` after ``<div>`` would keep the PDF engine busy for many minutes)."""
+    ``<div>`` after ``<div>`` would keep the PDF engine busy for many minutes). Returns the
+    parsed document (lxml)."""
     from lxml import etree
 
     parser = etree.HTMLParser(huge_tree=False)
-    etree.fromstring(html.encode("utf-8"), parser)
+    document = etree.fromstring(html.encode("utf-8"), parser)
     if any("Excessive depth" in error.message for error in parser.error_log):
         raise RenderError(
             f"{identifier}: the document's elements nest more than {MAX_DEPTH} deep, far more "
             "than any page can show; look for a loop in the client's or theme's templates"
         )
+    return document
 
 
 def _weasyprint(html: str, base: Path, fence: Fence, identifier: str, fonts: Any) -> bytes:

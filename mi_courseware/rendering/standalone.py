@@ -28,13 +28,15 @@ def inline_styles(stylesheets: list[str], text: str, fence: Fence) -> str:
     """
     import tinycss2
 
+    from mi_courseware.loading.stylesheets import parse
+
     problems: list[Problem] = []
     chunks = []
     characters = set(text) | {chr(c) for c in range(0x20, 0x7F)}
     for href in stylesheets:
         path = Path(unquote(urlparse(href).path))
         css = path.read_text(encoding="utf-8")
-        rules = tinycss2.parse_stylesheet(css, skip_comments=True)
+        rules = parse(css)
         _embed(rules, path, fence, characters, problems)
         chunks.append(f"/* {path.parent.parent.name}/{path.parent.name}/{path.name} */\n")
         chunks.append(tinycss2.serialize(rules).strip() + "\n")
@@ -44,36 +46,28 @@ def inline_styles(stylesheets: list[str], text: str, fence: Fence) -> str:
 
 
 def _embed(
-    nodes: list[Any], css: Path, fence: Fence, characters: set[str], problems: list[Problem]
+    rules: list[Any], css: Path, fence: Fence, characters: set[str], problems: list[Problem]
 ) -> None:
-    """Replace each ``url()`` among ``nodes`` (recursively) by a ``data:`` URL."""
+    """Replace each ``url()`` in ``rules`` by a ``data:`` URL (an ``@import "..."`` string
+    is left as written)."""
     from tinycss2.ast import URLToken
 
-    for index, node in enumerate(nodes):
-        kind = getattr(node, "type", "")
-        target = None
-        if kind == "url":
-            target = node.value
-        elif kind == "function" and node.lower_name == "url":
-            strings = [a for a in node.arguments if a.type == "string"]
-            target = strings[0].value if strings else None
-        if target is not None:
-            uri = _data_url(target, css, fence, characters)
-            if uri is None:
-                problems.append(
-                    Problem(
-                        Position(css, node.source_line, node.source_column),
-                        f"refused to embed '{target}': a self-contained page may only use "
-                        "files inside the project, its theme and the client folder",
-                    )
-                )
-                continue
-            nodes[index] = URLToken(node.source_line, node.source_column, uri, f"url({uri})")
+    from mi_courseware.loading.stylesheets import references
+
+    for found in list(references(rules)):
+        if found.holder is None:
             continue
-        for attribute in ("prelude", "content", "arguments"):
-            inner = getattr(node, attribute, None)
-            if isinstance(inner, list):
-                _embed(inner, css, fence, characters, problems)
+        uri = _data_url(found.target, css, fence, characters)
+        if uri is None:
+            problems.append(
+                Problem(
+                    Position(css, found.line, found.column),
+                    f"refused to embed '{found.target}': a self-contained page may only use "
+                    "files inside the project, its theme and the client folder",
+                )
+            )
+            continue
+        found.holder[found.index] = URLToken(found.line, found.column, uri, f"url({uri})")
 
 
 def _data_url(target: str, css: Path, fence: Fence, characters: set[str]) -> str | None:

@@ -12,7 +12,10 @@
 
 The old table is dropped, not altered: PostgreSQL then removes its file, and on SQLite its
 pages are overwritten with zeros as they are freed (``secure_delete``, set by the caller),
-and the file is compacted with ``VACUUM`` once the migration has committed.
+and the file is compacted with ``VACUUM`` once the migration has committed. (Not in Alembic's
+batch mode, which would alter the table in place on PostgreSQL, where a dropped column's bytes
+stay in the table's file; the new table's key keeps the name PostgreSQL gives it here,
+``signing_keys_new_pkey``, as ``register/schema.py`` says.)
 
 Revision ID: 0003
 Revises: 0002
