@@ -5,10 +5,11 @@
 A refactoring that changes no behaviour leaves every output byte-identical: this builds the
 bundled demo (every event and its outputs, every course for every client, the coding
 reports and sheet, the evaluation report and template) first with the package as it was at
-REF, then, in a copy of that project holding the same register (so certificates get the same numbers and codes), with
-the package as it is now, both under one ``SOURCE_DATE_EPOCH``, and lists every file that
-differs. ``manifest.json`` (its code stamp follows the modules) and ``output/.cache`` are
-left out. Exit 0 when nothing else differs. Not a test: later work changes outputs.
+REF, then, in a copy of that project holding the same register (so certificates get the
+same numbers and codes), with the package as it is now, both under one
+``SOURCE_DATE_EPOCH``, and lists every file that differs. ``manifest.json`` (its code stamp
+follows the modules) and ``output/.cache`` are left out. Exit 0 when nothing else differs.
+Not a test: later work changes outputs.
 """
 
 from __future__ import annotations
