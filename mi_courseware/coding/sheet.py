@@ -11,7 +11,7 @@ from pathlib import Path
 
 from mi_courseware.coding.document import coding_document
 from mi_courseware.coding.scores import show_threshold
-from mi_courseware.errors import UsageError, did_you_mean
+from mi_courseware.errors import check_known
 from mi_courseware.loading.project import Project
 from mi_courseware.model.scale import Scale, Summary
 from mi_courseware.rendering.i18n import Translator
@@ -91,18 +91,10 @@ def write_sheet(
     """Write the observer's sheet for ``scale_id`` to ``output`` atomically."""
     from mi_courseware.builders.base import build_time
 
-    record = project.scales.get(scale_id)
-    if record is None:
-        raise UsageError(
-            f"--scale: unknown scale '{scale_id}'{did_you_mean(scale_id, project.scales)}"
-        )
-    client_record = None
-    if client is not None:
-        client_record = project.clients.get(client)
-        if client_record is None:
-            raise UsageError(
-                f"--client: unknown client '{client}'{did_you_mean(client, project.clients)}"
-            )
+    check_known("--scale", "scale", scale_id, project.scales)
+    check_known("--client", "client", client, project.clients)
+    record = project.scales[scale_id]
+    client_record = project.clients[client] if client is not None else None
     scale = record.model
     doc = coding_document(project, client_record, theme, record.path)
     t = doc.setup.t

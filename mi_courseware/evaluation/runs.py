@@ -17,7 +17,13 @@ from pathlib import Path
 from mi_courseware.builders.base import build_time
 from mi_courseware.coding.document import coding_document
 from mi_courseware.edition import Edition
-from mi_courseware.errors import ContentError, MiCoursewareError, Problems, UsageError, did_you_mean
+from mi_courseware.errors import (
+    ContentError,
+    MiCoursewareError,
+    Problems,
+    UsageError,
+    check_known,
+)
 from mi_courseware.evaluation.report import event_summary, sections
 from mi_courseware.evaluation.stats import Summary, show_change, show_mean, show_rate, summarise
 from mi_courseware.loading.project import Project
@@ -64,12 +70,8 @@ class Run:
 
 
 def _check_names(project: Project, chosen: RunFilter) -> None:
-    if chosen.course is not None and chosen.course not in project.courses:
-        hint = did_you_mean(chosen.course, project.courses)
-        raise UsageError(f"--course: unknown course '{chosen.course}'{hint}")
-    if chosen.client is not None and chosen.client not in project.clients:
-        hint = did_you_mean(chosen.client, project.clients)
-        raise UsageError(f"--client: unknown client '{chosen.client}'{hint}")
+    check_known("--course", "course", chosen.course, project.courses)
+    check_known("--client", "client", chosen.client, project.clients)
     if chosen.start and chosen.end and chosen.start > chosen.end:
         raise UsageError(f"--from {chosen.start} is after --to {chosen.end}")
 
@@ -227,8 +229,7 @@ def run_report(
     """``evaluation report``: write the PDF (or CSV) to ``out``; return what to print."""
     if fmt == "pdf" and out is None:
         raise UsageError("--out FILE.pdf is required for the PDF report (or use --format csv)")
-    if theme not in project.themes:
-        raise UsageError(f"--theme: unknown theme '{theme}'{did_you_mean(theme, project.themes)}")
+    check_known("--theme", "theme", theme, project.themes)
     runs = collect(project, chosen, strict)
     if fmt == "csv":
         client = project.clients.get(chosen.client) if chosen.client else None
