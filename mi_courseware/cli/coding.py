@@ -44,14 +44,21 @@ def coding() -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="Output folder (default: output/).",
 )
+@click.option("--force", is_flag=True, help="Build the PDF even when it is up to date.")
 @pass_options
-def report(options: Options, practitioner: str, fmt: str, theme: str, out: Path | None) -> None:
-    """Scores of PRACTITIONER's coded sessions: a feedback PDF, or JSON or CSV."""
+def report(
+    options: Options, practitioner: str, fmt: str, theme: str, out: Path | None, force: bool
+) -> None:
+    """Scores of PRACTITIONER's coded sessions: a feedback PDF, or JSON or CSV.
+
+    The PDF is built again only when a file that shapes it has changed (-v says why);
+    --force builds it anyway.
+    """
     from mi_courseware.coding.run import run_report
 
     project = load_or_fail(options)
     check_known("--theme", "theme", theme, project.themes)
-    text = run_report(project, practitioner, fmt, theme, out or options.paths().output)
+    text = run_report(project, practitioner, fmt, theme, out or options.paths().output, force)
     click.echo(text, nl=False)
 
 
@@ -69,7 +76,7 @@ def report(options: Options, practitioner: str, fmt: str, theme: str, out: Path 
 @pass_options
 def sheet(options: Options, scale: str, output: Path, client: str | None, theme: str) -> None:
     """A printable observer's tally sheet for SCALE: codes, globals, formulas."""
-    from mi_courseware.coding.sheet import write_sheet
+    from mi_courseware.coding.run import write_sheet
 
     project = load_or_fail(options)
     check_known("--theme", "theme", theme, project.themes)
