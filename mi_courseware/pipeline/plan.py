@@ -25,7 +25,6 @@ from mi_courseware.edition import Edition
 from mi_courseware.errors import UsageError, did_you_mean
 from mi_courseware.pipeline.inputs import Hasher, changes, code_stamp, digest, display
 from mi_courseware.pipeline.inputs import output_inputs as files_shaping
-from mi_courseware.subjects import Subject
 
 if TYPE_CHECKING:
     from mi_courseware.builders.base import Target
@@ -95,14 +94,14 @@ class TargetPlan:
 
 
 def label(target: Any) -> str:
-    """How messages name a target."""
-    return target.label if isinstance(target, Subject) else str(target.slug)
+    """How messages name a target (a subject: :attr:`~mi_courseware.subjects.Subject.label`)."""
+    return str(target.slug) if isinstance(target, Edition) else str(target.label)
 
 
 def record_key(builder: type[Builder[Any]], target: Any) -> str:
     """The output's entry in its folder's manifest: ``<name>``, or ``<name>/<part>`` for a
     subject that shares its folder with others of its kind."""
-    part = target.part if isinstance(target, Subject) else ""
+    part = "" if isinstance(target, Edition) else str(target.part)
     return f"{builder.name}/{part}" if part else builder.name
 
 
