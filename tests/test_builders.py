@@ -20,7 +20,7 @@ TEMPLATE = "content/clients/acme/templates/hello.html"
 
 
 # the README's "Adding an output" example, as it is there
-class HelloBuilder(Builder[Edition]):
+class HelloBuilder(Builder["Edition"]):
     """``hello.html``: a welcome for the edition's participants, from the theme's template."""
 
     name = "hello"

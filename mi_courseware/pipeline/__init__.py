@@ -114,14 +114,8 @@ def build(
             and _event_workers(plans, context) <= 1
         ):
             context = replace(context, renderer=start_renderer())
-        created = not out_root.exists()
-        try:
-            staged = run(plans, context, out_root, pool)
-            results = commit(staged, plans, context, request.force)
-        except BaseException:
-            if created and out_root.is_dir() and not any(out_root.iterdir()):
-                out_root.rmdir()  # output/ did not exist before this failed build
-            raise
+        with staging.no_new_folder(out_root):
+            results = commit(run(plans, context, out_root, pool), plans, context, request.force)
     remember()
     return results
 
@@ -218,7 +212,8 @@ def build_targets(
     context = replace(context, out_root=out_root)
     staging.clear_stale(out_root)
     plans = plan(targets, only, context, out_root, Hasher(), force=force)
-    return commit(run(plans, context, out_root), plans, context, force)
+    with staging.no_new_folder(out_root):
+        return commit(run(plans, context, out_root), plans, context, force)
 
 
 def run(

@@ -42,20 +42,21 @@ def write_to(
     ]
     for output in outputs:
         log.info("%s: %s built (%s)", label(target), output.name, ALWAYS)
-    staged = stage(TargetPlan(target, folder, {}, outputs), context, folder)
-    try:
-        [built] = [b for b in staged.built if b.name == name]
-        if single and len(built.files) != 1:
-            raise AssertionError(f"{name} wrote {len(built.files)} files, not one")
-        pause_at("commit")
-        placed = []
-        for file in built.files:
-            path = destination if single else destination / file
-            path.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(staged.folder / file, path)
-            placed.append(path)
-    except OSError as exc:
-        raise staging.os_problem(exc, "write") from None
-    finally:
-        shutil.rmtree(staged.folder, ignore_errors=True)
+    with staging.no_new_folder(folder):
+        staged = stage(TargetPlan(target, folder, {}, outputs), context, folder)
+        try:
+            [built] = [b for b in staged.built if b.name == name]
+            if single and len(built.files) != 1:
+                raise AssertionError(f"{name} wrote {len(built.files)} files, not one")
+            pause_at("commit")
+            placed = []
+            for file in built.files:
+                path = destination if single else destination / file
+                path.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(staged.folder / file, path)
+                placed.append(path)
+        except OSError as exc:
+            raise staging.os_problem(exc, "write") from None
+        finally:
+            shutil.rmtree(staged.folder, ignore_errors=True)
     return placed
