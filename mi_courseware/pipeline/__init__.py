@@ -1,8 +1,14 @@
 """The build pipeline: one function, named phases, every input read and checked first.
 
-    find the project -> read -> check (every problem, once) -> resolve Editions
-    -> plan outputs (which are stale, and why) -> build what is stale (staging folders)
-    -> commit (each folder swapped in whole) -> record (the certificate register)
+    find the project -> read -> check (every problem, once) -> resolve the targets
+    -> plan outputs (which are stale, and why: plan.py) -> build what is stale (staging
+    folders: stage.py) -> commit (each folder swapped in whole: commit.py) -> record (the
+    certificate register)
+
+A target is an Edition (``build``), or a project-level subject that a command resolves and
+hands to :func:`build_targets` (a practitioner's feedback report: ``coding report``); its
+outputs are those of the builders whose ``target`` names its kind. Outputs written to a path
+the user names go through the same phases in :mod:`mi_courseware.pipeline.named`.
 
 In the spirit of MkDocs' ``build()`` and Sphinx's read-then-write phases: nothing is written
 until everything has been read and checked, and a build that fails leaves ``output/`` as it
