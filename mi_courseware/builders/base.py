@@ -25,13 +25,46 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
 
 if TYPE_CHECKING:
+    from typing import Protocol
+
     from mi_courseware.edition import Brand, Edition
     from mi_courseware.rendering.document import DocumentSetup
     from mi_courseware.rendering.pdf import PdfRenderer
     from mi_courseware.subjects import Subject
+
+    # only for the type checker: a class made at import would cost every build its time
+    class Target(Protocol):
+        """What an output is made from, as the planner sees it: an
+        :class:`~mi_courseware.edition.Edition`, or a subject of a project-level output
+        (:mod:`mi_courseware.subjects`)."""
+
+        @property
+        def slug(self) -> str:
+            """The folder its outputs go to, under the output folder (``events/<event>``)."""
+
+        @property
+        def project_root(self) -> Path:
+            """The project's folder."""
+
+        @property
+        def inputs(self) -> Mapping[str, tuple[Path, ...]]:
+            """The files that shape it, by the part they play (``course``, ``brand``, ...)."""
+
+        @property
+        def theme_dirs(self) -> tuple[Path, ...]:
+            """Its theme's folders, nearest first (their files shape the outputs reading them)."""
+
+        @property
+        def brand(self) -> Brand:
+            """The client's brand its documents take."""
+
+        @property
+        def sources(self) -> tuple[Path, ...]:
+            """The files it was made from, the first one named when a document fails."""
+
 
 log = logging.getLogger(__name__)
 
@@ -63,36 +96,6 @@ class BuildContext:
     out_root: Path | None = None
     #: Worker processes for PDF rendering (optional; absent in event workers).
     renderer: PdfRenderer | None = None
-
-
-class Target(Protocol):
-    """What an output is made from, as the planner sees it: an
-    :class:`~mi_courseware.edition.Edition`, or a subject of a project-level output
-    (:mod:`mi_courseware.subjects`)."""
-
-    @property
-    def slug(self) -> str:
-        """The folder its outputs go to, under the output folder (``events/<event>``)."""
-
-    @property
-    def project_root(self) -> Path:
-        """The project's folder."""
-
-    @property
-    def inputs(self) -> Mapping[str, tuple[Path, ...]]:
-        """The files that shape it, by the part they play (``course``, ``brand``, ...)."""
-
-    @property
-    def theme_dirs(self) -> tuple[Path, ...]:
-        """Its theme's folders, nearest first (their files shape the outputs that read them)."""
-
-    @property
-    def brand(self) -> Brand:
-        """The client's brand its documents take."""
-
-    @property
-    def sources(self) -> tuple[Path, ...]:
-        """The files it was made from, the first one named when a document fails."""
 
 
 T = TypeVar("T")
