@@ -100,7 +100,7 @@ def build(
     # rendering its PDFs itself, so PDF workers started for this process would go unused;
     # the event workers start now and import the builders while this process reads
     several = request.target is None and _cores(context) > 1
-    with EventPool(_cores(context)) if several else nullcontext() as pool:
+    with EventPool(_cores(context), request.only) if several else nullcontext() as pool:
         early = None if several else start_renderer
         editions, warnings, remember = gather(paths, request, hasher, early)
         warn(warnings)
@@ -128,15 +128,18 @@ def build(
 
 class EventPool:
     """Worker processes for building several editions at once, started before the project
-    is read: each imports the builders and the PDF engine (about a second) while the main
-    process reads, checks and resolves. Closed unused, they are stopped at once."""
+    is read: each imports what the outputs asked for are made with (the PDF engine: about a
+    second) while the main process reads, checks and resolves. Closed unused, they are
+    stopped at once."""
 
-    def __init__(self, workers: int) -> None:
+    def __init__(self, workers: int, only: tuple[str, ...] = ()) -> None:
+        from functools import partial
+
         from mi_courseware.workers import WorkerPool
 
         self.workers = workers
         self.used = False
-        self.pool = WorkerPool("event", workers, warm=_warm)
+        self.pool = WorkerPool("event", workers, warm=partial(_warm, only))
 
     def __enter__(self) -> EventPool:
         return self
@@ -150,12 +153,14 @@ class EventPool:
             self.pool.kill()
 
 
-def _warm() -> None:
-    """In a new event worker: import what building takes, while the main process reads."""
+def _warm(only: tuple[str, ...]) -> None:
+    """In a new event worker: import what building the outputs ``only`` names (else every
+    output ``build`` makes) takes, while the main process reads (each builder's
+    ``preload``)."""
     import importlib
 
-    for name in builders.edition_outputs():
-        for module in builders.REGISTRY[name].preload:
+    for name in only or builders.edition_outputs():
+        for module in builders.REGISTRY[name].preload if name in builders.REGISTRY else ():
             importlib.import_module(module)
 
 
@@ -276,7 +281,8 @@ def _run_parallel(
     if context.renderer is not None:
         context.renderer.close()  # each event worker renders its own PDFs
     own = started is None or started.workers < workers
-    events = EventPool(workers) if own else started
+    names = tuple(dict.fromkeys(o.name for p in todo for o in p.stale))
+    events = EventPool(workers, names) if own else started
     assert events is not None
     events.used = True
     staged: list[Staged] = []
