@@ -140,6 +140,17 @@ def plural(count: int, word: str, many: str | None = None) -> str:
     return f"{count} {word if count == 1 else (many or word + 's')}"
 
 
+def check_known(option: str, what: str, value: str | None, known: Iterable[str]) -> None:
+    """A name given to a command-line ``option`` is one of ``known``, else a usage error
+    (exit 2): ``--theme: unknown theme 'larg-print' (did you mean 'large-print'?)``. Every
+    command checks its names here, so each says it the same way."""
+    if value is None:
+        return
+    names = list(known)
+    if value not in names:
+        raise UsageError(f"{option}: unknown {what} '{value}'{did_you_mean(value, names)}")
+
+
 def did_you_mean(value: str, choices: Iterable[str]) -> str:
     """A ``(did you mean 'x'?)`` suffix for a misspelt name, or a list of valid names."""
     options = sorted(set(choices))

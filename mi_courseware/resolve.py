@@ -466,8 +466,6 @@ def _assemble(
         ]
     course_files = [course_record.path, *(a.path for a in addons)]
     course_files += [event_record.path] if event_record is not None else []
-    brand_files = [client_record.path] if client_record is not None else []
-    brand_files += [p for p in (brand.logo, brand.signature) if p is not None]
     roster_files = []
     if event_record is not None and event is not None and event.roster:
         roster_files.append(event_record.path.parent / event.roster)
@@ -483,7 +481,7 @@ def _assemble(
             )
         ),
         "images": tuple(dict.fromkeys(images)),
-        "brand": tuple(brand_files),
+        "brand": brand_inputs(client_record, brand),
         "roster": tuple(roster_files),
     }
     return Edition(
@@ -567,6 +565,12 @@ def _session_text(
         return "", project.paths.content_dir("modules") / f"{session.module}.md", 1, []
     record = project.addons[addon] if addon else course_record
     return session.body or "", record.path, 1, []
+
+
+def brand_inputs(record: Record[Client] | None, brand: Brand) -> tuple[Path, ...]:
+    """The files of a client's brand that shape a document: its file, logo and signature."""
+    files = [record.path] if record is not None else []
+    return tuple(files + [p for p in (brand.logo, brand.signature) if p is not None])
 
 
 def house_brand(project: Project) -> Brand:

@@ -311,39 +311,32 @@ class PreviewPages:
 
     def __call__(self) -> dict[str, Page]:
         """The pages: the same object as last time when nothing that shapes them changed."""
-        from mi_courseware.builders import REGISTRY
-        from mi_courseware.builders.base import build_time
+        from mi_courseware.builders.base import BuildContext
+        from mi_courseware.builders.pack import FacilitatorBuilder, PackBuilder
         from mi_courseware.pipeline import gather
-        from mi_courseware.pipeline.inputs import Hasher, code_stamp, digest, display
-        from mi_courseware.pipeline.inputs import output_inputs as files_shaping
-        from mi_courseware.rendering.pack import pack_html
+        from mi_courseware.pipeline.inputs import Hasher, code_stamp
+        from mi_courseware.pipeline.plan import shaping
 
         hasher = Hasher()
         editions, _, _ = gather(self.paths, self.request, hasher)  # nothing written to output/
         edition = editions[0]
-        root = edition.project_root.resolve()
+        context = BuildContext(renderer=self.renderer)
         tool = code_stamp()
         pages, changed = dict(self.pages), False
-        for name, facilitator in (("pack", False), ("facilitator", True)):
-            entry = REGISTRY[name]
-            files = files_shaping(edition, entry.uses, entry.theme_parts)
-            inputs = [{"path": display(p, root), "sha256": hasher(p)} for p in files]
-            value = digest(name, inputs, {}, edition.slug, tool)
-            if name in pages and pages[name].digest == value:
+        for kind in (PackBuilder, FacilitatorBuilder):
+            # the planner's own digest of what shapes the output: the page is made again
+            # exactly when a build would build the output again
+            value = shaping(edition, kind, context, hasher, tool).digest
+            if kind.name in pages and pages[kind.name].digest == value:
                 continue
-            html, setup = pack_html(edition, facilitator=facilitator, when=build_time())
-            options = {
-                "base": edition.project_root,
-                "allowed": setup.allowed,
-                "asked_by": setup.asked_by or edition.sources[0],
-                "identifier": f"{edition.slug}/{name}",  # as a build names it
-            }
+            builder = kind(context)
+            # the builder's own document and render (without --keep-html it writes nothing)
+            html, setup, _ = builder.document(edition, self.paths.output)
 
-            def pdf(text: str, options: dict[str, Any] = options) -> bytes:
-                future = self.renderer.submit(text, **options)
-                return self.renderer.wait(future, options["identifier"])
+            def pdf(text: str, builder: PackBuilder = builder, setup: Any = setup) -> bytes:
+                return builder.render(edition, text, setup)()
 
-            pages[name] = Page(html, value, pdf, setup.allowed)
+            pages[kind.name] = Page(html, value, pdf, setup.allowed)
             changed = True
         if changed:
             self.pages = pages

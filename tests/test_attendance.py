@@ -271,7 +271,7 @@ def test_the_last_day_having_passed_is_an_option_of_the_certificates_output(
 
     def planned(day: int, hour: int = 12) -> tuple[str, dict[str, object]]:
         context = BuildContext(time=datetime(2027, 3, day, hour, tzinfo=UTC))
-        [edition_plan] = plan(editions, request, context, root / "output", Hasher())
+        [edition_plan] = plan(editions, request.only, context, root / "output", Hasher())
         [output] = edition_plan.outputs
         return output.digest, output.options
 

@@ -11,7 +11,6 @@ import io
 import json
 import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -348,28 +347,11 @@ def test_schema_writes_one_file_per_format(run_cli, tmp_path: Path) -> None:
 # build: other builders arrive in later issues, so these tests bring their own
 
 
-@dataclass(frozen=True)
-class FakeEntry:
-    """A registry entry whose builder class is given, not imported."""
-
-    name: str
-    description: str
-    builder: type[Builder]
-    uses: tuple[str, ...] = ("course",)
-    theme_parts: tuple[str, ...] = ()
-    register: bool = False
-    requires: tuple[str, ...] = ()
-    absent: str = ""
-
-    def load(self) -> type[Builder]:
-        return self.builder
-
-    def applies(self, edition: object, context: object) -> bool:
-        return True
-
-
 class WritesAFile(Builder):
     name = "note"
+    description = "note.txt"
+    uses = ("course",)
+    theme_parts = ()
 
     def build(self, edition, out: Path) -> list[Path]:  # type: ignore[no-untyped-def]
         path = out / "note.txt"
@@ -379,6 +361,9 @@ class WritesAFile(Builder):
 
 class Fails(Builder):
     name = "boom"
+    description = "boom.pdf"
+    uses = ("course",)
+    theme_parts = ()
 
     def build(self, edition, out: Path) -> list[Path]:  # type: ignore[no-untyped-def]
         (out / "half-written.pdf").write_bytes(b"%PDF")
@@ -386,16 +371,15 @@ class Fails(Builder):
 
 
 @pytest.fixture
-def registry(monkeypatch: pytest.MonkeyPatch) -> dict[str, object]:
+def registry(monkeypatch: pytest.MonkeyPatch) -> dict[str, type[Builder]]:
     """An empty builder registry in place of the real one; tests add what they need."""
-    fake: dict[str, object] = {}
+    fake: dict[str, type[Builder]] = {}
     monkeypatch.setattr("mi_courseware.builders.REGISTRY", fake)
-    monkeypatch.setattr("mi_courseware.pipeline.REGISTRY", fake)
     return fake
 
 
 def test_build_lists_what_it_wrote_and_records_it(make_project, run_cli, registry) -> None:
-    registry["note"] = FakeEntry("note", "note.txt", WritesAFile)
+    registry["note"] = WritesAFile
     root = make_project()
     result = run_cli("-q", "build", "mi-basics", cwd=root)
     folder = root / "output" / "acme" / "mi-basics-introduction"
@@ -416,8 +400,8 @@ def test_build_lists_what_it_wrote_and_records_it(make_project, run_cli, registr
 
 
 def test_a_failed_build_leaves_output_as_it_was(make_project, run_cli, registry) -> None:
-    registry["note"] = FakeEntry("note", "note.txt", WritesAFile)
-    registry["boom"] = FakeEntry("boom", "boom.pdf", Fails)
+    registry["note"] = WritesAFile
+    registry["boom"] = Fails
     root = make_project()
     old = root / "output" / "acme" / "mi-basics-introduction" / "participant-pack.pdf"
     old.parent.mkdir(parents=True)
@@ -434,7 +418,7 @@ def test_a_failed_build_leaves_output_as_it_was(make_project, run_cli, registry)
 def test_a_failed_build_does_not_leave_an_output_folder_behind(
     make_project, run_cli, registry
 ) -> None:
-    registry["boom"] = FakeEntry("boom", "boom.pdf", Fails)
+    registry["boom"] = Fails
     root = make_project()
     assert run_cli("build", "acme-2027", cwd=root).exit_code == 1
     assert not (root / "output").exists()

@@ -7,6 +7,7 @@ no raster image (the charts are SVG vector graphics).
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -128,6 +129,34 @@ def test_the_feedback_report_is_written_atomically_and_reproducibly(built) -> No
     assert sorted(p.name for p in folder.iterdir()) == ["feedback.pdf"]
     assert built["first"] == built["feedback"].read_bytes()
     assert built["printed"].strip().endswith("output/coding/alex-reed/feedback.pdf")
+
+
+def test_the_feedback_report_is_built_again_only_when_what_shapes_it_changed(
+    built, tmp_path: Path
+) -> None:
+    root = tmp_path / "project"
+    shutil.copytree(built["root"], root, copy_function=shutil.copy2)  # times kept
+    feedback = root / "output" / "coding" / "alex-reed" / "feedback.pdf"
+    stamp = feedback.stat().st_mtime_ns
+    same = run(root, "-v", "coding", "report", "alex-reed")
+    assert same.exit_code == 0, same.output
+    assert "coding/alex-reed: coding-report up to date" in same.stderr
+    assert feedback.stat().st_mtime_ns == stamp and feedback.read_bytes() == built["first"]
+    recorded = json.loads((root / "output" / "coding" / "manifest.json").read_text())
+    assert recorded["builds"]["coding-report/alex-reed"]["files"] == ["alex-reed/feedback.pdf"]
+    assert sorted(recorded["builds"]) == ["coding-report/alex-reed", "coding-report/gwen-ellis"]
+
+    session = root / "content" / "coding" / "alex-reed" / "2027-03-18-tally.yaml"
+    session.write_text(session.read_text().replace("minutes: 20", "minutes: 25"))
+    edited = run(root, "-v", "coding", "report", "alex-reed")
+    assert edited.exit_code == 0, edited.output
+    assert (
+        "coding/alex-reed: coding-report built "
+        "(content/coding/alex-reed/2027-03-18-tally.yaml changed)"
+    ) in edited.stderr
+    assert feedback.read_bytes() != built["first"]
+    gwen = root / "output" / "coding" / "gwen-ellis" / "feedback.pdf"
+    assert gwen.read_bytes() == built["welsh"].read_bytes()  # the other report kept
 
 
 def test_a_welsh_clients_practitioner_gets_the_report_in_welsh(built) -> None:

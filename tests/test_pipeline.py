@@ -228,3 +228,67 @@ def test_debug_output_leaves_out_the_markdown_parser_s_trace(tmp_path: Path) -> 
     result = mi(root, "-vv", "validate")
     assert result.exit_code == 0, result.output
     assert "entering paragraph" not in result.output
+
+
+# files written to a path the user names: staged beside it, moved into place whole
+
+NAMED = {
+    "coding sheet": (
+        ["coding", "sheet", "--scale", "social-work-7", "-o", "{dir}/sheet.pdf"],
+        ["sheet.pdf"],
+    ),
+    "evaluation report": (
+        ["evaluation", "report", "--format", "csv", "--out", "{dir}/runs.csv"],
+        ["runs.csv"],
+    ),
+    "evaluation template": (
+        ["evaluation", "template", "eval-spring", "-o", "{dir}"],
+        ["eval-spring-evaluation.csv", "eval-spring-questions.txt"],
+    ),
+}
+
+
+@pytest.mark.parametrize("command", sorted(NAMED))
+def test_a_command_killed_before_its_file_is_in_place_leaves_the_earlier_file_whole(
+    tmp_path: Path, command: str
+) -> None:
+    """Killed after its output is written, before it is moved into place: the files there
+    are the earlier ones, byte for byte, and nothing half-written stands beside them; the
+    next run removes the staging folder, says so, and puts the whole new files in place."""
+    import subprocess
+
+    from conftest import SCRIPT, run_until_paused, subprocess_env
+
+    root = tmp_path / "project"
+    for fixture in ("foundation-basic", "coding-basic", "evaluation-basic"):
+        shutil.copytree(FIXTURE.parent / fixture, root, dirs_exist_ok=True)
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    words, names = NAMED[command]
+    for name in [*names, "notes.txt"]:
+        (folder / name).write_text(f"the user's own {name}\n")
+    before = files(folder)
+    args = ["--project", str(root), *(w.format(dir=folder) for w in words)]
+    run, _ = run_until_paused(args, "commit", {"SOURCE_DATE_EPOCH": EPOCH})
+    run.kill()  # SIGKILL: nothing of its own runs after it
+    run.wait(timeout=30)
+    assert run.stderr is not None
+    run.stderr.close()
+    visible = {name: v for name, v in files(folder).items() if not name.startswith(".")}
+    assert visible == before
+    [left] = folder.glob(".staging-*")  # hidden; its files whole, never half in place
+    assert len(list(left.iterdir())) == len(names)
+
+    again = subprocess.run(
+        [str(SCRIPT), *args],
+        env=subprocess_env() | {"SOURCE_DATE_EPOCH": EPOCH},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert again.returncode == 0, again.stderr
+    assert "removed 1 staging folder left by an interrupted build" in again.stderr
+    assert sorted(p.name for p in folder.iterdir()) == sorted([*names, "notes.txt"])
+    for name in names:
+        assert (folder / name).read_bytes() != before[name][0]
+    assert (folder / "notes.txt").read_bytes() == before["notes.txt"][0]

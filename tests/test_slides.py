@@ -27,7 +27,7 @@ from mi_courseware.builders import BuildContext
 from mi_courseware.edition import Edition
 from mi_courseware.errors import ContentError, Problems
 from mi_courseware.model.client import DEFAULT_ACCENT, DEFAULT_PRIMARY
-from mi_courseware.pipeline import build_editions
+from mi_courseware.pipeline import build_targets
 from mi_courseware.pipeline.targets import editions_for, find_target, load_checked
 from mi_courseware.project import ProjectPaths
 from mi_courseware.rendering.markdown import parse
@@ -47,7 +47,7 @@ def build(root: Path, target: str, out: Path, **options: object) -> tuple[Path, 
     editions = editions_for(project, [find_target(project, target)], problems, **options)  # type: ignore[arg-type]
     problems.raise_if_errors()
     context = BuildContext(quiet=True, time=WHEN)
-    result = build_editions(editions, ("slides",), context, out)[0]
+    result = build_targets(editions, ("slides",), context, out)[0]
     return result.folder / "slides.pptx", editions[0]
 
 
@@ -269,7 +269,7 @@ def test_two_builds_from_copies_in_different_folders_are_byte_identical(
         problems = Problems()
         project = load_checked(ProjectPaths(root), problems)
         editions = editions_for(project, [find_target(project, "brightwater-2027")], problems)
-        result = build_editions(editions, ("slides",), BuildContext(quiet=True), root / "output")[0]
+        result = build_targets(editions, ("slides",), BuildContext(quiet=True), root / "output")[0]
         decks.append((result.folder / "slides.pptx").read_bytes())
     assert decks[0] == decks[1]
     with zipfile.ZipFile(root / "output/events/brightwater-2027/slides.pptx") as archive:

@@ -1,116 +1,94 @@
-"""One builder per output. The registry names them, says what shapes each (so the pipeline
-can tell an up-to-date output without importing its builder) and imports a builder's module
-only when it runs."""
+"""One builder per output, and the registry made from their classes.
+
+Each output is a :class:`~mi_courseware.builders.base.Builder` subclass that owns its whole
+contract (its name, what shapes it, what it writes: see :mod:`mi_courseware.builders.base`).
+The registry maps each name to its class; ``build --only``'s choices and help, the planner
+and the commands that make project-level outputs read it. :func:`register_builder` adds an
+output, from this package or from outside it (a plugin, a test)::
+
+    @register_builder
+    class HelloBuilder(Builder[Edition]):
+        name = "hello"
+        ...
+
+Builder modules are cheap to import (they import what they render with inside their
+methods), so the registry costs a rebuild with nothing to do almost nothing.
+"""
 
 from __future__ import annotations
 
-import importlib
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Any, TypeVar
 
-from mi_courseware.builders.base import BuildContext, Builder
+from mi_courseware.builders.base import DOCUMENT_PARTS, BuildContext, Builder, PdfBuilder
+from mi_courseware.builders.calendar import CalendarBuilder
+from mi_courseware.builders.certificates import CertificatesBuilder
+from mi_courseware.builders.coding import CodingReportBuilder, CodingSheetBuilder
+from mi_courseware.builders.evaluation import RunsReportBuilder, TemplateBuilder
+from mi_courseware.builders.flyer import FlyerBuilder
+from mi_courseware.builders.pack import FacilitatorBuilder, PackBuilder
+from mi_courseware.builders.quality import QualityReportBuilder
+from mi_courseware.builders.signin import SignInBuilder
+from mi_courseware.builders.slides import SlidesBuilder
 
-if TYPE_CHECKING:
-    from mi_courseware.edition import Edition
+B = TypeVar("B", bound=type[Builder[Any]])
 
-#: Theme folders the PDF documents read.
-DOCUMENT_PARTS = ("templates", "css", "fonts", "i18n")
-
-
-@dataclass(frozen=True)
-class BuilderEntry:
-    """A registered output: its name, what it makes, where its class lives, what shapes it."""
-
-    name: str
-    description: str
-    target: str  # "module:Class"
-    #: Parts of the Edition's inputs it reads: course, text, images, brand, roster, evaluations.
-    uses: tuple[str, ...] = ("course", "text", "images", "brand")
-    #: Parts that must be there for the output to be made (none: always made).
-    requires: tuple[str, ...] = ()
-    #: What to say when one of them is not, for an event (``{event}``: its id).
-    absent: str = ""
-    #: Folders of the theme (and its parents) it reads.
-    theme_parts: tuple[str, ...] = DOCUMENT_PARTS
-    #: Whether the certificate register's record of the event shapes it too.
-    register: bool = False
-    #: What an edition needs to have this output: ``""`` (nothing), ``"event"``, ``"dated
-    #: event"`` (an event with at least one date) or ``"roster"`` (an event with a roster, or
-    #: ``--roster``).
-    needs: str = ""
-
-    def applies(self, edition: Edition, context: BuildContext) -> bool:
-        """Whether ``edition`` has the data this output is made from."""
-        if any(not edition.inputs.get(role) for role in self.requires):
-            return False  # e.g. the quality report of an event without evaluation responses
-        if self.needs and edition.event is None:
-            return False
-        if self.needs == "dated event":
-            return any(day.date for day in edition.days)
-        if self.needs == "roster":
-            return bool(edition.participants or context.roster)
-        return True
-
-    def load(self) -> type[Builder]:
-        """The builder class."""
-        module_name, _, class_name = self.target.partition(":")
-        builder: type[Builder] = getattr(importlib.import_module(module_name), class_name)
-        return builder
+#: Every output by name, in the order ``build`` makes them.
+REGISTRY: dict[str, type[Builder[Any]]] = {}
 
 
-REGISTRY: dict[str, BuilderEntry] = {
-    entry.name: entry
-    for entry in (
-        BuilderEntry("pack", "participant-pack.pdf", "mi_courseware.builders.pack:PackBuilder"),
-        BuilderEntry(
-            "facilitator", "facilitator-guide.pdf", "mi_courseware.builders.pack:FacilitatorBuilder"
-        ),
-        BuilderEntry(
-            "slides",
-            "slides.pptx",
-            "mi_courseware.builders.slides:SlidesBuilder",
-            theme_parts=("slides", "i18n", "fonts"),
-        ),
-        BuilderEntry(
-            "certificates",
-            "certificates/<number>.pdf, certificates/all-certificates.pdf",
-            "mi_courseware.builders.certificates:CertificatesBuilder",
-            uses=("course", "brand", "roster"),
-            register=True,
-            needs="roster",
-        ),
-        BuilderEntry(
-            "flyer",
-            "flyer.pdf, flyer.html",
-            "mi_courseware.builders.flyer:FlyerBuilder",
-            uses=("course", "brand"),
-            needs="event",
-        ),
-        BuilderEntry(
-            "calendar",
-            "calendar.ics",
-            "mi_courseware.builders.calendar:CalendarBuilder",
-            uses=("course", "brand"),
-            theme_parts=("i18n",),
-            needs="dated event",
-        ),
-        BuilderEntry(
-            "sign-in",
-            "sign-in.pdf",
-            "mi_courseware.builders.signin:SignInBuilder",
-            uses=("course", "brand", "roster"),
-            needs="event",
-        ),
-        BuilderEntry(
-            "quality-report",
-            "quality-report.pdf (events with evaluation responses)",
-            "mi_courseware.builders.quality:QualityReportBuilder",
-            uses=("course", "brand", "roster", "evaluations"),
-            requires=("evaluations",),
-            absent="event '{event}' has no evaluation responses: put them in "
-            "content/evaluations/{event}.csv or .xlsx, or name the file with 'evaluations:'",
-        ),
+def register_builder(cls: B) -> B:
+    """Add the output ``cls`` makes to the registry (usable as a class decorator): ``build``
+    makes it from then on when it is an edition's, and ``--only`` names it. Its name must
+    be new, and every output it is made ``after`` registered first."""
+    if not cls.name:
+        raise ValueError(f"{cls.__name__} has no name")
+    if REGISTRY.get(cls.name, cls) is not cls:
+        raise ValueError(f"an output called '{cls.name}' is registered already")
+    for earlier in cls.after:
+        found = REGISTRY.get(earlier)
+        if found is None or found.target != cls.target:
+            raise ValueError(f"{cls.name} is made after '{earlier}', which is not registered")
+    REGISTRY[cls.name] = cls
+    return cls
+
+
+def edition_outputs() -> list[str]:
+    """The outputs ``build`` makes, in order: the choices of ``--only``."""
+    return [name for name, cls in REGISTRY.items() if cls.target == "edition" and cls.in_build]
+
+
+def only_help() -> str:
+    """``--only``'s help: every output ``build`` makes, with what it writes."""
+    listed = ", ".join(
+        f"{name} ({REGISTRY[name].description})" if REGISTRY[name].description else name
+        for name in edition_outputs()
     )
-}
+    return f"Build only these outputs (repeat): {listed}."
 
-__all__ = ["REGISTRY", "BuildContext", "Builder", "BuilderEntry"]
+
+for _builder in (
+    PackBuilder,
+    FacilitatorBuilder,
+    SlidesBuilder,
+    CertificatesBuilder,
+    FlyerBuilder,
+    CalendarBuilder,
+    SignInBuilder,
+    QualityReportBuilder,
+    TemplateBuilder,
+    CodingReportBuilder,
+    CodingSheetBuilder,
+    RunsReportBuilder,
+):
+    register_builder(_builder)
+
+__all__ = [
+    "DOCUMENT_PARTS",
+    "REGISTRY",
+    "BuildContext",
+    "Builder",
+    "PdfBuilder",
+    "edition_outputs",
+    "only_help",
+    "register_builder",
+]

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING
 
 from mi_courseware import __version__
 from mi_courseware.builders.base import Builder
-from mi_courseware.edition import Edition
-from mi_courseware.rendering.days import place
-from mi_courseware.rendering.pdf import write_atomic
+
+if TYPE_CHECKING:
+    from mi_courseware.edition import Edition
 
 #: Where every course runs (the product serves UK organisations).
 TIMEZONE = "Europe/London"
@@ -35,6 +35,7 @@ def calendar_bytes(edition: Edition, stamp: datetime) -> bytes:
 
     from icalendar import Calendar, Event, vCalAddress, vText
 
+    from mi_courseware.rendering.days import place
     from mi_courseware.rendering.i18n import Translator
 
     event = edition.event
@@ -88,14 +89,21 @@ def calendar_bytes(edition: Edition, stamp: datetime) -> bytes:
     return data
 
 
-class CalendarBuilder(Builder):
+class CalendarBuilder(Builder["Edition"]):
     """``calendar.ics``: an entry per course day, to send as an invitation."""
 
-    name: ClassVar[str] = "calendar"
-    outputs: ClassVar[tuple[str, ...]] = ("calendar.ics",)
+    name = "calendar"
+    description = "calendar.ics"
+    outputs = ("calendar.ics",)
+    uses = ("course", "brand")
+    theme_parts = ("i18n",)
+    needs = "dated event"
+    preload = ("icalendar", "mi_courseware.rendering.days")
 
-    def build(self, edition: Edition, out: Path) -> list[Path]:
+    def build(self, target: Edition, out: Path) -> list[Path]:
         """Write the calendar file."""
-        target = out / self.outputs[0]
-        write_atomic(target, calendar_bytes(edition, self.context.time))
-        return [target]
+        from mi_courseware.rendering.pdf import write_atomic
+
+        path = out / self.outputs[0]
+        write_atomic(path, calendar_bytes(target, self.context.time))
+        return [path]

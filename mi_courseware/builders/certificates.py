@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 from mi_courseware.builders.base import BuildContext, Builder
 from mi_courseware.errors import plural
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-class CertificatesBuilder(Builder):
+class CertificatesBuilder(Builder["Edition"]):
     """``certificates/<number>.pdf`` for every participant whose attendance earns one (the
     course's ``certificate: requires``), and one file for printing. Before the event's last
     day has passed they are prepared (numbered, not valid); after it, confirmed or voided by
@@ -29,21 +29,32 @@ class CertificatesBuilder(Builder):
     by the next run.
     """
 
-    name: ClassVar[str] = "certificates"
-    outputs: ClassVar[tuple[str, ...]] = (
-        "certificates/<number>.pdf",
-        "certificates/all-certificates.pdf",
-    )
+    name = "certificates"
+    description = "certificates/<number>.pdf, certificates/all-certificates.pdf"
+    outputs = ("certificates/<number>.pdf", "certificates/all-certificates.pdf")
+    uses = ("course", "brand", "roster")
+    register = True
+    needs = "roster"
+    preload = ("mi_courseware.certificates.issue",)
 
-    def options(self) -> dict[str, Any]:
-        """A corrected name, or a run for some people only, makes a different set of files."""
-        context = self.context
-        return {"reissue": context.reissue, "only": list(context.only_people)}
+    @classmethod
+    def options(cls, context: BuildContext, target: Edition) -> dict[str, Any]:
+        """A corrected name, or a run for some people only, makes a different set of files;
+        so does the event's last day having passed (prepared before it, confirmed or voided
+        after it: a build on the other side of it makes other certificates even when no
+        file changed)."""
+        return {
+            "reissue": context.reissue,
+            "only": list(context.only_people),
+            "phase": "after the last day" if target.ended(context.time) else "until the last day",
+        }
 
-    def build(self, edition: Edition, out: Path) -> list[Path]:
+    def build(self, target: Edition, out: Path) -> list[Path]:
         """Render into ``out``; the register is told which files are on their way."""
         from mi_courseware.certificates.design import Design
         from mi_courseware.certificates.issue import issue, participants
+
+        edition = target
 
         run = run_for(self.context, edition)
         for person in participants(edition, run.roster):  # ``build -v`` says who gets none
@@ -56,14 +67,14 @@ class CertificatesBuilder(Builder):
         return report.files
 
     @classmethod
-    def record(cls, context: BuildContext, edition: Edition, folder: Path, pending: Any) -> Report:
+    def record(cls, context: BuildContext, target: Edition, folder: Path, pending: Any) -> Report:
         """The PDFs are in place: promote their staged hashes in the register."""
         from mi_courseware.certificates.issue import FOLDER, promote
 
         hashes, details, report = pending
         report.folder = folder / FOLDER  # where the files are now, not the staging folder
-        promote(run_for(context, edition), hashes, details, report)
-        log_outcome(edition, report)
+        promote(run_for(context, target), hashes, details, report)
+        log_outcome(target, report)
         return report
 
 

@@ -6,12 +6,12 @@ import io
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING
 
 from mi_courseware.builders.base import PdfBuilder
-from mi_courseware.edition import Edition
-from mi_courseware.rendering.flyer import flyer_html
-from mi_courseware.rendering.pdf import write_atomic
+
+if TYPE_CHECKING:
+    from mi_courseware.edition import Edition
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +24,7 @@ def page_count(pdf: bytes) -> int:
         return len(document.pages)
 
 
-class FlyerBuilder(PdfBuilder):
+class FlyerBuilder(PdfBuilder["Edition"]):
     """``flyer.pdf`` (A4) and ``flyer.html`` (one self-contained file) for an event.
 
     A flyer should be one page. When the course's text runs on to a second, the flyer is set
@@ -32,12 +32,19 @@ class FlyerBuilder(PdfBuilder):
     has fewer pages; ``-v`` says so.
     """
 
-    name: ClassVar[str] = "flyer"
-    outputs: ClassVar[tuple[str, ...]] = ("flyer.pdf", "flyer.html")
+    name = "flyer"
+    description = "flyer.pdf, flyer.html"
+    outputs = ("flyer.pdf", "flyer.html")
+    uses = ("course", "brand")
+    needs = "event"
+    preload = ("weasyprint", "pypdf", "mi_courseware.rendering.flyer")
 
-    def start(self, edition: Edition, out: Path) -> Callable[[], list[Path]]:
+    def start(self, target: Edition, out: Path) -> Callable[[], list[Path]]:
         """Render the flyer (in a worker when the build has them); set it tighter if needed."""
-        when = self.context.time
+        from mi_courseware.rendering.flyer import flyer_html
+        from mi_courseware.rendering.pdf import write_atomic
+
+        edition, when = target, self.context.time
         printed, setup = flyer_html(edition, when=when, standalone=False)
         rendered = self.render(edition, printed, setup)
 

@@ -3,29 +3,35 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from mi_courseware.builders.base import PdfBuilder
-from mi_courseware.edition import Edition
-from mi_courseware.rendering.document import DocumentSetup
-from mi_courseware.rendering.pack import pack_html
+from mi_courseware.builders.base import BuildContext, PdfBuilder
+
+if TYPE_CHECKING:
+    from mi_courseware.edition import Edition
+    from mi_courseware.rendering.document import DocumentSetup
 
 
-class PackBuilder(PdfBuilder):
+class PackBuilder(PdfBuilder["Edition"]):
     """``participant-pack.pdf``: everything a participant takes home."""
 
     name = "pack"
+    description = "participant-pack.pdf"
     outputs = ("participant-pack.pdf",)
+    preload = ("weasyprint", "mi_courseware.rendering.pack")
     #: Whether trainer notes, answers, timings and materials are included.
     facilitator: ClassVar[bool] = False
 
-    def options(self) -> dict[str, Any]:
+    @classmethod
+    def options(cls, context: BuildContext, target: Edition) -> dict[str, Any]:
         """``--keep-html`` adds a file."""
-        return {"keep_html": self.context.keep_html}
+        return {"keep_html": context.keep_html}
 
-    def document(self, edition: Edition, out: Path) -> tuple[str, DocumentSetup, list[Path]]:
+    def document(self, target: Edition, out: Path) -> tuple[str, DocumentSetup, list[Path]]:
         """The pack's HTML through the theme (kept beside the PDF with ``--keep-html``)."""
-        html, setup = pack_html(edition, facilitator=self.facilitator, when=self.context.time)
+        from mi_courseware.rendering.pack import pack_html
+
+        html, setup = pack_html(target, facilitator=self.facilitator, when=self.context.time)
         kept = []
         if self.context.keep_html:
             kept.append((out / self.outputs[0]).with_suffix(".html"))
@@ -37,5 +43,6 @@ class FacilitatorBuilder(PackBuilder):
     """``facilitator-guide.pdf``: the pack plus notes, answers, running orders and materials."""
 
     name = "facilitator"
+    description = "facilitator-guide.pdf"
     outputs = ("facilitator-guide.pdf",)
     facilitator = True

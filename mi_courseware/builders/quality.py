@@ -3,32 +3,33 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from mi_courseware.builders.base import Builder
-from mi_courseware.edition import Edition
-from mi_courseware.rendering.pdf import render_pdf, write_atomic
+from mi_courseware.builders.base import PdfBuilder
+
+if TYPE_CHECKING:
+    from mi_courseware.edition import Edition
+    from mi_courseware.rendering.document import DocumentSetup
 
 
-class QualityReportBuilder(Builder):
+class QualityReportBuilder(PdfBuilder["Edition"]):
     """``quality-report.pdf``: built for events that have evaluation responses."""
 
     name = "quality-report"
+    description = "quality-report.pdf"
     outputs = ("quality-report.pdf",)
+    uses = ("course", "brand", "roster", "evaluations")
+    requires = ("evaluations",)
+    absent = (
+        "event '{event}' has no evaluation responses: put them in "
+        "content/evaluations/{event}.csv or .xlsx, or name the file with 'evaluations:'"
+    )
+    preload = ("weasyprint", "mi_courseware.evaluation.report")
 
-    def build(self, edition: Edition, out: Path) -> list[Path]:
-        """Work out the numbers, draw the charts, render the PDF in the client's brand."""
+    def document(self, target: Edition, out: Path) -> tuple[str, DocumentSetup, list[Path]]:
+        """Work out the numbers and draw the charts, in the client's brand."""
         from mi_courseware.evaluation.report import quality_html
         from mi_courseware.rendering.document import document_setup
 
-        setup = document_setup(edition)
-        html = quality_html(edition, setup, self.context.time)
-        target = out / self.outputs[0]
-        data = render_pdf(
-            html,
-            base=edition.project_root,
-            allowed=setup.allowed,
-            asked_by=setup.asked_by or edition.sources[0],
-            identifier=f"{edition.slug}/{self.name}",
-        )
-        write_atomic(target, data)
-        return [target]
+        setup = document_setup(target)
+        return quality_html(target, setup, self.context.time), setup, []

@@ -3,21 +3,28 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING
 
 from mi_courseware.builders.base import PdfBuilder
-from mi_courseware.edition import Edition
-from mi_courseware.rendering.document import DocumentSetup
-from mi_courseware.rendering.signin import signin_html
+
+if TYPE_CHECKING:
+    from mi_courseware.edition import Edition
+    from mi_courseware.rendering.document import DocumentSetup
 
 
-class SignInBuilder(PdfBuilder):
+class SignInBuilder(PdfBuilder["Edition"]):
     """``sign-in.pdf``: everyone on the roster, with room to sign, for each day."""
 
-    name: ClassVar[str] = "sign-in"
-    outputs: ClassVar[tuple[str, ...]] = ("sign-in.pdf",)
+    name = "sign-in"
+    description = "sign-in.pdf"
+    outputs = ("sign-in.pdf",)
+    uses = ("course", "brand", "roster")
+    needs = "event"
+    preload = ("weasyprint", "mi_courseware.rendering.signin")
 
-    def document(self, edition: Edition, out: Path) -> tuple[str, DocumentSetup, list[Path]]:
+    def document(self, target: Edition, out: Path) -> tuple[str, DocumentSetup, list[Path]]:
         """The sheet's HTML through the theme."""
-        html, setup = signin_html(edition, when=self.context.time)
+        from mi_courseware.rendering.signin import signin_html
+
+        html, setup = signin_html(target, when=self.context.time)
         return html, setup, []

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
 from mi_courseware.builders.base import Builder
 
@@ -11,16 +11,19 @@ if TYPE_CHECKING:
     from mi_courseware.edition import Edition
 
 
-class SlidesBuilder(Builder):
+class SlidesBuilder(Builder["Edition"]):
     """Writes ``slides.pptx`` from the theme's slide template (see ``rendering/pptx``)."""
 
-    name: ClassVar[str] = "slides"
-    outputs: ClassVar[tuple[str, ...]] = ("slides.pptx",)
+    name = "slides"
+    description = "slides.pptx"
+    outputs = ("slides.pptx",)
+    theme_parts = ("slides", "i18n", "fonts")
+    preload = ("mi_courseware.rendering.pptx.deck",)
 
-    def build(self, edition: Edition, out: Path) -> list[Path]:
-        """Plan, fit and write the deck for ``edition`` into ``out``."""
+    def build(self, target: Edition, out: Path) -> list[Path]:
+        """Plan, fit and write the deck for ``target`` into ``out``."""
         from mi_courseware.rendering.pptx.deck import write_deck
 
         path = out / "slides.pptx"
-        write_deck(edition, path, self.context.time)
+        write_deck(target, path, self.context.time)
         return [path]

@@ -18,15 +18,22 @@ from mi_courseware.cli.options import (
 )
 
 
+class OnlyOption(click.Option):
+    """``--only``: its help lists the outputs registered when it is shown (read from the
+    builder classes, so that ``mi-courseware --help`` imports none of them)."""
+
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        """The option's help line, made now."""
+        from mi_courseware.builders import only_help
+
+        self.help = only_help()
+        return super().get_help_record(ctx)
+
+
 @command()
 @click.argument("target", required=False)
 @target_options
-@click.option(
-    "--only",
-    multiple=True,
-    help="Build only these outputs (repeat): pack, facilitator, slides, certificates, flyer, "
-    "calendar, sign-in, quality-report.",
-)
+@click.option("--only", multiple=True, cls=OnlyOption, help="Build only these outputs (repeat).")
 @roster_option
 @click.option(
     "--out",
@@ -74,7 +81,7 @@ def build(options: Options, **params: Any) -> None:
             start_renderer=renderer.start,
         )
     for result in results:
-        edition = result.edition
+        edition = result.target
         click.echo(f"{edition.title} ({edition.brand.name or 'unbranded'}):")
         for path in result.files:
             click.echo(f"  {path}")

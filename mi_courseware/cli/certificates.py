@@ -131,7 +131,7 @@ def certificates(
     results = run_pipeline(
         paths, request, context, warn=lambda problems: report(problems, options.quiet)
     )
-    edition = results[0].edition
+    edition = results[0].target
     issued = results[0].reports["certificates"]
     for note in issued.notes:
         click.echo(f"mi-courseware: warning: {note}", err=True)

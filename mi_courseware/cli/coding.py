@@ -7,7 +7,6 @@ parses its options, loads the project, then calls one function of :mod:`mi_cours
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
@@ -17,20 +16,11 @@ from mi_courseware.cli.options import (
     load_or_fail,
     pass_options,
 )
-from mi_courseware.errors import UsageError, did_you_mean
-
-if TYPE_CHECKING:
-    from mi_courseware.loading.project import Project
+from mi_courseware.errors import check_known
 
 theme_option = click.option(
     "--theme", default="default", show_default=True, help="Theme for the PDF."
 )
-
-
-def _check_theme(project: Project, theme: str) -> None:
-    if theme not in project.themes:
-        hint = did_you_mean(theme, project.themes)
-        raise UsageError(f"--theme: unknown theme '{theme}'{hint}")
 
 
 @group()
@@ -54,14 +44,21 @@ def coding() -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="Output folder (default: output/).",
 )
+@click.option("--force", is_flag=True, help="Build the PDF even when it is up to date.")
 @pass_options
-def report(options: Options, practitioner: str, fmt: str, theme: str, out: Path | None) -> None:
-    """Scores of PRACTITIONER's coded sessions: a feedback PDF, or JSON or CSV."""
+def report(
+    options: Options, practitioner: str, fmt: str, theme: str, out: Path | None, force: bool
+) -> None:
+    """Scores of PRACTITIONER's coded sessions: a feedback PDF, or JSON or CSV.
+
+    The PDF is built again only when a file that shapes it has changed (-v says why);
+    --force builds it anyway.
+    """
     from mi_courseware.coding.run import run_report
 
     project = load_or_fail(options)
-    _check_theme(project, theme)
-    text = run_report(project, practitioner, fmt, theme, out or options.paths().output)
+    check_known("--theme", "theme", theme, project.themes)
+    text = run_report(project, practitioner, fmt, theme, out or options.paths().output, force)
     click.echo(text, nl=False)
 
 
@@ -79,10 +76,10 @@ def report(options: Options, practitioner: str, fmt: str, theme: str, out: Path 
 @pass_options
 def sheet(options: Options, scale: str, output: Path, client: str | None, theme: str) -> None:
     """A printable observer's tally sheet for SCALE: codes, globals, formulas."""
-    from mi_courseware.coding.sheet import write_sheet
+    from mi_courseware.coding.run import write_sheet
 
     project = load_or_fail(options)
-    _check_theme(project, theme)
+    check_known("--theme", "theme", theme, project.themes)
     path = write_sheet(project, scale, output, client=client, theme=theme)
     click.echo(str(path))
 

@@ -10,13 +10,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from mi_courseware.coding.document import CodingDocument, client_for, coding_document
+from mi_courseware.coding.document import render_coding
 from mi_courseware.coding.report import PractitionerScores
 from mi_courseware.coding.scores import Score, SessionScores, show, show_threshold, weakest
-from mi_courseware.errors import Position, UsageError
+from mi_courseware.errors import Position
 from mi_courseware.loading.project import Project
 from mi_courseware.model.scale import Scale
 from mi_courseware.rendering.charts import (
@@ -29,6 +28,10 @@ from mi_courseware.rendering.charts import (
     line_chart,
 )
 from mi_courseware.rendering.i18n import Translator
+
+if TYPE_CHECKING:
+    from mi_courseware.rendering.document import DocumentSetup
+    from mi_courseware.subjects import PractitionerSubject
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +52,8 @@ def _band_word(t: Translator, band: str | None) -> str:
     return t(f"coding.band.{BAND_KEYS[band]}") if band else ""
 
 
-def _coder(project: Project, coder: str) -> str:
+def coder_name(project: Project, coder: str) -> str:
+    """A coder as the report names them: a trainer's name, else as the sidecar gives it."""
     trainer = project.trainers.get(coder)
     return trainer.model.name if trainer is not None else coder
 
@@ -79,7 +83,7 @@ def _shown(score: Score) -> Callable[[float], str]:
     return lambda value: show(value, score.unit, score.kind)
 
 
-def _charts(doc: CodingDocument, scores: PractitionerScores, t: Translator) -> dict[str, Any]:
+def _charts(doc: DocumentSetup, scores: PractitionerScores, t: Translator) -> dict[str, Any]:
     latest = scores.latest
     assert latest is not None
     banded = latest.banded
@@ -137,27 +141,25 @@ def _charts(doc: CodingDocument, scores: PractitionerScores, t: Translator) -> d
     return {"band_svg": band_svg, "counts_svg": counts_svg, "trend_svgs": trends}
 
 
-def feedback_html(
-    doc: CodingDocument, project: Project, scores: PractitionerScores, when: datetime
-) -> str:
-    """The report's complete HTML."""
+def feedback_html(doc: DocumentSetup, subject: PractitionerSubject, when: datetime) -> str:
+    """The report's complete HTML (the subject has at least one session)."""
+    scores = subject.scores
     latest = scores.latest
-    if latest is None:
-        raise UsageError(f"'{scores.info.id}' has no coded sessions yet")
-    t = doc.setup.t
+    assert latest is not None
+    t = doc.t
     meta = latest.coding.sidecar.model
     history = [s for s in scores.sessions if s.scale_id == latest.scale_id]
     title = f"{t('coding.feedback_title')} – {scores.info.name}"
-    client = client_for(project, scores.info.organisation)
-    return doc.render(
+    return render_coding(
+        doc,
         "coding-feedback.html",
         title,
         when,
         info=scores.info,
-        organisation=client.model.name if client else scores.info.organisation,
+        organisation=subject.organisation,
         latest=latest,
         scale=latest.scale,
-        coder=_coder(project, meta.coder),
+        coder=subject.coder,
         minutes=f"{meta.minutes:g}",
         notes=meta.notes,
         history=history,
@@ -168,20 +170,6 @@ def feedback_html(
         band_word=lambda band: _band_word(t, band),
         **_charts(doc, scores, t),
     )
-
-
-def write_feedback(
-    project: Project, scores: PractitionerScores, theme: str, out: Path, when: datetime
-) -> Path:
-    """Write ``<out>/coding/<practitioner>/feedback.pdf`` atomically; return its path."""
-    info = scores.info
-    latest = scores.latest
-    source = latest.coding.path if latest else info.folder
-    doc = coding_document(project, client_for(project, info.organisation), theme, source)
-    html = feedback_html(doc, project, scores, when)
-    warn_printed_names(project, scores, theme)
-    target = out / "coding" / info.id / "feedback.pdf"
-    return doc.write_pdf(html, target, identifier=f"coding/{info.id}")
 
 
 def warn_printed_names(project: Project, scores: PractitionerScores, theme: str) -> None:
@@ -197,7 +185,7 @@ def warn_printed_names(project: Project, scores: PractitionerScores, theme: str)
     names = [(Position(given_in), info.name)]
     if scores.latest is not None:
         sidecar = scores.latest.coding.sidecar
-        names.append((sidecar.position("coder"), _coder(project, sidecar.model.coder)))
+        names.append((sidecar.position("coder"), coder_name(project, sidecar.model.coder)))
     fonts = theme_fonts(theme_chain(project, theme))
     for problem in name_glyph_problems(names, fonts, f"{info.id}'s feedback report"):
         log.warning("%s", problem.message, extra={"where": str(problem.position)})

@@ -7,14 +7,17 @@ globals with their anchors to circle, and each summary formula with boxes to fil
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
+from datetime import datetime
+from typing import TYPE_CHECKING
 
-from mi_courseware.coding.document import coding_document
+from mi_courseware.coding.document import render_coding
 from mi_courseware.coding.scores import show_threshold
-from mi_courseware.errors import UsageError, did_you_mean
-from mi_courseware.loading.project import Project
 from mi_courseware.model.scale import Scale, Summary
 from mi_courseware.rendering.i18n import Translator
+
+if TYPE_CHECKING:
+    from mi_courseware.rendering.document import DocumentSetup
+    from mi_courseware.subjects import ScaleSubject
 
 
 @dataclass(frozen=True)
@@ -85,27 +88,9 @@ def _thresholds(summary: Summary, t: Translator) -> str:
     )
 
 
-def write_sheet(
-    project: Project, scale_id: str, output: Path, *, client: str | None, theme: str
-) -> Path:
-    """Write the observer's sheet for ``scale_id`` to ``output`` atomically."""
-    from mi_courseware.builders.base import build_time
-
-    record = project.scales.get(scale_id)
-    if record is None:
-        raise UsageError(
-            f"--scale: unknown scale '{scale_id}'{did_you_mean(scale_id, project.scales)}"
-        )
-    client_record = None
-    if client is not None:
-        client_record = project.clients.get(client)
-        if client_record is None:
-            raise UsageError(
-                f"--client: unknown client '{client}'{did_you_mean(client, project.clients)}"
-            )
-    scale = record.model
-    doc = coding_document(project, client_record, theme, record.path)
-    t = doc.setup.t
+def sheet_html(doc: DocumentSetup, subject: ScaleSubject, when: datetime) -> str:
+    """The observer's sheet for ``subject``'s scale: its complete HTML."""
+    scale, t = subject.scale, doc.t
     formulas = [
         {"name": s.name, "terms": formula(s, scale), "thresholds": _thresholds(s, t)}
         for s in scale.summaries
@@ -117,12 +102,12 @@ def write_sheet(
             "thresholds": t("coding.sheet_no_thresholds"),
         }
     )
-    html = doc.render(
+    return render_coding(
+        doc,
         "coding-sheet.html",
         f"{t('coding.sheet_title')} – {scale.title}",
-        build_time(),
+        when,
         scale=scale,
         blocks=time_blocks(scale.segment_minutes),
         formulas=formulas,
     )
-    return doc.write_pdf(html, output, identifier=f"coding-sheet/{scale_id}")

@@ -17,7 +17,7 @@ from mi_courseware.coding.report import (
     write_csv,
 )
 from mi_courseware.coding.scores import SessionScores, reached_fair, show
-from mi_courseware.errors import UsageError, did_you_mean
+from mi_courseware.errors import check_known
 from mi_courseware.licences import belongs_to
 from mi_courseware.loading.project import Project
 
@@ -25,13 +25,8 @@ from mi_courseware.loading.project import Project
 def _selected(
     project: Project, trainer: str | None, client: str | None
 ) -> Iterator[PractitionerInfo]:
-    if trainer is not None and trainer not in project.trainers:
-        hint = did_you_mean(trainer, project.trainers)
-        raise UsageError(f"--trainer: unknown trainer '{trainer}'{hint}")
-    if client is not None and client not in project.clients:
-        raise UsageError(
-            f"--client: unknown client '{client}'{did_you_mean(client, project.clients)}"
-        )
+    check_known("--trainer", "trainer", trainer, project.trainers)
+    check_known("--client", "client", client, project.clients)
     for info in project.practitioners.values():
         if client is not None and not belongs_to(info.organisation, project.clients[client]):
             continue

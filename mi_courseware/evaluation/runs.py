@@ -12,19 +12,27 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from fractions import Fraction
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-from mi_courseware.builders.base import build_time
-from mi_courseware.coding.document import coding_document
+from mi_courseware.coding.document import styled
 from mi_courseware.edition import Edition
-from mi_courseware.errors import ContentError, MiCoursewareError, Problems, UsageError, did_you_mean
+from mi_courseware.errors import (
+    ContentError,
+    MiCoursewareError,
+    Problems,
+    UsageError,
+    check_known,
+)
 from mi_courseware.evaluation.report import event_summary, sections
 from mi_courseware.evaluation.stats import Summary, show_change, show_mean, show_rate, summarise
 from mi_courseware.loading.project import Project
 from mi_courseware.pipeline.targets import Target, editions_for
 from mi_courseware.rendering.i18n import Translator
-from mi_courseware.rendering.pdf import render_pdf, write_atomic
+from mi_courseware.subjects import RunsSubject
 from mi_courseware.tables import csv_text
+
+if TYPE_CHECKING:
+    from mi_courseware.rendering.document import DocumentSetup
 
 
 @dataclass(frozen=True)
@@ -64,12 +72,8 @@ class Run:
 
 
 def _check_names(project: Project, chosen: RunFilter) -> None:
-    if chosen.course is not None and chosen.course not in project.courses:
-        hint = did_you_mean(chosen.course, project.courses)
-        raise UsageError(f"--course: unknown course '{chosen.course}'{hint}")
-    if chosen.client is not None and chosen.client not in project.clients:
-        hint = did_you_mean(chosen.client, project.clients)
-        raise UsageError(f"--client: unknown client '{chosen.client}'{hint}")
+    check_known("--course", "course", chosen.course, project.courses)
+    check_known("--client", "client", chosen.client, project.clients)
     if chosen.start and chosen.end and chosen.start > chosen.end:
         raise UsageError(f"--from {chosen.start} is after --to {chosen.end}")
 
@@ -182,64 +186,48 @@ def _number(text: str) -> str:
     return "" if text == "–" else text
 
 
-def runs_pdf(
-    project: Project, runs: list[Run], chosen: RunFilter, theme: str, when: datetime
-) -> bytes:
-    """The collated report as PDF bytes."""
-    client = project.clients.get(chosen.client) if chosen.client else None
-    source = (
-        runs[-1].edition.responses.path if runs[-1].edition.responses else project.paths.content
-    )
-    doc = coding_document(project, client, theme, source)
-    setup = doc.setup
-    t = setup.t
-    course = project.courses[chosen.course].model.title if chosen.course else None
-    html = setup.render_report(
+def runs_html(doc: DocumentSetup, subject: RunsSubject, when: datetime) -> str:
+    """The collated report's complete HTML."""
+    t, chosen = doc.t, subject.chosen
+    return doc.render_report(
         "quality-runs.html",
         t("evaluation.runs_title"),
         when,
         ("coding.css", "quality.css"),
-        runs=runs,
+        runs=list(subject.runs),
         chosen=chosen,
-        course_title=course,
+        course_title=subject.course_title,
         reason=lambda flag: reason(flag, chosen, t),
         show_comments=False,
-        **sections(setup, pooled(runs)),
-    )
-    return render_pdf(
-        html,
-        base=project.paths.root,
-        allowed=setup.allowed,
-        asked_by=source,
-        identifier="evaluation-report",
+        **sections(doc, pooled(list(subject.runs))),
     )
 
 
-def run_report(
-    project: Project,
-    chosen: RunFilter,
-    *,
-    fmt: str,
-    out: Path | None,
-    theme: str = "default",
-    strict: bool = False,
-) -> str:
-    """``evaluation report``: write the PDF (or CSV) to ``out``; return what to print."""
-    if fmt == "pdf" and out is None:
-        raise UsageError("--out FILE.pdf is required for the PDF report (or use --format csv)")
-    if theme not in project.themes:
-        raise UsageError(f"--theme: unknown theme '{theme}'{did_you_mean(theme, project.themes)}")
+def runs_subject(
+    project: Project, chosen: RunFilter, *, fmt: str, theme: str, strict: bool = False
+) -> RunsSubject:
+    """The runs ``chosen`` picks, with their numbers and flags, in the report's look (the
+    client's brand with ``--client``, else the house style)."""
+    check_known("--theme", "theme", theme, project.themes)
     runs = collect(project, chosen, strict)
-    if fmt == "csv":
-        client = project.clients.get(chosen.client) if chosen.client else None
-        source = client.path if client else project.paths.content
-        t = coding_document(project, client, theme, source).setup.t
-        text = runs_csv(runs, chosen, t)
-        if out is None:
-            return text
-        write_atomic(out, text.encode("utf-8"))
-    else:
-        assert out is not None
-        write_atomic(out, runs_pdf(project, runs, chosen, theme, build_time()))
-    flagged = sum(1 for r in runs if r.flags)
-    return f"{out}: {len(runs)} run{'s' if len(runs) != 1 else ''}, {flagged} flagged\n"
+    client = project.clients.get(chosen.client) if chosen.client else None
+    last = runs[-1].edition.responses
+    source = last.path if last else project.paths.content  # a failing document names it
+    look = styled(project, client, theme)
+    shaped = ("course", "roster", "evaluations")
+    look["inputs"] = {
+        **{
+            role: tuple(dict.fromkeys(p for r in runs for p in r.edition.inputs.get(role, ())))
+            for role in shaped
+        },
+        **look["inputs"],
+    }
+    return RunsSubject(
+        ident="runs",
+        sources=(source,),
+        runs=tuple(runs),
+        chosen=chosen,
+        course_title=project.courses[chosen.course].model.title if chosen.course else None,
+        format=fmt,
+        **look,
+    )

@@ -2,7 +2,7 @@
 
 An output is rebuilt when its digest changes. The files come from the Edition, grouped by the
 part they play (course files, text, images, brand, roster) and from the theme folders the
-output reads; each builder's registry entry says which parts it uses, so that editing one
+output reads; each builder class says which parts it uses, so that editing one
 module rebuilds the pack, guide and deck that include it and leaves the certificates alone.
 """
 
@@ -14,12 +14,14 @@ import json
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mi_courseware import __version__
-from mi_courseware.edition import Edition
 from mi_courseware.pipeline.manifest import sha256
 from mi_courseware.project import PACKAGE_DIR, builtin_dir
+
+if TYPE_CHECKING:
+    from mi_courseware.builders.base import Target
 
 
 class Hasher:
@@ -49,22 +51,24 @@ def code_stamp() -> str:
 
 @functools.cache
 def display(path: Path, root: Path) -> str:
-    """A path as the manifest shows it: relative to the project, or to the built-in themes.
+    """A path as the manifest shows it: relative to the project, or to the built-in themes
+    or scales.
 
     Remembered for the run: the outputs of an edition share most of their inputs, and
     resolving each path again for each output was a third of a no-change rebuild."""
     resolved = path.resolve()
     if resolved.is_relative_to(root):
         return resolved.relative_to(root).as_posix()
-    builtin = _builtin_themes()
-    if resolved.is_relative_to(builtin):
-        return "<built-in themes>/" + resolved.relative_to(builtin).as_posix()
+    for name in ("themes", "scales"):
+        builtin = _builtin(name)
+        if resolved.is_relative_to(builtin):
+            return f"<built-in {name}>/" + resolved.relative_to(builtin).as_posix()
     return resolved.as_posix()
 
 
 @functools.cache
-def _builtin_themes() -> Path:
-    return builtin_dir("themes").resolve()
+def _builtin(name: str) -> Path:
+    return builtin_dir(name).resolve()
 
 
 def _walk(folder: Path) -> Iterator[Path]:
@@ -77,7 +81,7 @@ def _walk(folder: Path) -> Iterator[Path]:
                 yield Path(top, name)
 
 
-def theme_files(edition: Edition, parts: Iterable[str]) -> list[Path]:
+def theme_files(edition: Target, parts: Iterable[str]) -> list[Path]:
     """The files of the theme chain an output reads (``templates``, ``css``, ``slides``...),
     and every file of the client's ``templates/`` overrides."""
     files: list[Path] = []
@@ -89,8 +93,9 @@ def theme_files(edition: Edition, parts: Iterable[str]) -> list[Path]:
     return files
 
 
-def output_inputs(edition: Edition, uses: Iterable[str], theme_parts: Iterable[str]) -> list[Path]:
-    """Every file that shapes one output of ``edition``, in a stable order, once each."""
+def output_inputs(edition: Target, uses: Iterable[str], theme_parts: Iterable[str]) -> list[Path]:
+    """Every file that shapes one output of ``edition`` (or of a project-level subject), in
+    a stable order, once each."""
     files: list[Path] = []
     for role in uses:
         files += edition.inputs.get(role, ())

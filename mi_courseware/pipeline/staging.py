@@ -15,6 +15,8 @@ import logging
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from mi_courseware.errors import MiCoursewareError, display_path
@@ -106,6 +108,19 @@ def swap(staging: Path, final: Path) -> None:
     staging.rename(final)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+
+
+@contextmanager
+def no_new_folder(folder: Path) -> Iterator[None]:
+    """A build into ``folder`` that fails leaves no empty ``folder`` behind when it was not
+    there before (``output/``, or the folder of a path the user named)."""
+    created = not folder.exists()
+    try:
+        yield
+    except BaseException:
+        if created and folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+        raise
 
 
 def discard(folders: list[Path]) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from mi_courseware.checks import check_project
 from mi_courseware.edition import Edition, Selection
-from mi_courseware.errors import Position, Problem, Problems, UsageError, did_you_mean
+from mi_courseware.errors import Position, Problem, Problems, UsageError, check_known, did_you_mean
 from mi_courseware.loading.project import Project, load_project
 from mi_courseware.project import ProjectPaths
 from mi_courseware.resolve import plan, resolve
@@ -180,12 +180,8 @@ def check_options(
                     f"--addon: add-on '{ref}' is not allowed for course '{target.id}'"
                     f"{did_you_mean(ref, course.addons)}"
                 )
-        if client is not None and client not in project.clients:
-            raise UsageError(
-                f"--client: unknown client '{client}'{did_you_mean(client, project.clients)}"
-            )
-    if theme is not None and theme not in project.themes:
-        raise UsageError(f"--theme: unknown theme '{theme}'{did_you_mean(theme, project.themes)}")
+        check_known("--client", "client", client, project.clients)
+    check_known("--theme", "theme", theme, project.themes)
 
 
 def validate_project(project: Project, targets: tuple[str, ...], problems: Problems) -> None:

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 from markupsafe import Markup
@@ -24,6 +24,9 @@ from mi_courseware.rendering.fetcher import data_uri
 from mi_courseware.rendering.i18n import Translator
 from mi_courseware.rendering.templates import environment
 from mi_courseware.rendering.themes import search_path
+
+if TYPE_CHECKING:
+    from mi_courseware.subjects import Subject
 
 
 def css_string(value: object) -> Markup:
@@ -121,16 +124,17 @@ class DocumentSetup:
         )
 
 
-def document_setup(edition: Edition) -> DocumentSetup:
-    """Search path, translator, Jinja environment and palette for ``edition``'s theme."""
+def document_setup(target: Edition | Subject) -> DocumentSetup:
+    """Search path, translator, Jinja environment and palette for an edition's theme and
+    brand (or a project-level subject's: a feedback report's, a sheet's)."""
     return brand_setup(
-        edition.brand,
-        list(edition.theme_dirs),
-        edition.language,
-        dict(edition.theme_options),
-        edition.project_root,
-        edition,
-        images=edition.inputs.get("images", ()),
+        target.brand,
+        list(target.theme_dirs),
+        target.language,
+        dict(target.theme_options),
+        target.project_root,
+        target if isinstance(target, Edition) else None,
+        images=target.inputs.get("images", ()),
     )
 
 
