@@ -344,20 +344,26 @@ class PreviewPages:
 
 
 def preview_target(paths: ProjectPaths, request: BuildRequest) -> BuildRequest:
-    """The request with its target: the one named, or the project's only event."""
+    """The request with its target: the one named, or the project's only event.
+
+    The events are told by their files' names alone: the project is read and checked once,
+    by the preview's first build, which reports its problems.
+    """
     from dataclasses import replace
 
-    from mi_courseware.errors import Problems, UsageError
-    from mi_courseware.pipeline.targets import load_checked
+    from mi_courseware.errors import UsageError
 
     if request.target is not None:
         return request
-    problems = Problems()
-    project = load_checked(paths, problems)
-    problems.raise_if_errors()
-    if len(project.events) == 1:
-        return replace(request, target=next(iter(project.events)))
-    known = ", ".join(sorted(project.events)) or "none; name a course"
+    folder = paths.content_dir("events")
+    events = sorted(
+        {p.stem for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file()}
+        if folder.is_dir()
+        else set()
+    )
+    if len(events) == 1:
+        return replace(request, target=events[0])
+    known = ", ".join(events) or "none; name a course"
     raise UsageError(f"name the event or course to preview (events: {known})")
 
 
