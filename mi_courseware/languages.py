@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mi_courseware.bcp47 import is_tag
+from mi_courseware.core.bcp47 import is_tag
 from mi_courseware.errors import ContentError, Position, Problem, Problems, closest
 
 if TYPE_CHECKING:
@@ -207,7 +207,7 @@ def language(chain: Sequence[Path], code: str) -> Language:
 def check_languages(project: Project, problems: Problems) -> None:
     """The project's catalogues read cleanly and declare their languages; each client's
     language is one the themes provide, and each event's theme provides its client's."""
-    from mi_courseware.rendering.themes import theme_chain
+    from mi_courseware.loading.themes import theme_chain
 
     # a catalogue is reached through every theme that extends its own, and its language's
     # facts through every chain that provides it: each catalogue's problems are said once

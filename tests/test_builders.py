@@ -13,7 +13,7 @@ from conftest import MakeProject, RunCli
 
 from mi_courseware import builders
 from mi_courseware.builders import Builder, register_builder
-from mi_courseware.edition import Edition
+from mi_courseware.core.edition import Edition
 
 EVENT = "acme-2027"
 TEMPLATE = "content/clients/acme/templates/hello.html"

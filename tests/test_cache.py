@@ -96,7 +96,7 @@ def test_a_cached_build_does_not_import_the_model(tmp_path: Path) -> None:
 
 
 def test_the_key_follows_the_tool_the_request_and_extra_files(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from mi_courseware import cache
+    from mi_courseware.pipeline import cache
     from mi_courseware.project import ProjectPaths
 
     project = tmp_path / "p"
@@ -142,7 +142,7 @@ def test_a_signed_entry_is_still_held_to_the_rules_for_input(tmp_path: Path) -> 
     name a file in records/: it is checked like fresh input when read."""
     import json
 
-    from mi_courseware import cache
+    from mi_courseware.pipeline import cache
 
     project = tmp_path / "p"
     shutil.copytree(FIXTURE, project)

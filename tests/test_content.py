@@ -10,12 +10,12 @@ import pytest
 import yaml
 from pptx import Presentation
 
-from mi_courseware.edition import Selection
+from mi_courseware.core.edition import Selection
 from mi_courseware.errors import Problems
 from mi_courseware.model import Course
 from mi_courseware.project import ProjectPaths
 from mi_courseware.rendering.pack import pages_of
-from mi_courseware.resolve import practice_headings, resolve
+from mi_courseware.resolving.edition import practice_headings, resolve
 from tests.conftest import REPO, SCRIPT, RunCli, lines, subprocess_env
 from tests.pack_pages import Page, contents_overflow, faults, read_pages
 

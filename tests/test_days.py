@@ -11,11 +11,11 @@ from click.testing import CliRunner, Result
 from conftest import lines
 
 from mi_courseware.cli import cli
-from mi_courseware.edition import Edition
+from mi_courseware.core.edition import Edition
 from mi_courseware.errors import Problems
 from mi_courseware.pipeline.targets import event_selection, load_checked
 from mi_courseware.project import ProjectPaths
-from mi_courseware.resolve import resolve
+from mi_courseware.resolving.edition import resolve
 
 BASE = "days-basic"
 EVENT = "content/events/partners-2027.yaml"

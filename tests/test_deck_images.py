@@ -22,7 +22,7 @@ from PIL import Image
 from test_slides import FIXTURE, build
 
 from mi_courseware.errors import ContentError
-from mi_courseware.images import image_problem
+from mi_courseware.loading.images import image_problem
 
 LEAK = (255, 0, 255)  # a colour nothing in the fixture uses
 

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from mi_courseware.edition import Edition, Selection
+from mi_courseware.core.edition import Edition, Selection
 from mi_courseware.errors import Problems
 from mi_courseware.pipeline.targets import check_timings, event_selection, load_checked
 from mi_courseware.project import ProjectPaths
-from mi_courseware.resolve import resolve
+from mi_courseware.resolving.edition import resolve
 
 COURSE = "content/courses/mi-basics.yaml"
 EVENT = "content/events/acme-2027.yaml"

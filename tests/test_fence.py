@@ -20,8 +20,8 @@ import pytest
 from leaks import holders
 
 from mi_courseware.errors import ContentError, MiCoursewareError
+from mi_courseware.loading.allowed import document_files
 from mi_courseware.project import builtin_dir
-from mi_courseware.rendering.allowed import document_files
 from mi_courseware.rendering.pdf import render_pdf
 
 CANARIES = {

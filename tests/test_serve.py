@@ -182,9 +182,9 @@ def test_it_refuses_a_request_for_another_host(server) -> None:  # type: ignore[
 def test_what_a_long_running_process_keeps_follows_every_change(tmp_path: Path) -> None:
     """serve keeps parsed Markdown and compiled templates between saves: a text or a
     template saved while it runs is read again, and nothing kept can be changed by a caller."""
+    from mi_courseware.loading.i18n import Translator
+    from mi_courseware.loading.markdown import parse
     from mi_courseware.project import builtin_dir
-    from mi_courseware.rendering.i18n import Translator
-    from mi_courseware.rendering.markdown import parse
     from mi_courseware.rendering.templates import environment
 
     folder = tmp_path / "templates"

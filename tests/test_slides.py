@@ -24,13 +24,13 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.util import Emu
 
 from mi_courseware.builders import BuildContext
-from mi_courseware.edition import Edition
+from mi_courseware.core.edition import Edition
 from mi_courseware.errors import ContentError, Problems
+from mi_courseware.loading.markdown import parse
 from mi_courseware.model.client import DEFAULT_ACCENT, DEFAULT_PRIMARY
 from mi_courseware.pipeline import build_targets
 from mi_courseware.pipeline.targets import editions_for, find_target, load_checked
 from mi_courseware.project import ProjectPaths
-from mi_courseware.rendering.markdown import parse
 
 TESTS = Path(__file__).parent
 REPO = TESTS.parent
@@ -489,7 +489,7 @@ def test_a_layout_stated_in_the_content_is_used_and_checked(tmp_path: Path) -> N
 
 
 def test_validate_names_an_unknown_stated_layout(tmp_path: Path) -> None:
-    from mi_courseware.rendering.blocks import check_markdown
+    from mi_courseware.loading.blocks import check_markdown
 
     problems = Problems()
     check_markdown("## A\n\n::: layout quotes\n:::\n", tmp_path / "m.md", 1, problems)

@@ -30,16 +30,16 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
 if TYPE_CHECKING:
     from typing import Protocol
 
-    from mi_courseware.edition import Brand, Edition
+    from mi_courseware.core.edition import Brand, Edition
     from mi_courseware.rendering.document import DocumentSetup
     from mi_courseware.rendering.pdf import PdfRenderer
-    from mi_courseware.subjects import Subject
+    from mi_courseware.resolving.subjects import Subject
 
     # only for the type checker: a class made at import would cost every build its time
     class Target(Protocol):
         """What an output is made from, as the planner sees it: an
-        :class:`~mi_courseware.edition.Edition`, or a subject of a project-level output
-        (:mod:`mi_courseware.subjects`)."""
+        :class:`~mi_courseware.core.edition.Edition`, or a subject of a project-level output
+        (:mod:`mi_courseware.resolving.subjects`)."""
 
         @property
         def slug(self) -> str:
@@ -119,7 +119,7 @@ class Builder(Generic[T]):
     outputs: ClassVar[tuple[str, ...]] = ()
     #: What it is made from: ``"edition"`` (one course or event, built by ``build``), or a
     #: project-level subject (``"practitioner"``, ``"scale"``, ``"runs"``) that a command of
-    #: its own builds (:mod:`mi_courseware.subjects`).
+    #: its own builds (:mod:`mi_courseware.resolving.subjects`).
     target: ClassVar[str] = "edition"
     #: For an edition's output: whether ``build`` makes it (and ``--only`` names it); when
     #: false, only its own command does (``evaluation template``).
@@ -280,7 +280,7 @@ S = TypeVar("S", bound="Subject")
 
 
 class SubjectBuilder(PdfBuilder[S]):
-    """A PDF made from a project-level subject (:mod:`mi_courseware.subjects`): in its
+    """A PDF made from a project-level subject (:mod:`mi_courseware.resolving.subjects`): in its
     theme (an option, recorded) and its brand, a failure named at its first source."""
 
     @classmethod

@@ -17,7 +17,7 @@ from mi_courseware import __version__
 from mi_courseware.builders.base import Builder
 
 if TYPE_CHECKING:
-    from mi_courseware.edition import Edition
+    from mi_courseware.core.edition import Edition
 
 #: Where every course runs (the product serves UK organisations).
 TIMEZONE = "Europe/London"
@@ -35,8 +35,8 @@ def calendar_bytes(edition: Edition, stamp: datetime) -> bytes:
 
     from icalendar import Calendar, Event, vCalAddress, vText
 
+    from mi_courseware.loading.i18n import Translator
     from mi_courseware.rendering.days import place
-    from mi_courseware.rendering.i18n import Translator
 
     event = edition.event
     assert event is not None

@@ -7,12 +7,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mi_courseware.builders.base import BuildContext, Builder
+from mi_courseware.core.people import shortfall
 from mi_courseware.errors import plural
-from mi_courseware.people import shortfall
 
 if TYPE_CHECKING:
     from mi_courseware.certificates.issue import Report, Run
-    from mi_courseware.edition import Edition
+    from mi_courseware.core.edition import Edition
 
 log = logging.getLogger(__name__)
 

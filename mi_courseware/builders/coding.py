@@ -8,7 +8,7 @@ from mi_courseware.builders.base import SubjectBuilder
 
 if TYPE_CHECKING:
     from mi_courseware.rendering.document import DocumentSetup
-    from mi_courseware.subjects import PractitionerSubject, ScaleSubject
+    from mi_courseware.resolving.subjects import PractitionerSubject, ScaleSubject
 
 
 class CodingReportBuilder(SubjectBuilder["PractitionerSubject"]):

@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING, Any
 from mi_courseware.builders.base import BuildContext, Builder, SubjectBuilder
 
 if TYPE_CHECKING:
-    from mi_courseware.edition import Edition
+    from mi_courseware.core.edition import Edition
     from mi_courseware.rendering.document import DocumentSetup
-    from mi_courseware.subjects import RunsSubject
+    from mi_courseware.resolving.subjects import RunsSubject
 
 
 class TemplateBuilder(Builder["Edition"]):

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from mi_courseware.builders.base import PdfBuilder
 
 if TYPE_CHECKING:
-    from mi_courseware.edition import Edition
+    from mi_courseware.core.edition import Edition
     from mi_courseware.rendering.document import DocumentSetup
 
 

@@ -135,7 +135,7 @@ def _prepare(design: Design, data: bytes, anchors: dict[str, tuple[float, ...]])
     if design.edition.brand.verify_url:
         qr = _qr_box(anchors, height)
         _add_link(pdf, page, qr, design.plain("certificate.qr"))
-    from mi_courseware.rendering.colour import rgb
+    from mi_courseware.core.colour import rgb
 
     red, green, blue = rgb(brand_dark(design.edition))
     out = io.BytesIO()

@@ -20,14 +20,14 @@ from markupsafe import Markup, escape
 
 from mi_courseware.certificates.common import INK, LINE_HEIGHT, Lines, PdfInfo, Person
 from mi_courseware.certificates.names import layout_name
-from mi_courseware.edition import Edition, StandardUnit
+from mi_courseware.core.edition import Edition, StandardUnit
 from mi_courseware.languages import FALLBACK
+from mi_courseware.loading.i18n import Translator
+from mi_courseware.loading.themes import find_theme_file
 from mi_courseware.register import Details
 from mi_courseware.register.keys import show
 from mi_courseware.rendering.document import DocumentSetup, document_setup
 from mi_courseware.rendering.fetcher import data_uri
-from mi_courseware.rendering.i18n import Translator
-from mi_courseware.rendering.themes import find_theme_file
 
 TEMPLATE = "certificate.html"
 STYLESHEET = "certificate.css"
@@ -294,7 +294,7 @@ def supplementary_fonts(edition: Edition) -> list[Path]:
 
 def brand_dark(edition: Edition) -> str:
     """A dark brand colour for the QR code (scanners need strong contrast on white)."""
-    from mi_courseware.rendering.colour import contrast, readable_on_white
+    from mi_courseware.core.colour import contrast, readable_on_white
 
     colour = readable_on_white(edition.brand.colours.primary, 7.0)
     return colour if contrast(colour, "#ffffff") >= 7.0 else "#1b1b1b"

@@ -48,9 +48,9 @@ from mi_courseware.certificates.states import (
     sha256_file,
     why_void,
 )
-from mi_courseware.edition import Edition
+from mi_courseware.core.edition import Edition
+from mi_courseware.core.people import Participant
 from mi_courseware.errors import Position, Problems, UsageError
-from mi_courseware.people import Participant
 from mi_courseware.register import Certificate, Details, Register, stamp
 from mi_courseware.register.keys import ensure_key
 

@@ -1,6 +1,6 @@
 """What attendance does to an event's certificates: prepared, then confirmed or voided.
 
-Before the event's last day has passed (:meth:`~mi_courseware.edition.Edition.ended`, at the
+Before the event's last day has passed (:meth:`~mi_courseware.core.edition.Edition.ended`, at the
 build time or ``SOURCE_DATE_EPOCH``), a new certificate is recorded as *prepared*: numbered
 and printed (trainers hand them out at the end), never valid. Once the day has passed, the
 roster's attendance decides: each prepared certificate whose holder qualifies is *confirmed*
@@ -20,14 +20,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from mi_courseware.core.people import Participant, assess, shortfall
 from mi_courseware.errors import Problems, UsageError, did_you_mean
 from mi_courseware.loading.roster import read_roster
-from mi_courseware.people import Participant, assess, shortfall
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from mi_courseware.edition import Edition
+    from mi_courseware.core.edition import Edition
     from mi_courseware.register import Certificate, Details, Location, Register
 
 

@@ -54,7 +54,7 @@ def report(
     The PDF is built again only when a file that shapes it has changed (-v says why);
     --force builds it anyway.
     """
-    from mi_courseware.coding.run import run_report
+    from mi_courseware.cli.coding_run import run_report
 
     project = load_or_fail(options)
     check_known("--theme", "theme", theme, project.themes)
@@ -76,7 +76,7 @@ def report(
 @pass_options
 def sheet(options: Options, scale: str, output: Path, client: str | None, theme: str) -> None:
     """A printable observer's tally sheet for SCALE: codes, globals, formulas."""
-    from mi_courseware.coding.run import write_sheet
+    from mi_courseware.cli.coding_run import write_sheet
 
     project = load_or_fail(options)
     check_known("--theme", "theme", theme, project.themes)

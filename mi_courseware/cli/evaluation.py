@@ -39,7 +39,7 @@ def evaluation() -> None:
 @pass_options
 def template(options: Options, event: str, folder: Path) -> None:
     """An empty response file for EVENT, and its questions for an online form."""
-    from mi_courseware.evaluation.run import run_template
+    from mi_courseware.cli.evaluation_run import run_template
 
     project = load_or_fail(options)
     for path in run_template(project, event, folder):
@@ -108,7 +108,7 @@ def report(
 ) -> None:
     """Collate every run with evaluation responses: one row per run, pooled charts, and the
     runs below the thresholds flagged with the reason."""
-    from mi_courseware.evaluation.run import run_report
+    from mi_courseware.cli.evaluation_run import run_report
     from mi_courseware.evaluation.runs import RunFilter
 
     project = load_or_fail(options)

@@ -30,7 +30,7 @@ LIST_KINDS = ("courses", "addons", "clients", "events", "themes", "standards", "
 def init(directory: Path, bare: bool) -> None:
     """Start a new project in DIRECTORY: the demo content (or --bare), the default themes,
     a README and the reference of every file format."""
-    from mi_courseware.init import init_project
+    from mi_courseware.cli.init import init_project
 
     init_project(directory, bare=bare)
     click.echo(f"Created a courseware project in {directory}")
@@ -43,7 +43,7 @@ def init(directory: Path, bare: bool) -> None:
 def list_(options: Options, kind: str | None) -> None:
     """List what the project holds (everything, or one KIND); -v shows details (sessions,
     units, search paths, accreditations)."""
-    from mi_courseware.listing import list_project
+    from mi_courseware.cli.listing import list_project
 
     project, problems = load(options)
     for line in list_project(project, kind, verbose=options.verbose > 0):
@@ -93,7 +93,7 @@ def standards(
     fmt: str,
 ) -> None:
     """Show which standards an edition's outcomes cover, and units no outcome claims."""
-    from mi_courseware.coverage import coverage_csv, coverage_table
+    from mi_courseware.cli.coverage import coverage_csv, coverage_table
     from mi_courseware.pipeline.targets import one_edition
 
     project = load_or_fail(options)

@@ -2,7 +2,7 @@
 
 Feedback reports, observer's sheets and the evaluation report are themed HTML documents like
 the pack: the same search path, wording, colours and stylesheets (:func:`mi_courseware.
-rendering.document.brand_setup`). Their subjects (:mod:`mi_courseware.subjects`) carry the
+rendering.document.brand_setup`). Their subjects (:mod:`mi_courseware.resolving.subjects`) carry the
 brand and theme, resolved here from the project; their builders render them.
 """
 
@@ -11,11 +11,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from mi_courseware.licences import belongs_to
+from mi_courseware.checks.licences import belongs_to
 from mi_courseware.loading.project import Project, Record
+from mi_courseware.loading.themes import theme_chain, theme_options
 from mi_courseware.model import Client
-from mi_courseware.rendering.themes import theme_chain, theme_options
-from mi_courseware.resolve import brand_inputs, house_brand, make_brand
+from mi_courseware.resolving.edition import brand_inputs, house_brand, make_brand
 
 if TYPE_CHECKING:
     from mi_courseware.rendering.document import DocumentSetup

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from mi_courseware.coding.document import render_coding
 from mi_courseware.coding.report import PractitionerScores
-from mi_courseware.coding.scores import Score, SessionScores, show, show_threshold, weakest
 from mi_courseware.errors import Position
+from mi_courseware.loading.i18n import Translator
 from mi_courseware.loading.project import Project
 from mi_courseware.model.scale import Scale
 from mi_courseware.rendering.charts import (
@@ -27,11 +27,11 @@ from mi_courseware.rendering.charts import (
     bar_chart,
     line_chart,
 )
-from mi_courseware.rendering.i18n import Translator
+from mi_courseware.resolving.scores import Score, SessionScores, show, show_threshold, weakest
 
 if TYPE_CHECKING:
     from mi_courseware.rendering.document import DocumentSetup
-    from mi_courseware.subjects import PractitionerSubject
+    from mi_courseware.resolving.subjects import PractitionerSubject
 
 log = logging.getLogger(__name__)
 
@@ -175,8 +175,8 @@ def feedback_html(doc: DocumentSetup, subject: PractitionerSubject, when: dateti
 def warn_printed_names(project: Project, scores: PractitionerScores, theme: str) -> None:
     """Warn, at the file that gives it, about a name on the report (the practitioner's, the
     coder's) that the theme's fonts cannot show: it would print as empty boxes."""
-    from mi_courseware.rendering.glyphs import name_glyph_problems, theme_fonts
-    from mi_courseware.rendering.themes import theme_chain
+    from mi_courseware.checks.fonts import name_glyph_problems, theme_fonts
+    from mi_courseware.loading.themes import theme_chain
 
     info = scores.info
     sheet = info.folder / "practitioner.yaml"

@@ -10,10 +10,10 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from mi_courseware.coding.records import PractitionerInfo
-from mi_courseware.coding.scores import FIXED_KEYS, Score, SessionScores, rounded, score_session
 from mi_courseware.errors import UsageError, did_you_mean
+from mi_courseware.loading.coded import PractitionerInfo
 from mi_courseware.loading.project import Project
+from mi_courseware.resolving.scores import FIXED_KEYS, Score, SessionScores, rounded, score_session
 from mi_courseware.tables import csv_text
 
 

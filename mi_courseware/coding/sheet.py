@@ -11,13 +11,13 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from mi_courseware.coding.document import render_coding
-from mi_courseware.coding.scores import show_threshold
+from mi_courseware.loading.i18n import Translator
 from mi_courseware.model.scale import Scale, Summary
-from mi_courseware.rendering.i18n import Translator
+from mi_courseware.resolving.scores import show_threshold
 
 if TYPE_CHECKING:
     from mi_courseware.rendering.document import DocumentSetup
-    from mi_courseware.subjects import ScaleSubject
+    from mi_courseware.resolving.subjects import ScaleSubject
 
 
 @dataclass(frozen=True)

@@ -9,17 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from mi_courseware.coding.records import PractitionerInfo
+from mi_courseware.checks.licences import belongs_to
 from mi_courseware.coding.report import (
     PractitionerScores,
     practitioner_scores,
     scores_row,
     write_csv,
 )
-from mi_courseware.coding.scores import SessionScores, reached_fair, show
 from mi_courseware.errors import check_known
-from mi_courseware.licences import belongs_to
+from mi_courseware.loading.coded import PractitionerInfo
 from mi_courseware.loading.project import Project
+from mi_courseware.resolving.scores import SessionScores, reached_fair, show
 
 
 def _selected(

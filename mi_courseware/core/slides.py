@@ -1,7 +1,7 @@
 """A theme's slide layouts as checked: plain data the deck writer takes from the Edition.
 
 ``slides/layouts.yaml`` is read and validated once, by the check phase (its pydantic model is
-:class:`mi_courseware.rendering.pptx.layouts.SlideLayouts`); what the deck writer needs of it
+:class:`mi_courseware.checks.slides.SlideLayouts`); what the deck writer needs of it
 travels on the Edition as these frozen dataclasses, so the writer never reads the file again
 and a build from cached editions needs no model at all.
 """

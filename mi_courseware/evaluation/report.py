@@ -14,10 +14,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from mi_courseware.edition import Edition
+from mi_courseware.core.edition import Edition
 from mi_courseware.errors import ContentError
-from mi_courseware.evaluation.questions import scale_labels
-from mi_courseware.evaluation.stats import (
+from mi_courseware.rendering.charts import Bar, RowValue, bar_chart, row_chart
+from mi_courseware.rendering.document import DocumentSetup
+from mi_courseware.resolving.questions import scale_labels
+from mi_courseware.resolving.stats import (
     QuestionStats,
     Summary,
     attended,
@@ -27,8 +29,6 @@ from mi_courseware.evaluation.stats import (
     show_rate,
     summarise,
 )
-from mi_courseware.rendering.charts import Bar, RowValue, bar_chart, row_chart
-from mi_courseware.rendering.document import DocumentSetup
 
 #: Functions the report's templates format numbers with.
 FORMATS = {

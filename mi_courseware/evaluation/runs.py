@@ -15,7 +15,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from mi_courseware.coding.document import styled
-from mi_courseware.edition import Edition
+from mi_courseware.core.edition import Edition
 from mi_courseware.errors import (
     ContentError,
     MiCoursewareError,
@@ -24,11 +24,11 @@ from mi_courseware.errors import (
     check_known,
 )
 from mi_courseware.evaluation.report import event_summary, sections
-from mi_courseware.evaluation.stats import Summary, show_change, show_mean, show_rate, summarise
+from mi_courseware.loading.i18n import Translator
 from mi_courseware.loading.project import Project
 from mi_courseware.pipeline.targets import Target, editions_for
-from mi_courseware.rendering.i18n import Translator
-from mi_courseware.subjects import RunsSubject
+from mi_courseware.resolving.stats import Summary, show_change, show_mean, show_rate, summarise
+from mi_courseware.resolving.subjects import RunsSubject
 from mi_courseware.tables import csv_text
 
 if TYPE_CHECKING:

@@ -9,8 +9,8 @@ form made from it exports columns that match the questions, whatever else it add
 
 from __future__ import annotations
 
-from mi_courseware.edition import Edition
-from mi_courseware.evaluation.questions import kind_label
+from mi_courseware.core.edition import Edition
+from mi_courseware.resolving.questions import kind_label
 from mi_courseware.tables import csv_text
 
 

@@ -13,8 +13,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mi_courseware.coding.records import Coding, PractitionerInfo
 from mi_courseware.errors import Position, Problems, did_you_mean
+from mi_courseware.loading.coded import Coding, PractitionerInfo
 from mi_courseware.loading.records import Record, load_record
 from mi_courseware.loading.utterances import read_utterances
 from mi_courseware.model import CodedSession, Practitioner, Scale

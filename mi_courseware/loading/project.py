@@ -30,8 +30,8 @@ from mi_courseware.model.base import validate
 from mi_courseware.project import ProjectPaths, builtin_dir
 
 if TYPE_CHECKING:
-    from mi_courseware.coding.records import PractitionerInfo
-    from mi_courseware.rendering.i18n import Translator
+    from mi_courseware.loading.coded import PractitionerInfo
+    from mi_courseware.loading.i18n import Translator
 
 
 @dataclass(frozen=True)
@@ -99,8 +99,8 @@ class Project:
     def wording(self, theme: str, language: str) -> Translator:
         """The fixed wording of ``theme`` (and the themes it extends) in ``language``: read
         once per run (the read phase reads what the project's events use)."""
-        from mi_courseware.rendering.i18n import Translator
-        from mi_courseware.rendering.themes import theme_chain
+        from mi_courseware.loading.i18n import Translator
+        from mi_courseware.loading.themes import theme_chain
 
         key = (theme, language)
         if key not in self.wordings:
@@ -111,7 +111,7 @@ class Project:
         """The languages ``theme`` (with the themes it extends) has catalogues for: looked
         for once per run (the read phase looks for the project's events' themes)."""
         from mi_courseware.languages import provided
-        from mi_courseware.rendering.themes import theme_chain
+        from mi_courseware.loading.themes import theme_chain
 
         if theme not in self.theme_languages:
             self.theme_languages[theme] = provided(theme_chain(self, theme))

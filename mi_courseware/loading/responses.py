@@ -1,6 +1,6 @@
 """Response files as the read phase finds and reads them: a CSV file, or a workbook as online
 forms export them. What the cells mean (which question, which rating) is the evaluation's
-to say (:mod:`mi_courseware.evaluation.reading`); here a file becomes a table of cells, each
+to say (:mod:`mi_courseware.resolving.responses`); here a file becomes a table of cells, each
 with its place for messages.
 
 CSV is decoded as rosters are (UTF-8 with or without a byte-order mark; Windows-1252 read and

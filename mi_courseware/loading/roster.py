@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from mi_courseware.core.people import Participant
 from mi_courseware.errors import Position, Problems, closest
 from mi_courseware.loading.csvrows import data_rows
-from mi_courseware.people import Participant
 
 if TYPE_CHECKING:
     from _csv import Reader

@@ -11,8 +11,8 @@ import io
 import re
 from pathlib import Path
 
-from mi_courseware.coding.records import Utterance
 from mi_courseware.errors import Position, Problems, did_you_mean
+from mi_courseware.loading.coded import Utterance
 from mi_courseware.loading.csvrows import data_rows
 from mi_courseware.loading.roster import column_key, read_csv_text
 from mi_courseware.model.scale import CLIENT_CODES, Scale

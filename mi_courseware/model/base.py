@@ -22,7 +22,7 @@ from pydantic import (
     model_validator,
 )
 
-from mi_courseware.bcp47 import TAG_PATTERN
+from mi_courseware.core.bcp47 import TAG_PATTERN
 from mi_courseware.errors import Problems, closest, did_you_mean
 from mi_courseware.loading.yaml_file import SourceMap
 

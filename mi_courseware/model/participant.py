@@ -1,5 +1,5 @@
 """The roster file format (documentation and JSON Schema); rows are read as
-:class:`mi_courseware.people.Participant`."""
+:class:`mi_courseware.core.people.Participant`."""
 
 from __future__ import annotations
 

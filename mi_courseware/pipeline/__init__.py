@@ -30,7 +30,7 @@ from typing import Any
 
 from mi_courseware import builders
 from mi_courseware.builders.base import BuildContext
-from mi_courseware.edition import Edition
+from mi_courseware.core.edition import Edition
 from mi_courseware.errors import Problem, UsageError
 from mi_courseware.pipeline import staging
 from mi_courseware.pipeline.commit import Staged, TargetResult, commit
@@ -172,7 +172,7 @@ def gather(
 ) -> tuple[list[Edition], list[Problem], Callable[[], None]]:
     """Read, check and resolve, or take the result from the edition cache when every input
     is unchanged. Returns the editions, the warnings, and how to store them once built."""
-    from mi_courseware import cache
+    from mi_courseware.pipeline import cache
 
     key = cache.inputs_key(paths, ("build", request.target, *request.choices().values()))
     stored = cache.load(paths, key, hasher)
@@ -217,7 +217,7 @@ def build_targets(
     force: bool = False,
 ) -> list[TargetResult]:
     """Plan, build and commit ``targets`` already resolved (editions, or project-level
-    subjects: :mod:`mi_courseware.subjects`) in ``out_root``, with no project reading."""
+    subjects: :mod:`mi_courseware.resolving.subjects`) in ``out_root``, with no project reading."""
     if any(isinstance(t, Edition) for t in targets):
         check_outputs(only)
     context = replace(context, out_root=out_root)

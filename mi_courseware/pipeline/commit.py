@@ -11,7 +11,7 @@ import mi_courseware.pipeline.manifest as manifest
 import mi_courseware.pipeline.staging as staging
 from mi_courseware import __version__
 from mi_courseware.builders.base import BuildContext
-from mi_courseware.edition import Edition
+from mi_courseware.core.edition import Edition
 from mi_courseware.errors import display_path
 from mi_courseware.pipeline.inputs import digest
 from mi_courseware.pipeline.plan import TargetPlan, output_files, register_state

@@ -1,10 +1,10 @@
 """The plan phase: for every target and output asked for, what shapes it, its digest, and
 whether (and why) it is built.
 
-A target is an :class:`~mi_courseware.edition.Edition` or a project-level
-:class:`~mi_courseware.subjects.Subject`; its outputs are the builders whose ``target`` names
-its kind. Each output's digest covers its input files (the parts of the target its builder
-``uses``, the theme folders it reads), its options, the register's record of the event for
+A target is an :class:`~mi_courseware.core.edition.Edition` or a project-level
+:class:`~mi_courseware.resolving.subjects.Subject`; its outputs are the builders whose
+``target`` names its kind. Each output's digest covers its input files (the parts of the
+target its builder ``uses``, the theme folders it reads), its options, the register's record of the event for
 those made from it, the files of the outputs it is made ``after``, and the tool. An output
 whose digest is the one its folder's manifest recorded, and whose files are as it wrote them,
 is up to date.
@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, cast
 import mi_courseware.pipeline.manifest as manifest
 from mi_courseware import builders
 from mi_courseware.builders.base import BuildContext, Builder
-from mi_courseware.edition import Edition
+from mi_courseware.core.edition import Edition
 from mi_courseware.errors import UsageError, did_you_mean
 from mi_courseware.pipeline.inputs import Hasher, changes, code_stamp, digest, display
 from mi_courseware.pipeline.inputs import output_inputs as files_shaping
@@ -94,7 +94,8 @@ class TargetPlan:
 
 
 def label(target: Any) -> str:
-    """How messages name a target (a subject: :attr:`~mi_courseware.subjects.Subject.label`)."""
+    """How messages name a target (a subject: its
+    :attr:`~mi_courseware.resolving.subjects.Subject.label`)."""
     return str(target.slug) if isinstance(target, Edition) else str(target.label)
 
 

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mi_courseware.checks import check_project
-from mi_courseware.edition import Edition, Selection
+from mi_courseware.core.edition import Edition, Selection
 from mi_courseware.errors import Position, Problem, Problems, UsageError, check_known, did_you_mean
 from mi_courseware.loading.project import Project, load_project
 from mi_courseware.project import ProjectPaths
-from mi_courseware.resolve import plan, resolve
+from mi_courseware.resolving.edition import plan, resolve
 
 log = logging.getLogger(__name__)
 

@@ -93,7 +93,7 @@ class BandRow:
 
 
 def _mix(colour: str, amount: float) -> str:
-    from mi_courseware.rendering.colour import tint
+    from mi_courseware.core.colour import tint
 
     return tint(colour, amount)
 

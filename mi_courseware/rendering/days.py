@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mi_courseware.edition import Day, Edition
-from mi_courseware.rendering.i18n import Translator
+from mi_courseware.core.edition import Day, Edition
+from mi_courseware.loading.i18n import Translator
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from html import escape
 from typing import Protocol
 
-from mi_courseware.rendering.colour import band, readable_on_white, tint
+from mi_courseware.core.colour import band, readable_on_white, tint
 
 STAGES = ("precontemplation", "contemplation", "preparation", "action", "maintenance", "relapse")
 

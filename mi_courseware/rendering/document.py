@@ -15,18 +15,18 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 from markupsafe import Markup
 
-from mi_courseware.edition import Brand, Edition
-from mi_courseware.rendering.allowed import document_files
+from mi_courseware.core.colour import band, readable_on_white, tint
+from mi_courseware.core.edition import Brand, Edition
+from mi_courseware.loading.allowed import document_files
+from mi_courseware.loading.i18n import Translator
+from mi_courseware.loading.themes import search_path
 from mi_courseware.rendering.charts import ChartStyle
-from mi_courseware.rendering.colour import band, readable_on_white, tint
 from mi_courseware.rendering.diagrams import Palette
 from mi_courseware.rendering.fetcher import data_uri
-from mi_courseware.rendering.i18n import Translator
 from mi_courseware.rendering.templates import environment
-from mi_courseware.rendering.themes import search_path
 
 if TYPE_CHECKING:
-    from mi_courseware.subjects import Subject
+    from mi_courseware.resolving.subjects import Subject
 
 
 def css_string(value: object) -> Markup:
@@ -46,7 +46,7 @@ class DocumentSetup:
     palette: Palette
     options: dict[str, Any]
     chain: list[Path]
-    #: The exact files its documents may read (:mod:`mi_courseware.rendering.allowed`).
+    #: The exact files its documents may read (:mod:`mi_courseware.loading.allowed`).
     allowed: frozenset[Path]
     edition: Edition | None = None
     #: The template file a document was last made from (a refused file is reported there).

@@ -1,6 +1,6 @@
 """The only way WeasyPrint may load a resource: the document's own list of files, nothing else.
 
-Each document may read exactly the files :mod:`mi_courseware.rendering.allowed` lists for it
+Each document may read exactly the files :mod:`mi_courseware.loading.allowed` lists for it
 (its theme's stylesheets, fonts and pictures, its client's, the pictures its text shows):
 no network address, no other file of the project, nothing outside it. Refusals are collected
 and raised after rendering as one clear error naming the file that asked, because WeasyPrint
@@ -165,7 +165,7 @@ def _data_svg_problem(uri: str) -> str | None:
         return None
     try:
         data = base64.b64decode(body) if head.endswith(";base64") else unquote(body).encode()
-        from mi_courseware.images import sanitised_svg
+        from mi_courseware.loading.images import sanitised_svg
 
         _, removed = sanitised_svg(data)
     except Exception:

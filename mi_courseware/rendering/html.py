@@ -19,18 +19,18 @@ from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
 from mi_courseware.errors import Position, Problem
-from mi_courseware.rendering.blocks import BlockInfo
-from mi_courseware.rendering.diagrams import Palette, diagram_svg
-from mi_courseware.rendering.fetcher import ALLOWED_FILES, Fence, data_uri
-from mi_courseware.rendering.i18n import Translator
-from mi_courseware.rendering.markdown import (
+from mi_courseware.loading.blocks import BlockInfo
+from mi_courseware.loading.i18n import Translator
+from mi_courseware.loading.markdown import (
     TRAINER_ONLY,
     block_info,
     block_name,
     parse,
     parser,
 )
-from mi_courseware.rendering.markdown import without_blocks as _without
+from mi_courseware.loading.markdown import without_blocks as _without
+from mi_courseware.rendering.diagrams import Palette, diagram_svg
+from mi_courseware.rendering.fetcher import ALLOWED_FILES, Fence, data_uri
 
 
 @dataclass

@@ -6,14 +6,14 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from typing import Any
 
-from mi_courseware.edition import Edition, EditionSession
+from mi_courseware.core.edition import Edition, EditionSession
 from mi_courseware.errors import ContentError
-from mi_courseware.rendering.blocks import BlockInfo
+from mi_courseware.loading.blocks import BlockInfo
+from mi_courseware.loading.markdown import block_info, block_name, parse
 from mi_courseware.rendering.days import day_lines
 from mi_courseware.rendering.document import DocumentSetup, document_setup
 from mi_courseware.rendering.fetcher import data_uri
 from mi_courseware.rendering.html import HtmlOptions, markdown_html
-from mi_courseware.rendering.markdown import block_info, block_name, parse
 from mi_courseware.rendering.pdf import metadata_head
 
 
@@ -81,7 +81,7 @@ def evaluation_form(edition: Edition, setup: DocumentSetup) -> dict[str, Any]:
     """The evaluation form's questions as the pack lays them out: the ratings (1-5) in one
     table, confidence before and now per outcome in another, other scores (0-10), then
     the questions to write in."""
-    from mi_courseware.evaluation.questions import scale_labels
+    from mi_courseware.resolving.questions import scale_labels
 
     questions = edition.questions
     return {

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from mi_courseware.edition import Edition
+from mi_courseware.core.edition import Edition
 from mi_courseware.rendering.days import day_lines
 from mi_courseware.rendering.document import DocumentSetup, document_setup
 from mi_courseware.rendering.fetcher import data_uri

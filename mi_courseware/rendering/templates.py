@@ -26,10 +26,10 @@ from typing import Any
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
+from mi_courseware.core.colour import band, mix, readable_on_white, tint
 from mi_courseware.errors import ContentError, Position, Problem
 from mi_courseware.limits import RenderTimeout, current, megabytes, time_limit
-from mi_courseware.rendering.colour import band, mix, readable_on_white, tint
-from mi_courseware.rendering.i18n import Translator, WordingError
+from mi_courseware.loading.i18n import Translator, WordingError
 
 #: Jinja's own globals a theme may use (``lipsum``, ``cycler`` and ``joiner`` are left out).
 JINJA_GLOBALS = ("range", "dict", "namespace")

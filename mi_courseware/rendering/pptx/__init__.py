@@ -24,7 +24,7 @@ Modules:
 * :mod:`.placing`: each slide fitted to its layout, overflow to "(continued)" slides
 * :mod:`.diagrams`: the cycle of change, decisional balance and ruler as native shapes
 * :mod:`.writer`: slides, notes, footers, tables and pictures into the package
-* :mod:`.images`: logos and pictures (checked by :mod:`mi_courseware.images`; SVG
+* :mod:`.images`: logos and pictures (checked by :mod:`mi_courseware.loading.images`; SVG
   rasterised for projection with nothing from outside it)
 * :mod:`.wording`: the fixed wording on slides, per language
 """

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mi_courseware.errors import ContentError, Position
-from mi_courseware.rendering.markdown import block_info, parse
+from mi_courseware.loading.markdown import block_info, parse
 from mi_courseware.rendering.pptx.ooxml import Para, Run
 from mi_courseware.rendering.pptx.spec import DiagramSpec, ImageSpec, SlideSpec, TableSpec
 from mi_courseware.rendering.pptx.wording import Wording

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from mi_courseware.edition import Edition
-from mi_courseware.rendering.colour import band
+from mi_courseware.core.colour import band
+from mi_courseware.core.edition import Edition
 from mi_courseware.rendering.pptx.fitting import Metrics
 from mi_courseware.rendering.pptx.images import Drawing, Picture, load_picture, start_picture
 from mi_courseware.rendering.pptx.placing import Placer

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from mi_courseware.rendering.colour import band, mix, readable_on_white, tint
+from mi_courseware.core.colour import band, mix, readable_on_white, tint
 from mi_courseware.rendering.pptx.fitting import Metrics
 from mi_courseware.rendering.pptx.ooxml import (
     EMU_PER_PT,

@@ -3,7 +3,7 @@
 python-pptx and many PowerPoint versions cannot show SVG, so SVG logos are drawn to PNG with
 resvg (a self-contained wheel), using only the theme's own fonts so that the pixels are the
 same on every machine, and with every reference to anything outside the SVG removed first
-(:func:`mi_courseware.images.sanitised_svg`), so nothing from another file reaches the deck.
+(:func:`mi_courseware.loading.images.sanitised_svg`), so nothing from another file reaches the deck.
 The aspect ratio is kept; the long side gets enough pixels for the largest place the picture
 is shown at ``DPI``.
 """
@@ -46,7 +46,7 @@ class Picture:
 def load_picture(path: Path, longest_inches: float, font_dir: Path, family: str) -> Picture:
     """Read a picture; SVG is rasterised with ``longest_inches`` × DPI pixels on its long side.
 
-    Every picture has passed :func:`mi_courseware.images.image_problem` in the check phase
+    Every picture has passed :func:`mi_courseware.loading.images.image_problem` in the check phase
     (a truncated file or a decompression bomb never gets this far); its size bounds are held
     again here, from its header, against a file replaced since.
     Text in an SVG is drawn with the theme's font (``family`` in ``font_dir``) only.
@@ -60,7 +60,7 @@ def start_picture(
 ) -> Picture | Drawing:
     """:func:`load_picture`, but an SVG is only started: its :class:`Drawing` gives the
     picture later (the caller works meanwhile)."""
-    from mi_courseware.images import bounds_problem
+    from mi_courseware.loading.images import bounds_problem
 
     suffix = path.suffix.lower()
     if suffix not in _TYPES and suffix != ".svg":
@@ -158,7 +158,7 @@ class Drawing:
 def start_drawing(path: Path, longest: int, font_dir: Path, family: str) -> Drawing:
     """Start drawing the SVG at ``path`` with ``longest`` pixels on its long side; the
     returned :class:`Drawing` gives the picture."""
-    from mi_courseware.images import sanitised_svg, svg_size
+    from mi_courseware.loading.images import sanitised_svg, svg_size
 
     svg, removed = sanitised_svg(path.read_bytes())
     if removed:

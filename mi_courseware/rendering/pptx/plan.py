@@ -8,7 +8,7 @@ trainer notes; every slide has a title and speaker notes.
 
 from __future__ import annotations
 
-from mi_courseware.edition import Edition, EditionSession
+from mi_courseware.core.edition import Edition, EditionSession
 from mi_courseware.rendering.days import place
 from mi_courseware.rendering.pptx.content import SessionSlides, notes_paras
 from mi_courseware.rendering.pptx.ooxml import Para, Run, plain
@@ -21,7 +21,7 @@ def _markdown_notes(text: str | None) -> list[Para]:
         return []
     from markdown_it.tree import SyntaxTreeNode
 
-    from mi_courseware.rendering.markdown import parse
+    from mi_courseware.loading.markdown import parse
 
     return notes_paras(SyntaxTreeNode(parse(text)).children)
 

@@ -13,9 +13,9 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from mi_courseware.core.colour import DARK_TEXT, band, readable_on_white, text_on, tint
 from mi_courseware.core.slides import FontFiles, SlideSpec
 from mi_courseware.errors import ContentError
-from mi_courseware.rendering.colour import DARK_TEXT, band, readable_on_white, text_on, tint
 from mi_courseware.rendering.pptx.ooxml import EMU_PER_INCH, EMU_PER_PT, Box
 from mi_courseware.rendering.pptx.package import RT, Package, resolve
 
@@ -185,7 +185,7 @@ def load_template(
 ) -> Template:
     """Load the theme's slide template and check it has every layout and placeholder that
     ``spec`` (its ``layouts.yaml``, as the check phase passed it) names."""
-    from mi_courseware.rendering.themes import find_theme_file
+    from mi_courseware.loading.themes import find_theme_file
 
     path = find_theme_file(theme, dirs, "slides/template.pptx", client_folder)
     if spec is None:
@@ -201,7 +201,7 @@ def _load(
 ) -> Template:
     from lxml import etree
 
-    from mi_courseware.rendering.themes import find_theme_file
+    from mi_courseware.loading.themes import find_theme_file
 
     package = Package.open(path)
     drop_slides(package, path)

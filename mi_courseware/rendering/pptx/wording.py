@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mi_courseware.rendering.i18n import Translator
+from mi_courseware.loading.i18n import Translator
 
 
 class Wording(Translator):

@@ -16,7 +16,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.container import container_plugin
 
-from mi_courseware.rendering.blocks import BLOCKS, BlockInfo, parse_info
+from mi_courseware.loading.blocks import BLOCKS, BlockInfo, parse_info
 
 #: Blocks only trainers see (facilitator guide and speaker notes).
 TRAINER_ONLY = ("notes", "answers")
@@ -117,8 +117,8 @@ def image_ref_problem(
     or ``None``: it needs alt text, and must be a picture file inside the project (inside
     ``within`` when given: a client's page shows its own folder's pictures), outside the
     project's private folders, never an address. Whether its bytes are a picture is
-    :func:`mi_courseware.images.image_problem`'s to say."""
-    from mi_courseware.rendering.allowed import PICTURES, PRIVATE, private_place
+    :func:`mi_courseware.loading.images.image_problem`'s to say."""
+    from mi_courseware.loading.allowed import PICTURES, PRIVATE, private_place
 
     if not alt:
         return f"image '{src}' has no alt text: write ![what it shows]({src})"

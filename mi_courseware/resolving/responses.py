@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from mi_courseware.core.evaluation import RANGES, Answer, Question, Response, Responses
 from mi_courseware.errors import Position, Problems
-from mi_courseware.evaluation.data import RANGES, Answer, Question, Response, Responses
-from mi_courseware.evaluation.questions import header_key, header_keys
 from mi_courseware.limits import current
 from mi_courseware.loading.responses import ResponseTable, column_letter, short
+from mi_courseware.resolving.questions import header_key, header_keys
 
 #: Columns that online forms add to their exports (folded as headers are): never questions.
 FORM_COLUMNS = frozenset(

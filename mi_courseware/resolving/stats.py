@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
-from mi_courseware.evaluation.data import RANGES, Question, Responses
-from mi_courseware.people import Participant
+from mi_courseware.core.evaluation import RANGES, Question, Responses
+from mi_courseware.core.people import Participant
 
 MINUS = "−"
 

@@ -1,5 +1,5 @@
 """``coding report`` and ``coding sheet``: resolve what the document is made from (a
-:class:`~mi_courseware.subjects.Subject`), then build it through the pipeline.
+:class:`~mi_courseware.resolving.subjects.Subject`), then build it through the pipeline.
 
 The feedback report goes to ``output/coding/<practitioner>/feedback.pdf``, staged, recorded
 in ``output/coding/manifest.json`` and built again only when a file that shapes it changed;
@@ -20,7 +20,7 @@ from mi_courseware.coding.report import (
 )
 from mi_courseware.errors import UsageError, check_known, display_path
 from mi_courseware.loading.project import Project
-from mi_courseware.subjects import PractitionerSubject, ScaleSubject
+from mi_courseware.resolving.subjects import PractitionerSubject, ScaleSubject
 
 #: Where feedback reports go, under the output folder (one folder per practitioner in it).
 FOLDER = "coding"

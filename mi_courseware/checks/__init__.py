@@ -1,7 +1,7 @@
 """Cross-file checks: every reference resolves, ids are unique, files exist, blocks are valid.
 
 File-level validation (types, unknown keys) happens while loading; these checks need the
-whole project. Timing is checked by :mod:`mi_courseware.edition`, which owns the arithmetic.
+whole project. Timing is checked by :mod:`mi_courseware.core.edition`, which owns the arithmetic.
 """
 
 from __future__ import annotations
@@ -10,14 +10,14 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from mi_courseware.checks.licences import check_licensing
+from mi_courseware.core.colour import adjusted_text_warning
 from mi_courseware.errors import Position, Problems, did_you_mean
 from mi_courseware.languages import check_languages
-from mi_courseware.licences import check_licensing
+from mi_courseware.loading.blocks import check_markdown
+from mi_courseware.loading.markdown import image_ref_problem, image_refs
 from mi_courseware.loading.project import Document, Project, Record
 from mi_courseware.model import AddOn, Client, Course, Event, Outcome, Schedule, Session
-from mi_courseware.rendering.blocks import check_markdown
-from mi_courseware.rendering.colour import adjusted_text_warning
-from mi_courseware.rendering.markdown import image_ref_problem, image_refs
 
 
 def _unknown(
@@ -242,7 +242,7 @@ def client_file_problem(folder: Path, name: str, image: bool = False) -> str | N
 
 def _image_problem(path: Path, name: str) -> str | None:
     """Whether an image file is what its name says, before any output tries to draw it."""
-    from mi_courseware.images import image_problem
+    from mi_courseware.loading.images import image_problem
 
     problem = image_problem(path)
     return f"'{name}' {problem}" if problem else None
@@ -353,8 +353,8 @@ def check_stylesheets(project: Project, problems: Problems) -> None:
     """Every stylesheet a document may link or import (a project theme's, a client's in its
     ``templates/``) keeps to sizes a page can hold: checked here, once per file, so that the
     renderers need not (the built-in themes' are the tool's own, checked by its tests)."""
+    from mi_courseware.loading.allowed import linkable_stylesheets
     from mi_courseware.loading.stylesheets import extreme_lengths
-    from mi_courseware.rendering.allowed import linkable_stylesheets
 
     themes = [theme.path for theme in project.themes.values() if not theme.builtin]
     clients = [(client.path.parent, ident) for ident, client in project.clients.items()]
@@ -375,7 +375,7 @@ def check_text(
     """A Markdown text's blocks, its size, and every picture it shows (inside ``within``
     when given: a client's page shows only its own folder's pictures). Each picture is
     decoded here, once, so that documents may show it without looking again."""
-    from mi_courseware.images import image_problem
+    from mi_courseware.loading.images import image_problem
 
     before = len(problems.errors)
     check_markdown(text, path, first_line, problems)
@@ -418,8 +418,8 @@ def check_project(project: Project, problems: Problems) -> None:
     check_documents(project, problems)
     check_licensing(project, problems)  # trainers' accreditations and clients' licences
 
-    from mi_courseware.rendering.glyphs import check_client_fonts, check_text_fonts
-    from mi_courseware.rendering.pptx.layouts import check_slide_layouts
+    from mi_courseware.checks.fonts import check_client_fonts, check_text_fonts
+    from mi_courseware.checks.slides import check_slide_layouts
 
     check_slide_layouts(project, problems)
     check_text_fonts(project, problems)

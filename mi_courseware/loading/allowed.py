@@ -26,7 +26,7 @@ from pathlib import Path
 STYLESHEETS = frozenset({".css"})
 #: Font files a stylesheet may load.
 FONTS = frozenset({".ttf", ".otf", ".woff", ".woff2"})
-#: Pictures a document may show (the formats :func:`mi_courseware.images.image_problem`
+#: Pictures a document may show (the formats :func:`mi_courseware.loading.images.image_problem`
 #: accepts).
 PICTURES = frozenset({".png", ".svg", ".jpg", ".jpeg"})
 #: Folders of a project no document may ever read from, whatever they hold.

@@ -7,8 +7,8 @@ from datetime import date
 
 from mi_courseware.errors import plural
 from mi_courseware.loading.project import Project
+from mi_courseware.loading.themes import theme_chain
 from mi_courseware.model import Course
-from mi_courseware.rendering.themes import theme_chain
 
 
 def list_project(project: Project, kind: str | None, verbose: bool = False) -> Iterator[str]:

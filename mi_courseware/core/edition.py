@@ -1,8 +1,8 @@
 """The Edition: one concrete, timed, branded run of a course, as every builder renders it.
 
 Only plain dataclasses live here (no pydantic, no file reading), so an Edition is cheap to
-import, pickle and hand to another process. :mod:`mi_courseware.resolve` makes Editions from
-a loaded project: course + variant + add-ons + client (+ event).
+import, pickle and hand to another process. :mod:`mi_courseware.resolving.edition` makes
+Editions from a loaded project: course + variant + add-ons + client (+ event).
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
+from mi_courseware.core.evaluation import Question, Responses
+from mi_courseware.core.people import Participant
 from mi_courseware.core.slides import SlideSpec
-from mi_courseware.evaluation.data import Question, Responses
-from mi_courseware.people import Participant
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
     from mi_courseware.coding.report import PractitionerScores
-    from mi_courseware.edition import Brand
+    from mi_courseware.core.edition import Brand
     from mi_courseware.evaluation.runs import Run, RunFilter
     from mi_courseware.model.scale import Scale
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from mi_courseware.coding.records import Coding, count_codes
+from mi_courseware.loading.coded import Coding, count_codes
 from mi_courseware.model.scale import Scale, Summary
 
 BANDS = ("below fair", "fair", "good")

@@ -1,6 +1,6 @@
 """The resolved-edition cache: repeat builds of unchanged inputs skip reading and checking.
 
-Like Sphinx's stored environment, but as plain JSON (:mod:`mi_courseware.plain`), never
+Like Sphinx's stored environment, but as plain JSON (:mod:`mi_courseware.core.plain`), never
 pickle: ``output/`` travels with shared projects, so an entry is untrusted data that can
 name no class beyond the Edition's own and no file outside the project. The key is a
 SHA-256 over the tool (its version and the stamps of its modules), the command's request
@@ -133,8 +133,8 @@ def _entry(paths: ProjectPaths, key: str) -> Path:
 
 
 def _codec(paths: ProjectPaths) -> Any:
-    from mi_courseware.plain import Codec
-    from mi_courseware.rendering.allowed import PRIVATE
+    from mi_courseware.core.plain import Codec
+    from mi_courseware.loading.allowed import PRIVATE
 
     return Codec(
         {"project": paths.root, "builtin": builtin_dir("themes")},
@@ -149,7 +149,7 @@ def load(paths: ProjectPaths, key: str, hasher: Any = None) -> tuple[list[Any], 
     is an entry whose editions read a file outside the hashed folders (a roster kept
     elsewhere in the project) that has changed since.
     """
-    from mi_courseware.plain import Undecodable
+    from mi_courseware.core.plain import Undecodable
 
     entry = _entry(paths, key)
     if not entry.is_file():

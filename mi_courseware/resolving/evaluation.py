@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from mi_courseware.edition import Edition
+from mi_courseware.core.edition import Edition
 from mi_courseware.errors import Problems
-from mi_courseware.evaluation.questions import define, scale_words
-from mi_courseware.evaluation.reading import read_responses
+from mi_courseware.loading.i18n import Translator
 from mi_courseware.loading.project import Project, Record
 from mi_courseware.model import Course, Event
-from mi_courseware.rendering.i18n import Translator
+from mi_courseware.resolving.questions import define, scale_words
+from mi_courseware.resolving.responses import read_responses
 
 #: The Edition's input role of the response file (see ``Edition.inputs``).
 ROLE = "evaluations"

@@ -1,6 +1,6 @@
 """The evaluation as an Edition carries it: plain, frozen data (cached as JSON, never pickle).
 
-:mod:`mi_courseware.plain` may build every dataclass of this module when it reads the edition
+:mod:`mi_courseware.core.plain` may build every dataclass of this module when it reads the edition
 cache; keep them plain (no methods that do work, no references to other objects).
 """
 

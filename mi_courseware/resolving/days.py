@@ -10,14 +10,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from mi_courseware.edition import Day, EventInfo, Slot, Times
+from mi_courseware.checks.fonts import name_glyph_problems, theme_fonts
+from mi_courseware.checks.licences import trainer_names
+from mi_courseware.core.edition import Day, EventInfo, Slot, Times
+from mi_courseware.core.people import Participant, assess
 from mi_courseware.errors import Position, Problems
-from mi_courseware.licences import trainer_names
 from mi_courseware.loading.project import Project, Record
+from mi_courseware.loading.themes import theme_chain
 from mi_courseware.model import Course, Event, TimeRange
-from mi_courseware.people import Participant, assess
-from mi_courseware.rendering.glyphs import name_glyph_problems, theme_fonts
-from mi_courseware.rendering.themes import theme_chain
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,9 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from mi_courseware import edition, people
-from mi_courseware.core import slides
+from mi_courseware.core import edition, people, slides
+from mi_courseware.core import evaluation as evaluation_data
 from mi_courseware.errors import Position, Problem
-from mi_courseware.evaluation import data as evaluation_data
 
 
 def _dataclasses(*modules: Any) -> dict[str, type]:

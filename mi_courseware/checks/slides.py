@@ -201,7 +201,7 @@ def load_layouts(
 def check_slide_layouts(project: Project, problems: Problems) -> None:
     """Every theme's and every client's ``slides/layouts.yaml`` (``validate`` runs this);
     each one that passes is kept on the project, as plain data, for the editions."""
-    from mi_courseware.rendering.themes import theme_chain
+    from mi_courseware.loading.themes import theme_chain
 
     found: list[tuple[Path, list[Path]]] = []
     for theme in project.themes.values():

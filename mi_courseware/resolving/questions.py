@@ -15,9 +15,9 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 
+from mi_courseware.core.evaluation import Question
 from mi_courseware.errors import Position, Problems
-from mi_courseware.evaluation.data import Question
-from mi_courseware.rendering.i18n import Translator
+from mi_courseware.loading.i18n import Translator
 
 #: A theme's wording in a language, by the language's code.
 Wording = Callable[[str], Translator]

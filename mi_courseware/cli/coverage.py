@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mi_courseware.edition import Edition, StandardUnit
+from mi_courseware.core.edition import Edition, StandardUnit
 from mi_courseware.loading.project import Project
 from mi_courseware.tables import csv_text
 

@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
-from mi_courseware.core.slides import SlideSpec
-from mi_courseware.edition import (
+from mi_courseware.core.edition import (
     AddOnInfo,
     Brand,
     BrandColours,
@@ -29,19 +28,14 @@ from mi_courseware.edition import (
     Slot,
     StandardUnit,
 )
+from mi_courseware.core.people import Participant
+from mi_courseware.core.slides import SlideSpec
 from mi_courseware.errors import Position, Problems, did_you_mean
-from mi_courseware.evaluation.edition import with_evaluation
-from mi_courseware.event_days import (
-    Window,
-    check_printed_names,
-    event_info,
-    event_participants,
-    event_windows,
-    place_days,
-)
 from mi_courseware.languages import FALLBACK, project_languages, theme_lacks
+from mi_courseware.loading.markdown import image_sources
 from mi_courseware.loading.project import Project
 from mi_courseware.loading.records import Record
+from mi_courseware.loading.themes import theme_chain, theme_options
 from mi_courseware.model import (
     AddOn,
     Break,
@@ -54,9 +48,15 @@ from mi_courseware.model import (
     TimeRange,
 )
 from mi_courseware.model.client import DEFAULT_ACCENT, DEFAULT_PRIMARY, DEFAULT_SECONDARY
-from mi_courseware.people import Participant
-from mi_courseware.rendering.markdown import image_sources
-from mi_courseware.rendering.themes import theme_chain, theme_options
+from mi_courseware.resolving.days import (
+    Window,
+    check_printed_names,
+    event_info,
+    event_participants,
+    event_windows,
+    place_days,
+)
+from mi_courseware.resolving.evaluation import with_evaluation
 
 #: How a heading in course text marks a practice section (``## Try it: rulers``). Outputs
 #: print the theme's ``try_it`` wording in its place, in the client's language.
@@ -526,7 +526,7 @@ def _assemble(
 def slide_spec(project: Project, theme: str, client_folder: Path) -> SlideSpec | None:
     """The checked slide layouts the edition's deck uses: the client's own, else the nearest
     theme's (``None`` when none passed the checks; the deck then says so)."""
-    from mi_courseware.rendering.themes import search_path
+    from mi_courseware.loading.themes import search_path
 
     if theme not in project.themes:
         return None
@@ -541,7 +541,7 @@ def practice_headings(body: str, wording: str) -> str:
     """``body`` with the ``Try it:`` that opens a practice heading put in ``wording``."""
     if PRACTICE not in body or wording == PRACTICE:
         return body
-    from mi_courseware.rendering.markdown import parse
+    from mi_courseware.loading.markdown import parse
 
     lines = body.splitlines(keepends=True)
     tokens = parse(body)
