@@ -4,10 +4,10 @@ whether (and why) it is built.
 A target is an :class:`~mi_courseware.core.edition.Edition` or a project-level
 :class:`~mi_courseware.resolving.subjects.Subject`; its outputs are the builders whose
 ``target`` names its kind. Each output's digest covers its input files (the parts of the
-target its builder ``uses``, the theme folders it reads), its options, the register's record of the event for
-those made from it, the files of the outputs it is made ``after``, and the tool. An output
-whose digest is the one its folder's manifest recorded, and whose files are as it wrote them,
-is up to date.
+target its builder ``uses``, the theme folders it reads), its options, the register's
+record of the event for those made from it, the files of the outputs it is made ``after``,
+and the tool. An output whose digest is the one its folder's manifest recorded, and whose
+files are as it wrote them, is up to date.
 """
 
 from __future__ import annotations
