@@ -173,9 +173,10 @@ def naive_worker(root: Path, sample: int) -> None:
     from mi_courseware.certificates.common import Person
     from mi_courseware.certificates.design import Design
     from mi_courseware.errors import Problems
-    from mi_courseware.pipeline.targets import editions_for, find_target, load_checked
+    from mi_courseware.pipeline.targets import load_checked
     from mi_courseware.project import ProjectPaths
     from mi_courseware.rendering.pdf import render_pdf
+    from mi_courseware.resolving.targets import editions_for, find_target
 
     problems = Problems()
     project = load_checked(ProjectPaths(root), problems)

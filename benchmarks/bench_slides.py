@@ -49,8 +49,9 @@ def pandoc_markdown(project: Path, target: list[str]) -> str:
     """The deck's content as Pandoc Markdown, from the same Edition our build uses."""
     sys.path.insert(0, str(ROOT))
     from mi_courseware.errors import Problems
-    from mi_courseware.pipeline.targets import editions_for, find_target, load_checked
+    from mi_courseware.pipeline.targets import load_checked
     from mi_courseware.project import ProjectPaths
+    from mi_courseware.resolving.targets import editions_for, find_target
 
     problems = Problems()
     loaded = load_checked(ProjectPaths(project), problems)

@@ -24,8 +24,9 @@ from mi_courseware.certificates.batch import render_all
 from mi_courseware.certificates.common import Person
 from mi_courseware.certificates.design import Design
 from mi_courseware.errors import Problems
-from mi_courseware.pipeline.targets import editions_for, find_target, load_checked
+from mi_courseware.pipeline.targets import load_checked
 from mi_courseware.project import ProjectPaths
+from mi_courseware.resolving.targets import editions_for, find_target
 
 AT, LATER = "2027-03-12T09:00:00Z", "2027-04-30T09:00:00Z"
 NAMES = [

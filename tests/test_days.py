@@ -13,9 +13,10 @@ from conftest import lines
 from mi_courseware.cli import cli
 from mi_courseware.core.edition import Edition
 from mi_courseware.errors import Problems
-from mi_courseware.pipeline.targets import event_selection, load_checked
+from mi_courseware.pipeline.targets import load_checked
 from mi_courseware.project import ProjectPaths
 from mi_courseware.resolving.edition import resolve
+from mi_courseware.resolving.targets import event_selection
 
 BASE = "days-basic"
 EVENT = "content/events/partners-2027.yaml"

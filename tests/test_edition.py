@@ -10,9 +10,10 @@ import pytest
 
 from mi_courseware.core.edition import Edition, Selection
 from mi_courseware.errors import Problems
-from mi_courseware.pipeline.targets import check_timings, event_selection, load_checked
+from mi_courseware.pipeline.targets import check_timings, load_checked
 from mi_courseware.project import ProjectPaths
 from mi_courseware.resolving.edition import resolve
+from mi_courseware.resolving.targets import event_selection
 
 COURSE = "content/courses/mi-basics.yaml"
 EVENT = "content/events/acme-2027.yaml"

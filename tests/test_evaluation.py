@@ -19,10 +19,11 @@ import pytest
 from conftest import MakeProject, RunCli, lines
 
 from mi_courseware.errors import Problems
-from mi_courseware.pipeline.targets import Target, editions_for, load_checked
+from mi_courseware.pipeline.targets import load_checked
 from mi_courseware.project import ProjectPaths
 from mi_courseware.rendering.pack import pack_html
 from mi_courseware.resolving.stats import summarise
+from mi_courseware.resolving.targets import Target, editions_for
 
 SPRING = "content/evaluations/eval-spring.csv"
 WORDS = ["Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree", "Strongly agree"]

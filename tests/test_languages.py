@@ -192,8 +192,8 @@ def test_a_catalogue_part_without_its_language_is_never_used(make_project, run_c
 def test_a_block_read_without_the_models_reads_as_the_model_would() -> None:
     """Builds read ``_language`` blocks without importing pydantic (a cached build must not);
     every block shipped reads the same both ways."""
-    from mi_courseware.languages import _plainly_valid, read_catalogue
     from mi_courseware.loading import load_yaml
+    from mi_courseware.loading.languages import _plainly_valid, read_catalogue
     from mi_courseware.model.theme import LanguageFacts
 
     mains = [REPO / "themes/default/i18n/en.yaml", REPO / "themes/default/i18n/cy.yaml"]

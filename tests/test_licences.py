@@ -12,8 +12,9 @@ from pathlib import Path
 from conftest import lines
 
 from mi_courseware.errors import Problems
-from mi_courseware.pipeline.targets import editions_for, find_target, load_checked
+from mi_courseware.pipeline.targets import load_checked
 from mi_courseware.project import ProjectPaths
+from mi_courseware.resolving.targets import editions_for, find_target
 
 EVENT = "content/events/acme-2027.yaml"
 CLIENT = "content/clients/acme/client.yaml"

@@ -8,7 +8,7 @@ import pytest
 
 from mi_courseware.errors import Problems
 from mi_courseware.loading import SourceMap, load_markdown, load_yaml, load_yaml_text
-from mi_courseware.loading.project import load_project
+from mi_courseware.loading.read import load_project
 from mi_courseware.loading.roster import read_roster
 from mi_courseware.project import ProjectPaths
 

@@ -16,10 +16,11 @@ from conftest import pdf_pages
 from mi_courseware.cli import cli
 from mi_courseware.core.edition import Selection
 from mi_courseware.errors import Problems
-from mi_courseware.pipeline.targets import event_selection, load_checked
+from mi_courseware.pipeline.targets import load_checked
 from mi_courseware.project import ProjectPaths
 from mi_courseware.rendering.pack import pack_html, running_order
 from mi_courseware.resolving.edition import resolve
+from mi_courseware.resolving.targets import event_selection
 
 HERE = Path(__file__).parent
 FIXTURE = HERE / "projects" / "pack-basic"

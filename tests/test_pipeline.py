@@ -188,8 +188,9 @@ def test_resolving_reads_no_file(tmp_path: Path) -> None:
     """Resolve is pure: with the project's files gone after the read and check phases, every
     event still resolves, its roster, wording and evaluation responses included."""
     from mi_courseware.errors import Problems
-    from mi_courseware.pipeline.targets import Target, editions_for, load_checked
+    from mi_courseware.pipeline.targets import load_checked
     from mi_courseware.project import find_project
+    from mi_courseware.resolving.targets import Target, editions_for
 
     root = tmp_path / "project"
     shutil.copytree(FIXTURE, root)

@@ -24,7 +24,8 @@ from conftest import PROJECTS
 from mi_courseware.builders import REGISTRY, edition_outputs
 from mi_courseware.cli import cli
 from mi_courseware.pipeline.inputs import output_inputs
-from mi_courseware.pipeline.targets import Target, editions_for, load_checked
+from mi_courseware.pipeline.targets import load_checked
+from mi_courseware.resolving.targets import Target, editions_for
 
 EPOCH = {"SOURCE_DATE_EPOCH": "1767225600"}  # 2026-01-01
 RATED = ("The course met", "The trainer", "The pace", "The materials", "Overall", "How likely")

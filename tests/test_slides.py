@@ -29,8 +29,9 @@ from mi_courseware.errors import ContentError, Problems
 from mi_courseware.loading.markdown import parse
 from mi_courseware.model.client import DEFAULT_ACCENT, DEFAULT_PRIMARY
 from mi_courseware.pipeline import build_targets
-from mi_courseware.pipeline.targets import editions_for, find_target, load_checked
+from mi_courseware.pipeline.targets import load_checked
 from mi_courseware.project import ProjectPaths
+from mi_courseware.resolving.targets import editions_for, find_target
 
 TESTS = Path(__file__).parent
 REPO = TESTS.parent

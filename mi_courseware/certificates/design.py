@@ -21,7 +21,7 @@ from markupsafe import Markup, escape
 from mi_courseware.certificates.common import INK, LINE_HEIGHT, Lines, PdfInfo, Person
 from mi_courseware.certificates.names import layout_name
 from mi_courseware.core.edition import Edition, StandardUnit
-from mi_courseware.languages import FALLBACK
+from mi_courseware.core.languages import FALLBACK
 from mi_courseware.loading.i18n import Translator
 from mi_courseware.loading.themes import find_theme_file
 from mi_courseware.register import Details

@@ -226,7 +226,7 @@ def check_names(design: Design, people: list[Participant], roster: Path) -> None
     A name needs a glyph for every letter in the certificate fonts (the theme's name font or
     one of its supplementary fonts) and must fit two lines at the floor size.
     """
-    from mi_courseware.rendering.fontmetrics import describe, uncovered
+    from mi_courseware.loading.fontmetrics import describe, uncovered
 
     problems = Problems()
     fonts = [design.name_font, *design.extra_fonts]

@@ -5,7 +5,7 @@ several given names) is set smaller until it fits one line, down to :data:`ONE_L
 below that it is broken at the space that balances two lines best and set as large as both
 lines allow, down to :data:`FLOOR`. A name that two lines at the floor cannot hold is refused
 (the caller names its roster row): it would overlap the text under it. Widths are the
-shaped widths of the name font (:mod:`mi_courseware.rendering.fontmetrics`), kerning included,
+shaped widths of the name font (:mod:`mi_courseware.loading.fontmetrics`), kerning included,
 so what is measured here is what WeasyPrint and the certificate setter both draw.
 """
 
@@ -49,7 +49,7 @@ def layout_name(
     Raises :class:`~mi_courseware.certificates.common.CertificateError` when even two lines
     at :data:`FLOOR` cannot hold it.
     """
-    from mi_courseware.rendering.fontmetrics import face
+    from mi_courseware.loading.fontmetrics import face
 
     shown = words(name)
     faces = [face(font) for font in fonts]

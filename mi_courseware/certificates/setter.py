@@ -55,7 +55,7 @@ def set_line(
     language: str,
 ) -> bytes:
     """``BT ... ET`` drawing ``text`` from pen position (x, y) at ``size`` points."""
-    from mi_courseware.rendering.fontmetrics import face
+    from mi_courseware.loading.fontmetrics import face
 
     for char in text:
         if unicodedata.bidirectional(char) in _RTL:

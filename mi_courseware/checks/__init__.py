@@ -10,10 +10,10 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from mi_courseware.checks.languages import check_languages
 from mi_courseware.checks.licences import check_licensing
 from mi_courseware.core.colour import adjusted_text_warning
 from mi_courseware.errors import Position, Problems, did_you_mean
-from mi_courseware.languages import check_languages
 from mi_courseware.loading.blocks import check_markdown
 from mi_courseware.loading.markdown import image_ref_problem, image_refs
 from mi_courseware.loading.project import Document, Project, Record

@@ -39,7 +39,7 @@ def theme_fonts(folders: list[Path]) -> list[Path]:
 
 def check_text_fonts(project: Project, problems: Problems) -> None:
     """Every character of the project's Markdown has a glyph in some theme font."""
-    from mi_courseware.rendering.fontmetrics import describe, uncovered
+    from mi_courseware.loading.fontmetrics import describe, uncovered
 
     fonts = theme_fonts([theme.path for theme in project.themes.values()])
     if not fonts:
@@ -83,7 +83,7 @@ def name_glyph_problems(
 ) -> list[Problem]:
     """A warning at each name with characters none of ``fonts`` has: it would print as empty
     boxes on ``printed_on`` (certificates refuse such names; other documents print them)."""
-    from mi_courseware.rendering.fontmetrics import describe, uncovered
+    from mi_courseware.loading.fontmetrics import describe, uncovered
 
     found = []
     for where, name in names:

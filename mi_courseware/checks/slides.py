@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
+from mi_courseware.core.slides import FACES
 from mi_courseware.errors import Problems, did_you_mean
 from mi_courseware.model.base import Model, Text, validate
-from mi_courseware.rendering.pptx.template import FACES
 
 if TYPE_CHECKING:
     from mi_courseware.core.slides import SlideSpec

@@ -11,8 +11,8 @@ from mi_courseware.errors import Problems, UsageError
 from mi_courseware.evaluation.runs import RunFilter, runs_csv, runs_subject
 from mi_courseware.loading.project import Project
 from mi_courseware.pipeline.named import write_to
-from mi_courseware.pipeline.targets import editions_for, find_target
 from mi_courseware.rendering.document import document_setup
+from mi_courseware.resolving.targets import editions_for, find_target
 
 
 def run_report(

@@ -94,7 +94,7 @@ def standards(
 ) -> None:
     """Show which standards an edition's outcomes cover, and units no outcome claims."""
     from mi_courseware.cli.coverage import coverage_csv, coverage_table
-    from mi_courseware.pipeline.targets import one_edition
+    from mi_courseware.resolving.targets import one_edition
 
     project = load_or_fail(options)
     edition = one_edition(

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+FACES = ("regular", "bold", "italic", "bold_italic")
+"""The four faces of a deck font, as ``layouts.yaml`` names them."""
+
 
 @dataclass(frozen=True)
 class FontFiles:

@@ -26,9 +26,9 @@ from mi_courseware.errors import (
 from mi_courseware.evaluation.report import event_summary, sections
 from mi_courseware.loading.i18n import Translator
 from mi_courseware.loading.project import Project
-from mi_courseware.pipeline.targets import Target, editions_for
 from mi_courseware.resolving.stats import Summary, show_change, show_mean, show_rate, summarise
 from mi_courseware.resolving.subjects import RunsSubject
+from mi_courseware.resolving.targets import Target, editions_for
 from mi_courseware.tables import csv_text
 
 if TYPE_CHECKING:

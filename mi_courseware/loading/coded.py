@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from mi_courseware.model.scale import CLIENT_CODES, Scale
 
 if TYPE_CHECKING:
-    from mi_courseware.loading.project import Record
+    from mi_courseware.loading.records import Record
     from mi_courseware.model.coding import CodedSession
 
 

@@ -2,10 +2,10 @@
 
 Catalogues are flat YAML maps in ``themes/<theme>/i18n/<lang>.yaml`` and
 ``<lang>.<part>.yaml`` (e.g. ``cy.slides.yaml``); a theme's entries override its parent's.
-A key missing in the chosen language falls back to English (:data:`~mi_courseware.languages.
+A key missing in the chosen language falls back to English (:data:`~mi_courseware.core.languages.
 FALLBACK`), and a key missing everywhere is a bug in the theme, reported with its name. Which
 languages there are, and their month and weekday names, come from
-:mod:`mi_courseware.languages`.
+:mod:`mi_courseware.loading.languages`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import string
 from pathlib import Path
 
 from mi_courseware.errors import ContentError, Position, Problem, Problems
-from mi_courseware.languages import FALLBACK, catalogue_files, language, read_catalogue
+from mi_courseware.loading.languages import FALLBACK, catalogue_files, language, read_catalogue
 
 
 class WordingError(ContentError):

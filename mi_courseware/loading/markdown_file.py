@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from mi_courseware.core.positions import SourceMap
 from mi_courseware.errors import Position, Problems
-from mi_courseware.loading.yaml_file import SourceMap, load_yaml_text, read_text
+from mi_courseware.loading.yaml_file import load_yaml_text, read_text
 
 
 @dataclass(frozen=True)

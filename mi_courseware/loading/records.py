@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Generic, TypeVar
 
+from mi_courseware.core.positions import SourceMap
 from mi_courseware.errors import Position, Problems
 from mi_courseware.loading.markdown_file import MarkdownFile, load_markdown
-from mi_courseware.loading.yaml_file import SourceMap, load_yaml
+from mi_courseware.loading.yaml_file import load_yaml
 from mi_courseware.model.base import Model, validate
 
 M = TypeVar("M", bound=Model)

@@ -10,16 +10,14 @@ and dates stay ISO strings for the model to parse, whether or not the user quote
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from mi_courseware.core.positions import Loc, SourceMap
 from mi_courseware.errors import Position, Problems
 from mi_courseware.limits import current, megabytes
-
-Loc = tuple[str | int, ...]
 
 #: libyaml's parser when PyYAML was built with it (several times faster); marks are the same.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -33,29 +31,6 @@ _NULL = {"", "~", "null", "Null", "NULL"}
 _OPENING = {"\u201c": "\u201d", "\u2018": "\u2019", "\u201e": "\u201d"}
 _TRUE = {"true", "True", "TRUE"}
 _FALSE = {"false", "False", "FALSE"}
-
-
-@dataclass
-class SourceMap:
-    """Where each value of one loaded file sits, addressed by its path in the data."""
-
-    path: Path
-    values: dict[Loc, tuple[int, int]] = field(default_factory=dict)
-    keys: dict[Loc, tuple[int, int]] = field(default_factory=dict)
-    line_offset: int = 0
-
-    def position(self, loc: Loc = (), *, key: bool = False) -> Position:
-        """The position of the value (or its key) at ``loc``, else of its nearest parent."""
-        loc = tuple(loc)
-        while True:
-            table = self.keys if key and loc in self.keys else self.values
-            if loc in table:
-                line, column = table[loc]
-                return Position(self.path, line + self.line_offset, column)
-            if not loc:
-                return Position(self.path, 1 + self.line_offset, 1)
-            loc = loc[:-1]
-            key = False
 
 
 class WrittenInt(int):

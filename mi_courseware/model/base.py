@@ -23,8 +23,8 @@ from pydantic import (
 )
 
 from mi_courseware.core.bcp47 import TAG_PATTERN
+from mi_courseware.core.positions import SourceMap
 from mi_courseware.errors import Problems, closest, did_you_mean
-from mi_courseware.loading.yaml_file import SourceMap
 
 M = TypeVar("M", bound="Model")
 

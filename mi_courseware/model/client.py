@@ -10,7 +10,7 @@ from datetime import date
 
 from pydantic import Field, model_validator
 
-from mi_courseware.languages import FALLBACK
+from mi_courseware.core.languages import FALLBACK
 from mi_courseware.model.base import Colour, Count, Id, Model, Text
 
 DEFAULT_PRIMARY = "#1d4f73"

@@ -190,7 +190,8 @@ def read_check_resolve(
 ) -> tuple[list[Edition], list[Problem]]:
     """Read the whole project, report every problem at once, resolve the editions."""
     from mi_courseware.errors import ContentError, Problems
-    from mi_courseware.pipeline.targets import Target, editions_for, find_target, load_checked
+    from mi_courseware.pipeline.targets import load_checked
+    from mi_courseware.resolving.targets import Target, editions_for, find_target
 
     problems = Problems()
     project = load_checked(paths, problems)

@@ -28,14 +28,16 @@ from mi_courseware.core.edition import (
     Slot,
     StandardUnit,
 )
+from mi_courseware.core.languages import FALLBACK
 from mi_courseware.core.people import Participant
 from mi_courseware.core.slides import SlideSpec
 from mi_courseware.errors import Position, Problems, did_you_mean
-from mi_courseware.languages import FALLBACK, project_languages, theme_lacks
+from mi_courseware.loading.languages import project_languages, theme_lacks
 from mi_courseware.loading.markdown import image_sources
 from mi_courseware.loading.project import Project
 from mi_courseware.loading.records import Record
 from mi_courseware.loading.themes import theme_chain, theme_options
+from mi_courseware.loading.wording import wording as theme_wording
 from mi_courseware.model import (
     AddOn,
     Break,
@@ -316,7 +318,7 @@ def _language(
 ) -> str:
     """The client's language; an error at it when a theme chosen on the command line (or for
     a build without an event) lacks it. An event's own theme, and a language no theme has,
-    are the checks' to report (:func:`~mi_courseware.languages.check_languages`)."""
+    are the checks' to report (:func:`~mi_courseware.checks.languages.check_languages`)."""
     if client_record is None:
         return FALLBACK
     code = client_record.model.language
@@ -357,7 +359,7 @@ def _assemble(
     known = theme if theme in project.themes else "default"
     chain = theme_chain(project, known)
     language = _language(project, client_record, event_record, known, chain, problems)
-    wording = project.wording(known, language)
+    wording = theme_wording(project, known, language)
 
     def name_break(brk: Break) -> str:
         return brk.title or wording(f"{brk.kind}_title")

@@ -15,6 +15,8 @@ from mi_courseware.core.edition import Edition
 from mi_courseware.errors import Problems
 from mi_courseware.loading.i18n import Translator
 from mi_courseware.loading.project import Project, Record
+from mi_courseware.loading.wording import theme_languages
+from mi_courseware.loading.wording import wording as theme_wording
 from mi_courseware.model import Course, Event
 from mi_courseware.resolving.questions import define, scale_words
 from mi_courseware.resolving.responses import read_responses
@@ -38,10 +40,10 @@ def with_evaluation(
         for index, q in enumerate(course.model.evaluation.questions)
     ]
     outcomes = [(o.id, o.text) for o in edition.outcomes]
-    languages = project.languages(edition.theme)
+    languages = theme_languages(project, edition.theme)
 
     def wording(code: str) -> Translator:
-        return project.wording(edition.theme, code)
+        return theme_wording(project, edition.theme, code)
 
     questions = define(outcomes, own, wording, languages, edition.language, problems)
     table = project.responses.get(event.id) if event is not None else None

@@ -20,7 +20,7 @@ Modules:
 * :mod:`.content`: course Markdown to slide specifications
 * :mod:`.plan`: an Edition to the deck's slide specifications
 * :mod:`.fitting`: text measurement with the theme's font and its widest substitute
-  (:mod:`mi_courseware.rendering.fontmetrics`): wrap, shrink, split
+  (:mod:`mi_courseware.loading.fontmetrics`): wrap, shrink, split
 * :mod:`.placing`: each slide fitted to its layout, overflow to "(continued)" slides
 * :mod:`.diagrams`: the cycle of change, decisional balance and ruler as native shapes
 * :mod:`.writer`: slides, notes, footers, tables and pictures into the package

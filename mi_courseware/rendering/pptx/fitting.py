@@ -1,6 +1,6 @@
 """Text measurement with the theme's own font files: wrap, shrink, split.
 
-Widths come from the fonts' own advance widths (:mod:`mi_courseware.rendering.fontmetrics`),
+Widths come from the fonts' own advance widths (:mod:`mi_courseware.loading.fontmetrics`),
 summed per character and cached, the wider of the theme's font and its declared substitute,
 with a safety margin for kerning and renderer differences. Text is set
 as large as fits between a style's largest and smallest sizes; text that still does not fit
@@ -37,7 +37,7 @@ class Metrics:
         line_height: float,
         substitutes: dict[str, Path] | None = None,
     ) -> None:
-        from mi_courseware.rendering.fontmetrics import face
+        from mi_courseware.loading.fontmetrics import face
 
         self.line_height = line_height
         self._faces = {key: [face(path)] for key, path in files.items()}

@@ -14,15 +14,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mi_courseware.core.colour import DARK_TEXT, band, readable_on_white, text_on, tint
-from mi_courseware.core.slides import FontFiles, SlideSpec
+from mi_courseware.core.slides import FACES, FontFiles, SlideSpec
 from mi_courseware.errors import ContentError
 from mi_courseware.rendering.pptx.ooxml import EMU_PER_INCH, EMU_PER_PT, Box
 from mi_courseware.rendering.pptx.package import RT, Package, resolve
 
 log = logging.getLogger(__name__)
 
-FACES = ("regular", "bold", "italic", "bold_italic")
-"""The four faces of a deck font, as ``layouts.yaml`` names them."""
 
 _P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
 _A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"

@@ -7,48 +7,28 @@ BCP 47 tag, and its month and weekday names (:class:`~mi_courseware.model.theme.
 A theme chain provides every language one of its themes has a main catalogue for, so adding a
 language (Irish, say) is adding ``ga.yaml`` and its parts to a theme, and nothing in the code.
 
-The model checks, rendering and certificates all ask this module; it stays light to import
-(YAML and the models are imported when a catalogue is first read).
+The checks, rendering and certificates all ask this module; it stays light to import (YAML
+and the models are imported when a catalogue is first read). The facts themselves are plain
+data (:mod:`mi_courseware.core.languages`).
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mi_courseware.core.bcp47 import is_tag
-from mi_courseware.errors import ContentError, Position, Problem, Problems, closest
+from mi_courseware.core.languages import FACTS_KEY, FALLBACK, Language, ordered
+from mi_courseware.errors import ContentError, Position, Problem, Problems
 
 if TYPE_CHECKING:
+    from mi_courseware.core.positions import SourceMap
     from mi_courseware.loading.project import Project
-    from mi_courseware.loading.yaml_file import SourceMap
 
-FALLBACK = "en"
-"""The language every theme's catalogues are complete in: a wording missing in another
-language is taken from it, and it is the language of a client that names none."""
-
-FACTS_KEY = "_language"
-"""The key of a main catalogue that holds the language's facts rather than a wording."""
-
-
-@dataclass(frozen=True)
-class Language:
-    """One language as the outputs need it."""
-
-    code: str
-    """The catalogues' name for it (``cy``): the client's ``language``, the HTML and PDF
-    language."""
-    name: str
-    """Its name in itself (``Cymraeg``)."""
-    tag: str
-    """Its BCP 47 tag with a region (``cy-GB``), for the proofing language of slides."""
-    months: tuple[str, ...]
-    """The twelve month names, January first."""
-    weekdays: tuple[str, ...]
-    """The seven weekday names, Monday first."""
+__all__ = ["FACTS_KEY", "FALLBACK", "Catalogue", "Language", "language", "provided"]
 
 
 @dataclass(frozen=True)
@@ -119,7 +99,7 @@ def _facts(path: Path, value: Any, source: SourceMap, problems: Problems) -> Lan
         return None
     if _plainly_valid(value):  # as the model would have it, without importing the models
         return Language(code, value["name"], value["tag"], *(tuple(value[k]) for k in _LISTS))
-    from mi_courseware.loading.yaml_file import SourceMap
+    from mi_courseware.core.positions import SourceMap
     from mi_courseware.model.base import validate
     from mi_courseware.model.theme import LanguageFacts
 
@@ -153,13 +133,6 @@ def _plainly_valid(block: dict[str, Any]) -> bool:
         and all(type(name) is str for name in block[key])
         for key, count in _LISTS.items()
     )
-
-
-def ordered(codes: Iterable[str]) -> tuple[str, ...]:
-    """Language codes in the order they are listed and tried: the fallback first, then the
-    rest by name."""
-    unique = set(codes)
-    return tuple(sorted(unique, key=lambda code: (code != FALLBACK, code)))
 
 
 def project_languages(project: Project) -> tuple[str, ...]:
@@ -204,47 +177,6 @@ def language(chain: Sequence[Path], code: str) -> Language:
     return catalogue.facts
 
 
-def check_languages(project: Project, problems: Problems) -> None:
-    """The project's catalogues read cleanly and declare their languages; each client's
-    language is one the themes provide, and each event's theme provides its client's."""
-    from mi_courseware.loading.themes import theme_chain
-
-    # a catalogue is reached through every theme that extends its own, and its language's
-    # facts through every chain that provides it: each catalogue's problems are said once
-    reported: set[Problem] = set()
-    for theme in project.themes.values():
-        if not theme.builtin:
-            _check_catalogues(theme.path, theme_chain(project, theme.id), problems, reported)
-    chains = {ident: theme_chain(project, ident) for ident in project.themes}
-    names: dict[str, str] = {}  # each language's name in itself, where it is declared
-    for chain in chains.values():
-        for code in provided(chain):
-            try:
-                names.setdefault(code, language(chain, code).name)
-            except ContentError as exc:
-                _report(exc.problems, problems, reported)
-                names.setdefault(code, "")
-    known = ordered(names)
-    listed = ", ".join(f"{code} ({names[code]})" if names[code] else code for code in known)
-    for client in project.clients.values():
-        code = client.model.language
-        if code not in known:
-            hint = did_you_mean_language(code, names)
-            problems.error(
-                client.position("language"),
-                f"unknown language '{code}'{hint}; the themes provide: {listed}",
-            )
-    for event in project.events.values():
-        owner = project.clients.get(event.model.client)
-        event_chain = chains.get(event.model.theme)
-        if owner is None or event_chain is None or owner.model.language not in known:
-            continue
-        message = theme_lacks(event.model.theme, event_chain, owner.id, owner.model.language)
-        if message:
-            where = "theme" if ("theme",) in event.source.values else "client"
-            problems.error(event.position(where), message)
-
-
 def theme_lacks(theme: str, chain: Sequence[Path], client: str, code: str) -> str | None:
     """What is wrong when ``theme`` (its ``chain``) has no catalogue for the language of
     ``client``, or ``None`` (one wording for the checks and for a theme chosen to build)."""
@@ -254,42 +186,3 @@ def theme_lacks(theme: str, chain: Sequence[Path], client: str, code: str) -> st
         f"theme '{theme}' has no catalogue for language '{code}', the language of client "
         f"'{client}' (it has: {', '.join(provided(chain))})"
     )
-
-
-def did_you_mean_language(value: str, names: dict[str, str]) -> str:
-    """A ``(did you mean 'x'?)`` for a misspelt language code, or a language's name written
-    in place of its code; else nothing."""
-    for code, name in names.items():
-        if value.casefold() in {code.casefold(), name.casefold()} - {""}:
-            return f" (did you mean '{code}'?)"
-    close = closest(value, names)
-    return f" (did you mean '{close}'?)" if close else ""
-
-
-def _check_catalogues(
-    folder: Path, chain: Sequence[Path], problems: Problems, reported: set[Problem]
-) -> None:
-    """Every catalogue of one project theme reads cleanly; a part with no main catalogue
-    along the theme's chain is never used."""
-    codes = provided(chain)
-    for path in sorted((folder / "i18n").glob("*.yaml")) if (folder / "i18n").is_dir() else ():
-        _report(read_catalogue(path).problems, problems, reported)
-        code = path.name.partition(".")[0]
-        if code not in codes:
-            problems.warning(
-                Position(path),
-                f"there is no main catalogue '{code}.yaml' in this theme or those it extends, "
-                f"so this part is never used (the themes' languages: {', '.join(codes)})",
-            )
-
-
-def _report(found: Iterable[Problem], problems: Problems, reported: set[Problem]) -> None:
-    """Add ``found`` to ``problems``, but those already ``reported``."""
-    for problem in found:
-        if problem in reported:
-            continue
-        reported.add(problem)
-        if problem.severity == "error":
-            problems.error(problem.position, problem.message)
-        else:
-            problems.warning(problem.position, problem.message)
