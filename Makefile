@@ -16,6 +16,7 @@ test: $(STAMP)
 	$(BIN)/ruff check mi_courseware tests benchmarks scripts
 	$(BIN)/ruff format --check mi_courseware tests benchmarks scripts
 	$(BIN)/mypy mi_courseware
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python scripts/check_seed_overlap.py
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
@@ -33,6 +34,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check mi_courseware tests benchmarks scripts
 	$(BIN)/ruff format --check mi_courseware tests benchmarks scripts
 	$(BIN)/mypy mi_courseware
+	$(BIN)/lint-imports --no-cache
 
 docs: $(STAMP)
 	$(BIN)/python -m mi_courseware.reference docs/reference.md

@@ -20,12 +20,13 @@ lists those modules in :attr:`~Builder.preload`, for worker processes to import 
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
+
+from mi_courseware.core.clock import build_time
 
 if TYPE_CHECKING:
     from typing import Protocol
@@ -70,14 +71,6 @@ log = logging.getLogger(__name__)
 
 #: Theme folders the PDF documents read.
 DOCUMENT_PARTS = ("templates", "css", "fonts", "i18n")
-
-
-def build_time() -> datetime:
-    """The build's timestamp: ``SOURCE_DATE_EPOCH`` when set (reproducible builds), else now."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), tz=UTC)
-    return datetime.now(tz=UTC).replace(microsecond=0)
 
 
 @dataclass

@@ -98,7 +98,7 @@ def log_outcome(edition: Edition, report: Report) -> None:
 def run_for(context: BuildContext, edition: Edition) -> Run:
     """The certificate run a build context asks for."""
     from mi_courseware.certificates.issue import Run
-    from mi_courseware.register.keys import key_folder
+    from mi_courseware.register.engine import key_folder
 
     register = context.register or edition.project_root / "records" / "certificates.sqlite"
     return Run(

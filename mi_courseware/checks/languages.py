@@ -9,12 +9,7 @@ from typing import TYPE_CHECKING
 
 from mi_courseware.core.languages import ordered
 from mi_courseware.errors import ContentError, Position, Problem, Problems, closest
-from mi_courseware.loading.languages import (
-    language,
-    provided,
-    read_catalogue,
-    theme_lacks,
-)
+from mi_courseware.loading.languages import language, provided, read_catalogue, theme_lacks
 
 if TYPE_CHECKING:
     from mi_courseware.loading.project import Project

@@ -39,7 +39,7 @@ def _register_path(options: Options) -> Location:
 def _key_folder(options: Options) -> Path | None:
     """The key store of the register (``keys/`` beside an SQLite file, the project's
     ``records/keys/`` for a database server)."""
-    from mi_courseware.register.keys import key_folder
+    from mi_courseware.register.engine import key_folder
 
     paths = _paths_or_none(options)
     if options.register is None and paths is None:
@@ -276,8 +276,8 @@ def export(options: Options, as_csv: bool, output: Path | None) -> None:
 @click.pass_context
 def revoke(ctx: click.Context, options: Options, code: str, reason: str) -> None:
     """Revoke the certificate with verification CODE; it stays in the register as revoked."""
-    from mi_courseware.builders.base import build_time
     from mi_courseware.certificates.verify import check_code
+    from mi_courseware.core.clock import build_time
     from mi_courseware.register import stamp
 
     if not reason.strip():
@@ -317,7 +317,7 @@ def publish(options: Options, directory: Path, client: str | None) -> None:
     checks a code in the browser. Publishing again rewrites only what changed. Point the
     client's verify_url at the site: https://HOST/PATH/?code={code}
     """
-    from mi_courseware.builders.base import build_time
+    from mi_courseware.core.clock import build_time
     from mi_courseware.register import stamp
     from mi_courseware.register.publish import client_name
     from mi_courseware.register.publish import publish as write_site
@@ -351,8 +351,7 @@ def migrate(options: Options, target: str) -> None:
     signing keys are never in a register: they stay in the key store (records/keys/), which
     a register on a database server finds in the project's records/keys/.
     """
-    from mi_courseware.register.engine import describe, parse_location
-    from mi_courseware.register.keys import key_folder
+    from mi_courseware.register.engine import describe, key_folder, parse_location
     from mi_courseware.register.migrate import copy_register
 
     source = _register_path(options)

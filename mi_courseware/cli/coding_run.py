@@ -11,15 +11,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from mi_courseware.coding.document import client_for, styled
-from mi_courseware.coding.report import (
+from mi_courseware.coding.report import report_csv, report_json
+from mi_courseware.errors import UsageError, check_known, display_path
+from mi_courseware.loading.project import Project
+from mi_courseware.resolving.scores import (
     PractitionerScores,
     find_practitioner,
     practitioner_scores,
-    report_csv,
-    report_json,
 )
-from mi_courseware.errors import UsageError, check_known, display_path
-from mi_courseware.loading.project import Project
 from mi_courseware.resolving.subjects import PractitionerSubject, ScaleSubject
 
 #: Where feedback reports go, under the output folder (one folder per practitioner in it).

@@ -109,7 +109,7 @@ def report(
     """Collate every run with evaluation responses: one row per run, pooled charts, and the
     runs below the thresholds flagged with the reason."""
     from mi_courseware.cli.evaluation_run import run_report
-    from mi_courseware.evaluation.runs import RunFilter
+    from mi_courseware.resolving.runs import RunFilter
 
     project = load_or_fail(options)
     chosen = RunFilter(course, client, start, end, min_mean, min_rate)

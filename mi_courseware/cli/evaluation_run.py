@@ -8,10 +8,11 @@ from pathlib import Path
 
 from mi_courseware.builders.base import BuildContext
 from mi_courseware.errors import Problems, UsageError
-from mi_courseware.evaluation.runs import RunFilter, runs_csv, runs_subject
+from mi_courseware.evaluation.runs import runs_csv, runs_subject
 from mi_courseware.loading.project import Project
 from mi_courseware.pipeline.named import write_to
 from mi_courseware.rendering.document import document_setup
+from mi_courseware.resolving.runs import RunFilter
 from mi_courseware.resolving.targets import editions_for, find_target
 
 

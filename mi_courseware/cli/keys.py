@@ -39,7 +39,7 @@ def _client(options: Options, reg: Register, wanted: str) -> str:
 
 
 def _now() -> str:
-    from mi_courseware.builders.base import build_time
+    from mi_courseware.core.clock import build_time
     from mi_courseware.register import stamp
 
     return stamp(build_time())

@@ -102,7 +102,7 @@ LICENCE_NOTICE_DAYS = 90
 
 def _today() -> date:
     """Today, or the day ``SOURCE_DATE_EPOCH`` names (for reproducible listings)."""
-    from mi_courseware.builders.base import build_time
+    from mi_courseware.core.clock import build_time
 
     return build_time().date()
 

@@ -13,7 +13,6 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from mi_courseware.coding.document import render_coding
-from mi_courseware.coding.report import PractitionerScores
 from mi_courseware.errors import Position
 from mi_courseware.loading.i18n import Translator
 from mi_courseware.loading.project import Project
@@ -27,7 +26,14 @@ from mi_courseware.rendering.charts import (
     bar_chart,
     line_chart,
 )
-from mi_courseware.resolving.scores import Score, SessionScores, show, show_threshold, weakest
+from mi_courseware.resolving.scores import (
+    PractitionerScores,
+    Score,
+    SessionScores,
+    show,
+    show_threshold,
+    weakest,
+)
 
 if TYPE_CHECKING:
     from mi_courseware.rendering.document import DocumentSetup

@@ -7,46 +7,16 @@ The PDF feedback report is made by :mod:`mi_courseware.coding.feedback` from the
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import Any
 
-from mi_courseware.errors import UsageError, did_you_mean
-from mi_courseware.loading.coded import PractitionerInfo
-from mi_courseware.loading.project import Project
-from mi_courseware.resolving.scores import FIXED_KEYS, Score, SessionScores, rounded, score_session
+from mi_courseware.resolving.scores import (
+    FIXED_KEYS,
+    PractitionerScores,
+    Score,
+    SessionScores,
+    rounded,
+)
 from mi_courseware.tables import csv_text
-
-
-@dataclass(frozen=True)
-class PractitionerScores:
-    """A practitioner and the scores of each of their sessions, oldest first."""
-
-    info: PractitionerInfo
-    sessions: tuple[SessionScores, ...]
-
-    @property
-    def latest(self) -> SessionScores | None:
-        """The most recent session."""
-        return self.sessions[-1] if self.sessions else None
-
-
-def find_practitioner(project: Project, ident: str) -> PractitionerInfo:
-    """The practitioner ``ident`` (a folder under ``content/coding/``), else a usage error."""
-    info = project.practitioners.get(ident)
-    if info is None:
-        raise UsageError(
-            f"no coded sessions for '{ident}': no folder content/coding/{ident}/"
-            f"{did_you_mean(ident, project.practitioners)}"
-        )
-    return info
-
-
-def practitioner_scores(project: Project, info: PractitionerInfo) -> PractitionerScores:
-    """Score every session of ``info`` on its own scale."""
-    sessions = tuple(
-        score_session(c, c.scale_id, project.scales[c.scale_id].model) for c in info.codings
-    )
-    return PractitionerScores(info, sessions)
 
 
 def number(score: Score | None) -> float | int | None:

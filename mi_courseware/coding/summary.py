@@ -10,16 +10,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from mi_courseware.checks.licences import belongs_to
-from mi_courseware.coding.report import (
-    PractitionerScores,
-    practitioner_scores,
-    scores_row,
-    write_csv,
-)
+from mi_courseware.coding.report import scores_row, write_csv
 from mi_courseware.errors import check_known
 from mi_courseware.loading.coded import PractitionerInfo
 from mi_courseware.loading.project import Project
-from mi_courseware.resolving.scores import SessionScores, reached_fair, show
+from mi_courseware.resolving.scores import (
+    PractitionerScores,
+    SessionScores,
+    practitioner_scores,
+    reached_fair,
+    show,
+)
 
 
 def _selected(

@@ -15,19 +15,17 @@ from datetime import datetime
 from typing import Any
 
 from mi_courseware.core.edition import Edition
-from mi_courseware.errors import ContentError
 from mi_courseware.rendering.charts import Bar, RowValue, bar_chart, row_chart
 from mi_courseware.rendering.document import DocumentSetup
 from mi_courseware.resolving.questions import scale_labels
 from mi_courseware.resolving.stats import (
     QuestionStats,
     Summary,
-    attended,
+    event_summary,
     show_change,
     show_mean,
     show_median,
     show_rate,
-    summarise,
 )
 
 #: Functions the report's templates format numbers with.
@@ -37,18 +35,6 @@ FORMATS = {
     "show_change": show_change,
     "show_rate": show_rate,
 }
-
-
-def event_summary(edition: Edition) -> Summary:
-    """The numbers of ``edition``'s responses (its roster gives who attended)."""
-    if edition.responses is None:
-        where = edition.sources[-1] if edition.sources else edition.project_root
-        raise ContentError.single(where, "this event has no evaluation responses")
-    roster = edition.participants
-    count = (
-        sum(1 for p in roster if attended(p)) if edition.event and edition.event.roster else None
-    )
-    return summarise([(edition.questions, edition.responses)], count)
 
 
 def _distribution(setup: DocumentSetup, rating: QuestionStats) -> str:

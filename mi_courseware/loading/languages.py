@@ -26,7 +26,6 @@ from mi_courseware.errors import ContentError, Position, Problem, Problems
 
 if TYPE_CHECKING:
     from mi_courseware.core.positions import SourceMap
-    from mi_courseware.loading.project import Project
 
 __all__ = ["FACTS_KEY", "FALLBACK", "Catalogue", "Language", "language", "provided"]
 
@@ -133,11 +132,6 @@ def _plainly_valid(block: dict[str, Any]) -> bool:
         and all(type(name) is str for name in block[key])
         for key, count in _LISTS.items()
     )
-
-
-def project_languages(project: Project) -> tuple[str, ...]:
-    """The languages any of the project's themes (its own and the built-in ones) provide."""
-    return provided([theme.path for theme in project.themes.values()])
 
 
 def provided(chain: Sequence[Path]) -> tuple[str, ...]:

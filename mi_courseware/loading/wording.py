@@ -23,3 +23,8 @@ def theme_languages(project: Project, theme: str) -> tuple[str, ...]:
     if theme not in project.theme_languages:
         project.theme_languages[theme] = provided(theme_chain(project, theme))
     return project.theme_languages[theme]
+
+
+def project_languages(project: Project) -> tuple[str, ...]:
+    """The languages any of the project's themes (its own and the built-in ones) provide."""
+    return provided([theme.path for theme in project.themes.values()])

@@ -235,7 +235,7 @@ def recorded_hashes(current: dict[str, Any]) -> dict[str, str]:
 
 def register_state(edition: Edition, context: BuildContext) -> str:
     """What the register holds for the edition's event (its certificates shape the files)."""
-    from mi_courseware.register.keys import key_folder
+    from mi_courseware.register.engine import key_folder
     from mi_courseware.register.state import event_state
 
     register = context.register or edition.project_root / "records" / "certificates.sqlite"

@@ -72,7 +72,7 @@ def warn_past(project: Project, events: list[str], problems: Problems) -> None:
     """``validate EVENT`` says when the event is over (a mistyped year, often). Only for
     events named: a project keeps its past events, and a build after an event is usual (it
     confirms certificates from the roster's attendance)."""
-    from mi_courseware.builders.base import build_time
+    from mi_courseware.core.clock import build_time
 
     today = build_time().date()
     for ident in events:

@@ -197,3 +197,12 @@ def explain(location: Location, exc: BaseException) -> RegisterError:
             "try again when it has finished"
         )
     return RegisterError(f"{where}: cannot use the certificate register ({text})")
+
+
+def key_folder(location: Location, project_root: Path | None = None) -> Path | None:
+    """Where the private keys of the register at ``location`` are kept: ``keys/`` beside an
+    SQLite register, the project's ``records/keys/`` for one on a database server (``None``
+    when there is no project to hold them)."""
+    if isinstance(location, Path):
+        return location.parent / "keys"
+    return project_root / "records" / "keys" if project_root is not None else None

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mi_courseware.errors import UsageError
-from mi_courseware.register.engine import Location, RegisterError
+from mi_courseware.register.engine import RegisterError
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -70,15 +70,6 @@ def parse_fingerprint(typed: str) -> str:
 def matches(public_key: bytes, fingerprint: str) -> bool:
     """Whether ``public_key`` has this fingerprint (computed from the key's own bytes)."""
     return hashlib.sha256(public_key).hexdigest().startswith(fingerprint)
-
-
-def key_folder(location: Location, project_root: Path | None = None) -> Path | None:
-    """Where the private keys of the register at ``location`` are kept: ``keys/`` beside an
-    SQLite register, the project's ``records/keys/`` for one on a database server (``None``
-    when there is no project to hold them)."""
-    if isinstance(location, Path):
-        return location.parent / "keys"
-    return project_root / "records" / "keys" if project_root is not None else None
 
 
 def _raw(private: Ed25519PrivateKey) -> tuple[bytes, str]:

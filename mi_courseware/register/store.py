@@ -67,7 +67,7 @@ class Register:
     ) -> None:
         from sqlalchemy.exc import DBAPIError
 
-        from mi_courseware.register.keys import key_folder
+        from mi_courseware.register.engine import key_folder
         from mi_courseware.register.migrate import upgrade
 
         self.location = location

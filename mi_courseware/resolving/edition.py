@@ -32,11 +32,12 @@ from mi_courseware.core.languages import FALLBACK
 from mi_courseware.core.people import Participant
 from mi_courseware.core.slides import SlideSpec
 from mi_courseware.errors import Position, Problems, did_you_mean
-from mi_courseware.loading.languages import project_languages, theme_lacks
+from mi_courseware.loading.languages import theme_lacks
 from mi_courseware.loading.markdown import image_sources
 from mi_courseware.loading.project import Project
 from mi_courseware.loading.records import Record
 from mi_courseware.loading.themes import theme_chain, theme_options
+from mi_courseware.loading.wording import project_languages
 from mi_courseware.loading.wording import wording as theme_wording
 from mi_courseware.model import (
     AddOn,

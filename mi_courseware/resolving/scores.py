@@ -10,7 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from mi_courseware.loading.coded import Coding, count_codes
+from mi_courseware.errors import UsageError, did_you_mean
+from mi_courseware.loading.coded import Coding, PractitionerInfo, count_codes
+from mi_courseware.loading.project import Project
 from mi_courseware.model.scale import Scale, Summary
 
 BANDS = ("below fair", "fair", "good")
@@ -203,3 +205,35 @@ def show_threshold(value: float | None, unit: str) -> str:
     if value is None:
         return "–"
     return f"{value:g}" + {"percent": "%", "ratio": ":1"}.get(unit, "")
+
+
+@dataclass(frozen=True)
+class PractitionerScores:
+    """A practitioner and the scores of each of their sessions, oldest first."""
+
+    info: PractitionerInfo
+    sessions: tuple[SessionScores, ...]
+
+    @property
+    def latest(self) -> SessionScores | None:
+        """The most recent session."""
+        return self.sessions[-1] if self.sessions else None
+
+
+def find_practitioner(project: Project, ident: str) -> PractitionerInfo:
+    """The practitioner ``ident`` (a folder under ``content/coding/``), else a usage error."""
+    info = project.practitioners.get(ident)
+    if info is None:
+        raise UsageError(
+            f"no coded sessions for '{ident}': no folder content/coding/{ident}/"
+            f"{did_you_mean(ident, project.practitioners)}"
+        )
+    return info
+
+
+def practitioner_scores(project: Project, info: PractitionerInfo) -> PractitionerScores:
+    """Score every session of ``info`` on its own scale."""
+    sessions = tuple(
+        score_session(c, c.scale_id, project.scales[c.scale_id].model) for c in info.codings
+    )
+    return PractitionerScores(info, sessions)

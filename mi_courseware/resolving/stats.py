@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
+from mi_courseware.core.edition import Edition
 from mi_courseware.core.evaluation import RANGES, Question, Responses
 from mi_courseware.core.people import Participant
+from mi_courseware.errors import ContentError
 
 MINUS = "−"
 
@@ -237,3 +239,15 @@ def summarise(
         Comments(q, tuple(texts.get(key, ()))) for key, q in asked.items() if q.kind == "text"
     )
     return Summary(responses, attended_count, ratings, confidence, comments)
+
+
+def event_summary(edition: Edition) -> Summary:
+    """The numbers of ``edition``'s responses (its roster gives who attended)."""
+    if edition.responses is None:
+        where = edition.sources[-1] if edition.sources else edition.project_root
+        raise ContentError.single(where, "this event has no evaluation responses")
+    roster = edition.participants
+    count = (
+        sum(1 for p in roster if attended(p)) if edition.event and edition.event.roster else None
+    )
+    return summarise([(edition.questions, edition.responses)], count)

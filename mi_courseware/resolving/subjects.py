@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
-    from mi_courseware.coding.report import PractitionerScores
     from mi_courseware.core.edition import Brand
-    from mi_courseware.evaluation.runs import Run, RunFilter
     from mi_courseware.model.scale import Scale
+    from mi_courseware.resolving.runs import Run, RunFilter
+    from mi_courseware.resolving.scores import PractitionerScores
 
 
 @dataclass(frozen=True, kw_only=True)
