@@ -236,3 +236,22 @@ def test_a_roster_without_a_name_column_or_header_is_refused(tmp_path: Path) -> 
     assert read(tmp_path, "\n")[1] == [
         "1:1: error: empty roster: the first row must name the columns"
     ]
+
+
+def test_a_roster_given_on_the_command_line_is_checked_once_before_anything_is_made(
+    make_project, run_cli
+) -> None:
+    """``--roster`` is read and checked with the project, once, every problem at its row;
+    nothing is numbered or written when it has one."""
+    root = make_project({"other.csv": "name,attended\nAnn Lee,yes\n,yes\nBo Yu,maybe\n"})
+    result = run_cli(
+        "certificates", "acme-2027", "--roster", "other.csv", cwd=root,
+        env={"SOURCE_DATE_EPOCH": "1830000000"},
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "other.csv:3:1: error: empty name",
+        "other.csv:4:1: error: attended: 'maybe' is not yes/no/true/false/1/0 (blank means yes)",
+        "2 errors",
+    ]
+    assert not (root / "output").exists() and not (root / "records").exists()

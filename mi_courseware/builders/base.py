@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from typing import Protocol
 
     from mi_courseware.core.edition import Brand, Edition
+    from mi_courseware.core.people import Participant
     from mi_courseware.rendering.document import DocumentSetup
     from mi_courseware.rendering.pdf import PdfRenderer
     from mi_courseware.resolving.subjects import Subject
@@ -81,6 +82,9 @@ class BuildContext:
     jobs: int = 0
     register: Path | str | None = None  # an SQLite file or a postgresql:// URL
     roster: Path | None = None
+    #: The ``--roster`` file as the check phase read it, for each edition it applies to (by
+    #: slug), its attendance assessed: what the certificates are made from.
+    roster_people: Mapping[str, tuple[Participant, ...]] = field(default_factory=dict)
     only_people: tuple[str, ...] = ()
     reissue: bool = False
     quiet: bool = False

@@ -57,7 +57,7 @@ class CertificatesBuilder(Builder["Edition"]):
         edition = target
 
         run = run_for(self.context, edition)
-        for person in participants(edition, run.roster):  # ``build -v`` says who gets none
+        for person in participants(edition, run.people):  # ``build -v`` says who gets none
             reason = shortfall(person, edition.certificate_requires, len(edition.days))
             if reason:
                 log.info("%s: no certificate for %s: %s", edition.slug, person.name, reason)
@@ -107,6 +107,7 @@ def run_for(context: BuildContext, edition: Edition) -> Run:
         time=context.time,
         jobs=context.jobs,
         roster=context.roster,
+        people=context.roster_people.get(edition.slug),
         only=context.only_people,
         reissue=context.reissue,
         quiet=context.quiet,

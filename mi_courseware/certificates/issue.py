@@ -68,6 +68,8 @@ class Run:
     time: datetime
     jobs: int = 0
     roster: Path | None = None
+    #: The ``--roster`` file's people as the check phase read them (``None``: the edition's).
+    people: tuple[Participant, ...] | None = None
     only: tuple[str, ...] = ()
     reissue: bool = False
     quiet: bool = False
@@ -124,7 +126,7 @@ def plan(edition: Edition, run: Run, design: Design, final: Path, report: Report
     details = design.details()
     now = stamp(run.time)
     year = edition.dates[-1].year if edition.dates else run.time.year
-    roster = participants(edition, run.roster)
+    roster = participants(edition, run.people)
     attendance = report.attendance
     problems = Problems()
     people: dict[str, Person] = {}

@@ -20,9 +20,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mi_courseware.core.people import Participant, assess, shortfall
-from mi_courseware.errors import Problems, UsageError, did_you_mean
-from mi_courseware.loading.roster import read_roster
+from mi_courseware.core.people import Participant, shortfall
+from mi_courseware.errors import UsageError, did_you_mean
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -51,14 +50,12 @@ def sha256_file(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def participants(edition: Edition, roster: Path | None) -> tuple[Participant, ...]:
-    """The edition's roster, or the one given with ``--roster`` (its attendance assessed)."""
-    if roster is None:
-        return edition.participants
-    problems = Problems()
-    people = read_roster(roster, problems, days=len(edition.days))
-    problems.raise_if_errors()
-    return assess(people, len(edition.days), edition.certificate_requires)
+def participants(
+    edition: Edition, people: tuple[Participant, ...] | None
+) -> tuple[Participant, ...]:
+    """The edition's roster, or the ``--roster`` file's ``people`` as the check phase read
+    them (their attendance assessed)."""
+    return edition.participants if people is None else people
 
 
 def attends(person: Participant | None) -> bool:

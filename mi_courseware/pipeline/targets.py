@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from mi_courseware.checks import check_project
-from mi_courseware.core.edition import Selection
+from mi_courseware.core.edition import Edition, Selection
+from mi_courseware.core.people import Participant
 from mi_courseware.errors import Problems
 from mi_courseware.loading.project import Project
 from mi_courseware.loading.read import load_project
@@ -86,3 +88,25 @@ def warn_past(project: Project, events: list[str], problems: Problems) -> None:
                 f"the event is over (its last day was {max(dates).isoformat()}); its outputs "
                 "are records of what was taught",
             )
+
+
+def roster_override(path: Path, editions: list[Edition]) -> dict[str, tuple[Participant, ...]]:
+    """The ``--roster`` file, read and checked once, for each edition of an event (its
+    attendance assessed against that edition's days); every problem in it stops the run."""
+    from mi_courseware.core.people import assess
+    from mi_courseware.errors import ContentError
+    from mi_courseware.loading.roster import read_roster
+
+    problems = Problems()
+    found: dict[str, tuple[Participant, ...]] = {}
+    read: dict[int, list[Participant]] = {}
+    for edition in editions:
+        if edition.event is None:
+            continue
+        days = len(edition.days)
+        if days not in read:
+            read[days] = read_roster(path, problems, days=days)
+        found[edition.slug] = assess(read[days], days, edition.certificate_requires)
+    if problems.errors:
+        raise ContentError(problems.items)
+    return found
