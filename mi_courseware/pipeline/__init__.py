@@ -37,7 +37,6 @@ from mi_courseware.pipeline.commit import Staged, TargetResult, commit
 from mi_courseware.pipeline.inputs import Hasher
 from mi_courseware.pipeline.plan import TargetPlan, check_outputs, plan
 from mi_courseware.pipeline.stage import stage
-from mi_courseware.pipeline.targets import roster_override
 from mi_courseware.project import ProjectPaths
 
 log = logging.getLogger("mi_courseware")
@@ -105,7 +104,9 @@ def build(
         early = None if several else start_renderer
         editions, warnings, remember = gather(paths, request, hasher, early)
         warn(warnings)
-        if context.roster is not None:
+        if context.roster is not None:  # read and checked here, once (no model imported else)
+            from mi_courseware.pipeline.targets import roster_override
+
             context = replace(context, roster_people=roster_override(context.roster, editions))
         plans = plan(
             editions,
