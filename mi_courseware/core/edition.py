@@ -261,7 +261,8 @@ class Edition:
     handouts: tuple[Handout, ...]
     cpd_hours: float
     taught_minutes: int
-    feedback: tuple[tuple[str, str], ...]
+    #: The course's quotes (its samples only when the selection asks for them).
+    feedback: tuple[Quote, ...]
     participants: tuple[Participant, ...]
     slug: str
     project_root: Path
@@ -316,6 +317,16 @@ class Edition:
 
 
 @dataclass(frozen=True)
+class Quote:
+    """A quote for the pack's back cover and the flyer: a participant's words, or a sample
+    (printed only when the build asks for samples, and then marked as one)."""
+
+    quote: str
+    by: str
+    sample: bool = False
+
+
+@dataclass(frozen=True)
 class Selection:
     """What to build: ids as given on the command line or by an event."""
 
@@ -325,3 +336,5 @@ class Selection:
     client: str | None = None
     event: str | None = None
     theme: str | None = None
+    #: Whether the course's sample quotes are printed (``build --with-samples``).
+    samples: bool = False

@@ -56,6 +56,8 @@ class BuildRequest:
     force: bool = False
     #: Every output in ``only`` must apply to the target (the ``certificates`` command).
     require: bool = False
+    #: Print the courses' sample quotes, marked as samples (``build --with-samples``).
+    samples: bool = False
 
     def choices(self) -> dict[str, Any]:
         """The options that pick the edition."""
@@ -64,6 +66,7 @@ class BuildRequest:
             "variant": self.variant,
             "addons": self.addons,
             "theme": self.theme,
+            "samples": self.samples,
         }
 
 
