@@ -22,6 +22,9 @@ from mi_courseware.resolving.scores import (
     show,
 )
 
+#: What the summary says of a latest session tallied live.
+LIVE_NOTE = "live: tallied on paper during the session, less reliable than coding a recording"
+
 
 def _selected(
     project: Project, trainer: str | None, client: str | None
@@ -67,6 +70,7 @@ def _csv(rows: list[PractitionerScores]) -> str:
                 "date": latest.date.isoformat(),
                 "label": latest.label,
                 "scale": latest.scale_id,
+                "source": latest.coding.sidecar.model.source or "",
                 **scores_row(latest),
                 "fair_on_every_score": "yes" if reached_fair(latest) else "no",
             }
@@ -92,7 +96,7 @@ def _table(project: Project, rows: list[PractitionerScores]) -> str:
         group = [p for p in rows if p.latest and p.latest.scale_id == scale_id]
         scale = project.scales[scale_id].model
         banded = [s for s in scale.summaries if s.fair is not None or s.good is not None]
-        head = ["practitioner", "latest", *(s.label for s in banded), "fair on all"]
+        head = ["practitioner", "latest", "coded", *(s.label for s in banded), "fair on all"]
         table = [head]
         for scores in group:
             latest = scores.latest
@@ -101,6 +105,7 @@ def _table(project: Project, rows: list[PractitionerScores]) -> str:
                 [
                     scores.info.id,
                     latest.date.isoformat(),
+                    latest.coding.sidecar.model.source or "-",
                     *(_cell(latest, s.id) for s in banded),
                     "yes" if reached_fair(latest) else "no",
                 ]
@@ -112,6 +117,8 @@ def _table(project: Project, rows: list[PractitionerScores]) -> str:
         for row in table:
             lines.append("  " + "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)))
     fair = [p.info.id for p in rows if p.latest and reached_fair(p.latest)]
+    if any(p.latest and p.latest.coding.sidecar.model.source == "live" for p in rows):
+        lines += ["", LIVE_NOTE]
     lines.append("")
     lines.append(
         f"{len(fair)} of {len(rows)} practitioner{'s' if len(rows) != 1 else ''} at fair or "
