@@ -12,7 +12,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from mi_courseware.core.evaluation import Question, Responses
+from mi_courseware.core.evaluation import Question, Responses, SkillScores
 from mi_courseware.core.people import Participant
 from mi_courseware.core.slides import SlideSpec
 
@@ -269,8 +269,9 @@ class Edition:
     sources: tuple[Path, ...] = field(default=())
     #: The files it was made from, by the part they play: ``course`` (course, add-ons,
     #: event), ``text`` (modules, handouts, client pages), ``images`` (pictures the text
-    #: shows), ``brand`` (client file, logo, signature), ``roster`` and ``evaluations`` (the
-    #: event's response file). Each output is rebuilt when a file of a part it uses changes.
+    #: shows), ``brand`` (client file, logo, signature), ``roster``, ``evaluations`` (the
+    #: event's response file) and ``skills`` (its skills measure's scores). Each output is
+    #: rebuilt when a file of a part it uses changes.
     inputs: dict[str, tuple[Path, ...]] = field(default_factory=dict)
     #: The theme's folder and those of the themes it extends, nearest first.
     theme_dirs: tuple[Path, ...] = ()
@@ -284,6 +285,8 @@ class Edition:
     questions: tuple[Question, ...] = ()
     #: The event's evaluation responses, when it has a response file.
     responses: Responses | None = None
+    #: The event's skills measure scores (``<event>-skills.csv``), when it has them.
+    skills: SkillScores | None = None
     #: The slide layouts the deck uses (the client's own or its theme's), as checked.
     slides: SlideSpec | None = None
 

@@ -9,7 +9,7 @@ from mi_courseware.errors import Position, Problems
 from mi_courseware.loading.coding import load_coding
 from mi_courseware.loading.project import Project, ThemeRecord
 from mi_courseware.loading.records import Document, M, Record, load_document, load_record
-from mi_courseware.loading.responses import read_table, responses_file
+from mi_courseware.loading.responses import read_table, responses_file, skills_file
 from mi_courseware.loading.roster import read_roster_table
 from mi_courseware.loading.wording import theme_languages, wording
 from mi_courseware.loading.yaml_file import load_yaml
@@ -214,13 +214,18 @@ def _load_wording(project: Project, problems: Problems) -> None:
 
 
 def _load_responses(project: Project, problems: Problems) -> None:
-    """Read each event's evaluation responses, if it has a response file."""
+    """Read each event's evaluation responses, if it has a response file, and its skills
+    measure's scores (``<event>-skills.csv`` or ``.xlsx``), if it has them."""
     root, folder = project.paths.root, project.paths.content_dir("evaluations")
     for ident, record in project.events.items():
         path = responses_file(record, root, folder, project.readable, problems)
         table = read_table(path, problems) if path is not None else None
         if table is not None:
             project.responses[ident] = table
+        path = skills_file(ident, folder, project.readable, problems)
+        table = read_table(path, problems) if path is not None else None
+        if table is not None:
+            project.skills[ident] = table
 
 
 def load_project(paths: ProjectPaths, problems: Problems) -> Project:

@@ -117,6 +117,23 @@ def responses_file(
     return found[0] if found else None
 
 
+def skills_file(
+    ident: str, folder: Path, readable: Callable[[Path], bool], problems: Problems
+) -> Path | None:
+    """The scores of event ``ident``'s skills measure, if it has them:
+    ``<folder>/<event>-skills.csv`` or ``.xlsx`` (two of them are reported)."""
+    found = [folder / f"{ident}-skills{s}" for s in SUFFIXES]
+    found = [p for p in found if p.is_file() and readable(p)]
+    if len(found) > 1:
+        problems.error(
+            Position(found[1]),
+            f"event '{ident}' has two files of skills scores, {found[0].name} and "
+            f"{found[1].name}; keep one",
+        )
+        return None
+    return found[0] if found else None
+
+
 def read_table(path: Path, problems: Problems) -> ResponseTable | None:
     """The cells of a response file; ``None`` (and the problem recorded) when unreadable."""
     read = _workbook if path.suffix.lower() == ".xlsx" else _csv

@@ -221,6 +221,21 @@ class SkillItem(Model):
     confidence in that outcome beside the change in scores."""
 
 
+class SkillScoreRow(Model):
+    """One row of ``content/evaluations/<event>-skills.csv`` (or ``.xlsx``): a score the
+    trainer gave one answer of the skills measure (documentation: the file is read as a
+    table, each bad cell reported where it is)."""
+
+    name: Text
+    """Whose answer it was, as on the roster."""
+    item: Id
+    """The item's id, from the course's ``evaluation: skills:``."""
+    when: Literal["before", "after"]
+    """``before`` (at the start of the course) or ``after`` (at the end)."""
+    score: int = Field(ge=0, le=2)
+    """The rubric's score: 0, 1 or 2."""
+
+
 class EvaluationSettings(Model):
     """The course's evaluation form: the theme's questions, then these."""
 
