@@ -30,7 +30,7 @@ def _courses(project: Project, verbose: bool) -> Iterator[str]:
             from mi_courseware.checks.practice import practice_lines
 
             yield from _sessions_by_variant(course)
-            yield "      practice (minutes the sessions give their exercises):"
+            yield "      practice: the minutes each session gives its exercises"
             yield from practice_lines(project, record)
 
 
