@@ -20,6 +20,7 @@ REPORT_KEYS = {
     "date",
     "label",
     "scale",
+    "source",
     "counts",
     "globals",
     "technical",
@@ -189,13 +190,13 @@ def test_the_social_work_scale_scores_its_seven_skills(coding_project, run_cli) 
     assert list(ratings.values()) == [4, 3, 3, 2, 4, 5, 3]
     bands = session["bands"]
     assert bands["overall"]["score"] == round(24 / 7, 2) == 3.43
-    assert bands["overall"]["band"] == "fair"  # 3 <= 3.43 < 3.5, the studies' "skilful"
+    assert bands["overall"]["band"] == "below fair"  # 3.43 < 3.5, MITI 3.1.1's proficiency
     assert bands["relationship_building"]["score"] == round((4 + 3 + 3) / 3, 2)
     assert bands["good_authority"] == {
         "score": 4.0,
         "band": "good",
-        "fair": 3.0,
-        "good": 3.5,
+        "fair": 3.5,
+        "good": 4.0,
         "note": None,
     }
     assert bands["evoking"]["band"] == "below fair"
@@ -238,6 +239,7 @@ def test_cohort_summary_shows_latest_scores_and_who_is_fair_on_everything(
     assert text[2].split() == [
         "alex-reed",
         "2027-03-18",
+        "-",
         "3.50",
         "fair",
         "3.50",

@@ -224,7 +224,7 @@ def test_the_demo_project_validates_with_no_warnings(run_cli: RunCli) -> None:
         "--project", str(REPO), "validate", "--strict", env={"SOURCE_DATE_EPOCH": "1790000000"}
     )
     assert result.exit_code == 0, result.output
-    assert lines(result.output) == ["OK: 4 courses, 4 add-ons, 3 clients, 2 events; no errors"]
+    assert lines(result.output) == ["OK: 5 courses, 4 add-ons, 3 clients, 2 events; no errors"]
 
 
 def test_every_demo_course_fits_its_days_and_maps_only_to_catalogued_standards() -> None:
