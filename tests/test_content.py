@@ -31,7 +31,7 @@ PACKS = {
         "en",
         [
             *("mi-practitioner", "--client", "northfield", "--variant", "in-depth"),
-            *("--addon", "node-link-mapping", "--theme", "large-print"),
+            *("--addon", "node-link-mapping", "--theme", "large-print", "--with-samples"),
         ],
         "northfield/mi-practitioner-in-depth",
     ),
@@ -80,6 +80,20 @@ def test_no_page_of_a_demo_pack_holds_only_a_heading_an_attribution_or_one_row(
     pages = demo_pages[name]
     assert len(pages) > 40
     assert faults(pages, {wording["handouts_and_worksheets"]}) == []
+
+
+def test_sample_quotes_are_printed_only_by_a_build_that_asks_for_them(
+    demo_pages: dict[str, list[Page]],
+) -> None:
+    sample = "I came expecting theory and left with phrases I used the very next morning."
+    sourced = "Practising in threes was nerve-racking at first, and it was the part I got most"
+    default, samples = (
+        " ".join(" ".join(t for p in demo_pages[name] for t in p.texts).split())
+        for name in ("event-default-en", "practitioner-large-print-en")
+    )
+    assert sourced in default and sample not in default
+    assert sourced in samples and f"{sample}" in samples
+    assert "sample quote, not a participant's words" in samples.replace("\u2019", "'")
 
 
 @pytest.mark.parametrize("name", PACKS)

@@ -70,18 +70,19 @@ def read_skills(
         def wrong(column: str, message: str, line: int = line) -> None:
             nonlocal bad
             bad = True
-            problems.error(table.where(line, columns[column]), message)
+            index = columns[column]
+            problems.error(table.where(line, index), f"{table.name(index)}: {message}")
 
         name, item, when = texts["name"], texts["item"], texts["when"].casefold()
         if not name:
-            wrong("name", "name is blank: whose answer was scored?")
+            wrong("name", "blank: whose answer was scored?")
         if item not in known:
             wrong("item", f"unknown item '{short(item, 40)}'{did_you_mean(item, known)}")
         if when not in WHEN:
-            wrong("when", f"when is '{short(texts['when'], 40)}': write before or after")
+            wrong("when", f"'{short(texts['when'], 40)}' is neither before nor after")
         score = _score(values["score"])
         if score is None:
-            wrong("score", f"score '{short(texts['score'], 40)}' is not 0, 1 or 2")
+            wrong("score", f"'{short(texts['score'], 40)}' is not a score of 0, 1 or 2")
         answer = (name.casefold(), item, when)
         if not bad and answer in seen:
             wrong(
