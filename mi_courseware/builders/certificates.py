@@ -35,6 +35,9 @@ class CertificatesBuilder(Builder["Edition"]):
     uses = ("course", "brand", "roster")
     register = True
     needs = "roster"
+    #: a certificate holds only its holder's name, but people are told apart by their
+    #: register identity (their id, else their email address)
+    private = True
     preload = ("mi_courseware.certificates.issue",)
 
     @classmethod
@@ -95,12 +98,17 @@ def log_outcome(edition: Edition, report: Report) -> None:
             log.info("%s: certificate %s of %s voided: %s", edition.slug, number, name, reason)
 
 
+def register_of(context: BuildContext, edition: Edition) -> Path | str:
+    """The register a build uses: ``--register``, else the project's own."""
+    return context.register or edition.project_root / "records" / "certificates.sqlite"
+
+
 def run_for(context: BuildContext, edition: Edition) -> Run:
     """The certificate run a build context asks for."""
     from mi_courseware.certificates.issue import Run
     from mi_courseware.register.engine import key_folder
 
-    register = context.register or edition.project_root / "records" / "certificates.sqlite"
+    register = register_of(context, edition)
     return Run(
         keys=key_folder(register, edition.project_root),
         register=register,
