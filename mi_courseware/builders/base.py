@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from typing import Protocol
 
     from mi_courseware.core.edition import Brand, Edition
+    from mi_courseware.core.messages import MessageRun
     from mi_courseware.core.people import Participant
     from mi_courseware.rendering.document import DocumentSetup
     from mi_courseware.rendering.pdf import PdfRenderer
@@ -93,6 +94,8 @@ class BuildContext:
     out_root: Path | None = None
     #: Worker processes for PDF rendering (optional; absent in event workers).
     renderer: PdfRenderer | None = None
+    #: The messages ``send`` planned, for the messages builder.
+    messages: MessageRun | None = None
 
 
 T = TypeVar("T")

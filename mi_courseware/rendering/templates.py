@@ -324,8 +324,14 @@ def environment(
     search: list[Path],
     translator: Translator,
     extra_globals: dict[str, Any] | None = None,
+    *,
+    markdown: bool = False,
 ) -> jinja2.Environment:
-    """A sandboxed environment over ``search`` (folders holding ``templates/``, nearest first)."""
+    """A sandboxed environment over ``search`` (folders holding ``templates/``, nearest first).
+
+    ``markdown``: for templates that write Markdown (messages): every value is escaped as
+    Markdown text instead of HTML (:func:`mi_courseware.rendering.messages.markdown_value`).
+    """
     folders = [f if f.name == "templates" else f / "templates" for f in search]
     folders = [f for f in folders if f.is_dir()]
     by_theme = {
@@ -337,14 +343,18 @@ def environment(
             jinja2.PrefixLoader(by_theme, delimiter=":"),
         ]
     )
+    finalize = None
+    if markdown:
+        from mi_courseware.rendering.messages import markdown_value as finalize
     env = ThemeEnvironment(
         loader=loader,
-        autoescape=True,
+        autoescape=not markdown,
+        finalize=finalize,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        bytecode_cache=COMPILED,
+        bytecode_cache=None if markdown else COMPILED,  # compiled differently
     )
     env.globals = {name: env.globals[name] for name in JINJA_GLOBALS}
     env.filters = {name: env.filters[name] for name in JINJA_FILTERS}
