@@ -31,8 +31,6 @@ if TYPE_CHECKING:
 
     from mi_courseware.rendering.document import DocumentSetup
 
-#: ASCII punctuation, each escaped with a backslash in a value put into Markdown.
-_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
 #: Pixels on the long side of the logo in the HTML part (shown at half that, for sharp
 #: screens).
 LOGO_PIXELS = 480
@@ -45,15 +43,6 @@ class Composed:
     subject: str
     text: str
     html: str
-
-
-def markdown_value(value: object) -> str:
-    """A value as literal Markdown text: punctuation escaped, line breaks made spaces (a
-    value never starts a block). Markdown already (:class:`~markupsafe.Markup`) is kept."""
-    if isinstance(value, Markup):
-        return str(value)
-    text = " ".join(str(value).split())
-    return _PUNCTUATION.sub(r"\\\1", text)
 
 
 def web_address(value: object) -> Markup:

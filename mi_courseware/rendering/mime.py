@@ -77,7 +77,7 @@ def assemble(
     message.add_alternative(html, subtype="html", cte="quoted-printable")
     if logo is not None:
         data, subtype, cid = logo
-        html_part = message.get_payload()[1]  # type: ignore[index]
+        html_part: EmailMessage = message.get_payload()[1]  # type: ignore[index,assignment]
         html_part.add_related(data, "image", subtype, cid=f"<{cid}>", filename=f"logo.{subtype}")
     for name, content_type, data, params in attachments:
         main, sub = content_type.split("/")

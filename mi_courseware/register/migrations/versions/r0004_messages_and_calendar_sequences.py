@@ -6,8 +6,11 @@
   moved on when they change, so that an invitation sent again updates the entry.
 
 Drafted by scripts/new_migration.py from mi_courseware/register/schema.py; the CHECK
-constraints (which autogenerate does not render) written by hand. Two new tables, no trigger:
-a message record's personal data is erased by ``register forget``, so the rows may change.
+constraints (which autogenerate does not render) written by hand. The new tables have no
+trigger: a message record's personal data is erased by ``register forget``, so its rows may
+change. The certificates' guard is written again to let ``register forget`` replace a holder's
+identity (their email address, for a roster without ids) by a ``forgotten:`` digest, and
+nothing else: number, code and holder stay fixed otherwise.
 
 Revision ID: 0004
 Revises: 0003
@@ -32,8 +35,44 @@ def _one_of(column: str, values: tuple[str, ...]) -> str:
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
+KEPT = "number, prefix, year, serial, code, event, identity"
+
+#: The holder's identity may change only to a forgotten one (an erasure request).
+SQLITE = [
+    "DROP TRIGGER certificates_keep_number",
+    f"""CREATE TRIGGER certificates_keep_number BEFORE UPDATE OF {KEPT} ON certificates
+WHEN NEW.number IS NOT OLD.number OR NEW.prefix IS NOT OLD.prefix OR NEW.year IS NOT OLD.year
+    OR NEW.serial IS NOT OLD.serial OR NEW.code IS NOT OLD.code OR NEW.event IS NOT OLD.event
+    OR (NEW.identity IS NOT OLD.identity AND NEW.identity NOT LIKE 'forgotten:%')
+BEGIN SELECT RAISE(ABORT, 'a certificate keeps its number, code and holder'); END""",
+]
+
+POSTGRESQL = [
+    """CREATE OR REPLACE FUNCTION mi_courseware_guard_certificate() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF (NEW.number, NEW.prefix, NEW.year, NEW.serial, NEW.code, NEW.event)
+        IS DISTINCT FROM
+       (OLD.number, OLD.prefix, OLD.year, OLD.serial, OLD.code, OLD.event)
+       OR (NEW.identity IS DISTINCT FROM OLD.identity AND NEW.identity NOT LIKE 'forgotten:%')
+    THEN
+        RAISE EXCEPTION 'a certificate keeps its number, code and holder'
+            USING ERRCODE = 'integrity_constraint_violation';
+    END IF;
+    IF OLD.status IN ('revoked', 'void') AND NEW.status IS DISTINCT FROM OLD.status THEN
+        RAISE EXCEPTION 'a revoked or void certificate never becomes valid again'
+            USING ERRCODE = 'integrity_constraint_violation';
+    END IF;
+    RETURN NEW;
+END $$""",
+]
+
+
 def upgrade() -> None:
-    """The two tables of version 4."""
+    """The two tables of version 4, and the certificates' guard again."""
+    dialect = op.get_bind().dialect.name
+    for statement in SQLITE if dialect == "sqlite" else POSTGRESQL:
+        op.execute(statement)
     op.create_table(
         "calendar_days",
         sa.Column("event", sa.Text(), nullable=False),
