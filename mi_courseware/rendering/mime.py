@@ -69,7 +69,6 @@ def assemble(
     message["Subject"] = subject
     message["Date"] = format_datetime(envelope.when)
     message["Message-ID"] = envelope.message_id
-    message["Content-Language"] = envelope.language
     if envelope.unsent:
         message[UNSENT] = "1"
     # quoted-printable: readable, and within every server's line limits
@@ -82,6 +81,8 @@ def assemble(
     for name, content_type, data, params in attachments:
         main, sub = content_type.split("/")
         message.add_attachment(data, main, sub, filename=name, params=params)
+    # after the parts are made: making them moves every Content-* header into the first part
+    message["Content-Language"] = envelope.language
     seed = envelope.message_id
     for index, part in enumerate(message.walk()):
         if part.is_multipart():

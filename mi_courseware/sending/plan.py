@@ -93,7 +93,7 @@ def plan_messages(
     from mi_courseware.register.messages import DELIVERED
 
     plan = Plan(kind, day)
-    again = chosen(edition.participants, resend, "--resend")
+    again = chosen(edition.participants, resend, "--resend") if resend else []
     delivered: dict[str, list[MessageRecord]] = {}
     for row in records:
         if row.result in DELIVERED and row.day == day:

@@ -1,0 +1,433 @@
+"""Messages to participants (``send``), delivered to a real SMTP server and read back.
+
+One aiosmtpd server for the module (``tests/smtp_server.py``: STARTTLS, AUTH, a throw-away
+certificate trusted through ``SSL_CERT_FILE``); each test sets what it does and parses what
+arrived with Python's ``email`` package.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import os
+import shutil
+import signal
+import subprocess
+from collections import Counter
+from collections.abc import Iterator
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+from conftest import PROJECTS, RunCli, run_until_paused, subprocess_env
+from icalendar import Calendar
+from smtp_server import PASSWORD, TOKEN, USER, Mailbox, throwaway_certificate
+
+EVENT = "send-2027"
+AFTER = "1815000000"  # 2027-07-07: after the event's last day
+LINK = "https://meet.example/j/81234?pwd=Zq9"
+PEOPLE = {
+    "Siân Llewelyn-Parry": "p01@brightwell.example",
+    "Zoë D'Arcy-Fenwick": "p04@brightwell.example",
+    "Kerry-Ann O'Donoghue": "p15@brightwell.example",
+    "Ζωή Αλεξίου": "p06@brightwell.example",
+}
+EVENT_FILE = f"""course: follow-up
+client: brightwell
+code: BCP-MI-27
+days:
+  - {{date: 2027-03-09, times: "09:30-12:30", venue: "Room 4, Brightwell House"}}
+  - {{date: 2027-04-13, times: "10:00-11:30", venue: "Meeting Room 1, Station Road Hub"}}
+  - {{date: 2027-05-12, times: "13:30-15:00", virtual: true, link: "{LINK}",
+      joining: "Meeting ID 812 34, passcode 5521"}}
+admin_contact: {{name: Gemma Thornley, email: bookings@brightwell.example, phone: "01632 960778"}}
+evaluation_url: https://forms.example/brightwell-mi
+roster: ../rosters/{EVENT}.csv
+"""
+
+
+def roster(people: dict[str, str], *, extra: str = "") -> str:
+    rows = "".join(f"{name},{address},yes,yes,yes\n" for name, address in people.items())
+    return "name,email,day 1,day 2,day 3\n" + rows + "Owain Price,,yes,yes,yes\n" + extra
+
+
+@pytest.fixture(scope="module")
+def mailbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Mailbox]:
+    folder = tmp_path_factory.mktemp("mail")
+    certificate, key = throwaway_certificate(folder)
+    previous = os.environ.get("SSL_CERT_FILE")
+    os.environ["SSL_CERT_FILE"] = str(certificate)
+    box = Mailbox(certificate, key)
+    yield box
+    box.close()
+    if previous is None:
+        os.environ.pop("SSL_CERT_FILE", None)
+    else:
+        os.environ["SSL_CERT_FILE"] = previous
+
+
+@pytest.fixture
+def server(mailbox: Mailbox) -> Mailbox:
+    mailbox.handler.reset()
+    return mailbox
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    root = tmp_path / "project"
+    shutil.copytree(PROJECTS / "days-basic", root)
+    (root / "content" / "events" / f"{EVENT}.yaml").write_text(EVENT_FILE, encoding="utf-8")
+    (root / "content" / "rosters" / f"{EVENT}.csv").write_text(roster(PEOPLE), encoding="utf-8")
+    return root
+
+
+def env(server: Mailbox, **more: str) -> dict[str, str]:
+    return {
+        "MI_COURSEWARE_SMTP": server.url(),
+        "MI_COURSEWARE_SMTP_PASSWORD": PASSWORD,
+        "SSL_CERT_FILE": os.environ["SSL_CERT_FILE"],
+        "SOURCE_DATE_EPOCH": AFTER,
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring",
+        **more,
+    }
+
+
+def parsed(data: bytes) -> EmailMessage:
+    message = email.message_from_bytes(data, policy=email.policy.default)
+    assert isinstance(message, EmailMessage)
+    return message
+
+
+def one_each(server: Mailbox) -> dict[str, EmailMessage]:
+    """What arrived, by recipient: one recipient per message, in To alone."""
+    found = {}
+    for arrival in server.handler.arrived:
+        assert len(arrival.recipients) == 1
+        message = parsed(arrival.data)
+        assert message["To"].addresses[0].addr_spec == arrival.recipients[0]
+        assert len(message["To"].addresses) == 1
+        assert message["Cc"] is None and message["Bcc"] is None
+        found[arrival.recipients[0]] = message
+    return found
+
+
+def attachments(message: EmailMessage) -> dict[str, bytes]:
+    return {part.get_filename(): part.get_content() for part in message.iter_attachments()}  # type: ignore[misc]
+
+
+def plain(message: EmailMessage) -> str:
+    part = message.get_body(("plain",))
+    assert part is not None
+    return str(part.get_content())
+
+
+def html(message: EmailMessage) -> str:
+    part = message.get_body(("html",))
+    assert part is not None
+    return str(part.get_content())
+
+
+def test_each_kind_reaches_each_participant_once_with_its_own_parts(
+    server: Mailbox, project: Path, run_cli: RunCli
+) -> None:
+    smtp = env(server)
+    issued = run_cli("certificates", EVENT, cwd=project, env=smtp)
+    assert issued.exit_code == 0, issued.output
+    assert run_cli("build", EVENT, "--only", "calendar", cwd=project, env=smtp).exit_code == 0
+    published = Calendar.from_ical(
+        (project / "output/events" / EVENT / "calendar.ics").read_bytes()
+    )
+
+    result = run_cli("send", "invitation", EVENT, "--smtp", cwd=project, env=smtp)
+    assert result.exit_code == 0, result.output
+    assert (
+        result.stdout.splitlines()[-1]
+        == "4 sent, 0 skipped (already sent), 0 failed, 1 not eligible"
+    )
+    got = one_each(server)
+    assert sorted(got) == sorted(PEOPLE.values())  # Owain has no address: printed documents only
+    for name, address in PEOPLE.items():
+        message = got[address]
+        assert message["From"].addresses[0].addr_spec == USER  # the account that signs in
+        assert message["From"].addresses[0].display_name == "Brightwell Community Partnership"
+        assert message["Reply-To"].addresses[0].addr_spec == "bookings@brightwell.example"
+        assert message["Subject"] == "Your place on MI with Follow-up Practice"
+        assert f"Dear {name}," in plain(message)
+        assert LINK in plain(message) and "Meeting ID 812 34" in plain(message)
+        assert f'href="{LINK.replace("&", "&amp;")}"' in html(message)
+        assert "cid:logo." in html(message)  # the SVG logo, as PNG, inside the message
+        [logo] = [p for p in message.walk() if p.get_content_type() == "image/png"]
+        assert logo.get_content()[:8] == b"\x89PNG\r\n\x1a\n"
+        invitation = Calendar.from_ical(attachments(message)["invitation.ics"])
+        assert str(invitation["METHOD"]) == "REQUEST"
+        mine, theirs = invitation.walk("VEVENT"), published.walk("VEVENT")
+        assert [(str(e["UID"]), int(e["SEQUENCE"])) for e in mine] == [
+            (str(e["UID"]), int(e["SEQUENCE"])) for e in theirs
+        ]
+        for entry in mine:
+            assert str(entry["ATTENDEE"]) == f"mailto:{address}"
+            assert str(entry["ORGANIZER"]) == "mailto:bookings@brightwell.example"
+        assert LINK in str(mine[2]["DESCRIPTION"])
+    assert LINK.encode() not in (project / "output/events" / EVENT / "calendar.ics").read_bytes()
+
+    server.handler.reset()  # a second run sends nothing
+    again = run_cli("send", "invitation", EVENT, "--smtp", cwd=project, env=smtp)
+    assert (
+        again.stdout.splitlines()[-1]
+        == "0 sent, 4 skipped (already sent), 0 failed, 1 not eligible"
+    )
+    assert server.handler.arrived == []
+
+    newcomer = {"Jo Li": "p35@brightwell.example"}  # a newcomer on the roster: only them
+    (project / "content/rosters" / f"{EVENT}.csv").write_text(
+        roster(PEOPLE | newcomer), encoding="utf-8"
+    )
+    run_cli("send", "invitation", EVENT, "--smtp", cwd=project, env=smtp)
+    assert list(one_each(server)) == ["p35@brightwell.example"]
+
+    server.handler.reset()  # day 2 moved: sent again on purpose, it updates the same entries
+    event = project / "content/events" / f"{EVENT}.yaml"
+    event.write_text(EVENT_FILE.replace('"10:00-11:30"', '"10:30-12:00"'), encoding="utf-8")
+    run_cli(
+        "send",
+        "invitation",
+        EVENT,
+        "--smtp",
+        "--resend",
+        "Siân Llewelyn-Parry",
+        cwd=project,
+        env=smtp,
+    )
+    [updated] = one_each(server).values()
+    entries = Calendar.from_ical(attachments(updated)["invitation.ics"]).walk("VEVENT")
+    assert [str(e["UID"]) for e in entries] == [str(e["UID"]) for e in published.walk("VEVENT")]
+    assert [int(e["SEQUENCE"]) for e in entries] == [0, 1, 0]
+
+    server.handler.reset()  # certificates: each one's own PDF, byte for byte
+    dry = run_cli("send", "certificate", EVENT, "--dry-run", cwd=project, env=smtp)
+    assert (
+        "  not eligible Jo Li: no certificate issued (run 'certificates send-2027')" in dry.stdout
+    )
+    sent = run_cli("send", "certificate", EVENT, "--smtp", cwd=project, env=smtp)
+    assert sent.exit_code == 0, sent.output
+    folder = project / "output/events" / EVENT / "certificates"
+    got = one_each(server)
+    assert len(got) == 4  # Jo Li came after the certificates were issued
+    for message in got.values():
+        [(name, data)] = attachments(message).items()
+        assert data == (folder / name).read_bytes()
+        assert name.removesuffix(".pdf") in plain(message)
+
+    server.handler.reset()
+    reminded = run_cli("send", "reminder", EVENT, "--day", "3", "--smtp", cwd=project, env=smtp)
+    assert reminded.exit_code == 0, reminded.output
+    got = one_each(server)
+    assert len(got) == 5 and all(LINK in plain(m) for m in got.values())
+    assert all(attachments(m) == {} for m in got.values())
+
+    server.handler.reset()
+    asked = run_cli("send", "evaluation", EVENT, "--smtp", cwd=project, env=smtp)
+    assert asked.exit_code == 0, asked.output
+    got = one_each(server)
+    assert len(got) == 5
+    assert all("https://forms.example/brightwell-mi" in plain(m) for m in got.values())
+
+
+def test_outbox_files_parse_and_carry_the_parts_a_sent_message_has(
+    server: Mailbox, project: Path, run_cli: RunCli
+) -> None:
+    """--outbox writes .eml files Outlook opens ready to send; a later run by SMTP skips them.
+    A client in Welsh gets its messages in Welsh."""
+    client = project / "content/events" / f"{EVENT}.yaml"
+    client.write_text(EVENT_FILE.replace("client: brightwell", "client: cwm"), encoding="utf-8")
+    outbox = project.parent / "outbox"
+    result = run_cli(
+        "send", "invitation", EVENT, "--outbox", str(outbox), cwd=project, env=env(server)
+    )
+    assert result.exit_code == 0, result.output
+    files = sorted(outbox.glob("*.eml"))
+    assert len(files) == 4
+    for path in files:
+        with path.open("rb") as handle:
+            message = email.message_from_binary_file(handle, policy=email.policy.default)
+        assert isinstance(message, EmailMessage)
+        assert message["X-Unsent"] == "1"
+        assert message["Subject"] == "Eich lle ar MI with Follow-up Practice"
+        assert message["Content-Language"] == "cy"
+        types = [part.get_content_type() for part in message.walk()]
+        assert types == [
+            "multipart/mixed", "multipart/alternative", "text/plain", "multipart/related",
+            "text/html", "image/png", "text/calendar",
+        ]  # fmt: skip
+        assert "Annwyl" in plain(message) and 'lang="cy"' in html(message)
+    again = run_cli("send", "invitation", EVENT, "--smtp", cwd=project, env=env(server))
+    assert (
+        again.stdout.splitlines()[-1]
+        == "0 sent, 4 skipped (already sent), 0 failed, 1 not eligible"
+    )
+    assert server.handler.arrived == []
+
+
+def test_a_refused_address_is_recorded_failed_and_the_others_go_on(
+    server: Mailbox, project: Path, run_cli: RunCli
+) -> None:
+    server.handler.refuse = {"p04@brightwell.example"}
+    result = run_cli("send", "invitation", EVENT, "--smtp", cwd=project, env=env(server))
+    assert result.exit_code == 1
+    assert (
+        "mi-courseware: error: Zoë D'Arcy-Fenwick <p04@brightwell.example>: refused: 550 5.1.1 "
+        "<p04@brightwell.example>: Recipient address rejected: User unknown"
+    ) in result.stderr
+    assert (
+        result.stdout.splitlines()[-1]
+        == "3 sent, 0 skipped (already sent), 1 failed, 1 not eligible"
+    )
+    assert len(server.handler.arrived) == 3
+    server.handler.reset()  # the failed one is tried again, the others not
+    run_cli("send", "invitation", EVENT, "--smtp", cwd=project, env=env(server))
+    assert list(one_each(server)) == ["p04@brightwell.example"]
+
+
+def test_a_wrong_password_stops_the_run_with_nothing_recorded(
+    server: Mailbox, project: Path, run_cli: RunCli
+) -> None:
+    wrong = env(server, MI_COURSEWARE_SMTP_PASSWORD="battery staple")
+    result = run_cli("send", "invitation", EVENT, "--smtp", cwd=project, env=wrong)
+    assert result.exit_code == 1
+    assert (
+        f"mi-courseware: error: smtp://{USER}@127.0.0.1:{server.port}: the server refused the "
+        f"sign-in for {USER} (535 5.7.8 Authentication credentials invalid); nothing was sent"
+    ) in result.stderr
+    assert server.handler.arrived == []
+    dry = run_cli("send", "invitation", EVENT, "--dry-run", cwd=project, env=env(server))
+    assert dry.stdout.splitlines()[-1] == "4 to send, 0 already sent, 1 not eligible"
+
+
+def test_an_untrusted_certificate_stops_the_run(
+    server: Mailbox, project: Path, run_cli: RunCli, tmp_path: Path
+) -> None:
+    other, _ = throwaway_certificate(tmp_path)  # not the server's
+    result = run_cli(
+        "send",
+        "invitation",
+        EVENT,
+        "--smtp",
+        cwd=project,
+        env=env(server, SSL_CERT_FILE=str(other)),
+    )
+    assert result.exit_code == 1
+    assert "the server's certificate cannot be trusted" in result.stderr
+    assert server.handler.arrived == []
+
+
+def test_a_server_that_hangs_up_mid_run_records_only_what_it_accepted(
+    server: Mailbox, project: Path, run_cli: RunCli
+) -> None:
+    server.handler.hang_up_after = 2
+    result = run_cli("send", "invitation", EVENT, "--smtp", cwd=project, env=env(server))
+    assert result.exit_code == 1
+    assert "after 2 message(s) were accepted; those are recorded" in result.stderr
+    assert (
+        result.stdout.splitlines()[-1]
+        == "2 sent, 0 skipped (already sent), 0 failed, 1 not eligible"
+    )
+    first = set(one_each(server))
+    server.handler.reset()
+    run_cli("send", "invitation", EVENT, "--smtp", cwd=project, env=env(server))
+    rest = set(one_each(server))
+    assert len(first) == 2 and len(rest) == 2 and first | rest == set(PEOPLE.values())
+
+
+def test_a_run_killed_after_the_third_message_resumes_with_at_most_one_twice(
+    server: Mailbox, project: Path
+) -> None:
+    """The kill lands after the server accepted the third message and before the register
+    recorded it: the one message in flight is the only one that may go twice."""
+    from conftest import SCRIPT
+
+    args = ["--project", str(project), "send", "invitation", EVENT, "--smtp"]
+    process, _ = run_until_paused(args, "sent 3", env=env(server))
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait(timeout=30)
+    assert process.stderr is not None
+    process.stderr.close()
+    assert len(server.handler.arrived) == 3
+    again = subprocess.run(
+        [str(SCRIPT), *args], env=subprocess_env() | env(server), capture_output=True, text=True
+    )
+    assert again.returncode == 0, again.stderr
+    counts = Counter(a.recipients[0] for a in server.handler.arrived)
+    assert set(counts) == set(PEOPLE.values())
+    assert sorted(counts.values()) == [1, 1, 1, 2]
+
+
+def test_oauth_signs_in_with_xoauth2_from_the_keyring(
+    server: Mailbox, project: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import keyring
+    from keyring.backend import KeyringBackend
+
+    from mi_courseware.sending.oauth import Token
+
+    class Memory(KeyringBackend):
+        priority = 1  # type: ignore[assignment]
+        kept: dict[tuple[str, str], str] = {}
+
+        def get_password(self, service: str, username: str) -> str | None:
+            return self.kept.get((service, username))
+
+        def set_password(self, service: str, username: str, password: str) -> None:
+            self.kept[(service, username)] = password
+
+        def delete_password(self, service: str, username: str) -> None:
+            self.kept.pop((service, username), None)
+
+    memory = Memory()
+    token = Token("microsoft", "https://x.example/d", "https://x.example/t", "id", "r", TOKEN, 4e9)
+    memory.set_password("mi-courseware", f"oauth:{USER}@127.0.0.1", token.to_json())
+    previous = keyring.get_keyring()
+    keyring.set_keyring(memory)
+    try:
+        smtp = env(server, MI_COURSEWARE_SMTP_PASSWORD="")
+        del smtp["PYTHON_KEYRING_BACKEND"]
+        result = run_cli("send", "invitation", EVENT, "--smtp", "-v", cwd=project, env=smtp)
+    finally:
+        keyring.set_keyring(previous)
+    assert result.exit_code == 0, result.output
+    assert len(one_each(server)) == 4
+
+
+def test_no_email_column_is_one_line(project: Path, run_cli: RunCli) -> None:
+    (project / "content/rosters" / f"{EVENT}.csv").write_text(
+        "name,day 1,day 2,day 3\nAnn Lee,yes,yes,yes\n", encoding="utf-8"
+    )
+    result = run_cli("send", "invitation", EVENT, "--dry-run", cwd=project)
+    assert result.exit_code == 0
+    assert result.stdout.splitlines() == [
+        f"{EVENT}: the roster has no email addresses (no 'email' column), so nothing is sent: "
+        "participants get printed documents only"
+    ]
+
+
+def test_register_export_leaves_emails_out_and_forget_erases_them(
+    server: Mailbox, project: Path, run_cli: RunCli
+) -> None:
+    smtp = env(server)
+    assert run_cli("certificates", EVENT, cwd=project, env=smtp).exit_code == 0
+    assert run_cli("send", "certificate", EVENT, "--smtp", cwd=project, env=smtp).exit_code == 0
+    shown = run_cli("register", "export", cwd=project).stdout
+    assert "@brightwell.example" not in shown and "email:(withheld)" in shown
+    full = run_cli("register", "export", "--with-email", cwd=project).stdout
+    assert "p01@brightwell.example" in full
+    forgot = run_cli("register", "forget", "P01@brightwell.example", cwd=project)
+    assert forgot.stdout.startswith(
+        "Forgot P01@brightwell.example: 1 message record and 1 certificate"
+    )
+    full = run_cli("register", "export", "--with-email", cwd=project).stdout
+    assert "p01@brightwell.example" not in full and "p04@brightwell.example" in full
+    import sqlite3
+
+    with sqlite3.connect(project / "records" / "certificates.sqlite") as db:
+        rows = db.execute("SELECT identity, recipient FROM messages ORDER BY id").fetchall()
+    assert len(rows) == 4  # counts kept
+    assert not any("p01" in str(cell) for row in rows for cell in row)
