@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Iterator
 from email.message import EmailMessage
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from conftest import PROJECTS, RunCli, run_until_paused, subprocess_env
@@ -371,7 +372,7 @@ def test_oauth_signs_in_with_xoauth2_from_the_keyring(
 
     class Memory(KeyringBackend):
         priority = 1  # type: ignore[assignment]
-        kept: dict[tuple[str, str], str] = {}
+        kept: ClassVar[dict[tuple[str, str], str]] = {}
 
         def get_password(self, service: str, username: str) -> str | None:
             return self.kept.get((service, username))
@@ -431,3 +432,116 @@ def test_register_export_leaves_emails_out_and_forget_erases_them(
         rows = db.execute("SELECT identity, recipient FROM messages ORDER BY id").fetchall()
     assert len(rows) == 4  # counts kept
     assert not any("p01" in str(cell) for row in rows for cell in row)
+
+
+def test_the_rate_limit_paces_a_long_run_and_never_a_short_one() -> None:
+    from mi_courseware.sending.deliver import RateLimit, parse_rate
+
+    now, slept = [0.0], []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        now[0] += seconds
+
+    limit = RateLimit(parse_rate("3/min"), clock=lambda: now[0], sleep=sleep)
+    for _ in range(3):
+        limit.wait()
+        now[0] += 1
+    assert slept == []  # three in a minute: at once
+    limit.wait()
+    assert slept == [57.0]  # the fourth waits until the first is a minute old
+
+
+def test_the_device_code_flow_signs_in_against_a_local_endpoint(
+    mailbox: Mailbox, tmp_path: Path
+) -> None:
+    """RFC 8628 against a fake provider on 127.0.0.1 over HTTPS (its certificate trusted
+    through SSL_CERT_FILE, as the mail server's): pending, then the token."""
+    import json
+    import ssl
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+    from urllib.parse import parse_qs
+
+    from mi_courseware.sending.oauth import Provider, device_login, xoauth2
+
+    asked: list[dict[str, list[str]]] = []
+
+    class Fake(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            form = parse_qs(self.rfile.read(int(self.headers["Content-Length"])).decode())
+            asked.append(form)
+            if self.path == "/device":
+                answer = {"device_code": "dev-1", "user_code": "ABCD-1234", "interval": 1,
+                          "verification_uri": "https://example.org/device", "expires_in": 600}  # fmt: skip
+                code = 200
+            elif len(asked) < 3:
+                answer, code = {"error": "authorization_pending"}, 400
+            else:
+                answer = {"access_token": TOKEN, "refresh_token": "r-1", "expires_in": 3600}
+                code = 200
+            body = json.dumps(answer).encode()
+            self.send_response(code)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    certificate, key = throwaway_certificate(tmp_path)
+    httpd = HTTPServer(("127.0.0.1", 0), Fake)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(certificate, key)
+    httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    base = f"https://127.0.0.1:{httpd.server_address[1]}"
+    told: list[str] = []
+    previous = os.environ["SSL_CERT_FILE"]
+    os.environ["SSL_CERT_FILE"] = str(certificate)
+    try:
+        provider = Provider("test", f"{base}/device", f"{base}/token", "mail")
+        token = device_login(provider, "client-7", told.append, sleep=lambda s: None)
+    finally:
+        os.environ["SSL_CERT_FILE"] = previous
+        httpd.shutdown()
+        httpd.server_close()
+    assert told == ["To sign in, open https://example.org/device and enter the code ABCD-1234"]
+    assert (token.access_token, token.refresh_token) == (TOKEN, "r-1")
+    assert asked[1]["grant_type"] == ["urn:ietf:params:oauth:grant-type:device_code"]
+    assert asked[1]["device_code"] == ["dev-1"] and asked[1]["client_id"] == ["client-7"]
+    assert xoauth2(USER, token.access_token) == f"user={USER}\x01auth=Bearer {TOKEN}\x01\x01"
+    with pytest.raises(Exception, match="must be https"):
+        device_login(
+            Provider("x", "http://127.0.0.1/d", "http://127.0.0.1/t", ""), "c", told.append
+        )
+
+
+def test_shared_outputs_hold_no_joining_details_and_no_email(
+    project: Path, run_cli: RunCli
+) -> None:
+    """Every output but a participant's own is made from the edition without the joining
+    details and the roster's addresses; the flyer, sign-in sheet and calendar show it."""
+    from leaks import holders
+
+    from mi_courseware import builders
+    from mi_courseware.pipeline import BuildRequest, read_check_resolve
+    from mi_courseware.project import find_project
+
+    [edition], _ = read_check_resolve(find_project(project), BuildRequest(target=EVENT))
+    assert edition.days[2].link == LINK and edition.participants[0].email
+    for name, cls in builders.REGISTRY.items():
+        seen = cls.sees(edition)
+        private = name in ("certificates", "messages")
+        assert cls.private == private, name
+        if not private:
+            assert not any(d.link or d.joining for d in seen.days), name
+            assert not any(p.email for p in seen.participants), name
+            assert seen.days[2].joining_key() == edition.days[2].joining_key()
+    only = ("--only", "flyer", "--only", "sign-in", "--only", "calendar")
+    assert run_cli("build", EVENT, *only, cwd=project).exit_code == 0
+    folder = project / "output" / "events" / EVENT
+    for secret in (LINK, "Meeting ID 812 34", *PEOPLE.values()):
+        assert not holders(folder, secret), secret

@@ -60,10 +60,19 @@ class CertificatesBuilder(Builder["Edition"]):
         edition = target
 
         run = run_for(self.context, edition)
-        for person in participants(edition, run.people):  # ``build -v`` says who gets none
+        people = participants(edition, run.people)
+        for person in people:  # ``build -v`` says who gets none
             reason = shortfall(person, edition.certificate_requires, len(edition.days))
             if reason:
                 log.info("%s: no certificate for %s: %s", edition.slug, person.name, reason)
+        if any(person.email for person in people):  # ``build -v``: who gets no message
+            for person in people:
+                if not person.email:
+                    log.info(
+                        "%s: no email address for %s: printed documents only",
+                        edition.slug,
+                        person.name,
+                    )
         root = self.context.out_root or out.parent
         report, hashes = issue(edition, out, run, staged=True, final=root / edition.slug)
         self.pending = (hashes, Design(edition).details(), report)
