@@ -267,6 +267,21 @@ def test_outbox_files_parse_and_carry_the_parts_a_sent_message_has(
         == "0 sent, 4 skipped (already sent), 0 failed, 1 not eligible"
     )
     assert server.handler.arrived == []
+    resent = run_cli(
+        "send", "invitation", EVENT, "--smtp", "--resend", "Ζωή Αλεξίου", cwd=project, env=env(server)
+    )  # fmt: skip
+    assert (
+        resent.stdout.splitlines()[-1]
+        == "1 sent, 3 skipped (already sent), 0 failed, 1 not eligible"
+    )
+    [sent] = one_each(server).values()
+    [path] = [f for f in files if "p06@brightwell.example" in f.read_text(errors="replace")]
+    with path.open("rb") as handle:
+        written = email.message_from_binary_file(handle, policy=email.policy.default)
+    assert [p.get_content_type() for p in sent.walk()] == [
+        p.get_content_type() for p in written.walk()
+    ]
+    assert sent["X-Unsent"] is None and sent["Message-ID"] != written["Message-ID"]
 
 
 def test_a_refused_address_is_recorded_failed_and_the_others_go_on(
@@ -545,3 +560,49 @@ def test_shared_outputs_hold_no_joining_details_and_no_email(
     folder = project / "output" / "events" / EVENT
     for secret in (LINK, "Meeting ID 812 34", *PEOPLE.values()):
         assert not holders(folder, secret), secret
+
+
+def test_messages_and_sequences_move_with_the_register_and_forget_works_on_both(
+    tmp_path: Path, postgres: object
+) -> None:
+    """``register migrate`` copies the message records and calendar sequences; on SQLite and
+    PostgreSQL alike, ``forget`` may replace a holder's address by a stand-in, and the
+    database still refuses any other change of holder."""
+    from sqlalchemy.exc import IntegrityError
+
+    from mi_courseware.register import Details
+    from mi_courseware.register.calendar import settle_sequences
+    from mi_courseware.register.messages import MessageRecord, forget, record, records_for
+    from mi_courseware.register.migrate import copy_register
+    from mi_courseware.register.schema import certificates
+    from mi_courseware.register.store import Register
+
+    source, keys, at = tmp_path / "register.sqlite", tmp_path / "keys", "2027-01-01T00:00:00Z"
+    with Register(source, keys=keys) as register:
+        with register.transaction():
+            for who in ("ann", "bo"):
+                register.reserve(
+                    event="e", identity=f"email:{who}@x.example", name=who, prefix="A",
+                    year=2027, details=Details("c", "k", "d", None), at=at,
+                )  # fmt: skip
+        row = MessageRecord("e", "email:ann@x.example", "invitation", 0, None, "<m@x>", at,
+                            "sent", "ann@x.example", "")  # fmt: skip
+        record(register, row)
+        assert settle_sequences(register, "e", {1: "first"}, at) == {1: 0}
+    target = postgres.new_database()  # type: ignore[attr-defined]
+    counts = copy_register(source, target, keys=keys)
+    assert (counts["messages"], counts["calendar_days"]) == (1, 1)
+    for location in (source, target):
+        with Register(location, create=False, keys=keys) as register:
+            assert settle_sequences(register, "e", {1: "second"}, at) == {1: 1}
+            assert forget(register, "ANN@x.example") == (1, 1)
+            [kept] = records_for(register, "e", "invitation")
+            assert kept.recipient is None and kept.identity.startswith("forgotten:")
+            assert sorted(register.for_event("e"))[0] == "email:bo@x.example"
+            assert sorted(register.for_event("e"))[1].startswith("forgotten:")
+            with pytest.raises(IntegrityError), register.transaction():
+                register.execute(
+                    certificates.update()
+                    .where(certificates.c.identity == "email:bo@x.example")
+                    .values(identity="email:someone@else.example")
+                )
