@@ -170,3 +170,17 @@ def test_validate_warns_under_a_practice_target_and_strict_fails(
         result.stderr
     )
     assert run_cli("validate", "--strict", cwd=root).exit_code == 1
+
+
+def test_the_one_day_course_teaches_oars_straight_after_the_spirit_then_the_four_tasks() -> None:
+    """Issue 24.3: reflections are taught before the exercises that need them, the four tasks
+    get 15-20 minutes of their own, and the cycle of change is short."""
+    project, _ = _project()
+    record = project.courses["mi-practitioner"]  # type: ignore[attr-defined]
+    minutes = {s.id: s.minutes for s in record.model.sessions}
+    assert 15 <= minutes["tasks"] <= 20 and minutes["cycle"] <= 15
+    for variant in record.model.variants:
+        order = [s.id for s in variant_sessions(record.model, variant)]
+        start = order.index("principles")
+        assert order[start + 1 : start + 3] == ["oars", "tasks"], (variant, order)
+        assert all(order.index(later) > start + 2 for later in ("ambivalence", "real-play"))
