@@ -144,6 +144,10 @@ class Builder(Generic[T]):
     #: Whether earlier versions of the tool wrote its files with no manifest beside them: in
     #: a folder with none, they are replaced, not refused as a file the user put there.
     unlisted_before: ClassVar[bool] = False
+    #: The edition of the pack it is (``pdf`` or ``docx``): ``build`` makes it unasked only
+    #: when the course's or event's ``formats`` lists it (``--only`` makes it whatever they
+    #: list); ``""``: an output every build makes.
+    edition_format: ClassVar[str] = ""
     #: Modules its build imports, for worker processes to import while the project is read
     #: (the builder's own module stays cheap to import: a rebuild with nothing to do loads it).
     preload: ClassVar[tuple[str, ...]] = ()
@@ -161,6 +165,13 @@ class Builder(Generic[T]):
         rebuilds it). ``SOURCE_DATE_EPOCH``, which shapes every output, is added by the
         planner."""
         return {}
+
+    @classmethod
+    def unasked(cls, target: T) -> bool:
+        """Whether ``build`` makes it when ``--only`` does not name it (its edition's format
+        is among those the course or event lists)."""
+        formats = getattr(target, "formats", ("pdf",))
+        return not cls.edition_format or cls.edition_format in formats
 
     @classmethod
     def applies(cls, target: T, context: BuildContext) -> bool:
