@@ -281,6 +281,8 @@ class MarkdownWriter:
         for index, row in enumerate(table.rows):
             if index:
                 row.height, row.height_rule = Mm(52), WD_ROW_HEIGHT_RULE.EXACTLY
+            else:
+                row.height, row.height_rule = Mm(10), WD_ROW_HEIGHT_RULE.AT_LEAST
             for column, cell in enumerate(row.cells):
                 if index == 0 and column == 0:
                     continue

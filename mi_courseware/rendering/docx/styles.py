@@ -65,7 +65,7 @@ class Look:
 PARAGRAPH_LOOKS: dict[str, tuple[str | None, Look]] = {
     "Normal": (None, Look(size=11, colour="text1", after=6)),
     "Title": ("Normal", Look(size=32, bold=True, colour="text2", after=12, keep_next=True)),
-    "Subtitle": ("Normal", Look(size=16, italic=False, colour="text2", after=8)),
+    "Subtitle": ("Normal", Look(size=14, italic=False, colour="text2", after=8)),
     "Heading 1": (
         "Normal",
         Look(size=24, bold=True, colour="text2", before=0, after=14, page_break=True),
