@@ -137,14 +137,14 @@ def test_nested_lists_nest_and_numbered_lists_start_where_the_text_says() -> Non
     from mi_courseware.loading.i18n import Translator
     from mi_courseware.project import builtin_dir
     from mi_courseware.rendering.diagrams import Palette
-    from mi_courseware.rendering.docx.markdown import Look, MarkdownWriter
+    from mi_courseware.rendering.docx.markdown import MarkdownWriter, TextSetup
     from mi_courseware.rendering.docx.pictures import Font
     from mi_courseware.rendering.docx.writer import WordWriter
     from mi_courseware.rendering.office_theme import colour_scheme
 
     theme = builtin_dir("themes") / "default"
     writer = WordWriter(colour_scheme("#0b4f6c", "#01baef", "#a23b72"), "Open Sans", "en-GB", 11)
-    look = Look(
+    look = TextSetup(
         Translator([theme], "en"),
         Palette("#0b4f6c", "#01baef", "#a23b72"),
         frozenset(),
@@ -206,7 +206,7 @@ def test_every_part_word_writes_is_there_and_nothing_points_outside(
 def test_openxml_audit_finds_no_schema_error(built: Path) -> None:
     from openxml_audit import OpenXmlValidator
 
-    for path in (built / "participant-pack.docx", built / "handouts" / "balance.docx"):
+    for path in [*built.glob("*.docx"), *built.glob("handouts/*.docx")]:
         result = OpenXmlValidator(max_errors=0).validate(str(path))
         assert result.is_valid and not result.errors, [str(e) for e in result.errors]
 
@@ -377,16 +377,27 @@ def test_formats_docx_builds_the_word_editions_instead_of_the_pdfs(
     make_project,
     run_cli,  # type: ignore[no-untyped-def]
 ) -> None:
-    event = "content/events/acme-2027.yaml"
-    root = make_project(edits={event: [("client: acme", "client: acme\nformats: [docx]")]})
-    result = run_cli("build", "acme-2027", cwd=root)
+    course, event = "content/courses/mi-basics.yaml", "content/events/acme-2027.yaml"
+    root = make_project(
+        edits={
+            course: [("delivery: in-person", "delivery: in-person\nformats: [docx]")],
+            event: [("client: acme", "client: acme\nformats: [pdf, docx]")],
+        }
+    )
+    result = run_cli(
+        "build", "mi-basics", "--client", "acme", "--variant", "introduction", cwd=root
+    )
     assert result.exit_code == 0, result.output
-    folder = root / "output" / "events" / "acme-2027"
+    folder = root / "output" / "acme" / "mi-basics-introduction"
     names = {p.name for p in folder.iterdir()}
     assert {"participant-pack.docx", "facilitator-guide.docx", "handouts"} <= names
     assert "participant-pack.pdf" not in names and "facilitator-guide.pdf" not in names
     assert "slides.pptx" in names  # the other outputs as ever
-    edit_file(root / event, "formats: [docx]", "formats: [docx, docx]")
+    problems = Problems()
+    checked = load_checked(ProjectPaths(root), problems)
+    edition = resolve(checked, event_selection(checked, "acme-2027"), problems)
+    assert edition is not None and edition.formats == ("pdf", "docx")  # the event's own
+    edit_file(root / event, "formats: [pdf, docx]", "formats: [docx, docx]")
     refused = run_cli("validate", cwd=root)
     assert refused.exit_code == 1
     assert "'docx' is listed twice" in refused.output

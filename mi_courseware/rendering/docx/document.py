@@ -18,7 +18,7 @@ from mi_courseware.core.edition import Edition
 from mi_courseware.errors import ContentError
 from mi_courseware.rendering.document import DocumentSetup, document_setup
 from mi_courseware.rendering.docx import ooxml
-from mi_courseware.rendering.docx.markdown import Look, MarkdownWriter
+from mi_courseware.rendering.docx.markdown import MarkdownWriter, TextSetup
 from mi_courseware.rendering.docx.pictures import Font, fenced, picture
 from mi_courseware.rendering.docx.writer import WordWriter
 from mi_courseware.rendering.office_theme import colour_scheme
@@ -165,7 +165,7 @@ def edition_document(edition: Edition, *, facilitator: bool, when: Any) -> Editi
     body = float(str(setup.options.get("docx_body_size", 11)))
     writer = WordWriter(scheme, name, tag, body, styles, panose)
     scale = float(str(setup.options.get("diagram_text_scale", 1.0)))
-    look = Look(setup.t, setup.palette, setup.allowed, font, facilitator, scale)
+    look = TextSetup(setup.t, setup.palette, setup.allowed, font, facilitator, scale)
     document = EditionDocument(edition, setup, writer, MarkdownWriter(writer, look), [])
     document.language, document.when = tag, when
     _pages(document, font)

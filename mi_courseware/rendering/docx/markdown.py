@@ -49,7 +49,7 @@ class Place:
 
 
 @dataclass(frozen=True)
-class Look:
+class TextSetup:
     """The document's words, colours, files and sizes the blocks are drawn with."""
 
     t: Translator
@@ -64,7 +64,7 @@ class Look:
 class MarkdownWriter:
     """Writes course Markdown into a :class:`WordWriter`."""
 
-    def __init__(self, writer: WordWriter, look: Look) -> None:
+    def __init__(self, writer: WordWriter, look: TextSetup) -> None:
         self.w = writer
         self.look = look
         self.problems: list[Problem] = []

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from mi_courseware.core.edition import Edition, Handout
+from mi_courseware.core.edition import Edition, EditionSession, Handout
 from mi_courseware.limits import time_limit
 from mi_courseware.rendering.days import day_lines
 from mi_courseware.rendering.docx.document import EditionDocument, edition_document
@@ -36,7 +36,7 @@ def write_pack(edition: Edition, path: Path, *, facilitator: bool, when: datetim
         outcomes(doc)
         timetable(doc)
         for session in edition.sessions:
-            sessions(doc, session, facilitator)
+            session_pages(doc, session, facilitator)
         if edition.handouts:
             doc.chapter(doc.t("handouts_and_worksheets"))
             for handout in edition.handouts:
@@ -186,7 +186,7 @@ def timetable(doc: EditionDocument) -> None:
         w.para("").paragraph_format.space_after = 0
 
 
-def sessions(doc: EditionDocument, session, facilitator: bool) -> None:  # type: ignore[no-untyped-def]
+def session_pages(doc: EditionDocument, session: EditionSession, facilitator: bool) -> None:
     """A session: its title on a new page, when it is, what it covers, its text."""
     edition, w, t = doc.edition, doc.w, doc.t
     doc.chapter(session.title)
@@ -221,7 +221,7 @@ def sessions(doc: EditionDocument, session, facilitator: bool) -> None:  # type:
     doc.text(session.body, session.body_path, session.body_line)
 
 
-def trainer_panel(doc: EditionDocument, session) -> None:  # type: ignore[no-untyped-def]
+def trainer_panel(doc: EditionDocument, session: EditionSession) -> None:
     """The guide's running order, materials and notes for a session."""
     w, t = doc.w, doc.t
     timing = t("session_timing", start=f"{session.start:%H:%M}", end=f"{session.end:%H:%M}",

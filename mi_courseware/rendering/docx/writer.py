@@ -261,12 +261,6 @@ class WordWriter:
         properties.set("descr", clean(alt))
         properties.set("title", clean(alt)[:250])
 
-    def page_break(self) -> None:
-        """Start a new page (after the cover)."""
-        from docx.enum.text import WD_BREAK
-
-        self.para().add_run().add_break(WD_BREAK.PAGE)
-
 
 def first_cell_empty(cell: Any) -> None:
     """Remove a cell's first paragraph when it was left empty and others follow."""
