@@ -25,7 +25,7 @@ from mi_courseware.rendering.diagrams import Palette, drawing
 from mi_courseware.rendering.docx import ooxml
 from mi_courseware.rendering.docx.numbering import list_style, number
 from mi_courseware.rendering.docx.pictures import Font, diagram, picture, shown_width_mm
-from mi_courseware.rendering.docx.styles import TEXT_WIDTH_MM
+from mi_courseware.rendering.docx.styles import PANEL_INSET, TEXT_WIDTH_MM
 from mi_courseware.rendering.docx.writer import WordWriter, clean, first_cell_empty
 from mi_courseware.rendering.fetcher import ALLOWED_FILES, Fence
 
@@ -153,7 +153,7 @@ class MarkdownWriter:
                     style = place.style(list_style(ordered, level) if first else "List Continue")
                     paragraph = self.paragraph(child, place, style)
                     if first:
-                        number(paragraph, num, level)
+                        number(paragraph, num, level, PANEL_INSET.get(place.panel or "", 0.0))
                     first = False
                 elif child.type in ("bullet_list", "ordered_list"):
                     self.listing(child, inner)

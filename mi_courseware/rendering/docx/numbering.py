@@ -67,12 +67,17 @@ class Lists:
         return int(num.numId)
 
 
-def number(paragraph: Any, num: int, level: int) -> None:
-    """Make ``paragraph`` an item of list ``num`` at ``level``."""
+def number(paragraph: Any, num: int, level: int, inset_mm: float = 0.0) -> None:
+    """Make ``paragraph`` an item of list ``num`` at ``level``; in a panel (``inset_mm``:
+    its text's distance from its edge) set in as far, so that the panel's edge stays put."""
     numpr = element("w:numPr")
     numpr.append(element("w:ilvl", val=min(level, 8)))
     numpr.append(element("w:numId", val=num))
-    put_ppr(paragraph._p.get_or_add_pPr(), numpr)
+    ppr = paragraph._p.get_or_add_pPr()
+    put_ppr(ppr, numpr)
+    if inset_mm:
+        left = twips(inset_mm + STEP_MM * (min(level, 8) + 1))
+        put_ppr(ppr, element("w:ind", left=left, right=twips(inset_mm), hanging=twips(STEP_MM)))
 
 
 def list_style(ordered: bool, level: int) -> str:

@@ -15,9 +15,10 @@ from pathlib import Path
 from mi_courseware.core.edition import Edition, EditionSession, Handout
 from mi_courseware.limits import time_limit
 from mi_courseware.rendering.days import day_lines
+from mi_courseware.rendering.docx import ooxml
 from mi_courseware.rendering.docx.document import EditionDocument, edition_document
 from mi_courseware.rendering.docx.numbering import number
-from mi_courseware.rendering.docx.styles import TEXT_WIDTH_MM
+from mi_courseware.rendering.docx.styles import NOTE_FILL, PANEL_INSET, TEXT_WIDTH_MM
 from mi_courseware.rendering.pack import evaluation_form, running_order
 
 
@@ -228,16 +229,16 @@ def trainer_panel(doc: EditionDocument, session: EditionSession) -> None:
                minutes=session.minutes)  # fmt: skip
     w.label(f"{t('running_order')} · {timing}", "Trainer Note")
     rows = [[s.start, s.title, t("minutes_n", n=s.minutes)] for s in running_order(session)]
-    table = w.table(rows, [18, TEXT_WIDTH_MM - 44, 26], header=False)
+    table = w.table(rows, [20, TEXT_WIDTH_MM - 52, 32], header=False)
     for row, step in zip(table.rows, running_order(session), strict=True):
         for cell in row.cells:
-            cell.paragraphs[0].style = w.doc.styles["Trainer Note"]
+            ooxml.cell_shading(cell, NOTE_FILL)
             for run in cell.paragraphs[0].runs:
                 run.bold = step.exercise
     if session.materials:
         w.label(t("materials"), "Trainer Note")
         for item in session.materials:
-            number(w.para(item, "Trainer Note"), w.lists.bullets, 0)
+            number(w.para(item, "Trainer Note"), w.lists.bullets, 0, PANEL_INSET["Trainer Note"])
     if session.notes:
         w.label(t("trainer_notes"), "Trainer Note")
         doc.text(session.notes, doc.edition.sources[0], panel="Trainer Note")

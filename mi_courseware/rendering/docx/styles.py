@@ -42,6 +42,8 @@ NOTE_RULE = "#d8d2bf"
 RULE = "#c4cad1"
 #: The width of the text on an A4 page with the pack's margins (22 mm and 18 mm).
 TEXT_WIDTH_MM = 170.0
+#: How far each panel's text is set in from its edges (millimetres).
+PANEL_INSET = {"Exercise": 4.0, "Trainer Note": 3.0, "Answer": 3.0}
 
 
 @dataclass(frozen=True)
@@ -173,12 +175,14 @@ class StyleMaker:
             fill = tint(primary, 0.10)
             put_ppr(ppr, borders("w:pBdr", [border("left", primary, 24, 8, "accent1")]))
             put_ppr(ppr, shading(fill, "accent1", "1A"))
-            paragraph.left_indent, paragraph.right_indent = Mm(4), Mm(4)
+            inset = Mm(PANEL_INSET["Exercise"])
+            paragraph.left_indent, paragraph.right_indent = inset, inset
         elif look.panel == "note":
             sides = [border(s, NOTE_RULE, 4, 4) for s in ("top", "left", "bottom", "right")]
             put_ppr(ppr, borders("w:pBdr", sides))
             put_ppr(ppr, shading(NOTE_FILL))
-            paragraph.left_indent, paragraph.right_indent = Mm(3), Mm(3)
+            inset = Mm(PANEL_INSET["Trainer Note"])
+            paragraph.left_indent, paragraph.right_indent = inset, inset
         for old in ppr.findall(qn("w:pBdr")) if look.panel is None else ():
             ppr.remove(old)  # the template's rule under the title: none in the pack
         if style.name == "Quote":
