@@ -6,6 +6,7 @@ reads them as a client's tools would.
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 import subprocess
@@ -177,6 +178,23 @@ def test_the_guide_holds_trainer_notes_and_answers_and_the_pack_none(built: Path
     assert "Trainer Note" not in pack and "Answer" not in pack
     assert "TRAINER-ONLY-NOTE" not in "".join(pack.values())
     assert "Take turns to reflect." in pack["Exercise"]
+
+
+def test_writing_space_is_rows_of_fixed_height_and_pictures_are_300_dpi(built: Path) -> None:
+    from docx.enum.table import WD_ROW_HEIGHT_RULE
+    from PIL import Image
+
+    document = docx.Document(str(built / "handouts" / "balance.docx"))
+    rows = [[(round(r.height.mm), r.height_rule) for r in t.rows] for t in document.tables]
+    exact = WD_ROW_HEIGHT_RULE.EXACTLY
+    assert [(9, exact)] * 3 in rows  # ::: lines n=3
+    assert [(30, exact)] in rows  # ::: box height=30
+    assert [(52, exact)] * 2 == rows[0][1:]  # the decisional balance's boxes to write in
+    (ruler,) = document.inline_shapes
+    assert ruler._inline.docPr.get("descr").startswith("How important is this change?")
+    blip = ruler._inline.graphic.graphicData.pic.blipFill.blip.embed
+    with Image.open(io.BytesIO(document.part.related_parts[blip].blob)) as png:
+        assert png.width / ruler.width.inches >= 299
 
 
 def parts_of(path: Path) -> dict[str, bytes]:
