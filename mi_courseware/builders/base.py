@@ -147,6 +147,10 @@ class Builder(Generic[T]):
     #: Whether earlier versions of the tool wrote its files with no manifest beside them: in
     #: a folder with none, they are replaced, not refused as a file the user put there.
     unlisted_before: ClassVar[bool] = False
+    #: The edition of the pack it is (``pdf`` or ``docx``): ``build`` makes it unasked only
+    #: when the course's or event's ``formats`` lists it (``--only`` makes it whatever they
+    #: list); ``""``: an output every build makes.
+    edition_format: ClassVar[str] = ""
     #: Whether it is made for one participant from what is theirs alone (their certificate,
     #: their messages): it sees the edition whole. Every other output is shared (a flyer, a
     #: sign-in sheet, a report) and is made from :meth:`Edition.shared
@@ -169,6 +173,13 @@ class Builder(Generic[T]):
         rebuilds it). ``SOURCE_DATE_EPOCH``, which shapes every output, is added by the
         planner."""
         return {}
+
+    @classmethod
+    def unasked(cls, target: T) -> bool:
+        """Whether ``build`` makes it when ``--only`` does not name it (its edition's format
+        is among those the course or event lists)."""
+        formats = getattr(target, "formats", ("pdf",))
+        return not cls.edition_format or cls.edition_format in formats
 
     @classmethod
     def applies(cls, target: T, context: BuildContext) -> bool:

@@ -18,6 +18,7 @@ class PackBuilder(PdfBuilder["Edition"]):
     name = "pack"
     description = "participant-pack.pdf"
     outputs = ("participant-pack.pdf",)
+    edition_format = "pdf"
     preload = ("weasyprint", "mi_courseware.rendering.pack")
     #: Whether trainer notes, answers, timings and materials are included.
     facilitator: ClassVar[bool] = False

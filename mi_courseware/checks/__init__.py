@@ -420,7 +420,9 @@ def check_project(project: Project, problems: Problems) -> None:
 
     from mi_courseware.checks.fonts import check_client_fonts, check_text_fonts
     from mi_courseware.checks.slides import check_slide_layouts
+    from mi_courseware.checks.word import check_word_templates
 
     check_slide_layouts(project, problems)
+    check_word_templates(project, problems)
     check_text_fonts(project, problems)
     check_client_fonts(project, problems)

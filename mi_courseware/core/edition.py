@@ -306,6 +306,11 @@ class Edition:
     responses: Responses | None = None
     #: The slide layouts the deck uses (the client's own or its theme's), as checked.
     slides: SlideSpec | None = None
+    #: Editions of the pack, guide and handouts ``build`` makes: ``pdf``, ``docx`` or both.
+    formats: tuple[str, ...] = ("pdf",)
+    #: The client's Word template (``reference.docx``), as checked: the Word editions take
+    #: its styles (``None``: the theme's).
+    word_template: Path | None = None
     #: Markdown: what to do or bring before the first day (the course's ``preparation``).
     preparation: str | None = None
     #: Whether invitations carry the participant pack (the course's ``attach_pack``).

@@ -81,6 +81,8 @@ class Project:
     outside: set[Path] = field(default_factory=set)
     #: Each ``slides/layouts.yaml`` the check phase passed (by resolved path), as plain data.
     slides: dict[Path, SlideSpec] = field(default_factory=dict)
+    #: Each client's ``reference.docx`` the check phase passed (resolved).
+    word_templates: set[Path] = field(default_factory=set)
 
     def summary(self) -> str:
         """``4 courses, 4 add-ons, 3 clients, 2 events``."""

@@ -20,6 +20,7 @@ from pydantic import (
 )
 
 from mi_courseware.model.base import TIME_PATTERN, Count, Id, Model, Text, Time
+from mi_courseware.model.course import Formats
 
 
 def _web_address(value: Any) -> Any:
@@ -180,6 +181,9 @@ class Event(Model):
     """Last day to book."""
     roster: Text | None = None
     """Participants CSV, relative to this file."""
+    formats: Formats | None = None
+    """Editions of the pack, guide and handouts to build (``[pdf, docx]``); default: the
+    course's ``formats``."""
 
     @field_validator("days")
     @classmethod

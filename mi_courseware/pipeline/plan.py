@@ -168,7 +168,9 @@ def wanted(
 ) -> list[type[Builder[Any]]]:
     """The builders of ``target``'s outputs asked for, each after the outputs it is made
     from (asked for or not), leaving out those the target has no data for."""
-    names = list(only) or (builders.edition_outputs() if kind(target) == "edition" else [])
+    names = list(only)
+    if not names and kind(target) == "edition":
+        names = [n for n in builders.edition_outputs() if builders.REGISTRY[n].unasked(target)]
     ordered: list[str] = []
 
     def visit(name: str) -> None:
