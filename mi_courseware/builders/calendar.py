@@ -49,7 +49,7 @@ def calendar_bytes(edition: Edition, stamp: datetime) -> bytes:
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", edition.title)
     calendar.add("x-wr-timezone", TIMEZONE)
-    contact = ", ".join(event.admin_contact.values())
+    contact = ", ".join(event.admin_contact.parts)
     dated = [day for day in edition.days if day.date is not None]
     for day in dated:
         assert day.date is not None
@@ -71,11 +71,11 @@ def calendar_bytes(edition: Edition, stamp: datetime) -> bytes:
         if contact:
             lines.append(t("calendar_contact", contact=contact))
         entry.add("description", "\n".join(lines))
-        email = event.admin_contact.get("email")
+        email = event.admin_contact.email
         if email:
             organizer = vCalAddress(f"mailto:{email}")
-            if event.admin_contact.get("name"):
-                organizer.params["cn"] = vText(event.admin_contact["name"])
+            if event.admin_contact.name:
+                organizer.params["cn"] = vText(event.admin_contact.name)
             entry.add("organizer", organizer)
         entry.add("status", "CONFIRMED")
         entry.add("transp", "OPAQUE")
