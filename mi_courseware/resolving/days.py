@@ -47,7 +47,8 @@ def event_info(record: Record[Event], project: Project) -> EventInfo:
     trainers named by id are given by name."""
     event = record.model
     days = event.course_days()
-    contact = AdminContact(**event.admin_contact.model_dump()) if event.admin_contact else AdminContact()
+    given = event.admin_contact.model_dump() if event.admin_contact else {}
+    contact = AdminContact(**given)
     shared = {(d.times.start, d.times.end) if d.times else None for d in days}
     times = next(iter(shared)) if len(shared) == 1 else None
     first = days[0]
