@@ -381,7 +381,7 @@ def registry(monkeypatch: pytest.MonkeyPatch) -> dict[str, type[Builder]]:
 def test_build_lists_what_it_wrote_and_records_it(make_project, run_cli, registry) -> None:
     registry["note"] = WritesAFile
     root = make_project()
-    result = run_cli("-q", "build", "mi-basics", cwd=root)
+    result = run_cli("build", "mi-basics", cwd=root)
     folder = root / "output" / "acme" / "mi-basics-introduction"
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [
@@ -397,6 +397,35 @@ def test_build_lists_what_it_wrote_and_records_it(make_project, run_cli, registr
         "acme",
     )
     assert sorted(p.name for p in (root / "output").iterdir()) == [".cache", "acme"]  # no staging
+    # -q: only errors, not the files made (issue 21, defect 13)
+    quiet = run_cli("build", "mi-basics", "--force", "-q", cwd=root)
+    assert (quiet.exit_code, quiet.stdout, quiet.stderr) == (0, "", "")
+
+
+def test_the_first_verbose_level_keeps_the_database_librarys_set_up_to_itself(
+    tmp_path: Path,
+) -> None:
+    """Issue 21, defect 13: ``-v`` says what the tool does, not the seven plugins Alembic
+    sets up when a register is migrated (``-vv`` still shows them)."""
+    import subprocess
+
+    from conftest import PROJECTS, SCRIPT, subprocess_env
+
+    register = tmp_path / "certificates.sqlite"
+    register.write_bytes((PROJECTS / "register-v1" / "certificates.sqlite").read_bytes())
+    done = subprocess.run(
+        [SCRIPT, "-v", "--register", register, "register", "export"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=subprocess_env(),
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.splitlines() == [
+        f"mi-courseware: note: {register}: register upgraded from schema revision 0001 "
+        "to 0004"
+    ]
 
 
 def test_a_failed_build_leaves_output_as_it_was(make_project, run_cli, registry) -> None:

@@ -80,6 +80,8 @@ def build(options: Options, **params: Any) -> None:
             warn=lambda problems: report(problems, options.quiet),
             start_renderer=renderer.start,
         )
+    if options.quiet:  # only errors: the files made are not listed
+        return
     for result in results:
         edition = result.target
         click.echo(f"{edition.title} ({edition.brand.name or 'unbranded'}):")
