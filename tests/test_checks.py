@@ -351,7 +351,8 @@ def test_a_roster_without_a_name_column(make_project, run_cli) -> None:
             "content/rosters/acme-2027.csv:1:1: warning: ignored column 'nam' (did you mean "
             "'name'?): a roster uses name, email, organisation, role, id, attended and day 1, "
             "day 2, ...",
-            "content/rosters/acme-2027.csv:1:1: error: the roster needs a 'name' column",
+            "content/rosters/acme-2027.csv:1:1: error: the roster needs a 'name' column (or 'First name' and "
+            "'Last name' columns)",
             "1 error, 1 warning",
         ],
     )

@@ -107,7 +107,8 @@ def build(
         if context.roster is not None:  # read and checked here, once (no model imported else)
             from mi_courseware.pipeline.targets import roster_override
 
-            context = replace(context, roster_people=roster_override(context.roster, editions))
+            people = roster_override(context.roster, editions, warn)
+            context = replace(context, roster_people=people)
         plans = plan(
             editions,
             request.only,
@@ -194,7 +195,7 @@ def read_check_resolve(
 ) -> tuple[list[Edition], list[Problem]]:
     """Read the whole project, report every problem at once, resolve the editions."""
     from mi_courseware.errors import ContentError, Problems
-    from mi_courseware.pipeline.targets import load_checked
+    from mi_courseware.pipeline.targets import load_checked, roster_notes
     from mi_courseware.resolving.targets import Target, editions_for, find_target
 
     problems = Problems()
@@ -210,6 +211,7 @@ def read_check_resolve(
     editions = editions_for(project, targets, problems, **request.choices())
     if problems.errors:
         raise ContentError(problems.items)
+    roster_notes(project, [t.id for t in targets if t.kind == "event"], problems)
     return editions, problems.warnings
 
 
