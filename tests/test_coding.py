@@ -320,6 +320,25 @@ def test_every_bad_row_of_a_coded_csv_is_reported_at_its_line(make_project, run_
     ]
 
 
+def test_a_broken_sidecar_hides_no_error_of_its_csv(make_project, run_cli) -> None:
+    """Issue 21, defect 12: every problem in one run, the YAML's and the CSV's."""
+    folder = "content/coding/alex-reed"
+    broken = SIDECAR.replace("scale: miti-4.2.1", "scale: [miti-4.2.1", 1)
+    assert broken != SIDECAR
+    root = make_project(
+        {f"{folder}/2027-04-01-bad.csv": BAD_CSV, f"{folder}/2027-04-01-bad.yaml": broken},
+        overlay="coding-basic",
+    )
+    result = run_cli("validate", cwd=root)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    found = lines(result.stderr)
+    assert found[0].startswith(f"{folder}/2027-04-01-bad.csv:1:21: error: unknown column 'txt'")
+    assert any(line.startswith(f"{folder}/2027-04-01-bad.yaml:") for line in found)
+    assert f"{folder}/2027-04-01-bad.csv:12:1: error: broken CSV row: unexpected end of data" in (
+        found
+    )
+
+
 def test_bad_values_in_a_sessions_yaml_are_reported_where_they_are(make_project, run_cli) -> None:
     folder = "content/coding/alex-reed"
     root = make_project(
