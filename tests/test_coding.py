@@ -235,7 +235,10 @@ def test_cohort_summary_shows_latest_scores_and_who_is_fair_on_everything(
     assert result.exit_code == 0
     text = lines(result.stdout)
     assert text[0] == "MITI 4.2.1 (miti-4.2.1):"
+    # named as people know them, with the id 'coding report' takes (issue 21, defect 21)
     assert text[2].split() == [
+        "Alex",
+        "Reed",
         "alex-reed",
         "2027-03-18",
         "3.50",
@@ -249,8 +252,9 @@ def test_cohort_summary_shows_latest_scores_and_who_is_fair_on_everything(
         "fair",
         "no",
     ]
-    assert text[3].split()[:2] == ["gwen-ellis", "2027-05-06"] and text[3].endswith("yes")
-    assert text[-1] == "1 of 3 practitioners at fair or better on every summary score: gwen-ellis"
+    assert text[3].split()[:4] == ["Gwen", "Ellis", "gwen-ellis", "2027-05-06"]
+    assert text[3].endswith("yes")
+    assert text[-1] == "1 of 3 practitioners at fair or better on every summary score: Gwen Ellis"
 
 
 def test_cohort_summary_filters_by_trainer_and_client_and_writes_csv(
