@@ -144,6 +144,11 @@ class Builder(Generic[T]):
     #: Whether earlier versions of the tool wrote its files with no manifest beside them: in
     #: a folder with none, they are replaced, not refused as a file the user put there.
     unlisted_before: ClassVar[bool] = False
+    #: Whether, once its event's last day has passed, the output is kept as it is (a record
+    #: of what was taught: editing a shared module does not rewrite the pack of a course
+    #: given last year); ``build EVENT --force`` makes it again. Outputs that follow what
+    #: happens after the event (certificates, the quality report) are not kept.
+    kept_after_event: ClassVar[bool] = False
     #: Modules its build imports, for worker processes to import while the project is read
     #: (the builder's own module stays cheap to import: a rebuild with nothing to do loads it).
     preload: ClassVar[tuple[str, ...]] = ()

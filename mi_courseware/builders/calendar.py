@@ -93,6 +93,7 @@ class CalendarBuilder(Builder["Edition"]):
     """``calendar.ics``: an entry per course day, to send as an invitation."""
 
     name = "calendar"
+    kept_after_event = True  # teaching material: a record of what was taught
     description = "calendar.ics"
     outputs = ("calendar.ics",)
     uses = ("course", "brand")

@@ -260,6 +260,8 @@ def run(
     for target_plan in plans:
         for output in target_plan.outputs:
             what = f"built ({output.reason})" if output.reason else "up to date"
+            if output.kept:
+                what = "kept: the event is over (build it again with --force)"
             log.info("%s: %s %s", target_plan.label, output.name, what)
     workers = _event_workers(plans, context)
     staged: list[Staged] = []
