@@ -310,8 +310,8 @@ def test_verify_tells_valid_unknown_mistyped_and_revoked_apart(tmp_path: Path) -
 def test_register_export_neutralises_cells_a_spreadsheet_would_run(tmp_path: Path) -> None:
     root = build_project(tmp_path / "project")
     (root / ROSTER).write_text(
-        'name,email\n"=HYPERLINK(""http://x.example"")",a@x\n+44 Smith,b@x\n-Dash,c@x\n'
-        "@Mention,d@x\nPlain Name,e@x\n",
+        'name,email\n"=HYPERLINK(""http://x.example"")",a@x.example\n+44 Smith,b@x.example\n-Dash,c@x.example\n'
+        "@Mention,d@x.example\nPlain Name,e@x.example\n",
         encoding="utf-8",
     )
     assert mi(root, "certificates", EVENT).exit_code == 0
@@ -356,7 +356,9 @@ def test_long_names_shrink_to_one_line_then_wrap_and_never_overflow(tmp_path: Pa
         "Maria-Fernanda Castellanos de la Fuente-Whitmore y Aguirre-Llewelyn ap "
         "Gruffudd Fitzwilliam-Ó Súilleabháin"
     )
-    (root / ROSTER).write_text(f"name,email\n{longest},m@x\n{NAMES[10]},n@x\n", encoding="utf-8")
+    (root / ROSTER).write_text(
+        f"name,email\n{longest},m@x.example\n{NAMES[10]},n@x.example\n", encoding="utf-8"
+    )
     assert mi(root, "certificates", EVENT).exit_code == 0
     for number in ("A-2027-000001", "A-2027-000002"):
         path = folder(root) / f"{number}.pdf"
@@ -375,7 +377,9 @@ def test_long_names_shrink_to_one_line_then_wrap_and_never_overflow(tmp_path: Pa
 
 def test_a_name_in_a_script_the_certificate_font_lacks_is_rendered_whole(tmp_path: Path) -> None:
     root = build_project(tmp_path / "project")
-    (root / ROSTER).write_text("name,email\nप्रिया शर्मा,w@x\nZoë,z@x\n", encoding="utf-8")
+    (root / ROSTER).write_text(
+        "name,email\nप्रिया शर्मा,w@x.example\nZoë,z@x.example\n", encoding="utf-8"
+    )
     result = mi(root, "-v", "certificates", EVENT)
     assert result.exit_code == 0, result.output
     assert (
@@ -397,7 +401,9 @@ def test_a_name_in_a_script_the_certificate_font_lacks_is_rendered_whole(tmp_pat
 def refusal(tmp_path: Path, name: str) -> str:
     """The output of issuing for a roster whose second row is ``name``: refused, nothing kept."""
     root = build_project(tmp_path / "project")
-    (root / ROSTER).write_text(f"name,email\nZoë,z@x\n{name},w@x\n", encoding="utf-8")
+    (root / ROSTER).write_text(
+        f"name,email\nZoë,z@x.example\n{name},w@x.example\n", encoding="utf-8"
+    )
     result = mi(root, "certificates", EVENT)
     assert result.exit_code == 1
     assert not (root / "records" / "certificates.sqlite").exists() or rows(root) == []

@@ -218,6 +218,36 @@ def test_a_rebuild_gives_the_same_uids_and_bytes(out: Path, tmp_path: Path) -> N
     assert uids == [f"partners-2027-day-{n}.brightwell@mi-courseware" for n in (1, 2, 3)]
 
 
+def test_a_changed_day_moves_its_sequence_on_remembered_in_the_register(tmp_path: Path) -> None:
+    """Outlook updates an entry only from an invitation with a higher SEQUENCE: each entry
+    has one, the published file says METHOD:PUBLISH, and a day whose details change (its
+    times, its joining link) moves on, also after output/ is deleted (the register keeps it)."""
+    root = tmp_path / "project"
+    shutil.copytree(PROJECTS / "days-basic", root)
+    event = root / "content" / "events" / "partners-2027.yaml"
+
+    def sequences() -> list[int]:
+        calendar = Calendar.from_ical((out / "calendar.ics").read_bytes())
+        assert str(calendar["METHOD"]) == "PUBLISH"
+        return [int(e["SEQUENCE"]) for e in calendar.walk("VEVENT")]
+
+    out = build(root, "partners-2027", "--only", "calendar")
+    assert sequences() == [0, 0, 0]
+    text = event.read_text(encoding="utf-8")
+    event.write_text(
+        text.replace('"10:00-11:30"', '"10:30-12:00"').replace(
+            "virtual: true}", "virtual: true, link: https://meet.example/j/81234}"
+        ),
+        encoding="utf-8",
+    )
+    shutil.rmtree(root / "output")  # disposable: the register remembers
+    build(root, "partners-2027", "--only", "calendar")
+    assert sequences() == [0, 1, 1]
+    assert b"meet.example" not in (out / "calendar.ics").read_bytes()  # the link is private
+    build(root, "partners-2027", "--only", "calendar", "--force")
+    assert sequences() == [0, 1, 1]  # the same details: the same sequence
+
+
 # --- sign-in sheet ------------------------------------------------------------------------
 
 

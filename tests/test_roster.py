@@ -226,7 +226,7 @@ def test_duplicates_name_the_line_of_the_first_and_what_they_share(tmp_path: Pat
 
 
 def test_a_row_with_more_cells_than_columns_is_reported(tmp_path: Path) -> None:
-    people, problems = read(tmp_path, "name,email\nAnn,a@x,extra\nBen,b@x,\n")
+    people, problems = read(tmp_path, "name,email\nAnn,a@x.example,extra\nBen,b@x.example,\n")
     assert [p.name for p in people] == ["Ben"]
     assert problems == ["2:1: error: row has 3 cells but the header names 2 columns"]
 

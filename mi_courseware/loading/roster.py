@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from mi_courseware.core.addresses import address_problem, control_character
 from mi_courseware.core.people import Participant
 from mi_courseware.errors import Position, Problem, Problems, closest
 from mi_courseware.loading.csvrows import data_rows
@@ -333,6 +334,20 @@ def _participant(
             "roster as 'CSV UTF-8'",
         )
         return None
+    control = control_character(name.strip())
+    if control is not None:  # it would reach a message's header (send)
+        problems.error(
+            Position(path, line),
+            f"name '{name.strip().encode('unicode_escape').decode()}' has a control "
+            f"character ({control}) in it; type the name again",
+        )
+        return None
+    email = (values.get("email") or "").strip() or None
+    wrong = address_problem(email) if email else None
+    if wrong is not None:
+        shown = email.encode("unicode_escape").decode() if email else ""
+        problems.error(Position(path, line), f"email '{shown}' {wrong}")
+        return None
     attended = _flag(values, "attended", line, path, problems)
     marks: list[tuple[int, bool | None]] = []
     for column in values:
@@ -347,7 +362,7 @@ def _participant(
 
     return Participant(
         name=name.strip(),
-        email=cell("email"),
+        email=email,
         organisation=cell("organisation"),
         role=cell("role"),
         id=cell("id"),

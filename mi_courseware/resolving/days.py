@@ -103,6 +103,8 @@ def place_days(
                 venue=own.venue if own else None,
                 virtual=bool(own.virtual) if own else False,
                 window=Times(own.times.start, own.times.end) if own and own.times else None,
+                link=own.link if own else None,
+                joining=own.joining if own else None,
             )
         )
     return tuple(days)
