@@ -185,6 +185,8 @@ def test_a_new_user_follows_the_guide_to_the_end(walked: Path) -> None:
     assert "reflective log" not in pack  # the course has none
     signin = text(event / "sign-in.pdf")
     assert all(signin.count(name) == 2 for name in names)  # once a day, as written
+    # the flag typed into the booking form was reported by validate and corrected (defect 11)
+    assert "\U0001f3f4" not in signin
     assert "JOINED LEFT CAMERA" in signin and "Joined without booking?" in signin
     deck = Presentation(str(event / "slides.pptx"))
     assert deck.slides[0].shapes.title.text == "A First Look at Motivational Interviewing"
