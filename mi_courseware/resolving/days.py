@@ -161,7 +161,7 @@ def check_printed_names(
 ) -> None:
     """Warn at each name the event's documents print (the roster's on the sign-in sheet,
     the trainers' on the pack, flyer and quality report) that the theme's fonts cannot show.
-    Certificates refuse such names when they are issued."""
+    Certificates refuse such names when they are issued (the warning says so)."""
     event = record.model
     names = [
         (record.position("trainers", i), n)
@@ -172,7 +172,11 @@ def check_printed_names(
     if all(name.isascii() for _, name in [*names, *people]):
         return  # every theme font has ASCII: no font need be opened
     fonts = theme_fonts(theme_chain(project, theme))
-    found = name_glyph_problems(people, fonts, "the sign-in sheet")
+    # a certificate's fonts are among the theme's: such a name is refused there too, which
+    # the user should learn from validate rather than from a failed build
+    found = name_glyph_problems(
+        people, fonts, "the sign-in sheet, and a certificate cannot be made for it"
+    )
     found += name_glyph_problems(names, fonts, "the pack, the flyer and the quality report")
     for problem in found:
         problems.warning(problem.position, problem.message)
