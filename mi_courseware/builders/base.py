@@ -151,6 +151,11 @@ class Builder(Generic[T]):
     #: when the course's or event's ``formats`` lists it (``--only`` makes it whatever they
     #: list); ``""``: an output every build makes.
     edition_format: ClassVar[str] = ""
+    #: Whether, once its event's last day has passed, the output is kept as it is (a record
+    #: of what was taught: editing a shared module does not rewrite the pack of a course
+    #: given last year); ``build EVENT --force`` makes it again. Outputs that follow what
+    #: happens after the event (certificates, the quality report) are not kept.
+    kept_after_event: ClassVar[bool] = False
     #: Whether it is made for one participant from what is theirs alone (their certificate,
     #: their messages): it sees the edition whole. Every other output is shared (a flyer, a
     #: sign-in sheet, a report) and is made from :meth:`Edition.shared

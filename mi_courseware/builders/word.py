@@ -32,6 +32,7 @@ class WordPackBuilder(Builder["Edition"]):
     uses = WORD_USES
     theme_parts = WORD_PARTS
     edition_format = "docx"
+    kept_after_event = True  # teaching material: a record of what was taught
     preload = ("docx", "mi_courseware.rendering.docx.pack")
     #: Whether trainer notes, answers, timings and materials are included.
     facilitator: ClassVar[bool] = False
@@ -64,6 +65,7 @@ class WordHandoutsBuilder(Builder["Edition"]):
     uses = WORD_USES
     theme_parts = WORD_PARTS
     edition_format = "docx"
+    kept_after_event = True  # teaching material: a record of what was taught
     preload = ("docx", "mi_courseware.rendering.docx.pack")
 
     @classmethod

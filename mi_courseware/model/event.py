@@ -174,7 +174,8 @@ class Event(Model):
     """The trainers: ids of ``content/trainers/`` files (written in lower case, no spaces;
     their accreditation and the client's licence are checked) or plain names (not checked)."""
     admin_contact: AdminContact | None = None
-    """Who handles bookings."""
+    """Who handles bookings: ``{name: ..., email: ..., phone: ...}`` (each optional), or
+    just an email address (``admin_contact: training@example.org``) or a name."""
     max_places: Count | None = None
     """Number of places."""
     closing_date: date | None = None
