@@ -288,8 +288,16 @@ def test_verify_tells_valid_unknown_mistyped_and_revoked_apart(tmp_path: Path) -
     typo = code[:3] + ("7" if code[3] != "7" else "8") + code[4:]
     mistyped = mi(root, "verify", typo)
     assert mistyped.exit_code == 1 and "mistyped" in mistyped.output
-    revoked = mi(root, "register", "revoke", code, "--reason", "issued to the wrong person")
-    assert revoked.exit_code == 0
+    # a coordinator on the phone has the number, not the code (issue 21, defect 15)
+    nobody = mi(root, "register", "revoke", "A-2027-000999", "--reason", "never issued")
+    assert (nobody.exit_code, nobody.output) == (
+        1,
+        "A-2027-000999: unknown: no certificate has this number\n",
+    )
+    number = record["number"].lower()
+    revoked = mi(root, "register", "revoke", number, "--reason", "issued to the wrong person")
+    assert revoked.exit_code == 0, revoked.output
+    assert revoked.output.startswith("Revoked A-2027-000002 (")
     after = mi(root, "verify", code)
     assert after.exit_code == 1
     assert "REVOKED on 2027-03-19: issued to the wrong person" in after.output
@@ -569,3 +577,20 @@ def test_a_killed_certificate_run_leaves_no_worker(tmp_path: Path) -> None:
     args = ["--project", str(root), "certificates", EVENT, "--jobs", "2"]
     run, log = run_until_paused(args, "certificate workers", {"SOURCE_DATE_EPOCH": EPOCH})
     kill_and_expect_workers_gone(run, worker_pids(log, "certificate"))
+
+
+def test_a_name_given_with_a_number_is_compared_without_punctuation_spacing_case_or_accents() -> (
+    None
+):
+    """Issue 21, defect 16: the names a caller gave on the phone."""
+    from mi_courseware.certificates.verify import fold_name
+
+    for printed, typed in (
+        ("Charlotte Fairfax-Whitmore", "charlotte fairfax whitmore"),
+        ("Declan O'Reilly", "Declan OReilly"),
+        ("Declan O’Reilly", "declan o reilly"),
+        ("Siân O'Súilleabháin", "SIAN OSUILLEABHAIN"),
+        ("Ζωή Αλεξίου", "ζωη αλεξιου"),
+    ):
+        assert fold_name(typed) == fold_name(printed), typed
+    assert fold_name("Declan O'Reilly") != fold_name("Declan Reilly")

@@ -30,6 +30,7 @@ from mi_courseware.builders.pack import FacilitatorBuilder, PackBuilder
 from mi_courseware.builders.quality import QualityReportBuilder
 from mi_courseware.builders.signin import SignInBuilder
 from mi_courseware.builders.slides import SlidesBuilder
+from mi_courseware.builders.word import WordGuideBuilder, WordHandoutsBuilder, WordPackBuilder
 
 B = TypeVar("B", bound=type[Builder[Any]])
 
@@ -71,6 +72,9 @@ for _builder in (
     PackBuilder,
     FacilitatorBuilder,
     SlidesBuilder,
+    WordPackBuilder,
+    WordGuideBuilder,
+    WordHandoutsBuilder,
     CertificatesBuilder,
     FlyerBuilder,
     CalendarBuilder,

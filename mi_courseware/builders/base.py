@@ -147,6 +147,15 @@ class Builder(Generic[T]):
     #: Whether earlier versions of the tool wrote its files with no manifest beside them: in
     #: a folder with none, they are replaced, not refused as a file the user put there.
     unlisted_before: ClassVar[bool] = False
+    #: The edition of the pack it is (``pdf`` or ``docx``): ``build`` makes it unasked only
+    #: when the course's or event's ``formats`` lists it (``--only`` makes it whatever they
+    #: list); ``""``: an output every build makes.
+    edition_format: ClassVar[str] = ""
+    #: Whether, once its event's last day has passed, the output is kept as it is (a record
+    #: of what was taught: editing a shared module does not rewrite the pack of a course
+    #: given last year); ``build EVENT --force`` makes it again. Outputs that follow what
+    #: happens after the event (certificates, the quality report) are not kept.
+    kept_after_event: ClassVar[bool] = False
     #: Whether it is made for one participant from what is theirs alone (their certificate,
     #: their messages): it sees the edition whole. Every other output is shared (a flyer, a
     #: sign-in sheet, a report) and is made from :meth:`Edition.shared
@@ -169,6 +178,13 @@ class Builder(Generic[T]):
         rebuilds it). ``SOURCE_DATE_EPOCH``, which shapes every output, is added by the
         planner."""
         return {}
+
+    @classmethod
+    def unasked(cls, target: T) -> bool:
+        """Whether ``build`` makes it when ``--only`` does not name it (its edition's format
+        is among those the course or event lists)."""
+        formats = getattr(target, "formats", ("pdf",))
+        return not cls.edition_format or cls.edition_format in formats
 
     @classmethod
     def applies(cls, target: T, context: BuildContext) -> bool:

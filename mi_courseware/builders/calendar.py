@@ -43,8 +43,8 @@ def organizer(edition: Edition) -> tuple[str, str | None] | None:
     name), else the client's contact email; ``None`` when there is neither."""
     assert edition.event is not None
     contact = edition.event.admin_contact
-    if contact.get("email"):
-        return contact["email"], contact.get("name")
+    if contact.email:
+        return contact.email, contact.name
     if edition.brand.contact.email:
         return edition.brand.contact.email, edition.brand.name or None
     return None
@@ -62,7 +62,7 @@ def _details(edition: Edition, day: Day, t: Translator) -> dict[str, Any]:
     lines = [t("calendar_course", title=edition.title)]
     if event.code:
         lines.append(t("calendar_code", code=event.code))
-    contact = ", ".join(event.admin_contact.values())
+    contact = ", ".join(event.admin_contact.parts)
     if contact:
         lines.append(t("calendar_contact", contact=contact))
     return {
@@ -189,6 +189,7 @@ class CalendarBuilder(Builder["Edition"]):
     """``calendar.ics``: an entry per course day, to publish or send as an invitation."""
 
     name = "calendar"
+    kept_after_event = True  # teaching material: a record of what was taught
     description = "calendar.ics"
     outputs = ("calendar.ics",)
     uses = ("course", "brand")

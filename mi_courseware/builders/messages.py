@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from mi_courseware.builders.base import Builder
 
 if TYPE_CHECKING:
-    from mi_courseware.core.edition import Edition
+    from mi_courseware.core.edition import AdminContact, Edition
     from mi_courseware.core.messages import MessageRun, Outgoing, Written
     from mi_courseware.loading.i18n import Translator
     from mi_courseware.rendering.document import DocumentSetup
@@ -34,13 +34,15 @@ def file_name(kind: str, day: int, name: str, identity: str) -> str:
     return f"{kind}{f'-day{day}' if day else ''}-{slug}-{digest}.eml"
 
 
-def contact_of(edition: Edition) -> dict[str, str]:
+def contact_of(edition: Edition) -> AdminContact:
     """Who participants write to: the event's admin contact, else the client's contact."""
+    from mi_courseware.core.edition import AdminContact
+
     assert edition.event is not None
     if edition.event.admin_contact:
-        return dict(edition.event.admin_contact)
+        return edition.event.admin_contact
     contact = edition.brand.contact
-    return {k: v for k, v in (("email", contact.email), ("phone", contact.phone)) if v}
+    return AdminContact(email=contact.email, phone=contact.phone)
 
 
 def _days(edition: Edition, t: Translator) -> list[dict[str, Any]]:

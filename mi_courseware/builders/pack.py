@@ -16,8 +16,10 @@ class PackBuilder(PdfBuilder["Edition"]):
     """``participant-pack.pdf``: everything a participant takes home."""
 
     name = "pack"
+    kept_after_event = True  # teaching material: a record of what was taught
     description = "participant-pack.pdf"
     outputs = ("participant-pack.pdf",)
+    edition_format = "pdf"
     preload = ("weasyprint", "mi_courseware.rendering.pack")
     #: Whether trainer notes, answers, timings and materials are included.
     facilitator: ClassVar[bool] = False

@@ -280,15 +280,16 @@ def export(options: Options, as_csv: bool, output: Path | None, with_email: bool
 @pass_options
 @click.pass_context
 def revoke(ctx: click.Context, options: Options, code: str, reason: str) -> None:
-    """Revoke the certificate with verification CODE; it stays in the register as revoked."""
-    from mi_courseware.certificates.verify import check_code
+    """Revoke the certificate with verification CODE (or its NUMBER, as printed beside the
+    code); it stays in the register as revoked."""
+    from mi_courseware.certificates.verify import find
     from mi_courseware.core.clock import build_time
     from mi_courseware.register import stamp
 
     if not reason.strip():
         raise UsageError("--reason: say why the certificate is revoked")
     with _open(options) as reg, reg.transaction():
-        verdict, row = check_code(reg, code)
+        verdict, row = find(reg, code)
         if row is None or row.status in ("pending", "prepared", "void"):
             if row is not None and row.status in ("prepared", "void"):
                 verdict.lines[0] += " (never issued, so there is nothing to revoke)"
@@ -349,12 +350,15 @@ def publish(options: Options, directory: Path, client: str | None) -> None:
     """
     from mi_courseware.core.clock import build_time
     from mi_courseware.register import stamp
+    from mi_courseware.register.look import site_look
     from mi_courseware.register.publish import client_name
     from mi_courseware.register.publish import publish as write_site
 
+    paths = _paths_or_none(options)
     with _open(options) as reg:
-        name = client_name(_paths_or_none(options), reg.clients(), client) if client else None
-        done = write_site(reg, directory, name, stamp(build_time()))
+        name = client_name(paths, reg.clients(), client) if client else None
+        look = site_look(paths, client, name)
+        done = write_site(reg, directory, name, stamp(build_time()), look)
     if options.quiet:
         return
     click.echo(

@@ -171,7 +171,7 @@ def _sender(edition: Edition, request: SendRequest) -> tuple[str, str | None]:
     from mi_courseware.builders.messages import contact_of
     from mi_courseware.sending.server import VARIABLE, SendError, parse_server
 
-    reply_to = contact_of(edition).get("email") or edition.brand.contact.email
+    reply_to = contact_of(edition).email or edition.brand.contact.email
     if edition.brand.sender:
         return edition.brand.sender, reply_to
     if request.smtp:

@@ -37,6 +37,29 @@ class ContactDetails:
 
 
 @dataclass(frozen=True)
+class AdminContact:
+    """Who handles an event's bookings and questions: each detail ``None`` when not given
+    (an event may write only an email address, ``admin_contact: training@...``)."""
+
+    name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+
+    @property
+    def parts(self) -> tuple[str, ...]:
+        """The details given, in the order they are shown: name, email, phone."""
+        return tuple(v for v in (self.name, self.email, self.phone) if v)
+
+    def values(self) -> tuple[str, ...]:
+        """The same as :attr:`parts`: templates copied into projects by earlier releases
+        read the contact as a mapping's values."""
+        return self.parts
+
+    def __bool__(self) -> bool:
+        return bool(self.parts)
+
+
+@dataclass(frozen=True)
 class SignatoryDetails:
     """Who signs certificates."""
 
@@ -231,7 +254,7 @@ class EventInfo:
     venue: str | None
     virtual: bool
     trainers: tuple[str, ...]
-    admin_contact: dict[str, str]
+    admin_contact: AdminContact
     max_places: int | None
     closing_date: date | None
     roster: Path | None
@@ -310,6 +333,11 @@ class Edition:
     skills: SkillScores | None = None
     #: The slide layouts the deck uses (the client's own or its theme's), as checked.
     slides: SlideSpec | None = None
+    #: Editions of the pack, guide and handouts ``build`` makes: ``pdf``, ``docx`` or both.
+    formats: tuple[str, ...] = ("pdf",)
+    #: The client's Word template (``reference.docx``), as checked: the Word editions take
+    #: its styles (``None``: the theme's).
+    word_template: Path | None = None
     #: Markdown: what to do or bring before the first day (the course's ``preparation``).
     preparation: str | None = None
     #: Whether invitations carry the participant pack (the course's ``attach_pack``).

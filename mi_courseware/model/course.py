@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field, WithJsonSchema, model_validator
+from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema, model_validator
 
 from mi_courseware.model.base import Count, Id, Model, Text, Time
 
@@ -267,6 +267,18 @@ class PracticeTarget(Model):
     """Whether every variant must hold a real-play (an exercise of kind ``real-play``)."""
 
 
+def _once_each(value: list[str]) -> list[str]:
+    doubled = sorted({v for v in value if value.count(v) > 1})
+    if doubled:
+        raise ValueError(f"'{doubled[0]}' is listed twice")
+    return value
+
+
+Formats = Annotated[list[Literal["pdf", "docx"]], Field(min_length=1), AfterValidator(_once_each)]
+"""The editions ``build`` makes of the pack, the guide and the handouts: ``pdf`` (print-ready)
+and ``docx`` (editable in Word); ``build --only`` makes any of them whatever this says."""
+
+
 class Course(Model):
     """A course definition (``content/courses/<id>.yaml``)."""
 
@@ -299,6 +311,10 @@ class Course(Model):
     """Attach the participant pack (``participant-pack.pdf``) to each invitation."""
     feedback: list[Feedback] = []
     """Quotes from earlier participants."""
+    formats: Formats = ["pdf"]
+    """Editions of the pack, guide and handouts to build: ``[pdf]``, ``[pdf, docx]`` (also
+    ``participant-pack.docx``, ``facilitator-guide.docx`` and ``handouts/<handout>.docx``,
+    for clients to edit in Word) or ``[docx]``."""
     reading: list[Reading] = []
     """Further reading, printed on its own page of the pack and guide, in this order."""
     evaluation: EvaluationSettings = EvaluationSettings()

@@ -20,6 +20,7 @@ from pydantic import (
 )
 
 from mi_courseware.model.base import TIME_PATTERN, Count, Id, Model, Text, Time
+from mi_courseware.model.course import Formats
 
 
 def _web_address(value: Any) -> Any:
@@ -173,13 +174,17 @@ class Event(Model):
     """The trainers: ids of ``content/trainers/`` files (written in lower case, no spaces;
     their accreditation and the client's licence are checked) or plain names (not checked)."""
     admin_contact: AdminContact | None = None
-    """Who handles bookings."""
+    """Who handles bookings: ``{name: ..., email: ..., phone: ...}`` (each optional), or
+    just an email address (``admin_contact: training@example.org``) or a name."""
     max_places: Count | None = None
     """Number of places."""
     closing_date: date | None = None
     """Last day to book."""
     roster: Text | None = None
     """Participants CSV, relative to this file."""
+    formats: Formats | None = None
+    """Editions of the pack, guide and handouts to build (``[pdf, docx]``); default: the
+    course's ``formats``."""
 
     @field_validator("days")
     @classmethod

@@ -10,7 +10,7 @@ from mi_courseware.tables import csv_text
 
 COLUMNS = (
     "number", "code", "status", "name", "event", "participant", "course", "client", "dates",
-    "cpd_hours", "issued_at", "changed_at", "sha256", "confirmed_at",
+    "cpd_hours", "issued_at", "changed_at", "sha256", "confirmed_at", "issued_on",
 )  # fmt: skip
 
 
@@ -31,7 +31,7 @@ def _row(row: Certificate, with_email: bool) -> tuple[object, ...]:
         row.number, row.code, row.status, row.name, row.event,
         shown_identity(row.identity, with_email), row.course,
         row.client, row.dates, _hours(row.cpd_hours), row.issued_at, row.changed_at,
-        row.sha256 or "", row.confirmed_at or "",
+        row.sha256 or "", row.confirmed_at or "", row.issue_date,
     )  # fmt: skip
 
 

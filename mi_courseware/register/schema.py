@@ -77,6 +77,10 @@ certificates = Table(
     #: The fingerprint of the key its issuer signs with, printed on it (``None`` for a
     #: certificate issued before keys were made at issue: its file stays as it was).
     Column("key_id", Text),
+    #: The date printed on it as its issue date (``YYYY-MM-DD``: the event's last day), what
+    #: ``verify`` and the published site give; ``None`` for a certificate not made again since
+    #: this was recorded, or of an event without dates: then the day it was numbered.
+    Column("issued_on", Text),
     UniqueConstraint("prefix", "year", "serial"),
     UniqueConstraint("event", "identity"),
     Index("certificates_by_event", "event"),

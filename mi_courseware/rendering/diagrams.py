@@ -37,6 +37,26 @@ class Palette:
     scale: float = 1.0
 
 
+@dataclass(frozen=True)
+class Drawn:
+    """A diagram drawn as SVG, with its text alternative and the words shown with it."""
+
+    svg: str
+    #: What it shows, in words (the SVG's title and description).
+    alt: str
+    #: The words printed with it (the stages under the cycle, the label above a ruler).
+    caption: str
+
+
+def drawing(name: str, palette: Palette, t: Words, options: dict[str, str | int]) -> Drawn | None:
+    """The drawing of a named diagram; ``None`` for the decisional balance, a table."""
+    if name == "cycle-of-change":
+        return cycle_of_change_drawing(palette, t)
+    if name == "ruler":
+        return ruler_drawing(palette, t, str(options.get("label") or t("ruler_default_label")))
+    return None
+
+
 def diagram_svg(name: str, palette: Palette, t: Words, options: dict[str, str | int]) -> str:
     """HTML for a named diagram."""
     if name == "cycle-of-change":
@@ -72,7 +92,7 @@ def _wrap(label: str, limit: int = 14) -> list[str]:
     return [*lines, line] if line else lines
 
 
-def cycle_of_change(palette: Palette, t: Words) -> str:
+def cycle_of_change_drawing(palette: Palette, t: Words) -> Drawn:
     """The cycle of change: six stages round a circle, arrows showing the direction of travel."""
     k = palette.scale
     width, height = 520 + (k - 1) * 220, 400 + (k - 1) * 200
@@ -112,16 +132,25 @@ def cycle_of_change(palette: Palette, t: Words) -> str:
     parts.append(_text(cx, cy, centre, round(15 * k, 1), readable_on_white(palette.primary), 600))
     title = t("cycle_title")
     desc = t("cycle_desc", stages=", ".join(names))
-    svg = (
+    return Drawn(
         f'<svg class="diagram" viewBox="0 0 {width:.0f} {height:.0f}" role="img" '
         f'aria-labelledby="cycle-t cycle-d" xmlns="http://www.w3.org/2000/svg" '
         f'font-family="Open Sans, MI Symbols, sans-serif">'
         f'<title id="cycle-t">{escape(title)}</title><desc id="cycle-d">{escape(desc)}</desc>'
         + "".join(parts)
-        + "</svg>"
+        + "</svg>",
+        f"{title}: {desc}",
+        " → ".join(names),
     )
-    caption = " → ".join(names)
-    return f'<figure class="diagram cycle">{svg}<figcaption>{escape(caption)}</figcaption></figure>'
+
+
+def cycle_of_change(palette: Palette, t: Words) -> str:
+    """The cycle of change as a figure: the drawing and the stages in words under it."""
+    drawn = cycle_of_change_drawing(palette, t)
+    return (
+        f'<figure class="diagram cycle">{drawn.svg}<figcaption>{escape(drawn.caption)}'
+        "</figcaption></figure>"
+    )
 
 
 def decisional_balance(palette: Palette, t: Words) -> str:
@@ -145,7 +174,7 @@ def decisional_balance(palette: Palette, t: Words) -> str:
     )
 
 
-def ruler(palette: Palette, t: Words, label: str) -> str:
+def ruler_drawing(palette: Palette, t: Words, label: str) -> Drawn:
     """A 0-10 ruler with tick labels and end labels, for circling a number."""
     k = palette.scale
     width, height, left, right, y = 520, 92 * k, 30 * k, 520 - 30 * k, 40 * k
@@ -183,14 +212,21 @@ def ruler(palette: Palette, t: Words, label: str) -> str:
         f'fill="{palette.muted}">{escape(high)}</text>'
     )
     desc = t("ruler_desc", label=label, low=low, high=high)
-    svg = (
+    return Drawn(
         f'<svg class="ruler" viewBox="0 0 {width} {height:.0f}" role="img" '
         f'aria-label="{escape(desc)}" '
         f'xmlns="http://www.w3.org/2000/svg" font-family="Open Sans, MI Symbols, sans-serif">'
         + "".join(parts)
-        + "</svg>"
+        + "</svg>",
+        desc,
+        label,
     )
+
+
+def ruler(palette: Palette, t: Words, label: str) -> str:
+    """A 0-10 ruler as a figure: its label above the drawing."""
+    drawn = ruler_drawing(palette, t, label)
     return (
-        f'<figure class="diagram ruler"><figcaption class="ruler-label">{escape(label)}'
-        f"</figcaption>{svg}</figure>"
+        f'<figure class="diagram ruler"><figcaption class="ruler-label">{escape(drawn.caption)}'
+        f"</figcaption>{drawn.svg}</figure>"
     )

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from mi_courseware.checks.fonts import name_glyph_problems, theme_fonts
 from mi_courseware.checks.licences import trainer_names
-from mi_courseware.core.edition import Day, EventInfo, Slot, Times
+from mi_courseware.core.edition import AdminContact, Day, EventInfo, Slot, Times
 from mi_courseware.core.people import Participant, assess
 from mi_courseware.errors import Position, Problems
 from mi_courseware.loading.project import Project, Record
@@ -47,7 +47,8 @@ def event_info(record: Record[Event], project: Project) -> EventInfo:
     trainers named by id are given by name."""
     event = record.model
     days = event.course_days()
-    contact = event.admin_contact.model_dump(exclude_none=True) if event.admin_contact else {}
+    given = event.admin_contact.model_dump() if event.admin_contact else {}
+    contact = AdminContact(**given)
     shared = {(d.times.start, d.times.end) if d.times else None for d in days}
     times = next(iter(shared)) if len(shared) == 1 else None
     first = days[0]
@@ -160,7 +161,7 @@ def check_printed_names(
 ) -> None:
     """Warn at each name the event's documents print (the roster's on the sign-in sheet,
     the trainers' on the pack, flyer and quality report) that the theme's fonts cannot show.
-    Certificates refuse such names when they are issued."""
+    Certificates refuse such names when they are issued (the warning says so)."""
     event = record.model
     names = [
         (record.position("trainers", i), n)
@@ -171,7 +172,11 @@ def check_printed_names(
     if all(name.isascii() for _, name in [*names, *people]):
         return  # every theme font has ASCII: no font need be opened
     fonts = theme_fonts(theme_chain(project, theme))
-    found = name_glyph_problems(people, fonts, "the sign-in sheet")
+    # a certificate's fonts are among the theme's: such a name is refused there too, which
+    # the user should learn from validate rather than from a failed build
+    found = name_glyph_problems(
+        people, fonts, "the sign-in sheet, and a certificate cannot be made for it"
+    )
     found += name_glyph_problems(names, fonts, "the pack, the flyer and the quality report")
     for problem in found:
         problems.warning(problem.position, problem.message)

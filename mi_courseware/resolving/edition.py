@@ -37,6 +37,7 @@ from mi_courseware.loading.markdown import image_sources
 from mi_courseware.loading.project import Project
 from mi_courseware.loading.records import Record
 from mi_courseware.loading.themes import theme_chain, theme_options
+from mi_courseware.loading.word import REFERENCE_NAME
 from mi_courseware.loading.wording import project_languages
 from mi_courseware.loading.wording import wording as theme_wording
 from mi_courseware.model import (
@@ -469,6 +470,9 @@ def _assemble(
             for src in image_sources(text)
             if src and ":" not in src.split("/")[0]
         ]
+    word_template: Path | None = (brand.folder / REFERENCE_NAME).resolve()
+    if word_template not in project.word_templates:
+        word_template = None
     course_files = [course_record.path, *(a.path for a in addons)]
     course_files += [event_record.path] if event_record is not None else []
     roster_files = []
@@ -488,6 +492,7 @@ def _assemble(
         "images": tuple(dict.fromkeys(images)),
         "brand": brand_inputs(client_record, brand),
         "roster": tuple(roster_files),
+        "word": (word_template,) if word_template is not None else (),
     }
     return Edition(
         course_id=course_record.id,
@@ -521,6 +526,8 @@ def _assemble(
         theme_dirs=tuple(theme_chain(project, theme)) if theme in project.themes else (),
         theme_options=theme_options(project, theme),
         slides=slide_spec(project, theme, brand.folder),
+        formats=tuple(event.formats if event and event.formats else course.formats),
+        word_template=word_template,
         certificate_requires=course.certificate.requires,
         reading=tuple(
             ReadingItem(r.title, r.by, r.year, r.details, r.note, r.group) for r in course.reading

@@ -158,7 +158,7 @@ class Drawing:
 def start_drawing(path: Path, longest: int, font_dir: Path, family: str) -> Drawing:
     """Start drawing the SVG at ``path`` with ``longest`` pixels on its long side; the
     returned :class:`Drawing` gives the picture."""
-    from mi_courseware.loading.images import sanitised_svg, svg_size
+    from mi_courseware.loading.images import sanitised_svg
 
     svg, removed = sanitised_svg(path.read_bytes())
     if removed:
@@ -168,6 +168,15 @@ def start_drawing(path: Path, longest: int, font_dir: Path, family: str) -> Draw
             path,
             "; ".join(removed),
         )
+    return draw_svg(svg, path, longest, font_dir, family)
+
+
+def draw_svg(svg: str, where: Path, longest: int, font_dir: Path, family: str) -> Drawing:
+    """Start drawing an SVG text that refers to nothing outside it (one the tool drew, or
+    one :func:`~mi_courseware.loading.images.sanitised_svg` made so) with ``longest`` pixels
+    on its long side; ``where`` names it in messages."""
+    from mi_courseware.loading.images import svg_size
+
     options: dict[str, Any] = {
         "svg_string": svg,
         "skip_system_fonts": True,
@@ -177,7 +186,7 @@ def start_drawing(path: Path, longest: int, font_dir: Path, family: str) -> Draw
         "serif_family": family,
         "size": svg_size(_root(svg)),
     }
-    return Drawing(path, options, longest)
+    return Drawing(where, options, longest)
 
 
 def _root(svg: str):  # type: ignore[no-untyped-def]

@@ -13,9 +13,10 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mi_courseware.core.colour import DARK_TEXT, band, readable_on_white, text_on, tint
+from mi_courseware.core.colour import text_on
 from mi_courseware.core.slides import FACES, FontFiles, SlideSpec
 from mi_courseware.errors import ContentError
+from mi_courseware.rendering.office_theme import brand_theme_tree, colour_scheme
 from mi_courseware.rendering.pptx.ooxml import EMU_PER_INCH, EMU_PER_PT, Box
 from mi_courseware.rendering.pptx.package import RT, Package, resolve
 
@@ -25,45 +26,8 @@ log = logging.getLogger(__name__)
 _P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
 _A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 _R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-_SLOTS = (
-    "dk1",
-    "lt1",
-    "dk2",
-    "lt2",
-    "accent1",
-    "accent2",
-    "accent3",
-    "accent4",
-    "accent5",
-    "accent6",
-    "hlink",
-    "folHlink",
-)
 #: Layouts whose text sits on the brand band (set light or dark to suit the colour).
 BAND_LAYOUTS = ("section", "closing", "exercise")
-
-
-def colour_scheme(primary: str, secondary: str, accent: str) -> dict[str, str]:
-    """The theme colour slots for a brand.
-
-    accent1-3 carry the client's primary, secondary and accent colours as given; dk2 (titles)
-    is the primary darkened only as far as text on white needs; accent4/5 are primary and
-    accent adjusted so that text on them meets WCAG AA (``band``); lt2 and accent6 are tints.
-    """
-    return {
-        "dk1": DARK_TEXT,
-        "lt1": "#ffffff",
-        "dk2": readable_on_white(primary),
-        "lt2": tint(primary, 0.12),
-        "accent1": primary,
-        "accent2": secondary,
-        "accent3": accent,
-        "accent4": band(primary)[0],
-        "accent5": band(accent)[0],
-        "accent6": tint(secondary, 0.16),
-        "hlink": readable_on_white(secondary),
-        "folHlink": readable_on_white(primary),
-    }
 
 
 @dataclass(frozen=True)
@@ -340,20 +304,8 @@ def brand_theme(template: Template, primary: str, secondary: str, accent: str) -
     scheme = colour_scheme(primary, secondary, accent)
     part = template.theme_part
     tree = etree.fromstring(template.package.parts[part])
-    colours = tree.find(f".//{_A}clrScheme")
-    if colours is None:
+    if not brand_theme_tree(tree, scheme, template.font_name):
         raise ContentError.single(template.path, f"{part} has no colour scheme (a:clrScheme)")
-    for slot in _SLOTS:
-        element = colours.find(f"{_A}{slot}")
-        if element is None:
-            element = etree.SubElement(colours, f"{_A}{slot}")
-        for child in list(element):
-            element.remove(child)
-        etree.SubElement(element, f"{_A}srgbClr", val=scheme[slot][1:].upper())
-    for kind in ("majorFont", "minorFont"):
-        latin = tree.find(f".//{_A}fontScheme/{_A}{kind}/{_A}latin")
-        if latin is not None:
-            latin.set("typeface", template.font_name)
     template.package.parts[part] = etree.tostring(
         tree, xml_declaration=True, encoding="UTF-8", standalone=True
     )
