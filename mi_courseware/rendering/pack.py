@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time
 from typing import Any
@@ -9,7 +10,6 @@ from typing import Any
 from mi_courseware.core.edition import Edition, EditionSession
 from mi_courseware.errors import ContentError
 from mi_courseware.loading.blocks import block_names
-from mi_courseware.loading.i18n import Translator
 from mi_courseware.rendering.days import day_lines
 from mi_courseware.rendering.document import DocumentSetup, document_setup
 from mi_courseware.rendering.fetcher import data_uri
@@ -98,7 +98,7 @@ def held(edition: Edition) -> set[str]:
     return found
 
 
-def how_to_use(has: set[str], t: Translator) -> list[str]:
+def how_to_use(has: set[str], t: Callable[[str], str]) -> list[str]:
     """The pack's "how to use this pack": only what the edition holds (``has``:
     :func:`held`) is named."""
     points = [t("how_to_use.sessions")]
@@ -112,7 +112,7 @@ def how_to_use(has: set[str], t: Translator) -> list[str]:
     return points
 
 
-def welcome_intro(has: set[str], t: Translator, facilitator: bool) -> str:
+def welcome_intro(has: set[str], t: Callable[[str], str], facilitator: bool) -> str:
     """The welcome's first words: the guide's (with model answers when it has them), or
     the pack's for a course of one day or several."""
     if facilitator:

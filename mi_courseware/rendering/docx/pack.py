@@ -19,7 +19,13 @@ from mi_courseware.rendering.docx import ooxml
 from mi_courseware.rendering.docx.document import EditionDocument, edition_document
 from mi_courseware.rendering.docx.numbering import number
 from mi_courseware.rendering.docx.styles import NOTE_FILL, PANEL_INSET, TEXT_WIDTH_MM
-from mi_courseware.rendering.pack import evaluation_form, running_order
+from mi_courseware.rendering.pack import (
+    evaluation_form,
+    held,
+    how_to_use,
+    running_order,
+    welcome_intro,
+)
 
 
 def _hours(value: float) -> str:
@@ -111,7 +117,8 @@ def welcome(doc: EditionDocument, facilitator: bool) -> None:
     edition, w, t = doc.edition, doc.w, doc.t
     source = edition.sources[0]
     doc.chapter(t("welcome"))
-    w.para(t("facilitator_intro" if facilitator else "welcome_intro"))
+    has = held(edition)
+    w.para(welcome_intro(has, t, facilitator))
     doc.text(edition.summary, source)
     if edition.audience:
         w.heading(t("who_for"), 2)
@@ -124,7 +131,7 @@ def welcome(doc: EditionDocument, facilitator: bool) -> None:
         w.heading(t("course_contact"), 2)
         lines(doc, list(event.admin_contact.values()))
     w.heading(t("how_to_use"), 2)
-    bullets(doc, t("how_to_use_points").split("|"))
+    bullets(doc, how_to_use(has, t))
     brand = edition.brand
     contact = brand.contact
     if brand.name or contact.address or contact.email or contact.phone or contact.website:
