@@ -489,3 +489,17 @@ def test_a_scale_naming_what_it_does_not_have_is_reported(make_project, run_cli)
         "(built in or by another file); give your own scale another file name",
         "4 errors",
     ]
+
+
+def test_a_scale_may_count_each_utterance_instead_of_each_volley() -> None:
+    """Issue 24.7: the volley rule is MITI 4.2.1's; a scale may count per utterance."""
+    from mi_courseware.loading.coded import Utterance, volleys
+
+    said = (
+        Utterance(2, "practitioner", ("Q",)),
+        Utterance(3, "practitioner", ("Q", "SR")),
+        Utterance(4, "client", ("C",)),
+        Utterance(5, "practitioner", ("CR",)),
+    )
+    assert volleys(said, by_column=False) == [{"Q", "SR"}, {"CR"}]
+    assert volleys(said, by_column=False, per_utterance=True) == [{"Q"}, {"Q", "SR"}, {"CR"}]

@@ -209,3 +209,18 @@ def test_the_demo_practitioners_report_quotes_the_session(tmp_path: Path) -> Non
     assert "01:38 “Would you try it again?” · answered with a question" in text
     assert "Coded live: This session was tallied on paper while it happened." in text
     assert "Client language (change and sustain talk) is an addition: MITI 4.2.1" in text
+
+
+def test_the_cohort_summary_says_which_latest_sessions_were_tallied_live() -> None:
+    """Issue 24.7: a live tally is less reliable than coding a recording, and says so."""
+    from conftest import REPO
+
+    result = run(REPO, "coding", "summary")
+    assert result.exit_code == 0, result.output
+    rows = [line.split() for line in result.stdout.splitlines()]
+    assert rows[1][:4] == ["practitioner", "id", "latest", "coded"]
+    assert rows[2][:5] == ["Jo", "Marsh", "jo-marsh", "2027-06-17", "live"]
+    assert (
+        "live: tallied on paper during the session, less reliable than coding a recording"
+        in result.stdout
+    )
