@@ -180,6 +180,12 @@ def test_the_observers_sheet_has_codes_globals_with_anchors_and_formulas(built) 
     assert "Clarity about concerns" in text and "The child is hardly mentioned." in text
     assert "÷7=" in text.replace(" ", "")  # the seven skills' average
     assert "fair from 3.5 · good from 4" in text
+    # the scale codes only the practitioner: the client's language is labelled as an addition
+    # (in the section's heading, set in capitals)
+    assert (
+        "CLIENT LANGUAGE (CHANGE AND SUSTAIN TALK) IS AN ADDITION: SOCIAL WORK SKILLS (SEVEN "
+        "SKILLS) CODES ONLY THE PRACTITIONER." in text
+    )
     assert image_rows(sheet) == []
     assert sorted(p.name for p in sheet.parent.iterdir()) == ["social-work.pdf"]
 
