@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from mi_courseware.checks import check_project
 from mi_courseware.core.edition import Edition, Selection
 from mi_courseware.core.people import Participant
-from mi_courseware.errors import Problems
+from mi_courseware.errors import Problems, UsageError
 from mi_courseware.loading.project import Project
 from mi_courseware.loading.read import load_project
+from mi_courseware.loading.scope import Scope, target_scope
 from mi_courseware.project import ProjectPaths
 from mi_courseware.resolving.edition import plan, resolve
 from mi_courseware.resolving.targets import Target, event_selection, find_target
@@ -18,11 +21,40 @@ from mi_courseware.resolving.targets import Target, event_selection, find_target
 log = logging.getLogger(__name__)
 
 
-def load_checked(paths: ProjectPaths, problems: Problems) -> Project:
-    """Read the whole project and run every cross-file check (problems collected)."""
-    project = load_project(paths, problems)
+def load_checked(
+    paths: ProjectPaths,
+    problems: Problems,
+    scope_for: Callable[[Project], Scope | None] | None = None,
+) -> Project:
+    """Read the project and run every cross-file check (problems collected): on the whole
+    project, or on the files ``scope_for`` names once the project's records are read."""
+    project = load_project(paths, problems, scope_for)
     check_project(project, problems)
     return project
+
+
+def scope_of(text: str, choices: dict[str, Any]) -> Callable[[Project], Scope | None]:
+    """How to find what the build target named ``text`` reads (with the command line's
+    ``choices`` of client, add-ons and theme); a name no file has means the whole project,
+    read as before, and its error given after."""
+
+    def scope(project: Project) -> Scope | None:
+        try:
+            target = find_target(project, text)
+        except UsageError:
+            return None
+        found = target_scope(
+            project,
+            target.kind,
+            target.id,
+            client=choices.get("client"),
+            addons=choices.get("addons") or (),
+            theme=choices.get("theme"),
+        )
+        log.debug("build %s reads: %s", text, found)
+        return found
+
+    return scope
 
 
 def check_timings(project: Project, problems: Problems) -> None:
