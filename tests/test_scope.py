@@ -8,6 +8,9 @@ its build.
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 from conftest import lines
 
 #: Errors planted in the files event ``acme-2027`` uses (its theme is ``plain``).
@@ -97,3 +100,34 @@ def test_a_broken_file_the_target_does_not_use_does_not_stop_its_build(
         _errors(course.stderr)["content/courses/two-day.yaml"]
         == (_errors(checked.stderr)["content/courses/two-day.yaml"])
     )
+
+
+def test_a_theme_file_the_tool_ships_unchanged_is_not_read_again(tmp_path: Path) -> None:
+    from mi_courseware.loading.themes import shipped
+    from mi_courseware.project import builtin_dir
+
+    builtin = builtin_dir("themes") / "default"
+    for name in ("default", "mine"):  # a copy, and a theme of the project's own
+        shutil.copytree(builtin / "css", tmp_path / name / "css")
+    sheet = sorted((tmp_path / "default" / "css").glob("*.css"))[0]
+    assert shipped(sheet, tmp_path / "default")
+    assert shipped(builtin / "css" / sheet.name, builtin)
+    assert not shipped(tmp_path / "mine" / "css" / sheet.name, tmp_path / "mine")
+    sheet.write_text(sheet.read_text(encoding="utf-8") + "p { margin: 5e9mm }\n", "utf-8")
+    assert not shipped(sheet, tmp_path / "default")
+
+
+def test_a_changed_copy_of_a_shipped_theme_file_is_checked(make_project, run_cli) -> None:
+    from mi_courseware.project import builtin_dir
+
+    root = make_project()
+    shutil.copytree(builtin_dir("themes") / "default", root / "themes" / "default")
+    font = sorted((root / "themes/default/fonts").glob("*.ttf"))[0]
+    font.write_bytes(b"not a font")
+    (root / "themes/default/css/pack.css").write_text("p { margin: 5e9mm }\n", "utf-8")
+    result = run_cli("build", "acme-2027", "--only", "calendar", cwd=root)
+    assert result.exit_code == 1
+    assert set(_errors(result.stderr)) == {
+        f"themes/default/fonts/{font.name}",
+        "themes/default/css/pack.css",
+    }

@@ -337,11 +337,17 @@ def check_theme_files(folder: Path, problems: Problems) -> None:
     be passed over by the PDF engine, silently, for another face)."""
     from fontTools.ttLib import TTFont, TTLibError
 
+    from mi_courseware.loading.themes import shipped
+
     for path in sorted((folder / "fonts").rglob("*")) if (folder / "fonts").is_dir() else ():
         if path.suffix.lower() not in FONT_SUFFIXES or not path.is_file():
             continue
+        if shipped(path, folder):
+            continue
         try:
-            with TTFont(path, lazy=True) as font:
+            # the file opened here: fontTools leaves the one it opens to the garbage
+            # collector when the header is not a font's
+            with path.open("rb") as handle, TTFont(handle, lazy=True) as font:
                 font["cmap"]
         except (TTLibError, OSError, KeyError, ValueError, AssertionError) as exc:
             reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
@@ -356,10 +362,13 @@ def check_stylesheets(project: Project, problems: Problems) -> None:
     renderers need not (the built-in themes' are the tool's own, checked by its tests)."""
     from mi_courseware.loading.allowed import linkable_stylesheets
     from mi_courseware.loading.stylesheets import extreme_lengths
+    from mi_courseware.loading.themes import shipped
 
     themes = [t.path for t in in_scope(project.scope, "themes", project.themes) if not t.builtin]
     clients = [(c.path.parent, c.id) for c in in_scope(project.scope, "clients", project.clients)]
     for path in linkable_stylesheets(themes, clients, project.paths.root):
+        if any(shipped(path, folder) for folder in themes):
+            continue
         if project.readable(path):  # a link out of the project is reported where it is
             text = path.read_text(encoding="utf-8", errors="replace")
             problems.extend(extreme_lengths(path, text))
