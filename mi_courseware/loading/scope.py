@@ -49,7 +49,7 @@ def target_scope(
     def add(what: str, *names: str | None) -> None:
         ids.setdefault(what, set()).update(n for n in names if n)
 
-    course = ident
+    course = ident if kind == "course" else None  # an event's file that did not load names none
     if kind == "event":
         add("events", ident)
         record = project.events.get(ident)
@@ -63,7 +63,7 @@ def target_scope(
     add("courses", course)
     add("clients", client)
     add("themes", *theme_ids(project, theme or "default"))
-    course_record = project.courses.get(course)
+    course_record = project.courses.get(course) if course else None
     chosen = [a for a in addons if course_record is None or a in course_record.model.addons]
     add("addons", *chosen)
     sessions = list(course_record.model.sessions) if course_record is not None else []
