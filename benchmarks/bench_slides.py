@@ -9,8 +9,8 @@ Two decks: the demo event's, and a generated 600-slide course. Prints the median
 ratios (ours / Pandoc); targets are 1.25 on the demo deck and 0.8 on the large one. Ours is
 timed twice, both with ``--force`` (the deck is made every time): a repeat build (inputs
 unchanged, so the checked editions come from the cache in ``output/.cache``) and a first
-build (cache emptied before each run, so the whole project is read and checked); the target
-is judged on the repeat build, both are printed.
+build (cache emptied before each run, so what the target needs is read and checked); the
+targets are judged on the repeat build, and the demo's first build against 1.0 (issue 25).
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent / "mi-courseware"
 TARGETS = {"demo": 1.25, "600 slides": 0.8}
+FIRST_TARGETS = {"demo": 1.0}
 
 
 def timed(command: list[str], runs: int, before: Callable[[], None] | None = None) -> float:
@@ -150,10 +151,16 @@ def compare(
     pandoc_time = timed(pandoc, runs)
     ratio = repeat / pandoc_time
     verdict = "ok" if ratio <= TARGETS[label] else "OVER TARGET"
+    first_ratio = first / pandoc_time
+    if label in FIRST_TARGETS:
+        ok = first_ratio <= FIRST_TARGETS[label]
+        first_verdict = f", target <= {FIRST_TARGETS[label]} {'ok' if ok else 'OVER TARGET'}"
+    else:
+        first_verdict = ""
     print(
         f"{label:>11}: mi-courseware {repeat:6.3f} s (first build {first:6.3f} s)   "
-        f"pandoc {pandoc_time:6.3f} s   ratio {ratio:4.2f} (first build {first / pandoc_time:4.2f})"
-        f" (target <= {TARGETS[label]}) {verdict}"
+        f"pandoc {pandoc_time:6.3f} s   ratio {ratio:4.2f} (first build {first_ratio:4.2f}"
+        f"{first_verdict}) (target <= {TARGETS[label]}) {verdict}"
     )
     return ratio
 

@@ -17,6 +17,7 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 from pydantic import BaseModel
 
 from mi_courseware.model import FILE_FORMATS
+from mi_courseware.model.base import document_fields
 
 WHERE = {
     "course": "content/courses/<id>.yaml",
@@ -41,6 +42,7 @@ WHERE = {
 
 def write_schemas(directory: Path) -> list[Path]:
     """Write ``<format>.schema.json`` for every file format; return the paths."""
+    document_fields()
     directory.mkdir(parents=True, exist_ok=True)
     written = []
     for name, model in FILE_FORMATS.items():
@@ -121,6 +123,7 @@ def _table(model: type[BaseModel]) -> list[str]:
 
 def reference_markdown() -> str:
     """The file-format reference for course authors."""
+    document_fields()
     out = [
         "# File-format reference",
         "",

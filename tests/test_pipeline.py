@@ -96,7 +96,11 @@ def test_an_events_teaching_materials_are_kept_once_it_is_over(built: Path, tmp_
     from mi_courseware import builders
 
     kept = {name for name, b in builders.REGISTRY.items() if b.kept_after_event}
-    assert kept == {"pack", "facilitator", "slides", "flyer", "sign-in", "calendar"}
+    assert kept == {"pack", "facilitator", "slides", "flyer", "sign-in", "calendar"} | {
+        "pack-docx",
+        "facilitator-docx",
+        "handouts-docx",
+    }
     root = copy_of(built, tmp_path)
     folder = root / "output" / "events" / EVENT
     before = files(folder)

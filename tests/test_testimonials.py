@@ -82,3 +82,17 @@ def test_a_sourced_quote_the_evaluations_do_not_hold_is_an_error_at_its_line(
         "'mi-multi-agency', not 'mi-practitioner'"
     ) in result.stderr
     assert f"{where}:{bare}:5: warning: this quote names no 'source'" in result.stderr
+
+
+def test_a_course_build_reads_the_answers_its_quotes_name(demo: Path, run_cli: RunCli) -> None:
+    """``build COURSE`` reads only what the course uses: that includes the responses of the
+    events its quotes come from, so a quote is checked there as under ``validate``."""
+    course = demo / "content" / "courses" / "mi-practitioner.yaml"
+    build = ("build", "mi-practitioner", "--client", "northfield", "--only", "flyer")
+    assert run_cli(*build, cwd=demo).exit_code == 0
+    edit_file(course, "part I got most from.", "part I got the most from.")
+    result = run_cli(*build, cwd=demo)
+    assert result.exit_code == 1
+    assert "error: this quote is not in the free-text answers of event 'northfield-2027-03'" in (
+        result.stderr
+    )

@@ -15,6 +15,7 @@ from mi_courseware.checks.licences import check_licensing
 from mi_courseware.checks.practice import check_practice
 from mi_courseware.checks.testimonials import check_testimonials
 from mi_courseware.core.colour import adjusted_text_warning
+from mi_courseware.core.scope import in_scope
 from mi_courseware.errors import Position, Problems, did_you_mean
 from mi_courseware.loading.blocks import check_markdown
 from mi_courseware.loading.markdown import image_ref_problem, image_refs
@@ -69,7 +70,7 @@ def check_sessions(
             problems.error(
                 pos,
                 f"module '{session.module}' not found: no file {_rel(project, path)}"
-                f"{did_you_mean(session.module, project.modules)}",
+                f"{did_you_mean(session.module, project.known('modules'))}",
             )
         for k, ref in enumerate(session.handouts):
             if not project.exists("handouts", ref):
@@ -78,7 +79,7 @@ def check_sessions(
                 problems.error(
                     pos,
                     f"handout '{ref}' not found: no file {_rel(project, path)}"
-                    f"{did_you_mean(ref, project.handouts)}",
+                    f"{did_you_mean(ref, project.known('handouts'))}",
                 )
         if session.body:
             line = record.position("sessions", index, "body").line + 1
@@ -321,7 +322,7 @@ def check_partial(project: Project, problems: Problems) -> None:
 
 def check_themes(project: Project, problems: Problems) -> None:
     """Each theme's parent exists and the chain has no loop."""
-    for theme in project.themes.values():
+    for theme in in_scope(project.scope, "themes", project.themes):
         seen = [theme.id]
         current = theme
         while current.config.extends:
@@ -350,11 +351,17 @@ def check_theme_files(folder: Path, problems: Problems) -> None:
     be passed over by the PDF engine, silently, for another face)."""
     from fontTools.ttLib import TTFont, TTLibError
 
+    from mi_courseware.loading.themes import shipped
+
     for path in sorted((folder / "fonts").rglob("*")) if (folder / "fonts").is_dir() else ():
         if path.suffix.lower() not in FONT_SUFFIXES or not path.is_file():
             continue
+        if shipped(path, folder):
+            continue
         try:
-            with TTFont(path, lazy=True) as font:
+            # the file opened here: fontTools leaves the one it opens to the garbage
+            # collector when the header is not a font's
+            with path.open("rb") as handle, TTFont(handle, lazy=True) as font:
                 font["cmap"]
         except (TTLibError, OSError, KeyError, ValueError, AssertionError) as exc:
             reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
@@ -369,10 +376,13 @@ def check_stylesheets(project: Project, problems: Problems) -> None:
     renderers need not (the built-in themes' are the tool's own, checked by its tests)."""
     from mi_courseware.loading.allowed import linkable_stylesheets
     from mi_courseware.loading.stylesheets import extreme_lengths
+    from mi_courseware.loading.themes import shipped
 
-    themes = [theme.path for theme in project.themes.values() if not theme.builtin]
-    clients = [(client.path.parent, ident) for ident, client in project.clients.items()]
+    themes = [t.path for t in in_scope(project.scope, "themes", project.themes) if not t.builtin]
+    clients = [(c.path.parent, c.id) for c in in_scope(project.scope, "clients", project.clients)]
     for path in linkable_stylesheets(themes, clients, project.paths.root):
+        if any(shipped(path, folder) for folder in themes):
+            continue
         if project.readable(path):  # a link out of the project is reported where it is
             text = path.read_text(encoding="utf-8", errors="replace")
             problems.extend(extreme_lengths(path, text))
@@ -409,7 +419,7 @@ def check_documents(project: Project, problems: Problems) -> None:
     documents: list[Document[Any]] = [*project.modules.values(), *project.handouts.values()]
     for document in documents:
         check_text(document.body, document.path, document.file.body_line, project, problems)
-    for ident, pages in project.pages.items():
+    for ident, pages in project.pages.items():  # read for the clients in scope only
         client = project.clients.get(ident)
         within = client.path.parent if client is not None else None
         for page in pages:
@@ -426,14 +436,16 @@ _OWN_CHECKS: dict[str, Any] = {
 
 
 def check_project(project: Project, problems: Problems) -> None:
-    """Every cross-file check."""
-    for course in project.courses.values():
+    """Every cross-file check, on the files a build target reads (``project.scope``) or on
+    the whole project; the same checks either way, so that a file a target uses gets the
+    same problems from ``build`` as from ``validate``."""
+    for course in in_scope(project.scope, "courses", project.courses):
         check_course(course, project, problems)
-    for addon in project.addons.values():
+    for addon in in_scope(project.scope, "addons", project.addons):
         check_addon(addon, project, problems)
-    for client in project.clients.values():
+    for client in in_scope(project.scope, "clients", project.clients):
         check_client(client, project, problems)
-    for event in project.events.values():
+    for event in in_scope(project.scope, "events", project.events):
         check_event(event, project, problems)
     check_partial(project, problems)
     check_themes(project, problems)

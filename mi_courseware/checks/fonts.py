@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from mi_courseware.core.scope import in_scope
 from mi_courseware.errors import Position, Problem, Problems
 
 if TYPE_CHECKING:
@@ -44,9 +45,11 @@ def check_text_fonts(project: Project, problems: Problems) -> None:
     fonts = theme_fonts([theme.path for theme in project.themes.values()])
     if not fonts:
         return
+    # the documents read (a build target reads its own), but every theme's fonts: a text
+    # passes or fails as under ``validate``
     files = [d.path for d in project.modules.values()]
     files += [d.path for d in project.handouts.values()]
-    for client in project.clients.values():
+    for client in in_scope(project.scope, "clients", project.clients):
         files += [client.path.parent / page for page in client.model.pages]
     texts = {}
     for path in files:
@@ -142,7 +145,7 @@ def check_client_fonts(project: Project, problems: Problems) -> None:
     Such a font is drawn only where it happens to be installed; PDFs fall back to another.
     """
     sheets = []
-    for client in project.clients.values():
+    for client in in_scope(project.scope, "clients", project.clients):
         folder = client.path.parent / "templates"
         sheets += sorted(folder.glob("*.css")) if folder.is_dir() else []
     if not sheets:

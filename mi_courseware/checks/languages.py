@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mi_courseware.core.languages import ordered
+from mi_courseware.core.scope import in_scope
 from mi_courseware.errors import ContentError, Position, Problem, Problems, closest
 from mi_courseware.loading.languages import language, provided, read_catalogue, theme_lacks
 
@@ -23,7 +24,7 @@ def check_languages(project: Project, problems: Problems) -> None:
     # a catalogue is reached through every theme that extends its own, and its language's
     # facts through every chain that provides it: each catalogue's problems are said once
     reported: set[Problem] = set()
-    for theme in project.themes.values():
+    for theme in in_scope(project.scope, "themes", project.themes):
         if not theme.builtin:
             _check_catalogues(theme.path, theme_chain(project, theme.id), problems, reported)
     chains = {ident: theme_chain(project, ident) for ident in project.themes}
@@ -37,7 +38,7 @@ def check_languages(project: Project, problems: Problems) -> None:
                 names.setdefault(code, "")
     known = ordered(names)
     listed = ", ".join(f"{code} ({names[code]})" if names[code] else code for code in known)
-    for client in project.clients.values():
+    for client in in_scope(project.scope, "clients", project.clients):
         code = client.model.language
         if code not in known:
             hint = did_you_mean_language(code, names)
@@ -45,7 +46,7 @@ def check_languages(project: Project, problems: Problems) -> None:
                 client.position("language"),
                 f"unknown language '{code}'{hint}; the themes provide: {listed}",
             )
-    for event in project.events.values():
+    for event in in_scope(project.scope, "events", project.events):
         owner = project.clients.get(event.model.client)
         event_chain = chains.get(event.model.theme)
         if owner is None or event_chain is None or owner.model.language not in known:
@@ -71,9 +72,12 @@ def _check_catalogues(
 ) -> None:
     """Every catalogue of one project theme reads cleanly; a part with no main catalogue
     along the theme's chain is never used."""
+    from mi_courseware.loading.themes import shipped
+
     codes = provided(chain)
     for path in sorted((folder / "i18n").glob("*.yaml")) if (folder / "i18n").is_dir() else ():
-        _report(read_catalogue(path).problems, problems, reported)
+        if not shipped(path, folder):
+            _report(read_catalogue(path).problems, problems, reported)
         code = path.name.partition(".")[0]
         if code not in codes:
             problems.warning(

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
+from mi_courseware.core.scope import in_scope
 from mi_courseware.errors import Problems, did_you_mean
 from mi_courseware.loading.project import Project, Record
 from mi_courseware.model import Accreditation, Client, Event, Licence, Trainer
@@ -55,19 +56,19 @@ def covers(accreditation: Accreditation, first: date, last: date) -> bool:
 def check_licensing(project: Project, problems: Problems) -> None:
     """Every trainer, licence and event check of this module."""
     courses = project.courses
-    for record in project.trainers.values():
+    for record in in_scope(project.scope, "trainers", project.trainers):
         for index, item in enumerate(record.model.accreditations):
             if not project.exists("courses", item.course):
                 problems.error(
                     record.position("accreditations", index, "course"),
                     f"unknown course '{item.course}'{did_you_mean(item.course, courses)}",
                 )
-    for event in project.events.values():
+    for event in in_scope(project.scope, "events", project.events):
         _check_event_trainers(event, project, problems)
         client = project.clients.get(event.model.client)
         if client is not None and client.model.licence is not None:
             _check_event_licence(event, client, client.model.licence, problems)
-    for client in project.clients.values():
+    for client in in_scope(project.scope, "clients", project.clients):
         if client.model.licence is not None:
             _check_licence(client, client.model.licence, project, problems)
 

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from mi_courseware.core.scope import in_scope
 from mi_courseware.errors import Position, Problems, plural
 from mi_courseware.loading.blocks import EXERCISE_KINDS
 from mi_courseware.loading.project import Project, Record
@@ -93,8 +94,11 @@ def check_practice(project: Project, problems: Problems) -> None:
             said.add(key)
             problems.warning(position, message)
 
-    records: list[Record[Course] | Record[AddOn]] = [*project.courses.values()]
-    records += project.addons.values()
+    # a build target checks its own course and add-ons (the others' texts are not read)
+    records: list[Record[Course] | Record[AddOn]] = [
+        *in_scope(project.scope, "courses", project.courses),
+        *in_scope(project.scope, "addons", project.addons),
+    ]
     for record in records:
         for index, session in enumerate(record.model.sessions):
             text = session_text(project, record, session)

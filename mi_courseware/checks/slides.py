@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
+from mi_courseware.core.scope import in_scope
 from mi_courseware.core.slides import FACES
 from mi_courseware.errors import Problems, did_you_mean
 from mi_courseware.model.base import Model, Text, validate
@@ -204,12 +205,12 @@ def check_slide_layouts(project: Project, problems: Problems) -> None:
     from mi_courseware.loading.themes import theme_chain
 
     found: list[tuple[Path, list[Path]]] = []
-    for theme in project.themes.values():
+    for theme in in_scope(project.scope, "themes", project.themes):
         path = theme.path / "slides" / "layouts.yaml"
         if path.is_file():
             found.append((path, theme_chain(project, theme.id)))
     default = theme_chain(project, "default") if "default" in project.themes else []
-    for client in project.clients.values():
+    for client in in_scope(project.scope, "clients", project.clients):
         templates = client.path.parent / "templates"
         path = templates / "slides" / "layouts.yaml"
         if path.is_file():

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from mi_courseware.core.scope import in_scope
 from mi_courseware.errors import ContentError, Problems, did_you_mean
 from mi_courseware.loading.project import Project, Record
 from mi_courseware.loading.responses import ResponseTable, header_keys
@@ -30,7 +31,7 @@ def words(text: str) -> str:
 
 def check_testimonials(project: Project, problems: Problems) -> None:
     """Every course's quotes: sourced ones found in their event's answers, others said."""
-    for record in project.courses.values():
+    for record in in_scope(project.scope, "courses", project.courses):
         for index, item in enumerate(record.model.feedback):
             if item.sample:
                 continue

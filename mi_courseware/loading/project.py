@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mi_courseware.core.positions import SourceMap
+from mi_courseware.core.scope import Scope
 from mi_courseware.core.slides import SlideSpec
 from mi_courseware.loading.records import Document, Record
 from mi_courseware.loading.responses import ResponseTable
@@ -66,6 +67,10 @@ class Project:
     #: What is valid of a broken file (its keys in error left out), by kind and id: the
     #: checks of its own keys are made on it, so that one mistake hides no other.
     partial: dict[tuple[str, str], Record[Any]] = field(default_factory=dict)
+    #: Documents listed but not read, because the build target does not use them.
+    unread: set[tuple[str, str]] = field(default_factory=set)
+    #: What the build target reads (``None``: the whole project, as ``validate`` reads it).
+    scope: Scope | None = None
     #: Each event's roster as read (events with no roster, or one that cannot be read, have
     #: none here; the problem is reported at the event's ``roster`` line).
     rosters: dict[str, RosterTable] = field(default_factory=dict)
@@ -110,4 +115,10 @@ class Project:
     def exists(self, kind: str, ident: str) -> bool:
         """Whether a file of ``kind`` with ``ident`` exists, loaded or broken."""
         table = getattr(self, kind)
-        return ident in table or (kind, ident) in self.broken
+        return ident in table or (kind, ident) in self.broken or (kind, ident) in self.unread
+
+    def known(self, kind: str) -> list[str]:
+        """The ids of the files of ``kind`` that loaded, or were listed and not read (what a
+        misspelt reference is compared with)."""
+        unread = [ident for what, ident in self.unread if what == kind]
+        return sorted({*getattr(self, kind), *unread})

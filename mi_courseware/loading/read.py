@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
+from mi_courseware.core.scope import Scope, within
 from mi_courseware.errors import Position, Problems
 from mi_courseware.loading.coding import load_coding
 from mi_courseware.loading.project import Project, ThemeRecord
@@ -105,10 +107,18 @@ def _load_kept(
 
 
 def _load_documents(
-    folder: Path, meta: type[M], kind: str, project: Project, problems: Problems
+    folder: Path,
+    meta: type[M],
+    kind: str,
+    project: Project,
+    problems: Problems,
+    scope: Scope | None = None,
 ) -> dict[str, Document[M]]:
     documents: dict[str, Document[M]] = {}
     for path in _files(folder, (".md",)):
+        if not within(scope, kind, path.stem):  # listed, so that references to it resolve
+            project.unread.add((kind, path.stem))
+            continue
         if not project.readable(path):  # reported by check_links
             project.broken.add((kind, path.stem))
             continue
@@ -172,8 +182,10 @@ def roster_path(record: Record[Event], root: Path) -> tuple[Path | None, str | N
     return path, None
 
 
-def _load_rosters(project: Project, problems: Problems) -> None:
+def _load_rosters(project: Project, problems: Problems, scope: Scope | None) -> None:
     for ident, record in project.events.items():
+        if not within(scope, "events", ident):
+            continue
         path, message = roster_path(record, project.paths.root)
         if message:
             problems.error(record.position("roster"), message)
@@ -183,8 +195,10 @@ def _load_rosters(project: Project, problems: Problems) -> None:
                 project.rosters[ident] = table
 
 
-def _load_pages(project: Project, problems: Problems) -> None:
+def _load_pages(project: Project, problems: Problems, scope: Scope | None) -> None:
     for ident, record in project.clients.items():
+        if not within(scope, "clients", ident):
+            continue
         folder = record.path.parent
         documents: list[Document[PageMeta]] = []
         for index, name in enumerate(record.model.pages):
@@ -206,13 +220,17 @@ def _load_pages(project: Project, problems: Problems) -> None:
         project.pages[ident] = documents
 
 
-def _load_wording(project: Project, problems: Problems) -> None:
+def _load_wording(project: Project, problems: Problems, scope: Scope | None) -> None:
     """Read the wording each event's outputs use: its theme's, in every language the theme
     provides (its client's for the documents, all of them for matching an evaluation's column
     headers in any language; a language the theme lacks is the checks' to report)."""
     from mi_courseware.errors import ContentError
 
-    themes = {record.model.theme for record in project.events.values()}
+    themes = {
+        record.model.theme
+        for ident, record in project.events.items()
+        if within(scope, "events", ident)
+    }
     for theme in sorted(themes & set(project.themes)):  # an unknown theme: the checks say so
         try:
             for code in theme_languages(project, theme):
@@ -223,23 +241,38 @@ def _load_wording(project: Project, problems: Problems) -> None:
             continue
 
 
-def _load_responses(project: Project, problems: Problems) -> None:
+def _load_responses(project: Project, problems: Problems, scope: Scope | None) -> None:
     """Read each event's evaluation responses, if it has a response file, and its skills
     measure's scores (``<event>-skills.csv`` or ``.xlsx``), if it has them."""
     root, folder = project.paths.root, project.paths.content_dir("evaluations")
     for ident, record in project.events.items():
+        event = within(scope, "events", ident)
+        if not (event or within(scope, "responses", ident)):  # or a quote's source
+            continue
         path = responses_file(record, root, folder, project.readable, problems)
         table = read_table(path, problems) if path is not None else None
         if table is not None:
             project.responses[ident] = table
+        if not event:
+            continue
         path = skills_file(ident, folder, project.readable, problems)
         table = read_table(path, problems) if path is not None else None
         if table is not None:
             project.skills[ident] = table
 
 
-def load_project(paths: ProjectPaths, problems: Problems) -> Project:
-    """Read every file of the project; file-level problems go to ``problems``."""
+def load_project(
+    paths: ProjectPaths,
+    problems: Problems,
+    scope_for: Callable[[Project], Scope | None] | None = None,
+) -> Project:
+    """Read the project; file-level problems go to ``problems``.
+
+    Every YAML record is read (the ids and references the checks rely on); with
+    ``scope_for``, which names the files a build target reads once the records are in, the
+    Markdown, pages, rosters, responses and wording outside that scope are listed, not read,
+    and the coded sessions are left alone (:mod:`mi_courseware.loading.scope`).
+    """
     project = Project(paths)
     check_links(project, problems)
     content = paths.content_dir
@@ -259,16 +292,20 @@ def load_project(paths: ProjectPaths, problems: Problems) -> Project:
         else:
             project.standards[framework] = record
     project.events = _load_records(content("events"), Event, "events", project, problems)
-    project.modules = _load_documents(content("modules"), ModuleMeta, "modules", project, problems)
-    project.handouts = _load_documents(
-        content("handouts"), HandoutMeta, "handouts", project, problems
-    )
     _load_clients(project, problems)
-    _load_pages(project, problems)
-    _load_rosters(project, problems)
-    _load_responses(project, problems)
     _load_themes(project, problems)
-    _load_wording(project, problems)
     project.trainers = _load_records(content("trainers"), Trainer, "trainers", project, problems)
-    load_coding(project, problems)
+    scope = project.scope = scope_for(project) if scope_for is not None else None
+    project.modules = _load_documents(
+        content("modules"), ModuleMeta, "modules", project, problems, scope
+    )
+    project.handouts = _load_documents(
+        content("handouts"), HandoutMeta, "handouts", project, problems, scope
+    )
+    _load_pages(project, problems, scope)
+    _load_rosters(project, problems, scope)
+    _load_responses(project, problems, scope)
+    _load_wording(project, problems, scope)
+    if scope is None:  # no edition reads the scales or the coded sessions
+        load_coding(project, problems)
     return project

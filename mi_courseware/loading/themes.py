@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import filecmp
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -28,6 +29,24 @@ def theme_chain(project: Project, theme: str) -> list[Path]:
     if builtin_default.is_dir() and builtin_default not in chain:
         chain.append(builtin_default)
     return chain
+
+
+def shipped(path: Path, theme_folder: Path) -> bool:
+    """Whether a project theme's file is one the tool ships, unchanged: the same bytes at the
+    same place in the built-in theme of the same name (``init`` copies the built-in themes
+    into a new project). Such a file is checked by the tool's own tests, as the built-in
+    themes are, so the check phase need not read it again."""
+    try:
+        relative = path.relative_to(theme_folder)
+    except ValueError:
+        return False
+    twin = builtin_dir("themes") / theme_folder.name / relative
+    try:
+        if path.resolve() == twin.resolve():
+            return True  # the tool's own folder (a source checkout is its own demo project)
+        return twin.is_file() and filecmp.cmp(path, twin, shallow=False)
+    except OSError:
+        return False
 
 
 def search_path(dirs: Sequence[Path], client_folder: Path | None = None) -> list[Path]:

@@ -203,13 +203,15 @@ def gather(
 def read_check_resolve(
     paths: ProjectPaths, request: BuildRequest
 ) -> tuple[list[Edition], list[Problem]]:
-    """Read the whole project, report every problem at once, resolve the editions."""
+    """Read what the target needs (every event: the whole project), report every problem at
+    once, resolve the editions."""
     from mi_courseware.errors import ContentError, Problems
-    from mi_courseware.pipeline.targets import load_checked, roster_notes
+    from mi_courseware.pipeline.targets import load_checked, roster_notes, scope_of
     from mi_courseware.resolving.targets import Target, editions_for, find_target
 
     problems = Problems()
-    project = load_checked(paths, problems)
+    scope = scope_of(request.named(), request.choices()) if request.named() else None
+    project = load_checked(paths, problems, scope)
     if problems.errors:
         raise ContentError(problems.items)
     if request.named():

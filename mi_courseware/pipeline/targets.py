@@ -5,13 +5,15 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from mi_courseware.checks import check_project
 from mi_courseware.core.edition import Edition, Selection
 from mi_courseware.core.people import Participant
-from mi_courseware.errors import Problem, Problems
+from mi_courseware.errors import Problem, Problems, UsageError
 from mi_courseware.loading.project import Project
 from mi_courseware.loading.read import load_project
+from mi_courseware.loading.scope import Scope, target_scope
 from mi_courseware.project import ProjectPaths
 from mi_courseware.resolving.edition import plan, resolve
 from mi_courseware.resolving.targets import Target, event_selection, find_target
@@ -19,11 +21,46 @@ from mi_courseware.resolving.targets import Target, event_selection, find_target
 log = logging.getLogger(__name__)
 
 
-def load_checked(paths: ProjectPaths, problems: Problems) -> Project:
-    """Read the whole project and run every cross-file check (problems collected)."""
-    project = load_project(paths, problems)
+def load_checked(
+    paths: ProjectPaths,
+    problems: Problems,
+    scope_for: Callable[[Project], Scope | None] | None = None,
+) -> Project:
+    """Read the project and run every cross-file check (problems collected): on the whole
+    project, or on the files ``scope_for`` names once the project's records are read."""
+    project = load_project(paths, problems, scope_for)
     check_project(project, problems)
     return project
+
+
+def scope_of(names: tuple[str, ...], choices: dict[str, Any]) -> Callable[[Project], Scope | None]:
+    """How to find what the build targets ``names`` read together (with the command line's
+    ``choices`` of client, add-ons and theme; for an event among several targets they read
+    a little more than it needs, never less); a name no file has means the whole project,
+    read as before, and its error given after."""
+
+    def scope(project: Project) -> Scope | None:
+        found: dict[str, set[str]] = {}
+        for text in names:
+            try:
+                target = find_target(project, text)
+            except UsageError:
+                return None
+            one = target_scope(
+                project,
+                target.kind,
+                target.id,
+                client=choices.get("client"),
+                addons=choices.get("addons") or (),
+                theme=choices.get("theme"),
+            )
+            for kind, ids in one.ids.items():
+                found.setdefault(kind, set()).update(ids)
+        union = Scope({kind: frozenset(ids) for kind, ids in found.items()})
+        log.debug("build %s reads: %s", " ".join(names), union)
+        return union
+
+    return scope
 
 
 def check_timings(project: Project, problems: Problems) -> None:
