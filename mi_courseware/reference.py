@@ -36,6 +36,7 @@ WHERE = {
     "practitioner": "content/coding/<id>/practitioner.yaml",
     "coded-session": "content/coding/<practitioner>/<YYYY-MM-DD>-<label>.yaml",
     "utterance": "one row of content/coding/<practitioner>/<YYYY-MM-DD>-<label>.csv",
+    "skills-score": "one row of content/evaluations/<event>-skills.csv (or .xlsx)",
 }
 
 

@@ -20,6 +20,7 @@ REPORT_KEYS = {
     "date",
     "label",
     "scale",
+    "source",
     "counts",
     "globals",
     "technical",
@@ -189,13 +190,13 @@ def test_the_social_work_scale_scores_its_seven_skills(coding_project, run_cli) 
     assert list(ratings.values()) == [4, 3, 3, 2, 4, 5, 3]
     bands = session["bands"]
     assert bands["overall"]["score"] == round(24 / 7, 2) == 3.43
-    assert bands["overall"]["band"] == "fair"  # 3 <= 3.43 < 3.5, the studies' "skilful"
+    assert bands["overall"]["band"] == "below fair"  # 3.43 < 3.5, MITI 3.1.1's proficiency
     assert bands["relationship_building"]["score"] == round((4 + 3 + 3) / 3, 2)
     assert bands["good_authority"] == {
         "score": 4.0,
         "band": "good",
-        "fair": 3.0,
-        "good": 3.5,
+        "fair": 3.5,
+        "good": 4.0,
         "note": None,
     }
     assert bands["evoking"]["band"] == "below fair"
@@ -241,6 +242,7 @@ def test_cohort_summary_shows_latest_scores_and_who_is_fair_on_everything(
         "Reed",
         "alex-reed",
         "2027-03-18",
+        "-",
         "3.50",
         "fair",
         "3.50",
@@ -487,3 +489,17 @@ def test_a_scale_naming_what_it_does_not_have_is_reported(make_project, run_cli)
         "(built in or by another file); give your own scale another file name",
         "4 errors",
     ]
+
+
+def test_a_scale_may_count_each_utterance_instead_of_each_volley() -> None:
+    """Issue 24.7: the volley rule is MITI 4.2.1's; a scale may count per utterance."""
+    from mi_courseware.loading.coded import Utterance, volleys
+
+    said = (
+        Utterance(2, "practitioner", ("Q",)),
+        Utterance(3, "practitioner", ("Q", "SR")),
+        Utterance(4, "client", ("C",)),
+        Utterance(5, "practitioner", ("CR",)),
+    )
+    assert volleys(said, by_column=False) == [{"Q", "SR"}, {"CR"}]
+    assert volleys(said, by_column=False, per_utterance=True) == [{"Q"}, {"Q", "SR"}, {"CR"}]

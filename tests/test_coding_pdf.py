@@ -113,7 +113,9 @@ def test_the_feedback_report_carries_every_score_and_its_band(built) -> None:
         assert row in history, row
     # guidance for the weakest area (% complex reflections, the only one below fair)
     assert "Turn some simple reflections into complex ones" in text
-    assert pages(built["feedback"]) == 3
+    # then what was said in each session with a transcript, on a page of its own
+    assert pages(built["feedback"]) == 4
+    assert "1:04 Persuade: “You should stop before it gets worse.”" in text
 
 
 def test_the_feedback_reports_charts_are_vector_graphics(built) -> None:
@@ -177,7 +179,13 @@ def test_the_observers_sheet_has_codes_globals_with_anchors_and_formulas(built) 
     assert "0–5 min 5–10 min 10–15 min 15–20 min Total" in text
     assert "Clarity about concerns" in text and "The child is hardly mentioned." in text
     assert "÷7=" in text.replace(" ", "")  # the seven skills' average
-    assert "fair from 3 · good from 3.5" in text
+    assert "fair from 3.5 · good from 4" in text
+    # the scale codes only the practitioner: the client's language is labelled as an addition
+    # (in the section's heading, set in capitals)
+    assert (
+        "CLIENT LANGUAGE (CHANGE AND SUSTAIN TALK) IS AN ADDITION: SOCIAL WORK SKILLS (SEVEN "
+        "SKILLS) CODES ONLY THE PRACTITIONER." in text
+    )
     assert image_rows(sheet) == []
     assert sorted(p.name for p in sheet.parent.iterdir()) == ["social-work.pdf"]
 
@@ -187,3 +195,38 @@ def test_an_unknown_scale_for_the_sheet_is_a_usage_error(built, tmp_path: Path) 
     assert result.exit_code == 2
     assert "unknown scale 'miti'" in result.stderr
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_the_demo_practitioners_report_quotes_the_session(tmp_path: Path) -> None:
+    """Issue 24: the report quotes a reflection and each non-adherent response, with its
+    time and a way to say it instead; the live tally and the client's language are labelled."""
+    from conftest import REPO
+
+    root = tmp_path / "demo"
+    for folder in ("content", "themes"):
+        shutil.copytree(REPO / folder, root / folder)
+    result = run(root, "coding", "report", "jo-marsh")
+    assert result.exit_code == 0, result.output
+    text = " ".join(text_of(root / "output" / "coding" / "jo-marsh" / "feedback.pdf").split())
+    assert "03:05 “Feeling worn out is starting to matter more to you than the wind-down.”" in text
+    assert "00:41 Persuade: “You really should cut down before it affects your health.”" in text
+    assert "01:52 Confront: “It can't be that hard if you managed it before.”" in text
+    assert "Instead: Reflect what the client said, including the difficulty" in text
+    assert "01:38 “Would you try it again?” · answered with a question" in text
+    assert "Coded live: This session was tallied on paper while it happened." in text
+    assert "Client language (change and sustain talk) is an addition: MITI 4.2.1" in text
+
+
+def test_the_cohort_summary_says_which_latest_sessions_were_tallied_live() -> None:
+    """Issue 24.7: a live tally is less reliable than coding a recording, and says so."""
+    from conftest import REPO
+
+    result = run(REPO, "coding", "summary")
+    assert result.exit_code == 0, result.output
+    rows = [line.split() for line in result.stdout.splitlines()]
+    assert rows[1][:4] == ["practitioner", "id", "latest", "coded"]
+    assert rows[2][:5] == ["Jo", "Marsh", "jo-marsh", "2027-06-17", "live"]
+    assert (
+        "live: tallied on paper during the session, less reliable than coding a recording"
+        in result.stdout
+    )

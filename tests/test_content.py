@@ -31,7 +31,7 @@ PACKS = {
         "en",
         [
             *("mi-practitioner", "--client", "northfield", "--variant", "in-depth"),
-            *("--addon", "node-link-mapping", "--theme", "large-print"),
+            *("--addon", "node-link-mapping", "--theme", "large-print", "--with-samples"),
         ],
         "northfield/mi-practitioner-in-depth",
     ),
@@ -45,7 +45,14 @@ PACKS = {
         ["mi-introduction", "--client", "dyffryn-teg", "--theme", "large-print"],
         "dyffryn-teg/mi-introduction",
     ),
+    "trainers-default-en": (
+        "en",
+        ["mi-trainers", "--client", "northfield"],
+        "northfield/mi-trainers",
+    ),
 }
+#: Outputs built beside the pack (the default: the pack alone).
+ALSO = {"introduction-default-cy": None, "event-default-en": ["quality-report"]}
 
 
 @pytest.fixture(scope="session")
@@ -55,7 +62,8 @@ def demo_builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     env = subprocess_env() | {"SOURCE_DATE_EPOCH": "1800000000"}
     running = {}
     for name, (_, args, _) in PACKS.items():
-        only = [] if name == "introduction-default-cy" else ["--only", "pack"]
+        also = ALSO.get(name, [])
+        only = [] if also is None else [x for o in ("pack", *also) for x in ("--only", o)]
         command = [str(SCRIPT), "-q", "--project", str(REPO), "build", *args, *only]
         command += ["--jobs", "1", "--out", str(root / name)]
         running[name] = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True)
@@ -78,8 +86,22 @@ def test_no_page_of_a_demo_pack_holds_only_a_heading_an_attribution_or_one_row(
 ) -> None:
     wording = WORDING[PACKS[name][0]]
     pages = demo_pages[name]
-    assert len(pages) > 40
+    assert len(pages) > 25  # the trainers' pack is the shortest
     assert faults(pages, {wording["handouts_and_worksheets"]}) == []
+
+
+def test_sample_quotes_are_printed_only_by_a_build_that_asks_for_them(
+    demo_pages: dict[str, list[Page]],
+) -> None:
+    sample = "I came expecting theory and left with phrases I used the very next morning."
+    sourced = "Practising in threes was nerve-racking at first, and it was the part I got most"
+    default, samples = (
+        " ".join(" ".join(t for p in demo_pages[name] for t in p.texts).split())
+        for name in ("event-default-en", "practitioner-large-print-en")
+    )
+    assert sourced in default and sample not in default
+    assert sourced in samples and f"{sample}" in samples
+    assert "sample quote, not a participant's words" in samples.replace("\u2019", "'")
 
 
 @pytest.mark.parametrize("name", PACKS)
@@ -187,6 +209,42 @@ def test_the_new_two_day_course_builds_a_pack_a_guide_and_a_deck(
     assert "Diwrnod 1" in timetable and "Diwrnod 2" in timetable
 
 
+def test_the_demo_builds_the_coding_exercise_scripts_questionnaire_and_trainers_pack(
+    demo_builds: dict[str, Path], demo_pages: dict[str, list[Page]]
+) -> None:
+    """Issue 24: what leading providers use, in the demo's outputs: the coding exercise in
+    the pack and its key in the guide only, the two demonstration scripts, the questionnaire
+    with its rubric in the guide and its scores in the quality report, the trainers' pack."""
+
+    def words(pages: list[Page]) -> str:
+        return " ".join(" ".join(t for p in pages for t in p.texts).split())
+
+    def pdf_words(path: Path) -> str:
+        done = subprocess.run(["pdftotext", path, "-"], capture_output=True, text=True)
+        return " ".join(done.stdout.split())
+
+    exercise, key = "Coding exercise: what did the worker do?", "Answer key, with the reason"
+    scripts = (
+        "Demonstration 1: the fixing conversation",
+        "Demonstration 2: the same conversation, done as MI",
+    )
+    questionnaire = "Skills questionnaire: what would you say next?"
+    rubric = "Scoring rubric (0 to 2 for each answer)"
+    for name in ("event-default-en", "introduction-default-cy"):  # in-depth and one-day
+        pack = words(demo_pages[name])
+        assert exercise in pack and questionnaire in pack and key not in pack, name
+        assert all(script in pack for script in scripts) and rubric not in pack, name
+    guide = pdf_words(demo_builds["introduction-default-cy"] / "facilitator-guide.pdf")
+    assert exercise in guide and key in guide and rubric in guide
+    quality = pdf_words(demo_builds["event-default-en"] / "quality-report.pdf")
+    assert "Skills before and after" in quality
+    assert "Answer push-back without arguing 10 0.40 1.20 +0.80 +2.73" in quality
+    trainers = words(demo_pages["trainers-default-en"])
+    for title in ("The trainer standard", "Observation of training", "Double-coding exercise"):
+        assert title in trainers, title
+    assert "Key, with reasons" not in trainers
+
+
 def test_the_further_reading_page_lists_the_courses_reading_in_the_contents(
     demo_pages: dict[str, list[Page]],
 ) -> None:
@@ -224,7 +282,7 @@ def test_the_demo_project_validates_with_no_warnings(run_cli: RunCli) -> None:
         "--project", str(REPO), "validate", "--strict", env={"SOURCE_DATE_EPOCH": "1790000000"}
     )
     assert result.exit_code == 0, result.output
-    assert lines(result.output) == ["OK: 4 courses, 4 add-ons, 3 clients, 2 events; no errors"]
+    assert lines(result.output) == ["OK: 5 courses, 4 add-ons, 3 clients, 2 events; no errors"]
 
 
 def test_every_demo_course_fits_its_days_and_maps_only_to_catalogued_standards() -> None:

@@ -400,3 +400,32 @@ def test_a_windows_1252_file_is_read_and_said_so(project: Path, run_cli: RunCli)
     edition, _ = edition_of(project)
     assert edition.responses is not None
     assert any(a.value == "Café-style groups" for r in edition.responses.rows for a in r.answers)
+
+
+def test_every_bad_cell_of_a_skills_file_is_reported_where_it_is(
+    project: Path, run_cli: RunCli
+) -> None:
+    """Issue 24: the trainer's scores of the written-response questionnaire are read like the
+    response files; each bad cell is an error at its row and column, nothing is built."""
+    (project / "content/evaluations/eval-spring-skills.csv").write_text(
+        "name,item,when,score,notes\n"
+        "Ines Rushworth,open,before,1,\n"
+        ",open,after,2,\n"
+        "Ines Rushworth,reflct,during,3,\n"
+        "Ines Rushworth,open,before,2,\n",
+        encoding="utf-8",
+    )
+    result = run_cli("build", "eval-spring", "--only", "quality-report", cwd=project)
+    assert result.exit_code == 1
+    where = "content/evaluations/eval-spring-skills.csv"
+    assert [line for line in lines(result.stderr) if line.startswith(where)] == [
+        f"{where}:1: warning: column E, 'notes' is not a column of a skills file, so it is not "
+        "read (expected one of 'item', 'name', 'score', 'when')",
+        f"{where}:3: error: column A, 'name': blank: whose answer was scored?",
+        f"{where}:4: error: column B, 'item': unknown item 'reflct' (did you mean 'reflect'?)",
+        f"{where}:4: error: column C, 'when': 'during' is neither before nor after",
+        f"{where}:4: error: column D, 'score': '3' is not a score of 0, 1 or 2",
+        f"{where}:5: error: column A, 'name': Ines Rushworth's before score for item open is "
+        "given twice (row 2)",
+    ]
+    assert not (project / "output").exists()

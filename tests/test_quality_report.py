@@ -302,3 +302,38 @@ def test_a_welsh_client_gets_a_welsh_report(built: dict[str, Any], tmp_path: Pat
         assert words.casefold() in text, words
     # the English headers of the response file still name the questions
     assert "Cyflawnodd y cwrs y deilliant hwn: Describe the spirit".casefold() in text
+
+
+def test_the_skills_measure_shows_each_items_change_beside_confidence(
+    built: dict[str, Any],
+) -> None:
+    """Issue 24: the trainer's 0-2 scores before and after, paired per person and item and
+    averaged here from the file alone, with the confidence change of the item's outcome."""
+    root = built["root"]
+    with open(root / "content/evaluations/eval-spring-skills.csv", encoding="utf-8") as f:
+        given = {(r["name"], r["item"], r["when"]): int(r["score"]) for r in csv.DictReader(f)}
+    confidence = _change(
+        expected(root, "eval-spring")["changes"][
+            "Use open questions, affirmations, reflections and summaries"
+        ]
+    )
+    rows = {r[0]: r[1:] for r in layout_rows(built["report"])}
+    for item, label in (
+        ("open", "Ask an open question"),
+        ("reflect", "Reflect a feeling"),
+        ("plan", "Test readiness to plan"),
+    ):
+        pairs = [
+            (before, given[(name, i, "after")])
+            for (name, i, when), before in given.items()
+            if i == item and when == "before" and (name, i, "after") in given
+        ]
+        shown = [
+            str(len(pairs)),
+            _mean([b for b, _ in pairs]),
+            _mean([a for _, a in pairs]),
+            _change([a - b for b, a in pairs]),
+            confidence if item != "plan" else "–",  # plan names no outcome
+        ]
+        assert rows[label] == shown, (label, rows[label], shown)
+    assert "Skills before and after" in folded(built["report"])

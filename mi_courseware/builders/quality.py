@@ -18,7 +18,7 @@ class QualityReportBuilder(PdfBuilder["Edition"]):
     name = "quality-report"
     description = "quality-report.pdf"
     outputs = ("quality-report.pdf",)
-    uses = ("course", "brand", "roster", "evaluations")
+    uses = ("course", "brand", "roster", "evaluations", "skills")
     requires = ("evaluations",)
     absent = (
         "event '{event}' has no evaluation responses: put them in "

@@ -12,6 +12,8 @@ from typing import Any
 
 from mi_courseware.checks.languages import check_languages
 from mi_courseware.checks.licences import check_licensing
+from mi_courseware.checks.practice import check_practice
+from mi_courseware.checks.testimonials import check_testimonials
 from mi_courseware.core.colour import adjusted_text_warning
 from mi_courseware.core.scope import in_scope
 from mi_courseware.errors import Position, Problems, did_you_mean
@@ -449,7 +451,11 @@ def check_project(project: Project, problems: Problems) -> None:
     check_themes(project, problems)
     check_stylesheets(project, problems)
     check_languages(project, problems)
+    before = len(problems.errors)
     check_documents(project, problems)
+    if len(problems.errors) == before:  # texts over the limits are not parsed further
+        check_practice(project, problems)  # each variant's practice against its target
+    check_testimonials(project, problems)  # quotes are participants' words, or samples
     check_licensing(project, problems)  # trainers' accreditations and clients' licences
 
     from mi_courseware.checks.fonts import check_client_fonts, check_text_fonts

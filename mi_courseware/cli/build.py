@@ -43,6 +43,11 @@ class OnlyOption(click.Option):
 @jobs_option
 @click.option("--keep-html", is_flag=True, help="Also write the HTML given to the PDF engine.")
 @click.option("--force", is_flag=True, help="Build every output, even those up to date.")
+@click.option(
+    "--with-samples",
+    is_flag=True,
+    help="Print the courses' sample quotes (sample: true), each marked as a sample.",
+)
 @pass_options
 def build(options: Options, **params: Any) -> None:
     """Build the outputs for each TARGET (an event or a course); with none, every event.
@@ -68,6 +73,7 @@ def build(options: Options, **params: Any) -> None:
         only=tuple(params["only"]),
         out=params["out"],
         force=params["force"],
+        samples=params["with_samples"],
     )
     paths = options.paths()
     context = BuildContext(

@@ -27,7 +27,11 @@ def _courses(project: Project, verbose: bool) -> Iterator[str]:
         variants = ", ".join(course.variants) or "-"
         yield f"  {ident:<28} {course.title}  [variants: {variants}]"
         if verbose:
+            from mi_courseware.checks.practice import practice_lines
+
             yield from _sessions_by_variant(course)
+            yield "      practice: the minutes each session gives its exercises"
+            yield from practice_lines(project, record)
 
 
 def _sessions_by_variant(course: Course) -> Iterator[str]:

@@ -1,8 +1,10 @@
 """The feedback report a mentor hands over: ``output/coding/<practitioner>/feedback.pdf``.
 
 The latest session's scores against their thresholds (bands named in words and shown by
-position and pattern), its counts as a chart, each score over the previous sessions, and the
-scale's guidance for the weakest area, in the client's brand, theme and language.
+position and pattern), its counts as a chart, each score over the previous sessions, the
+scale's guidance for the weakest area, and what was said in each session with a transcript
+(:mod:`mi_courseware.resolving.moments`), in the client's brand, theme and language. A
+session tallied live is labelled so, with the caveat that live tallies are less reliable.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from mi_courseware.rendering.charts import (
     bar_chart,
     line_chart,
 )
+from mi_courseware.resolving.moments import moments
 from mi_courseware.resolving.scores import (
     PractitionerScores,
     Score,
@@ -156,6 +159,7 @@ def feedback_html(doc: DocumentSetup, subject: PractitionerSubject, when: dateti
     meta = latest.coding.sidecar.model
     history = [s for s in scores.sessions if s.scale_id == latest.scale_id]
     title = f"{t('coding.feedback_title')} – {scores.info.name}"
+    quoted = [(s, moments(s.coding, s.scale)) for s in reversed(history)]
     return render_coding(
         doc,
         "coding-feedback.html",
@@ -168,6 +172,8 @@ def feedback_html(doc: DocumentSetup, subject: PractitionerSubject, when: dateti
         coder=subject.coder,
         minutes=f"{meta.minutes:g}",
         notes=meta.notes,
+        source=meta.source,
+        transcripts=[{"session": s, "moments": m} for s, m in quoted if m is not None],
         history=history,
         other_scales=len(history) < len(scores.sessions),
         focus=_focus(latest, latest.scale, t),

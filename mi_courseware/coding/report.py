@@ -49,6 +49,7 @@ def session_json(session: SessionScores) -> dict[str, Any]:
         "date": session.date.isoformat(),
         "label": session.label,
         "scale": session.scale_id,
+        "source": session.coding.sidecar.model.source,
         "counts": dict(session.counts),
         "globals": dict(session.globals),
         **{key: number(score) for key, score in fixed.items()},
@@ -97,6 +98,7 @@ def report_csv(scores: PractitionerScores) -> str:
             "scale": session.scale_id,
             "coder": meta.coder,
             "minutes": f"{meta.minutes:g}",
+            "source": meta.source or "",
         }
         row.update(session.counts)
         row.update(session.globals)

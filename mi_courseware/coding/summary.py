@@ -23,6 +23,9 @@ from mi_courseware.resolving.scores import (
     show,
 )
 
+#: What the summary says of a latest session tallied live.
+LIVE_NOTE = "live: tallied on paper during the session, less reliable than coding a recording"
+
 
 def _selected(
     project: Project, trainer: str | None, client: str | None
@@ -68,6 +71,7 @@ def _csv(rows: list[PractitionerScores]) -> str:
                 "date": latest.date.isoformat(),
                 "label": latest.label,
                 "scale": latest.scale_id,
+                "source": latest.coding.sidecar.model.source or "",
                 **scores_row(latest),
                 "fair_on_every_score": "yes" if reached_fair(latest) else "no",
             }
@@ -94,7 +98,7 @@ def _table(project: Project, rows: list[PractitionerScores]) -> str:
         scale = project.scales[scale_id].model
         banded = [s for s in scale.summaries if s.fair is not None or s.good is not None]
         # named as people know them; the id is what 'coding report' takes
-        head = ["practitioner", "id", "latest", *(s.label for s in banded), "fair on all"]
+        head = ["practitioner", "id", "latest", "coded", *(s.label for s in banded), "fair on all"]
         table = [head]
         for scores in group:
             latest = scores.latest
@@ -104,6 +108,7 @@ def _table(project: Project, rows: list[PractitionerScores]) -> str:
                     scores.info.name,
                     scores.info.id,
                     latest.date.isoformat(),
+                    latest.coding.sidecar.model.source or "-",
                     *(_cell(latest, s.id) for s in banded),
                     "yes" if reached_fair(latest) else "no",
                 ]
@@ -115,6 +120,8 @@ def _table(project: Project, rows: list[PractitionerScores]) -> str:
         for row in table:
             lines.append("  " + "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)))
     fair = [p.info.name for p in rows if p.latest and reached_fair(p.latest)]
+    if any(p.latest and p.latest.coding.sidecar.model.source == "live" for p in rows):
+        lines += ["", LIVE_NOTE]
     lines.append("")
     lines.append(
         f"{len(fair)} of {len(rows)} practitioner{'s' if len(rows) != 1 else ''} at fair or "

@@ -12,7 +12,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from mi_courseware.core.evaluation import Question, Responses
+from mi_courseware.core.evaluation import Question, Responses, SkillScores
 from mi_courseware.core.people import Participant
 from mi_courseware.core.slides import SlideSpec
 
@@ -305,15 +305,17 @@ class Edition:
     handouts: tuple[Handout, ...]
     cpd_hours: float
     taught_minutes: int
-    feedback: tuple[tuple[str, str], ...]
+    #: The course's quotes (its samples only when the selection asks for them).
+    feedback: tuple[Quote, ...]
     participants: tuple[Participant, ...]
     slug: str
     project_root: Path
     sources: tuple[Path, ...] = field(default=())
     #: The files it was made from, by the part they play: ``course`` (course, add-ons,
     #: event), ``text`` (modules, handouts, client pages), ``images`` (pictures the text
-    #: shows), ``brand`` (client file, logo, signature), ``roster`` and ``evaluations`` (the
-    #: event's response file). Each output is rebuilt when a file of a part it uses changes.
+    #: shows), ``brand`` (client file, logo, signature), ``roster``, ``evaluations`` (the
+    #: event's response file) and ``skills`` (its skills measure's scores). Each output is
+    #: rebuilt when a file of a part it uses changes.
     inputs: dict[str, tuple[Path, ...]] = field(default_factory=dict)
     #: The theme's folder and those of the themes it extends, nearest first.
     theme_dirs: tuple[Path, ...] = ()
@@ -327,6 +329,8 @@ class Edition:
     questions: tuple[Question, ...] = ()
     #: The event's evaluation responses, when it has a response file.
     responses: Responses | None = None
+    #: The event's skills measure scores (``<event>-skills.csv``), when it has them.
+    skills: SkillScores | None = None
     #: The slide layouts the deck uses (the client's own or its theme's), as checked.
     slides: SlideSpec | None = None
     #: Editions of the pack, guide and handouts ``build`` makes: ``pdf``, ``docx`` or both.
@@ -388,6 +392,16 @@ class Edition:
 
 
 @dataclass(frozen=True)
+class Quote:
+    """A quote for the pack's back cover and the flyer: a participant's words, or a sample
+    (printed only when the build asks for samples, and then marked as one)."""
+
+    quote: str
+    by: str
+    sample: bool = False
+
+
+@dataclass(frozen=True)
 class Selection:
     """What to build: ids as given on the command line or by an event."""
 
@@ -397,3 +411,5 @@ class Selection:
     client: str | None = None
     event: str | None = None
     theme: str | None = None
+    #: Whether the course's sample quotes are printed (``build --with-samples``).
+    samples: bool = False

@@ -60,3 +60,34 @@ class Responses:
     rows: tuple[Response, ...] = ()
     #: The ids of the questions that have a column in the file.
     columns: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class SkillItem:
+    """One item of a course's written-response skills measure."""
+
+    id: str
+    label: str
+    #: The outcome it measures (``""``: none named).
+    outcome: str = ""
+
+
+@dataclass(frozen=True)
+class SkillScore:
+    """One score the trainer gave: who, which item, ``before`` or ``after``, 0 to 2."""
+
+    name: str
+    item: str
+    when: str
+    score: int
+    #: The row it was read from.
+    row: int = 0
+
+
+@dataclass(frozen=True)
+class SkillScores:
+    """An event's skills measure: the course's items and every score read from the file."""
+
+    path: Path
+    items: tuple[SkillItem, ...] = ()
+    scores: tuple[SkillScore, ...] = ()

@@ -1,7 +1,8 @@
 """``quality-report.pdf``: what one event's evaluation responses say, in the client's brand.
 
 A summary page first (responses of those who attended, overall satisfaction, the outcomes
-best and least met, the mean change in confidence, how well each outcome was met), then each
+best and least met, the mean change in confidence, how well each outcome was met), the
+skills measure's change per item beside self-rated confidence (when the event has one), then each
 rated question with its distribution, n, mean and median; confidence before the course and now
 per outcome with the mean paired change; and every comment as written. Charts are SVG drawn
 by :mod:`mi_courseware.rendering.charts` (no raster image in the PDF), their meaning carried
@@ -18,6 +19,7 @@ from mi_courseware.core.edition import Edition
 from mi_courseware.rendering.charts import Bar, RowValue, bar_chart, row_chart
 from mi_courseware.rendering.document import DocumentSetup
 from mi_courseware.resolving.questions import scale_labels
+from mi_courseware.resolving.skills import item_changes
 from mi_courseware.resolving.stats import (
     QuestionStats,
     Summary,
@@ -101,6 +103,11 @@ def quality_html(edition: Edition, setup: DocumentSetup, when: datetime) -> str:
     summary = event_summary(edition)
     event = edition.event
     assert event is not None
+    confidence = {c.outcome: c for c in summary.confidence}
+    skills = [
+        {"change": change, "confidence": confidence.get(change.item.outcome)}
+        for change in (item_changes(edition.skills) if edition.skills else ())
+    ]
     title = f"{setup.t('evaluation.report_title')} – {edition.title}"
     return setup.render_report(
         "quality-report.html",
@@ -110,5 +117,6 @@ def quality_html(edition: Edition, setup: DocumentSetup, when: datetime) -> str:
         edition=edition,
         event=event,
         show_comments=True,
+        skills=skills,
         **sections(setup, summary),
     )

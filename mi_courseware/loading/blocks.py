@@ -18,12 +18,21 @@ DIAGRAMS = ("cycle-of-change", "decisional-balance", "ruler")
 #: Slide layouts an author may state with ``::: layout NAME`` (otherwise the content decides).
 LAYOUTS = ("bullets", "quote", "exercise", "diagram", "columns", "table", "image")
 GROUPINGS = ("individual", "pairs", "triads", "small groups", "whole group")
+#: What an exercise practises: ``rehearsal`` (saying the skills out loud: drills, practice
+#: conversations) and ``real-play`` (a full practice conversation about something real) are
+#: spoken skills practice; ``discussion`` (talking it through, coding a transcript together)
+#: and ``reflection`` (thinking or writing on one's own) are not.
+EXERCISE_KINDS = ("rehearsal", "real-play", "discussion", "reflection")
+#: The kinds that count as spoken skills practice in a course's rehearsal share.
+SPOKEN = ("rehearsal", "real-play")
 
 #: Block name -> {option: type}. ``diagram`` also takes the diagram's name first.
 BLOCKS: dict[str, dict[str, type]] = {
     "notes": {},
     "answers": {},
-    "exercise": {"minutes": int, "grouping": str, "title": str},
+    "exercise": {"minutes": int, "grouping": str, "title": str, "kind": str},
+    # the minutes a section of a session takes besides its exercises (its running order)
+    "timing": {"minutes": int},
     "diagram": {"label": str},
     "columns": {},
     "lines": {"n": int, "label": str},
@@ -100,6 +109,11 @@ def _options(name: str, words: list[str]) -> dict[str, str | int]:
     grouping = options.get("grouping")
     if isinstance(grouping, str) and grouping not in GROUPINGS:
         raise ValueError(f"unknown grouping '{grouping}'{did_you_mean(grouping, GROUPINGS)}")
+    kind = options.get("kind")
+    if isinstance(kind, str) and kind not in EXERCISE_KINDS:
+        raise ValueError(f"unknown exercise kind '{kind}'{did_you_mean(kind, EXERCISE_KINDS)}")
+    if name == "timing" and "minutes" not in options:
+        raise ValueError("timing needs minutes=N: the minutes this section takes")
     height = options.get("height")
     if isinstance(height, int) and height < 25:
         raise ValueError(f"box height={height}: answer boxes need at least 25 mm to write in")

@@ -30,6 +30,10 @@ class Utterance:
     codes: tuple[str, ...]
     #: The ``volley`` cell, when the CSV has that column.
     volley: str | None = None
+    #: When it was said in the recording (``MM:SS``), when the CSV gives it.
+    time: str | None = None
+    #: What was said, when the CSV gives it (quoted on the feedback report).
+    text: str | None = None
 
 
 @dataclass(frozen=True)
@@ -71,19 +75,24 @@ class PractitionerInfo:
     codings: tuple[Coding, ...]
 
 
-def volleys(utterances: tuple[Utterance, ...], by_column: bool) -> list[set[str]]:
+def volleys(
+    utterances: tuple[Utterance, ...], by_column: bool, per_utterance: bool = False
+) -> list[set[str]]:
     """The practitioner's codes, volley by volley.
 
     With a ``volley`` column, rows with the same value form one volley wherever they are;
-    without it, each run of practitioner rows between two client rows is one volley.
+    without it, each run of practitioner rows between two client rows is one volley. A scale
+    that counts per utterance makes each practitioner row a group of its own.
     """
     grouped: dict[object, set[str]] = {}
     run = 0
-    for utterance in utterances:
+    for index, utterance in enumerate(utterances):
         if utterance.speaker == "client":
             run += 1
             continue
         key: object = ("volley", utterance.volley) if by_column else ("run", run)
+        if per_utterance:
+            key = ("row", index)
         grouped.setdefault(key, set()).update(utterance.codes)
     return list(grouped.values())
 
@@ -92,14 +101,16 @@ def count_codes(coding: Coding, scale: Scale) -> dict[str, int]:
     """Counts of every behaviour code of ``scale`` and every client code, in the scale's order.
 
     Within a volley each behaviour code counts once, and reflections count once: as complex
-    when any of them is complex.
+    when any of them is complex (a scale with ``count_per: utterance`` counts every coded
+    row instead).
     """
     counts: Counter[str] = Counter()
     if coding.csv is None:
         given = coding.sidecar.model.counts or {}
         counts.update({code.upper(): value for code, value in given.items()})
     else:
-        for codes in volleys(coding.utterances, coding.volley_column):
+        per_utterance = scale.count_per == "utterance"
+        for codes in volleys(coding.utterances, coding.volley_column, per_utterance):
             if scale.reflections and scale.reflections.complex in codes:
                 codes.discard(scale.reflections.simple)
             counts.update(codes)

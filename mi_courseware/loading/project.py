@@ -83,6 +83,8 @@ class Project:
     #: Each event's evaluation responses as read (events with none, or with a file that
     #: cannot be read, have none here; the problem is reported at the file or the event).
     responses: dict[str, ResponseTable] = field(default_factory=dict)
+    #: Each event's skills measure scores as read (``<event>-skills.csv`` or ``.xlsx``).
+    skills: dict[str, ResponseTable] = field(default_factory=dict)
     #: Each client's extra pages, read, in the order its file lists them.
     pages: dict[str, list[Document[PageMeta]]] = field(default_factory=dict)
     #: Links in content/ or themes/ that lead out of the project (reported, never read).

@@ -11,7 +11,7 @@ from mi_courseware.errors import Position, Problems
 from mi_courseware.loading.coding import load_coding
 from mi_courseware.loading.project import Project, ThemeRecord
 from mi_courseware.loading.records import Document, M, Record, load_document, load_partial
-from mi_courseware.loading.responses import read_table, responses_file
+from mi_courseware.loading.responses import read_table, responses_file, skills_file
 from mi_courseware.loading.roster import read_roster_table
 from mi_courseware.loading.wording import theme_languages, wording
 from mi_courseware.loading.yaml_file import load_yaml
@@ -242,15 +242,23 @@ def _load_wording(project: Project, problems: Problems, scope: Scope | None) -> 
 
 
 def _load_responses(project: Project, problems: Problems, scope: Scope | None) -> None:
-    """Read each event's evaluation responses, if it has a response file."""
+    """Read each event's evaluation responses, if it has a response file, and its skills
+    measure's scores (``<event>-skills.csv`` or ``.xlsx``), if it has them."""
     root, folder = project.paths.root, project.paths.content_dir("evaluations")
     for ident, record in project.events.items():
-        if not within(scope, "events", ident):
+        event = within(scope, "events", ident)
+        if not (event or within(scope, "responses", ident)):  # or a quote's source
             continue
         path = responses_file(record, root, folder, project.readable, problems)
         table = read_table(path, problems) if path is not None else None
         if table is not None:
             project.responses[ident] = table
+        if not event:
+            continue
+        path = skills_file(ident, folder, project.readable, problems)
+        table = read_table(path, problems) if path is not None else None
+        if table is not None:
+            project.skills[ident] = table
 
 
 def load_project(

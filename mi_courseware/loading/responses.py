@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import unicodedata
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -43,6 +45,26 @@ class ResponseTable:
     #: How a message names column ``index`` ("column D, 'Pace'" in CSV; "'Pace'" in a sheet).
     name: Callable[[int], str]
     cell: Callable[[int, int], str]
+
+
+#: A kind written after a question's words (as the question list gives them), dropped when a
+#: header names a question that way.
+_KIND_AFTER = re.compile(r"[\s:(\[\t–—-]*(1\s*[–—-]\s*5|0\s*[–—-]\s*10|text)\s*[)\]]?\s*$")
+
+
+def header_key(text: str) -> str:
+    """What a header says, whatever its case, spacing and punctuation."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return re.sub(r"[\W_]+", "", folded)
+
+
+def header_keys(text: str) -> list[str]:
+    """The keys a header may match: its words, and its words without a kind after them."""
+    keys = [header_key(text)]
+    stripped = _KIND_AFTER.sub("", text)
+    if stripped != text and header_key(stripped):
+        keys.append(header_key(stripped))
+    return keys
 
 
 def column_letter(index: int) -> str:
@@ -89,6 +111,23 @@ def responses_file(
         problems.error(
             Position(found[1]),
             f"event '{record.id}' has two response files, {found[0].name} and "
+            f"{found[1].name}; keep one",
+        )
+        return None
+    return found[0] if found else None
+
+
+def skills_file(
+    ident: str, folder: Path, readable: Callable[[Path], bool], problems: Problems
+) -> Path | None:
+    """The scores of event ``ident``'s skills measure, if it has them:
+    ``<folder>/<event>-skills.csv`` or ``.xlsx`` (two of them are reported)."""
+    found = [folder / f"{ident}-skills{s}" for s in SUFFIXES]
+    found = [p for p in found if p.is_file() and readable(p)]
+    if len(found) > 1:
+        problems.error(
+            Position(found[1]),
+            f"event '{ident}' has two files of skills scores, {found[0].name} and "
             f"{found[1].name}; keep one",
         )
         return None

@@ -5,9 +5,10 @@ project-wide facts the checks rely on: ids and references), but reads, parses an
 Markdown, rosters, responses, stylesheets, fonts and catalogues only of the files the
 target's editions are made from: its course, that course's sessions' modules and handouts,
 its add-ons, its client (with the client's pages, stylesheets and pictures), its theme and
-the themes it extends, its event's trainers, roster and responses. ``validate`` (no scope)
-reads and checks everything. A file out of scope is still listed, so that a reference to it
-resolves and a misspelt one gets the same suggestion as under ``validate``.
+the themes it extends, its event's trainers, roster and responses, and the responses of the
+events its course's quotes name as their source. ``validate`` (no scope) reads and checks
+everything. A file out of scope is still listed, so that a reference to it resolves and a
+misspelt one gets the same suggestion as under ``validate``.
 """
 
 from __future__ import annotations
@@ -73,4 +74,6 @@ def target_scope(
     for session in sessions:
         add("modules", session.module)
         add("handouts", *session.handouts)
+    if course_record is not None:  # the answers that hold the course's quotes are checked
+        add("responses", *(quote.source for quote in course_record.model.feedback))
     return Scope({what: frozenset(names) for what, names in ids.items()})

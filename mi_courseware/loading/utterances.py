@@ -136,7 +136,7 @@ def _utterance(
             "column out (then each run of practitioner rows is one volley)",
         )
         return None
-    return Utterance(where.line, speaker, codes, volley)
+    return Utterance(where.line, speaker, codes, volley, moment or None, values.get("text") or None)
 
 
 def _codes(

@@ -13,6 +13,7 @@ from mi_courseware.model.course import (
     Reading,
     Schedule,
     Session,
+    SkillScoreRow,
     Variant,
 )
 from mi_courseware.model.documents import HandoutMeta, ModuleMeta, PageMeta
@@ -41,6 +42,7 @@ FILE_FORMATS: dict[str, type[Model]] = {
     "practitioner": Practitioner,
     "coded-session": CodedSession,
     "utterance": UtteranceRow,
+    "skills-score": SkillScoreRow,
 }
 
 __all__ = [
@@ -72,6 +74,7 @@ __all__ = [
     "Schedule",
     "Session",
     "Signatory",
+    "SkillScoreRow",
     "StandardsCatalogue",
     "ThemeConfig",
     "TimeRange",

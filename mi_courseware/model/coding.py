@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BeforeValidator, Field
 
@@ -34,6 +34,9 @@ class CodedSession(Model):
     """Counts tallied on paper instead of a CSV: ``{GI: 5, Q: 12, change: 8, sustain: 3}``."""
     notes: Text | None = None
     """What the conversation was about (printed on the feedback report)."""
+    source: Literal["recording", "live"] | None = None
+    """How it was coded: from a ``recording``, or ``live`` (tallied on paper during the
+    session, which is less reliable; the report and summary say so)."""
 
 
 class UtteranceRow(Model):
@@ -45,7 +48,9 @@ class UtteranceRow(Model):
     """Its code: for the practitioner a behaviour code of the scale (several joined with ``+``),
     for the client ``CHANGE``, ``SUSTAIN`` or ``NEUTRAL``; any case; blank: not coded."""
     text: Text | None = None
-    """What was said (never printed on reports)."""
+    """What was said: the feedback report quotes the moments worth learning from (the
+    strongest complex reflection, change talk met by a question or nothing, each
+    MI-non-adherent response)."""
     time: Text | None = None
     """When it was said in the recording, ``MM:SS`` or ``H:MM:SS``."""
     volley: Text | None = None

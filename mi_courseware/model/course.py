@@ -144,13 +144,31 @@ class CertificateSettings(Model):
 
 
 class Feedback(Model):
-    """A quote from an earlier participant, for the pack's back cover and flyers."""
+    """A quote from an earlier participant, for the pack's back cover and flyers.
+
+    Advertising rules ask that testimonials be genuine and kept on record: a quote names the
+    event whose evaluation responses hold its words (``source``), or says it is a sample
+    (``sample: true``), which ``build`` leaves out unless ``--with-samples``. A quote with
+    neither is printed, with a warning.
+    """
 
     quote: Text
     """What they said."""
     by: Text
     """Who said it, by role only (e.g. "Youth worker"): every client's pack carries these
     quotes, so never name the organisation or place they came from."""
+    source: Id | None = None
+    """The event whose evaluation responses hold these words in a free-text answer (checked:
+    a quote that is not there is an error)."""
+    sample: bool = False
+    """A sample written to show the layout, not a participant's words: left out of every
+    output unless ``build --with-samples``, and then marked as a sample."""
+
+    @model_validator(mode="after")
+    def _sourced_or_sample(self) -> Feedback:
+        if self.sample and self.source:
+            raise ValueError("a quote is either a sample or from an event's 'source', not both")
+        return self
 
 
 class Reading(Model):
@@ -190,12 +208,63 @@ class EvaluationQuestion(Model):
     ``text`` (a free answer)."""
 
 
+class SkillItem(Model):
+    """One item of a written-response skills measure: a statement a client makes, to which
+    the participant writes what they would say next; the trainer scores it 0 to 2."""
+
+    id: Id
+    """Its id, as the ``item`` column of ``content/evaluations/<event>-skills.csv`` gives it."""
+    label: Text = Field(max_length=80)
+    """A short name for the quality report, e.g. "Reflect a parent's anger"."""
+    outcome: Id | None = None
+    """The course outcome it measures: the quality report shows the participants' own
+    confidence in that outcome beside the change in scores."""
+
+
+class SkillScoreRow(Model):
+    """One row of ``content/evaluations/<event>-skills.csv`` (or ``.xlsx``): a score the
+    trainer gave one answer of the skills measure (documentation: the file is read as a
+    table, each bad cell reported where it is)."""
+
+    name: Text
+    """Whose answer it was, as on the roster."""
+    item: Id
+    """The item's id, from the course's ``evaluation: skills:``."""
+    when: Literal["before", "after"]
+    """``before`` (at the start of the course) or ``after`` (at the end)."""
+    score: int = Field(ge=0, le=2)
+    """The rubric's score: 0, 1 or 2."""
+
+
 class EvaluationSettings(Model):
     """The course's evaluation form: the theme's questions, then these."""
 
     questions: list[EvaluationQuestion] = []
     """Questions of the course's own, asked after the theme's ratings and confidence
     scores and before its open questions."""
+    skills: list[SkillItem] = []
+    """The items of a written-response skills measure taken before and after the course
+    (each scored 0 to 2 by the trainer): the scores go in
+    ``content/evaluations/<event>-skills.csv`` (``name, item, when, score``; ``when`` is
+    ``before`` or ``after``) and the quality report shows the mean change per item."""
+
+
+Percent = Annotated[float, Field(ge=0, le=100)]
+"""A share of taught minutes, in per cent (0 to 100)."""
+
+
+class PracticeTarget(Model):
+    """The least practice a course promises, per variant: ``validate`` warns (an error with
+    ``--strict``) about each variant that falls short. Shares are of taught minutes, counting
+    the minutes each session's exercises get (``list courses -v`` prints them)."""
+
+    exercises: Percent | None = None
+    """The lowest share of taught minutes in exercises of any kind, e.g. ``50``."""
+    rehearsal: Percent | None = None
+    """The lowest share in spoken skills practice: exercises of kind ``rehearsal`` or
+    ``real-play``, e.g. ``35``."""
+    real_play: bool = False
+    """Whether every variant must hold a real-play (an exercise of kind ``real-play``)."""
 
 
 def _once_each(value: list[str]) -> list[str]:
@@ -252,3 +321,6 @@ class Course(Model):
     """The evaluation form: every outcome met (1-5), the trainer, pace, materials and the
     course overall (1-5), confidence in each outcome before the course and now (0-10) and
     open questions come from the theme; a course may add its own questions here."""
+    practice_target: PracticeTarget | None = None
+    """The least practice each variant should give (``{exercises: 50, rehearsal: 35,
+    real_play: true}``); ``validate`` warns about a variant below it."""

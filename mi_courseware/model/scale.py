@@ -45,10 +45,16 @@ class ScaleCode(Model):
     """What it stands for, e.g. "Simple reflection"."""
     description: Text = ""
     """What counts as this behaviour, in a sentence or two (printed on the observer's sheet)."""
+    non_adherent: bool = False
+    """Whether it is MI-non-adherent (persuading, confronting): the feedback report quotes each
+    utterance given it, with :attr:`instead`."""
+    instead: Text = ""
+    """An MI-consistent way to say it instead (printed beside each such utterance)."""
 
 
 class Reflections(Model):
-    """Which codes are reflections: in one volley they count once, as complex if any is."""
+    """Which codes are reflections: counted once per volley (``count_per: volley``), as
+    complex if any is."""
 
     simple: Code
     """The simple-reflection code."""
@@ -150,6 +156,14 @@ class Scale(Model):
     """Behaviour codes for practitioners' utterances."""
     reflections: Reflections | None = None
     """Which codes are simple and complex reflections (the volley rule)."""
+    count_per: Literal["volley", "utterance"] = "volley"
+    """How behaviours are counted from a transcript: once per ``volley`` (the practitioner's
+    turn between two things the client says, as MITI 4.2.1 counts them; reflections once,
+    as complex when any is), or once per coded ``utterance``."""
+    codes_client: bool = False
+    """Whether the scale itself codes the client's language. When not (MITI 4.2.1 codes only
+    the practitioner), the sheet and the report label change and sustain talk as an
+    addition to the scale."""
     globals: list[GlobalRating] = []
     """Global ratings, 1 to 5."""
     summaries: list[Summary] = []

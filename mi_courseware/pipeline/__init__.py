@@ -57,6 +57,8 @@ class BuildRequest:
     force: bool = False
     #: Every output in ``only`` must apply to the target (the ``certificates`` command).
     require: bool = False
+    #: Print the courses' sample quotes, marked as samples (``build --with-samples``).
+    samples: bool = False
     #: Targets named after the first (``build a b``): each built as if named alone.
     others: tuple[str, ...] = ()
 
@@ -71,6 +73,7 @@ class BuildRequest:
             "variant": self.variant,
             "addons": self.addons,
             "theme": self.theme,
+            "samples": self.samples,
         }
 
 

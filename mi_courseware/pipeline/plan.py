@@ -242,6 +242,8 @@ def shaping(
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch:
         options["source_date_epoch"] = epoch
+    if isinstance(target, Edition) and any(q.sample for q in target.feedback):
+        options["samples"] = True  # build --with-samples: made again without them
     state = register_state(cast(Edition, target), context) if builder.register else ""
     key = record_key(builder, target)
     return Shaping(inputs, options, state, digest(key, inputs, options, state, tool))

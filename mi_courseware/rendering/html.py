@@ -113,8 +113,8 @@ def _block_open(r: _Renderer, info: BlockInfo) -> str:
         )
     if info.name == "diagram":
         return diagram_svg(info.argument or "", r.opts.palette, t, info.options)
-    if info.name == "layout":
-        return ""  # a slide layout: nothing to print
+    if info.name in ("layout", "timing"):
+        return ""  # a slide layout, a section's minutes: nothing to print
     if info.name == "columns":
         return '<div class="columns">'
     if info.name == "lines":
@@ -140,6 +140,7 @@ _CLOSE = {
     "lines": "</div>",
     "box": "</div>",
     "layout": "",
+    "timing": "",
 }
 
 

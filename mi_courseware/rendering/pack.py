@@ -9,8 +9,7 @@ from typing import Any
 
 from mi_courseware.core.edition import Edition, EditionSession
 from mi_courseware.errors import ContentError
-from mi_courseware.loading.blocks import BlockInfo, block_names
-from mi_courseware.loading.markdown import block_info, block_name, parse
+from mi_courseware.loading.blocks import block_names
 from mi_courseware.rendering.days import day_lines
 from mi_courseware.rendering.document import DocumentSetup, document_setup
 from mi_courseware.rendering.fetcher import data_uri
@@ -34,34 +33,20 @@ def _clock(start: time, minutes: int) -> str:
 
 
 def running_order(session: EditionSession) -> list[Step]:
-    """The session's ``##`` sections on the clock: exercises take their stated minutes, the
-    rest of the session's time is shared evenly by the other sections."""
-    sections: list[list[object]] = []  # [title, exercise minutes or None]
-    for token in parse(session.body):
-        if token.type == "heading_open" and token.tag == "h2":
-            sections.append(["", None])
-        elif token.type == "inline" and sections and sections[-1][0] == "":
-            sections[-1][0] = token.content
-        elif block_name(token) == "exercise" and token.type.endswith("_open"):
-            info: BlockInfo = block_info(token)
-            if not sections:
-                sections.append([session.title, None])
-            sections[-1][1] = int(info.options.get("minutes", 0)) or None
-    if not sections:
+    """The session's ``##`` sections on the clock, as :func:`~mi_courseware.loading.timing.allot`
+    gives them their minutes (exercises their own, ``timing`` blocks theirs, the rest shared)."""
+    from mi_courseware.loading.timing import allot, sections
+
+    found = sections(session.body, session.title)
+    if not found:
         return [Step(_clock(session.start, 0), session.minutes, session.title, False)]
-    fixed = sum(int(m) for _, m in sections if m)  # type: ignore[call-overload]
-    free = [i for i, (_, m) in enumerate(sections) if not m]
-    spare = max(session.minutes - fixed, 0)
-    share = (
-        {i: spare // len(free) + (1 if k < spare % len(free) else 0) for k, i in enumerate(free)}
-        if free
-        else {}
-    )
     steps, elapsed = [], 0
-    for index, (title, minutes) in enumerate(sections):
-        length = int(minutes) if minutes else share.get(index, 0)  # type: ignore[call-overload]
-        steps.append(Step(_clock(session.start, elapsed), length, str(title), bool(minutes)))
-        elapsed += length
+    for item in allot(found, session.minutes):
+        exercise = bool(item.section.exercises)
+        steps.append(
+            Step(_clock(session.start, elapsed), item.minutes, item.section.title, exercise)
+        )
+        elapsed += item.minutes
     return steps
 
 

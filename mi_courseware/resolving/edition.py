@@ -61,6 +61,7 @@ from mi_courseware.resolving.days import (
     place_days,
 )
 from mi_courseware.resolving.evaluation import with_evaluation
+from mi_courseware.resolving.quotes import quotes
 
 #: How a heading in course text marks a practice section (``## Try it: rulers``). Outputs
 #: print the theme's ``try_it`` wording in its place, in the client's language.
@@ -516,7 +517,7 @@ def _assemble(
         handouts=tuple(handouts.values()),
         cpd_hours=cpd,
         taught_minutes=taught_minutes,
-        feedback=tuple((f.quote, f.by) for f in course.feedback),
+        feedback=quotes(course, selection),
         participants=participants,
         slug=slug,
         project_root=project.paths.root,

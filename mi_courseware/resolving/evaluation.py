@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from mi_courseware.core.edition import Edition
+from mi_courseware.core.evaluation import SkillItem
 from mi_courseware.errors import Problems
 from mi_courseware.loading.i18n import Translator
 from mi_courseware.loading.project import Project, Record
@@ -20,9 +21,12 @@ from mi_courseware.loading.wording import wording as theme_wording
 from mi_courseware.model import Course, Event
 from mi_courseware.resolving.questions import define, scale_words
 from mi_courseware.resolving.responses import read_responses
+from mi_courseware.resolving.skills import read_skills
 
 #: The Edition's input role of the response file (see ``Edition.inputs``).
 ROLE = "evaluations"
+#: ... and of the skills measure's scores.
+SKILLS = "skills"
 
 
 def with_evaluation(
@@ -46,9 +50,18 @@ def with_evaluation(
         return theme_wording(project, edition.theme, code)
 
     questions = define(outcomes, own, wording, languages, edition.language, problems)
+    edition = replace(edition, questions=questions)
+    skills = project.skills.get(event.id) if event is not None else None
+    if skills is not None:
+        items = tuple(
+            SkillItem(i.id, i.label, i.outcome or "") for i in course.model.evaluation.skills
+        )
+        scores = read_skills(skills, items, course.id, problems)
+        inputs = {**edition.inputs, SKILLS: (skills.path,)}
+        edition = replace(edition, skills=scores, inputs=inputs)
     table = project.responses.get(event.id) if event is not None else None
     if table is None:
-        return replace(edition, questions=questions)
+        return edition
     responses = read_responses(table, questions, scale_words(wording, languages), problems)
     inputs = {**edition.inputs, ROLE: (table.path,)}
-    return replace(edition, questions=questions, responses=responses, inputs=inputs)
+    return replace(edition, responses=responses, inputs=inputs)

@@ -11,37 +11,19 @@ question list for online forms and the reading of responses all come from this o
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 
 from mi_courseware.core.evaluation import Question
 from mi_courseware.errors import Position, Problems
 from mi_courseware.loading.i18n import Translator
+from mi_courseware.loading.responses import header_key, header_keys
 
 #: A theme's wording in a language, by the language's code.
 Wording = Callable[[str], Translator]
 
 #: The theme's single ratings, in the order the form asks them.
 RATINGS = ("trainer", "pace", "materials", "overall")
-#: A kind written after a question's words (as the question list gives them), dropped when a
-#: header names a question that way.
-_KIND_AFTER = re.compile(r"[\s:(\[\t–—-]*(1\s*[–—-]\s*5|0\s*[–—-]\s*10|text)\s*[)\]]?\s*$")
-
-
-def header_key(text: str) -> str:
-    """What a header says, whatever its case, spacing and punctuation."""
-    folded = unicodedata.normalize("NFKC", text).casefold()
-    return re.sub(r"[\W_]+", "", folded)
-
-
-def header_keys(text: str) -> list[str]:
-    """The keys a header may match: its words, and its words without a kind after them."""
-    keys = [header_key(text)]
-    stripped = _KIND_AFTER.sub("", text)
-    if stripped != text and header_key(stripped):
-        keys.append(header_key(stripped))
-    return keys
+__all__ = ["define", "header_key", "header_keys", "kind_label", "scale_labels", "scale_words"]
 
 
 def kind_label(kind: str) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from mi_courseware.core.edition import Edition, Selection
@@ -74,8 +74,10 @@ def editions_for(
     variant: str | None = None,
     addons: tuple[str, ...] = (),
     theme: str | None = None,
+    samples: bool = False,
 ) -> list[Edition]:
-    """Resolve each target to its Edition; problems are recorded."""
+    """Resolve each target to its Edition (with the courses' sample quotes when
+    ``samples``); problems are recorded."""
     editions = []
     for target in targets:
         check_options(project, target, client=client, variant=variant, addons=addons, theme=theme)
@@ -89,6 +91,7 @@ def editions_for(
                 client=default_client(project, client),
                 theme=theme,
             )
+        selection = replace(selection, samples=samples)
         before = len(problems.errors)
         edition = resolve(project, selection, problems)
         if edition is not None:

@@ -366,6 +366,7 @@ def feedback(doc: EditionDocument) -> None:
     if not edition.feedback:
         return
     doc.chapter(doc.t("feedback_title"))
-    for quote, by in edition.feedback:
-        w.para(quote, "Quote")
-        w.para(by, "Note")
+    for quote in edition.feedback:
+        w.para(quote.quote, "Quote")
+        # a sample (only in a build --with-samples) says so, as in the PDF pack
+        w.para(f"{quote.by} · {doc.t('sample_quote')}" if quote.sample else quote.by, "Note")
