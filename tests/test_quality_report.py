@@ -302,3 +302,39 @@ def test_a_welsh_client_gets_a_welsh_report(built: dict[str, Any], tmp_path: Pat
         assert words.casefold() in text, words
     # the English headers of the response file still name the questions
     assert "Cyflawnodd y cwrs y deilliant hwn: Describe the spirit".casefold() in text
+
+
+def test_more_responses_than_attendees_is_a_warning_and_no_rate_is_over_100_percent(
+    built: dict[str, Any], tmp_path: Path
+) -> None:
+    copy = tmp_path / "p"
+    shutil.copytree(built["root"], copy, ignore=shutil.ignore_patterns("output", "reports"))
+    roster = copy / "content/rosters/eval-summer.csv"
+    rows = roster.read_text(encoding="utf-8").splitlines()
+    # 16 responses; the roster now counts 12 who attended (the 14th to 21st stayed away)
+    rows = rows[:14] + [row.replace(",yes", ",no") for row in rows[14:]]
+    roster.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    warning = (
+        "content/evaluations/eval-summer.csv:1: warning: 16 responses, but the roster counts "
+        "only 12 who attended: check the roster's attendance, or remove the responses of "
+        "people who did not attend (the quality report gives no response rate until then)"
+    )
+    checked = run(copy, "validate", "eval-summer")
+    assert checked.exit_code == 0, checked.output
+    assert checked.output.count(warning) == 1, checked.output
+    built_now = run(copy, "build", "eval-summer", "--only", "quality-report")
+    assert built_now.exit_code == 0, built_now.output
+    assert built_now.output.count("16 responses, but the roster counts only 12") == 1
+    text = folded(copy / "output/events/eval-summer/quality-report.pdf")
+    assert "16 responses: more than the 12 who attended, so the response rate is not known" in text
+    assert [int(p) for p in re.findall(r"(\d+)\s*%", text) if int(p) > 100] == []
+    table = run(copy, "evaluation", "report", "--format", "csv")
+    assert table.exit_code == 0, table.output
+    summer = next(
+        r for r in csv.DictReader(io.StringIO(table.stdout)) if r["event"] == "eval-summer"
+    )
+    assert (summer["responses"], summer["attended"], summer["response_rate"]) == ("16", "12", "")
+    collated = tmp_path / "runs.pdf"
+    made = run(copy, "evaluation", "report", "--out", str(collated))
+    assert made.exit_code == 0, made.output
+    assert [int(p) for p in re.findall(r"(\d+)\s*%", folded(collated)) if int(p) > 100] == []
