@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from conftest import PROJECTS
+from conftest import PROJECTS, edit_file
 
 from mi_courseware.builders import REGISTRY, edition_outputs
 from mi_courseware.cli import cli
@@ -338,3 +338,43 @@ def test_more_responses_than_attendees_is_a_warning_and_no_rate_is_over_100_perc
     made = run(copy, "evaluation", "report", "--out", str(collated))
     assert made.exit_code == 0, made.output
     assert [int(p) for p in re.findall(r"(\d+)\s*%", folded(collated)) if int(p) > 100] == []
+
+
+def test_the_runs_table_keeps_codes_whole_and_a_long_title_short(
+    built: dict[str, Any], tmp_path: Path
+) -> None:
+    import pdfplumber
+
+    copy = tmp_path / "p"
+    shutil.copytree(built["root"], copy, ignore=shutil.ignore_patterns("output", "reports"))
+    title = "Motivational Interviewing for Health and Housing Practitioners in Community Settings"
+    edits = {
+        "content/courses/mi-listening.yaml": [("title: Listening for Change", f"title: {title}")],
+        "content/clients/acme/client.yaml": [
+            ("name: Acme Health Trust", "name: Harbourside Health Alliance NHS Foundation Trust")
+        ],
+        "content/events/eval-summer.yaml": [
+            ("code: ACME-L-SUMMER", "code: HHA-MI-2610"),
+            ("[Imran Siddall]", "[Imran Siddall, Bronwen Pugh-Llewellyn]"),
+        ],
+    }
+    for name, changes in edits.items():
+        for old, new in changes:
+            edit_file(copy / name, old, new)
+    out = tmp_path / "runs.pdf"
+    made = run(copy, "evaluation", "report", "--out", str(out))
+    assert made.exit_code == 0, made.output
+    with pdfplumber.open(out) as pdf:
+        page = pdf.pages[0]
+        words = page.extract_words(keep_blank_chars=False, use_text_flow=True)
+        right = page.width - 16 * 72 / 25.4  # the page's right margin
+    texts = [w["text"] for w in words]
+    for whole in ("HHA-MI-2610", "ACME-L-SPRING", "ACME-L-AUTUMN", "Pugh-Llewellyn"):
+        assert whole in texts, whole  # never broken at its hyphen
+    assert [w["text"] for w in words if w["x1"] > right + 1] == [], "the table runs off the page"
+    code = next(w for w in words if w["text"] == "HHA-MI-2610")
+    row_end = next(w["top"] for w in words if w["text"] == "ACME-L-AUTUMN")
+    column = [
+        w for w in words if abs(w["x0"] - code["x0"]) < 1 and code["top"] < w["top"] < row_end
+    ]
+    assert 1 <= len({round(w["top"]) for w in column}) <= 4, column  # the title's lines
