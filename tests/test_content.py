@@ -17,7 +17,14 @@ from mi_courseware.project import ProjectPaths
 from mi_courseware.rendering.pack import pages_of
 from mi_courseware.resolving.edition import practice_headings, resolve
 from tests.conftest import REPO, SCRIPT, RunCli, lines, subprocess_env
-from tests.pack_pages import Page, contents_overflow, faults, read_pages
+from tests.pack_pages import (
+    Page,
+    blocks_of,
+    contents_overflow,
+    faults,
+    layout_faults,
+    read_pages,
+)
 
 WORDING = {
     lang: yaml.safe_load((REPO / "themes/default/i18n" / f"{lang}.yaml").read_text("utf-8"))
@@ -57,7 +64,7 @@ def demo_builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     for name, (_, args, _) in PACKS.items():
         only = [] if name == "introduction-default-cy" else ["--only", "pack"]
         command = [str(SCRIPT), "-q", "--project", str(REPO), "build", *args, *only]
-        command += ["--jobs", "1", "--out", str(root / name)]
+        command += ["--jobs", "1", "--keep-html", "--out", str(root / name)]
         running[name] = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True)
     for name, process in running.items():
         _, errors = process.communicate()
@@ -80,6 +87,14 @@ def test_no_page_of_a_demo_pack_holds_only_a_heading_an_attribution_or_one_row(
     pages = demo_pages[name]
     assert len(pages) > 40
     assert faults(pages, {wording["handouts_and_worksheets"]}) == []
+
+
+@pytest.mark.parametrize("name", PACKS)
+def test_no_page_of_a_demo_pack_parts_a_heading_or_a_lists_last_items_from_the_rest(
+    name: str, demo_builds: dict[str, Path], demo_pages: dict[str, list[Page]]
+) -> None:
+    html = (demo_builds[name] / "participant-pack.html").read_text(encoding="utf-8")
+    assert layout_faults(demo_pages[name], blocks_of(html)) == []
 
 
 @pytest.mark.parametrize("name", PACKS)
