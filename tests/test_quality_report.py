@@ -378,3 +378,26 @@ def test_the_runs_table_keeps_codes_whole_and_a_long_title_short(
         w for w in words if abs(w["x0"] - code["x0"]) < 1 and code["top"] < w["top"] < row_end
     ]
     assert 1 <= len({round(w["top"]) for w in column}) <= 4, column  # the title's lines
+
+
+def test_the_report_of_an_event_in_several_places_names_each_days_place(
+    built: dict[str, Any], tmp_path: Path
+) -> None:
+    copy = tmp_path / "p"
+    shutil.copytree(built["root"], copy, ignore=shutil.ignore_patterns("output", "reports"))
+    course = copy / "content/courses/mi-listening.yaml"
+    edit_file(
+        course,
+        "    body: What will you try first?",
+        "    body: What will you try first?\n    day: 2",
+    )
+    edit_file(
+        copy / "content/events/eval-summer.yaml",
+        "dates: [2025-06-17]\ntimes: 09:30-13:00\nvenue: Town Hall",
+        "days:\n  - {date: 2025-06-17, times: 09:30-13:00, venue: Town Hall}\n"
+        "  - {date: 2025-06-24, times: 09:30-13:00, virtual: true}",
+    )
+    result = run(copy, "build", "eval-summer", "--only", "quality-report")
+    assert result.exit_code == 0, result.output
+    text = folded(copy / "output/events/eval-summer/quality-report.pdf")
+    assert "17 June 2025: Town Hall 24 June 2025: Online" in text

@@ -28,9 +28,9 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine
 
 #: The schema version (SQLite's ``user_version``) and the Alembic revision it corresponds to.
-SCHEMA_VERSION = 3
-HEAD = "0003"
-REVISIONS = ("0001", "0002", "0003")
+SCHEMA_VERSION = 4
+HEAD = "0004"
+REVISIONS = ("0001", "0002", "0003", "0004")
 #: Revisions whose registers may hold private signing keys (moved out by 0003).
 WITH_KEYS = ("0002",)
 MIGRATIONS = Path(__file__).parent / "migrations"

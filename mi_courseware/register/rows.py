@@ -43,6 +43,7 @@ class Certificate:
     pending_sha256: str | None
     confirmed_at: str | None = None
     key_id: str | None = None  # the issuer's key printed on it (None: issued before keys were)
+    layout: int | None = None  # the design it was laid out in (None: the first)
 
     @property
     def active(self) -> bool:

@@ -77,6 +77,10 @@ certificates = Table(
     #: The fingerprint of the key its issuer signs with, printed on it (``None`` for a
     #: certificate issued before keys were made at issue: its file stays as it was).
     Column("key_id", Text),
+    #: The design it was laid out in (:data:`mi_courseware.certificates.common.LAYOUT`):
+    #: a later design applies to certificates issued from then on, and one already issued
+    #: keeps its file (``None``: issued before designs were numbered, the first one).
+    Column("layout", Integer),
     UniqueConstraint("prefix", "year", "serial"),
     UniqueConstraint("event", "identity"),
     Index("certificates_by_event", "event"),
