@@ -331,10 +331,13 @@ class PreviewPages:
                 continue
             builder = kind(context)
             # the builder's own document and render (without --keep-html it writes nothing)
-            html, setup, _ = builder.document(edition, self.paths.output)
+            shared = builder.sees(edition)  # no joining link, no email address
+            html, setup, _ = builder.document(shared, self.paths.output)
 
-            def pdf(text: str, builder: PackBuilder = builder, setup: Any = setup) -> bytes:
-                return builder.render(edition, text, setup)()
+            def pdf(
+                text: str, builder: PackBuilder = builder, setup: Any = setup, shared: Any = shared
+            ) -> bytes:
+                return builder.render(shared, text, setup)()
 
             pages[kind.name] = Page(html, value, pdf, setup.allowed)
             changed = True

@@ -18,16 +18,20 @@ for pkg in "${need[@]}"; do
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 
+# another install running (unattended upgrades, a second terminal) holds dpkg's lock: wait
+# for it, up to ten minutes, instead of failing at once
+wait_for_lock=(-o DPkg::Lock::Timeout=600)
+
 if ! command -v apt-get >/dev/null 2>&1; then
     echo "mi-courseware needs: ${missing[*]} (Pango, poppler-utils, LibreOffice Impress, PostgreSQL, Chromium); install them with your package manager" >&2
     exit 1
 fi
 if [ "$(id -u)" -ne 0 ]; then
     echo "mi-courseware needs these system packages; install them with:" >&2
-    echo "  sudo apt-get update && sudo apt-get install -y --no-install-recommends ${missing[*]}" >&2
+    echo "  sudo apt-get ${wait_for_lock[*]} update && sudo apt-get ${wait_for_lock[*]} install -y --no-install-recommends ${missing[*]}" >&2
     exit 1
 fi
 echo "Installing system packages: ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+apt-get "${wait_for_lock[@]}" update -qq
+apt-get "${wait_for_lock[@]}" install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

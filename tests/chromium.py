@@ -29,12 +29,14 @@ FLAGS = [
     "--disable-sync",
 ]
 
-#: Waits, inside the page, until it has given its verdict; then the whole document.
+#: Waits, inside the page, until it has given its verdict; then the value of an expression
+#: (by default the whole document).
 ANSWERED = """new Promise((resolve) => {
   const poll = () => document.body && document.body.dataset.checked
-    ? resolve(document.documentElement.outerHTML) : setTimeout(poll, 20);
+    ? resolve(%s) : setTimeout(poll, 20);
   poll();
 })"""
+DOCUMENT = "document.documentElement.outerHTML"
 
 
 def _above_four(fd: int) -> int:
@@ -131,8 +133,9 @@ class Browser:
                     return
             self._events.append(self._message(deadline))
 
-    def answered_page(self, url: str) -> str:
-        """The DOM of ``url`` once the page has given its verdict."""
+    def answered_page(self, url: str, expression: str = DOCUMENT) -> str:
+        """The DOM of ``url`` once the page has given its verdict (or the value of another
+        ``expression`` in the page then, as text)."""
         target = self.send("Target.createTarget", url="about:blank")["targetId"]
         session = self.send("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
         try:
@@ -142,7 +145,7 @@ class Browser:
             done = self.send(
                 "Runtime.evaluate",
                 session,
-                expression=ANSWERED,
+                expression=ANSWERED % expression,
                 awaitPromise=True,
                 returnByValue=True,
                 timeout=int(self.timeout * 1000),

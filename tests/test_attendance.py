@@ -204,7 +204,8 @@ def test_after_the_last_day_attendance_confirms_two_and_voids_the_one_who_did_no
         valid = verify(root, code(register, number))
         assert valid.exit_code == 0, valid.output
         assert valid.output.splitlines()[0] == f"{number}: valid"
-        assert "  issued:  2027-03-04 (attendance confirmed 2027-03-19)" in valid.output
+        # the date printed on it, not the day it was numbered (issue 21, defect 5)
+        assert "  issued:  2027-03-17 (attendance confirmed 2027-03-19)" in valid.output
     everything = folder(root) / "all-certificates.pdf"
     assert pdf_pages(everything) == 2 and ABSENT not in text(everything)
     # the copy printed before the event for the one who did not come is void for good
@@ -218,10 +219,10 @@ def test_after_the_last_day_attendance_confirms_two_and_voids_the_one_who_did_no
             "2027-03-19: did not attend)"
         )
     table = list(csv.DictReader(io.StringIO(mi(root, AFTER, "register", "export").output)))
-    assert [(r["status"], r["confirmed_at"]) for r in table] == [
-        ("issued", "2027-03-19T08:00:00Z"),
-        ("issued", "2027-03-19T08:00:00Z"),
-        ("void", ""),
+    assert [(r["status"], r["issued_at"], r["confirmed_at"], r["issued_on"]) for r in table] == [
+        ("issued", "2027-03-04T08:00:00Z", "2027-03-19T08:00:00Z", "2027-03-17"),
+        ("issued", "2027-03-04T08:00:00Z", "2027-03-19T08:00:00Z", "2027-03-17"),
+        ("void", "2027-03-04T08:00:00Z", "", "2027-03-17"),
     ]
     assert histories(register) == {
         NUMBERS[0]: [("prepared", "awaiting attendance"), ("confirmed", "attendance confirmed")],

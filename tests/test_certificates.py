@@ -288,8 +288,16 @@ def test_verify_tells_valid_unknown_mistyped_and_revoked_apart(tmp_path: Path) -
     typo = code[:3] + ("7" if code[3] != "7" else "8") + code[4:]
     mistyped = mi(root, "verify", typo)
     assert mistyped.exit_code == 1 and "mistyped" in mistyped.output
-    revoked = mi(root, "register", "revoke", code, "--reason", "issued to the wrong person")
-    assert revoked.exit_code == 0
+    # a coordinator on the phone has the number, not the code (issue 21, defect 15)
+    nobody = mi(root, "register", "revoke", "A-2027-000999", "--reason", "never issued")
+    assert (nobody.exit_code, nobody.output) == (
+        1,
+        "A-2027-000999: unknown: no certificate has this number\n",
+    )
+    number = record["number"].lower()
+    revoked = mi(root, "register", "revoke", number, "--reason", "issued to the wrong person")
+    assert revoked.exit_code == 0, revoked.output
+    assert revoked.output.startswith("Revoked A-2027-000002 (")
     after = mi(root, "verify", code)
     assert after.exit_code == 1
     assert "REVOKED on 2027-03-19: issued to the wrong person" in after.output
@@ -302,8 +310,8 @@ def test_verify_tells_valid_unknown_mistyped_and_revoked_apart(tmp_path: Path) -
 def test_register_export_neutralises_cells_a_spreadsheet_would_run(tmp_path: Path) -> None:
     root = build_project(tmp_path / "project")
     (root / ROSTER).write_text(
-        'name,email\n"=HYPERLINK(""http://x.example"")",a@x\n+44 Smith,b@x\n-Dash,c@x\n'
-        "@Mention,d@x\nPlain Name,e@x\n",
+        'name,email\n"=HYPERLINK(""http://x.example"")",a@x.example\n+44 Smith,b@x.example\n-Dash,c@x.example\n'
+        "@Mention,d@x.example\nPlain Name,e@x.example\n",
         encoding="utf-8",
     )
     assert mi(root, "certificates", EVENT).exit_code == 0
@@ -348,7 +356,9 @@ def test_long_names_shrink_to_one_line_then_wrap_and_never_overflow(tmp_path: Pa
         "Maria-Fernanda Castellanos de la Fuente-Whitmore y Aguirre-Llewelyn ap "
         "Gruffudd Fitzwilliam-Ó Súilleabháin"
     )
-    (root / ROSTER).write_text(f"name,email\n{longest},m@x\n{NAMES[10]},n@x\n", encoding="utf-8")
+    (root / ROSTER).write_text(
+        f"name,email\n{longest},m@x.example\n{NAMES[10]},n@x.example\n", encoding="utf-8"
+    )
     assert mi(root, "certificates", EVENT).exit_code == 0
     for number in ("A-2027-000001", "A-2027-000002"):
         path = folder(root) / f"{number}.pdf"
@@ -367,7 +377,9 @@ def test_long_names_shrink_to_one_line_then_wrap_and_never_overflow(tmp_path: Pa
 
 def test_a_name_in_a_script_the_certificate_font_lacks_is_rendered_whole(tmp_path: Path) -> None:
     root = build_project(tmp_path / "project")
-    (root / ROSTER).write_text("name,email\nप्रिया शर्मा,w@x\nZoë,z@x\n", encoding="utf-8")
+    (root / ROSTER).write_text(
+        "name,email\nप्रिया शर्मा,w@x.example\nZoë,z@x.example\n", encoding="utf-8"
+    )
     result = mi(root, "-v", "certificates", EVENT)
     assert result.exit_code == 0, result.output
     assert (
@@ -389,7 +401,9 @@ def test_a_name_in_a_script_the_certificate_font_lacks_is_rendered_whole(tmp_pat
 def refusal(tmp_path: Path, name: str) -> str:
     """The output of issuing for a roster whose second row is ``name``: refused, nothing kept."""
     root = build_project(tmp_path / "project")
-    (root / ROSTER).write_text(f"name,email\nZoë,z@x\n{name},w@x\n", encoding="utf-8")
+    (root / ROSTER).write_text(
+        f"name,email\nZoë,z@x.example\n{name},w@x.example\n", encoding="utf-8"
+    )
     result = mi(root, "certificates", EVENT)
     assert result.exit_code == 1
     assert not (root / "records" / "certificates.sqlite").exists() or rows(root) == []
@@ -563,3 +577,20 @@ def test_a_killed_certificate_run_leaves_no_worker(tmp_path: Path) -> None:
     args = ["--project", str(root), "certificates", EVENT, "--jobs", "2"]
     run, log = run_until_paused(args, "certificate workers", {"SOURCE_DATE_EPOCH": EPOCH})
     kill_and_expect_workers_gone(run, worker_pids(log, "certificate"))
+
+
+def test_a_name_given_with_a_number_is_compared_without_punctuation_spacing_case_or_accents() -> (
+    None
+):
+    """Issue 21, defect 16: the names a caller gave on the phone."""
+    from mi_courseware.certificates.verify import fold_name
+
+    for printed, typed in (
+        ("Charlotte Fairfax-Whitmore", "charlotte fairfax whitmore"),
+        ("Declan O'Reilly", "Declan OReilly"),
+        ("Declan O’Reilly", "declan o reilly"),
+        ("Siân O'Súilleabháin", "SIAN OSUILLEABHAIN"),
+        ("Ζωή Αλεξίου", "ζωη αλεξιου"),
+    ):
+        assert fold_name(typed) == fold_name(printed), typed
+    assert fold_name("Declan O'Reilly") != fold_name("Declan Reilly")

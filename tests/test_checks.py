@@ -351,7 +351,8 @@ def test_a_roster_without_a_name_column(make_project, run_cli) -> None:
             "content/rosters/acme-2027.csv:1:1: warning: ignored column 'nam' (did you mean "
             "'name'?): a roster uses name, email, organisation, role, id, attended and day 1, "
             "day 2, ...",
-            "content/rosters/acme-2027.csv:1:1: error: the roster needs a 'name' column",
+            "content/rosters/acme-2027.csv:1:1: error: the roster needs a 'name' column (or 'First name' and "
+            "'Last name' columns)",
             "1 error, 1 warning",
         ],
     )
@@ -370,6 +371,27 @@ def test_a_roster_with_extra_columns_validates_with_one_note_unless_strict(
     assert validate(run_cli, root, "--strict") == (1, [note, "1 warning"])
 
 
+def test_a_bad_colour_hides_no_other_problem_of_the_client(make_project, run_cli) -> None:
+    """Issue 21, defect 12: the client file's other keys are checked in the same run."""
+    root = make_project(
+        edits={
+            CLIENT: [
+                ('primary: "#1d3557"', 'primary: "navy"'),
+                ("logo: logo.svg", "logo: logo-2027.svg"),
+            ]
+        }
+    )
+    assert validate(run_cli, root) == (
+        1,
+        [
+            f"{CLIENT}:2:7: error: file 'logo-2027.svg' not found in content/clients/acme",
+            f"{CLIENT}:3:20: error: colours.primary: invalid colour 'navy': expected a hex "
+            'colour like "#1d3557"',
+            "2 errors",
+        ],
+    )
+
+
 def test_event_dates_in_order_and_one_per_day(make_project, run_cli) -> None:
     root = make_project(edits={EVENT: [("dates: [2027-03-11]", "dates: [2027-03-11, 2027-03-10]")]})
     assert validate(run_cli, root) == (
@@ -377,9 +399,9 @@ def test_event_dates_in_order_and_one_per_day(make_project, run_cli) -> None:
         [
             f"{EVENT}:6:8: error: the event has 2 dates but the course runs on 1 day; "
             "give one date per day",
-            f"{EVENT}:6:21: warning: 2027-03-10 is not after the day before it (2027-03-11); "
+            f"{EVENT}:6:21: error: 2027-03-10 is not after the day before it (2027-03-11); "
             "give the days in order",
-            "1 error, 1 warning",
+            "2 errors",
         ],
     )
 

@@ -381,7 +381,7 @@ def registry(monkeypatch: pytest.MonkeyPatch) -> dict[str, type[Builder]]:
 def test_build_lists_what_it_wrote_and_records_it(make_project, run_cli, registry) -> None:
     registry["note"] = WritesAFile
     root = make_project()
-    result = run_cli("-q", "build", "mi-basics", cwd=root)
+    result = run_cli("build", "mi-basics", cwd=root)
     folder = root / "output" / "acme" / "mi-basics-introduction"
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [
@@ -397,6 +397,61 @@ def test_build_lists_what_it_wrote_and_records_it(make_project, run_cli, registr
         "acme",
     )
     assert sorted(p.name for p in (root / "output").iterdir()) == [".cache", "acme"]  # no staging
+    # -q: only errors, not the files made (issue 21, defect 13)
+    quiet = run_cli("build", "mi-basics", "--force", "-q", cwd=root)
+    assert (quiet.exit_code, quiet.stdout, quiet.stderr) == (0, "", "")
+
+
+def test_several_targets_are_each_built_as_if_named_alone(
+    make_project, run_cli, registry, tmp_path: Path
+) -> None:
+    """Issue 21, defect 17: ``build a b`` as ``validate a b`` takes them; ``--variant`` is
+    the course's (the event keeps its own), ``--out`` holds each target's usual folder."""
+    registry["note"] = WritesAFile
+    root = make_project()
+    out = tmp_path / "elsewhere"
+    result = run_cli(
+        "build", "acme-2027", "mi-basics", "acme-2027", "--variant", "in-depth", "--out",
+        str(out), cwd=root,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("note.txt")) == [
+        "acme/mi-basics-in-depth/note.txt",
+        "events/acme-2027/note.txt",
+    ]
+    assert [line for line in result.stdout.splitlines() if not line.startswith(" ")] == [
+        "An Introduction to MI (Acme Health Trust):",
+        "MI in Depth (Acme Health Trust):",
+    ]
+    # events alone: their files set client and variant, as when one is named
+    alone = run_cli("build", "acme-2027", "acme-2027", "--variant", "in-depth", cwd=root)
+    assert alone.exit_code == 2
+    assert "--variant: event 'acme-2027' sets its own client" in alone.stderr
+
+
+def test_the_first_verbose_level_keeps_the_database_librarys_set_up_to_itself(
+    tmp_path: Path,
+) -> None:
+    """Issue 21, defect 13: ``-v`` says what the tool does, not the seven plugins Alembic
+    sets up when a register is migrated (``-vv`` still shows them)."""
+    import subprocess
+
+    from conftest import PROJECTS, SCRIPT, subprocess_env
+
+    register = tmp_path / "certificates.sqlite"
+    register.write_bytes((PROJECTS / "register-v1" / "certificates.sqlite").read_bytes())
+    done = subprocess.run(
+        [SCRIPT, "-v", "--register", register, "register", "export"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=subprocess_env(),
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.splitlines() == [
+        f"mi-courseware: note: {register}: register upgraded from schema revision 0001 to 0004"
+    ]
 
 
 def test_a_failed_build_leaves_output_as_it_was(make_project, run_cli, registry) -> None:

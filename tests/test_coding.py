@@ -235,7 +235,10 @@ def test_cohort_summary_shows_latest_scores_and_who_is_fair_on_everything(
     assert result.exit_code == 0
     text = lines(result.stdout)
     assert text[0] == "MITI 4.2.1 (miti-4.2.1):"
+    # named as people know them, with the id 'coding report' takes (issue 21, defect 21)
     assert text[2].split() == [
+        "Alex",
+        "Reed",
         "alex-reed",
         "2027-03-18",
         "3.50",
@@ -249,8 +252,9 @@ def test_cohort_summary_shows_latest_scores_and_who_is_fair_on_everything(
         "fair",
         "no",
     ]
-    assert text[3].split()[:2] == ["gwen-ellis", "2027-05-06"] and text[3].endswith("yes")
-    assert text[-1] == "1 of 3 practitioners at fair or better on every summary score: gwen-ellis"
+    assert text[3].split()[:4] == ["Gwen", "Ellis", "gwen-ellis", "2027-05-06"]
+    assert text[3].endswith("yes")
+    assert text[-1] == "1 of 3 practitioners at fair or better on every summary score: Gwen Ellis"
 
 
 def test_cohort_summary_filters_by_trainer_and_client_and_writes_csv(
@@ -318,6 +322,25 @@ def test_every_bad_row_of_a_coded_csv_is_reported_at_its_line(make_project, run_
         f"{where}:12:1: error: broken CSV row: unexpected end of data",
         "11 errors",
     ]
+
+
+def test_a_broken_sidecar_hides_no_error_of_its_csv(make_project, run_cli) -> None:
+    """Issue 21, defect 12: every problem in one run, the YAML's and the CSV's."""
+    folder = "content/coding/alex-reed"
+    broken = SIDECAR.replace("scale: miti-4.2.1", "scale: [miti-4.2.1", 1)
+    assert broken != SIDECAR
+    root = make_project(
+        {f"{folder}/2027-04-01-bad.csv": BAD_CSV, f"{folder}/2027-04-01-bad.yaml": broken},
+        overlay="coding-basic",
+    )
+    result = run_cli("validate", cwd=root)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    found = lines(result.stderr)
+    assert found[0].startswith(f"{folder}/2027-04-01-bad.csv:1:21: error: unknown column 'txt'")
+    assert any(line.startswith(f"{folder}/2027-04-01-bad.yaml:") for line in found)
+    assert f"{folder}/2027-04-01-bad.csv:12:1: error: broken CSV row: unexpected end of data" in (
+        found
+    )
 
 
 def test_bad_values_in_a_sessions_yaml_are_reported_where_they_are(make_project, run_cli) -> None:

@@ -143,7 +143,6 @@ def test_sanity_warnings_point_at_the_event_file(make_project, run_cli) -> None:
             EVENT: [
                 ("closing_date: 2027-02-23", "closing_date: 2027-03-10"),
                 ("{date: 2027-04-13,", "{date: 2027-04-10,"),  # a Saturday
-                ("{date: 2027-05-12,", "{date: 2027-03-08,"),  # before the first day
                 ("max_places: 40", "max_places: 30"),
             ]
         },
@@ -152,11 +151,21 @@ def test_sanity_warnings_point_at_the_event_file(make_project, run_cli) -> None:
     assert code == 0
     assert [f for f in found if EVENT in f] == [
         f"{EVENT}:7:12: warning: 2027-04-10 is a Saturday",
-        f"{EVENT}:8:12: warning: 2027-03-08 is not after the day before it (2027-04-10); "
-        "give the days in order",
         f"{EVENT}:11:13: warning: the roster lists 35 people but the event has 30 places",
         f"{EVENT}:12:15: warning: closing_date is after the event's first day",
     ]
+
+
+def test_days_out_of_order_are_an_error_at_the_days_line(make_project, run_cli) -> None:
+    """Issue 21, defect 18: the pack numbered them in the order given, wrongly."""
+    root = make_project(base=BASE, edits={EVENT: [("{date: 2027-05-12,", "{date: 2027-03-08,")]})
+    code, found = validate(run_cli, root)
+    assert code == 1
+    assert [f for f in found if EVENT in f] == [
+        f"{EVENT}:8:12: error: 2027-03-08 is not after the day before it (2027-04-13); "
+        "give the days in order",
+    ]
+    assert run_cli("build", "partners-2027", "--only", "calendar", cwd=root).exit_code == 1
 
 
 def test_fewer_days_than_the_course_and_an_empty_roster_are_warnings(make_project, run_cli) -> None:

@@ -218,6 +218,36 @@ def test_a_rebuild_gives_the_same_uids_and_bytes(out: Path, tmp_path: Path) -> N
     assert uids == [f"partners-2027-day-{n}.brightwell@mi-courseware" for n in (1, 2, 3)]
 
 
+def test_a_changed_day_moves_its_sequence_on_remembered_in_the_register(tmp_path: Path) -> None:
+    """Outlook updates an entry only from an invitation with a higher SEQUENCE: each entry
+    has one, the published file says METHOD:PUBLISH, and a day whose details change (its
+    times, its joining link) moves on, also after output/ is deleted (the register keeps it)."""
+    root = tmp_path / "project"
+    shutil.copytree(PROJECTS / "days-basic", root)
+    event = root / "content" / "events" / "partners-2027.yaml"
+
+    def sequences() -> list[int]:
+        calendar = Calendar.from_ical((out / "calendar.ics").read_bytes())
+        assert str(calendar["METHOD"]) == "PUBLISH"
+        return [int(e["SEQUENCE"]) for e in calendar.walk("VEVENT")]
+
+    out = build(root, "partners-2027", "--only", "calendar")
+    assert sequences() == [0, 0, 0]
+    text = event.read_text(encoding="utf-8")
+    event.write_text(
+        text.replace('"10:00-11:30"', '"10:30-12:00"').replace(
+            "virtual: true}", "virtual: true, link: https://meet.example/j/81234}"
+        ),
+        encoding="utf-8",
+    )
+    shutil.rmtree(root / "output")  # disposable: the register remembers
+    build(root, "partners-2027", "--only", "calendar")
+    assert sequences() == [0, 1, 1]
+    assert b"meet.example" not in (out / "calendar.ics").read_bytes()  # the link is private
+    build(root, "partners-2027", "--only", "calendar", "--force")
+    assert sequences() == [0, 1, 1]  # the same details: the same sequence
+
+
 # --- sign-in sheet ------------------------------------------------------------------------
 
 
@@ -240,7 +270,10 @@ def name_cells(pdf_path: Path) -> list[tuple[int, str, float]]:
             text = folded(" ".join(w["text"] for w in words))
             day = re.search(r"Day (\d) of 3", text)
             assert day, text[:200]
-            assert "NAME ORGANISATION TIME IN SIGNATURE" in text  # the heads on every page
+            # the heads on every page: signed in a room, a register kept online (day 3)
+            online = day.group(1) == "3"
+            assert ("ORGANISATION JOINED LEFT" in text) == online, text[:300]
+            assert ("ORGANISATION TIME IN SIGNATURE" in text) != online, text[:300]
             head = {w["text"]: w for w in words if w["text"] in ("NAME", "ORGANISATION")}
             left, right = head["NAME"]["x0"] - 3, head["ORGANISATION"]["x0"] - 3
             foot = page.height - 18 * MM  # the page's bottom margin holds its footer
@@ -272,9 +305,30 @@ def test_everyone_appears_exactly_once_on_each_days_sheet(out: Path) -> None:
         assert sorted(on_the_day) == sorted(names)  # each name exactly once, exactly as written
     text = folded(pdf_text(out / "sign-in.pdf"))
     # five walk-in rows a day: 40 places, 35 booked
-    assert text.count("Not on the list? Please add your name below.") == 3
+    assert text.count("Not on the list? Please add your name below.") == 2
+    assert text.count("Joined without booking? Add their name below.") == 1
     for number, times in ((36, 3), (40, 3), (41, 0)):
         assert len(re.findall(rf"(?<![\d:–]){number}(?![\d:])", text)) == times
+
+
+def test_walk_in_rows_never_take_a_page_and_an_online_day_is_a_register(out: Path) -> None:
+    """Issue 21, defect 8: three walk-in rows had a page of their own; the online day said
+    "Please sign in when you arrive" and had a signature column."""
+    with pdfplumber.open(out / "sign-in.pdf") as pdf:
+        pages = [folded(page.extract_text()) for page in pdf.pages]
+    names = roster_names()
+    for page in pages:
+        if "without booking" in page or "Not on the list" in page:
+            assert any(name in page for name in names), page[:300]
+    online = [page for page in pages if "Day 3 of 3" in page]
+    in_person = [page for page in pages if "Day 3 of 3" not in page]
+    for page in online:
+        assert "JOINED LEFT" in page and "SIGNATURE" not in page
+        assert "sign in when you arrive" not in page
+    assert "ATTENDANCE REGISTER" in online[0]
+    assert "joins and leaves, and whether their camera is on" in online[0]
+    assert all("SIGNATURE" in page for page in in_person)
+    assert "Please sign in when you arrive" in in_person[0]
 
 
 def test_no_row_is_split_and_every_row_is_tall_enough_to_sign(out: Path) -> None:

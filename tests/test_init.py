@@ -211,3 +211,51 @@ def test_init_bare_gives_one_course_one_client_one_event_that_build(run_cli, tmp
     built = run_cli("-q", "build", "--only", "slides", cwd=target)
     assert built.exit_code == 0, built.output
     assert (target / "output" / "events" / "first-run" / "slides.pptx").is_file()
+
+
+#: Every short form the reference documents for the starter's event, and what the outputs
+#: that show the event's contact must then show.
+SHORT_FORMS = [
+    ("admin_contact: training@my-organisation.example", ["training@my-organisation.example"]),
+    ("admin_contact: Pat Jones", ["Pat Jones"]),
+    ("admin_contact: {name: Pat Jones, email: pat@example.org}", ["Pat Jones", "pat@example.org"]),
+    ("admin_contact: {phone: '01632 960999'}", ["01632 960999"]),
+    ("", []),
+]
+
+
+def test_every_documented_short_form_of_the_bare_starter_renders_every_event_document(
+    run_cli, tmp_path: Path
+) -> None:
+    """Issue 21, defect 1: the starter's ``admin_contact: training@...`` (and ``{name,
+    email}`` without a phone) passed ``validate`` and failed the flyer's template. Each form
+    is checked, then rendered into every document that shows the contact."""
+    from datetime import datetime
+
+    from mi_courseware.pipeline import BuildRequest, read_check_resolve
+    from mi_courseware.project import ProjectPaths
+    from mi_courseware.rendering.flyer import flyer_html
+    from mi_courseware.rendering.pack import pack_html
+    from mi_courseware.rendering.pptx.plan import closing_slide
+    from mi_courseware.rendering.pptx.wording import Wording
+    from mi_courseware.rendering.signin import signin_html
+
+    target = tmp_path / "bare"
+    assert run_cli("init", "--bare", str(target), cwd=tmp_path).exit_code == 0
+    event = target / "content" / "events" / "first-run.yaml"
+    starter = event.read_text(encoding="utf-8")
+    when = datetime(2027, 1, 1)
+    for form, shown in SHORT_FORMS:
+        event.write_text(
+            starter.replace("admin_contact: training@my-organisation.example", form), "utf-8"
+        )
+        checked = run_cli("validate", "--strict", cwd=target)
+        assert checked.exit_code == 0, (form, checked.output)
+        [edition], _ = read_check_resolve(ProjectPaths(target), BuildRequest("first-run"))
+        flyer, _ = flyer_html(edition, when=when, standalone=False)
+        pack, _ = pack_html(edition, facilitator=True, when=when)
+        signin_html(edition, when=when)
+        wording = Wording(list(edition.theme_dirs), edition.language)
+        notes = str(closing_slide(edition, wording).notes)
+        for text in shown:
+            assert text in flyer and text in pack and text in notes, (form, text)

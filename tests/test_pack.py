@@ -335,3 +335,39 @@ def test_the_certificates_command_keeps_the_manifest_true(tmp_path: Path) -> Non
     assert pdfs and all(str(p.relative_to(folder)) in listed for p in pdfs)
     for pdf in pdfs:
         assert listed[str(pdf.relative_to(folder))] == hashlib.sha256(pdf.read_bytes()).hexdigest()
+
+
+def test_fixed_wording_names_only_what_the_edition_holds(run_cli, tmp_path: Path) -> None:
+    """Issue 21, defect 6: the bare starter's pack spoke of a reflective log, an action
+    plan and worksheets it does not hold, and a two-day course's of "the day"."""
+    import html
+    from datetime import datetime
+
+    from mi_courseware.pipeline import BuildRequest, read_check_resolve
+
+    when = datetime(2027, 1, 1)
+
+    def packs(root: Path, event: str) -> tuple[str, str]:
+        [edition], _ = read_check_resolve(ProjectPaths(root), BuildRequest(event))
+        made = (pack_html(edition, facilitator=f, when=when)[0] for f in (False, True))
+        return tuple(html.unescape(page) for page in made)
+
+    bare = tmp_path / "bare"
+    assert run_cli("init", "--bare", str(bare), cwd=tmp_path).exit_code == 0
+    pack, guide = packs(bare, "first-run")
+    assert "It follows the day session by session" in pack
+    assert "Exercises are marked with the time they take" in pack  # it has one
+    for absent in ("Worksheets have space", "reflective log", "action plan"):
+        assert absent not in pack, absent
+    assert "plus trainer notes, materials and a running order" in guide  # no model answers
+    days = REPO / "tests" / "projects" / "days-basic"
+    pack, _ = packs(days, "partners-2027")
+    assert "It follows the course day by day and session by session" in pack
+    assert "the day session by session" not in pack
+    pack, _ = packs(days, "cwm-2027")  # a Welsh client
+    assert "Mae'n dilyn y cwrs diwrnod wrth ddiwrnod a sesiwn wrth sesiwn" in pack
+    # the demo keeps its wording, every part of it being there
+    pack, guide = packs(REPO, "northfield-2027-03")
+    for point in ("Worksheets have space", "The reflective log and action plan at the back"):
+        assert point in pack
+    assert "plus trainer notes, model answers, materials" in guide

@@ -89,6 +89,43 @@ def test_editing_one_module_rebuilds_only_the_outputs_that_include_it(
     assert welcome and "welcome.md" not in json.dumps(manifest["builds"]["certificates"]["inputs"])
 
 
+def test_an_events_teaching_materials_are_kept_once_it_is_over(built: Path, tmp_path: Path) -> None:
+    """Issue 21, defect 19: a shared module edited after the event rewrites none of its
+    teaching materials (a record of what was taught) unless asked with --force; its
+    certificates go on following attendance."""
+    from mi_courseware import builders
+
+    kept = {name for name, b in builders.REGISTRY.items() if b.kept_after_event}
+    assert kept == {"pack", "facilitator", "slides", "flyer", "sign-in", "calendar"}
+    root = copy_of(built, tmp_path)
+    folder = root / "output" / "events" / EVENT
+    before = files(folder)
+    module = root / "content" / "modules" / "welcome.md"
+    module.write_text(module.read_text(encoding="utf-8") + "\nA sentence added.\n", "utf-8")
+    after_the_event = {"SOURCE_DATE_EPOCH": "1805443200"}  # 2027-03-19; the event: 11 March
+
+    def build(*args: str) -> Result:
+        return CliRunner().invoke(
+            cli, ["--project", str(root), "-v", "build", EVENT, *args], env=after_the_event
+        )
+
+    result = build()
+    assert result.exit_code == 0, result.output
+    said = [line for line in result.stderr.splitlines() if line.startswith(f"events/{EVENT}: ")]
+    for name in ("pack", "facilitator", "slides", "flyer", "calendar", "sign-in"):
+        line = f"events/{EVENT}: {name} kept: the event is over (build it again with --force)"
+        assert line in said, (name, said)
+    assert f"events/{EVENT}: certificates built (options changed)" in said
+    now = files(folder)
+    for name, (data, mtime) in before.items():
+        if not name.startswith(("certificates/", "manifest")):
+            assert now[name] == (data, mtime), f"{name} was touched"
+    forced = build("--force", "--only", "slides")
+    assert forced.exit_code == 0, forced.output
+    assert f"events/{EVENT}: slides built (--force)" in forced.stderr
+    assert files(folder)["slides.pptx"][0] != before["slides.pptx"][0]
+
+
 def test_only_slides_leaves_every_other_file_as_it_was(built: Path, tmp_path: Path) -> None:
     root = copy_of(built, tmp_path)
     folder = root / "output" / "events" / EVENT

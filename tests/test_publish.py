@@ -78,7 +78,9 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
     edit_file(root / ROSTER, "Zoë D'Arcy-Fenwick,", "Zoë D'Arcy-Fenwick-Hale,")
     assert mi(root, "certificates", EVENT, "--reissue").exit_code == 0
     # prepared and void certificates, as the build will record them before an event ends
-    details = Details("An Introduction to MI", "Acme Health Trust", "2 June 2027", 2.5)
+    details = Details(
+        "An Introduction to MI", "Acme Health Trust", "2 June 2027", 2.5, issued_on="2027-06-02"
+    )
     with Register(root / "records" / "certificates.sqlite") as reg, reg.transaction():
         for identity, name in (("id:early", "Ifeoma Early"), ("id:absent", "Pat Absent")):
             row = reg.reserve(
@@ -95,7 +97,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
     published = mi(root, "register", "publish", str(root / "site"))
     assert published.exit_code == 0, published.output
     assert published.output == (
-        f"14 certificates published in {root / 'site'}: 20 files written, 0 unchanged, 0 removed\n"
+        f"14 certificates published in {root / 'site'}: 21 files written, 0 unchanged, 0 removed\n"
     )
     return Demo(root)
 
@@ -153,12 +155,12 @@ def test_the_page_shows_each_status_as_the_register_holds_it(
         "A-2027-000001": ("valid", "Valid certificate", "Siân Llewelyn-Parry"),
         "A-2027-000002": (
             "revoked",
-            "Revoked on 2027-03-19: not valid",
+            "Revoked on 19 March 2027: not valid",
             "Aoibheann Ní Fhlannagáin",
         ),
         "A-2027-000004": (
             "reissued",
-            "Valid certificate, reissued on 2027-03-19",
+            "Valid certificate, reissued on 19 March 2027",
             "Zoë D'Arcy-Fenwick-Hale",
         ),
         "A-2027-000013": (
@@ -174,11 +176,43 @@ def test_the_page_shows_each_status_as_the_register_holds_it(
         found = result(page(browser, f"{served}?code={typed}"))
         assert found[:2] == (state, verdict), number
         assert found[2]["Holder"] == holder and found[2]["Number"] == number
+        # the date printed on it: the event's last day (issue 21, defect 5)
+        issued = "2 June 2027" if number > "A-2027-000012" else "11 March 2027"
+        assert found[2]["Issued"] == issued
     from mi_courseware.codes import check_symbol, group
 
     never = group("7KQ2M9XDF3H" + check_symbol("7KQ2M9XDF3H"))
     unknown = result(page(browser, f"{served}?code={never}"))
     assert unknown[:2] == ("unknown", "Unknown code") and unknown[2] == {}
+
+
+def test_a_clients_site_is_in_its_brand_with_dates_in_its_language(
+    demo: Demo, browser: Browser, tmp_path: Path
+) -> None:
+    """Issue 21, defects 5 and 9: ``--client`` gives the client's logo and colours, and
+    every date in the client's language; the issue date is the one printed on the
+    certificate (the event's last day, 11 March 2027), not the day it was numbered."""
+    root = tmp_path / "project"
+    shutil.copytree(demo.root, root, ignore=shutil.ignore_patterns("site"))
+    client = root / "content" / "clients" / "acme" / "client.yaml"
+    edit_file(client, 'primary: "#1d3557"', 'primary: "#7a1f5c"')
+    edit_file(client, "language: en", "language: cy")
+    site = tmp_path / "site"
+    assert mi(root, "register", "publish", str(site), "--client", "acme").exit_code == 0
+    assert "--accent: #7a1f5c; --on-accent: #ffffff;" in (site / "brand.css").read_text()
+    probe = (
+        "JSON.stringify([getComputedStyle(document.querySelector('button')).backgroundColor,"
+        " document.getElementById('logo').hidden, document.getElementById('logo').src])"
+    )
+    with serving(site) as url:
+        found = result(page(browser, f"{url}?code={demo.code('A-2027-000004')}"))
+        colour, hidden, logo = json.loads(
+            browser.answered_page(f"{url}?code={demo.code('A-2027-000001')}", probe)
+        )
+    assert found[:2] == ("reissued", "Valid certificate, reissued on 19 Mawrth 2027")
+    assert found[2]["Issued"] == "11 Mawrth 2027"
+    assert (colour, hidden) == ("rgb(122, 31, 92)", False)
+    assert logo.startswith("data:image/svg+xml;base64,")
 
 
 def test_no_published_file_holds_a_name_and_the_records_folder_cannot_be_listed(
@@ -279,11 +313,11 @@ def test_republishing_writes_only_what_changed(demo: Demo, tmp_path: Path) -> No
     shutil.copytree(demo.site, site)
     before = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
     again = mi(demo.root, "register", "publish", str(site))
-    assert again.output.endswith("0 files written, 20 unchanged, 0 removed\n")
+    assert again.output.endswith("0 files written, 21 unchanged, 0 removed\n")
     code = demo.code("A-2027-000005")
     assert mi(demo.root, "register", "revoke", code, "--reason", "duplicate").exit_code == 0
     changed = mi(demo.root, "register", "publish", str(site))
-    assert changed.output.endswith("1 file written, 19 unchanged, 0 removed\n")
+    assert changed.output.endswith("1 file written, 20 unchanged, 0 removed\n")
     after = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
     from mi_courseware.register.site import Site
 
@@ -328,6 +362,14 @@ def test_verify_by_number_needs_the_name_as_printed(demo: Demo) -> None:
         "A-2027-000001: valid",
         "  holder:  Siân Llewelyn-Parry",
     ]
+    # punctuation and spacing do not matter either (issue 21, defect 16)
+    for number, typed in (
+        ("A-2027-000011", "maria fernanda castellanos de la fuente whitmore"),
+        ("A-2027-000012", "Tomas OSullivan Ward"),
+        ("A-2027-000004", "zoe darcy-fenwick hale"),
+    ):
+        spelt = mi(demo.root, "verify", number, "--name", typed)
+        assert spelt.output.splitlines()[0] == f"{number}: valid", typed
     wrong = mi(demo.root, "verify", "A-2027-000001", "--name", "Someone Else")
     assert (wrong.exit_code, wrong.output) == (
         1,
@@ -362,7 +404,7 @@ def test_register_export_shows_the_new_states(demo: Demo) -> None:
         "A-2027-000013": "prepared",
         "A-2027-000014": "void",
     }
-    assert list(table[0])[-1] == "confirmed_at"
+    assert list(table[0])[-2:] == ["confirmed_at", "issued_on"]
 
 
 def test_validate_warns_when_verify_url_has_no_place_for_the_code(make_project, run_cli) -> None:
@@ -493,7 +535,7 @@ def test_a_rotated_key_signs_from_then_on_and_what_the_old_one_signed_still_veri
     assert mi(root, "certificates", EVENT).exit_code == 0
     assert {p: p.read_bytes() for p in certificates} == certificates
     published = mi(root, "register", "publish", str(site))
-    assert published.output.endswith("15 files written, 5 unchanged, 0 removed\n")
+    assert published.output.endswith("15 files written, 6 unchanged, 0 removed\n")
     meta = json.loads((site / "site.json").read_text(encoding="utf-8"))
     assert [(k["fingerprint"], k.get("retired")) for k in meta["keys"].values()] == sorted(
         [(old, "2027-03-19"), (new, None)], key=lambda k: k[0].replace(" ", "").lower()

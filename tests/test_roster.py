@@ -226,13 +226,62 @@ def test_duplicates_name_the_line_of_the_first_and_what_they_share(tmp_path: Pat
 
 
 def test_a_row_with_more_cells_than_columns_is_reported(tmp_path: Path) -> None:
-    people, problems = read(tmp_path, "name,email\nAnn,a@x,extra\nBen,b@x,\n")
+    people, problems = read(tmp_path, "name,email\nAnn,a@x.example,extra\nBen,b@x.example,\n")
     assert [p.name for p in people] == ["Ben"]
     assert problems == ["2:1: error: row has 3 cells but the header names 2 columns"]
 
 
 def test_a_roster_without_a_name_column_or_header_is_refused(tmp_path: Path) -> None:
-    assert read(tmp_path, "email\na@x\n")[1] == ["1:1: error: the roster needs a 'name' column"]
+    assert read(tmp_path, "email\na@x\n")[1] == [
+        "1:1: error: the roster needs a 'name' column (or 'First name' and 'Last name' columns)"
+    ]
+    # half a name is not a name
+    assert read(tmp_path, "Surname,email\nJones,a@x\n")[1] == [
+        "1:1: warning: ignored column 'Surname': a roster uses name, email, organisation, role, "
+        "id, attended and day 1, day 2, ...",
+        "1:1: error: the roster needs a 'name' column (or 'First name' and 'Last name' columns)",
+    ]
+
+
+def test_a_booking_systems_first_and_last_name_columns_are_read_as_the_name(
+    tmp_path: Path,
+) -> None:
+    """Issue 21, defect 20: Eventbrite's export (and Microsoft Forms', Ticket Tailor's...)."""
+    export = (
+        "Order #,First Name,Last Name,Email,Ticket Type,Dietary needs\n"
+        "1001,Siân,O'Súilleabháin,sian@x.example,Standard,none\n"
+        "1002,Charlotte, Fairfax-Whitmore ,cf@x.example,Standard,\n"
+        "1003,Declan,O'Reilly,d@x.example,Standard,vegan\n"
+    )
+    people, problems = read(tmp_path, export)
+    assert [p.name for p in people] == [
+        "Siân O'Súilleabháin",
+        "Charlotte Fairfax-Whitmore",
+        "Declan O'Reilly",
+    ]
+    assert [p.email for p in people] == ["sian@x.example", "cf@x.example", "d@x.example"]
+    assert problems == [  # one note
+        "1:1: warning: names read from 'First Name' and 'Last Name'; ignored columns 'Order #', "
+        "'Ticket Type', 'Dietary needs': a roster uses name, email, organisation, role, id, "
+        "attended and day 1, day 2, ..."
+    ]
+    for first, last in (("Forename", "Surname"), ("Given name", "Family name")):
+        people, problems = read(tmp_path, f"{last},{first}\nO'Reilly,Declan\n")
+        assert [p.name for p in people] == ["Declan O'Reilly"]
+        assert problems == [f"1:1: warning: names read from '{first}' and '{last}'"]
+    # a name column wins; the halves beside it are ignored, in the same one note
+    people, problems = read(tmp_path, "First name,Last name,Name\nDec,O,Declan O'Reilly\n")
+    assert [p.name for p in people] == ["Declan O'Reilly"]
+    assert problems == [
+        "1:1: warning: ignored columns 'First name', 'Last name': a roster uses name, email, "
+        "organisation, role, id, attended and day 1, day 2, ..."
+    ]
+    people, problems = read(tmp_path, "First name,Last name,email\n,,x@x\nAnn,,a@x\n")
+    assert [p.name for p in people] == ["Ann"]
+    assert problems == [
+        "1:1: warning: names read from 'First name' and 'Last name'",
+        "2:1: error: empty name",
+    ]
     assert read(tmp_path, "\n")[1] == [
         "1:1: error: empty roster: the first row must name the columns"
     ]
@@ -255,3 +304,38 @@ def test_a_roster_given_on_the_command_line_is_checked_once_before_anything_is_m
         "2 errors",
     ]
     assert not (root / "output").exists() and not (root / "records").exists()
+
+
+def test_a_rosters_note_is_said_once_and_only_by_the_commands_that_use_the_roster(
+    make_project, run_cli
+) -> None:
+    """Issue 21, defect 14: not by ``coding report``, ``evaluation report`` or ``validate``
+    of another event; once by those that use it (a rebuild from the cache too)."""
+    import shutil
+
+    from conftest import PROJECTS
+
+    root = make_project(overlay="evaluation-basic")
+    shutil.copytree(PROJECTS / "coding-basic", root, dirs_exist_ok=True)
+    roster = root / "content" / "rosters" / "eval-spring.csv"
+    rows = roster.read_text(encoding="utf-8").splitlines()
+    roster.write_text(
+        "\n".join(f"{r},{'Dietary needs' if i == 0 else ''}" for i, r in enumerate(rows)) + "\n",
+        encoding="utf-8",
+    )
+    note = (
+        "content/rosters/eval-spring.csv:1:1: warning: ignored column 'Dietary needs': a "
+        "roster uses name, email, organisation, role, id, attended and day 1, day 2, ..."
+    )
+    for args, said in (
+        (["validate"], 1),
+        (["validate", "eval-spring"], 1),
+        (["validate", "eval-autumn"], 0),
+        (["build", "eval-spring", "--only", "calendar"], 1),
+        (["build", "eval-spring", "--only", "calendar"], 1),  # from the edition cache
+        (["evaluation", "report", "--format", "csv"], 0),
+        (["coding", "report", "alex-reed", "--format", "json"], 0),
+    ):
+        result = run_cli(*args, cwd=root)
+        assert result.exit_code == 0, (args, result.output)
+        assert result.stderr.splitlines().count(note) == said, (args, result.stderr)

@@ -25,6 +25,7 @@ from mi_courseware.builders.certificates import CertificatesBuilder
 from mi_courseware.builders.coding import CodingReportBuilder, CodingSheetBuilder
 from mi_courseware.builders.evaluation import RunsReportBuilder, TemplateBuilder
 from mi_courseware.builders.flyer import FlyerBuilder
+from mi_courseware.builders.messages import MessagesBuilder
 from mi_courseware.builders.pack import FacilitatorBuilder, PackBuilder
 from mi_courseware.builders.quality import QualityReportBuilder
 from mi_courseware.builders.signin import SignInBuilder
@@ -79,6 +80,7 @@ for _builder in (
     CodingReportBuilder,
     CodingSheetBuilder,
     RunsReportBuilder,
+    MessagesBuilder,
 ):
     register_builder(_builder)
 

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from typing import Protocol
 
     from mi_courseware.core.edition import Brand, Edition
+    from mi_courseware.core.messages import MessageRun
     from mi_courseware.core.people import Participant
     from mi_courseware.rendering.document import DocumentSetup
     from mi_courseware.rendering.pdf import PdfRenderer
@@ -93,6 +94,8 @@ class BuildContext:
     out_root: Path | None = None
     #: Worker processes for PDF rendering (optional; absent in event workers).
     renderer: PdfRenderer | None = None
+    #: The messages ``send`` planned, for the messages builder.
+    messages: MessageRun | None = None
 
 
 T = TypeVar("T")
@@ -144,6 +147,16 @@ class Builder(Generic[T]):
     #: Whether earlier versions of the tool wrote its files with no manifest beside them: in
     #: a folder with none, they are replaced, not refused as a file the user put there.
     unlisted_before: ClassVar[bool] = False
+    #: Whether, once its event's last day has passed, the output is kept as it is (a record
+    #: of what was taught: editing a shared module does not rewrite the pack of a course
+    #: given last year); ``build EVENT --force`` makes it again. Outputs that follow what
+    #: happens after the event (certificates, the quality report) are not kept.
+    kept_after_event: ClassVar[bool] = False
+    #: Whether it is made for one participant from what is theirs alone (their certificate,
+    #: their messages): it sees the edition whole. Every other output is shared (a flyer, a
+    #: sign-in sheet, a report) and is made from :meth:`Edition.shared
+    #: <mi_courseware.core.edition.Edition.shared>`: no joining link, no email address.
+    private: ClassVar[bool] = False
     #: Modules its build imports, for worker processes to import while the project is read
     #: (the builder's own module stays cheap to import: a rebuild with nothing to do loads it).
     preload: ClassVar[tuple[str, ...]] = ()
@@ -195,6 +208,13 @@ class Builder(Generic[T]):
     def build(self, target: T, out: Path) -> list[Path]:
         """Write this builder's outputs for ``target`` into ``out``."""
         raise NotImplementedError
+
+    @classmethod
+    def sees(cls, target: T) -> T:
+        """What it is made from: ``target`` whole for a private output, else its shared part
+        (an edition without joining details and email addresses)."""
+        shared = getattr(target, "shared", None)
+        return target if cls.private or shared is None else cast(T, shared())
 
     def start(self, target: T, out: Path) -> Callable[[], list[Path]]:
         """Begin the build; the returned function finishes it and gives the files written.

@@ -35,6 +35,9 @@ class CertificatesBuilder(Builder["Edition"]):
     uses = ("course", "brand", "roster")
     register = True
     needs = "roster"
+    #: a certificate holds only its holder's name, but people are told apart by their
+    #: register identity (their id, else their email address)
+    private = True
     preload = ("mi_courseware.certificates.issue",)
 
     @classmethod
@@ -57,10 +60,19 @@ class CertificatesBuilder(Builder["Edition"]):
         edition = target
 
         run = run_for(self.context, edition)
-        for person in participants(edition, run.people):  # ``build -v`` says who gets none
+        people = participants(edition, run.people)
+        for person in people:  # ``build -v`` says who gets none
             reason = shortfall(person, edition.certificate_requires, len(edition.days))
             if reason:
                 log.info("%s: no certificate for %s: %s", edition.slug, person.name, reason)
+        if any(person.email for person in people):  # ``build -v``: who gets no message
+            for person in people:
+                if not person.email:
+                    log.info(
+                        "%s: no email address for %s: printed documents only",
+                        edition.slug,
+                        person.name,
+                    )
         root = self.context.out_root or out.parent
         report, hashes = issue(edition, out, run, staged=True, final=root / edition.slug)
         self.pending = (hashes, Design(edition).details(), report)
@@ -95,12 +107,17 @@ def log_outcome(edition: Edition, report: Report) -> None:
             log.info("%s: certificate %s of %s voided: %s", edition.slug, number, name, reason)
 
 
+def register_of(context: BuildContext, edition: Edition) -> Path | str:
+    """The register a build uses: ``--register``, else the project's own."""
+    return context.register or edition.project_root / "records" / "certificates.sqlite"
+
+
 def run_for(context: BuildContext, edition: Edition) -> Run:
     """The certificate run a build context asks for."""
     from mi_courseware.certificates.issue import Run
     from mi_courseware.register.engine import key_folder
 
-    register = context.register or edition.project_root / "records" / "certificates.sqlite"
+    register = register_of(context, edition)
     return Run(
         keys=key_folder(register, edition.project_root),
         register=register,

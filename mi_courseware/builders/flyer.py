@@ -33,6 +33,7 @@ class FlyerBuilder(PdfBuilder["Edition"]):
     """
 
     name = "flyer"
+    kept_after_event = True  # teaching material: a record of what was taught
     description = "flyer.pdf, flyer.html"
     outputs = ("flyer.pdf", "flyer.html")
     uses = ("course", "brand")

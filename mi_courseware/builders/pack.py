@@ -16,6 +16,7 @@ class PackBuilder(PdfBuilder["Edition"]):
     """``participant-pack.pdf``: everything a participant takes home."""
 
     name = "pack"
+    kept_after_event = True  # teaching material: a record of what was taught
     description = "participant-pack.pdf"
     outputs = ("participant-pack.pdf",)
     preload = ("weasyprint", "mi_courseware.rendering.pack")

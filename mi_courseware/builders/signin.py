@@ -16,6 +16,7 @@ class SignInBuilder(PdfBuilder["Edition"]):
     """``sign-in.pdf``: everyone on the roster, with room to sign, for each day."""
 
     name = "sign-in"
+    kept_after_event = True  # teaching material: a record of what was taught
     description = "sign-in.pdf"
     outputs = ("sign-in.pdf",)
     uses = ("course", "brand", "roster")

@@ -15,6 +15,7 @@ class SlidesBuilder(Builder["Edition"]):
     """Writes ``slides.pptx`` from the theme's slide template (see ``rendering/pptx``)."""
 
     name = "slides"
+    kept_after_event = True  # teaching material: a record of what was taught
     description = "slides.pptx"
     outputs = ("slides.pptx",)
     theme_parts = ("slides", "i18n", "fonts")

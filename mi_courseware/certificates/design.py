@@ -120,6 +120,7 @@ class Design:
             client=edition.brand.name,
             dates=t.dates(edition.dates) if edition.dates else "",
             cpd_hours=edition.cpd_hours,
+            issued_on=max(edition.dates).isoformat() if edition.dates else None,
         )
 
     # -- per certificate ----------------------------------------------------------------------

@@ -53,11 +53,12 @@ def _day(stamp: str) -> str:
 
 
 def fold_name(name: str) -> str:
-    """A name for comparison: accents, case, apostrophe shapes and spacing folded."""
+    """A name for comparison: accents, case, punctuation and spacing folded away, so that
+    "charlotte fairfax whitmore" is "Charlotte Fairfax-Whitmore" and "Declan OReilly" is
+    "Declan O'Reilly" (a caller on the phone spells letters, not hyphens and apostrophes)."""
     decomposed = unicodedata.normalize("NFKD", name)
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    bare = bare.replace("\u2019", "'").replace("\u2018", "'").replace("\u2010", "-")
-    return " ".join(bare.casefold().split())
+    # letters and digits only: marks (accents), punctuation, symbols and spaces go
+    return "".join(c for c in decomposed if unicodedata.category(c)[0] in "LN").casefold()
 
 
 def _hours(value: float | None) -> str:
@@ -80,7 +81,7 @@ def details(fields: dict[str, Any]) -> list[str]:
 
 def describe(row: Certificate) -> list[str]:
     """A register row's details as ``verify`` prints them."""
-    issued = _day(row.issued_at)
+    issued = row.issue_date
     if row.status == "reissued":
         issued += f" (reissued {_day(row.changed_at)})"
     if row.confirmed_at:
@@ -131,6 +132,18 @@ def check_code(register: Register, typed: str) -> tuple[Verdict, Certificate | N
     if row is None:
         return Verdict("unknown", [f"{read.code}: unknown: no certificate has this code"]), None
     return judge(register, row, read.code), row
+
+
+def find(register: Register, typed: str) -> tuple[Verdict, Certificate | None]:
+    """The certificate a coordinator names by its verification code or by its number, with
+    the verdict on it (as :func:`check_code` gives it; a number nobody holds is unknown)."""
+    if not is_number(typed):
+        return check_code(register, typed)
+    number = typed.strip().upper()
+    row = register.get(number)
+    if row is None:
+        return Verdict("unknown", [f"{number}: unknown: no certificate has this number"]), None
+    return judge(register, row, number), row
 
 
 def check_number(register: Register, typed: str, name: str | None) -> Verdict:

@@ -275,8 +275,8 @@ def check_event(record: Record[Event], project: Project, problems: Problems) -> 
 
 
 def check_event_days(record: Record[Event], problems: Problems) -> None:
-    """Warn about what looks wrong in an event's days: a place missing, a closing date after
-    the first day, a day at a weekend, days out of order."""
+    """Warn about what looks wrong in an event's days (a place missing, a closing date after
+    the first day, a day at a weekend); days out of order are an error."""
     event = record.model
     days = event.course_days()
     key = event.day_key()
@@ -298,11 +298,23 @@ def check_event_days(record: Record[Event], problems: Problems) -> None:
             name = "Saturday" if day.date.weekday() == 5 else "Sunday"
             problems.warning(where, f"{day.date.isoformat()} is a {name}")
         if index and day.date <= days[index - 1].date:
-            problems.warning(
+            problems.error(  # the pack would number the days wrongly
                 where,
                 f"{day.date.isoformat()} is not after the day before it "
                 f"({days[index - 1].date.isoformat()}); give the days in order",
             )
+
+
+def check_partial(project: Project, problems: Problems) -> None:
+    """What is valid of each file that has errors is checked too, so that one mistake hides
+    no other (a bad colour, a missing logo). Only errors are kept: a warning may come from
+    a key left out for its error (no venue, when ``venue`` was misspelt)."""
+    for (kind, _), record in sorted(project.partial.items(), key=lambda item: item[0]):
+        check = _OWN_CHECKS.get(kind)
+        if check is not None:
+            found = Problems()
+            check(record, project, found)
+            problems.extend(found.errors)
 
 
 def check_themes(project: Project, problems: Problems) -> None:
@@ -402,6 +414,15 @@ def check_documents(project: Project, problems: Problems) -> None:
             check_text(page.body, page.path, page.file.body_line, project, problems, within)
 
 
+#: The checks of one file's own keys, by kind: made on what is valid of a broken file too.
+_OWN_CHECKS: dict[str, Any] = {
+    "courses": check_course,
+    "addons": check_addon,
+    "clients": check_client,
+    "events": check_event,
+}
+
+
 def check_project(project: Project, problems: Problems) -> None:
     """Every cross-file check."""
     for course in project.courses.values():
@@ -412,6 +433,7 @@ def check_project(project: Project, problems: Problems) -> None:
         check_client(client, project, problems)
     for event in project.events.values():
         check_event(event, project, problems)
+    check_partial(project, problems)
     check_themes(project, problems)
     check_stylesheets(project, problems)
     check_languages(project, problems)

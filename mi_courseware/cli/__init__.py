@@ -22,6 +22,7 @@ from mi_courseware.cli.evaluation import evaluation
 from mi_courseware.cli.keys import keys
 from mi_courseware.cli.options import Group, Options, global_options
 from mi_courseware.cli.project import init, list_, schema, standards, validate
+from mi_courseware.cli.send import send
 from mi_courseware.cli.serve import serve
 
 
@@ -50,6 +51,7 @@ for _command in (
     register,
     coding,
     evaluation,
+    send,
 ):
     cli.add_command(_command)
 register.add_command(keys)

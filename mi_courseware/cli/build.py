@@ -31,7 +31,7 @@ class OnlyOption(click.Option):
 
 
 @command()
-@click.argument("target", required=False)
+@click.argument("targets", nargs=-1)
 @target_options
 @click.option("--only", multiple=True, cls=OnlyOption, help="Build only these outputs (repeat).")
 @roster_option
@@ -45,7 +45,10 @@ class OnlyOption(click.Option):
 @click.option("--force", is_flag=True, help="Build every output, even those up to date.")
 @pass_options
 def build(options: Options, **params: Any) -> None:
-    """Build the outputs for TARGET (an event or a course); with none, every event.
+    """Build the outputs for each TARGET (an event or a course); with none, every event.
+
+    Several targets are each built as if named alone, with the same options (--client,
+    --variant and --addon apply to the courses among them).
 
     Outputs whose inputs have not changed since they were built are left as they are
     (-v says which, and why the others are built); --force builds them all.
@@ -54,8 +57,10 @@ def build(options: Options, **params: Any) -> None:
     from mi_courseware.pipeline import BuildRequest, Renderer
     from mi_courseware.pipeline import build as run_pipeline
 
+    named = params["targets"]
     request = BuildRequest(
-        target=params["target"],
+        target=named[0] if named else None,
+        others=tuple(named[1:]),
         client=params["client"],
         variant=params["variant"],
         addons=tuple(params["addons"]),
@@ -80,6 +85,8 @@ def build(options: Options, **params: Any) -> None:
             warn=lambda problems: report(problems, options.quiet),
             start_renderer=renderer.start,
         )
+    if options.quiet:  # only errors: the files made are not listed
+        return
     for result in results:
         edition = result.target
         click.echo(f"{edition.title} ({edition.brand.name or 'unbranded'}):")

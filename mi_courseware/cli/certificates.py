@@ -241,20 +241,25 @@ def register() -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write to this file (UTF-8 with BOM, for Excel) instead of standard output.",
 )
+@click.option(
+    "--with-email",
+    is_flag=True,
+    help="Include participants' email addresses (left out by default: personal data).",
+)
 @pass_options
-def export(options: Options, as_csv: bool, output: Path | None) -> None:
+def export(options: Options, as_csv: bool, output: Path | None, with_email: bool) -> None:
     """Every certificate in the register, one row each, as CSV.
 
     ``status`` is one of pending, prepared (awaiting attendance), issued, reissued, revoked
     and void; ``confirmed_at`` says when a prepared certificate was confirmed.
 
     Cells that a spreadsheet would run as a formula (starting with = + - @) are prefixed
-    with an apostrophe.
+    with an apostrophe. Email addresses are left out unless --with-email.
     """
     from mi_courseware.register.export import export_csv
 
     del as_csv  # CSV is the one format; the flag is the spelling users were promised
-    text, count = export_csv(_register_path(options), _key_folder(options))
+    text, count = export_csv(_register_path(options), _key_folder(options), with_email=with_email)
     if output is None:
         sys.stdout.write(text)
         return
@@ -275,15 +280,16 @@ def export(options: Options, as_csv: bool, output: Path | None) -> None:
 @pass_options
 @click.pass_context
 def revoke(ctx: click.Context, options: Options, code: str, reason: str) -> None:
-    """Revoke the certificate with verification CODE; it stays in the register as revoked."""
-    from mi_courseware.certificates.verify import check_code
+    """Revoke the certificate with verification CODE (or its NUMBER, as printed beside the
+    code); it stays in the register as revoked."""
+    from mi_courseware.certificates.verify import find
     from mi_courseware.core.clock import build_time
     from mi_courseware.register import stamp
 
     if not reason.strip():
         raise UsageError("--reason: say why the certificate is revoked")
     with _open(options) as reg, reg.transaction():
-        verdict, row = check_code(reg, code)
+        verdict, row = find(reg, code)
         if row is None or row.status in ("pending", "prepared", "void"):
             if row is not None and row.status in ("prepared", "void"):
                 verdict.lines[0] += " (never issued, so there is nothing to revoke)"
@@ -298,6 +304,31 @@ def revoke(ctx: click.Context, options: Options, code: str, reason: str) -> None
     click.echo(
         f"Revoked {row.number} ({row.name}); the next 'certificates {row.event}' "
         "removes its PDF from the output"
+    )
+
+
+@register.command()
+@click.argument("person", metavar="EMAIL")
+@pass_options
+def forget(options: Options, person: str) -> None:
+    """Erase a person's email address from the register, for an erasure request.
+
+    Their message records keep only what counts them (kind, event, when, result); a
+    certificate told apart by their address keeps its number, name and history under a
+    stand-in identity. Remove them from the roster too, or the next run knows them again.
+    """
+    from mi_courseware.core.addresses import address_problem
+    from mi_courseware.register.messages import forget as erase
+
+    problem = address_problem(person.strip())
+    if problem:
+        raise UsageError(f"EMAIL: '{person}' {problem}")
+    with _open(options) as reg:
+        messages, certificates = erase(reg, person)
+    click.echo(
+        f"Forgot {person.strip()}: {plural(messages, 'message record')} and "
+        f"{plural(certificates, 'certificate')} no longer hold the address; remove them "
+        "from the roster too"
     )
 
 
@@ -319,12 +350,15 @@ def publish(options: Options, directory: Path, client: str | None) -> None:
     """
     from mi_courseware.core.clock import build_time
     from mi_courseware.register import stamp
+    from mi_courseware.register.look import site_look
     from mi_courseware.register.publish import client_name
     from mi_courseware.register.publish import publish as write_site
 
+    paths = _paths_or_none(options)
     with _open(options) as reg:
-        name = client_name(_paths_or_none(options), reg.clients(), client) if client else None
-        done = write_site(reg, directory, name, stamp(build_time()))
+        name = client_name(paths, reg.clients(), client) if client else None
+        look = site_look(paths, client, name)
+        done = write_site(reg, directory, name, stamp(build_time()), look)
     if options.quiet:
         return
     click.echo(

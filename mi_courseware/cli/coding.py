@@ -59,7 +59,8 @@ def report(
     project = load_or_fail(options)
     check_known("--theme", "theme", theme, project.themes)
     text = run_report(project, practitioner, fmt, theme, out or options.paths().output, force)
-    click.echo(text, nl=False)
+    if fmt != "pdf" or not options.quiet:  # the report's data, or where its file is
+        click.echo(text, nl=False)
 
 
 @coding.command()
@@ -81,7 +82,8 @@ def sheet(options: Options, scale: str, output: Path, client: str | None, theme:
     project = load_or_fail(options)
     check_known("--theme", "theme", theme, project.themes)
     path = write_sheet(project, scale, output, client=client, theme=theme)
-    click.echo(str(path))
+    if not options.quiet:
+        click.echo(str(path))
 
 
 @coding.command()

@@ -43,7 +43,8 @@ def template(options: Options, event: str, folder: Path) -> None:
 
     project = load_or_fail(options)
     for path in run_template(project, event, folder):
-        click.echo(str(path))
+        if not options.quiet:
+            click.echo(str(path))
 
 
 class _Date(click.ParamType):
@@ -114,4 +115,5 @@ def report(
     project = load_or_fail(options)
     chosen = RunFilter(course, client, start, end, min_mean, min_rate)
     text = run_report(project, chosen, fmt=fmt, out=out, theme=theme, strict=strict)
-    click.echo(text, nl=False)
+    if out is None or not options.quiet:  # the table itself, or where its file is
+        click.echo(text, nl=False)

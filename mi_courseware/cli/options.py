@@ -118,7 +118,16 @@ def setup_logging(verbose: int, quiet: bool) -> None:
     handler.setFormatter(_Formatter())
     logging.basicConfig(level=level or logging.DEBUG, handlers=[handler], force=True)
     # third-party engines speak only when asked twice (-vv)
-    for name in ("weasyprint", "fontTools", "matplotlib", "PIL", "pikepdf"):
+    third_party = (
+        "weasyprint",
+        "fontTools",
+        "matplotlib",
+        "PIL",
+        "pikepdf",
+        "alembic",
+        "sqlalchemy",
+    )
+    for name in third_party:
         logging.getLogger(name).setLevel(logging.DEBUG if verbose > 1 else logging.ERROR)
     # the Markdown parser traces every rule it tries at DEBUG: thousands of lines a module
     logging.getLogger("markdown_it").setLevel(logging.WARNING)

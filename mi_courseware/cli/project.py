@@ -27,12 +27,15 @@ LIST_KINDS = ("courses", "addons", "clients", "events", "themes", "standards", "
     is_flag=True,
     help="One small course, one client and one event to start from, instead of the demo.",
 )
-def init(directory: Path, bare: bool) -> None:
+@pass_options
+def init(options: Options, directory: Path, bare: bool) -> None:
     """Start a new project in DIRECTORY: the demo content (or --bare), the default themes,
     a README and the reference of every file format."""
     from mi_courseware.cli.init import init_project
 
     init_project(directory, bare=bare)
+    if options.quiet:
+        return
     click.echo(f"Created a courseware project in {directory}")
     click.echo(f"Next: cd {directory} && mi-courseware validate && mi-courseware build")
 
@@ -106,9 +109,11 @@ def standards(
 
 @command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-def schema(directory: Path) -> None:
+@pass_options
+def schema(options: Options, directory: Path) -> None:
     """Write a JSON Schema for every file format into DIRECTORY (for editors)."""
     from mi_courseware.reference import write_schemas
 
     for path in write_schemas(directory):
-        click.echo(str(path))
+        if not options.quiet:
+            click.echo(str(path))

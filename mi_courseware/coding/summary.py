@@ -1,4 +1,5 @@
-"""``coding summary``: a cohort at a glance, one row per practitioner (latest session).
+"""``coding summary``: a cohort at a glance, one row per practitioner (latest session), each
+named as people know them, with the id ``coding report`` takes.
 
 Each row gives the latest session's summary scores with their bands and whether every banded
 score has reached fair; ``--trainer`` keeps the practitioners a trainer mentors or coded,
@@ -92,13 +93,15 @@ def _table(project: Project, rows: list[PractitionerScores]) -> str:
         group = [p for p in rows if p.latest and p.latest.scale_id == scale_id]
         scale = project.scales[scale_id].model
         banded = [s for s in scale.summaries if s.fair is not None or s.good is not None]
-        head = ["practitioner", "latest", *(s.label for s in banded), "fair on all"]
+        # named as people know them; the id is what 'coding report' takes
+        head = ["practitioner", "id", "latest", *(s.label for s in banded), "fair on all"]
         table = [head]
         for scores in group:
             latest = scores.latest
             assert latest is not None
             table.append(
                 [
+                    scores.info.name,
                     scores.info.id,
                     latest.date.isoformat(),
                     *(_cell(latest, s.id) for s in banded),
@@ -111,7 +114,7 @@ def _table(project: Project, rows: list[PractitionerScores]) -> str:
         lines.append(f"{scale.title} ({scale_id}):")
         for row in table:
             lines.append("  " + "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)))
-    fair = [p.info.id for p in rows if p.latest and reached_fair(p.latest)]
+    fair = [p.info.name for p in rows if p.latest and reached_fair(p.latest)]
     lines.append("")
     lines.append(
         f"{len(fair)} of {len(rows)} practitioner{'s' if len(rows) != 1 else ''} at fair or "

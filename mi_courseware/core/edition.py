@@ -7,7 +7,7 @@ Editions from a loaded project: course + variant + add-ons + client (+ event).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
@@ -34,6 +34,29 @@ class ContactDetails:
     email: str | None = None
     phone: str | None = None
     website: str | None = None
+
+
+@dataclass(frozen=True)
+class AdminContact:
+    """Who handles an event's bookings and questions: each detail ``None`` when not given
+    (an event may write only an email address, ``admin_contact: training@...``)."""
+
+    name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+
+    @property
+    def parts(self) -> tuple[str, ...]:
+        """The details given, in the order they are shown: name, email, phone."""
+        return tuple(v for v in (self.name, self.email, self.phone) if v)
+
+    def values(self) -> tuple[str, ...]:
+        """The same as :attr:`parts`: templates copied into projects by earlier releases
+        read the contact as a mapping's values."""
+        return self.parts
+
+    def __bool__(self) -> bool:
+        return bool(self.parts)
 
 
 @dataclass(frozen=True)
@@ -168,6 +191,25 @@ class Day:
     virtual: bool = False
     #: The event's times for this day, when it gives them (sessions fit inside).
     window: Times | None = None
+    #: For a day online: the address to join at. Private: only in messages to booked
+    #: participants (:meth:`Edition.shared` leaves it out of every other output).
+    link: str | None = None
+    #: For a day online: how to join besides the link (meeting id, passcode). Private too.
+    joining: str | None = None
+    #: What :meth:`joining_key` was before the joining details were left out (a shared copy).
+    joining_digest: str | None = None
+
+    def joining_key(self) -> str:
+        """A digest of the joining details (empty without any), the same in a shared copy
+        that leaves them out: a change to them is a change to the day (its calendar entry's
+        ``SEQUENCE`` moves on) without the details themselves being there."""
+        if self.joining_digest is not None:
+            return self.joining_digest
+        if not (self.link or self.joining):
+            return ""
+        import hashlib
+
+        return hashlib.sha256(f"{self.link or ''}\n{self.joining or ''}".encode()).hexdigest()
 
     @property
     def times(self) -> Times:
@@ -192,6 +234,8 @@ class Brand:
     verify_url: str | None
     certificate_prefix: str
     folder: Path
+    #: The address messages come from when it is not the account signing in (``sender:``).
+    sender: str | None = None
 
 
 @dataclass(frozen=True)
@@ -210,7 +254,7 @@ class EventInfo:
     venue: str | None
     virtual: bool
     trainers: tuple[str, ...]
-    admin_contact: dict[str, str]
+    admin_contact: AdminContact
     max_places: int | None
     closing_date: date | None
     roster: Path | None
@@ -285,6 +329,12 @@ class Edition:
     responses: Responses | None = None
     #: The slide layouts the deck uses (the client's own or its theme's), as checked.
     slides: SlideSpec | None = None
+    #: Markdown: what to do or bring before the first day (the course's ``preparation``).
+    preparation: str | None = None
+    #: Whether invitations carry the participant pack (the course's ``attach_pack``).
+    attach_pack: bool = False
+    #: The evaluation form the client hosts (the event's ``evaluation_url``).
+    evaluation_url: str | None = None
 
     @property
     def units(self) -> tuple[StandardUnit, ...]:
@@ -307,6 +357,23 @@ class Edition:
         if self.event is None or not self.days or any(d.date is None for d in self.days):
             return None
         return max(d.date for d in self.days if d.date is not None)
+
+    def shared(self) -> Edition:
+        """This edition without what is private to each participant: the days' joining
+        details and the roster's email addresses. Every output but a participant's own
+        (their messages, their certificate) is made from this."""
+        if not any(d.link or d.joining for d in self.days) and not any(
+            p.email for p in self.participants
+        ):
+            return self
+        return replace(
+            self,
+            days=tuple(
+                replace(d, link=None, joining=None, joining_digest=d.joining_key())
+                for d in self.days
+            ),
+            participants=tuple(replace(p, email=None) for p in self.participants),
+        )
 
     def ended(self, when: datetime) -> bool:
         """Whether the event's last day has passed at ``when`` (its UTC date is later):

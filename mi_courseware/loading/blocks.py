@@ -43,6 +43,17 @@ class BlockInfo:
     options: dict[str, str | int]
 
 
+def block_names(text: str) -> set[str]:
+    """The names of the blocks a Markdown text opens (``exercise``, ``answers``...), for
+    wording that names what a course holds."""
+    names = set()
+    for line in text.splitlines():
+        match = _FENCE.match(line)
+        if match and match.group(2):
+            names.add(match.group(2).split()[0])
+    return names
+
+
 def parse_info(info: str) -> BlockInfo:
     """Parse the text after ``:::``; raises ``ValueError`` with a message for authors."""
     try:

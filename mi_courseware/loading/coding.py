@@ -205,21 +205,15 @@ def _coding(
         )
         return None
     sidecar = load_record(sidecar_path, CodedSession, stem, problems)
-    if sidecar is None:
+    csv_path = files.get("csv")
+    scale = _sidecar_scale(sidecar, project, problems)
+    if sidecar is None or scale is None or not _check_sidecar(sidecar, scale, project, problems):
+        if csv_path is not None:  # the utterances' problems too, in the same run
+            known = (sidecar.model.scale, scale.model) if sidecar and scale else None
+            read_utterances(csv_path, known, problems)
         return None
     meta = sidecar.model
-    scale = project.scales.get(meta.scale)
-    if scale is None:
-        if not project.exists("scales", meta.scale):
-            problems.error(
-                sidecar.position("scale"),
-                f"unknown scale '{meta.scale}'{did_you_mean(meta.scale, project.scales)}",
-            )
-        return None
-    if not _check_sidecar(sidecar, scale, project, problems):
-        return None
     label = stem[len("YYYY-MM-DD-") :]
-    csv_path = files.get("csv")
     if csv_path is None:
         if meta.counts is None:
             problems.error(
@@ -239,6 +233,22 @@ def _coding(
     if read is None:
         return None
     return Coding(practitioner, when, label, sidecar, csv_path, read[0], read[1])
+
+
+def _sidecar_scale(
+    sidecar: Record[CodedSession] | None, project: Project, problems: Problems
+) -> Record[Scale] | None:
+    """The scale a sidecar names (an unknown one is reported; ``None`` without a sidecar)."""
+    if sidecar is None:
+        return None
+    meta = sidecar.model
+    scale = project.scales.get(meta.scale)
+    if scale is None and not project.exists("scales", meta.scale):
+        problems.error(
+            sidecar.position("scale"),
+            f"unknown scale '{meta.scale}'{did_you_mean(meta.scale, project.scales)}",
+        )
+    return scale
 
 
 def _session_date(stem: str, path: Path, problems: Problems) -> date | None:

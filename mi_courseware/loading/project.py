@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from mi_courseware.core.positions import SourceMap
 from mi_courseware.core.slides import SlideSpec
@@ -63,6 +63,9 @@ class Project:
     practitioners: dict[str, PractitionerInfo] = field(default_factory=dict)
     #: Ids that exist as files but failed to load; cross-checks stay quiet about them.
     broken: set[tuple[str, str]] = field(default_factory=set)
+    #: What is valid of a broken file (its keys in error left out), by kind and id: the
+    #: checks of its own keys are made on it, so that one mistake hides no other.
+    partial: dict[tuple[str, str], Record[Any]] = field(default_factory=dict)
     #: Each event's roster as read (events with no roster, or one that cannot be read, have
     #: none here; the problem is reported at the event's ``roster`` line).
     rosters: dict[str, RosterTable] = field(default_factory=dict)

@@ -8,7 +8,7 @@ from pathlib import Path
 from mi_courseware.errors import Position, Problems
 from mi_courseware.loading.coding import load_coding
 from mi_courseware.loading.project import Project, ThemeRecord
-from mi_courseware.loading.records import Document, M, Record, load_document, load_record
+from mi_courseware.loading.records import Document, M, Record, load_document, load_partial
 from mi_courseware.loading.responses import read_table, responses_file
 from mi_courseware.loading.roster import read_roster_table
 from mi_courseware.loading.wording import theme_languages, wording
@@ -84,12 +84,24 @@ def _load_records(
         if not project.readable(path):  # reported by check_links
             project.broken.add((kind, ident))
             continue
-        record = load_record(path, model, ident, problems)
-        if record is None:
-            project.broken.add((kind, ident))
-        else:
+        record = _load_kept(path, model, kind, ident, project, problems)
+        if record is not None:
             records[ident] = record
     return records
+
+
+def _load_kept(
+    path: Path, model: type[M], kind: str, ident: str, project: Project, problems: Problems
+) -> Record[M] | None:
+    """One file's record; one with errors is broken (cross-checks stay quiet about it),
+    and what of it is valid is kept for the checks of its own keys (``project.partial``)."""
+    record, partial = load_partial(path, model, ident, problems)
+    if record is None or partial:
+        project.broken.add((kind, ident))
+        if record is not None:
+            project.partial[(kind, ident)] = record
+        return None
+    return record
 
 
 def _load_documents(
@@ -120,10 +132,8 @@ def _load_clients(project: Project, problems: Problems) -> None:
         if not project.readable(path):
             project.broken.add(("clients", sub.name))
             continue
-        record = load_record(path, Client, sub.name, problems)
-        if record is None:
-            project.broken.add(("clients", sub.name))
-        else:
+        record = _load_kept(path, Client, "clients", sub.name, project, problems)
+        if record is not None:
             project.clients[sub.name] = record
 
 

@@ -49,12 +49,25 @@ class Document(Generic[M]):
 
 def load_record(path: Path, model: type[M], ident: str, problems: Problems) -> Record[M] | None:
     """Load and validate one YAML file."""
+    record, partial = load_partial(path, model, ident, problems)
+    return None if partial else record
+
+
+def load_partial(
+    path: Path, model: type[M], ident: str, problems: Problems
+) -> tuple[Record[M] | None, bool]:
+    """Load and validate one YAML file; and whether what is given back is only part of it.
+    A file whose errors all lie in keys that may be left out is given back without them
+    (its errors reported), so that the checks of its other keys can be made in the same
+    run: a bad colour does not hide a missing logo."""
     loaded = load_yaml(path, problems)
     if loaded is None:
-        return None
+        return None, False
     data, source = loaded
-    value = validate(model, data, source, problems)
-    return None if value is None else Record(ident, path, value, source)
+    before = len(problems.errors)
+    value = validate(model, data, source, problems, partial=True)
+    record = None if value is None else Record(ident, path, value, source)
+    return record, len(problems.errors) > before
 
 
 def load_document(path: Path, meta: type[M], problems: Problems) -> Document[M] | None:

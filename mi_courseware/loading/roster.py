@@ -4,9 +4,13 @@ UTF-8 with or without a byte-order mark, UTF-16 ("Unicode text") when it says so
 Windows-1252 (Excel's plain "CSV") read as such *and reported*: never a silent guess. A name
 damaged earlier (UTF-8 read as Windows-1252 and saved again: ``SiÃ¢n``) is an error saying
 what it probably was. Header names match whatever their case, spacing, hyphens or
-underscores ("E-mail", "Full Name", "ATTENDED", "Day 2"). Columns a booking system adds
-(dietary needs, booking reference) are ignored with one note naming them. Names are kept
-exactly as written. Every problem names its CSV line.
+underscores ("E-mail", "Full Name", "ATTENDED", "Day 2"). A booking system's export gives
+each name in two columns (``First name`` and ``Last name``, ``Forename`` and ``Surname``...):
+they are read as the name, the first then the last (a ``name`` column, when there is one,
+wins). Columns a booking system adds (dietary needs, booking reference) are ignored. Either
+way one note says so, once, and only to the commands that use the roster (the read phase
+keeps a roster's warnings with it: :attr:`RosterTable.notes`). Names are kept exactly as
+written. Every problem names its CSV line.
 """
 
 from __future__ import annotations
@@ -19,8 +23,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from mi_courseware.core.addresses import address_problem, control_character
 from mi_courseware.core.people import Participant
-from mi_courseware.errors import Position, Problems, closest
+from mi_courseware.errors import Position, Problem, Problems, closest
 from mi_courseware.loading.csvrows import data_rows
 
 if TYPE_CHECKING:
@@ -37,6 +42,20 @@ _ALIASES = {
     "jobrole": "role",
     "jobtitle": "role",
     "attendance": "attended",
+}
+#: The two halves of a name as booking systems export them (Eventbrite, Ticket Tailor, Microsoft
+#: Bookings, most forms): read together as ``name``.
+FIRST, LAST = "first name", "last name"
+_HALVES = {
+    "firstname": FIRST,
+    "forename": FIRST,
+    "forenames": FIRST,
+    "givenname": FIRST,
+    "first": FIRST,
+    "lastname": LAST,
+    "surname": LAST,
+    "familyname": LAST,
+    "last": LAST,
 }
 _YES = {"", "yes", "y", "true", "1"}
 _NO = {"no", "n", "false", "0"}
@@ -115,6 +134,9 @@ class RosterTable:
     path: Path
     people: tuple[Participant, ...]
     day_columns: dict[int, tuple[Position, str]]
+    #: What reading it had to say that is not an error (columns ignored, a name read from two
+    #: columns, an encoding): said by the commands that use the roster, once each.
+    notes: tuple[Problem, ...] = ()
 
     def beyond(self, days: int, problems: Problems) -> None:
         """Report each ``day N`` column past a course's ``days``."""
@@ -127,13 +149,16 @@ class RosterTable:
 
 
 def read_roster_table(path: Path, problems: Problems) -> RosterTable | None:
-    """The read phase's reading of a roster (``None`` when it cannot be read at all)."""
-    before = len(problems.errors)
+    """The read phase's reading of a roster (``None`` when it cannot be read at all). Its
+    errors go to ``problems`` at once (with its notes, so that they are read together);
+    a roster without errors keeps its notes for the commands that use it."""
+    reading = Problems()
     found: dict[int, tuple[Position, str]] = {}
-    people = read_roster(path, problems, day_columns=found)
-    if len(problems.errors) > before and not people:
-        return None
-    return RosterTable(path, tuple(people), found)
+    people = read_roster(path, reading, day_columns=found)
+    if reading.errors:
+        problems.extend(reading)
+        return RosterTable(path, tuple(people), found) if people else None
+    return RosterTable(path, tuple(people), found, tuple(reading))
 
 
 def read_roster(
@@ -168,8 +193,11 @@ def read_roster(
         problems.error(Position(path, 1), "empty roster: the first row must name the columns")
         return []
     columns = _columns(header, path, problems, days, day_columns)
-    if "name" not in columns:
-        problems.error(Position(path, 1), "the roster needs a 'name' column")
+    if "name" not in columns and not {FIRST, LAST} <= set(columns):
+        problems.error(
+            Position(path, 1),
+            "the roster needs a 'name' column (or 'First name' and 'Last name' columns)",
+        )
         return []
     return _rows(reader, columns, path, problems)
 
@@ -185,6 +213,8 @@ def _columns(
     columns: list[str] = []
     seen: dict[str, int] = {}
     ignored: list[str] = []
+    halves = {_HALVES.get(column_key(c)) for c in header} - {None}
+    named = "name" in {column_key(c) for c in header} or halves != {FIRST, LAST}
     for index, cell in enumerate(header):
         key = column_key(cell)
         position = Position(path, 1, _column_offset(header, index))
@@ -192,8 +222,11 @@ def _columns(
         if not key:
             columns.append("")
             continue
-        if key not in COLUMNS and day is None:
-            ignored.append(f"'{cell.strip()}'{_near(key)}")
+        if key in _HALVES and not named:
+            key = _HALVES[key]
+        if key not in (*COLUMNS, FIRST, LAST) and day is None:
+            halved = key in _HALVES  # beside a name column, which wins
+            ignored.append(f"'{cell.strip()}'{'' if halved else _near(key)}")
             key = ""
         elif day is not None and days is not None and day > days:
             problems.error(
@@ -212,12 +245,17 @@ def _columns(
             if day is not None and day_columns is not None:
                 day_columns[day] = (position, cell.strip())
         columns.append(key)
+    said = []
+    if FIRST in seen and LAST in seen:
+        first, last = (header[seen[half]].strip() for half in (FIRST, LAST))
+        said.append(f"names read from '{first}' and '{last}'")
     if ignored:
-        problems.warning(
-            Position(path, 1),
+        said.append(
             f"ignored column{'s' if len(ignored) > 1 else ''} {', '.join(ignored)}: "
-            f"a roster uses {', '.join(COLUMNS)} and day 1, day 2, ...",
+            f"a roster uses {', '.join(COLUMNS)} and day 1, day 2, ..."
         )
+    if said:
+        problems.warning(Position(path, 1), "; ".join(said))
     return columns
 
 
@@ -264,7 +302,9 @@ def _same(person: Participant) -> str:
 def _participant(
     values: dict[str, str], line: int, path: Path, problems: Problems
 ) -> Participant | None:
-    name = values.get("name", "")
+    name = values.get("name")
+    if name is None:  # a booking system's export: the first name, then the last
+        name = " ".join(values.get(half, "").strip() for half in (FIRST, LAST)).strip()
     if not name.strip():
         problems.error(Position(path, line), "empty name")
         return None
@@ -294,6 +334,20 @@ def _participant(
             "roster as 'CSV UTF-8'",
         )
         return None
+    control = control_character(name.strip())
+    if control is not None:  # it would reach a message's header (send)
+        problems.error(
+            Position(path, line),
+            f"name '{name.strip().encode('unicode_escape').decode()}' has a control "
+            f"character ({control}) in it; type the name again",
+        )
+        return None
+    email = (values.get("email") or "").strip() or None
+    wrong = address_problem(email) if email else None
+    if wrong is not None:
+        shown = email.encode("unicode_escape").decode() if email else ""
+        problems.error(Position(path, line), f"email '{shown}' {wrong}")
+        return None
     attended = _flag(values, "attended", line, path, problems)
     marks: list[tuple[int, bool | None]] = []
     for column in values:
@@ -308,7 +362,7 @@ def _participant(
 
     return Participant(
         name=name.strip(),
-        email=cell("email"),
+        email=email,
         organisation=cell("organisation"),
         role=cell("role"),
         id=cell("id"),

@@ -188,8 +188,16 @@ def _model_in(annotation: Any) -> Any:
     return None
 
 
-def validate(model: type[M], data: Any, source: SourceMap, problems: Problems) -> M | None:
-    """Validate ``data`` against ``model``; record every error at its position."""
+def validate(
+    model: type[M], data: Any, source: SourceMap, problems: Problems, partial: bool = False
+) -> M | None:
+    """Validate ``data`` against ``model``; record every error at its position.
+
+    With ``partial``, a file whose errors all lie in keys that may be left out is also given
+    back as the model of the rest of it (those keys left out), so that the checks that
+    follow see the rest: a bad colour does not hide a missing logo. Its errors are recorded
+    all the same, so nothing is ever built from it.
+    """
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -198,34 +206,50 @@ def validate(model: type[M], data: Any, source: SourceMap, problems: Problems) -
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        errors = [
-            (_user_loc(error["loc"], error["type"] == "extra_forbidden"), error)
-            for error in exc.errors(include_url=False)
-        ]
-        # a misspelt key is one mistake: say "unknown key 'titel' (did you mean 'title'?)"
-        # and not also "missing required key 'title'"
-        suggested = set()
-        for loc, error in errors:
-            if error["type"] == "extra_forbidden":
-                guess = closest(str(loc[-1]), _known_keys(model, loc[:-1]))
-                suggested.add((*loc[:-1], guess))
-        for loc, error in errors:
-            kind = error["type"]
-            if kind == "extra_forbidden":
-                key = str(loc[-1])
-                hint = did_you_mean(key, _known_keys(model, loc[:-1]))
-                problems.error(source.position(loc, key=True), f"unknown key '{key}'{hint}")
-            elif kind == "missing":
-                if loc in suggested:
-                    continue
-                where = _describe(loc[:-1])
-                inside = f" in '{where}'" if where else ""
-                problems.error(
-                    source.position(loc[:-1]), f"missing required key '{loc[-1]}'{inside}"
-                )
-            else:
-                problems.error(source.position(loc), _message(loc, error))
+        _report(model, exc, source, problems)
+        return _the_rest(model, data, exc) if partial else None
+
+
+def _the_rest(model: type[M], data: dict[str, Any], exc: ValidationError) -> M | None:
+    """``model`` of ``data`` without the keys in error, when each may be left out."""
+    bad = {error["loc"][0] if error["loc"] else None for error in exc.errors()}
+    optional = {name for name, field in model.model_fields.items() if not field.is_required()}
+    known = set(model.model_fields)
+    if None in bad or any(key in known and key not in optional for key in bad):
         return None
+    try:
+        return model.model_validate({k: v for k, v in data.items() if k not in bad})
+    except ValidationError:
+        return None
+
+
+def _report(model: type[M], exc: ValidationError, source: SourceMap, problems: Problems) -> None:
+    """Every error of a failed validation, at its position in the user's file."""
+    errors = [
+        (_user_loc(error["loc"], error["type"] == "extra_forbidden"), error)
+        for error in exc.errors(include_url=False)
+    ]
+    # a misspelt key is one mistake: say "unknown key 'titel' (did you mean 'title'?)"
+    # and not also "missing required key 'title'"
+    suggested = set()
+    for loc, error in errors:
+        if error["type"] == "extra_forbidden":
+            guess = closest(str(loc[-1]), _known_keys(model, loc[:-1]))
+            suggested.add((*loc[:-1], guess))
+    for loc, error in errors:
+        kind = error["type"]
+        if kind == "extra_forbidden":
+            key = str(loc[-1])
+            hint = did_you_mean(key, _known_keys(model, loc[:-1]))
+            problems.error(source.position(loc, key=True), f"unknown key '{key}'{hint}")
+        elif kind == "missing":
+            if loc in suggested:
+                continue
+            where = _describe(loc[:-1])
+            inside = f" in '{where}'" if where else ""
+            problems.error(source.position(loc[:-1]), f"missing required key '{loc[-1]}'{inside}")
+        else:
+            problems.error(source.position(loc), _message(loc, error))
 
 
 def _user_loc(loc: tuple[Any, ...], extra: bool) -> tuple[Any, ...]:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
+from mi_courseware.core.addresses import address_problem
 from mi_courseware.core.languages import FALLBACK
 from mi_courseware.model.base import Colour, Count, Id, Model, Text
 
@@ -101,6 +102,20 @@ class Client(Model):
     the address of the site ``register publish`` makes, e.g. ``https://verify.example.org/?code={code}``."""
     certificate_prefix: Text | None = Field(default=None, pattern=r"^[A-Z0-9]{1,8}$")
     """Prefix of certificate numbers; default: initials of the client's id in capitals."""
+    sender: Text | None = None
+    """The address messages to participants come from (``send``), when it is not the account
+    that signs in to the mail server (Microsoft 365 refuses any other unless the account may
+    send as it)."""
     licence: Licence | None = None
     """The client's licence, when its own trainers deliver courses: ``{courses, from, to,
     max_trainers}``."""
+
+    @field_validator("sender")
+    @classmethod
+    def _one_address(cls, value: str | None) -> str | None:
+        if value is not None:
+            problem = address_problem(value.strip())
+            if problem:
+                raise ValueError(f"'{value}' {problem}")
+            return value.strip()
+        return value

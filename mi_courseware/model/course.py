@@ -223,6 +223,11 @@ class Course(Model):
     """Ids of add-ons (``content/addons/<id>.yaml``) this course may be extended with."""
     certificate: CertificateSettings = CertificateSettings()
     """Certificate settings."""
+    preparation: Text | None = None
+    """Markdown: what participants should do or bring before the first day, for the
+    invitation (``send invitation``)."""
+    attach_pack: bool = False
+    """Attach the participant pack (``participant-pack.pdf``) to each invitation."""
     feedback: list[Feedback] = []
     """Quotes from earlier participants."""
     reading: list[Reading] = []

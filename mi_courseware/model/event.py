@@ -22,6 +22,27 @@ from pydantic import (
 from mi_courseware.model.base import TIME_PATTERN, Count, Id, Model, Text, Time
 
 
+def _web_address(value: Any) -> Any:
+    """An ``https://`` address with a host, on one line."""
+    from urllib.parse import urlsplit
+
+    text = str(value).strip()
+    parts = urlsplit(text)
+    if parts.scheme != "https" or not parts.hostname or any(c.isspace() for c in text):
+        raise ValueError(f"'{value}' is not a web address; write it as https://...")
+    if any(ord(c) < 32 or ord(c) == 127 or c in '<>"' for c in text):
+        raise ValueError(f"'{text}' has a character a web address may not hold")
+    return text
+
+
+WebAddress = Annotated[
+    str,
+    BeforeValidator(_web_address),
+    WithJsonSchema({"type": "string", "pattern": "^https://", "format": "uri"}),
+]
+"""An ``https://`` address."""
+
+
 def _parse_times(value: Any) -> Any:
     if isinstance(value, dict):
         return value
@@ -113,6 +134,13 @@ class EventDay(Model):
     """Where this day takes place; default: the event's ``venue``."""
     virtual: bool | None = None
     """``true`` for a day held online; default: the event's ``virtual``."""
+    link: WebAddress | None = None
+    """For a day held online: the address participants join at (``https://...``). Only in
+    the messages sent to booked participants (``send invitation``), never in the flyer or
+    any other shared output."""
+    joining: Text | None = None
+    """For a day held online: how to join besides the link ("Meeting ID 123 456, passcode
+    ..."). Like ``link``, only in messages to booked participants."""
 
 
 class Event(Model):
@@ -171,6 +199,17 @@ class Event(Model):
             raise ValueError("the event needs its 'dates' (with 'times'), or its 'days'")
         return self
 
+    @model_validator(mode="after")
+    def _joining_online(self) -> Event:
+        """Joining details belong to a day held online."""
+        for number, day in enumerate(self.days or [], start=1):
+            if (day.link or day.joining) and not self._placed(day).virtual:
+                raise ValueError(
+                    f"day {number} ({day.date.isoformat()}) has joining details ('link' or "
+                    "'joining') but is not held online: add 'virtual: true' to it"
+                )
+        return self
+
     def course_days(self) -> list[EventDay]:
         """Every day of the event with its date, times and place, whichever form it uses."""
         if self.days is not None:
@@ -193,6 +232,10 @@ class Event(Model):
     def day_key(self) -> str:
         """``days`` or ``dates``: the key under which this event's days are written."""
         return "days" if self.days is not None else "dates"
+
+    evaluation_url: WebAddress | None = None
+    """The address of the evaluation form the client hosts (Microsoft Forms, Google Forms):
+    ``send evaluation`` gives it; without it, the evaluation form is attached."""
 
     evaluations: Text | None = None
     """Evaluation responses (CSV, or XLSX as Microsoft Forms and Google Forms export them),

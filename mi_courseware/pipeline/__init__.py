@@ -44,7 +44,8 @@ log = logging.getLogger("mi_courseware")
 
 @dataclass(frozen=True)
 class BuildRequest:
-    """What to build: a target (or every event) and the outputs asked for."""
+    """What to build: a target, several (``target`` and ``others``), or every event; and
+    the outputs asked for."""
 
     target: str | None = None
     client: str | None = None
@@ -56,6 +57,12 @@ class BuildRequest:
     force: bool = False
     #: Every output in ``only`` must apply to the target (the ``certificates`` command).
     require: bool = False
+    #: Targets named after the first (``build a b``): each built as if named alone.
+    others: tuple[str, ...] = ()
+
+    def named(self) -> tuple[str, ...]:
+        """Every target named, in order, each once (none: every event)."""
+        return tuple(dict.fromkeys((self.target, *self.others) if self.target else ()))
 
     def choices(self) -> dict[str, Any]:
         """The options that pick the edition."""
@@ -99,7 +106,7 @@ def build(
     # every event, on several cores: the events build in worker processes of their own, each
     # rendering its PDFs itself, so PDF workers started for this process would go unused;
     # the event workers start now and import the builders while this process reads
-    several = request.target is None and _cores(context) > 1
+    several = len(request.named()) != 1 and _cores(context) > 1
     with EventPool(_cores(context), request.only) if several else nullcontext() as pool:
         early = None if several else start_renderer
         editions, warnings, remember = gather(paths, request, hasher, early)
@@ -107,7 +114,8 @@ def build(
         if context.roster is not None:  # read and checked here, once (no model imported else)
             from mi_courseware.pipeline.targets import roster_override
 
-            context = replace(context, roster_people=roster_override(context.roster, editions))
+            people = roster_override(context.roster, editions, warn)
+            context = replace(context, roster_people=people)
         plans = plan(
             editions,
             request.only,
@@ -178,7 +186,7 @@ def gather(
     is unchanged. Returns the editions, the warnings, and how to store them once built."""
     from mi_courseware.pipeline import cache
 
-    key = cache.inputs_key(paths, ("build", request.target, *request.choices().values()))
+    key = cache.inputs_key(paths, ("build", *request.named(), *request.choices().values()))
     stored = cache.load(paths, key, hasher)
     if stored is not None:
         editions, warnings = stored
@@ -194,22 +202,31 @@ def read_check_resolve(
 ) -> tuple[list[Edition], list[Problem]]:
     """Read the whole project, report every problem at once, resolve the editions."""
     from mi_courseware.errors import ContentError, Problems
-    from mi_courseware.pipeline.targets import load_checked
+    from mi_courseware.pipeline.targets import load_checked, roster_notes
     from mi_courseware.resolving.targets import Target, editions_for, find_target
 
     problems = Problems()
     project = load_checked(paths, problems)
     if problems.errors:
         raise ContentError(problems.items)
-    if request.target:
-        targets = [find_target(project, request.target)]
+    if request.named():
+        targets = list(dict.fromkeys(find_target(project, t) for t in request.named()))
     else:
         targets = [Target("event", ident) for ident in project.events]
         if not targets:
             raise UsageError("nothing to build: the project has no events; name a course")
-    editions = editions_for(project, targets, problems, **request.choices())
+    # with courses among several targets, --client, --variant and --addon are theirs: each
+    # event is built as its file says, as if named alone
+    mixed = len(targets) > 1 and any(t.kind == "course" for t in targets)
+    editions = []
+    for target in targets:
+        choices = request.choices()
+        if mixed and target.kind == "event":
+            choices = {"theme": request.theme}
+        editions += editions_for(project, [target], problems, **choices)
     if problems.errors:
         raise ContentError(problems.items)
+    roster_notes(project, [t.id for t in targets if t.kind == "event"], problems)
     return editions, problems.warnings
 
 
@@ -243,6 +260,8 @@ def run(
     for target_plan in plans:
         for output in target_plan.outputs:
             what = f"built ({output.reason})" if output.reason else "up to date"
+            if output.kept:
+                what = "kept: the event is over (build it again with --force)"
             log.info("%s: %s %s", target_plan.label, output.name, what)
     workers = _event_workers(plans, context)
     staged: list[Staged] = []

@@ -34,6 +34,14 @@ def write_to(
 ) -> list[Path]:
     """Build output ``name`` of ``target`` into ``destination``: the file its one file
     becomes when ``single``, else the folder its files go into. Returns the paths written."""
+    return write_with_record(target, name, context, destination, single=single)[0]
+
+
+def write_with_record(
+    target: Any, name: str, context: BuildContext, destination: Path, *, single: bool
+) -> tuple[list[Path], Any]:
+    """:func:`write_to`, and what the builder kept for its records (its ``pending``: the
+    messages builder's list of what each file is)."""
     folder = destination.parent if single else destination
     staging.clear_stale(folder)
     outputs = [
@@ -59,4 +67,4 @@ def write_to(
             raise staging.os_problem(exc, "write") from None
         finally:
             shutil.rmtree(staged.folder, ignore_errors=True)
-    return placed
+    return placed, built.pending

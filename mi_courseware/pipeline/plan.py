@@ -62,6 +62,9 @@ class OutputPlan:
     tool: str = ""
     #: Its own input files, without those of the outputs it is made after.
     own: list[dict[str, str]] = field(default_factory=list)
+    #: Whether it is kept as it is although its inputs changed: its event is over
+    #: (:attr:`~mi_courseware.builders.base.Builder.kept_after_event`).
+    kept: bool = False
 
     @property
     def name(self) -> str:
@@ -156,11 +159,34 @@ def plan(
             reason = "--force" if force else waiting
             if reason is None:
                 reason = why(key, value, inputs, shaped.options, records, current, folder)
-            planned[builder.name] = OutputPlan(
-                builder, key, inputs, shaped.options, value, reason, tool, own
+            kept = (
+                reason is not None
+                and not force
+                and kept_as_taught(builder, target, context, records.get(key), current, folder)
             )
+            planned[builder.name] = OutputPlan(
+                builder, key, inputs, shaped.options, value, None if kept else reason, tool, own,
+                kept,
+            )  # fmt: skip
         plans.append(TargetPlan(target, folder, current, list(planned.values())))
     return plans
+
+
+def kept_as_taught(
+    builder: type[Builder[Any]],
+    target: Any,
+    context: BuildContext,
+    record: manifest.OutputRecord | None,
+    current: dict[str, Any],
+    folder: Path,
+) -> bool:
+    """Whether an output to be built again is kept as it is instead: teaching material of
+    an event that is over, built before and still as it was written."""
+    if not builder.kept_after_event or record is None or not isinstance(target, Edition):
+        return False
+    if target.event is None or not target.ended(context.time):
+        return False
+    return manifest.intact(folder, current, record.files) is None
 
 
 def wanted(

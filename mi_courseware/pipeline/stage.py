@@ -33,7 +33,8 @@ def stage(target_plan: TargetPlan, context: BuildContext, out_root: Path) -> Sta
                     else:  # up to date: where it is
                         files = records[keys[earlier]].files
                         builder.upstream[earlier] = [target_plan.folder / f for f in files]
-            finishing.append((output.name, builder, builder.start(target_plan.target, folder)))
+            target = builder.sees(target_plan.target)  # a shared output: nothing private
+            finishing.append((output.name, builder, builder.start(target, folder)))
         _finish(finishing, staged)
     except OSError as exc:
         staging.discard([folder])

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from mi_courseware.checks import check_project
 from mi_courseware.core.edition import Edition, Selection
 from mi_courseware.core.people import Participant
-from mi_courseware.errors import Problems
+from mi_courseware.errors import Problem, Problems
 from mi_courseware.loading.project import Project
 from mi_courseware.loading.read import load_project
 from mi_courseware.project import ProjectPaths
@@ -65,9 +66,23 @@ def validate_project(project: Project, targets: tuple[str, ...], problems: Probl
     if targets:
         chosen = [find_target(project, t) for t in targets]
         check_targets(project, chosen, problems)
-        warn_past(project, [t.id for t in chosen if t.kind == "event"], problems)
+        events = [t.id for t in chosen if t.kind == "event"]
+        warn_past(project, events, problems)
+        roster_notes(project, events, problems)
     else:
         check_timings(project, problems)
+        roster_notes(project, list(project.events), problems)
+
+
+def roster_notes(project: Project, events: list[str], problems: Problems) -> None:
+    """What reading the rosters of ``events`` had to say (columns ignored, names read from
+    two columns): said by the commands that use those rosters, once for each file."""
+    seen: set[Path] = set()
+    for ident in events:
+        table = project.rosters.get(ident)
+        if table is not None and table.path not in seen:
+            seen.add(table.path)
+            problems.extend(table.notes)
 
 
 def warn_past(project: Project, events: list[str], problems: Problems) -> None:
@@ -90,9 +105,12 @@ def warn_past(project: Project, events: list[str], problems: Problems) -> None:
             )
 
 
-def roster_override(path: Path, editions: list[Edition]) -> dict[str, tuple[Participant, ...]]:
+def roster_override(
+    path: Path, editions: list[Edition], warn: Callable[[list[Problem]], None]
+) -> dict[str, tuple[Participant, ...]]:
     """The ``--roster`` file, read and checked once, for each edition of an event (its
-    attendance assessed against that edition's days); every problem in it stops the run."""
+    attendance assessed against that edition's days); every error in it stops the run, and
+    its notes are handed to ``warn``, once."""
     from mi_courseware.core.people import assess
     from mi_courseware.errors import ContentError
     from mi_courseware.loading.roster import read_roster
@@ -109,4 +127,7 @@ def roster_override(path: Path, editions: list[Edition]) -> dict[str, tuple[Part
         found[edition.slug] = assess(read[days], days, edition.certificate_requires)
     if problems.errors:
         raise ContentError(problems.items)
+    notes = {(p.position, p.message): p for p in problems.warnings}  # read once per day count
+    if notes:
+        warn(list(notes.values()))
     return found

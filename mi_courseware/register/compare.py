@@ -124,7 +124,10 @@ def _database_facts(connection: Connection, declared: MetaData) -> set[tuple[str
     inspector = inspect(connection)
     dialect = connection.dialect.name
     facts: set[tuple[str, ...]] = set()
+    present = set(inspector.get_table_names())
     for table in declared.tables:
+        if table not in present:  # a new table: the draft makes it
+            continue
         for unique in inspector.get_unique_constraints(table):
             facts.add((table, "unique", *unique["column_names"]))
         for check in inspector.get_check_constraints(table):

@@ -26,6 +26,7 @@ from mi_courseware.register.schema import record_secrets, sites
 if TYPE_CHECKING:
     from mi_courseware.project import ProjectPaths
 from mi_courseware.register.keys import public_keys, signer
+from mi_courseware.register.look import Look, house_look
 from mi_courseware.register.sealing import ITERATIONS, KDF, RecordSecret
 from mi_courseware.register.site import (
     FORMAT,
@@ -41,6 +42,8 @@ from mi_courseware.register.store import Register
 #: States that are published (``pending`` was never handed out, so it stays unknown).
 PUBLISHED = ("issued", "reissued", "revoked", "prepared", "void")
 PAGE_FILES = ("index.html", "verify.js", "style.css")
+#: The site's colours (:mod:`.look`), beside the page's own stylesheet.
+BRAND_CSS = "brand.css"
 ROBOTS = b"User-agent: *\nDisallow: /\n"
 NO_LISTING = (
     b'<!doctype html><meta charset="utf-8"><title>Check a certificate</title>'
@@ -109,7 +112,7 @@ def payload(row: Certificate, ident: str) -> dict[str, Any]:
         "dates": row.dates,
         "cpd_hours": row.cpd_hours,
         "status": row.status,
-        "issued": row.issued_at[:10],
+        "issued": row.issue_date,
         "sha256": row.sha256,
     }
     if row.status == "reissued":
@@ -136,8 +139,9 @@ def _check_folder(folder: Path) -> None:
             )
 
 
-def _site_json(register: Register, clients: set[str], salt: str, title: str) -> bytes:
-    """``site.json``: format, salt, key derivation, and every key of the site's clients."""
+def _site_json(register: Register, clients: set[str], salt: str, title: str, look: Look) -> bytes:
+    """``site.json``: format, salt, key derivation, every key of the site's clients, and
+    what the page shows of the issuer (its logo, the language of its dates)."""
     keys: dict[str, Any] = {}
     for key in public_keys(register):
         if key.client not in clients:
@@ -152,14 +156,21 @@ def _site_json(register: Register, clients: set[str], salt: str, title: str) -> 
             entry["retired"] = key.retired_at[:10]
         keys[key.key_id] = entry
     kdf = {"name": KDF, "iterations": ITERATIONS}
-    return dump({"format": FORMAT, "salt": salt, "kdf": kdf, "keys": keys, "title": title})
+    return dump(
+        {"format": FORMAT, "salt": salt, "kdf": kdf, "keys": keys, "title": title}
+        | look.site_fields()
+    )
 
 
-def publish(register: Register, folder: Path, client: str | None, at: str) -> Published:
-    """Write (or bring up to date) the verification site in ``folder``."""
+def publish(
+    register: Register, folder: Path, client: str | None, at: str, look: Look | None = None
+) -> Published:
+    """Write (or bring up to date) the verification site in ``folder``, in ``look`` (the
+    house look when none is given)."""
     from mi_courseware.rendering.pdf import write_atomic
 
     _check_folder(folder)
+    look = look or house_look(None)
     rows = [r for r in register.all() if r.status in PUBLISHED]
     if client is not None:
         rows = [r for r in rows if r.client == client]
@@ -178,7 +189,9 @@ def publish(register: Register, folder: Path, client: str | None, at: str) -> Pu
         sealed = secret.seal(json.dumps(signed, ensure_ascii=False, sort_keys=True))
         files[f"{RECORDS}/{secret.name}.json"] = dump(sealed)
     title = client or (next(iter(names)) if len(names) == 1 else "")
-    files["site.json"] = _site_json(register, names | ({client} if client else set()), salt, title)
+    clients = names | ({client} if client else set())
+    files["site.json"] = _site_json(register, clients, salt, title, look)
+    files[BRAND_CSS] = look.css()
     page = resources.files("mi_courseware.register").joinpath("page")
     for name in PAGE_FILES:
         files[name] = page.joinpath(name).read_bytes()

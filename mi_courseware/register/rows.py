@@ -19,6 +19,9 @@ class Details:
     client: str
     dates: str
     cpd_hours: float | None
+    #: The issue date it prints, ``YYYY-MM-DD`` (the event's last day; ``None`` for an event
+    #: without dates: then the day it was numbered).
+    issued_on: str | None = None
 
 
 @dataclass(frozen=True)
@@ -43,7 +46,15 @@ class Certificate:
     pending_sha256: str | None
     confirmed_at: str | None = None
     key_id: str | None = None  # the issuer's key printed on it (None: issued before keys were)
+    #: The issue date printed on it (see :class:`Details`); ``None`` when not recorded.
+    issued_on: str | None = None
     layout: int | None = None  # the design it was laid out in (None: the first)
+
+    @property
+    def issue_date(self) -> str:
+        """The date it gives as its issue date, ``YYYY-MM-DD``: what a third party is told
+        (the day it was numbered when no other is recorded)."""
+        return self.issued_on or self.issued_at[:10]
 
     @property
     def active(self) -> bool:

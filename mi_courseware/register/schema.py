@@ -77,6 +77,10 @@ certificates = Table(
     #: The fingerprint of the key its issuer signs with, printed on it (``None`` for a
     #: certificate issued before keys were made at issue: its file stays as it was).
     Column("key_id", Text),
+    #: The date printed on it as its issue date (``YYYY-MM-DD``: the event's last day), what
+    #: ``verify`` and the published site give; ``None`` for a certificate not made again since
+    #: this was recorded, or of an event without dates: then the day it was numbered.
+    Column("issued_on", Text),
     #: The design it was laid out in (:data:`mi_courseware.certificates.common.LAYOUT`):
     #: a later design applies to certificates issued from then on, and one already issued
     #: keeps its file (``None``: issued before designs were numbered, the first one).
@@ -162,5 +166,67 @@ record_secrets = Table(
     Column("secret", Text, nullable=False),
 )
 
+#: The messages ``send`` makes, and what became of one.
+MESSAGE_KINDS = ("invitation", "reminder", "certificate", "evaluation")
+#: ``outbox``: written to an outbox folder; ``sent``: accepted by the mail server;
+#: ``failed``: refused by it (``detail`` holds its words).
+MESSAGE_RESULTS = ("outbox", "sent", "failed")
+
+#: Every message to a participant that left the tool (``send``), once it was written to an
+#: outbox or the mail server answered: what makes a second run send only what the first did
+#: not. ``identity`` is the participant's, as certificates have it; ``day`` is a reminder's
+#: (0 for the other kinds); ``sha256`` is the attachment's that matters (the certificate, the
+#: invitation). ``register forget`` erases ``recipient``, ``identity`` and ``detail`` and
+#: keeps the row, so counts stay right.
+messages = Table(
+    "messages",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer(), "sqlite"), Identity(), primary_key=True),
+    Column("event", Text, nullable=False),
+    Column("identity", Text, nullable=False),
+    Column(
+        "kind",
+        Text,
+        CheckConstraint(_one_of("kind", MESSAGE_KINDS), name="message_kind"),
+        nullable=False,
+    ),
+    Column("day", Integer, nullable=False, server_default=text("0")),
+    Column("sha256", Text),
+    Column("message_id", Text, nullable=False),
+    Column("at", Text, nullable=False),
+    Column(
+        "result",
+        Text,
+        CheckConstraint(_one_of("result", MESSAGE_RESULTS), name="message_result"),
+        nullable=False,
+    ),
+    Column("recipient", Text),
+    Column("detail", Text, nullable=False, server_default=text("''")),
+    Index("messages_by_event", "event", "kind"),
+    sqlite_autoincrement=True,
+)
+
+#: Each calendar entry's ``SEQUENCE`` (RFC 5545): moved on whenever the details of its day
+#: change (``digest``), so that an invitation sent again updates the entry a calendar holds.
+#: Kept here because ``output/`` (and its manifest) is disposable.
+calendar_days = Table(
+    "calendar_days",
+    metadata,
+    Column("event", Text, primary_key=True),
+    Column("day", Integer, primary_key=True),
+    Column("digest", Text, nullable=False),
+    Column("sequence", Integer, nullable=False),
+    Column("changed_at", Text, nullable=False),
+)
+
 #: Tables copied by ``register migrate``, parents first.
-COPIED = (certificates, history, counters, signing_keys, sites, record_secrets)
+COPIED = (
+    certificates,
+    history,
+    counters,
+    signing_keys,
+    sites,
+    record_secrets,
+    messages,
+    calendar_days,
+)

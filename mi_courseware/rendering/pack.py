@@ -8,7 +8,8 @@ from typing import Any
 
 from mi_courseware.core.edition import Edition, EditionSession
 from mi_courseware.errors import ContentError
-from mi_courseware.loading.blocks import BlockInfo
+from mi_courseware.loading.blocks import BlockInfo, block_names
+from mi_courseware.loading.i18n import Translator
 from mi_courseware.loading.markdown import block_info, block_name, parse
 from mi_courseware.rendering.days import day_lines
 from mi_courseware.rendering.document import DocumentSetup, document_setup
@@ -93,6 +94,47 @@ def evaluation_form(edition: Edition, setup: DocumentSetup) -> dict[str, Any]:
     }
 
 
+#: Handouts the pack's "how to use" names when the edition has them, by id (the demo's).
+CPD_HANDOUTS = ("reflective-log", "action-plan")
+
+
+def held(edition: Edition) -> set[str]:
+    """What the edition holds that fixed wording may name: ``days`` (more than one),
+    ``worksheets``, each block its text opens (``exercise``, ``answers``...), and the
+    handouts of :data:`CPD_HANDOUTS`."""
+    found: set[str] = set()
+    for text in [s.body for s in edition.sessions] + [h.body for h in edition.handouts]:
+        found |= block_names(text)
+    if len(edition.days) > 1:
+        found.add("days")
+    if any(h.kind == "worksheet" for h in edition.handouts):
+        found.add("worksheets")
+    found |= {h.id for h in edition.handouts if h.id in CPD_HANDOUTS}
+    return found
+
+
+def how_to_use(has: set[str], t: Translator) -> list[str]:
+    """The pack's "how to use this pack": only what the edition holds (``has``:
+    :func:`held`) is named."""
+    points = [t("how_to_use.sessions")]
+    if "exercise" in has:
+        points.append(t("how_to_use.exercises"))
+    if "worksheets" in has:
+        points.append(t("how_to_use.worksheets"))
+    cpd = [h for h in CPD_HANDOUTS if h in has]
+    if cpd:
+        points.append(t("how_to_use." + "-and-".join(cpd)))
+    return points
+
+
+def welcome_intro(has: set[str], t: Translator, facilitator: bool) -> str:
+    """The welcome's first words: the guide's (with model answers when it has them), or
+    the pack's for a course of one day or several."""
+    if facilitator:
+        return t("facilitator_intro" if "answers" in has else "facilitator_intro_no_answers")
+    return t("welcome_intro_days" if "days" in has else "welcome_intro")
+
+
 def pack_html(edition: Edition, *, facilitator: bool, when: datetime) -> tuple[str, DocumentSetup]:
     """The complete HTML of the pack (or guide) and the setup it was rendered with."""
     setup = document_setup(edition)
@@ -138,6 +180,7 @@ def pack_html(edition: Edition, *, facilitator: bool, when: datetime) -> tuple[s
         for u in edition.units
     ]
     kind = setup.t("facilitator_guide" if facilitator else "participant_pack")
+    has = held(edition)
     brand = edition.brand
     meta = metadata_head(
         title=f"{edition.title} – {kind}",
@@ -165,7 +208,8 @@ def pack_html(edition: Edition, *, facilitator: bool, when: datetime) -> tuple[s
         outcome_numbers=numbers,
         units=units,
         evaluation=evaluation_form(edition, setup),
-        how_to_use=setup.t("how_to_use_points").split("|"),
+        how_to_use=how_to_use(has, setup.t),
+        intro=welcome_intro(has, setup.t, facilitator),
         day_lines=lines,
         day_of=day_of,
         uniform_days=len({(line.times, line.place) for line in lines}) <= 1,

@@ -1,5 +1,7 @@
 """The sign-in sheet's HTML: one section per course day, a row for everyone on the roster,
-then blank rows for people who turn up without booking."""
+then a few blank rows for people who turn up without booking. A day in a room is signed
+(time in, signature); an online day is an attendance register the trainer keeps (joined,
+left, camera and notes)."""
 
 from __future__ import annotations
 
@@ -13,13 +15,16 @@ from mi_courseware.rendering.pdf import metadata_head
 
 #: Blank rows for walk-ins when the event has no places left (or says nothing of places).
 MIN_BLANK_ROWS = 3
+#: At most this many: a few rows at the end of the day's list, never pages of them.
+MAX_BLANK_ROWS = 8
 
 
 def blank_rows(edition: Edition) -> int:
-    """Rows for walk-ins: the places the roster leaves free, and never fewer than three."""
+    """Rows for walk-ins: the places the roster leaves free, never fewer than three nor
+    more than eight."""
     event = edition.event
     free = (event.max_places or 0) - len(edition.participants) if event else 0
-    return max(free, MIN_BLANK_ROWS)
+    return min(max(free, MIN_BLANK_ROWS), MAX_BLANK_ROWS)
 
 
 def signin_html(edition: Edition, *, when: datetime) -> tuple[str, DocumentSetup]:

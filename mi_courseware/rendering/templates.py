@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextvars
 import os
+import re
 import traceback
 import types
 from collections.abc import Callable
@@ -24,6 +25,7 @@ from pathlib import Path, PurePath
 from typing import Any
 
 import jinja2
+import markupsafe
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from mi_courseware.core.colour import band, mix, readable_on_white, tint
@@ -320,12 +322,31 @@ class CompiledTemplates(jinja2.BytecodeCache):
 COMPILED = CompiledTemplates()
 
 
+#: ASCII punctuation, each escaped with a backslash in a value put into Markdown.
+_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def markdown_value(value: object) -> str:
+    """A value as literal Markdown text: punctuation escaped, line breaks made spaces (a
+    value never starts a block). Markdown already (:class:`~markupsafe.Markup`) is kept."""
+    if isinstance(value, markupsafe.Markup):
+        return str(value)
+    text = " ".join(str(value).split())
+    return _PUNCTUATION.sub(r"\\\1", text)
+
+
 def environment(
     search: list[Path],
     translator: Translator,
     extra_globals: dict[str, Any] | None = None,
+    *,
+    markdown: bool = False,
 ) -> jinja2.Environment:
-    """A sandboxed environment over ``search`` (folders holding ``templates/``, nearest first)."""
+    """A sandboxed environment over ``search`` (folders holding ``templates/``, nearest first).
+
+    ``markdown``: for templates that write Markdown (messages): every value is escaped as
+    Markdown text instead of HTML (:func:`markdown_value`).
+    """
     folders = [f if f.name == "templates" else f / "templates" for f in search]
     folders = [f for f in folders if f.is_dir()]
     by_theme = {
@@ -337,14 +358,16 @@ def environment(
             jinja2.PrefixLoader(by_theme, delimiter=":"),
         ]
     )
+    finalize = markdown_value if markdown else None
     env = ThemeEnvironment(
         loader=loader,
-        autoescape=True,
+        autoescape=not markdown,
+        finalize=finalize,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        bytecode_cache=COMPILED,
+        bytecode_cache=None if markdown else COMPILED,  # compiled differently
     )
     env.globals = {name: env.globals[name] for name in JINJA_GLOBALS}
     env.filters = {name: env.filters[name] for name in JINJA_FILTERS}

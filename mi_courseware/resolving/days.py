@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from mi_courseware.checks.fonts import name_glyph_problems, theme_fonts
 from mi_courseware.checks.licences import trainer_names
-from mi_courseware.core.edition import Day, EventInfo, Slot, Times
+from mi_courseware.core.edition import AdminContact, Day, EventInfo, Slot, Times
 from mi_courseware.core.people import Participant, assess
 from mi_courseware.errors import Position, Problems
 from mi_courseware.loading.project import Project, Record
@@ -47,7 +47,8 @@ def event_info(record: Record[Event], project: Project) -> EventInfo:
     trainers named by id are given by name."""
     event = record.model
     days = event.course_days()
-    contact = event.admin_contact.model_dump(exclude_none=True) if event.admin_contact else {}
+    given = event.admin_contact.model_dump() if event.admin_contact else {}
+    contact = AdminContact(**given)
     shared = {(d.times.start, d.times.end) if d.times else None for d in days}
     times = next(iter(shared)) if len(shared) == 1 else None
     first = days[0]
@@ -102,6 +103,8 @@ def place_days(
                 venue=own.venue if own else None,
                 virtual=bool(own.virtual) if own else False,
                 window=Times(own.times.start, own.times.end) if own and own.times else None,
+                link=own.link if own else None,
+                joining=own.joining if own else None,
             )
         )
     return tuple(days)

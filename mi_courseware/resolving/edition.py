@@ -222,6 +222,7 @@ def make_brand(record: Record[Client], project: Project) -> Brand:
         verify_url=client.verify_url,
         certificate_prefix=client.certificate_prefix or _initials(record.id),
         folder=folder,
+        sender=client.sender,
     )
 
 
@@ -523,6 +524,9 @@ def _assemble(
         reading=tuple(
             ReadingItem(r.title, r.by, r.year, r.details, r.note, r.group) for r in course.reading
         ),
+        preparation=course.preparation,
+        attach_pack=course.attach_pack,
+        evaluation_url=event_record.model.evaluation_url if event_record else None,
     )
 
 

@@ -67,6 +67,27 @@ function show(state, verdict, explain, rows) {
   document.body.dataset.checked = state;
 }
 
+// Dates as the issuer's other documents write them ("26 January 2027", in its language:
+// site.json's month names); a site published before gave none, and its dates stay ISO.
+let MONTHS = null;
+
+function day(iso) {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso || "");
+  if (!match || !MONTHS) return iso;
+  return `${Number(match[3])} ${MONTHS[Number(match[2]) - 1]} ${match[1]}`;
+}
+
+// The issuer's logo, given as a data: address of a PNG or SVG picture (shown in an <img>,
+// where nothing in it can run).
+function showLogo(logo) {
+  if (!logo || typeof logo.src !== "string") return;
+  if (!/^data:image\/(png|svg\+xml);base64,[A-Za-z0-9+/=]+$/.test(logo.src)) return;
+  const image = $("logo");
+  image.src = logo.src;
+  image.alt = typeof logo.alt === "string" ? logo.alt : "";
+  image.hidden = false;
+}
+
 function hours(value) {
   if (value === null || value === undefined) return "";
   return `${Number(value).toString()} hours`;
@@ -80,7 +101,7 @@ function describe(p) {
     ["CPD", hours(p.cpd_hours)],
     ["Issued by", p.client],
     ["Number", p.number],
-    ["Issued", p.issued],
+    ["Issued", day(p.issued)],
   ];
 }
 
@@ -199,13 +220,13 @@ async function check(site, typed) {
   const rows = describe(p);
   if (p.status === "issued") {
     show("valid", "Valid certificate",
-      p.confirmed ? `Attendance confirmed on ${p.confirmed}.` : "", rows);
+      p.confirmed ? `Attendance confirmed on ${day(p.confirmed)}.` : "", rows);
   } else if (p.status === "reissued") {
-    show("reissued", `Valid certificate, reissued on ${p.reissued}`,
+    show("reissued", `Valid certificate, reissued on ${day(p.reissued)}`,
       "This certificate was corrected and reissued with the same number. The details below are " +
       "the current ones: a copy showing different details is superseded and no longer valid.", rows);
   } else if (p.status === "revoked") {
-    show("revoked", `Revoked on ${p.since}: not valid`,
+    show("revoked", `Revoked on ${day(p.since)}: not valid`,
       "The organisation that issued this certificate has withdrawn it.", rows);
   } else if (p.status === "prepared") {
     show("prepared", "Prepared, awaiting attendance: not valid yet",
@@ -213,7 +234,7 @@ async function check(site, typed) {
       "organisation confirms that the holder attended.", rows);
   } else if (p.status === "void") {
     show("void", "Void: never valid",
-      `This certificate was prepared before the course, but attendance was not confirmed (voided ${p.since}).`,
+      `This certificate was prepared before the course, but attendance was not confirmed (voided ${day(p.since)}).`,
       rows);
   } else {
     show("unknown", "Unknown status", "Ask the organisation that issued the certificate.", rows);
@@ -242,6 +263,11 @@ async function main() {
     return;
   }
   if (site.title) $("issuer").textContent = site.title;
+  if (Array.isArray(site.months) && site.months.length === 12 &&
+      site.months.every((m) => typeof m === "string")) {
+    MONTHS = site.months;
+  }
+  showLogo(site.logo);
   if (!typed) {
     document.body.dataset.checked = "idle";
     return;

@@ -217,7 +217,7 @@ def closing_slide(edition: Edition, wording: Wording) -> SlideSpec:
     spec.text["body"] = body
     notes = [plain(wording("slides.evaluation"), kind="plain")]
     if edition.event is not None and edition.event.admin_contact:
-        details = ", ".join(edition.event.admin_contact.values())
+        details = ", ".join(edition.event.admin_contact.parts)
         notes.append(plain(wording("slides.notes.contact", contact=details), kind="plain"))
     spec.notes = notes
     return spec

@@ -1,4 +1,4 @@
-"""Certificates remember the design they were laid out in (schema version 4).
+"""Certificates remember the design they were laid out in (schema version 6).
 
 - ``certificates.layout``: the number of the certificate design a certificate was issued in
   (:data:`mi_courseware.certificates.common.LAYOUT`). A later design applies to certificates
@@ -8,8 +8,8 @@
 A column added in place (``ALTER TABLE ... ADD COLUMN`` on SQLite and PostgreSQL alike), so
 no table is made again and every trigger stays.
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0006
+Revises: 0005
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004"
-down_revision = "0003"
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
