@@ -343,16 +343,20 @@ def issue(
             rows = list(register.for_event(edition.event.id).values())
         kept = [r for r in rows if _kept(r) and r.number not in report.attendance.void]
         printed = [r for r in kept if r.number not in report.attendance.unprinted]
-        _write_all(design, edition, final_dir, work, results, printed)
+        # no certificate to print (nobody qualifies yet): no print file, as a PDF of no
+        # pages is no PDF (readers refuse it)
+        if printed:
+            _write_all(design, edition, final_dir, work, results, printed)
         for number, path in files.items():
             os.replace(path, target / f"{number}.pdf")
-        os.replace(work / ALL, target / ALL)
-        _remove_stale(target, [r.number for r in kept])
+        if printed:
+            os.replace(work / ALL, target / ALL)
+        _remove_stale(target, [r.number for r in kept], printed=bool(printed))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     if not staged:
         promote(run, hashes, design.details(), report)
-    report.files = [target / f"{r.number}.pdf" for r in kept] + [target / ALL]
+    report.files = [target / f"{r.number}.pdf" for r in kept] + [target / ALL] * bool(printed)
     report.printed = len(printed)
     ended = report.attendance.ended
     report.awaiting = sum(
@@ -410,9 +414,10 @@ def _write_all(
     )
 
 
-def _remove_stale(target: Path, keep: list[str]) -> None:
-    """Numbered PDFs no row of this event holds (revoked, or from another register)."""
-    names = {f"{n}.pdf" for n in keep} | {ALL}
+def _remove_stale(target: Path, keep: list[str], *, printed: bool = True) -> None:
+    """Numbered PDFs no row of this event holds (revoked, or from another register), and
+    the print file when it holds no certificate now."""
+    names = {f"{n}.pdf" for n in keep} | ({ALL} if printed else set())
     for path in target.glob("*.pdf"):
         if path.name not in names:
             path.unlink(missing_ok=True)
