@@ -122,6 +122,13 @@ def expected(root: Path, event: str) -> dict[str, Any]:
     return {"responses": len(rows), "attended": attended, "rated": rated, "changes": changes}
 
 
+def project_copy(built: dict[str, Any], tmp_path: Path) -> Path:
+    """The built project's sources, copied to change them (its outputs left behind)."""
+    copy = tmp_path / "p"
+    shutil.copytree(built["root"], copy, ignore=shutil.ignore_patterns("output", "reports"))
+    return copy
+
+
 def test_every_mean_median_rate_and_change_is_in_the_report(built: dict[str, Any]) -> None:
     numbers = expected(built["root"], "eval-spring")
     text = folded(built["report"])
@@ -283,8 +290,7 @@ def test_an_event_without_responses_has_no_quality_report_and_says_why(
 
 
 def test_a_welsh_client_gets_a_welsh_report(built: dict[str, Any], tmp_path: Path) -> None:
-    copy = tmp_path / "p"
-    shutil.copytree(built["root"], copy, ignore=shutil.ignore_patterns("output", "reports"))
+    copy = project_copy(built, tmp_path)
     client = copy / "content/clients/acme/client.yaml"
     client.write_text(
         client.read_text(encoding="utf-8").replace("language: en", "language: cy"), encoding="utf-8"
@@ -307,8 +313,7 @@ def test_a_welsh_client_gets_a_welsh_report(built: dict[str, Any], tmp_path: Pat
 def test_more_responses_than_attendees_is_a_warning_and_no_rate_is_over_100_percent(
     built: dict[str, Any], tmp_path: Path
 ) -> None:
-    copy = tmp_path / "p"
-    shutil.copytree(built["root"], copy, ignore=shutil.ignore_patterns("output", "reports"))
+    copy = project_copy(built, tmp_path)
     roster = copy / "content/rosters/eval-summer.csv"
     rows = roster.read_text(encoding="utf-8").splitlines()
     # 16 responses; the roster now counts 12 who attended (the 14th to 21st stayed away)
@@ -345,8 +350,7 @@ def test_the_runs_table_keeps_codes_whole_and_a_long_title_short(
 ) -> None:
     import pdfplumber
 
-    copy = tmp_path / "p"
-    shutil.copytree(built["root"], copy, ignore=shutil.ignore_patterns("output", "reports"))
+    copy = project_copy(built, tmp_path)
     title = "Motivational Interviewing for Health and Housing Practitioners in Community Settings"
     edits = {
         "content/courses/mi-listening.yaml": [("title: Listening for Change", f"title: {title}")],
@@ -383,8 +387,7 @@ def test_the_runs_table_keeps_codes_whole_and_a_long_title_short(
 def test_the_report_of_an_event_in_several_places_names_each_days_place(
     built: dict[str, Any], tmp_path: Path
 ) -> None:
-    copy = tmp_path / "p"
-    shutil.copytree(built["root"], copy, ignore=shutil.ignore_patterns("output", "reports"))
+    copy = project_copy(built, tmp_path)
     course = copy / "content/courses/mi-listening.yaml"
     edit_file(
         course,
