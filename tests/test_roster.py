@@ -276,7 +276,9 @@ def test_a_booking_systems_first_and_last_name_columns_are_read_as_the_name(
         "1:1: warning: ignored columns 'First name', 'Last name': a roster uses name, email, "
         "organisation, role, id, attended and day 1, day 2, ..."
     ]
-    people, problems = read(tmp_path, "First name,Last name,email\n,,x@x\nAnn,,a@x\n")
+    people, problems = read(
+        tmp_path, "First name,Last name,email\n,,x@x.example\nAnn,,a@x.example\n"
+    )
     assert [p.name for p in people] == ["Ann"]
     assert problems == [
         "1:1: warning: names read from 'First name' and 'Last name'",
