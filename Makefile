@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test bench lint docs system-deps clean
+.PHONY: demo test test-deep bench lint docs system-deps clean
 
 demo: $(STAMP)
 	$(BIN)/mi-courseware validate
@@ -19,6 +19,10 @@ test: $(STAMP)
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/python scripts/check_seed_overlap.py
 	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+# The property tests on generated events, ten times as many examples as `make test` runs.
+test-deep: $(STAMP)
+	MI_COURSEWARE_DEEP=1 $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_generated_events.py
 
 # Timed as installed: Python keeps the tool's compiled bytecode (a shell that forbids it
 # would make every timed process compile the tool again, and the peers' do not).

@@ -7,6 +7,7 @@ Only the body of each page counts: the running header and footer sit in the page
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -134,3 +135,123 @@ def faults(pages: list[Page], part_titles: set[str]) -> list[str]:
                 found.append(f"{where} holds a single line or table row: {texts}")
         previous = texts
     return found
+
+
+# -- pages judged against the HTML they were made from ---------------------------------------
+
+#: Elements that head what follows them: titles, a table's caption, a label (not the label of
+#: a box to write in, which has no text to be parted from).
+HEADINGS = (
+    "//h1 | //h2 | //h3 | //h4 | //h5 | //h6 | //caption"
+    " | //*[contains(concat(' ', @class, ' '), ' label ')]"
+    " | //*[contains(concat(' ', @class, ' '), ' write-label ')][not(following-sibling::*[1]"
+    "[contains(concat(' ', @class, ' '), ' box ') or contains(@class, 'line')])]"
+)
+
+
+def _normal(text: str) -> str:
+    """Text as compared: without spaces (the HTML does not say where a block ends a line),
+    list markers or soft hyphens."""
+    return "".join(text.replace("\u00ad", "").replace("•", " ").split())
+
+
+@dataclass
+class Run:
+    """The items of one list, or the body rows of one table (with its repeated header)."""
+
+    items: list[str]
+    header: str = ""
+
+
+@dataclass
+class Blocks:
+    """What the HTML says the text is: its headings, and the items of its lists and tables."""
+
+    headings: set[str]
+    runs: list[Run]
+
+
+def blocks_of(html: str) -> Blocks:
+    """The headings and the lists and tables of a document's HTML (a participant pack's
+    without the trainer's material, which is not printed in it)."""
+    from lxml import html as lxml_html
+
+    root = lxml_html.fromstring(html)
+    if "participant" in root.xpath("string(//body/@class)"):
+        for hidden in root.xpath(
+            "//*[contains(@class, 'trainer-') or contains(@class, 'answers')]"
+        ):
+            hidden.getparent().remove(hidden)
+    headings = {_normal(e.text_content()) for e in root.xpath(HEADINGS)}
+    runs = [
+        Run([_normal(li.text_content()) for li in e.xpath("./li")])
+        for e in root.xpath("//ul | //ol")
+    ]
+    for table in root.xpath("//table"):
+        head = "".join(_normal(e.text_content()) for e in table.xpath("./thead"))
+        rows = [_normal(tr.text_content()) for tr in table.xpath("./tbody/tr")]
+        runs.append(Run(rows, head))
+    return Blocks({h for h in headings if h}, [r for r in runs if len(r.items) > 2])
+
+
+def layout_faults(pages: list[Page], blocks: Blocks) -> list[str]:
+    """Pages a reader would frown at, worded for a test failure (empty when all is well):
+
+    - a heading (a title, a table's caption, a label), or its first lines, as the last text of
+      a page, what it heads overleaf;
+    - a heading with no more than three lines after it at the foot of a page, when the list
+      or table they introduce starts overleaf;
+    - a page whose body is only the last one or two items of a list, or the last one or two
+      rows of a table (under its repeated header), the rest of it on the page before.
+
+    The cover (first page) and the back cover (last page) are not judged.
+    """
+    found: list[str] = []
+    for index in range(1, len(pages) - 1):
+        page = pages[index]
+        texts = [_normal(t) for t in page.texts]
+        if not texts:
+            continue
+        for count in range(1, min(3, len(texts) - 1) + 1):  # a page of a heading alone: faults()
+            tail = "".join(texts[-count:])
+            if page.lines[-count].bold and any(h.startswith(tail) for h in blocks.headings):
+                shown = " ".join(page.texts[-count:])
+                found.append(f"page {page.number} ends with the heading '{shown}'")
+                break
+        opening = "".join(_normal(t) for t in pages[index + 1].texts[:3])
+        intro = _introduction(page, texts, blocks)
+        if intro and any(
+            run.items and opening.startswith((run.header + run.items[0])[:15])
+            for run in blocks.runs
+        ):
+            found.append(
+                f"page {page.number} ends with the heading '{intro}' and its introduction; "
+                "what they introduce is overleaf"
+            )
+        body = "".join(texts)
+        before = "".join(_normal(t) for t in pages[index - 1].texts)
+        for run in blocks.runs:
+            for count in (1, 2):
+                tail = "".join(run.items[-count:])
+                shown = {tail, run.header + tail}
+                if body in shown and run.items[-count - 1] in before:
+                    found.append(
+                        f"page {page.number} holds only the last {count} of a list or "
+                        f"table: {page.texts}"
+                    )
+    return found
+
+
+def _introduction(page: Page, texts: list[str], blocks: Blocks) -> str:
+    """The heading among a page's last lines that only one to three lines follow, if any."""
+    for start in range(len(texts) - 2, max(-1, len(texts) - 8), -1):
+        for count in (1, 2, 3):
+            after = len(texts) - start - count
+            if not page.lines[start].bold or not 1 <= after <= 3:
+                continue
+            rest = page.texts[start + count :]
+            if any(re.match(r"\s*(•|\d+[.)] )", line) for line in rest):
+                continue  # the list itself has begun under its heading
+            if "".join(texts[start : start + count]) in blocks.headings:
+                return " ".join(page.texts[start : start + count])
+    return ""

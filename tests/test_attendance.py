@@ -347,3 +347,15 @@ def test_a_run_stopped_before_the_event_after_its_files_moved_is_completed_as_pr
     assert {s for _, s in states(register).values()} == {"prepared"}
     assert histories(register) == {n: [("prepared", "awaiting attendance")] for n in NUMBERS}
     assert verify(root, str(folder(root) / "A-2027-000001.pdf")).exit_code == 1
+
+
+def test_with_nobody_to_print_there_is_no_print_file(tmp_path: Path) -> None:
+    """Nobody attended: no certificate, and no all-certificates.pdf (a PDF of no pages,
+    which readers refuse, was written before)."""
+    root = new_project(tmp_path / "project")
+    for name in ("nia", "tomasz"):
+        edit_file(root / ROSTER, f"{name}@acme.example,yes", f"{name}@acme.example,no")
+    result = mi(root, AFTER, "certificates", EVENT)
+    assert result.exit_code == 0, result.output
+    assert "  no certificate to print: no all-certificates.pdf" in lines(result.output)
+    assert not folder(root).exists() or list(folder(root).iterdir()) == []

@@ -20,6 +20,7 @@ from mi_courseware import __version__
 from mi_courseware.builders.base import Builder
 from mi_courseware.cli import cli
 from mi_courseware.errors import ContentError
+from mi_courseware.register.migrate import HEAD
 
 EVENT = "content/events/acme-2027.yaml"
 COURSE = "content/courses/mi-basics.yaml"
@@ -448,7 +449,6 @@ def test_the_first_verbose_level_keeps_the_database_librarys_set_up_to_itself(
         env=subprocess_env(),
         timeout=120,
     )
-    from mi_courseware.register.migrate import HEAD
 
     assert done.returncode == 0, done.stderr
     assert done.stderr.splitlines() == [

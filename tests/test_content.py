@@ -17,7 +17,14 @@ from mi_courseware.project import ProjectPaths
 from mi_courseware.rendering.pack import pages_of
 from mi_courseware.resolving.edition import practice_headings, resolve
 from tests.conftest import REPO, SCRIPT, RunCli, lines, subprocess_env
-from tests.pack_pages import Page, contents_overflow, faults, read_pages
+from tests.pack_pages import (
+    Page,
+    blocks_of,
+    contents_overflow,
+    faults,
+    layout_faults,
+    read_pages,
+)
 
 WORDING = {
     lang: yaml.safe_load((REPO / "themes/default/i18n" / f"{lang}.yaml").read_text("utf-8"))
@@ -65,7 +72,7 @@ def demo_builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         also = ALSO.get(name, [])
         only = [] if also is None else [x for o in ("pack", *also) for x in ("--only", o)]
         command = [str(SCRIPT), "-q", "--project", str(REPO), "build", *args, *only]
-        command += ["--jobs", "1", "--out", str(root / name)]
+        command += ["--jobs", "1", "--keep-html", "--out", str(root / name)]
         running[name] = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True)
     for name, process in running.items():
         _, errors = process.communicate()
@@ -102,6 +109,14 @@ def test_sample_quotes_are_printed_only_by_a_build_that_asks_for_them(
     assert sourced in default and sample not in default
     assert sourced in samples and f"{sample}" in samples
     assert "sample quote, not a participant's words" in samples.replace("\u2019", "'")
+
+
+@pytest.mark.parametrize("name", PACKS)
+def test_no_page_of_a_demo_pack_parts_a_heading_or_a_lists_last_items_from_the_rest(
+    name: str, demo_builds: dict[str, Path], demo_pages: dict[str, list[Page]]
+) -> None:
+    html = (demo_builds[name] / "participant-pack.html").read_text(encoding="utf-8")
+    assert layout_faults(demo_pages[name], blocks_of(html)) == []
 
 
 @pytest.mark.parametrize("name", PACKS)

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from conftest import PROJECTS
+from conftest import PROJECTS, edit_file
 
 from mi_courseware.builders import REGISTRY, edition_outputs
 from mi_courseware.cli import cli
@@ -120,6 +120,13 @@ def expected(root: Path, event: str) -> dict[str, Any]:
                 int(r[now]) - int(r[i]) for r in rows if r[i].strip() and r[now].strip()
             ]
     return {"responses": len(rows), "attended": attended, "rated": rated, "changes": changes}
+
+
+def project_copy(built: dict[str, Any], tmp_path: Path) -> Path:
+    """The built project's sources, copied to change them (its outputs left behind)."""
+    copy = tmp_path / "p"
+    shutil.copytree(built["root"], copy, ignore=shutil.ignore_patterns("output", "reports"))
+    return copy
 
 
 def test_every_mean_median_rate_and_change_is_in_the_report(built: dict[str, Any]) -> None:
@@ -283,8 +290,7 @@ def test_an_event_without_responses_has_no_quality_report_and_says_why(
 
 
 def test_a_welsh_client_gets_a_welsh_report(built: dict[str, Any], tmp_path: Path) -> None:
-    copy = tmp_path / "p"
-    shutil.copytree(built["root"], copy, ignore=shutil.ignore_patterns("output", "reports"))
+    copy = project_copy(built, tmp_path)
     client = copy / "content/clients/acme/client.yaml"
     client.write_text(
         client.read_text(encoding="utf-8").replace("language: en", "language: cy"), encoding="utf-8"
@@ -337,3 +343,99 @@ def test_the_skills_measure_shows_each_items_change_beside_confidence(
         ]
         assert rows[label] == shown, (label, rows[label], shown)
     assert "Skills before and after" in folded(built["report"])
+
+
+def test_more_responses_than_attendees_is_a_warning_and_no_rate_is_over_100_percent(
+    built: dict[str, Any], tmp_path: Path
+) -> None:
+    copy = project_copy(built, tmp_path)
+    roster = copy / "content/rosters/eval-summer.csv"
+    rows = roster.read_text(encoding="utf-8").splitlines()
+    # 16 responses; the roster now counts 12 who attended (the 14th to 21st stayed away)
+    rows = rows[:14] + [row.replace(",yes", ",no") for row in rows[14:]]
+    roster.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    warning = (
+        "content/evaluations/eval-summer.csv:1: warning: 16 responses, but the roster counts "
+        "only 12 who attended: check the roster's attendance, or remove the responses of "
+        "people who did not attend (the quality report gives no response rate until then)"
+    )
+    checked = run(copy, "validate", "eval-summer")
+    assert checked.exit_code == 0, checked.output
+    assert checked.output.count(warning) == 1, checked.output
+    built_now = run(copy, "build", "eval-summer", "--only", "quality-report")
+    assert built_now.exit_code == 0, built_now.output
+    assert built_now.output.count("16 responses, but the roster counts only 12") == 1
+    text = folded(copy / "output/events/eval-summer/quality-report.pdf")
+    assert "16 responses: more than the 12 who attended, so the response rate is not known" in text
+    assert [int(p) for p in re.findall(r"(\d+)\s*%", text) if int(p) > 100] == []
+    table = run(copy, "evaluation", "report", "--format", "csv")
+    assert table.exit_code == 0, table.output
+    summer = next(
+        r for r in csv.DictReader(io.StringIO(table.stdout)) if r["event"] == "eval-summer"
+    )
+    assert (summer["responses"], summer["attended"], summer["response_rate"]) == ("16", "12", "")
+    collated = tmp_path / "runs.pdf"
+    made = run(copy, "evaluation", "report", "--out", str(collated))
+    assert made.exit_code == 0, made.output
+    assert [int(p) for p in re.findall(r"(\d+)\s*%", folded(collated)) if int(p) > 100] == []
+
+
+def test_the_runs_table_keeps_codes_whole_and_a_long_title_short(
+    built: dict[str, Any], tmp_path: Path
+) -> None:
+    import pdfplumber
+
+    copy = project_copy(built, tmp_path)
+    title = "Motivational Interviewing for Health and Housing Practitioners in Community Settings"
+    edits = {
+        "content/courses/mi-listening.yaml": [("title: Listening for Change", f"title: {title}")],
+        "content/clients/acme/client.yaml": [
+            ("name: Acme Health Trust", "name: Harbourside Health Alliance NHS Foundation Trust")
+        ],
+        "content/events/eval-summer.yaml": [
+            ("code: ACME-L-SUMMER", "code: HHA-MI-2610"),
+            ("[Imran Siddall]", "[Imran Siddall, Bronwen Pugh-Llewellyn]"),
+        ],
+    }
+    for name, changes in edits.items():
+        for old, new in changes:
+            edit_file(copy / name, old, new)
+    out = tmp_path / "runs.pdf"
+    made = run(copy, "evaluation", "report", "--out", str(out))
+    assert made.exit_code == 0, made.output
+    with pdfplumber.open(out) as pdf:
+        page = pdf.pages[0]
+        words = page.extract_words(keep_blank_chars=False, use_text_flow=True)
+        right = page.width - 16 * 72 / 25.4  # the page's right margin
+    texts = [w["text"] for w in words]
+    for whole in ("HHA-MI-2610", "ACME-L-SPRING", "ACME-L-AUTUMN", "Pugh-Llewellyn"):
+        assert whole in texts, whole  # never broken at its hyphen
+    assert [w["text"] for w in words if w["x1"] > right + 1] == [], "the table runs off the page"
+    code = next(w for w in words if w["text"] == "HHA-MI-2610")
+    row_end = next(w["top"] for w in words if w["text"] == "ACME-L-AUTUMN")
+    column = [
+        w for w in words if abs(w["x0"] - code["x0"]) < 1 and code["top"] < w["top"] < row_end
+    ]
+    assert 1 <= len({round(w["top"]) for w in column}) <= 4, column  # the title's lines
+
+
+def test_the_report_of_an_event_in_several_places_names_each_days_place(
+    built: dict[str, Any], tmp_path: Path
+) -> None:
+    copy = project_copy(built, tmp_path)
+    course = copy / "content/courses/mi-listening.yaml"
+    edit_file(
+        course,
+        "    body: What will you try first?",
+        "    body: What will you try first?\n    day: 2",
+    )
+    edit_file(
+        copy / "content/events/eval-summer.yaml",
+        "dates: [2025-06-17]\ntimes: 09:30-13:00\nvenue: Town Hall",
+        "days:\n  - {date: 2025-06-17, times: 09:30-13:00, venue: Town Hall}\n"
+        "  - {date: 2025-06-24, times: 09:30-13:00, virtual: true}",
+    )
+    result = run(copy, "build", "eval-summer", "--only", "quality-report")
+    assert result.exit_code == 0, result.output
+    text = folded(copy / "output/events/eval-summer/quality-report.pdf")
+    assert "17 June 2025: Town Hall 24 June 2025: Online" in text

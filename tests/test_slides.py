@@ -32,6 +32,7 @@ from mi_courseware.pipeline import build_targets
 from mi_courseware.pipeline.targets import load_checked
 from mi_courseware.project import ProjectPaths
 from mi_courseware.resolving.targets import editions_for, find_target
+from tests.ooxml_audit import deck_faults
 
 TESTS = Path(__file__).parent
 REPO = TESTS.parent
@@ -41,7 +42,8 @@ CONTINUED = " (continued)"
 
 
 def build(root: Path, target: str, out: Path, **options: object) -> tuple[Path, Edition]:
-    """Build the deck for ``target`` in-process; returns its path and the Edition."""
+    """Build the deck for ``target`` in-process; returns its path and the Edition (every deck
+    built here must open in PowerPoint without a repair: see ``tests/ooxml_audit.py``)."""
     problems = Problems()
     project = load_checked(ProjectPaths(root), problems)
     problems.raise_if_errors()
@@ -49,7 +51,9 @@ def build(root: Path, target: str, out: Path, **options: object) -> tuple[Path, 
     problems.raise_if_errors()
     context = BuildContext(quiet=True, time=WHEN)
     result = build_targets(editions, ("slides",), context, out)[0]
-    return result.folder / "slides.pptx", editions[0]
+    deck = result.folder / "slides.pptx"
+    assert deck_faults(deck) == []
+    return deck, editions[0]
 
 
 def content_slides(body: str) -> int:

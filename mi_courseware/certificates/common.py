@@ -9,6 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+LAYOUT = 2
+"""The certificate design new certificates are laid out in, recorded with each in the register.
+A certificate already issued keeps the design it was issued in (its file keeps its bytes):
+
+1. the event's dates, the first day's place (online or its venue) and the CPD hours;
+2. the same, but every day's place when the days are not all in one place.
+"""
+
 SLOTS = ("name", "number", "code", "issued")
 """The personal text of a certificate, in the order the template lays it out."""
 
@@ -45,6 +53,8 @@ class Person:
     #: The fingerprint of the issuer's signing key, printed small (``None``: a certificate
     #: issued before fingerprints were printed, which keeps its layout).
     key: str | None = None
+    #: The design it is laid out in (:data:`LAYOUT`; ``None``: the first).
+    layout: int | None = LAYOUT
 
 
 @dataclass(frozen=True)

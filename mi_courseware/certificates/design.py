@@ -18,7 +18,7 @@ from typing import Any
 import segno
 from markupsafe import Markup, escape
 
-from mi_courseware.certificates.common import INK, LINE_HEIGHT, Lines, PdfInfo, Person
+from mi_courseware.certificates.common import INK, LAYOUT, LINE_HEIGHT, Lines, PdfInfo, Person
 from mi_courseware.certificates.names import layout_name
 from mi_courseware.core.edition import Edition, StandardUnit
 from mi_courseware.core.languages import FALLBACK
@@ -66,8 +66,11 @@ def _hours(value: float) -> str:
 class Design:
     """The certificate design of one edition: theme, wording, fonts, shared text."""
 
-    def __init__(self, edition: Edition) -> None:
+    def __init__(self, edition: Edition, layout: int = LAYOUT) -> None:
         self.edition = edition
+        #: The design (:data:`~.common.LAYOUT`) laid out: a certificate keeps the one it was
+        #: issued in.
+        self.layout = layout
         self.setup: DocumentSetup = document_setup(edition)
         options = self.setup.options
         # a bilingual design: the client's language first, then the themes' fallback language
@@ -232,27 +235,60 @@ class Design:
         return [p.as_uri() for p in fonts if p.is_file()][-1:] + self.setup.stylesheets(STYLESHEET)
 
     def _when(self) -> Markup:
-        """Dates, place and CPD hours on one line, in each language."""
-        edition = self.edition
+        """Dates, place and CPD hours on one line, in each language: every day's place when
+        the days are not all in one place (the first design gave the first day's only)."""
         lines = []
         for index, lang in enumerate(self.languages):
             t = self.say_in[lang]
-            bits = []
-            if edition.dates:
-                bits.append(t.dates(edition.dates))
-            if edition.event is not None:
-                place = t("certificate.online") if edition.event.virtual else edition.event.venue
-                if place:
-                    bits.append(place)
-            key = "certificate.cpd_hour" if edition.cpd_hours == 1 else "certificate.cpd_hours"
-            bits.append(t(key, hours=_hours(edition.cpd_hours)))
-            text = escape(" · ".join(bits))
+            text = escape(" · ".join([*self.where(t), self.hours(t)]))
             lines.append(
                 Markup(text)
                 if index == 0
                 else Markup('<span class="other" lang="{}">{}</span>').format(lang, text)
             )
         return Markup("<br>").join(lines)
+
+    def same_as(self, layout: int) -> bool:
+        """Whether design ``layout`` lays this edition's certificates out as this one does."""
+        return layout == self.layout or all(
+            self.where(t, layout) == self.where(t) for t in self.say_in.values()
+        )
+
+    def where(self, t: Translator, layout: int | None = None) -> list[str]:
+        """When and where, as the certificate says it in design ``layout`` (this design's by
+        default): the dates and the one place, or each place with its dates."""
+        layout = layout or self.layout
+        edition = self.edition
+        days = edition.days if edition.event is not None else ()
+        places = [day.venue or (t("certificate.online") if day.virtual else "") for day in days]
+        if layout == 1 or len(set(places)) <= 1:
+            bits = [t.dates(edition.dates)] if edition.dates else []
+            if layout == 1 and edition.event is not None:
+                event = edition.event
+                place = t("certificate.online") if event.virtual else event.venue
+            else:
+                place = places[0] if places else ""
+            return [*bits, place] if place else bits
+        grouped: dict[str, list[date]] = {}
+        undated = []
+        for day, place in zip(days, places, strict=True):
+            if day.date is None:
+                undated.append(place)
+            else:
+                grouped.setdefault(place, []).append(day.date)
+        shown = [
+            t("certificate.dates_place", dates=t.dates(when), place=place)
+            if place
+            else t.dates(when)
+            for place, when in grouped.items()
+        ]
+        return [*shown, *(p for p in dict.fromkeys(undated) if p and p not in grouped)]
+
+    def hours(self, t: Translator) -> str:
+        """The CPD hours, worded."""
+        hours = self.edition.cpd_hours
+        key = "certificate.cpd_hour" if hours == 1 else "certificate.cpd_hours"
+        return t(key, hours=_hours(hours))
 
 
 def frameworks(units: tuple[StandardUnit, ...]) -> list[tuple[str, list[str]]]:

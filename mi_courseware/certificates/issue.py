@@ -29,13 +29,13 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
 from mi_courseware.certificates.background import Background
 from mi_courseware.certificates.batch import Results
-from mi_courseware.certificates.common import CertificateError, Person
+from mi_courseware.certificates.common import LAYOUT, CertificateError, Person
 from mi_courseware.certificates.design import Design
 from mi_courseware.certificates.progress import progress_bar
 from mi_courseware.certificates.states import (
@@ -116,6 +116,7 @@ def _person(
         changed_at or _changed(row),
         row.status == "reissued" if reissued is None else reissued,
         row.key_id,
+        row.layout,
     )
 
 
@@ -176,6 +177,7 @@ def plan(edition: Edition, run: Run, design: Design, final: Path, report: Report
             details=details,
             at=now,
             key_id=key.key_id if key is not None else None,
+            layout=LAYOUT,
         )
         people.update((row.number, _person(row)) for row in reserved)
         holders = {p.identity: p for p in roster}
@@ -268,8 +270,26 @@ def render(
     """Step 2: every certificate's PDF in ``work``."""
     from mi_courseware.certificates.batch import render_all
 
+    # a certificate issued in an earlier design is laid out in it again (same bytes), on a
+    # background of its own; the print file takes its file, not its set page
+    earlier: dict[int, list[Person]] = {}
+    for person in people:
+        layout = person.layout or 1
+        if not design.same_as(layout):
+            earlier.setdefault(layout, []).append(person)
+    moved = {p.number for group in earlier.values() for p in group}
+    later = [p for p in people if p.number not in moved]
     with progress_bar(len(people), enabled=not run.quiet) as tick:
-        return render_all(design, people, work, run.jobs, tick, whole=run.whole, prepared=prepared)
+        results = {}
+        for layout, group in earlier.items():
+            older = Design(design.edition, layout)
+            done = render_all(older, group, work, run.jobs, tick, whole=run.whole)
+            results.update({n: replace(r, personal=None) for n, r in done.rendered.items()})
+        current = render_all(
+            design, later, work, run.jobs, tick, whole=run.whole, prepared=prepared
+        )
+    current.rendered.update(results)
+    return current
 
 
 def stage(run: Run, hashes: dict[str, str]) -> dict[str, str]:
@@ -323,16 +343,20 @@ def issue(
             rows = list(register.for_event(edition.event.id).values())
         kept = [r for r in rows if _kept(r) and r.number not in report.attendance.void]
         printed = [r for r in kept if r.number not in report.attendance.unprinted]
-        _write_all(design, edition, final_dir, work, results, printed)
+        # no certificate to print (nobody qualifies yet): no print file, as a PDF of no
+        # pages is no PDF (readers refuse it)
+        if printed:
+            _write_all(design, edition, final_dir, work, results, printed)
         for number, path in files.items():
             os.replace(path, target / f"{number}.pdf")
-        os.replace(work / ALL, target / ALL)
-        _remove_stale(target, [r.number for r in kept])
+        if printed:
+            os.replace(work / ALL, target / ALL)
+        _remove_stale(target, [r.number for r in kept], printed=bool(printed))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     if not staged:
         promote(run, hashes, design.details(), report)
-    report.files = [target / f"{r.number}.pdf" for r in kept] + [target / ALL]
+    report.files = [target / f"{r.number}.pdf" for r in kept] + [target / ALL] * bool(printed)
     report.printed = len(printed)
     ended = report.attendance.ended
     report.awaiting = sum(
@@ -390,9 +414,10 @@ def _write_all(
     )
 
 
-def _remove_stale(target: Path, keep: list[str]) -> None:
-    """Numbered PDFs no row of this event holds (revoked, or from another register)."""
-    names = {f"{n}.pdf" for n in keep} | {ALL}
+def _remove_stale(target: Path, keep: list[str], *, printed: bool = True) -> None:
+    """Numbered PDFs no row of this event holds (revoked, or from another register), and
+    the print file when it holds no certificate now."""
+    names = {f"{n}.pdf" for n in keep} | ({ALL} if printed else set())
     for path in target.glob("*.pdf"):
         if path.name not in names:
             path.unlink(missing_ok=True)

@@ -155,7 +155,10 @@ def certificates(
     for state, numbers in (("revoked", issued.revoked), ("void", issued.void)):
         if numbers:
             click.echo(f"  {state:<12} {len(numbers):>4}  (not reissued; {_span(numbers)})")
-    click.echo(f"  {plural(issued.printed, 'certificate')} in all-certificates.pdf")
+    if issued.printed:
+        click.echo(f"  {plural(issued.printed, 'certificate')} in all-certificates.pdf")
+    else:
+        click.echo("  no certificate to print: no all-certificates.pdf")
     if issued.awaiting:
         last = edition.last_day
         when = f"after {last.isoformat()}, the event's last day" if last else "after the event"

@@ -17,6 +17,7 @@ from typing import Any
 
 from mi_courseware.core.edition import Edition
 from mi_courseware.rendering.charts import Bar, RowValue, bar_chart, row_chart
+from mi_courseware.rendering.days import day_lines
 from mi_courseware.rendering.document import DocumentSetup
 from mi_courseware.resolving.questions import scale_labels
 from mi_courseware.resolving.skills import item_changes
@@ -116,6 +117,7 @@ def quality_html(edition: Edition, setup: DocumentSetup, when: datetime) -> str:
         ("coding.css", "quality.css"),
         edition=edition,
         event=event,
+        days=day_lines(edition, setup.t),
         show_comments=True,
         skills=skills,
         **sections(setup, summary),

@@ -28,9 +28,9 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine
 
 #: The schema version (SQLite's ``user_version``) and the Alembic revision it corresponds to.
-SCHEMA_VERSION = 5
-HEAD = "0005"
-REVISIONS = ("0001", "0002", "0003", "0004", "0005")
+SCHEMA_VERSION = 6
+HEAD = "0006"
+REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006")
 #: Revisions whose registers may hold private signing keys (moved out by 0003).
 WITH_KEYS = ("0002",)
 MIGRATIONS = Path(__file__).parent / "migrations"

@@ -48,6 +48,7 @@ class Certificate:
     key_id: str | None = None  # the issuer's key printed on it (None: issued before keys were)
     #: The issue date printed on it (see :class:`Details`); ``None`` when not recorded.
     issued_on: str | None = None
+    layout: int | None = None  # the design it was laid out in (None: the first)
 
     @property
     def issue_date(self) -> str:

@@ -81,6 +81,10 @@ certificates = Table(
     #: ``verify`` and the published site give; ``None`` for a certificate not made again since
     #: this was recorded, or of an event without dates: then the day it was numbered.
     Column("issued_on", Text),
+    #: The design it was laid out in (:data:`mi_courseware.certificates.common.LAYOUT`):
+    #: a later design applies to certificates issued from then on, and one already issued
+    #: keeps its file (``None``: issued before designs were numbered, the first one).
+    Column("layout", Integer),
     UniqueConstraint("prefix", "year", "serial"),
     UniqueConstraint("event", "identity"),
     Index("certificates_by_event", "event"),

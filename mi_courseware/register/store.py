@@ -285,10 +285,11 @@ class Register:
         details: Details,
         at: str,
         key_id: str | None = None,
+        layout: int | None = None,
     ) -> list[Certificate]:
         """:meth:`reserve` for each of ``people`` (identity, name), numbered in that order, in
         a few statements whatever their number. ``key_id``: the fingerprint of the key their
-        issuer signs with, printed on them."""
+        issuer signs with, printed on them; ``layout``: the design they are laid out in."""
         if not people:
             return []
         pause_at("reserve")
@@ -313,6 +314,7 @@ class Register:
                 "changed_at": at,
                 "status": "pending",
                 "key_id": key_id,
+                "layout": layout,
             }
             for index, ((identity, name), code) in enumerate(zip(people, codes, strict=True))
         ]

@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from mi_courseware.core.edition import Edition
-from mi_courseware.core.evaluation import SkillItem
-from mi_courseware.errors import Problems
+from mi_courseware.core.evaluation import Responses, SkillItem
+from mi_courseware.errors import Position, Problems
 from mi_courseware.loading.i18n import Translator
 from mi_courseware.loading.project import Project, Record
 from mi_courseware.loading.wording import theme_languages
@@ -22,6 +22,7 @@ from mi_courseware.model import Course, Event
 from mi_courseware.resolving.questions import define, scale_words
 from mi_courseware.resolving.responses import read_responses
 from mi_courseware.resolving.skills import read_skills
+from mi_courseware.resolving.stats import attended
 
 #: The Edition's input role of the response file (see ``Edition.inputs``).
 ROLE = "evaluations"
@@ -63,5 +64,22 @@ def with_evaluation(
     if table is None:
         return edition
     responses = read_responses(table, questions, scale_words(wording, languages), problems)
+    if responses is not None and event is not None and event.model.roster is not None:
+        _more_than_attended(responses, edition, problems)
     inputs = {**edition.inputs, ROLE: (table.path,)}
     return replace(edition, responses=responses, inputs=inputs)
+
+
+def _more_than_attended(responses: Responses, edition: Edition, problems: Problems) -> None:
+    """More responses than people who attended is a warning at the response file: some came
+    from people the roster does not count (or the roster's attendance is wrong), and the
+    quality report gives no response rate."""
+    count = sum(1 for person in edition.participants if attended(person))
+    given = len(responses.rows)
+    if given > count:
+        problems.warning(
+            Position(responses.path, 1, 0),
+            f"{given} responses, but the roster counts only {count} who attended: check the "
+            "roster's attendance, or remove the responses of people who did not attend (the "
+            "quality report gives no response rate until then)",
+        )

@@ -154,8 +154,11 @@ class Summary:
 
     @property
     def rate(self) -> Fraction | None:
-        """Responses over those who attended."""
-        return Fraction(self.responses, self.attended) if self.attended else None
+        """Responses over those who attended (``None`` when not known: no roster, or more
+        responses than attended, which a response rate cannot be)."""
+        if not self.attended or self.responses > self.attended:
+            return None
+        return Fraction(self.responses, self.attended)
 
     def rating(self, role: str) -> QuestionStats | None:
         """The first rating with ``role`` (``overall``: satisfaction)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -11,8 +12,13 @@ from mi_courseware.rendering.pptx.fitting import Metrics
 from mi_courseware.rendering.pptx.images import Drawing, Picture, load_picture, start_picture
 from mi_courseware.rendering.pptx.placing import Placer
 from mi_courseware.rendering.pptx.plan import plan_deck
-from mi_courseware.rendering.pptx.spec import ImageSpec
-from mi_courseware.rendering.pptx.template import brand_theme, colour_scheme, load_template
+from mi_courseware.rendering.pptx.spec import FittedSlide, ImageSpec, SlideSpec
+from mi_courseware.rendering.pptx.template import (
+    Template,
+    brand_theme,
+    colour_scheme,
+    load_template,
+)
 from mi_courseware.rendering.pptx.wording import Wording
 
 #: Longest side, in inches, a picture is shown at (sets the SVG rasterising resolution).
@@ -29,15 +35,36 @@ def brand_colours(primary: str, secondary: str, accent: str) -> dict[str, str]:
     return colours
 
 
-def write_deck(edition: Edition, path: Path, when: datetime) -> None:
-    """Write the edition's deck to ``path``."""
+def _setup(edition: Edition) -> tuple[Wording, Template, Metrics]:
+    """The deck's wording, its branded template and the metrics its text is measured with."""
     brand = edition.brand
     wording = Wording(list(edition.theme_dirs), edition.language)
     template = load_template(edition.theme, edition.theme_dirs, brand.folder, edition.slides)
     palette = brand.colours
     brand_theme(template, palette.primary, palette.secondary, palette.accent)
-    colours = brand_colours(palette.primary, palette.secondary, palette.accent)
     metrics = Metrics(template.font_files, template.line_height, template.substitutes)
+    return wording, template, metrics
+
+
+def slide_plan(edition: Edition) -> list[tuple[SlideSpec, list[FittedSlide]]]:
+    """The deck's slide plan: each slide planned from the edition, with the slides it was
+    fitted to (more than one when its text continues), before anything is drawn or written."""
+    wording, template, metrics = _setup(edition)
+    logo = ImageSpec(edition.brand.logo, edition.brand.logo_alt) if edition.brand.logo else None
+    placer = Placer(template, metrics, wording)
+    # placing a table may change its spec's text (the text below moves on with the rows)
+    return [
+        (spec, placer.place_each(replace(spec, text=dict(spec.text))))
+        for spec in plan_deck(edition, wording, logo)
+    ]
+
+
+def write_deck(edition: Edition, path: Path, when: datetime) -> None:
+    """Write the edition's deck to ``path``."""
+    brand = edition.brand
+    wording, template, metrics = _setup(edition)
+    palette = brand.colours
+    colours = brand_colours(palette.primary, palette.secondary, palette.accent)
     font_dir = template.font_files["regular"].parent
     logo_spec = None
     logo: Picture | Drawing | None = None

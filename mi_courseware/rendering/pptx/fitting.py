@@ -4,7 +4,8 @@ Widths come from the fonts' own advance widths (:mod:`mi_courseware.loading.font
 summed per character and cached, the wider of the theme's font and its declared substitute,
 with a safety margin for kerning and renderer differences. Text is set
 as large as fits between a style's largest and smallest sizes; text that still does not fit
-is split at paragraph (then word) boundaries for a continuation slide, so nothing overflows.
+continues on another slide from a paragraph's start (a paragraph is cut only when it alone is
+taller than the box at the floor size), so nothing overflows and no sentence is split.
 """
 
 from __future__ import annotations
@@ -168,37 +169,86 @@ def fit_fixed(paras: list[Para], box: Box, style: TextStyle, metrics: Metrics) -
 
 
 def fit_group(
-    fields: dict[str, tuple[list[Para], Box, TextStyle]], metrics: Metrics
-) -> tuple[float | None, dict[str, tuple[list[Para], list[Para]]]]:
-    """Fit flowing fields that share one size (e.g. two columns).
+    fields: dict[str, tuple[list[Para], Box, TextStyle]],
+    metrics: Metrics,
+    cap: float | None = None,
+) -> tuple[float, dict[str, tuple[list[Para], list[Para]]]]:
+    """Fit flowing fields that share one size (e.g. two columns), no larger than ``cap``.
 
-    Returns the size and, per field, (what goes on this slide, what continues). The size is
-    ``None`` when nothing needed splitting and every field fits at its own largest size.
+    Returns the size and, per field, (what goes on this slide, what continues). Text is set
+    as large as fits; when it does not fit at the smallest size, a slide's text ends where a
+    paragraph ends, never inside one: a little overflow (at most :data:`MAX_CARRIED`
+    paragraphs) is set smaller instead, down to :data:`SQUEEZE` of the smallest size; a first
+    paragraph too tall for the box is set smaller, down to :data:`FLOOR`, and cut (at a
+    sentence's end where one fits) only when it is taller than the box even there.
     """
-    style_sizes = [sizes(style) for _, _, style in fields.values()]
-    steps = max(len(s) for s in style_sizes)
-    for step in range(steps):
-        ok = True
-        for (paras, box, style), options in zip(fields.values(), style_sizes, strict=True):
-            size = options[min(step, len(options) - 1)]
-            if not fits(paras, size, box, style, metrics):
-                ok = False
-                break
-        if ok:
-            first = next(iter(fields.values()))[2]
-            size = sizes(first)[min(step, len(sizes(first)) - 1)]
-            return size, {k: (v[0], []) for k, v in fields.items()}
-    result = {}
-    size = min(style.smallest for _, _, style in fields.values())
-    for key, (paras, box, style) in fields.items():
-        result[key] = split(paras, size, box, style, metrics)
-    return size, result
+    values = list(fields.values())
+
+    def every_field_fits(size: float) -> bool:
+        return all(fits(paras, size, box, style_, metrics) for paras, box, style_ in values)
+
+    style_sizes = [sizes(style_) for _, _, style_ in values]
+    for step in range(max(len(s) for s in style_sizes)):
+        size = style_sizes[0][min(step, len(style_sizes[0]) - 1)]
+        if cap is not None and size > cap:
+            continue
+        if all(
+            fits(paras, options[min(step, len(options) - 1)], box, style_, metrics)
+            for (paras, box, style_), options in zip(values, style_sizes, strict=True)
+        ):
+            return size, {key: (value[0], []) for key, value in fields.items()}
+    size = min(style_.smallest for _, _, style_ in values)
+    size = size if cap is None else min(size, cap)
+
+    def split_all(size: float, cut: bool = False) -> dict[str, tuple[list[Para], list[Para]]]:
+        return {
+            key: split(paras, size, box, style_, metrics, cut)
+            for key, (paras, box, style_) in fields.items()
+        }
+
+    parts = split_all(size)
+    carried = sum(len(later) for _, later in parts.values())
+    if carried <= MAX_CARRIED:
+        smaller = size - 1
+        while smaller >= max(FLOOR, size * SQUEEZE):
+            if every_field_fits(smaller):
+                return smaller, {key: (value[0], []) for key, value in fields.items()}
+            smaller -= 1
+
+    def stuck(parts: dict[str, tuple[list[Para], list[Para]]]) -> bool:
+        return any(later and not here for here, later in parts.values())
+
+    while stuck(parts) and size - 1 >= FLOOR:
+        size -= 1
+        parts = split_all(size)
+    if stuck(parts):
+        parts = split_all(size, cut=True)
+    return size, parts
+
+
+#: Paragraphs that may be kept on a slide by setting it smaller rather than continuing.
+MAX_CARRIED = 2
+#: How much smaller than its smallest size flowing text may be set to stay on one slide.
+SQUEEZE = 0.8
+
+
+def _heading(para: Para) -> bool:
+    """A bold line of its own (a ``###`` heading), which belongs with what follows it."""
+    return para.kind == "plain" and bool(para.runs) and all(r.bold for r in para.runs)
 
 
 def split(
-    paras: list[Para], size: float, box: Box, style: TextStyle, metrics: Metrics
+    paras: list[Para],
+    size: float,
+    box: Box,
+    style: TextStyle,
+    metrics: Metrics,
+    cut: bool = False,
 ) -> tuple[list[Para], list[Para]]:
-    """Paragraphs that fit ``box`` at ``size`` and those that continue on the next slide."""
+    """The whole paragraphs that fit ``box`` at ``size``, and those that continue on the next
+    slide (a heading line goes with what follows it). When the first paragraph alone does not
+    fit, nothing fits, unless ``cut``: then it is cut (see :func:`split_paragraph`), and if not
+    even a word fits it goes whole, so that every slide holds something."""
     limit = box.h / EMU_PER_PT * HEIGHT_MARGIN
     used = 0.0
     for index, para in enumerate(paras):
@@ -206,19 +256,28 @@ def split(
         if used + height <= limit:
             used += height
             continue
-        if index > 0 and used + height - limit > limit * 0.25:
-            return paras[:index], paras[index:]
-        head, tail = split_paragraph(para, limit - used, size, box, style, metrics)
-        if head is None:
-            return paras[:index], paras[index:]
-        return [*paras[:index], head], [tail, *paras[index + 1 :]]
+        if index == 0:
+            if not cut:
+                return [], paras
+            head, tail = split_paragraph(para, limit, size, box, style, metrics)
+            if head is None:
+                return paras[:1], paras[1:]
+            return [head], [tail, *paras[1:]]
+        while index > 1 and _heading(paras[index - 1]):
+            index -= 1
+        return paras[:index], paras[index:]
     return paras, []
+
+
+#: Where a sentence (or a clause that stands alone) ends.
+_ENDS = (".", "?", "!", ";", ":", "…")
 
 
 def split_paragraph(
     para: Para, room: float, size: float, box: Box, style: TextStyle, metrics: Metrics
 ) -> tuple[Para | None, Para]:
-    """Split one paragraph at a word so that its first part fits ``room`` points."""
+    """Split one paragraph so that its first part fits ``room`` points: after the last
+    sentence that fits, or at a word when not even the first sentence does."""
     words = _flatten(para)
     low, high = 0, len(words)
     while low < high:  # the most words that fit
@@ -230,6 +289,10 @@ def split_paragraph(
             high = middle - 1
     if low == 0 or low == len(words):
         return None, para
+    sentence = next(
+        (k for k in range(low, 0, -1) if words[k - 1].text.rstrip().endswith(_ENDS)), None
+    )
+    low = sentence or low
     head = para.with_runs(_join(words[:low]))
     tail = replace(
         para, runs=_join(words[low:]), kind="continued" if para.kind != "plain" else "plain"

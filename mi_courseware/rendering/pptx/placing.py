@@ -28,12 +28,15 @@ class Placer:
 
     def place(self, specs: list[SlideSpec]) -> list[FittedSlide]:
         """Every slide fitted, continuation slides included."""
+        return [slide for spec in specs for slide in self.place_each(spec)]
+
+    def place_each(self, spec: SlideSpec) -> list[FittedSlide]:
+        """One planned slide fitted: the slide and its continuations."""
         fitted: list[FittedSlide] = []
-        for spec in specs:
-            pending: SlideSpec | None = spec
-            while pending is not None:
-                slide, pending = self.place_one(pending)
-                fitted.append(slide)
+        pending: SlideSpec | None = spec
+        while pending is not None:
+            slide, pending = self.place_one(pending)
+            fitted.append(slide)
         return fitted
 
     def _title(self, spec: SlideSpec) -> FittedText:
@@ -78,18 +81,19 @@ class Placer:
                 size = fitting.fit_fixed(paras, boxes[role], style, self.metrics)
                 slide.text[role] = FittedText(paras, size, self._moved(layout, role, boxes))
         rest: dict[str, list[Para]] = {}
+        shared = None
         if group:
-            shared, parts = fitting.fit_group(group, self.metrics)
+            shared, parts = fitting.fit_group(group, self.metrics, spec.largest)
             for role, (here, later) in parts.items():
                 if here:
-                    slide.text[role] = FittedText(
-                        here, shared or group[role][2].largest, self._moved(layout, role, boxes)
-                    )
+                    slide.text[role] = FittedText(here, shared, self._moved(layout, role, boxes))
                 if later:
                     rest[role] = later
         if not rest and rest_table is None:
             return slide, None
-        return slide, self._continuation(spec, rest, rest_table)
+        following = self._continuation(spec, rest, rest_table)
+        following.largest = shared if rest else spec.largest
+        return slide, following
 
     def _moved(self, layout, role: str, boxes: dict[str, Box]) -> Box | None:  # type: ignore[no-untyped-def]
         ph = layout.placeholders[role]

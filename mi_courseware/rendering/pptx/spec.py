@@ -49,6 +49,8 @@ class SlideSpec:
     position: Position | None = None
     footer: bool = True
     lang: str = ""  # the BCP 47 tag of the deck's language: plan_deck sets it on every slide
+    #: The size of the slide a continuation continues: its flowing text is set no larger.
+    largest: float | None = None
 
 
 @dataclass

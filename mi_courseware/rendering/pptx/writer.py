@@ -32,6 +32,7 @@ from mi_courseware.rendering.pptx.ooxml import (
 )
 from mi_courseware.rendering.pptx.package import CT, RT, relative, resolve
 from mi_courseware.rendering.pptx.placing import CELL_MARGIN
+from mi_courseware.rendering.pptx.properties import complete
 from mi_courseware.rendering.pptx.spec import FittedSlide, FittedText
 from mi_courseware.rendering.pptx.template import Template, TextStyle
 from mi_courseware.rendering.pptx.wording import Wording
@@ -340,6 +341,7 @@ class DeckWriter:
         root = self.package.rels("")
         root.add(_CORE_REL, "docProps/core.xml")
         root.add(_APP_REL, "docProps/app.xml")
+        complete(self.package)  # presProps, viewProps, tableStyles: PowerPoint repairs without
         self.package.save(path, when)
 
 
