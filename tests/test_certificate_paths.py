@@ -217,7 +217,8 @@ def test_a_course_title_too_long_for_the_certificate_is_refused_before_numbering
     assert (
         "content/courses/mi-basics.yaml:1:1: error: the certificate's course details run into "
         f"its learning outcomes: the course title '{title[:57]}...' and its details are too "
-        "long for one certificate page; shorten the title (or the variant's title)"
+        "long for one certificate page; shorten the title (or the variant's title) or the "
+        "wording of its 3 learning outcomes"
     ) in result.output
     assert not (root / "records" / "certificates.sqlite").exists()
 

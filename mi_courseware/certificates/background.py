@@ -26,6 +26,7 @@ from typing import Any
 from mi_courseware.certificates.common import BOLD_SLOTS, SLOTS, Person
 from mi_courseware.certificates.design import Design, brand_dark
 from mi_courseware.certificates.fonts import NAME_BLOCKS, TEXT_BLOCKS, FontSubset, subset_font
+from mi_courseware.core.edition import Edition
 
 PX = 0.75
 """PDF points per CSS pixel."""
@@ -171,8 +172,20 @@ def check_fit(design: Design, anchors: dict[str, tuple[float, ...]]) -> None:
                     course if course.is_file() else design.template_path,
                     f"the certificate's {_PARTS[one]} run into its {_PARTS[other]}: the "
                     f"course title '{_clip(edition.title)}' and its details are too long for "
-                    "one certificate page; shorten the title (or the variant's title)",
+                    f"one certificate page; shorten {_what_to_shorten(edition, one, other)}",
                 )
+
+
+def _what_to_shorten(edition: Edition, one: str, other: str) -> str:
+    """What the user can shorten, from what runs into what: the title always; the outcomes
+    when their panel is one of the two; the places when the event has several."""
+    what = ["the title (or the variant's title)"]
+    if "learning" in (one, other) and len(edition.outcomes) > 1:
+        what.append(f"the wording of its {len(edition.outcomes)} learning outcomes")
+    places = {d.venue or ("online" if d.virtual else "") for d in edition.days} - {""}
+    if "award" in (one, other) and len(places) > 1:
+        what.append(f"the names of its {len(places)} places")
+    return what[0] if len(what) == 1 else ", ".join(what[:-1]) + " or " + what[-1]
 
 
 _PARTS = {"award": "course details", "learning": "learning outcomes", "foot": "signature line"}
