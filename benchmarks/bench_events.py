@@ -45,6 +45,11 @@ def twelve_events(folder: Path) -> Path:
         (content / "events" / f"{name}.yaml").write_text(text, encoding="utf-8")
         if responses.is_file():
             shutil.copy(responses, content / "evaluations" / f"{name}.csv")
+    # the course's genuine quotes name the demo event as their source: the first copy now
+    for course in (content / "courses").glob("*.yaml"):
+        text = course.read_text(encoding="utf-8")
+        text = text.replace(f"source: {EVENT}\n", f"source: {EVENT}-copy01\n")
+        course.write_text(text, encoding="utf-8")
     return project
 
 
