@@ -171,10 +171,16 @@ def test_every_generated_event_resolves_and_its_cheap_outputs_hold_the_invariant
     for html in (flyer, signin_html(edition, when=WHEN)[0]):
         assert days_missing(edition, setup.t, page_text(html)) == []
 
-    faults = [
-        fault for spec, fitted in slide_plan(edition) for fault in split_sentences(spec, fitted)
-    ]
+    plan_ = slide_plan(edition)
+    faults = [fault for spec, fitted in plan_ for fault in split_sentences(spec, fitted)]
     assert faults == []
+    for spec, fitted in plan_:  # a continued table: never larger type, never a few rows over
+        tables = [f for f in fitted if f.table is not None]
+        sizes = [f.table_size for f in tables]
+        assert sizes == sorted(sizes, reverse=True), (spec.title, sizes)
+        rows = [len(f.table.rows) for f in tables if f.table is not None]
+        if len(rows) > 1 and len(set(sizes)) == 1:
+            assert max(rows) - min(rows) <= max(rows) // 2, (spec.title, rows)
 
     if edition.responses is not None:
         summary = event_summary(edition)

@@ -569,3 +569,21 @@ def test_a_template_that_holds_slides_gives_a_deck_of_only_our_slides(
         == len(names)
         == len(titles(build(FIXTURE, "brightwater-2027", tmp_path / "plain")[0]))
     )
+
+
+def test_a_timetable_too_long_for_one_slide_is_shared_evenly_never_larger_on_the_next() -> None:
+    """The demo's day has more slots than one slide holds: its rows are shared evenly between
+    two slides at one size, not a full slide in small type and two rows over in large type."""
+    from mi_courseware.rendering.pptx.deck import slide_plan
+
+    problems = Problems()
+    project = load_checked(ProjectPaths(REPO), problems)
+    [edition] = editions_for(project, [find_target(project, "northfield-2027-03")], problems)
+    [(spec, fitted)] = [(s, f) for s, f in slide_plan(edition) if s.layout == "table"][:1]
+    assert spec.table is not None and len(spec.table.rows) > 12
+    tables = [f.table for f in fitted if f.table is not None]
+    assert len(tables) == 2
+    counts = [len(t.rows) for t in tables]
+    assert sum(counts) == len(spec.table.rows)
+    assert max(counts) - min(counts) <= 1, counts
+    assert fitted[1].table_size <= fitted[0].table_size

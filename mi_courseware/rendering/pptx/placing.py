@@ -93,6 +93,8 @@ class Placer:
             return slide, None
         following = self._continuation(spec, rest, rest_table)
         following.largest = shared if rest else spec.largest
+        if rest_table is not None:
+            following.largest = slide.table_size
         return slide, following
 
     def _moved(self, layout, role: str, boxes: dict[str, Box]) -> Box | None:  # type: ignore[no-untyped-def]
@@ -160,15 +162,34 @@ class Placer:
             reserve = min(round(needed * EMU_PER_PT) + emu(0.25), area.h // 3)
         room = area.h - reserve
         rows = list(table.rows)
-        for size in fitting.sizes(style, step=1):
+        # a continuation is never set larger than the slide it continues (spec.largest)
+        tried = [
+            x for x in fitting.sizes(style, step=1) if spec.largest is None or x <= spec.largest
+        ]
+        tried = tried or [style.smallest]
+
+        def measure(size: float) -> tuple[list[int], list[int]]:
             widths = self._widths(table, area.w, size)
             heights = [self._row_height(table.header, widths, size, style)]
-            heights += [self._row_height(r, widths, size, style) for r in rows]
+            return widths, heights + [self._row_height(r, widths, size, style) for r in rows]
+
+        for size in tried:
+            widths, heights = measure(size)
             if sum(heights) <= room:
                 break
         count = len(rows)
         while count > 1 and sum(heights[: count + 1]) > room:
             count -= 1
+        if count < len(rows):
+            # rows that need more than one slide are shared evenly between the slides they
+            # need (not a full slide and a few rows over), each at the largest size they fit
+            slides = -(-len(rows) // count)
+            even = -(-len(rows) // slides)
+            for size in tried:
+                widths, heights = measure(size)
+                if sum(heights[: even + 1]) <= room:
+                    count = even
+                    break
         slide.table = replace(
             table,
             rows=tuple(rows[:count]),
