@@ -31,11 +31,8 @@ from pathlib import Path
 
 import lxml.html
 import pikepdf
+from bench_pack import BIN, ROOT, TARGET, timed  # the same pack, timed the same way
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
-TARGET = ["mi-practitioner", "--client", "northfield", "--variant", "in-depth"]
-TARGET += ["--addon", "node-link-mapping"]
 RENDER = (
     "import sys; from weasyprint import HTML; "
     "HTML(filename=sys.argv[1]).write_pdf(sys.argv[2], pdf_tags=True)"
@@ -71,12 +68,6 @@ def split(html: Path, folder: Path) -> tuple[Path, Path]:
     for part, path in zip((first, second), paths, strict=True):
         path.write_bytes(lxml.html.tostring(part, doctype="<!doctype html>", encoding="utf-8"))
     return paths
-
-
-def timed(command: list[str]) -> float:
-    start = time.perf_counter()
-    subprocess.run(command, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - start
 
 
 def split_render(parts: tuple[Path, Path], out: Path) -> float:

@@ -429,3 +429,20 @@ def test_every_bad_cell_of_a_skills_file_is_reported_where_it_is(
         "given twice (row 2)",
     ]
     assert not (project / "output").exists()
+
+
+def test_two_files_for_one_events_responses_or_skills_scores_are_an_error(
+    project: Path, run_cli: RunCli
+) -> None:
+    folder = project / "content" / "evaluations"
+    for name in ("eval-spring", "eval-spring-skills"):
+        (folder / f"{name}.xlsx").write_bytes((folder / f"{name}.csv").read_bytes())
+    result = run_cli("validate", "eval-spring", cwd=project)
+    assert result.exit_code == 1
+    assert lines(result.stderr)[:2] == [
+        "content/evaluations/eval-spring-skills.xlsx:1:1: error: event 'eval-spring' has two "
+        "files of skills scores, eval-spring-skills.csv and eval-spring-skills.xlsx; keep one",
+        "content/evaluations/eval-spring.xlsx:1:1: error: event 'eval-spring' has two response "
+        "files, eval-spring.csv and eval-spring.xlsx; keep one",
+    ]
+    assert lines(result.stderr)[-1] == "2 errors, 1 warning"

@@ -23,17 +23,24 @@ WORD_PARTS = ("i18n", "fonts")
 WORD_USES = ("course", "text", "images", "brand", "word")
 
 
-class WordPackBuilder(Builder["Edition"]):
-    """``participant-pack.docx``: the participant pack, editable in Word."""
+class WordEdition(Builder["Edition"]):
+    """What every Word edition shares: its inputs, the theme's parts, the ``docx`` format of
+    ``formats:``, and that it is teaching material (kept as it is once the event is over).
+    Not registered itself: its subclasses are the outputs."""
 
-    name = "pack-docx"
-    description = "participant-pack.docx"
-    outputs = ("participant-pack.docx",)
     uses = WORD_USES
     theme_parts = WORD_PARTS
     edition_format = "docx"
     kept_after_event = True  # teaching material: a record of what was taught
     preload = ("docx", "mi_courseware.rendering.docx.pack")
+
+
+class WordPackBuilder(WordEdition):
+    """``participant-pack.docx``: the participant pack, editable in Word."""
+
+    name = "pack-docx"
+    description = "participant-pack.docx"
+    outputs = ("participant-pack.docx",)
     #: Whether trainer notes, answers, timings and materials are included.
     facilitator: ClassVar[bool] = False
 
@@ -55,18 +62,13 @@ class WordGuideBuilder(WordPackBuilder):
     facilitator = True
 
 
-class WordHandoutsBuilder(Builder["Edition"]):
+class WordHandoutsBuilder(WordEdition):
     """``handouts/<handout>.docx``: each handout and worksheet of the edition on its own, for
     a client to reword or trim."""
 
     name = "handouts-docx"
     description = "handouts/<handout>.docx"
     outputs = ("handouts/<handout>.docx",)
-    uses = WORD_USES
-    theme_parts = WORD_PARTS
-    edition_format = "docx"
-    kept_after_event = True  # teaching material: a record of what was taught
-    preload = ("docx", "mi_courseware.rendering.docx.pack")
 
     @classmethod
     def applies(cls, target: Edition, context: BuildContext) -> bool:

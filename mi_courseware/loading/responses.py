@@ -105,13 +105,25 @@ def responses_file(
         else:
             return path
         return None
-    found = [folder / f"{record.id}{s}" for s in SUFFIXES if (folder / f"{record.id}{s}").is_file()]
-    found = [p for p in found if readable(p)]  # a link out is reported by check_links
+    return _the_one(folder, record.id, record.id, "response files", readable, problems)
+
+
+def _the_one(
+    folder: Path,
+    stem: str,
+    event: str,
+    what: str,
+    readable: Callable[[Path], bool],
+    problems: Problems,
+) -> Path | None:
+    """The one ``<folder>/<stem>.csv`` or ``.xlsx`` there is, if any; two are an error (a
+    link out of the project is not counted: check_links reports it)."""
+    found = [folder / f"{stem}{s}" for s in SUFFIXES]
+    found = [p for p in found if p.is_file() and readable(p)]
     if len(found) > 1:
         problems.error(
             Position(found[1]),
-            f"event '{record.id}' has two response files, {found[0].name} and "
-            f"{found[1].name}; keep one",
+            f"event '{event}' has two {what}, {found[0].name} and {found[1].name}; keep one",
         )
         return None
     return found[0] if found else None
@@ -122,16 +134,7 @@ def skills_file(
 ) -> Path | None:
     """The scores of event ``ident``'s skills measure, if it has them:
     ``<folder>/<event>-skills.csv`` or ``.xlsx`` (two of them are reported)."""
-    found = [folder / f"{ident}-skills{s}" for s in SUFFIXES]
-    found = [p for p in found if p.is_file() and readable(p)]
-    if len(found) > 1:
-        problems.error(
-            Position(found[1]),
-            f"event '{ident}' has two files of skills scores, {found[0].name} and "
-            f"{found[1].name}; keep one",
-        )
-        return None
-    return found[0] if found else None
+    return _the_one(folder, f"{ident}-skills", ident, "files of skills scores", readable, problems)
 
 
 def read_table(path: Path, problems: Problems) -> ResponseTable | None:

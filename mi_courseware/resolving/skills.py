@@ -12,12 +12,11 @@ per item, the mean change of those scored both times, beside their own confidenc
 from __future__ import annotations
 
 from dataclasses import dataclass
-from fractions import Fraction
 
 from mi_courseware.core.evaluation import SkillItem, SkillScore, SkillScores
 from mi_courseware.errors import Position, Problems, did_you_mean
 from mi_courseware.loading.responses import ResponseTable, header_key, short
-from mi_courseware.resolving.stats import mean
+from mi_courseware.resolving.stats import PairedMeans
 
 COLUMNS = ("name", "item", "when", "score")
 WHEN = ("before", "after")
@@ -111,32 +110,12 @@ def _score(value: object) -> int | None:
 
 
 @dataclass(frozen=True)
-class ItemChange:
+class ItemChange(PairedMeans):
     """One item's scores: before and after means over those scored both times, and the
     mean of each person's change."""
 
     item: SkillItem
     pairs: tuple[tuple[int, int], ...]
-
-    @property
-    def n(self) -> int:
-        """How many were scored before and after."""
-        return len(self.pairs)
-
-    @property
-    def before(self) -> Fraction | None:
-        """The mean score before the course."""
-        return mean([b for b, _ in self.pairs])
-
-    @property
-    def after(self) -> Fraction | None:
-        """The mean score after."""
-        return mean([a for _, a in self.pairs])
-
-    @property
-    def change(self) -> Fraction | None:
-        """The mean of each person's change (after minus before)."""
-        return mean([a - b for b, a in self.pairs])
 
 
 def item_changes(skills: SkillScores) -> list[ItemChange]:

@@ -104,12 +104,11 @@ class QuestionStats:
         return median(self.values)
 
 
-@dataclass(frozen=True)
-class Confidence:
-    """Confidence in one outcome before the course and now, over those who gave both."""
+class PairedMeans:
+    """Means over paired scores (each person's before and after, given both): how many, the
+    mean before, the mean after and the mean of each person's change. A mixin for frozen
+    dataclasses with a ``pairs`` field."""
 
-    outcome: str
-    text: str
     pairs: tuple[tuple[int, int], ...]
 
     @property
@@ -119,18 +118,32 @@ class Confidence:
 
     @property
     def before(self) -> Fraction | None:
-        """Mean confidence before the course."""
+        """The mean before the course."""
         return mean([b for b, _ in self.pairs])
+
+    @property
+    def after(self) -> Fraction | None:
+        """The mean after (or now)."""
+        return mean([a for _, a in self.pairs])
+
+    @property
+    def change(self) -> Fraction | None:
+        """The mean of each person's change (after minus before)."""
+        return mean([a - b for b, a in self.pairs])
+
+
+@dataclass(frozen=True)
+class Confidence(PairedMeans):
+    """Confidence in one outcome before the course and now, over those who gave both."""
+
+    outcome: str
+    text: str
+    pairs: tuple[tuple[int, int], ...]
 
     @property
     def now(self) -> Fraction | None:
         """Mean confidence now."""
-        return mean([n for _, n in self.pairs])
-
-    @property
-    def change(self) -> Fraction | None:
-        """Mean of each person's change (now minus before)."""
-        return mean([n - b for b, n in self.pairs])
+        return self.after
 
 
 @dataclass(frozen=True)

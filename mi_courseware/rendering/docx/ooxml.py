@@ -113,9 +113,9 @@ def colour(rpr: Any, hex_colour: str, theme: str | None = None) -> None:
     put(rpr, made, order)
 
 
-def field(paragraph: Any, instruction: str, shown: str = "") -> None:
-    """A field in ``paragraph``: its code and the result shown until Word updates it."""
-    p = paragraph._p
+def _field_start(instruction: str) -> tuple[Any, Any, Any]:
+    """The three runs that open a field: its beginning, its code and the separator after
+    which the result Word shows until it updates the field."""
     begin = element("w:r")
     begin.append(element("w:fldChar", fldCharType="begin"))
     code = element("w:r")
@@ -125,14 +125,24 @@ def field(paragraph: Any, instruction: str, shown: str = "") -> None:
     code.append(text)
     separate = element("w:r")
     separate.append(element("w:fldChar", fldCharType="separate"))
-    p.append(begin)
-    p.append(code)
-    p.append(separate)
-    if shown:
-        paragraph.add_run(shown)
+    return begin, code, separate
+
+
+def _field_end() -> Any:
+    """The run that closes a field."""
     end = element("w:r")
     end.append(element("w:fldChar", fldCharType="end"))
-    p.append(end)
+    return end
+
+
+def field(paragraph: Any, instruction: str, shown: str = "") -> None:
+    """A field in ``paragraph``: its code and the result shown until Word updates it."""
+    p = paragraph._p
+    for made in _field_start(instruction):
+        p.append(made)
+    if shown:
+        paragraph.add_run(shown)
+    p.append(_field_end())
 
 
 def link_runs(paragraph: Any, url: str, runs: list[Any]) -> None:
@@ -140,22 +150,10 @@ def link_runs(paragraph: Any, url: str, runs: list[Any]) -> None:
     a link that opens when clicked, with no relationship to anything outside the file."""
     if not runs:
         return
-    p = paragraph._p
     first = runs[0]._r
-    begin = element("w:r")
-    begin.append(element("w:fldChar", fldCharType="begin"))
-    code = element("w:r")
-    text = element("w:instrText")
-    text.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-    text.text = f' HYPERLINK "{url}" '
-    code.append(text)
-    separate = element("w:r")
-    separate.append(element("w:fldChar", fldCharType="separate"))
-    for made in (begin, code, separate):
+    for made in _field_start(f'HYPERLINK "{url}"'):
         first.addprevious(made)
-    end = element("w:r")
-    end.append(element("w:fldChar", fldCharType="end"))
-    p.append(end)
+    paragraph._p.append(_field_end())
 
 
 def repeat_header(row: Any) -> None:
