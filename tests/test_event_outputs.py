@@ -366,3 +366,27 @@ def test_a_long_flyer_is_set_tighter_to_fit_and_says_so(
         assert len(pdf.pages) == pages
     html = (out / "flyer.html").read_text(encoding="utf-8")
     assert ('<body class="flyer compact">' in html) == (pages == 1)
+
+
+def test_a_name_of_one_long_word_wraps_inside_its_cell(make_project) -> None:
+    """A booking export's run-together name (no space to break at) stays inside its cell and
+    the page, as every other name does."""
+    long = "Z" * 120
+    root = make_project(
+        base="days-basic",
+        edits={"content/rosters/pair-2027.csv": [("Ben Okafor,", f"{long},")]},
+    )
+    result = CliRunner().invoke(
+        cli,
+        ["--project", str(root), "build", "pair-2027", "--only", "sign-in"],
+        env={"SOURCE_DATE_EPOCH": EPOCH},
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0, result.output
+    with pdfplumber.open(root / "output" / "events" / "pair-2027" / "sign-in.pdf") as pdf:
+        for page in pdf.pages:
+            table = [c for c in page.chars if c["text"] == "Z"]
+            heads = [w for w in page.extract_words() if w["text"] == "ORGANISATION"]
+            if table and heads:  # the name column ends where the organisation's begins
+                assert max(c["x1"] for c in table) <= heads[0]["x0"], "the name runs over"
+        assert sum(c["text"] == "Z" for p in pdf.pages for c in p.chars) == 120 * 2  # 2 days
