@@ -286,17 +286,21 @@ class PdfBuilder(Builder[T]):
 
         return finish
 
-    def render(self, target: T, html: str, setup: DocumentSetup) -> Callable[[], bytes]:
-        """Start rendering ``html`` (in a worker when the build has them), reading only the
-        files ``setup`` allows; the returned function waits for the PDF's bytes."""
-        from mi_courseware.rendering.pdf import render_pdf
-
-        options: dict[str, Any] = {
+    def render_options(self, target: T, setup: DocumentSetup) -> dict[str, Any]:
+        """The options of :func:`~mi_courseware.rendering.pdf.render_pdf` for ``target``."""
+        return {
             "base": cast("Target", target).project_root,
             "allowed": setup.allowed,
             "asked_by": self.asked_by(target, setup),
             "identifier": self.identifier(target),
         }
+
+    def render(self, target: T, html: str, setup: DocumentSetup) -> Callable[[], bytes]:
+        """Start rendering ``html`` (in a worker when the build has them), reading only the
+        files ``setup`` allows; the returned function waits for the PDF's bytes."""
+        from mi_courseware.rendering.pdf import render_pdf
+
+        options = self.render_options(target, setup)
         renderer = self.context.renderer
         if renderer is None:
             return lambda: render_pdf(html, **options)

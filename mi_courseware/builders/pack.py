@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -39,6 +40,17 @@ class PackBuilder(PdfBuilder["Edition"]):
             kept.append((out / self.outputs[0]).with_suffix(".html"))
             kept[0].write_text(html, encoding="utf-8")
         return html, setup, kept
+
+    def render(self, target: Edition, html: str, setup: DocumentSetup) -> Callable[[], bytes]:
+        """A long pack is laid out in parts on the PDF workers at once when they are free."""
+        renderer = self.context.renderer
+        if renderer is None:
+            return super().render(target, html, setup)
+        from mi_courseware.rendering.parts.run import submit_in_parts
+
+        options = self.render_options(target, setup)
+        future = submit_in_parts(renderer, html, **options)
+        return lambda: renderer.wait(future, options["identifier"])
 
 
 class FacilitatorBuilder(PackBuilder):

@@ -7,7 +7,7 @@ import logging
 import os
 import threading
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, TimeoutError
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
@@ -56,8 +56,11 @@ def render_pdf(
     allowed: frozenset[Path],
     asked_by: Path,
     identifier: str,
+    laid_out: Callable[[Any], None] | None = None,
 ) -> bytes:
     """Render ``html`` to PDF bytes; only the ``allowed`` files may be loaded.
+
+    ``laid_out``, if given, sees the engine's laid-out document before its PDF is written.
 
     Bounded: the HTML's size, then the time the engine may take; a failure inside the engine
     (an absurd size in a stylesheet, nesting too deep) is a clear error naming the document.
@@ -75,7 +78,7 @@ def render_pdf(
     fence_stylesheets(document, base, fence)
     with engine_messages(asked_by, identifier):
         with guarded(identifier, "this document", "templates and stylesheets") as fonts:
-            data = _weasyprint(html, base, fence, identifier, fonts)
+            data = _weasyprint(html, base, fence, identifier, fonts, laid_out)
         fence.check()
     return data
 
@@ -134,7 +137,14 @@ def check_nesting(html: str, identifier: str) -> Any:
     return document
 
 
-def _weasyprint(html: str, base: Path, fence: Fence, identifier: str, fonts: Any) -> bytes:
+def _weasyprint(
+    html: str,
+    base: Path,
+    fence: Fence,
+    identifier: str,
+    fonts: Any,
+    laid_out: Callable[[Any], None] | None = None,
+) -> bytes:
     from weasyprint import HTML
 
     document = HTML(string=html, base_url=base.as_uri() + "/", url_fetcher=make_fetcher(fence))
@@ -142,6 +152,8 @@ def _weasyprint(html: str, base: Path, fence: Fence, identifier: str, fonts: Any
     # one image cache per document: the logo in every running header is decoded once
     rendered = document.render(cache={}, font_config=fonts)
     check_no_attachments(rendered, identifier)
+    if laid_out is not None:
+        laid_out(rendered)
     data = rendered.write_pdf(**pdf_options(identifier))
     assert isinstance(data, bytes)
     return data
@@ -207,6 +219,8 @@ class PdfRenderer:
         self.origin: weakref.WeakKeyDictionary[Future[bytes], WorkerPool] = (
             weakref.WeakKeyDictionary()
         )
+        #: Documents given to the workers and not yet rendered.
+        self.pending: set[Future[bytes]] = set()
         if forking() and (self.workers > 1 or lasting):
             self.pool = self._start()
         elif lasting:
@@ -238,8 +252,32 @@ class PdfRenderer:
             if not self.lasting:
                 raise RenderError(_broken(options.get("identifier", "a document"))) from None
             return self.submit(html, **options)
-        self.origin[future] = pool
+        self._track(future, pool)
         return future
+
+    def _track(self, future: Future[bytes], pool: WorkerPool) -> None:
+        self.origin[future] = pool
+        with self.lock:
+            self.pending.add(future)
+        future.add_done_callback(self._done)
+
+    def _done(self, future: Future[bytes]) -> None:
+        with self.lock:
+            self.pending.discard(future)
+
+    def free_workers(self) -> tuple[WorkerPool | None, str]:
+        """The worker pool, when it has several workers and no document is waiting for them
+        (what laying out a document in parts needs); else None, and why when it is busy."""
+        with self.lock:
+            if self.pool is None or self.lasting or self.workers < 2:
+                return None, ""
+            if self.pending:
+                return None, "the workers are busy"
+            return self.pool, ""
+
+    def track(self, future: Future[bytes], pool: WorkerPool) -> None:
+        """Wait for ``future`` (rendered by ``pool``'s workers) as for a submitted document."""
+        self._track(future, pool)
 
     def wait(self, future: Future[bytes], identifier: str) -> bytes:
         """The rendered PDF; a worker that overruns the time limit (stuck where the limit

@@ -1,0 +1,124 @@
+"""Cutting a document's HTML into parts at its top-level sections (lxml).
+
+Every part keeps the whole ``<head>`` (its stylesheets and page rules). A later part is given
+copies of the elements that open the body before any text (the running header's logo),
+marked :data:`~.layout.CARRIED`, so its page margins show what the whole document's would;
+the part checks that they are running elements and that they match the earlier parts'.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+from dataclasses import dataclass
+
+from mi_courseware.rendering.parts.layout import CARRIED, PartPlan
+
+#: Characters of text below which a document is laid out whole: two parts would not gain.
+MINIMUM_TEXT = 40_000
+
+
+@dataclass(frozen=True)
+class Part:
+    """One part: its HTML, what it knows before it starts, and its name in messages."""
+
+    html: str
+    plan: PartPlan
+    name: str
+
+
+def cut(html: str, parts: int, minimum: int = MINIMUM_TEXT) -> tuple[list[Part], str]:
+    """The document in ``parts`` parts of about equal text, cut before top-level sections;
+    or no parts and why it is laid out whole."""
+    import lxml.html
+
+    parser = lxml.html.HTMLParser(huge_tree=False, encoding="utf-8")
+    tree = lxml.html.document_fromstring(html.encode("utf-8"), parser=parser).getroottree()
+    body = tree.getroot().find("body")
+    if body is None:
+        return [], "it has no body"
+    children = [child for child in body if isinstance(child.tag, str)]
+    sizes = [len(child.text_content()) for child in children]
+    total = sum(sizes)
+    if total < minimum:
+        return [], f"it is too short to gain from parts ({total:,} characters of text)"
+    leading = 0
+    while leading < len(children) and not sizes[leading] and children[leading].tag != "section":
+        leading += 1
+    candidates = [i for i, child in enumerate(children) if i > leading and child.tag == "section"]
+    cuts = _balanced(sizes, candidates, parts)
+    if not cuts:
+        return [], "it has no section to cut it at"
+    bounds = [0, *cuts, len(children)]
+    ids = [_ids(children[a:b]) for a, b in itertools.pairwise(bounds)]
+    made = []
+    for index, (start, end) in enumerate(itertools.pairwise(bounds)):
+        part = copy.deepcopy(tree)
+        part_body = part.getroot().find("body")
+        kept = list(range(start, end))
+        carried = list(range(leading)) if index else []
+        for position, child in enumerate(list(part_body)):
+            if position in carried:
+                child.set(CARRIED, "")
+            elif position not in kept:
+                part_body.remove(child)
+        held = ids[index]
+        elsewhere = set().union(*ids) - held
+        wanted = sorted({href[1:] for href in _hrefs(children[start:end])} & elsewhere)
+        text = lxml.html.tostring(part, doctype="<!DOCTYPE html>", encoding="unicode")
+        plan = PartPlan(index, len(bounds) - 1, tuple(wanted))
+        made.append(Part(text, plan, _name(children[start], index, len(bounds) - 1)))
+    return made, ""
+
+
+def _balanced(sizes: list[int], candidates: list[int], parts: int) -> list[int]:
+    """Cut positions among ``candidates`` nearest to equal shares of the text."""
+    before = [0]
+    for size in sizes:
+        before.append(before[-1] + size)
+    total = before[-1]
+    cuts: list[int] = []
+    for share in range(1, parts):
+        goal = total * share / parts
+        options = [i for i in candidates if not cuts or i > cuts[-1]]
+        if not options:
+            break
+        cuts.append(min(options, key=lambda i: abs(before[i] - goal)))
+    return sorted(set(cuts))
+
+
+def _ids(elements: list[object]) -> set[str]:
+    found: set[str] = set()
+    for element in elements:
+        for node in element.iter():  # type: ignore[attr-defined]
+            if not isinstance(node.tag, str):
+                continue
+            if node.get("id"):
+                found.add(node.get("id"))
+            if node.tag == "a" and node.get("name"):
+                found.add(node.get("name"))
+    return found
+
+
+def _hrefs(elements: list[object]) -> set[str]:
+    found: set[str] = set()
+    for element in elements:
+        for node in element.iter():  # type: ignore[attr-defined]
+            href = node.get("href") if isinstance(node.tag, str) else None
+            if href and href.startswith("#") and len(href) > 1:
+                found.add(href)
+    return found
+
+
+def _name(first: object, index: int, parts: int) -> str:
+    heading = next(
+        (
+            node
+            for node in first.iter()  # type: ignore[attr-defined]
+            if isinstance(node.tag, str) and node.tag in ("h1", "h2", "h3")
+        ),
+        None,
+    )
+    words = " ".join((heading.text_content() if heading is not None else "").split())
+    start = f", from '{words[:60]}'" if words else ""
+    return f"part {index + 1} of {parts}{start}"

@@ -1,0 +1,399 @@
+"""One part of a long document, laid out in a worker, its numbers agreed with the other parts.
+
+WeasyPrint lays out a document in passes: a first pass makes every page, later passes remake
+only the pages whose page-based content changed (a contents line whose target moved). A part
+is laid out the same way, with one step added between the first pass and the next: the part
+tells the parent how many pages it made and where its anchors fell, and waits for the
+numbers only the whole document knows (its first page number, the total, the pages of the
+anchors other parts hold, the running strings set before it). It then shifts its page
+counters, marks the pages whose references changed, and lets WeasyPrint's own passes remake
+them. Page numbers, the contents and cross-references are therefore laid out by WeasyPrint,
+not drawn over afterwards, and every page is the page the whole document would have had.
+
+What a part cannot know (CSS counters running across the parts, page rules that tell the
+first page or left from right, a part that does not start on a forced page break, running
+headers it was not given) is checked here; any of it ends the part with
+:class:`NotSplittable` and the document is laid out whole.
+
+The hooks reach into WeasyPrint's layout (``weasyprint.layout``) for one render at a time,
+in a worker process, and are removed when the part is done.
+"""
+
+from __future__ import annotations
+
+import copy
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from mi_courseware.errors import MiCoursewareError
+
+#: The attribute the cut puts on the copies of running elements a later part is given.
+CARRIED = "data-mi-carried"
+#: The page number an anchor in another part is given before the parts agree (two digits,
+#: as most numbers in a document long enough to split have).
+PLACEHOLDER = 10
+#: The margin boxes of a page, whose styles must not depend on where the page falls.
+MARGINS = tuple(
+    f"@{side}-{place}"
+    for side, places in (
+        ("top", ("left-corner", "left", "center", "right", "right-corner")),
+        ("bottom", ("left-corner", "left", "center", "right", "right-corner")),
+        ("left", ("top", "middle", "bottom")),
+        ("right", ("top", "middle", "bottom")),
+    )
+    for place in places
+)
+_SIDED = {"left", "right", "recto", "verso"}
+_FORCED = {"page", *_SIDED}
+
+
+class NotSplittable(MiCoursewareError):
+    """The document must be laid out whole (the message says why; never shown as an error:
+    the parent lays the document out whole instead)."""
+
+
+@dataclass(frozen=True)
+class PartPlan:
+    """What a part knows before it starts: its place, and the anchors it refers to elsewhere."""
+
+    index: int
+    parts: int
+    #: Anchors this part's links and references name, held by another part.
+    external: tuple[str, ...]
+
+
+@dataclass
+class Report:
+    """What a part tells the parent after its first pass."""
+
+    pages: int
+    #: Each anchor of this part: the index of its page within the part.
+    anchors: dict[str, int]
+    #: The last value of each named string set in this part.
+    strings: dict[str, str]
+    #: The last running element of each name in this part, as markup.
+    running: dict[str, str]
+    #: The running elements this part was given by the cut, as markup.
+    carried: dict[str, str]
+    #: Bookmark levels in document order.
+    levels: list[int]
+    #: Whether the part's page breaks or page rules depend on a page's side or place.
+    placed: bool
+
+
+@dataclass
+class Numbers:
+    """What the parent tells a part once every part has reported (or why to stop)."""
+
+    offset: int = 0
+    total: int = 0
+    #: External anchors: their page numbers in the whole document.
+    anchors: dict[str, int] = field(default_factory=dict)
+    #: Named strings set before this part, as they stand at its start.
+    strings: dict[str, str] = field(default_factory=dict)
+    #: Set when the document is to be laid out whole instead.
+    stop: str = ""
+
+
+class _Elsewhere:
+    """The target box of an anchor another part holds: no counters of its own."""
+
+    def __init__(self) -> None:
+        self.cached_counter_values: dict[str, list[int]] = {}
+
+
+@dataclass
+class _Part:
+    plan: PartPlan
+    channel: Any
+    numbers: Numbers | None = None
+
+
+_current: _Part | None = None
+
+
+@contextmanager
+def part_layout(plan: PartPlan, channel: Any) -> Iterator[None]:
+    """Lay out one part inside this block (one render at a time, in this process)."""
+    import weasyprint.document
+    import weasyprint.layout
+    from weasyprint.layout import LayoutContext
+
+    global _current
+    saved = (
+        weasyprint.document.TargetCollector,
+        weasyprint.layout.make_all_pages,
+        weasyprint.layout.make_margin_boxes,
+        LayoutContext.get_string_or_element_for,
+    )
+    _current = _Part(plan, channel)
+    weasyprint.document.TargetCollector = _targets(saved[0], plan)  # type: ignore[misc]
+    weasyprint.layout.make_all_pages = _make_all_pages(saved[1])
+    weasyprint.layout.make_margin_boxes = _make_margin_boxes(saved[2])
+    LayoutContext.get_string_or_element_for = _strings(saved[3])  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        (
+            weasyprint.document.TargetCollector,
+            weasyprint.layout.make_all_pages,
+            weasyprint.layout.make_margin_boxes,
+            LayoutContext.get_string_or_element_for,
+        ) = saved
+        _current = None
+
+
+def _part() -> _Part:
+    assert _current is not None, "a part's hooks run only inside part_layout()"
+    return _current
+
+
+def _targets(base: Any, plan: PartPlan) -> Any:
+    """WeasyPrint's target collector, knowing the anchors other parts hold."""
+    from weasyprint.css.targets import TargetLookupItem
+
+    class Targets(base):  # type: ignore[misc, valid-type]
+        def __init__(self) -> None:
+            super().__init__()
+            for name in plan.external:
+                item = TargetLookupItem("up-to-date")
+                item.target_box = _Elsewhere()
+                item.cached_page_counter_values = {"page": [PLACEHOLDER]}
+                self.target_lookup_items[name] = item
+
+    return Targets
+
+
+def _make_all_pages(original: Any) -> Any:
+    def make_all_pages(context: Any, root_box: Any, html: Any, pages: list[Any]) -> Any:
+        part = _part()
+        if part.numbers is not None:
+            _set_total(context, part.numbers.total)
+        made = list(original(context, root_box, html, pages))
+        if part.numbers is None:
+            part.numbers = _agree(part, context, root_box, html, made)
+        return iter(made)
+
+    return make_all_pages
+
+
+def _make_margin_boxes(original: Any) -> Any:
+    def make_margin_boxes(context: Any, page: Any, state: Any) -> Any:
+        numbers = _part().numbers
+        if numbers is not None:
+            state[1]["pages"] = [numbers.total]
+        return original(context, page, state)
+
+    return make_margin_boxes
+
+
+def _strings(original: Any) -> Any:
+    """Named strings and running elements: what was set before this part counts as set
+    before its first page, never as set on it."""
+
+    def resolve(self: Any, store: Any, page: Any, name: str, keyword: str = "first") -> Any:
+        part = _current
+        if part is None or part.plan.index == 0:
+            return original(self, store, page, name, keyword)
+        if store is self.running_elements:
+            assigned = store.get(name, {})
+            own = {p: [b for b in boxes if not _carried(b)] for p, boxes in assigned.items()}
+            own = {p: boxes for p, boxes in own.items() if boxes}
+            before = next((b for boxes in assigned.values() for b in boxes if _carried(b)), None)
+            view: Any = {name: own}
+        else:
+            view = store
+            before = part.numbers.strings.get(name) if part.numbers else None
+        found = original(self, view, page, name, keyword)
+        if found or before is None or keyword == "all-once":
+            return found
+        if keyword == "first-except" and self.current_page in view.get(name, {}):
+            return found
+        return (before,)
+
+    return resolve
+
+
+def _carried(box: Any) -> bool:
+    element = getattr(box, "element", None)
+    return element is not None and element.get(CARRIED) is not None
+
+
+def _set_total(context: Any, total: int) -> None:
+    for entry in context.page_maker:
+        entry[3][1]["pages"] = [total]
+
+
+def _agree(part: _Part, context: Any, root_box: Any, html: Any, made: list[Any]) -> Numbers:
+    """After the first pass: check, report, wait for the numbers, and apply them."""
+    plan = part.plan
+    report = _report(plan, context, root_box, html, made)
+    part.channel.send(report)
+    numbers: Numbers = part.channel.recv()
+    if numbers.stop:
+        raise NotSplittable(numbers.stop)
+    if numbers.offset and report.placed:
+        _check_placing(context, html, made, numbers.offset)
+    _shift(context, numbers)
+    return numbers
+
+
+def _report(plan: PartPlan, context: Any, root_box: Any, html: Any, made: list[Any]) -> Report:
+    _check_counters(context, root_box)
+    if plan.index > 0:
+        _check_start(context, html)
+    collector = context.target_collector
+    anchors = {
+        name: item.page_maker_index
+        for name, item in collector.target_lookup_items.items()
+        if name not in plan.external and item.page_maker_index is not None
+    }
+    strings: dict[str, str] = {}
+    levels: list[int] = []
+    for page in made:
+        for box in page.descendants():
+            for name, text in _assignments(box):
+                strings[name] = text
+            level = box.style["bookmark_level"] if box.bookmark_label else "none"
+            if level != "none":
+                levels.append(int(level))
+    running: dict[str, str] = {}
+    carried: dict[str, str] = {}
+    for name, by_page in context.running_elements.items():
+        for number in sorted(by_page):
+            for box in by_page[number]:
+                markup = _markup(box.element)
+                (carried if _carried(box) else running)[name] = markup
+    placed = any(entry[1]["break"] in _SIDED for entry in context.page_maker) or _sided_rules(
+        context, made
+    )
+    return Report(len(made), anchors, strings, running, carried, levels, placed)
+
+
+def _assignments(box: Any) -> list[tuple[str, str]]:
+    sets = box.string_set
+    if not sets or sets == "none":
+        return []
+    return [(name, text) for name, text in sets]
+
+
+def _markup(element: Any) -> str:
+    """An element's markup without the cut's mark (the same element in any part)."""
+    plain = copy.copy(element)
+    plain.attrib = {k: v for k, v in element.attrib.items() if k != CARRIED}
+    return ET.tostring(plain, encoding="unicode")
+
+
+def _check_counters(context: Any, root_box: Any) -> None:
+    """CSS counters of its own (numbering sessions, figures) run across the parts: a part
+    cannot know where they stand. Page-based content outside the page's margins that needs
+    the total is not supported either."""
+    for box in root_box.descendants():
+        style = box.style
+        for prop in ("counter_increment", "counter_set", "counter_reset"):
+            value = style[prop]
+            if value in ("auto", "none") or not value:
+                continue
+            names = {name for name, _ in value} - {"list-item"}
+            if names:
+                raise NotSplittable(f"its stylesheets number things with counters ({prop})")
+    for (_, token), _item in context.target_collector.counter_lookup_items.items():
+        if token != "content":
+            raise NotSplittable(f"its stylesheets put page numbers in {token}")
+
+
+def _check_start(context: Any, html: Any) -> None:
+    """A later part starts where the whole document breaks the page anyway."""
+    body = next((child for child in html.etree_element if child.tag == "body"), None)
+    first = None
+    if body is not None:
+        first = next((child for child in body if child.get(CARRIED) is None), None)
+    if first is None:
+        raise NotSplittable("a part is empty")
+    breaks = context.style_for(first)["break_before"]
+    if breaks not in _FORCED:
+        raise NotSplittable("a part would not start on a new page")
+    if breaks in _SIDED:
+        raise NotSplittable("a part would start on a chosen side of a spread")
+
+
+def _sided_rules(context: Any, made: list[Any]) -> bool:
+    """Whether any page rule tells a first, blank, left or right page from another."""
+    from weasyprint.layout.page import PageType
+
+    style_for = context.style_for
+    for page in made:
+        local = page.page_type
+        other = PageType(
+            "left" if local.side == "right" else "right", local.blank, local.name, 1, local.groups
+        )
+        if _page_styles(style_for, local) != _page_styles(style_for, other):
+            return True
+    return False
+
+
+def _page_styles(style_for: Any, page_type: Any) -> list[dict[str, Any]]:
+    style_for.add_page_declarations(page_type)
+    cascaded = style_for.get_cascaded_styles()
+    styles = []
+    for pseudo in (None, *MARGINS):
+        declared = cascaded.get((page_type, pseudo)) or {}
+        styles.append({name: value for name, (value, _) in declared.items()})
+    return styles
+
+
+def _check_placing(context: Any, html: Any, made: list[Any], offset: int) -> None:
+    """A later part whose pages would be styled by their side or place: only when the
+    whole document puts them on the same sides, and no page rule picks out a page by its
+    place (the first page of a later part is not the document's first)."""
+    from weasyprint.layout.page import PageType
+
+    style_for = context.style_for
+    for index, page in enumerate(made):
+        local = page.page_type
+        side = local.side
+        if offset % 2:
+            side = "left" if side == "right" else "right"
+        placed = PageType(side, local.blank, local.name, index + offset, local.groups)
+        if _page_styles(style_for, local) != _page_styles(style_for, placed):
+            raise NotSplittable("its page rules style a page by its side or place")
+    if offset % 2 and any(entry[1]["break"] in _SIDED for entry in context.page_maker):
+        raise NotSplittable("its page breaks choose a side of a spread")
+
+
+def _shift(context: Any, numbers: Numbers) -> None:
+    """Give the part its place: page counters from its first page number, the document's
+    total, the pages of other parts' anchors; mark the pages whose content must change."""
+    page_maker = context.page_maker
+    collector = context.target_collector
+    if numbers.offset:
+        for index, entry in enumerate(page_maker):
+            counters = entry[3][1]
+            if "page" in counters:
+                counters["page"] = [value + numbers.offset for value in counters["page"]]
+            elif index == 0:
+                counters["page"] = [numbers.offset]
+    _set_total(context, numbers.total)
+    for name, item in list(collector.target_lookup_items.items()):
+        if item.state != "up-to-date":
+            continue
+        if name in numbers.anchors:
+            values = {"page": [numbers.anchors[name]], "pages": [numbers.total]}
+            index = -1
+        elif item.page_maker_index is not None and item.page_maker_index + 1 < len(page_maker):
+            index = item.page_maker_index
+            values = copy.deepcopy(page_maker[index + 1][3][1])
+        else:
+            continue
+        if item.cached_page_counter_values.get("page") == values["page"]:
+            item.cached_page_counter_values = values  # only the total changed: no remake
+        else:
+            collector.cache_target_page_counters(name, values, index, page_maker)
+    if numbers.offset:
+        for (_, token), lookup in collector.counter_lookup_items.items():
+            index = lookup.page_maker_index
+            if token == "content" and lookup.missing_counters and index is not None:
+                page_maker[index][-1]["content_changed"] = True
