@@ -216,8 +216,9 @@ def ruler_drawing(palette: Palette, t: Words, label: str) -> Drawn:
         f'<svg class="ruler" viewBox="0 0 {width} {height:.0f}" role="img" '
         f'aria-label="{escape(desc)}" '
         f'xmlns="http://www.w3.org/2000/svg" font-family="Open Sans, MI Symbols, sans-serif">'
-        + "".join(parts)
-        + "</svg>",
+        # the title is the figure's alternative text in the tagged PDF (which reads no
+        # aria-label), as the cycle's is
+        f"<title>{escape(desc)}</title>" + "".join(parts) + "</svg>",
         desc,
         label,
     )

@@ -198,6 +198,10 @@ def _import_weasyprint() -> None:
     import weasyprint  # noqa: F401  (the point: pay the import while the caller works)
 
 
+#: In a PDF worker: the channels its pool was made with (see :meth:`PdfRenderer._start`).
+INHERITED: list[Any] = []
+
+
 class PdfRenderer:
     """Renders HTML to PDF in worker processes started early.
 
@@ -215,12 +219,18 @@ class PdfRenderer:
         self.lasting = lasting and forking()
         self.lock = threading.Lock()
         self.pool: WorkerPool | None = None
+        #: The parent's ends of the channels the workers inherited, and the workers' ends.
+        self.channels: list[Any] = []
+        self.inherited: list[Any] = []
+        #: Held while a document is laid out in parts: one at a time.
+        self.parting = threading.Lock()
         #: The pool each document went to (a pool replaced meanwhile is not stopped again).
         self.origin: weakref.WeakKeyDictionary[Future[bytes], WorkerPool] = (
             weakref.WeakKeyDictionary()
         )
         #: Documents given to the workers and not yet rendered.
         self.pending: set[Future[bytes]] = set()
+        self.idle = threading.Condition(self.lock)
         if forking() and (self.workers > 1 or lasting):
             self.pool = self._start()
         elif lasting:
@@ -230,6 +240,14 @@ class PdfRenderer:
             )
 
     def _start(self) -> WorkerPool:
+        import multiprocessing
+
+        global INHERITED
+        # one channel per worker, made before the workers are forked so that each inherits
+        # them (a document laid out in parts talks to its parts through them)
+        pipes = [multiprocessing.get_context("fork").Pipe() for _ in range(self.workers)]
+        self.channels = [ours for ours, _ in pipes]
+        self.inherited = INHERITED = [theirs for _, theirs in pipes]
         return WorkerPool("PDF", self.workers, warm=_import_weasyprint)
 
     def submit(self, html: str, **options: Any) -> Future[bytes]:
@@ -262,22 +280,28 @@ class PdfRenderer:
         future.add_done_callback(self._done)
 
     def _done(self, future: Future[bytes]) -> None:
-        with self.lock:
+        with self.idle:
             self.pending.discard(future)
+            self.idle.notify_all()
 
-    def free_workers(self) -> tuple[WorkerPool | None, str]:
-        """The worker pool, when it has several workers and no document is waiting for them
-        (what laying out a document in parts needs); else None, and why when it is busy."""
+    def parts_pool(self) -> WorkerPool | None:
+        """The worker pool, when documents may be laid out in parts on it: several workers,
+        and not a server's (whose renders are bounded one by one)."""
         with self.lock:
             if self.pool is None or self.lasting or self.workers < 2:
-                return None, ""
-            if self.pending:
-                return None, "the workers are busy"
-            return self.pool, ""
+                return None
+            return self.pool
+
+    def wait_until_idle(self) -> None:
+        """Until no document is in the workers or waiting for them (a document's parts must
+        all run at once: none may queue behind another document)."""
+        with self.idle:
+            self.idle.wait_for(lambda: not self.pending)
 
     def track(self, future: Future[bytes], pool: WorkerPool) -> None:
-        """Wait for ``future`` (rendered by ``pool``'s workers) as for a submitted document."""
-        self._track(future, pool)
+        """Wait for ``future`` (rendered in parts by ``pool``'s workers) as for a submitted
+        document; it does not count as waiting for the workers (:meth:`wait_until_idle`)."""
+        self.origin[future] = pool
 
     def wait(self, future: Future[bytes], identifier: str) -> bytes:
         """The rendered PDF; a worker that overruns the time limit (stuck where the limit
@@ -314,6 +338,9 @@ class PdfRenderer:
             pool, self.pool = self.pool, None
         if pool is not None:
             pool.close()
+        for channel in [*self.channels, *self.inherited]:
+            channel.close()
+        self.channels, self.inherited = [], []
 
 
 def _broken(identifier: str) -> str:

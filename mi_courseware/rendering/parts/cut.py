@@ -16,6 +16,8 @@ from mi_courseware.rendering.parts.layout import CARRIED, PartPlan
 
 #: Characters of text below which a document is laid out whole: two parts would not gain.
 MINIMUM_TEXT = 40_000
+#: An element weighs as much as this many characters of text in the layout's work.
+ELEMENT_WEIGHT = 20
 
 
 @dataclass(frozen=True)
@@ -38,12 +40,18 @@ def cut(html: str, parts: int, minimum: int = MINIMUM_TEXT) -> tuple[list[Part],
     if body is None:
         return [], "it has no body"
     children = [child for child in body if isinstance(child.tag, str)]
-    sizes = [len(child.text_content()) for child in children]
-    total = sum(sizes)
+    text = [len(child.text_content()) for child in children]
+    total = sum(text)
     if total < minimum:
         return [], f"it is too short to gain from parts ({total:,} characters of text)"
+    # what a section costs to lay out: its text, and its elements (a worksheet's empty
+    # answer lines fill pages with little text); measured on the demo's packs and guides
+    sizes = [
+        size + ELEMENT_WEIGHT * sum(1 for _ in child.iter())
+        for size, child in zip(text, children, strict=True)
+    ]
     leading = 0
-    while leading < len(children) and not sizes[leading] and children[leading].tag != "section":
+    while leading < len(children) and not text[leading] and children[leading].tag != "section":
         leading += 1
     candidates = [i for i, child in enumerate(children) if i > leading and child.tag == "section"]
     cuts = _balanced(sizes, candidates, parts)

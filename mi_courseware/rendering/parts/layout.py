@@ -63,12 +63,16 @@ class PartPlan:
     parts: int
     #: Anchors this part's links and references name, held by another part.
     external: tuple[str, ...]
+    #: Which document in parts this is: every message carries it, so that a word left in
+    #: a channel by a part that failed is never taken for the next document's.
+    run: int = 0
 
 
 @dataclass
 class Report:
     """What a part tells the parent after its first pass."""
 
+    run: int
     pages: int
     #: Each anchor of this part: the index of its page within the part.
     anchors: dict[str, int]
@@ -88,6 +92,7 @@ class Report:
 class Numbers:
     """What the parent tells a part once every part has reported (or why to stop)."""
 
+    run: int = 0
     offset: int = 0
     total: int = 0
     #: External anchors: their page numbers in the whole document.
@@ -233,6 +238,8 @@ def _agree(part: _Part, context: Any, root_box: Any, html: Any, made: list[Any])
     report = _report(plan, context, root_box, html, made)
     part.channel.send(report)
     numbers: Numbers = part.channel.recv()
+    while not isinstance(numbers, Numbers) or numbers.run != plan.run:  # left by a failed run
+        numbers = part.channel.recv()
     if numbers.stop:
         raise NotSplittable(numbers.stop)
     if numbers.offset and report.placed:
@@ -270,7 +277,7 @@ def _report(plan: PartPlan, context: Any, root_box: Any, html: Any, made: list[A
     placed = any(entry[1]["break"] in _SIDED for entry in context.page_maker) or _sided_rules(
         context, made
     )
-    return Report(len(made), anchors, strings, running, carried, levels, placed)
+    return Report(plan.run, len(made), anchors, strings, running, carried, levels, placed)
 
 
 def _assignments(box: Any) -> list[tuple[str, str]]:

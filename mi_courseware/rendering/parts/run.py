@@ -13,7 +13,7 @@ why. A part that fails to lay out fails the document, with the part named.
 
 from __future__ import annotations
 
-import contextlib
+import dataclasses
 import logging
 import os
 import threading
@@ -24,7 +24,13 @@ from typing import TYPE_CHECKING, Any
 
 from mi_courseware.rendering.parts.cut import MINIMUM_TEXT, Part, cut
 from mi_courseware.rendering.parts.join import join
-from mi_courseware.rendering.parts.layout import NotSplittable, Numbers, Report, part_layout
+from mi_courseware.rendering.parts.layout import (
+    NotSplittable,
+    Numbers,
+    PartPlan,
+    Report,
+    part_layout,
+)
 
 if TYPE_CHECKING:
     from mi_courseware.rendering.pdf import PdfRenderer
@@ -43,23 +49,24 @@ def forced() -> str:
 
 def submit_in_parts(renderer: PdfRenderer, html: str, **options: Any) -> Future[bytes]:
     """Start rendering a long document (``options`` as for ``render_pdf``): in parts on
-    every worker at once when the workers are free, else whole.
+    every worker at once, else whole.
 
-    Parts run only when no other document is waiting for the workers: every part must be
-    running before any can finish, so parts never queue behind one another.
+    One document is laid out in parts at a time, and only once no other document is in the
+    workers: every part must be running before any can finish, so no part may queue behind
+    another document (it would wait, its time limit running, for its sibling).
     """
     from mi_courseware.rendering.pdf import _render
 
-    pool, busy = renderer.free_workers()
+    pool = renderer.parts_pool()
     if pool is None or forced() == "whole":
-        if busy:
-            log.info("%s: laid out whole: %s", options["identifier"], busy)
         return renderer.submit(html, **options)
     future: Future[bytes] = Future()
 
     def run() -> None:
         try:
-            data = render_in_parts(pool, html, options, renderer.workers)
+            with renderer.parting:
+                renderer.wait_until_idle()
+                data = render_in_parts(pool, renderer.channels, html, options)
             if data is None:
                 data = pool.submit(_render, html, options).result()
             future.set_result(data)
@@ -71,16 +78,20 @@ def submit_in_parts(renderer: PdfRenderer, html: str, **options: Any) -> Future[
     return future
 
 
-def render_part(html: str, options: dict[str, Any], plan: Any, channel: Any) -> bytes:
-    """In a worker: lay out one part, agreeing its numbers with the parent."""
-    from mi_courseware.rendering.pdf import render_pdf
+def render_part(html: str, options: dict[str, Any], plan: PartPlan, channel: int) -> bytes:
+    """In a worker: lay out one part, agreeing its numbers with the parent through the
+    ``channel``-th channel the worker inherited; its last word says how it ended."""
+    from mi_courseware.rendering.pdf import INHERITED, render_pdf
 
+    talk = INHERITED[channel]
     try:
-        channel.send("ready")
-        with part_layout(plan, channel):
-            return render_pdf(html, **options, laid_out=partial(_keep_links, plan.external))
-    finally:
-        channel.close()
+        with part_layout(plan, talk):
+            data = render_pdf(html, **options, laid_out=partial(_keep_links, plan.external))
+    except BaseException:
+        talk.send((FAILED, plan.run))
+        raise
+    talk.send((DONE, plan.run))
+    return data
 
 
 def _keep_links(external: tuple[str, ...], rendered: Any) -> None:
@@ -92,105 +103,95 @@ def _keep_links(external: tuple[str, ...], rendered: Any) -> None:
             anchors.setdefault(name, (0, 0, 0, 0))
 
 
-def render_in_parts(pool: Any, html: str, options: dict[str, Any], parts: int) -> bytes | None:
-    """The PDF of ``html`` laid out in ``parts`` parts on ``pool``'s workers at once; None
+def render_in_parts(
+    pool: Any, channels: list[Any], html: str, options: dict[str, Any]
+) -> bytes | None:
+    """The PDF of ``html`` laid out in as many parts as ``pool`` has workers, at once; None
     when it is to be laid out whole (the reason logged at ``-v``)."""
     from mi_courseware.rendering.pdf import pdf_options
     from mi_courseware.workers import _processes
 
+    global _runs
     identifier = options["identifier"]
     minimum = 0 if forced() == "always" else MINIMUM_TEXT
-    pieces, why = cut(html, parts, minimum)
+    pieces, why = cut(html, len(channels), minimum)
     if not pieces:
         log.info("%s: laid out whole: %s", identifier, why)
         return None
-    import multiprocessing
-
-    context = multiprocessing.get_context("fork")
-    channels = [context.Pipe() for _ in pieces]
+    _runs += 1
+    plans = [dataclasses.replace(piece.plan, run=_runs) for piece in pieces]
     futures = [
         pool.submit(
             render_part,
             piece.html,
             {**options, "identifier": f"{identifier} ({piece.name})"},
-            piece.plan,
-            theirs,
+            plan,
+            index,
         )
-        for piece, (_, theirs) in zip(pieces, channels, strict=True)
+        for index, (piece, plan) in enumerate(zip(pieces, plans, strict=True))
     ]
-    ours = [mine for mine, _ in channels]
-    workers = [process.sentinel for process in _processes(pool.executor)]
-    stop = ""
-    try:
-        for mine, theirs in channels:
-            # until a part has its end of the pipe, the parent keeps a copy open: wait for
-            # its first word (or a worker's death), then let the part own its end alone
-            wait_for([mine, *workers])
-            theirs.close()
-            if not mine.poll() or mine.recv() != "ready":
-                raise _failed(futures)
-        reports = [_report(mine, futures) for mine in ours]
-        numbers, stop = _numbers(pieces, reports)
-        for mine, given in zip(ours, numbers, strict=True):
-            mine.send(given)
-    except NotSplittable as exc:
-        stop = stop or str(exc)
-    except BaseException:
-        _stop_all(ours, "another part failed")
-        _settle(futures)
-        raise
-    if stop:
-        _stop_all(ours, stop)
-        _settle(futures)
-        log.info("%s: laid out whole: %s", identifier, stop)
+    talk = _Talk(channels[: len(pieces)], _runs, _processes(pool.executor))
+    reports = [talk.hear(index) for index in range(len(pieces))]
+    heard = [report for report in reports if isinstance(report, Report)]
+    stop = "another part stopped" if len(heard) < len(reports) else ""
+    numbers: list[Numbers] = []
+    if not stop:
+        numbers, stop = _numbers(pieces, heard)
+    for index, report in enumerate(reports):
+        if isinstance(report, Report):
+            talk.say(index, numbers[index] if not stop else Numbers(run=_runs, stop=stop))
+            talk.hear(index)  # its last word: done or failed
+    failures = [future.exception() for future in futures]
+    for failure in failures:
+        if failure is not None and not isinstance(failure, NotSplittable):
+            raise failure
+    # a part's own reason first (the others stopped because it did)
+    why = next((str(f) for f in failures if f is not None and str(f) != stop), stop)
+    if why:
+        log.info("%s: laid out whole: %s", identifier, why)
         return None
     pdfs = [future.result() for future in futures]
-    for mine in ours:
-        mine.close()
     permanent = pdf_options(identifier)["pdf_identifier"]
     joined = join(pdfs, [piece.plan.external for piece in pieces], permanent)
-    first = 1
-    spans = []
-    for report in reports:
+    first, spans = 1, []
+    for report in heard:
         spans.append(f"{first}–{first + report.pages - 1}")
         first += report.pages
-    log.info(
-        "%s: laid out in %d parts at once (pages %s)", identifier, len(pieces), ", ".join(spans)
-    )
+    parts = len(pieces)
+    log.info("%s: laid out in %d parts at once (pages %s)", identifier, parts, ", ".join(spans))
     return joined
 
 
-def _report(channel: Any, futures: list[Any]) -> Report:
-    try:
-        report: Report = channel.recv()
-    except EOFError:  # the part ended before reporting: its future says why
-        raise _failed(futures) from None
-    return report
+#: How many documents this process has laid out in parts (each part's messages carry it).
+_runs = 0
+#: A part's last word.
+DONE, FAILED = "done", "failed"
 
 
-def _failed(futures: list[Any]) -> BaseException:
-    """The first failure among the parts (they end soon after their channel closes)."""
-    for future in futures:
-        if future.done() and future.exception() is not None:
-            return future.exception()  # type: ignore[no-any-return]
-    for future in futures:
-        exception = future.exception()
-        if exception is not None:
-            return exception  # type: ignore[no-any-return]
-    return NotSplittable("a part ended without a word")
+class _Talk:
+    """The parent's side of the channels to the parts of one document."""
 
+    def __init__(self, channels: list[Any], run: int, workers: list[Any]) -> None:
+        self.channels = channels
+        self.run = run
+        self.sentinels = [process.sentinel for process in workers]
 
-def _stop_all(channels: list[Any], why: str) -> None:
-    for channel in channels:
-        with contextlib.suppress(OSError):  # that part has ended already
-            channel.send(Numbers(stop=why))
-        channel.close()
+    def hear(self, index: int) -> Report | str:
+        """The part's next word: its report, or that it ended (``done`` or ``failed``).
+        A worker that dies ends the pool: its parts' futures say so."""
+        channel = self.channels[index]
+        while True:
+            ready = wait_for([channel, *self.sentinels])
+            if channel not in ready:
+                return FAILED
+            said = channel.recv()
+            if isinstance(said, Report) and said.run == self.run:
+                return said
+            if isinstance(said, tuple) and said[1] == self.run:
+                return str(said[0])
 
-
-def _settle(futures: list[Any]) -> None:
-    """Wait for every part to end (each stops when told, or has failed)."""
-    for future in futures:
-        future.exception()
+    def say(self, index: int, numbers: Numbers) -> None:
+        self.channels[index].send(numbers)
 
 
 def _numbers(pieces: list[Part], reports: list[Report]) -> tuple[list[Numbers], str]:
@@ -217,7 +218,7 @@ def _numbers(pieces: list[Part], reports: list[Report]) -> tuple[list[Numbers], 
         if index and levels and report.levels and report.levels[0] > min(levels):
             return [], "a part would start inside a bookmark of the part before it"
         anchors = {name: where[name] for name in piece.plan.external}
-        numbers.append(Numbers(offsets[index], total, anchors, dict(strings)))
+        numbers.append(Numbers(report.run, offsets[index], total, anchors, dict(strings)))
         strings.update(report.strings)
         running.update(report.running)
         levels += report.levels

@@ -1,0 +1,267 @@
+"""A long pack laid out in parts on the PDF workers at once (issue 25).
+
+The joined PDF must be the whole render's: the same pages with the same text and the same
+pixels, the same page labels, outline, link targets, structure tree (element types in order,
+every figure's alt text) and parent tree, the same bytes from run to run. Whatever a part
+cannot know lays the document out whole, and ``-v`` says why; a part that fails names the
+part.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pikepdf
+import pytest
+
+from mi_courseware.rendering.parts.run import FORCE, render_in_parts
+from mi_courseware.rendering.pdf import PdfRenderer, RenderError
+
+HERE = Path(__file__).parent
+REPO = HERE.parent
+BASIC = HERE / "projects" / "pack-basic"
+EPOCH = "1800000000"
+DEMO = ["mi-practitioner", "--client", "northfield", "--variant", "in-depth"]
+DEMO += ["--addon", "node-link-mapping"]
+PACK = Path("northfield") / "mi-practitioner-in-depth" / "participant-pack.pdf"
+BASIC_PACK = Path("events") / "acme-run" / "participant-pack.pdf"
+
+
+def build(project: Path, out: Path, parts: str, *args: str) -> str:
+    """``mi-courseware -v build`` as a user runs it (two cores, so two PDF workers); its log."""
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, FORCE: parts}
+    command = [sys.executable, "-m", "mi_courseware", "-v", "--project", str(project)]
+    command += ["build", *args, "--jobs", "2", "--force", "--out", str(out)]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stderr
+
+
+def page_texts(pdf: Path) -> list[str]:
+    out = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    return out.split("\f")
+
+
+def outline(pdf: pikepdf.Pdf) -> list[tuple[Any, ...]]:
+    items: list[tuple[Any, ...]] = []
+
+    def walk(level: list[Any], depth: int) -> None:
+        for item in level:
+            dest = item.destination
+            page = pdf.pages.index(pikepdf.Page(dest[0]))
+            items.append((depth, item.title, page, [round(float(x), 2) for x in dest[2:4]]))
+            walk(item.children, depth + 1)
+
+    with pdf.open_outline() as tree:
+        walk(tree.root, 0)
+    return items
+
+
+def links(pdf: pikepdf.Pdf) -> list[tuple[Any, ...]]:
+    """Every link: its page, rectangle, and where it lands (page and point) or its URI."""
+    names: dict[str, tuple[int, list[float]]] = {}
+    if "/Names" in pdf.Root and "/Dests" in pdf.Root.Names:
+        flat = list(pdf.Root.Names.Dests.Names)
+        for name, dest in zip(flat[::2], flat[1::2], strict=True):
+            point = [round(float(x), 2) for x in dest[2:4]]
+            names[str(name)] = (pdf.pages.index(pikepdf.Page(dest[0])), point)
+    found = []
+    for index, page in enumerate(pdf.pages):
+        for annotation in page.obj.get("/Annots", []):
+            rect = [round(float(x), 2) for x in annotation.Rect]
+            if "/Dest" in annotation:
+                target: Any = names[str(annotation.Dest)]
+            else:
+                target = str(annotation.A.URI)
+            found.append((index, rect, target, int(annotation.StructParent)))
+    return found
+
+
+def structure(pdf: pikepdf.Pdf) -> list[tuple[Any, ...]]:
+    """The structure tree in reading order: depth, type, alt text, page of each element;
+    marked content and annotation references by their numbers."""
+    found: list[tuple[Any, ...]] = []
+
+    def walk(node: Any, depth: int) -> None:
+        if isinstance(node, pikepdf.Dictionary) and node.get("/Type") == "/StructElem":
+            page = pdf.pages.index(pikepdf.Page(node.Pg)) if "/Pg" in node else None
+            found.append((depth, str(node.S), str(node.get("/Alt", "")), page))
+            for kid in node.K:
+                walk(kid, depth + 1)
+        elif isinstance(node, pikepdf.Dictionary):
+            found.append((depth, "OBJR", int(node.Obj.StructParent)))
+        else:
+            found.append((depth, "MCID", int(node)))
+
+    walk(pdf.Root.StructTreeRoot.K[0], 0)
+    return found
+
+
+def parent_tree(pdf: pikepdf.Pdf) -> list[tuple[Any, ...]]:
+    nums = list(pdf.Root.StructTreeRoot.ParentTree.Nums)
+    entries: list[tuple[Any, ...]] = []
+    for key, value in zip(nums[::2], nums[1::2], strict=True):
+        kinds = [str(e.S) for e in value] if isinstance(value, pikepdf.Array) else str(value.S)
+        entries.append((int(key), kinds))
+    entries += [("page", int(page.obj.StructParents)) for page in pdf.pages]
+    return entries
+
+
+def pixels(pdf: Path, folder: Path) -> list[bytes]:
+    folder.mkdir()
+    subprocess.run(["pdftoppm", "-gray", "-r", "30", str(pdf), str(folder / "p")], check=True)
+    return [page.read_bytes() for page in sorted(folder.iterdir())]
+
+
+def assert_same(whole: Path, parts: Path, scratch: Path) -> None:
+    """The joined PDF is the whole render's, in every way a reader or a viewer sees."""
+    assert page_texts(parts) == page_texts(whole)
+    with pikepdf.open(whole) as a, pikepdf.open(parts) as b:
+        assert len(b.pages) == len(a.pages)
+        assert b.Root.get("/PageLabels") == a.Root.get("/PageLabels")
+        assert outline(b) == outline(a)
+        assert links(b) == links(a)
+        tree = structure(b)
+        assert tree == structure(a)
+        figures = [entry for entry in tree if entry[1] == "/Figure"]
+        assert all(entry[2] for entry in figures), "a figure without alt text"
+        assert parent_tree(b) == parent_tree(a)
+        assert str(b.Root.Lang) == str(a.Root.Lang)
+        assert {k: str(v) for k, v in b.docinfo.items()} == {
+            k: str(v) for k, v in a.docinfo.items()
+        }
+        assert b.trailer.ID[0] == a.trailer.ID[0]  # the document's permanent identifier
+        programs: dict[str, bytes] = {}
+        for page in b.pages:
+            for _, font in page.Resources.Font.items():
+                program = font.DescendantFonts[0].FontDescriptor.FontFile2.read_raw_bytes()
+                name = str(font.BaseFont)
+                assert programs.setdefault(name, program) == program, f"{name}: two subsets"
+    assert pixels(parts, scratch / "pixels-parts") == pixels(whole, scratch / "pixels-whole")
+
+
+def copy_of(project: Path, root: Path) -> Path:
+    """A copy of ``project``'s content (a build keeps records and caches in its project)."""
+    shutil.copytree(project / "content", root / "project" / "content")
+    return root / "project"
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path, str]:
+    """The demo's in-depth pack (85 pages): whole, in parts, and in parts again."""
+    root = tmp_path_factory.mktemp("parts")
+    project = copy_of(REPO, root)
+    build(project, root / "whole", "whole", *DEMO, "--only", "pack")
+    log = build(project, root / "parts", "", *DEMO, "--only", "pack")
+    build(project, root / "again", "", *DEMO, "--only", "pack")
+    return root / "whole" / PACK, root / "parts" / PACK, root / "again" / PACK, log
+
+
+def test_the_demo_pack_in_parts_is_the_whole_pack(
+    demo: tuple[Path, Path, Path, str], tmp_path: Path
+) -> None:
+    whole, parts, _, log = demo
+    assert "pack: laid out in 2 parts at once (pages 1–" in log
+    assert_same(whole, parts, tmp_path)
+    with pikepdf.open(parts) as pdf:
+        assert len(pdf.pages) > 60
+
+
+def test_the_pack_in_parts_is_the_same_bytes_every_time(
+    demo: tuple[Path, Path, Path, str],
+) -> None:
+    _, parts, again, _ = demo
+    assert parts.read_bytes() == again.read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("project", "target", "pdf"),
+    [
+        (BASIC, ["acme-run"], BASIC_PACK),
+        (REPO, ["mi-practitioner", "--client", "dyffryn-teg"], Path("dyffryn-teg")),
+    ],
+    ids=["short", "welsh"],
+)
+def test_parts_forced_on_other_packs_are_the_whole_pack(
+    project: Path, target: list[str], pdf: Path, tmp_path: Path
+) -> None:
+    project = copy_of(project, tmp_path)
+    build(project, tmp_path / "whole", "whole", *target, "--only", "pack")
+    log = build(project, tmp_path / "parts", "always", *target, "--only", "pack")
+    assert "laid out in 2 parts at once" in log
+    if pdf.suffix != ".pdf":
+        pdf = pdf / "mi-practitioner-introduction" / "participant-pack.pdf"
+    assert_same(tmp_path / "whole" / pdf, tmp_path / "parts" / pdf, tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("css", "why"),
+    [
+        ("@page :first { margin-top: 40mm; }", "its page rules style a page by its side or place"),
+        ("@page :left { margin-left: 30mm; }", "its page rules style a page by its side or place"),
+        (
+            "section.session { counter-increment: session; }\n"
+            "section.session h2::before { content: counter(session) '. '; }",
+            "its stylesheets number things with counters",
+        ),
+        ("", ""),
+    ],
+    ids=["first-page", "left-pages", "counters", "too-short"],
+)
+def test_what_a_part_cannot_know_lays_the_pack_out_whole(
+    css: str, why: str, tmp_path: Path
+) -> None:
+    project = copy_of(BASIC, tmp_path)
+    forced = "always"
+    if css:
+        templates = project / "content" / "clients" / "acme" / "templates"
+        templates.mkdir()
+        (templates / "pack.css").write_text(css + "\n")
+    else:  # a short pack: too short to gain from parts
+        forced, why = "", "it is too short to gain from parts"
+    build(project, tmp_path / "whole", "whole", "acme-run", "--only", "pack")
+    log = build(project, tmp_path / "parts", forced, "acme-run", "--only", "pack")
+    assert f"pack: laid out whole: {why}" in log
+    assert "laid out in 2 parts" not in log
+    assert (tmp_path / "parts" / BASIC_PACK).read_bytes() == (
+        tmp_path / "whole" / BASIC_PACK
+    ).read_bytes()
+
+
+def test_a_part_that_fails_to_lay_out_fails_the_document_with_the_part_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(FORCE, "always")
+    words = " ".join(["words"] * 50)
+    deep = "<div>" * 300 + "too deep" + "</div>" * 300
+    html = (
+        "<!DOCTYPE html><html lang='en'><head><title>t</title></head><body>"
+        f"<section><h2>One</h2><p>{words}</p></section>"
+        f"<section style='break-before: page'><h2>Two</h2><p>{words}</p>{deep}</section>"
+        "</body></html>"
+    )
+    options = {
+        "base": tmp_path,
+        "allowed": frozenset(),
+        "asked_by": tmp_path / "pack.html",
+        "identifier": "test/pack",
+    }
+    renderer = PdfRenderer(2)
+    try:
+        with pytest.raises(RenderError) as failed:
+            render_in_parts(renderer.pool, renderer.channels, html, options)
+        # the channels are clean for the next document: it is laid out in parts
+        html = html.replace(deep, "")
+        assert render_in_parts(renderer.pool, renderer.channels, html, options)
+    finally:
+        renderer.close()
+    message = str(failed.value)
+    assert message.startswith("test/pack (part 2 of 2, from 'Two'): ")
+    assert "could not lay out" in message or "nest more than 255 deep" in message
