@@ -63,13 +63,22 @@ class Server:
 
     def __init__(self, project: Path, *flags: str) -> None:
         command = [sys.executable, "-m", "mi_courseware", *flags, "--project", str(project)]
-        self.process = subprocess.Popen(
-            [*command, "serve", "acme-run", "--port", "0"],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            start_new_session=True,  # a process group of its own, as in a terminal
-        )
+        # Ctrl-C must reach the server as in a terminal even when the tests themselves run
+        # where it is ignored (a shell's background job): a child inherits an ignored signal
+        ignored = signal.getsignal(signal.SIGINT) == signal.SIG_IGN
+        if ignored:
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+        try:
+            self.process = subprocess.Popen(
+                [*command, "serve", "acme-run", "--port", "0"],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                start_new_session=True,  # a process group of its own, as in a terminal
+            )
+        finally:
+            if ignored:
+                signal.signal(signal.SIGINT, signal.SIG_IGN)
         self.log: list[str] = []
         self.said = threading.Condition()
         self.reader = threading.Thread(target=self._read, daemon=True)

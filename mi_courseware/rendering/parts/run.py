@@ -111,8 +111,12 @@ def render_in_parts(
     from mi_courseware.rendering.pdf import pdf_options
     from mi_courseware.workers import _processes
 
+    from mi_courseware.limits import current
+
     global _runs
     identifier = options["identifier"]
+    if len(html) > current().html_chars:
+        return None  # laid out whole, which refuses it with the limit named
     minimum = 0 if forced() == "always" else MINIMUM_TEXT
     pieces, why = cut(html, len(channels), minimum)
     if not pieces:
