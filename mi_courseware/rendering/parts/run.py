@@ -108,10 +108,9 @@ def render_in_parts(
 ) -> bytes | None:
     """The PDF of ``html`` laid out in as many parts as ``pool`` has workers, at once; None
     when it is to be laid out whole (the reason logged at ``-v``)."""
+    from mi_courseware.limits import current
     from mi_courseware.rendering.pdf import pdf_options
     from mi_courseware.workers import _processes
-
-    from mi_courseware.limits import current
 
     global _runs
     identifier = options["identifier"]
