@@ -31,6 +31,7 @@ from mi_courseware.core.clock import build_time
 if TYPE_CHECKING:
     from typing import Protocol
 
+    from mi_courseware.certificates.early import EarlyBackground
     from mi_courseware.core.edition import Brand, Edition
     from mi_courseware.core.messages import MessageRun
     from mi_courseware.core.people import Participant
@@ -96,6 +97,10 @@ class BuildContext:
     renderer: PdfRenderer | None = None
     #: The messages ``send`` planned, for the messages builder.
     messages: MessageRun | None = None
+    #: A worker started before the project is read, importing the PDF engine meanwhile, to
+    #: render the certificates' shared design in (``certificates``; absent: rendered by the
+    #: certificates builder itself).
+    certificate_background: EarlyBackground | None = None
 
 
 T = TypeVar("T")

@@ -128,4 +128,5 @@ def run_for(context: BuildContext, edition: Edition) -> Run:
         only=context.only_people,
         reissue=context.reissue,
         quiet=context.quiet,
+        early=context.certificate_background,
     )

@@ -113,6 +113,12 @@ def build_background(design: Design) -> Background:
         raise DesignMismatch(f"its PDF is not laid out as the setter expects ({exc!r})") from None
 
 
+def build_background_of(edition: Edition) -> Background:
+    """:func:`build_background` of ``edition``'s current design (in a worker process, which
+    is given the edition: :mod:`.early`)."""
+    return build_background(Design(edition))
+
+
 def _prepare(design: Design, data: bytes, anchors: dict[str, tuple[float, ...]]) -> Background:
     import pikepdf
 

@@ -146,15 +146,16 @@ def groups(people: list[Person], workers: int) -> list[list[Person]]:
     return [people[i : i + size] for i in range(0, len(people), size)]
 
 
-def prepare(design: Design) -> Background | str:
-    """The run's background, or why every certificate is rendered whole.
+def prepare(design: Design, rendering: Callable[[], Background] | None = None) -> Background | str:
+    """The run's background, or why every certificate is rendered whole (``rendering``: how
+    to wait for it when a worker renders it, :mod:`.early`).
 
     Raises ``ContentError`` for a design whose text does not fit its page.
     """
     from mi_courseware.certificates.background import DesignMismatch, build_background
 
     try:
-        return build_background(design)
+        return rendering() if rendering is not None else build_background(design)
     except DesignMismatch as exc:
         log.info("certificates: every certificate is rendered whole: %s", exc)
         return f"the design cannot be set on a shared background ({exc})"

@@ -37,6 +37,7 @@ from mi_courseware.certificates.background import Background
 from mi_courseware.certificates.batch import Results
 from mi_courseware.certificates.common import LAYOUT, CertificateError, Person
 from mi_courseware.certificates.design import Design
+from mi_courseware.certificates.early import EarlyBackground
 from mi_courseware.certificates.progress import progress_bar
 from mi_courseware.certificates.states import (
     Attendance,
@@ -75,6 +76,8 @@ class Run:
     quiet: bool = False
     whole: bool = False  # render every certificate as a whole page (the fallback path)
     keys: Path | None = None  # the register's key store (default: beside an SQLite file)
+    #: A worker started before the project was read, to render the design in (:mod:`.early`).
+    early: EarlyBackground | None = None
 
 
 @dataclass
@@ -326,7 +329,9 @@ def issue(
     from mi_courseware.certificates.batch import prepare
 
     design = Design(edition)
-    prepared = prepare(design)  # a design that does not fit stops the run before numbering
+    rendering = run.early.render(edition) if run.early is not None else None
+    # a design that does not fit stops the run before numbering
+    prepared = prepare(design, rendering)
     target = folder / FOLDER
     final_dir = (final or folder) / FOLDER
     report = Report(edition.event.id, target, Attendance(edition.ended(run.time)))

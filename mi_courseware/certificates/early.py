@@ -1,0 +1,86 @@
+"""The certificates' shared design rendered in a process started before the project is read.
+
+Rendering the shared background (:mod:`.background`) first imports the PDF engine (about a
+third of a second) and then lays the design out once (about a quarter of a second), while the
+rest of ``certificates`` waits for it. Started when the command starts, one worker process
+imports the engine while this process reads, checks and resolves the project; given the
+edition, it renders the background while this process numbers the certificates in the
+register. The result comes back as the plain data a run needs (a
+:class:`~.background.Background`), or the design's own failure, as if rendered here.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from mi_courseware.workers import WorkerPool, forking
+
+if TYPE_CHECKING:
+    from mi_courseware.certificates.background import Background
+    from mi_courseware.core.edition import Edition
+
+log = logging.getLogger(__name__)
+
+
+class EarlyBackground:
+    """One worker process that renders an edition's certificate background when asked.
+
+    Use it as a context manager around the build: it is stopped when the block ends (at
+    once when the block fails). A copy sent to another process has no worker: the run there
+    renders its background itself.
+    """
+
+    def __init__(self) -> None:
+        self.pool: WorkerPool | None = None
+        self.running: WorkerPool | None = None  # rendering: waited for by the run
+        if forking():
+            self.pool = WorkerPool("certificate background", 1, warm=_import_engine)
+
+    def render(self, edition: Edition) -> Callable[[], Background] | None:
+        """Start rendering ``edition``'s background in the worker; returns how to wait for
+        it (``None``: no worker here, or it was used already: the caller renders it). The
+        worker ends once its result is in: it serves one background."""
+        from mi_courseware.certificates.background import build_background_of
+
+        pool, self.pool = self.pool, None
+        if pool is None:
+            return None
+        future = pool.submit(build_background_of, edition)
+        self.running = pool
+
+        def wait() -> Background:
+            try:
+                background = future.result()
+            except BaseException:
+                pool.kill()
+                raise
+            finally:
+                self.running = None
+            pool.close()
+            return background
+
+        return wait
+
+    def __enter__(self) -> EarlyBackground:
+        return self
+
+    def __exit__(self, kind: object, *rest: object) -> None:
+        """Stop the worker where it is: a background not waited for is no longer wanted."""
+        for pool in (self.pool, self.running):
+            if pool is not None:
+                pool.kill()
+        self.pool = self.running = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"pool": None, "running": None}  # a worker process is not sent along
+
+
+def _import_engine() -> None:
+    """Import what rendering the background takes, while the parent reads the project."""
+    import pikepdf  # noqa: F401
+    import weasyprint  # noqa: F401
+
+    import mi_courseware.certificates.background
+    import mi_courseware.certificates.fonts  # noqa: F401
