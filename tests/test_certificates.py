@@ -597,14 +597,17 @@ def test_the_qr_matrix_is_segnos_module_for_module() -> None:
 
     from mi_courseware.certificates.qr import qr_matrix
 
-    pick, masks = random.Random(5), set()
+    pick, masks, versions = random.Random(5), set(), set()
     for n in range(240):
         code = "".join(pick.choice("23456789ABCDEFGHJKLMNPQRSTUVWXYZ") for _ in range(12))
         url = ["https://acme.example/verify?code=", "https://a.example/v/"][n % 2] + code * (n % 3)
+        url += "/" + code * (n % 7 == 0) * (n % 4 * 4)  # long ones: version information, 3 blocks
         expected = segno.make(url, error="m")
         masks.add(expected.mask)
+        versions.add(expected.version)
         assert [bytes(r) for r in qr_matrix(url)] == [bytes(r) for r in expected.matrix], url
     assert masks == set(range(8))
+    assert min(versions) < 7 < max(versions)
 
 
 def test_a_killed_certificate_run_leaves_no_worker(tmp_path: Path) -> None:

@@ -28,7 +28,7 @@ from mi_courseware.certificates.design import Design
 from mi_courseware.workers import WorkerPool, forking
 
 if TYPE_CHECKING:
-    from mi_courseware.certificates.background import Background
+    from mi_courseware.certificates.background import Background, PageRender
 
 log = logging.getLogger(__name__)
 logging.getLogger("pikepdf").setLevel(logging.WARNING)  # it announces itself at INFO
@@ -146,7 +146,7 @@ def groups(people: list[Person], workers: int) -> list[list[Person]]:
     return [people[i : i + size] for i in range(0, len(people), size)]
 
 
-def prepare(design: Design, rendering: Callable[[], Background] | None = None) -> Background | str:
+def prepare(design: Design, rendering: Callable[[], PageRender] | None = None) -> Background | str:
     """The run's background, or why every certificate is rendered whole (``rendering``: how
     to wait for it when a worker renders it, :mod:`.early`).
 
@@ -155,7 +155,7 @@ def prepare(design: Design, rendering: Callable[[], Background] | None = None) -
     from mi_courseware.certificates.background import DesignMismatch, build_background
 
     try:
-        return rendering() if rendering is not None else build_background(design)
+        return build_background(design, rendering)
     except DesignMismatch as exc:
         log.info("certificates: every certificate is rendered whole: %s", exc)
         return f"the design cannot be set on a shared background ({exc})"

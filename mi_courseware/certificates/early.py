@@ -1,12 +1,14 @@
 """The certificates' shared design rendered in a process started before the project is read.
 
 Rendering the shared background (:mod:`.background`) first imports the PDF engine (about a
-third of a second) and then lays the design out once (about a quarter of a second), while the
+third of a second) and then lays the design out once (about a fifth of a second), while the
 rest of ``certificates`` waits for it. Started when the command starts, one worker process
 imports the engine while this process reads, checks and resolves the project; given the
-edition, it renders the background while this process numbers the certificates in the
-register. The result comes back as the plain data a run needs (a
-:class:`~.background.Background`), or the design's own failure, as if rendered here.
+edition, it lays the design out while this process subsets the personal fonts. What comes
+back is the plain data :func:`~.background.render_background` gives (or the design's own
+failure, raised here), and the background is prepared from it as if rendered here. The
+command's own process never imports the PDF engine (a certificate rendered whole imports it
+in its certificate worker).
 """
 
 from __future__ import annotations
@@ -18,14 +20,14 @@ from typing import TYPE_CHECKING, Any
 from mi_courseware.workers import WorkerPool, forking
 
 if TYPE_CHECKING:
-    from mi_courseware.certificates.background import Background
+    from mi_courseware.certificates.background import PageRender
     from mi_courseware.core.edition import Edition
 
 log = logging.getLogger(__name__)
 
 
 class EarlyBackground:
-    """One worker process that renders an edition's certificate background when asked.
+    """One worker process that lays out an edition's certificate background when asked.
 
     Use it as a context manager around the build: it is stopped when the block ends (at
     once when the block fails). A copy sent to another process has no worker: the run there
@@ -38,28 +40,28 @@ class EarlyBackground:
         if forking():
             self.pool = WorkerPool("certificate background", 1, warm=_import_engine)
 
-    def render(self, edition: Edition) -> Callable[[], Background] | None:
+    def render(self, edition: Edition) -> Callable[[], PageRender] | None:
         """Start rendering ``edition``'s background in the worker; returns how to wait for
         it (``None``: no worker here, or it was used already: the caller renders it). The
         worker ends once its result is in: it serves one background."""
-        from mi_courseware.certificates.background import build_background_of
+        from mi_courseware.certificates.background import render_background_of
 
         pool, self.pool = self.pool, None
         if pool is None:
             return None
-        future = pool.submit(build_background_of, edition)
+        future = pool.submit(render_background_of, edition)
         self.running = pool
 
-        def wait() -> Background:
+        def wait() -> PageRender:
             try:
-                background = future.result()
+                rendered = future.result()
             except BaseException:
                 pool.kill()
                 raise
             finally:
                 self.running = None
             pool.close()
-            return background
+            return rendered
 
         return wait
 
@@ -79,8 +81,6 @@ class EarlyBackground:
 
 def _import_engine() -> None:
     """Import what rendering the background takes, while the parent reads the project."""
-    import pikepdf  # noqa: F401
     import weasyprint  # noqa: F401
 
-    import mi_courseware.certificates.background
-    import mi_courseware.certificates.fonts  # noqa: F401
+    import mi_courseware.certificates.background  # noqa: F401
