@@ -176,6 +176,9 @@ class Builder(Generic[T]):
         self.pending: Any = None
         #: The files of each output named in :attr:`after`, where they are now.
         self.upstream: dict[str, list[Path]] = {}
+        #: The SHA-256 of files it wrote, where it has them already (the commit phase then
+        #: does not read those files again for the manifest).
+        self.digests: dict[Path, str] = {}
 
     @classmethod
     def options(cls, context: BuildContext, target: T) -> dict[str, Any]:

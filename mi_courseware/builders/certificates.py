@@ -76,6 +76,7 @@ class CertificatesBuilder(Builder["Edition"]):
         root = self.context.out_root or out.parent
         report, hashes = issue(edition, out, run, staged=True, final=root / edition.slug)
         self.pending = (hashes, Design(edition).details(), report)
+        self.digests = {report.folder / f"{n}.pdf": digest for n, digest in hashes.items()}
         return report.files
 
     @classmethod
