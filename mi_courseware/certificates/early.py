@@ -13,7 +13,6 @@ in its certificate worker).
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -22,8 +21,6 @@ from mi_courseware.workers import WorkerPool, forking
 if TYPE_CHECKING:
     from mi_courseware.certificates.background import PageRender
     from mi_courseware.core.edition import Edition
-
-log = logging.getLogger(__name__)
 
 
 class EarlyBackground:
@@ -44,12 +41,10 @@ class EarlyBackground:
         """Start rendering ``edition``'s background in the worker; returns how to wait for
         it (``None``: no worker here, or it was used already: the caller renders it). The
         worker ends once its result is in: it serves one background."""
-        from mi_courseware.certificates.background import render_background_of
-
         pool, self.pool = self.pool, None
         if pool is None:
             return None
-        future = pool.submit(render_background_of, edition)
+        future = pool.submit(_render, edition)
         self.running = pool
 
         def wait() -> PageRender:
@@ -77,6 +72,14 @@ class EarlyBackground:
 
     def __getstate__(self) -> dict[str, Any]:
         return {"pool": None, "running": None}  # a worker process is not sent along
+
+
+def _render(edition: Edition) -> PageRender:
+    """In the worker: lay ``edition``'s design out (the caller need not import the module
+    that does it first)."""
+    from mi_courseware.certificates.background import render_background_of
+
+    return render_background_of(edition)
 
 
 def _import_engine() -> None:
