@@ -581,6 +581,15 @@ def test_the_design_is_rendered_by_a_worker_that_imported_the_pdf_engine_meanwhi
         assert str(pdf.docinfo["/Producer"]) == "mi-courseware (WeasyPrint, HarfBuzz)"
 
 
+def test_one_job_starts_no_background_worker() -> None:
+    """``--jobs 1``: the run keeps to one process, the design laid out in it."""
+    from mi_courseware.certificates.early import EarlyBackground
+
+    with EarlyBackground(1) as one, EarlyBackground(2) as two:
+        assert one.pool is None and one.render(None) is None  # type: ignore[arg-type]
+        assert two.pool is not None and two.pool.workers == 1
+
+
 def test_a_killed_certificate_run_leaves_no_background_worker(tmp_path: Path) -> None:
     """``kill -9`` of ``certificates`` while its background worker is running: it ends too."""
     from conftest import kill_and_expect_workers_gone, run_until_paused, worker_pids

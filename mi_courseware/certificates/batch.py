@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from mi_courseware.certificates.common import Person
 from mi_courseware.certificates.design import Design
-from mi_courseware.workers import WorkerPool, forking
+from mi_courseware.workers import WorkerPool, cores, forking
 
 if TYPE_CHECKING:
     from mi_courseware.certificates.background import Background, PageRender
@@ -130,16 +130,6 @@ def render_batch(people: list[Person], folder: Path, forced: str | None) -> Outc
         for write in writes:
             write.result()  # a failed write fails the batch
     return outcome
-
-
-def cores(jobs: int) -> int:
-    """Worker count for ``--jobs`` (0 means every core this process may use)."""
-    if jobs > 0:
-        return jobs
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
 
 
 def groups(people: list[Person], workers: int) -> list[list[Person]]:

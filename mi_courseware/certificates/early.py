@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from mi_courseware.workers import WorkerPool, forking
+from mi_courseware.workers import WorkerPool, cores, forking
 
 if TYPE_CHECKING:
     from mi_courseware.certificates.background import PageRender
@@ -31,10 +31,12 @@ class EarlyBackground:
     renders its background itself.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, jobs: int = 0) -> None:
+        """Start the worker, unless the run has one core to work on (``jobs``: ``--jobs``,
+        0 for every core), where it would only take turns with this process."""
         self.pool: WorkerPool | None = None
         self.running: WorkerPool | None = None  # rendering: waited for by the run
-        if forking():
+        if forking() and cores(jobs) > 1:
             self.pool = WorkerPool("certificate background", 1, warm=_import_engine)
 
     def render(self, edition: Edition) -> Callable[[], PageRender] | None:

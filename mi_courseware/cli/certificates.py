@@ -122,7 +122,7 @@ def certificates(
     # always issued (a coordinator's explicit request), through the same pipeline as build
     request = BuildRequest(target=event, only=("certificates",), force=True, require=True)
     # the design is rendered by a worker that imports the PDF engine while the project is read
-    with EarlyBackground() as early:
+    with EarlyBackground(jobs) as early:
         context = BuildContext(
             jobs=jobs,
             register=_register_path(options),
