@@ -46,6 +46,7 @@ if TYPE_CHECKING:
 _CERTIFICATE = [certificates.c[f.name] for f in fields(Certificate)]
 #: What a certificate no longer has pending once its state is settled.
 _CLEARED = {"pending_name": None, "pending_at": None, "pending_sha256": None}
+_HISTORY = [history.c[f.name] for f in fields(HistoryEntry)]
 
 
 @lru_cache(maxsize=32)
@@ -59,9 +60,6 @@ def _update_of(columns: tuple[str, ...]) -> Any:
         .where(certificates.c.number == bindparam("_number"))
         .values({column: bindparam(f"_{column}") for column in columns})
     )
-
-
-_HISTORY = [history.c[f.name] for f in fields(HistoryEntry)]
 
 
 class Register:
