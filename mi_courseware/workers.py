@@ -56,6 +56,16 @@ def forking() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
+def cores(jobs: int) -> int:
+    """Worker count for ``--jobs`` (0 means every core this process may use)."""
+    if jobs > 0:
+        return jobs
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
 class WorkerPool:
     """Forked worker processes, every one started when the pool is made and tied to its
     parent (:func:`worker_init`); their ids are logged at debug level (``-vv``).

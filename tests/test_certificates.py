@@ -554,19 +554,69 @@ def test_help_does_not_load_the_pdf_libraries() -> None:
     assert out.strip().endswith("[]")
 
 
+def test_the_design_is_rendered_by_a_worker_that_imported_the_pdf_engine_meanwhile(
+    tmp_path: Path,
+) -> None:
+    """``certificates`` never imports the PDF engine itself: a worker started before the
+    project is read imports it and renders the shared design (the same certificates)."""
+    root = build_project(tmp_path / "project")
+    code = (
+        "import sys\nfrom mi_courseware.cli import cli\n"
+        "try:\n    cli.main(sys.argv[1:], prog_name='mi-courseware')\n"
+        "except SystemExit as exc:\n    assert not exc.code, exc.code\n"
+        "print('weasyprint' in sys.modules)"
+    )
+    command = ["--project", str(root), "-q", "certificates", EVENT]
+    out = subprocess.run(
+        [str(SCRIPT.parent / "python"), "-c", code, *command],
+        capture_output=True,
+        text=True,
+        env=subprocess_env() | {"SOURCE_DATE_EPOCH": EPOCH},
+        check=True,
+    ).stdout
+    assert out.strip() == "False"
+    made = sorted(p for p in folder(root).glob("*.pdf") if p.name != "all-certificates.pdf")
+    assert len(made) == len(NAMES)
+    with pikepdf.open(made[0]) as pdf:  # set on the worker's background, not rendered whole
+        assert str(pdf.docinfo["/Producer"]) == "mi-courseware (WeasyPrint, HarfBuzz)"
+
+
+def test_one_job_starts_no_background_worker() -> None:
+    """``--jobs 1``: the run keeps to one process, the design laid out in it."""
+    from mi_courseware.certificates.early import EarlyBackground
+
+    with EarlyBackground(1) as one, EarlyBackground(2) as two:
+        assert one.pool is None and one.render(None) is None  # type: ignore[arg-type]
+        assert two.pool is not None and two.pool.workers == 1
+
+
+def test_a_killed_certificate_run_leaves_no_background_worker(tmp_path: Path) -> None:
+    """``kill -9`` of ``certificates`` while its background worker is running: it ends too."""
+    from conftest import kill_and_expect_workers_gone, run_until_paused, worker_pids
+
+    root = build_project(tmp_path / "project")
+    args = ["--project", str(root), "certificates", EVENT]
+    step = "certificate background workers"
+    run, log = run_until_paused(args, step, {"SOURCE_DATE_EPOCH": EPOCH})
+    kill_and_expect_workers_gone(run, worker_pids(log, "certificate background"))
+
+
 def test_the_qr_matrix_is_segnos_module_for_module() -> None:
     import random
 
     from mi_courseware.certificates.qr import qr_matrix
 
-    pick, masks = random.Random(5), set()
+    pick, masks, versions = random.Random(5), set(), set()
     for n in range(240):
         code = "".join(pick.choice("23456789ABCDEFGHJKLMNPQRSTUVWXYZ") for _ in range(12))
         url = ["https://acme.example/verify?code=", "https://a.example/v/"][n % 2] + code * (n % 3)
+        url += "/" + code * (n % 7 == 0) * (n % 4 * 4)  # long ones: version information, 3 blocks
         expected = segno.make(url, error="m")
         masks.add(expected.mask)
+        versions.add(expected.version)
         assert [bytes(r) for r in qr_matrix(url)] == [bytes(r) for r in expected.matrix], url
     assert masks == set(range(8))
+    assert min(versions) < 7 < max(versions)
 
 
 def test_a_killed_certificate_run_leaves_no_worker(tmp_path: Path) -> None:

@@ -31,6 +31,7 @@ from mi_courseware.core.clock import build_time
 if TYPE_CHECKING:
     from typing import Protocol
 
+    from mi_courseware.certificates.early import EarlyBackground
     from mi_courseware.core.edition import Brand, Edition
     from mi_courseware.core.messages import MessageRun
     from mi_courseware.core.people import Participant
@@ -96,6 +97,10 @@ class BuildContext:
     renderer: PdfRenderer | None = None
     #: The messages ``send`` planned, for the messages builder.
     messages: MessageRun | None = None
+    #: A worker started before the project is read, importing the PDF engine meanwhile, to
+    #: render the certificates' shared design in (``certificates``; absent: rendered by the
+    #: certificates builder itself).
+    certificate_background: EarlyBackground | None = None
 
 
 T = TypeVar("T")
@@ -171,6 +176,9 @@ class Builder(Generic[T]):
         self.pending: Any = None
         #: The files of each output named in :attr:`after`, where they are now.
         self.upstream: dict[str, list[Path]] = {}
+        #: The SHA-256 of files it wrote, where it has them already (the commit phase then
+        #: does not read those files again for the manifest).
+        self.digests: dict[Path, str] = {}
 
     @classmethod
     def options(cls, context: BuildContext, target: T) -> dict[str, Any]:

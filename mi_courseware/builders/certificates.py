@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -54,12 +55,15 @@ class CertificatesBuilder(Builder["Edition"]):
 
     def build(self, target: Edition, out: Path) -> list[Path]:
         """Render into ``out``; the register is told which files are on their way."""
+        edition = target
+        # first of all: the worker lays the design out while the rest is imported and read
+        early = self.context.certificate_background
+        rendering = early.render(edition) if early is not None else None
+
         from mi_courseware.certificates.design import Design
         from mi_courseware.certificates.issue import issue, participants
 
-        edition = target
-
-        run = run_for(self.context, edition)
+        run = replace(run_for(self.context, edition), rendering=rendering)
         people = participants(edition, run.people)
         for person in people:  # ``build -v`` says who gets none
             reason = shortfall(person, edition.certificate_requires, len(edition.days))
@@ -76,6 +80,7 @@ class CertificatesBuilder(Builder["Edition"]):
         root = self.context.out_root or out.parent
         report, hashes = issue(edition, out, run, staged=True, final=root / edition.slug)
         self.pending = (hashes, Design(edition).details(), report)
+        self.digests = {report.folder / f"{n}.pdf": digest for n, digest in hashes.items()}
         return report.files
 
     @classmethod

@@ -20,6 +20,7 @@ renders whole pages, and says why.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -103,17 +104,45 @@ def render_background(design: Design) -> tuple[bytes, dict[str, tuple[float, ...
     return data, dict(document.pages[0].anchors)
 
 
-def build_background(design: Design) -> Background:
-    """Render the shared design once and prepare the page every certificate starts from."""
-    data, anchors = render_background(design)
+PageRender = tuple[bytes, dict[str, tuple[float, ...]]]
+"""What :func:`render_background` gives: the PDF and the anchors of its page."""
+
+
+def build_background(
+    design: Design, rendering: Callable[[], PageRender] | None = None
+) -> Background:
+    """Render the shared design once and prepare the page every certificate starts from
+    (``rendering``: how to wait for the render when a worker does it, :mod:`.early`; the
+    personal fonts are subset meanwhile)."""
+    fonts = personal_fonts(design)
+    data, anchors = rendering() if rendering is not None else render_background(design)
     check_fit(design, anchors)
     try:
-        return _prepare(design, data, anchors)
+        return _prepare(design, data, anchors, fonts)
     except (AttributeError, IndexError, KeyError, TypeError, ValueError) as exc:
         raise DesignMismatch(f"its PDF is not laid out as the setter expects ({exc!r})") from None
 
 
-def _prepare(design: Design, data: bytes, anchors: dict[str, tuple[float, ...]]) -> Background:
+def render_background_of(edition: Edition) -> PageRender:
+    """:func:`render_background` of ``edition``'s current design (in a worker process, which
+    is given the edition: :mod:`.early`)."""
+    return render_background(Design(edition))
+
+
+def personal_fonts(design: Design) -> dict[str, FontSubset]:
+    """The fixed subsets the personal text is set in (:mod:`.fonts`), by face."""
+    return {
+        "bold": subset_font(design.name_font, tuple(NAME_BLOCKS)),
+        "regular": subset_font(design.text_font, tuple(TEXT_BLOCKS)),
+    }
+
+
+def _prepare(
+    design: Design,
+    data: bytes,
+    anchors: dict[str, tuple[float, ...]],
+    fonts: dict[str, FontSubset],
+) -> Background:
     import pikepdf
 
     pdf = pikepdf.open(io.BytesIO(data))
@@ -129,9 +158,7 @@ def _prepare(design: Design, data: bytes, anchors: dict[str, tuple[float, ...]])
         raise DesignMismatch("the design has no #name-box")
     name = places["name"]
     name_drop = (name.baseline - (height - box[3] * PX)) / name.size
-    bold = subset_font(design.name_font, tuple(NAME_BLOCKS))
-    regular = subset_font(design.text_font, tuple(TEXT_BLOCKS))
-    _add_fonts(pdf, page, {"bold": bold, "regular": regular})
+    _add_fonts(pdf, page, fonts)
     qr = None
     if design.edition.brand.verify_url:
         qr = _qr_box(anchors, height)
@@ -148,8 +175,8 @@ def _prepare(design: Design, data: bytes, anchors: dict[str, tuple[float, ...]])
         qr=qr,
         dark=(red / 255, green / 255, blue / 255),
         language=design.primary,
-        bold=bold,
-        regular=regular,
+        bold=fonts["bold"],
+        regular=fonts["regular"],
     )
 
 

@@ -29,11 +29,12 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
-from mi_courseware.certificates.background import Background
+from mi_courseware.certificates.background import Background, PageRender
 from mi_courseware.certificates.batch import Results
 from mi_courseware.certificates.common import LAYOUT, CertificateError, Person
 from mi_courseware.certificates.design import Design
@@ -75,6 +76,9 @@ class Run:
     quiet: bool = False
     whole: bool = False  # render every certificate as a whole page (the fallback path)
     keys: Path | None = None  # the register's key store (default: beside an SQLite file)
+    #: The design being laid out by a worker, as started by the caller: how to wait for it
+    #: (:mod:`.early`; ``None``: the run lays it out itself).
+    rendering: Callable[[], PageRender] | None = None
 
 
 @dataclass
@@ -326,7 +330,8 @@ def issue(
     from mi_courseware.certificates.batch import prepare
 
     design = Design(edition)
-    prepared = prepare(design)  # a design that does not fit stops the run before numbering
+    # a design that does not fit stops the run before numbering
+    prepared = prepare(design, run.rendering)
     target = folder / FOLDER
     final_dir = (final or folder) / FOLDER
     report = Report(edition.event.id, target, Attendance(edition.ended(run.time)))

@@ -116,13 +116,15 @@ def write_print_file(
         return shared[key]
 
     base = None
+    on_background = None  # the design of the run's set pages: its key is computed once
     if background is not None:
         base = pikepdf.open(io.BytesIO(background))
         sources.append(base)
     for item in items:
         if isinstance(item, bytes):
             assert base is not None
-            drawing, resources, box = design_of(base.pages[0])
+            on_background = on_background or design_of(base.pages[0])
+            drawing, resources, box = on_background
             personal_data = item
         else:
             source = pikepdf.open(io.BytesIO(item.read_bytes()))

@@ -114,23 +114,27 @@ def certificates(
     confirms each prepared certificate (same number) or voids it.
     """
     from mi_courseware.builders.base import BuildContext
+    from mi_courseware.certificates.early import EarlyBackground
     from mi_courseware.pipeline import BuildRequest
     from mi_courseware.pipeline import build as run_pipeline
 
     paths = options.paths()
     # always issued (a coordinator's explicit request), through the same pipeline as build
     request = BuildRequest(target=event, only=("certificates",), force=True, require=True)
-    context = BuildContext(
-        jobs=jobs,
-        register=_register_path(options),
-        roster=roster,
-        only_people=only,
-        reissue=reissue,
-        quiet=options.quiet,
-    )
-    results = run_pipeline(
-        paths, request, context, warn=lambda problems: report(problems, options.quiet)
-    )
+    # the design is rendered by a worker that imports the PDF engine while the project is read
+    with EarlyBackground(jobs) as early:
+        context = BuildContext(
+            jobs=jobs,
+            register=_register_path(options),
+            roster=roster,
+            only_people=only,
+            reissue=reissue,
+            quiet=options.quiet,
+            certificate_background=early,
+        )
+        results = run_pipeline(
+            paths, request, context, warn=lambda problems: report(problems, options.quiet)
+        )
     edition = results[0].target
     issued = results[0].reports["certificates"]
     for note in issued.notes:

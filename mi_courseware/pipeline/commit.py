@@ -25,6 +25,8 @@ class Built:
     name: str
     files: list[str]
     pending: Any = None
+    #: SHA-256 of some of ``files``, as the builder computed them while writing.
+    digests: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -182,8 +184,9 @@ def _commit_one(target_plan: TargetPlan, done: Staged, context: BuildContext) ->
             inputs=output.inputs,
             options=output.options,
         )
+    known = {f: d for built in done.built for f, d in built.digests.items()}
     hashes = {
-        f: manifest.sha256(folder / f)
+        f: known.get(f) or manifest.sha256(folder / f)
         for record in records.values()
         for f in record.files
         if (folder / f).is_file()

@@ -51,5 +51,6 @@ def _finish(
     """Wait for the outputs begun so far, in order; they join ``staged``."""
     for name, builder, finish in finishing:
         files = [f.relative_to(staged.folder).as_posix() for f in finish()]
-        staged.built.append(Built(name, files, builder.pending))
+        digests = {f.relative_to(staged.folder).as_posix(): d for f, d in builder.digests.items()}
+        staged.built.append(Built(name, files, builder.pending, digests))
     finishing.clear()
