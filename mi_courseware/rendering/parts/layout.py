@@ -22,6 +22,8 @@ in a worker process, and are removed when the part is done.
 from __future__ import annotations
 
 import copy
+import logging
+import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -29,6 +31,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mi_courseware.errors import MiCoursewareError
+
+log = logging.getLogger(__name__)
 
 #: The attribute the cut puts on the copies of running elements a later part is given.
 CARRIED = "data-mi-carried"
@@ -236,10 +240,17 @@ def _agree(part: _Part, context: Any, root_box: Any, html: Any, made: list[Any])
     """After the first pass: check, report, wait for the numbers, and apply them."""
     plan = part.plan
     report = _report(plan, context, root_box, html, made)
+    reported = time.perf_counter()
+    log.debug("part %d: first pass done, %d pages", plan.index + 1, report.pages)
     part.channel.send(report)
     numbers: Numbers = part.channel.recv()
     while not isinstance(numbers, Numbers) or numbers.run != plan.run:  # left by a failed run
         numbers = part.channel.recv()
+    log.debug(
+        "part %d: waited %.2f s for the other parts",
+        plan.index + 1,
+        time.perf_counter() - reported,
+    )
     if numbers.stop:
         raise NotSplittable(numbers.stop)
     if numbers.offset and report.placed:
@@ -382,7 +393,10 @@ def _shift(context: Any, numbers: Numbers) -> None:
             if "page" in counters:
                 counters["page"] = [value + numbers.offset for value in counters["page"]]
             elif index == 0:
+                # the counter as the first page finds it, in scope as on every later page
+                # (a state that differs from the stored one would remake every page after)
                 counters["page"] = [numbers.offset]
+                entry[3][2][-1].add("page")
     _set_total(context, numbers.total)
     for name, item in list(collector.target_lookup_items.items()):
         if item.state != "up-to-date":

@@ -140,10 +140,11 @@ def render_in_parts(
     numbers: list[Numbers] = []
     if not stop:
         numbers, stop = _numbers(pieces, heard)
-    for index, report in enumerate(reports):
-        if isinstance(report, Report):
-            talk.say(index, numbers[index] if not stop else Numbers(run=_runs, stop=stop))
-            talk.hear(index)  # its last word: done or failed
+    told = [index for index, report in enumerate(reports) if isinstance(report, Report)]
+    for index in told:
+        talk.say(index, numbers[index] if not stop else Numbers(run=_runs, stop=stop))
+    for index in told:
+        talk.hear(index)  # its last word: done or failed
     failures = [future.exception() for future in futures]
     for failure in failures:
         if failure is not None and not isinstance(failure, NotSplittable):
