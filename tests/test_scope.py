@@ -131,3 +131,18 @@ def test_a_changed_copy_of_a_shipped_theme_file_is_checked(make_project, run_cli
         f"themes/default/fonts/{font.name}",
         "themes/default/css/pack.css",
     }
+
+
+def test_a_target_is_not_warned_about_other_courses_practice(tmp_path: Path, run_cli) -> None:
+    """A course outside the target is not read: its practice shares are not computed from
+    nothing (they read "0.0% of its 0 taught minutes" before)."""
+    from conftest import REPO
+
+    shutil.copytree(REPO / "content", tmp_path / "content")
+    built = run_cli("-v", "build", "northfield-2027-03", "--only", "calendar", cwd=tmp_path)
+    assert built.exit_code == 0, built.stderr
+    courses = {line.split(":")[0] for line in lines(built.stderr) if "content/courses/" in line}
+    assert courses <= {"content/courses/mi-practitioner.yaml"}, built.stderr
+    assert "taught minutes" not in built.stderr
+    checked = run_cli("-v", "validate", cwd=tmp_path)  # every course read: every share met
+    assert checked.exit_code == 0 and "taught minutes" not in checked.stderr, checked.stderr

@@ -128,7 +128,7 @@ def check_practice(project: Project, problems: Problems) -> None:
                             "practice but not as rehearsal; add kind= one of "
                             f"{', '.join(EXERCISE_KINDS)}",
                         )
-    for record in project.courses.values():
+    for record in in_scope(project.scope, "courses", project.courses):
         _check_target(project, record, problems)
 
 

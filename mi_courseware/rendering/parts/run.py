@@ -17,6 +17,7 @@ import dataclasses
 import logging
 import os
 import threading
+import time
 from concurrent.futures import Future
 from functools import partial
 from multiprocessing.connection import wait as wait_for
@@ -156,7 +157,9 @@ def render_in_parts(
         return None
     pdfs = [future.result() for future in futures]
     permanent = pdf_options(identifier)["pdf_identifier"]
+    started = time.perf_counter()
     joined = join(pdfs, [piece.plan.external for piece in pieces], permanent)
+    log.debug("%s: parts joined in %.2f s", identifier, time.perf_counter() - started)
     first, spans = 1, []
     for report in heard:
         spans.append(f"{first}–{first + report.pages - 1}")
