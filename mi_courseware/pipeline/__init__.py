@@ -367,9 +367,11 @@ class Renderer:
 
     def __init__(self, jobs: int, only: tuple[str, ...]) -> None:
         self.jobs = jobs
-        self.wanted = not only or any(
-            builders.REGISTRY[name].renders_pdf for name in only if name in builders.REGISTRY
-        )
+        pdfs = [n for n in only if n in builders.REGISTRY and builders.REGISTRY[n].renders_pdf]
+        self.wanted = not only or bool(pdfs)
+        #: A long document is laid out in parts only when it is the one PDF the build makes
+        #: (``--only pack``): several PDFs already keep the workers busy side by side.
+        self.parts = len(pdfs) == 1
         self.renderer: Any = None
 
     def start(self) -> Any:
@@ -377,7 +379,7 @@ class Renderer:
         if self.renderer is None and self.wanted:
             from mi_courseware.rendering.pdf import PdfRenderer
 
-            self.renderer = PdfRenderer(self.jobs)
+            self.renderer = PdfRenderer(self.jobs, parts=self.parts)
         return self.renderer
 
     def __enter__(self) -> Renderer:

@@ -214,8 +214,10 @@ class PdfRenderer:
     stopped after an overrun are replaced for the next document.
     """
 
-    def __init__(self, jobs: int = 0, *, lasting: bool = False) -> None:
+    def __init__(self, jobs: int = 0, *, lasting: bool = False, parts: bool = True) -> None:
         self.workers = min(jobs or os.cpu_count() or 1, 4)
+        #: Whether long documents may be laid out in parts (:mod:`.parts`).
+        self.parts = parts
         self.lasting = lasting and forking()
         self.lock = threading.Lock()
         self.pool: WorkerPool | None = None
@@ -286,9 +288,9 @@ class PdfRenderer:
 
     def parts_pool(self) -> WorkerPool | None:
         """The worker pool, when documents may be laid out in parts on it: several workers,
-        and not a server's (whose renders are bounded one by one)."""
+        not a server's (whose renders are bounded one by one), and a build of one PDF."""
         with self.lock:
-            if self.pool is None or self.lasting or self.workers < 2:
+            if self.pool is None or self.lasting or self.workers < 2 or not self.parts:
                 return None
             return self.pool
 

@@ -60,6 +60,8 @@ def submit_in_parts(renderer: PdfRenderer, html: str, **options: Any) -> Future[
 
     pool = renderer.parts_pool()
     if pool is None or forced() == "whole":
+        if not renderer.parts and renderer.pool is not None and forced() != "whole":
+            log.info("%s: laid out whole, beside the build's other PDFs", options["identifier"])
         return renderer.submit(html, **options)
     future: Future[bytes] = Future()
 
