@@ -109,8 +109,8 @@ def _keep_links(external: tuple[str, ...], rendered: Any) -> None:
 def render_in_parts(
     pool: Any, channels: list[Any], html: str, options: dict[str, Any]
 ) -> bytes | None:
-    """The PDF of ``html`` laid out in as many parts as ``pool`` has workers, at once; None
-    when it is to be laid out whole (the reason logged at ``-v``)."""
+    """The PDF of ``html`` laid out in :data:`PARTS` parts at once on ``pool``'s workers
+    (at least as many); None when it is to be laid out whole (the reason logged at ``-v``)."""
     from mi_courseware.limits import current
     from mi_courseware.rendering.pdf import pdf_options
     from mi_courseware.workers import _processes
@@ -120,7 +120,7 @@ def render_in_parts(
     if len(html) > current().html_chars:
         return None  # laid out whole, which refuses it with the limit named
     minimum = 0 if forced() == "always" else MINIMUM_TEXT
-    pieces, why = cut(html, len(channels), minimum)
+    pieces, why = cut(html, PARTS, minimum)
     if not pieces:
         log.info("%s: laid out whole: %s", identifier, why)
         return None
@@ -171,6 +171,9 @@ def render_in_parts(
     return joined
 
 
+#: Parts a document is cut into, whatever the number of workers (two or more): the same
+#: inputs give the same bytes on a machine of any size.
+PARTS = 2
 #: How many documents this process has laid out in parts (each part's messages carry it).
 _runs = 0
 #: A part's last word.
