@@ -98,6 +98,10 @@ class WorkerPool:
         for _ in range(self.workers if warm is not None else 1):
             self.executor.submit(warm or _nothing)
 
+    def sentinels(self) -> list[int]:
+        """What becomes ready when a worker ends (for ``multiprocessing.connection.wait``)."""
+        return [process.sentinel for process in _processes(self.executor)]
+
     def submit(self, function: Callable[..., T], *args: Any) -> Future[T]:
         """Run ``function(*args)`` in a worker."""
         return self.executor.submit(function, *args)

@@ -247,7 +247,8 @@ class PdfRenderer:
         global INHERITED
         # one channel per worker, made before the workers are forked so that each inherits
         # them (a document laid out in parts talks to its parts through them)
-        pipes = [multiprocessing.get_context("fork").Pipe() for _ in range(self.workers)]
+        wanted = self.parts and not self.lasting and self.workers > 1  # else never used
+        pipes = [multiprocessing.get_context("fork").Pipe() for _ in range(self.workers * wanted)]
         self.channels = [ours for ours, _ in pipes]
         self.inherited = INHERITED = [theirs for _, theirs in pipes]
         return WorkerPool("PDF", self.workers, warm=_import_weasyprint)

@@ -113,7 +113,6 @@ def render_in_parts(
     (at least as many); None when it is to be laid out whole (the reason logged at ``-v``)."""
     from mi_courseware.limits import current
     from mi_courseware.rendering.pdf import pdf_options
-    from mi_courseware.workers import _processes
 
     global _runs
     identifier = options["identifier"]
@@ -136,7 +135,7 @@ def render_in_parts(
         )
         for index, (piece, plan) in enumerate(zip(pieces, plans, strict=True))
     ]
-    talk = _Talk(channels[: len(pieces)], _runs, _processes(pool.executor))
+    talk = _Talk(channels[: len(pieces)], _runs, pool.sentinels())
     reports = [talk.hear(index) for index in range(len(pieces))]
     heard = [report for report in reports if isinstance(report, Report)]
     stop = "another part stopped" if len(heard) < len(reports) else ""
@@ -183,10 +182,10 @@ DONE, FAILED = "done", "failed"
 class _Talk:
     """The parent's side of the channels to the parts of one document."""
 
-    def __init__(self, channels: list[Any], run: int, workers: list[Any]) -> None:
+    def __init__(self, channels: list[Any], run: int, sentinels: list[int]) -> None:
         self.channels = channels
         self.run = run
-        self.sentinels = [process.sentinel for process in workers]
+        self.sentinels = sentinels
 
     def hear(self, index: int) -> Report | str:
         """The part's next word: its report, or that it ended (``done`` or ``failed``).
