@@ -118,3 +118,84 @@ def test_any_roster_is_participants_or_problems_at_rows(
     for person in people:
         assert person.name.strip()
         assert person.row >= 2
+
+
+def _reference_parser():  # type: ignore[no-untyped-def]
+    """The parser as it was built before the one MI block rule: mdit-py-plugins'
+    container plugin once per block name."""
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.container import container_plugin
+
+    from mi_courseware.loading.blocks import BLOCKS
+
+    md = MarkdownIt("commonmark", {"html": False, "typographer": True, "linkify": False})
+    md.enable(["table", "replacements", "smartquotes", "strikethrough"])
+    for name in BLOCKS:
+
+        def validate(params: str, *args: object, name: str = name) -> bool:
+            words = params.split(None, 1)
+            return bool(words) and words[0] == name
+
+        md.use(container_plugin, name=name, validate=validate)
+    return md
+
+
+def _tokens(tokens: list[Any]) -> list[tuple[Any, ...]]:
+    return [
+        (
+            (t.type, t.tag, t.nesting, t.markup, t.info, t.map, t.block, t.content, t.level),
+            [(c.type, c.content, c.markup) for c in t.children or ()],
+        )
+        for t in tokens
+    ]
+
+
+_LINES = [
+    "::: notes",
+    ":::: exercise minutes=5 grouping=pairs",
+    ":::",
+    "::::",
+    "::: bogus",
+    ":::notes",
+    ":::   ",
+    "  :::",
+    "   ::: answers",
+    "\t:::",
+    "    ::: box",
+    "::: columns",
+    "- item",
+    "  - nested",
+    "1. one",
+    "> quote",
+    "```",
+    "    code",
+    "| a | b |",
+    "|---|---|",
+    "| 1 | 2 |",
+    "# Heading",
+    "Some *text* here",
+    "",
+    "lazy line",
+]
+
+
+@SETTINGS
+@given(lines=st.lists(st.sampled_from(_LINES), max_size=30), tail=st.text(max_size=40))
+def test_the_mi_block_rule_parses_as_the_container_plugin_once_per_name(
+    lines: list[str], tail: str
+) -> None:
+    from mi_courseware.loading.markdown import parser
+
+    text = "\n".join(lines) + "\n" + tail
+    assert _tokens(parser().parse(text)) == _tokens(_reference_parser().parse(text))
+
+
+def test_the_mi_block_rule_parses_every_project_text_as_the_container_plugin() -> None:
+    from mi_courseware.loading.markdown import parser
+
+    root = Path(__file__).resolve().parent.parent
+    texts = [p for p in root.glob("**/*.md") if ".venv" not in p.parts]
+    assert len(texts) > 50
+    for path in texts:
+        text = path.read_text(encoding="utf-8")
+        assert _tokens(parser().parse(text)) == _tokens(_reference_parser().parse(text)), path

@@ -13,8 +13,8 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
 from markdown_it.token import Token
-from mdit_py_plugins.container import container_plugin
 
 from mi_courseware.loading.blocks import BLOCKS, BlockInfo, parse_info
 
@@ -22,22 +22,81 @@ from mi_courseware.loading.blocks import BLOCKS, BlockInfo, parse_info
 TRAINER_ONLY = ("notes", "answers")
 
 
-def _validator(name: str):  # type: ignore[no-untyped-def]
-    def validate(params: str, *args: object) -> bool:
-        words = params.strip().split(None, 1)
-        return bool(words) and words[0] == name
-
-    return validate
-
-
 @cache
 def parser() -> MarkdownIt:
     """The shared parser (built once; markdown-it parsers are reusable)."""
     md = MarkdownIt("commonmark", {"html": False, "typographer": True, "linkify": False})
     md.enable(["table", "replacements", "smartquotes", "strikethrough"])
-    for name in BLOCKS:
-        md.use(container_plugin, name=name, validate=_validator(name))
+    md.block.ruler.before(
+        "fence", "mi_blocks", _block_rule, {"alt": ["paragraph", "reference", "blockquote", "list"]}
+    )
     return md
+
+
+def _block_rule(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
+    """Every MI block (``::: name options`` … ``:::``) in one block rule.
+
+    The tokens are those of mdit-py-plugins' ``container_plugin`` registered once per name
+    (``container_<name>_open``/``_close``, same markup, info, map and nesting); one rule
+    for all the names tries each line once instead of once per name, which is most of what
+    a long text's parse costs in these rules.
+    """
+    if state.is_code_block(start_line):
+        return False
+    start = state.bMarks[start_line] + state.tShift[start_line]
+    maximum = state.eMarks[start_line]
+    src = state.src
+    if not src.startswith(":::", start):
+        return False
+    pos = start + 3
+    while pos < maximum and src[pos] == ":":
+        pos += 1
+    marker_count = pos - start
+    markup = src[start:pos]
+    params = src[pos:maximum]
+    words = params.split(None, 1)
+    if not words or words[0] not in BLOCKS:
+        return False
+    if silent:
+        return True
+    name = words[0]
+    next_line = start_line
+    auto_closed = False
+    while True:  # the end of the block: a line of at least as many colons, and spaces only
+        next_line += 1
+        if next_line >= end_line:  # unclosed: closed by the end of the document or parent
+            break
+        start = state.bMarks[next_line] + state.tShift[next_line]
+        maximum = state.eMarks[next_line]
+        if start < maximum and state.sCount[next_line] < state.blkIndent:
+            break  # a non-empty line indented less ends the parent
+        if not src.startswith(":", start) or state.is_code_block(next_line):
+            continue
+        pos = start + 1
+        while pos < maximum and src[pos] == ":":
+            pos += 1
+        if pos - start < marker_count:
+            continue
+        pos = state.skipSpaces(pos)
+        if pos < maximum:
+            continue
+        auto_closed = True
+        break
+    old_parent, old_line_max = state.parentType, state.lineMax
+    state.parentType = "container"  # type: ignore[assignment]
+    state.lineMax = next_line  # lazy continuations never run past the end marker
+    token = state.push(f"container_{name}_open", "div", 1)
+    token.markup = markup
+    token.block = True
+    token.info = params
+    token.map = [start_line, next_line]
+    state.md.block.tokenize(state, start_line + 1, next_line)
+    token = state.push(f"container_{name}_close", "div", -1)
+    token.markup = src[start:pos]
+    token.block = True
+    state.parentType, state.lineMax = old_parent, old_line_max
+    state.line = next_line + (1 if auto_closed else 0)
+    return True
 
 
 def parse(text: str) -> list[Token]:

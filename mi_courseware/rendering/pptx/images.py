@@ -26,6 +26,9 @@ log = logging.getLogger(__name__)
 DPI = 160
 _TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
 
+#: What drawing an SVG gives: ``("png", bytes, (width, height))`` or ``("error", why, (0, 0))``.
+Answer = tuple[str, bytes | str, tuple[int, int]]
+
 
 @dataclass(frozen=True)
 class Picture:
@@ -102,7 +105,7 @@ class Drawing:
         self.empty = tempfile.TemporaryDirectory(prefix="mi-svg-")
         options["resources_dir"] = self.empty.name  # relative references resolve into nothing
         self.process: Any = None
-        self.answer: tuple[str, bytes | str] | None = None
+        self.answer: Answer | None = None
         if "fork" not in multiprocessing.get_all_start_methods():
             log.info("%s: drawn in this process (the time limit cannot stop it here)", path)
             self.answer = _draw(options, longest)
@@ -122,21 +125,20 @@ class Drawing:
         finally:
             self.cancel()
         assert answer is not None
-        kind, value = answer
+        kind, value, size = answer
         if kind == "error" or not isinstance(value, bytes):
             raise ContentError.single(self.path, f"cannot draw this SVG: {value!s}")
-        width, height = _pixel_size(value)
-        return Picture(value, "png", "image/png", width, height)
+        return Picture(value, "png", "image/png", *size)
 
-    def _wait(self) -> tuple[str, bytes | str]:
+    def _wait(self) -> Answer:
         limit = current().render_seconds
         try:
             if self.reader.poll(limit if limit > 0 else None):
-                answer: tuple[str, bytes | str] = self.reader.recv()
+                answer: Answer = self.reader.recv()
                 return answer
         except EOFError:  # the child ended without answering (it crashed, or was killed)
             code = self.process.exitcode
-            return "error", f"the renderer stopped without drawing it (exit {code})"
+            return "error", f"the renderer stopped without drawing it (exit {code})", (0, 0)
         raise ContentError.single(
             self.path,
             f"'{self.path.name}': drawing this SVG took longer than {limit:g} seconds and was "
@@ -195,9 +197,10 @@ def _root(svg: str):  # type: ignore[no-untyped-def]
     return etree.fromstring(svg.encode("utf-8"), etree.XMLParser(resolve_entities=False))
 
 
-def _draw(options: dict[str, Any], longest: int) -> tuple[str, bytes | str]:
-    """``("png", bytes)`` of the SVG drawn with ``longest`` pixels on its long side, or
-    ``("error", why)``."""
+def _draw(options: dict[str, Any], longest: int) -> Answer:
+    """``("png", bytes, (width, height))`` of the SVG drawn with ``longest`` pixels on its
+    long side, or ``("error", why, (0, 0))``. The size is read from the PNG here, in the
+    drawing child, so the image library is imported beside the build, not in its way."""
     import resvg_py
 
     options = dict(options)
@@ -210,8 +213,9 @@ def _draw(options: dict[str, Any], longest: int) -> tuple[str, bytes | str]:
             **options, width=longest if wide else None, height=None if wide else longest
         )
     except ValueError as exc:
-        return "error", str(exc)
-    return "png", bytes(data)
+        return "error", str(exc), (0, 0)
+    png = bytes(data)
+    return "png", png, _pixel_size(png)
 
 
 def _draw_child(writer: Any, options: dict[str, Any], longest: int, parent: int) -> None:
