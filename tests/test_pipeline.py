@@ -334,3 +334,49 @@ def test_a_command_killed_before_its_file_is_in_place_leaves_the_earlier_file_wh
     for name in names:
         assert (folder / name).read_bytes() != before[name][0]
     assert (folder / "notes.txt").read_bytes() == before["notes.txt"][0]
+
+
+@pytest.mark.parametrize("only", [("slides",), ("slides", "pack-docx", "calendar")])
+def test_outputs_made_aside_give_the_bytes_made_here(
+    built: Path, tmp_path: Path, only: tuple[str, ...]
+) -> None:
+    """One edition's outputs that render no PDF are made in a worker started before the
+    project is read (``-vv`` says so); with one job they are made in this process. Same
+    bytes either way, and no worker outlives the build."""
+    import multiprocessing
+
+    choice = [arg for name in only for arg in ("--only", name)]
+    ahead = copy_of(built, tmp_path / "ahead")
+    here = copy_of(built, tmp_path / "here")
+    result = mi(ahead, "-vv", "build", EVENT, *choice, "--force", "--jobs", "2")
+    assert result.exit_code == 0, result.output
+    assert f"{', '.join(only)}: made in a worker started before the project is read" in (
+        result.stderr
+    )
+    assert multiprocessing.active_children() == []
+    result = mi(here, "-vv", "build", EVENT, *choice, "--force", "--jobs", "1")
+    assert result.exit_code == 0, result.output
+    assert "made in a worker" not in result.stderr
+    ours = files(ahead / "output" / "events" / EVENT)
+    theirs = files(here / "output" / "events" / EVENT)
+    assert sorted(ours) == sorted(theirs)
+    changed = [name for name in ours if ours[name][0] != theirs[name][0]]
+    assert changed == [], f"differ between a worker and this process: {changed}"
+
+
+def test_a_failing_output_made_aside_fails_the_build_with_its_message(tmp_path: Path) -> None:
+    """An error met while the deck is made in the worker started ahead (here: the client's
+    logo cannot be drawn within the time limit) is reported as if the deck were made here:
+    a located message, exit 1, no traceback, nothing written, no worker left."""
+    import multiprocessing
+
+    root = tmp_path / "project"
+    shutil.copytree(FIXTURE, root)
+    args = ["build", EVENT, "--only", "slides", "--time-limit", "0.000001", "--jobs", "2"]
+    result = mi(root, "-vv", *args)
+    assert result.exit_code == 1, result.output
+    assert "slides: made in a worker started before the project is read" in result.stderr
+    assert "Traceback" not in result.output
+    assert "logo.svg:1:1: error: 'logo.svg': drawing this SVG took longer" in result.output
+    assert not (root / "output" / "events" / EVENT).exists()
+    assert multiprocessing.active_children() == []

@@ -154,6 +154,8 @@ class ImageRef:
 
 def image_refs(text: str) -> list[ImageRef]:
     """Every image the Markdown shows, in order."""
+    if "![" not in text:  # every image starts so (inline or by reference): nothing to parse
+        return []
     found: list[ImageRef] = []
     for token in parse(text):
         for child in token.children or ():

@@ -110,7 +110,13 @@ def build(
     # rendering its PDFs itself, so PDF workers started for this process would go unused;
     # the event workers start now and import the builders while this process reads
     several = len(request.named()) != 1 and _cores(context) > 1
-    with EventPool(_cores(context), request.only) if several else nullcontext() as pool:
+    ahead = not several and _cores(context) > 1 and _made_aside(request.only)
+    workers = _cores(context) if several else 1
+    if ahead:
+        log.debug(
+            "%s: made in a worker started before the project is read", ", ".join(request.only)
+        )
+    with EventPool(workers, request.only) if several or ahead else nullcontext() as pool:
         early = None if several else start_renderer
         editions, warnings, remember = gather(paths, request, hasher, early)
         warn(warnings)
@@ -271,7 +277,7 @@ def run(
     workers = _event_workers(plans, context)
     staged: list[Staged] = []
     try:
-        if workers > 1:
+        if workers > 1 or (pool is not None and todo):
             staged = _run_parallel(todo, context, out_root, workers, pool)
         else:
             with _progress(len(todo), context) as tick:
@@ -282,6 +288,19 @@ def run(
         staging.discard([s.folder for s in staged])
         raise
     return staged
+
+
+def _made_aside(only: tuple[str, ...]) -> bool:
+    """Whether one edition's outputs ``only`` are made in a worker started before the
+    project is read: outputs that render no PDF (the deck, the Word pack, the calendar),
+    whose builder's modules the worker imports while this process reads and checks. A PDF
+    is laid out by the PDF workers, started early for the same reason."""
+    return bool(only) and all(
+        name in builders.REGISTRY
+        and not builders.REGISTRY[name].renders_pdf
+        and bool(builders.REGISTRY[name].preload)
+        for name in only
+    )
 
 
 def _cores(context: BuildContext) -> int:
