@@ -380,3 +380,15 @@ def test_a_failing_output_made_aside_fails_the_build_with_its_message(tmp_path: 
     assert "logo.svg:1:1: error: 'logo.svg': drawing this SVG took longer" in result.output
     assert not (root / "output" / "events" / EVENT).exists()
     assert multiprocessing.active_children() == []
+
+
+@pytest.mark.parametrize("only", ["certificates", "pack"])
+def test_outputs_with_workers_or_records_of_their_own_are_not_made_aside(
+    built: Path, tmp_path: Path, only: str
+) -> None:
+    """The certificates spread over every core (and write the register), a PDF is laid out
+    by the PDF workers: neither is put in the one worker started ahead."""
+    root = copy_of(built, tmp_path)
+    result = mi(root, "-vv", "build", EVENT, "--only", only, "--force", "--jobs", "2")
+    assert result.exit_code == 0, result.output
+    assert "made in a worker started before" not in result.stderr

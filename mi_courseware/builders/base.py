@@ -169,6 +169,11 @@ class Builder(Generic[T]):
     #: Modules its build imports, for worker processes to import while the project is read
     #: (the builder's own module stays cheap to import: a rebuild with nothing to do loads it).
     preload: ClassVar[tuple[str, ...]] = ()
+    #: Whether, built alone for one edition, it is made in one worker started before the
+    #: project is read (which imports :attr:`preload` meanwhile): an output made in one
+    #: process with no workers of its own (not a PDF, nor the certificates, which spread
+    #: over every core) and no register to write.
+    aside: ClassVar[bool] = False
 
     def __init__(self, context: BuildContext) -> None:
         self.context = context

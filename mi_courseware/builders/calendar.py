@@ -196,6 +196,7 @@ class CalendarBuilder(Builder["Edition"]):
     theme_parts = ("i18n",)
     needs = "dated event"
     preload = ("icalendar", "mi_courseware.rendering.days")
+    aside = True
 
     def build(self, target: Edition, out: Path) -> list[Path]:
         """Write the calendar file, each entry with its sequence from the register."""

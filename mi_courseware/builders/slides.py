@@ -20,6 +20,7 @@ class SlidesBuilder(Builder["Edition"]):
     outputs = ("slides.pptx",)
     theme_parts = ("slides", "i18n", "fonts")
     preload = ("mi_courseware.rendering.pptx.deck",)
+    aside = True
 
     def build(self, target: Edition, out: Path) -> list[Path]:
         """Plan, fit and write the deck for ``target`` into ``out``."""

@@ -33,6 +33,7 @@ class WordEdition(Builder["Edition"]):
     edition_format = "docx"
     kept_after_event = True  # teaching material: a record of what was taught
     preload = ("docx", "mi_courseware.rendering.docx.pack")
+    aside = True
 
 
 class WordPackBuilder(WordEdition):

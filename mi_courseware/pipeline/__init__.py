@@ -292,14 +292,12 @@ def run(
 
 def _made_aside(only: tuple[str, ...]) -> bool:
     """Whether one edition's outputs ``only`` are made in a worker started before the
-    project is read: outputs that render no PDF (the deck, the Word pack, the calendar),
-    whose builder's modules the worker imports while this process reads and checks. A PDF
-    is laid out by the PDF workers, started early for the same reason."""
+    project is read (each builder's ``aside``: the deck, the Word packs, the calendar),
+    which imports their builders' modules while this process reads and checks. A PDF is
+    laid out by the PDF workers, started early for the same reason; the certificates
+    spread over every core from a worker of their own."""
     return bool(only) and all(
-        name in builders.REGISTRY
-        and not builders.REGISTRY[name].renders_pdf
-        and bool(builders.REGISTRY[name].preload)
-        for name in only
+        name in builders.REGISTRY and builders.REGISTRY[name].aside for name in only
     )
 
 
