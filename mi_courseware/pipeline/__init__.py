@@ -20,7 +20,6 @@ tool are unchanged (``--force`` builds all).
 from __future__ import annotations
 
 import logging
-import os
 import sys
 from collections.abc import Callable
 from contextlib import nullcontext
@@ -302,9 +301,9 @@ def _made_aside(only: tuple[str, ...]) -> bool:
 
 
 def _cores(context: BuildContext) -> int:
-    from mi_courseware.workers import forking
+    from mi_courseware.workers import cores, forking
 
-    return (context.jobs or os.cpu_count() or 1) if forking() else 1
+    return cores(context.jobs or 0) if forking() else 1
 
 
 def _event_workers(plans: list[TargetPlan], context: BuildContext) -> int:

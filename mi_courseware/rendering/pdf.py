@@ -19,7 +19,7 @@ from mi_courseware.errors import ContentError, MiCoursewareError
 from mi_courseware.limits import RenderTimeout, current, time_limit
 from mi_courseware.rendering.engine_log import engine_messages
 from mi_courseware.rendering.fetcher import Fence, fence_stylesheets, make_fetcher
-from mi_courseware.workers import WorkerPool, forking, private_tmp
+from mi_courseware.workers import WorkerPool, cores, forking, private_tmp
 
 log = logging.getLogger(__name__)
 
@@ -215,10 +215,11 @@ class PdfRenderer:
     """
 
     def __init__(self, jobs: int = 0, *, lasting: bool = False, parts: bool = True) -> None:
-        self.workers = min(jobs or os.cpu_count() or 1, 4)
-        #: Whether long documents may be laid out in parts (:mod:`.parts`).
-        self.parts = parts
+        self.workers = min(cores(jobs or 0), 4)
         self.lasting = lasting and forking()
+        #: Whether long documents may be laid out in parts (:mod:`.parts`): several
+        #: workers, not a server's (whose renders are bounded one by one), and asked for.
+        self.parts = parts and not self.lasting and self.workers > 1
         self.lock = threading.Lock()
         self.pool: WorkerPool | None = None
         #: The parent's ends of the channels the workers inherited, and the workers' ends.
@@ -247,8 +248,8 @@ class PdfRenderer:
         global INHERITED
         # one channel per worker, made before the workers are forked so that each inherits
         # them (a document laid out in parts talks to its parts through them)
-        wanted = self.parts and not self.lasting and self.workers > 1  # else never used
-        pipes = [multiprocessing.get_context("fork").Pipe() for _ in range(self.workers * wanted)]
+        count = self.workers if self.parts else 0  # else never used
+        pipes = [multiprocessing.get_context("fork").Pipe() for _ in range(count)]
         self.channels = [ours for ours, _ in pipes]
         self.inherited = INHERITED = [theirs for _, theirs in pipes]
         return WorkerPool("PDF", self.workers, warm=_import_weasyprint)
@@ -291,9 +292,7 @@ class PdfRenderer:
         """The worker pool, when documents may be laid out in parts on it: several workers,
         not a server's (whose renders are bounded one by one), and a build of one PDF."""
         with self.lock:
-            if self.pool is None or self.lasting or self.workers < 2 or not self.parts:
-                return None
-            return self.pool
+            return self.pool if self.parts else None
 
     def wait_until_idle(self) -> None:
         """Until no document is in the workers or waiting for them (a document's parts must

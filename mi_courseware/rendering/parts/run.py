@@ -60,7 +60,8 @@ def submit_in_parts(renderer: PdfRenderer, html: str, **options: Any) -> Future[
 
     pool = renderer.parts_pool()
     if pool is None or forced() == "whole":
-        if not renderer.parts and renderer.pool is not None and forced() != "whole":
+        beside = renderer.pool is not None and renderer.workers > 1 and not renderer.lasting
+        if beside and forced() != "whole":  # parts not asked for: other PDFs are being made
             log.info("%s: laid out whole, beside the build's other PDFs", options["identifier"])
         return renderer.submit(html, **options)
     future: Future[bytes] = Future()
