@@ -1,6 +1,26 @@
-"""Entry point for ``python -m mi_courseware``."""
+"""Entry point for ``python -m mi_courseware`` and the ``mi-courseware`` console script.
 
-from mi_courseware.cli import main
+A command runs in the resident build server when one is running for this installation
+(:mod:`mi_courseware.resident`), else here; only the light client is imported before that is
+known, so neither way pays for the other.
+"""
+
+from __future__ import annotations
+
+import sys
+
+
+def main() -> None:
+    """Console-script entry point."""
+    from mi_courseware import resident
+
+    code = resident.run(sys.argv[1:])
+    if code is not None:
+        raise SystemExit(code)
+    from mi_courseware.cli import main as run_here
+
+    run_here()
+
 
 if __name__ == "__main__":
     main()

@@ -73,7 +73,15 @@ def private_temp_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pa
     previous, environment = tempfile.tempdir, os.environ.get("TMPDIR")
     tempfile.tempdir = str(folder)
     os.environ["TMPDIR"] = str(folder)
+    # the console script runs here, never in a resident server of the machine's user
+    # (tests/test_resident.py starts its own)
+    resident = os.environ.get("MI_COURSEWARE_DAEMON")
+    os.environ["MI_COURSEWARE_DAEMON"] = "0"
     yield folder
+    if resident is None:
+        os.environ.pop("MI_COURSEWARE_DAEMON", None)
+    else:
+        os.environ["MI_COURSEWARE_DAEMON"] = resident
     tempfile.tempdir = previous
     if environment is None:
         os.environ.pop("TMPDIR", None)

@@ -18,6 +18,7 @@ from mi_courseware import __version__
 from mi_courseware.cli.build import build
 from mi_courseware.cli.certificates import certificates, register, verify
 from mi_courseware.cli.coding import coding
+from mi_courseware.cli.daemon import daemon
 from mi_courseware.cli.evaluation import evaluation
 from mi_courseware.cli.keys import keys
 from mi_courseware.cli.options import Group, Options, global_options
@@ -52,6 +53,7 @@ for _command in (
     coding,
     evaluation,
     send,
+    daemon,
 ):
     cli.add_command(_command)
 register.add_command(keys)

@@ -55,6 +55,22 @@ class Options:
         """Make logging and the limits follow these options (again, when one changes)."""
         setup_logging(self.verbose, self.quiet)
         configure_limits(self.time_limit, self.size_limit)
+        _say_where()
+
+
+def _say_where() -> None:
+    """At ``-v``, once: that this command runs in the resident server, or why one that may be
+    running was not used."""
+    from mi_courseware import resident
+
+    log = logging.getLogger("mi_courseware")
+    if resident.said or not log.isEnabledFor(logging.INFO):
+        return
+    resident.said = True
+    if resident.served_by:
+        log.info("run by the resident server (process %d)", resident.served_by)
+    elif resident.note:
+        log.info("run in this process: %s", resident.note)
 
 
 def report(problems: list[Problem], quiet: bool = False) -> None:

@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from mi_courseware import builders
+from mi_courseware import builders, resident
 from mi_courseware.builders.base import BuildContext
 from mi_courseware.core.edition import Edition
 from mi_courseware.errors import Problem, UsageError
@@ -109,7 +109,10 @@ def build(
     # rendering its PDFs itself, so PDF workers started for this process would go unused;
     # the event workers start now and import the builders while this process reads
     several = len(request.named()) != 1 and _cores(context) > 1
-    ahead = not several and _cores(context) > 1 and _made_aside(request.only)
+    # (in the resident server the builders' libraries are imported already: built here)
+    ahead = (
+        not several and _cores(context) > 1 and _made_aside(request.only) and not resident.served_by
+    )
     workers = _cores(context) if several else 1
     if ahead:
         log.debug(

@@ -1,0 +1,280 @@
+"""A resident build server, and the light client every command starts with.
+
+A cold ``mi-courseware build`` spends about half its time before it reads a file: starting
+Python and importing click, pydantic, the models, the checks and the renderers. The resident
+server (``mi-courseware daemon start``) pays that once: it imports everything, then waits on
+a Unix socket. Each command is then run in a fresh ``fork()`` of that waiting process, with
+the caller's arguments, environment, working folder, umask and standard streams (passed as
+file descriptors), so it behaves as the same command run directly, only without the imports.
+Nothing is kept from one command to the next: every command starts from the server's state
+before it ran anything (as Gradle's daemon and ``dmypy`` keep the tool warm, not the build).
+
+This module is the client side and the facts both sides share; it imports only what Python
+starts with, since every command pays for it. The server is :mod:`.server`.
+
+- **Who may connect.** The socket lives in a folder only its user can open
+  (``$XDG_RUNTIME_DIR/mi-courseware``, else ``/tmp/mi-courseware-<uid>``), and each side
+  checks the other's user id (``SO_PEERCRED``); a folder anyone else can enter is not used.
+- **Stale code.** The client sends a fingerprint of the installed code (every file of the
+  package, the interpreter and its library folders, and the environment Python reads at
+  start-up); a server whose fingerprint differs does not run the command and stops, and the
+  command runs here.
+- **Never silent.** ``-v`` says when a command ran in the server and why one that is running
+  was not used. ``MI_COURSEWARE_DAEMON=0`` runs every command here.
+"""
+
+from __future__ import annotations
+
+import os
+import struct
+import sys
+import zlib
+
+TYPE_CHECKING = False  # (not typing's: every command would import it for this)
+if TYPE_CHECKING:
+    import socket
+
+#: The environment switch: ``0``/``off``/``no``/``false`` run every command in its own process.
+SWITCH = "MI_COURSEWARE_DAEMON"
+#: Commands always run in their own process: the server's own, and the long-running preview.
+LOCAL = frozenset({"daemon", "serve"})
+#: Global options that take a value (so that the command word can be found after them).
+_VALUED = frozenset({"--project", "--register", "--time-limit", "--size-limit"})
+#: A reply: one byte saying what, then a signed 32-bit number.
+REPLY = struct.Struct("!ci")
+#: The longest request a server reads (arguments, environment and fingerprint).
+MOST = 4 << 20
+
+#: Why this command runs in this process though a server may be running (said at ``-v``).
+note: str | None = None
+#: The server process this command was forked from (0: not in a server).
+served_by = 0
+#: Whether the two facts above have been said (at ``-v``, once).
+said = False
+
+
+def off() -> bool:
+    """Whether the environment turns the server off."""
+    return os.environ.get(SWITCH, "").strip().lower() in {"0", "off", "no", "false"}
+
+
+def folder() -> str:
+    """The folder of this user's sockets, logs and locks."""
+    base = os.environ.get("XDG_RUNTIME_DIR")
+    if base:
+        return os.path.join(base, "mi-courseware")
+    return os.path.join("/tmp", f"mi-courseware-{os.getuid()}")
+
+
+def private(path: str) -> str | None:
+    """Why ``path`` is not a folder only this user can use (``None`` when it is)."""
+    try:
+        found = os.lstat(path)
+    except OSError as exc:
+        return f"{path}: {exc.strerror}"
+    if not os.path.isdir(path) or os.path.islink(path):
+        return f"{path} is not a folder"
+    if found.st_uid != os.getuid():
+        return f"{path} belongs to another user"
+    if found.st_mode & 0o077:
+        return f"{path} is open to other users (mode {found.st_mode & 0o777:o})"
+    return None
+
+
+def package() -> str:
+    """The folder of the installed package."""
+    return os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def address(suffix: str = ".sock") -> str:
+    """The socket of this installation's server (one per user and installation); with
+    another ``suffix``, its log (``.log``) or its lock (``.lock``)."""
+    ident = zlib.crc32(f"{sys.executable}\0{package()}".encode("utf-8", "surrogateescape"))
+    return os.path.join(folder(), f"{ident:08x}{suffix}")
+
+
+def fingerprint() -> str:
+    """What the server's code and start-up must equal for it to run a command: every file of
+    the package (name, size, time), the interpreter, its library folders (a package
+    installed or removed changes their time) and the environment Python reads at start-up."""
+    paths = sys.path[1:]  # the first is the script's folder or the working one: not the code
+    parts = [sys.executable, sys.version, *paths]
+    for folder_ in paths:
+        try:
+            parts.append(str(os.stat(folder_).st_mtime_ns))
+        except OSError:
+            parts.append("-")
+    start = sorted(
+        f"{k}={v}" for k, v in os.environ.items() if k.startswith(("PYTHON", "LC_", "LANG"))
+    )
+    parts += start
+    stack = [package()]
+    while stack:
+        with os.scandir(stack.pop()) as entries:
+            for entry in sorted(entries, key=lambda e: e.name):
+                if entry.is_dir(follow_symlinks=False):
+                    if entry.name != "__pycache__":
+                        stack.append(entry.path)
+                    continue
+                found = entry.stat(follow_symlinks=False)
+                parts.append(f"{entry.path}:{found.st_size}:{found.st_mtime_ns}")
+    return "\n".join(parts)
+
+
+def command_word(argv: list[str]) -> str | None:
+    """The command named in ``argv`` (past the global options before it), if any."""
+    skip = False
+    for word in argv:
+        if skip:
+            skip = False
+        elif word in _VALUED:
+            skip = True
+        elif not word.startswith("-"):
+            return word
+    return None
+
+
+def peer_uid(sock: socket.socket) -> int:
+    """The user id of the process at the other end of a Unix socket."""
+    import socket
+
+    creds = sock.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
+    return int(struct.unpack("3i", creds)[1])
+
+
+def send(sock: socket.socket, message: dict[str, object], fds: list[int] | None = None) -> None:
+    """One request: its length, then its JSON (with ``fds`` passed alongside)."""
+    import json
+    import socket
+
+    body = json.dumps(message).encode("utf-8", "surrogateescape")
+    data = struct.pack("!I", len(body)) + body
+    sent = socket.send_fds(sock, [data], fds) if fds else sock.send(data)
+    sock.sendall(data[sent:])
+
+
+def request(kind: str, timeout: float | None = 5.0) -> dict[str, object] | None:
+    """Ask the server a question (``status``, ``stop``); ``None`` when none answers. The
+    answer's ``current`` says whether it runs this installation's code."""
+    import json
+
+    sock = connect(timeout)
+    if sock is None:
+        return None
+    with sock:
+        send(sock, {"kind": kind, "fingerprint": fingerprint()})
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    return json.loads(data) if data else None
+
+
+def connect(timeout: float | None = None) -> socket.socket | None:
+    """A connection to this user's server, or ``None`` (and :data:`note` says why, when
+    something is there that may not be used). Without a socket file nothing more is
+    imported: a command with no server pays a ``stat`` for asking."""
+    global note
+    path = address()
+    if not os.path.exists(path):
+        return None
+    import socket
+
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    sock.settimeout(timeout)
+    try:
+        sock.connect(path)
+    except (FileNotFoundError, ConnectionRefusedError):
+        sock.close()
+        return None
+    except OSError as exc:
+        sock.close()
+        note = f"the resident server's socket {path} could not be used: {exc.strerror}"
+        return None
+    why = private(os.path.dirname(path))
+    if why is None and peer_uid(sock) != os.getuid():
+        why = f"{path} is served by another user"
+    if why is not None:
+        sock.close()
+        note = f"the resident server is not used: {why}"
+        return None
+    return sock
+
+
+def run(argv: list[str]) -> int | None:
+    """Run the command ``argv`` in the resident server: its exit code, or ``None`` when it
+    is to run in this process (no server, turned off, a command kept here, stale code)."""
+    if off() or command_word(argv) in LOCAL:
+        return None
+    sock = connect()
+    if sock is None:
+        return None
+    with sock:
+        mask = os.umask(0)
+        os.umask(mask)
+        message = {
+            "kind": "run",
+            "argv": argv,
+            "env": dict(os.environ),
+            "umask": mask,
+            "fingerprint": fingerprint(),
+        }
+        opened = []
+        fds = []
+        for fd in (0, 1, 2):
+            try:
+                os.fstat(fd)
+                fds.append(fd)
+            except OSError:  # a closed standard stream: the command sees /dev/null
+                opened.append(os.open(os.devnull, os.O_RDWR))
+                fds.append(opened[-1])
+        opened.append(os.open(".", os.O_RDONLY | os.O_DIRECTORY))
+        fds.append(opened[-1])
+        try:
+            send(sock, message, fds)
+        finally:
+            for fd in opened:
+                os.close(fd)
+        return _wait(sock)
+
+
+def _wait(sock: socket.socket) -> int | None:
+    """Follow the command in the server: forward signals to it, return its exit code."""
+    import signal
+
+    global note
+    child = 0
+
+    def forward(signum: int, frame: object) -> None:
+        if child:
+            try:  # noqa: SIM105 - contextlib is not imported yet, and every command pays
+                os.kill(child, signum)
+            except ProcessLookupError:
+                pass
+
+    kept = {s: signal.signal(s, forward) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+    try:
+        while True:
+            data = b""
+            while len(data) < REPLY.size:
+                chunk = sock.recv(REPLY.size - len(data))
+                if not chunk:
+                    if child:
+                        sys.stderr.write("mi-courseware: error: the resident server stopped\n")
+                        return 1
+                    note = "the resident server closed the connection before running the command"
+                    return None
+                data += chunk
+            kind, number = REPLY.unpack(data)
+            if kind == b"P":
+                child = number
+            elif kind == b"X":
+                return int(number)
+            else:  # b"S": its code is not this installation's; it stops
+                note = (
+                    "the resident server ran code older than this installation; it has "
+                    "stopped (start it again with 'mi-courseware daemon start')"
+                )
+                return None
+    finally:
+        for signum, handler in kept.items():
+            signal.signal(signum, handler)

@@ -1,0 +1,179 @@
+"""The resident build server (``daemon``): commands forked from a warm process behave as the
+same commands run directly: same bytes, messages, exit codes; signals reach them; stale code,
+a folder open to others and an idle server are each handled and said."""
+
+from __future__ import annotations
+
+import selectors
+import signal
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import SCRIPT, MakeProject, run_until_paused, subprocess_env
+
+
+class Server:
+    """A server started in the foreground for one test (or module), in a runtime folder of
+    its own, with the environment its clients use."""
+
+    def __init__(self, idle_minutes: float = 30) -> None:
+        runtime = tempfile.mkdtemp(prefix="mir-")  # short: a socket path has at most 107 bytes
+        # (the suite turns servers off for every other test)
+        self.env = subprocess_env() | {"XDG_RUNTIME_DIR": runtime, "MI_COURSEWARE_DAEMON": "1"}
+        self.folder = Path(runtime) / "mi-courseware"
+        self.process = subprocess.Popen(
+            [SCRIPT, "daemon", "start", "--foreground", "--idle", str(idle_minutes)],
+            env=self.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+        self.said = _line(self.process)
+        assert "resident server process" in self.said, self.said
+
+    def run(self, *args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [SCRIPT, *args],
+            cwd=cwd,
+            env=self.env | env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.run("daemon", "stop", cwd=Path.cwd())
+            self.process.wait(timeout=60)
+        assert self.process.stdout is not None
+        self.process.stdout.close()
+
+
+def _line(process: subprocess.Popen[bytes], seconds: float = 120) -> str:
+    """The first line a process writes, waited for at most ``seconds``."""
+    assert process.stdout is not None
+    with selectors.DefaultSelector() as selector:
+        selector.register(process.stdout, selectors.EVENT_READ)
+        if not selector.select(seconds):
+            process.kill()
+            pytest.fail("the resident server did not say it was ready")
+    return process.stdout.readline().decode()
+
+
+EVENT = "acme-2027"
+ONLY = ("--only", "slides", "--only", "pack-docx")
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[Server]:
+    running = Server()
+    yield running
+    running.stop()
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(root)): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and ".cache" not in p.parts
+    }
+
+
+def test_a_command_in_the_server_makes_what_it_makes_here(
+    server: Server, make_project: MakeProject, tmp_path: Path
+) -> None:
+    project = make_project()
+    epoch = {"SOURCE_DATE_EPOCH": "1767225600"}
+    there = server.run("build", EVENT, *ONLY, "-v", cwd=project, **epoch)
+    assert there.returncode == 0, there.stderr
+    assert "run by the resident server (process" in there.stderr
+    built = _tree(project / "output")
+    assert any(name.endswith("slides.pptx") for name in built)
+    for name in ("output", "records"):
+        subprocess.run(["rm", "-rf", str(project / name)], check=True)
+    here = server.run("build", EVENT, *ONLY, "-v", cwd=project, MI_COURSEWARE_DAEMON="0", **epoch)
+    assert here.returncode == 0, here.stderr
+    assert "resident server" not in here.stderr
+    assert _tree(project / "output") == built
+    assert here.stdout == there.stdout
+
+
+def test_a_mistake_is_the_same_message_and_exit_code(
+    server: Server, make_project: MakeProject
+) -> None:
+    project = make_project({"content/courses/mi-basics.yaml": "title: [unclosed\n"})
+    there = server.run("build", EVENT, cwd=project)
+    here = server.run("build", EVENT, cwd=project, MI_COURSEWARE_DAEMON="0")
+    assert there.returncode == here.returncode == 1
+    assert there.stderr == here.stderr
+    assert "mi-basics.yaml:1:" in there.stderr and "Traceback" not in there.stderr
+    usage = server.run("build", "--no-such-option", cwd=project)
+    assert usage.returncode == 2 and "No such option" in usage.stderr
+
+
+def test_ctrl_c_reaches_the_command_and_a_lost_client_stops_it(
+    server: Server, make_project: MakeProject
+) -> None:
+    project = make_project()
+    args = ["--project", str(project), "build", EVENT, "--only", "slides"]
+    process, said = run_until_paused(args, "commit", env=server.env)
+    assert "run by the resident server" in said
+    process.send_signal(signal.SIGINT)
+    assert process.wait(timeout=60) == 1  # click's "Aborted!", as when run here
+    assert process.stderr is not None and b"Aborted" in process.stderr.read()
+    process.stderr.close()
+    slides = project / "output/events" / EVENT / "slides.pptx"
+    assert not slides.exists()
+    # the client killed outright: its command is interrupted, the server carries on
+    process, _ = run_until_paused(args, "commit", env=server.env)
+    process.kill()
+    process.wait(timeout=60)
+    assert process.stderr is not None
+    process.stderr.close()
+    deadline = time.monotonic() + 60
+    while "0 running" not in (status := server.run("daemon", "status", cwd=project)).stdout:
+        assert time.monotonic() < deadline, status.stdout
+        time.sleep(0.05)  # polled: the interrupted command ends in its own time
+    assert status.returncode == 0
+    assert not slides.exists()
+
+
+def test_other_code_runs_here_and_stops_the_server(make_project: MakeProject) -> None:
+    project = make_project()
+    running = Server()
+    try:
+        # what Python reads at start-up is part of the fingerprint, as the package's files are
+        there = running.run("list", "-v", cwd=project, LC_MEASUREMENT="C")
+        assert there.returncode == 0, there.stderr
+        assert "run in this process: the resident server ran code older" in there.stderr
+        assert running.process.wait(timeout=60) == 0
+        assert not any(running.folder.glob("*.sock"))
+        gone = running.run("daemon", "status", cwd=project)
+        assert gone.returncode == 1 and "not running" in gone.stdout
+    finally:
+        running.stop()
+
+
+def test_a_folder_open_to_others_is_not_used(make_project: MakeProject) -> None:
+    project = make_project()
+    running = Server()
+    try:
+        running.folder.chmod(0o755)
+        here = running.run("list", "-v", cwd=project)
+        assert here.returncode == 0
+        assert "is open to other users (mode 755)" in here.stderr
+        running.folder.chmod(0o700)
+        again = running.run("daemon", "start", cwd=project)
+        assert "already running" in again.stdout
+    finally:
+        running.stop()
+
+
+def test_an_idle_server_stops_by_itself() -> None:
+    running = Server(idle_minutes=0.005)  # 0.3 s
+    assert running.process.wait(timeout=60) == 0
+    assert not any(running.folder.glob("*.sock"))
+    running.stop()
