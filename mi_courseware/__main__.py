@@ -7,6 +7,7 @@ known, so neither way pays for the other.
 
 from __future__ import annotations
 
+import os
 import sys
 
 
@@ -15,8 +16,10 @@ def main() -> None:
     from mi_courseware import resident
 
     code = resident.run(sys.argv[1:])
-    if code is not None:
-        raise SystemExit(code)
+    if code is not None:  # run by the server: nothing here to tidy up, so no interpreter
+        sys.stdout.flush()  # shutdown either
+        sys.stderr.flush()
+        os._exit(code)
     from mi_courseware.cli import main as run_here
 
     run_here()

@@ -199,3 +199,23 @@ def test_the_mi_block_rule_parses_every_project_text_as_the_container_plugin() -
     for path in texts:
         text = path.read_text(encoding="utf-8")
         assert _tokens(parser().parse(text)) == _tokens(_reference_parser().parse(text)), path
+
+
+@given(
+    info=st.text(alphabet=st.sampled_from(list("ab=1 \t\r\n\u00a0\x0b'\"\\#é")), max_size=30)
+    | st.sampled_from(["exercise minutes=10 grouping=pairs", 'case title="Ali\'s week"'])
+)
+def test_block_options_split_as_shlex_does(info: str) -> None:
+    import shlex
+
+    from mi_courseware.loading.blocks import split_words
+
+    try:
+        expected: list[str] | str = shlex.split(info)
+    except ValueError as exc:
+        expected = str(exc)
+    try:
+        found: list[str] | str = list(split_words(info))
+    except ValueError as exc:
+        found = str(exc)
+    assert found == expected

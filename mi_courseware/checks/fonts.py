@@ -58,7 +58,7 @@ def check_text_fonts(project: Project, problems: Problems) -> None:
         except (OSError, UnicodeDecodeError):
             continue  # reported where the file is read
     # most course text is ASCII, which every theme font has: look up only the rest, once
-    rare = "".join({c for text in texts.values() for c in text if ord(c) > 0x7E})
+    rare = "".join(c for c in set("".join(texts.values())) if ord(c) > 0x7E)
     lacking = set(uncovered(rare, fonts)) if rare else set()
     for path, text in texts.items():
         missing = [c for c in lacking if c in unicodedata.normalize("NFC", text)]

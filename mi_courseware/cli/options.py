@@ -143,10 +143,13 @@ def setup_logging(verbose: int, quiet: bool) -> None:
         "alembic",
         "sqlalchemy",
     )
-    for name in third_party:
-        logging.getLogger(name).setLevel(logging.DEBUG if verbose > 1 else logging.ERROR)
+    levels = dict.fromkeys(third_party, logging.DEBUG if verbose > 1 else logging.ERROR)
     # the Markdown parser traces every rule it tries at DEBUG: thousands of lines a module
-    logging.getLogger("markdown_it").setLevel(logging.WARNING)
+    levels["markdown_it"] = logging.WARNING
+    for name, level in levels.items():
+        logger = logging.getLogger(name)
+        if logger.level != level:  # (each change empties every logger's cache)
+            logger.setLevel(level)
 
 
 def configure_limits(time_limit: float | None, size_limit: float | None) -> None:

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mi_courseware import __version__
+from mi_courseware import __version__, resident
 from mi_courseware.pipeline.manifest import sha256
 from mi_courseware.project import PACKAGE_DIR, builtin_dir
 
@@ -39,9 +39,14 @@ class Hasher:
         return found
 
 
+@resident.ahead
+@functools.cache
 def code_stamp() -> str:
     """Size and modification time of the tool's own modules: a changed development copy
-    counts as a different tool, even when its version number has not moved."""
+    counts as a different tool, even when its version number has not moved.
+
+    Taken once a process: it describes the code this process runs, which was read when its
+    modules were imported (a resident server's fingerprint covers these files too)."""
     stamp = hashlib.sha256(__version__.encode())
     for path in sorted(PACKAGE_DIR.rglob("*.py")):
         info = path.stat()

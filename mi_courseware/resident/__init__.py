@@ -33,6 +33,10 @@ import zlib
 TYPE_CHECKING = False  # (not typing's: every command would import it for this)
 if TYPE_CHECKING:
     import socket
+    from collections.abc import Callable
+    from typing import TypeVar
+
+    Work = TypeVar("Work", bound=Callable[[], object])
 
 #: The environment switch: ``0``/``off``/``no``/``false`` run every command in its own process.
 SWITCH = "MI_COURSEWARE_DAEMON"
@@ -51,6 +55,18 @@ note: str | None = None
 served_by = 0
 #: Whether the two facts above have been said (at ``-v``, once).
 said = False
+
+
+#: Work the server does once, after importing: facts about the installed code only (which
+#: the fingerprint vouches for), never about a project. Modules add theirs with :func:`ahead`.
+AHEAD: list[Callable[[], object]] = []
+
+
+def ahead(work: Work) -> Work:
+    """Have the resident server call ``work`` once it has imported everything (a decorator
+    for a cached function whose answer depends on the installed code alone)."""
+    AHEAD.append(work)
+    return work
 
 
 def off() -> bool:
@@ -89,7 +105,8 @@ def package() -> str:
 def address(suffix: str = ".sock") -> str:
     """The socket of this installation's server (one per user and installation); with
     another ``suffix``, its log (``.log``) or its lock (``.lock``)."""
-    ident = zlib.crc32(f"{sys.executable}\0{package()}".encode("utf-8", "surrogateescape"))
+    # (the environment, not the interpreter's name: python and python3 are one installation)
+    ident = zlib.crc32(f"{sys.prefix}\0{package()}".encode("utf-8", "surrogateescape"))
     return os.path.join(folder(), f"{ident:08x}{suffix}")
 
 
@@ -98,7 +115,7 @@ def fingerprint() -> str:
     the package (name, size, time), the interpreter, its library folders (a package
     installed or removed changes their time) and the environment Python reads at start-up."""
     paths = sys.path[1:]  # the first is the script's folder or the working one: not the code
-    parts = [sys.executable, sys.version, *paths]
+    parts = [sys.prefix, os.path.realpath(sys.executable), sys.version, *paths]
     for folder_ in paths:
         try:
             parts.append(str(os.stat(folder_).st_mtime_ns))

@@ -65,6 +65,8 @@ def warm_up() -> list[str]:
             importlib.import_module(name)
         except Exception as exc:  # an optional library not installed: commands say so
             failed.append(f"{name} ({type(exc).__name__})")
+    for work in resident.AHEAD:
+        work()
     return failed
 
 

@@ -45,9 +45,14 @@ class Metrics:
         for key, path in (substitutes or {}).items():
             self._faces[key].append(face(path))
         self._cache: dict[tuple[str, str], float] = {}
+        #: whole words and spaces, measured once (a deck repeats them on slide after slide)
+        self._words: dict[tuple[bool, bool, str], float] = {}
 
     def width(self, text: str, bold: bool = False, italic: bool = False) -> float:
         """The width of ``text`` in ems."""
+        known = self._words.get((bold, italic, text))
+        if known is not None:
+            return known
         face = ("bold_" if bold else "") + ("italic" if italic else "")
         face = {"": "regular", "bold_": "bold"}.get(face, face)
         total = 0.0
@@ -59,6 +64,8 @@ class Metrics:
                 value = max(f.advance(char) for f in self._faces[face])
                 cache[key] = value
             total += value
+        if len(text) <= 40:  # words, not whole paragraphs
+            self._words[(bold, italic, text)] = total
         return total
 
 
