@@ -141,12 +141,21 @@ def test_ctrl_c_reaches_the_command_and_a_lost_client_stops_it(
     assert not slides.exists()
 
 
-def test_other_code_runs_here_and_stops_the_server(make_project: MakeProject) -> None:
+def test_other_code_runs_here_and_stops_the_server(
+    make_project: MakeProject, tmp_path: Path
+) -> None:
     project = make_project()
     running = Server()
     try:
-        # what Python reads at start-up is part of the fingerprint, as the package's files are
+        # another start-up (here the locale): run here, and the server stays for the others
         there = running.run("list", "-v", cwd=project, LC_MEASUREMENT="C")
+        assert there.returncode == 0, there.stderr
+        assert "run in this process: the resident server started with another locale" in (
+            there.stderr
+        )
+        assert running.run("daemon", "status", cwd=project).returncode == 0
+        # other code (another folder on the import path): run here, and the server stops
+        there = running.run("list", "-v", cwd=project, PYTHONPATH=str(tmp_path))
         assert there.returncode == 0, there.stderr
         assert "run in this process: the resident server ran code older" in there.stderr
         assert running.process.wait(timeout=60) == 0

@@ -16,9 +16,10 @@ starts with, since every command pays for it. The server is :mod:`.server`.
   (``$XDG_RUNTIME_DIR/mi-courseware``, else ``/tmp/mi-courseware-<uid>``), and each side
   checks the other's user id (``SO_PEERCRED``); a folder anyone else can enter is not used.
 - **Stale code.** The client sends a fingerprint of the installed code (every file of the
-  package, the interpreter and its library folders, and the environment Python reads at
-  start-up); a server whose fingerprint differs does not run the command and stops, and the
-  command runs here.
+  package, the interpreter and its library folders); a server whose fingerprint differs does
+  not run the command and stops, and the command runs here. A command whose start-up
+  environment (the locale, Python's own variables) differs from the server's runs here too,
+  and the server stays.
 - **Never silent.** ``-v`` says when a command ran in the server and why one that is running
   was not used. ``MI_COURSEWARE_DAEMON=0`` runs every command here.
 """
@@ -111,9 +112,9 @@ def address(suffix: str = ".sock") -> str:
 
 
 def fingerprint() -> str:
-    """What the server's code and start-up must equal for it to run a command: every file of
-    the package (name, size, time), the interpreter, its library folders (a package
-    installed or removed changes their time) and the environment Python reads at start-up."""
+    """What the server's code must equal for it to run a command: every file of the package
+    (name, size, time), the interpreter and its library folders (a package installed or
+    removed changes their time)."""
     paths = sys.path[1:]  # the first is the script's folder or the working one: not the code
     parts = [sys.prefix, os.path.realpath(sys.executable), sys.version, *paths]
     for folder_ in paths:
@@ -121,10 +122,6 @@ def fingerprint() -> str:
             parts.append(str(os.stat(folder_).st_mtime_ns))
         except OSError:
             parts.append("-")
-    start = sorted(
-        f"{k}={v}" for k, v in os.environ.items() if k.startswith(("PYTHON", "LC_", "LANG"))
-    )
-    parts += start
     stack = [package()]
     while stack:
         with os.scandir(stack.pop()) as entries:
@@ -136,6 +133,14 @@ def fingerprint() -> str:
                 found = entry.stat(follow_symlinks=False)
                 parts.append(f"{entry.path}:{found.st_size}:{found.st_mtime_ns}")
     return "\n".join(parts)
+
+
+def startup() -> str:
+    """The environment Python reads as it starts (its own variables, the locale): set then,
+    so a command whose start-up differs from the server's runs in its own process."""
+    return "\n".join(
+        sorted(f"{k}={v}" for k, v in os.environ.items() if k.startswith(("PYTHON", "LC_", "LANG")))
+    )
 
 
 def command_word(argv: list[str]) -> str | None:
@@ -234,6 +239,7 @@ def run(argv: list[str]) -> int | None:
             "env": dict(os.environ),
             "umask": mask,
             "fingerprint": fingerprint(),
+            "startup": startup(),
         }
         opened = []
         fds = []
@@ -286,6 +292,12 @@ def _wait(sock: socket.socket) -> int | None:
                 child = number
             elif kind == b"X":
                 return int(number)
+            elif kind == b"L":
+                note = (
+                    "the resident server started with another locale or Python settings "
+                    "(LANG, LC_*, PYTHON*) than this command's"
+                )
+                return None
             else:  # b"S": its code is not this installation's; it stops
                 note = (
                     "the resident server ran code older than this installation; it has "

@@ -79,6 +79,7 @@ class Server:
         self.run = run
         self.idle = idle
         self.code = resident.fingerprint()
+        self.startup = resident.startup()
         self.started = time.time()
         self.served = 0
         self.stopping = False
@@ -170,6 +171,10 @@ class Server:
             self.stopping = True
             with conn:
                 conn.sendall(resident.REPLY.pack(b"S", 0))
+            return
+        if message.get("startup") != self.startup or not _well_formed(message):
+            with conn:
+                conn.sendall(resident.REPLY.pack(b"L", 0))
             return
         # signals wait while the child is made and sets its own handlers (not the server's)
         signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
@@ -266,6 +271,19 @@ class Server:
                 pass
             conn.close()
         return ended
+
+
+def _well_formed(message: dict[str, object]) -> bool:
+    """A run request's arguments, environment and umask are of the kinds the child uses."""
+    argv, env, umask = message.get("argv"), message.get("env"), message.get("umask")
+    return (
+        isinstance(argv, list)
+        and all(isinstance(a, str) for a in argv)
+        and isinstance(env, dict)
+        and all(isinstance(k, str) and isinstance(v, str) for k, v in env.items())
+        and isinstance(umask, int)
+        and 0 <= umask <= 0o777
+    )
 
 
 def _receive(conn: socket.socket) -> tuple[dict[str, object], list[int]]:
