@@ -172,7 +172,8 @@ def send(sock: socket.socket, message: dict[str, object], fds: list[int] | None 
     body = json.dumps(message).encode("utf-8", "surrogateescape")
     data = struct.pack("!I", len(body)) + body
     sent = socket.send_fds(sock, [data], fds) if fds else sock.send(data)
-    sock.sendall(data[sent:])
+    if sent < len(data):  # (not an empty send: the server may have answered and closed)
+        sock.sendall(data[sent:])
 
 
 def request(kind: str, timeout: float | None = 5.0) -> dict[str, object] | None:
@@ -225,6 +226,7 @@ def connect(timeout: float | None = None) -> socket.socket | None:
 def run(argv: list[str]) -> int | None:
     """Run the command ``argv`` in the resident server: its exit code, or ``None`` when it
     is to run in this process (no server, turned off, a command kept here, stale code)."""
+    global note
     if off() or command_word(argv) in LOCAL:
         return None
     sock = connect()
@@ -254,6 +256,9 @@ def run(argv: list[str]) -> int | None:
         fds.append(opened[-1])
         try:
             send(sock, message, fds)
+        except OSError as exc:  # it went away meanwhile: nothing has run
+            note = f"the resident server did not take the command ({exc.strerror})"
+            return None
         finally:
             for fd in opened:
                 os.close(fd)
@@ -279,7 +284,10 @@ def _wait(sock: socket.socket) -> int | None:
         while True:
             data = b""
             while len(data) < REPLY.size:
-                chunk = sock.recv(REPLY.size - len(data))
+                try:
+                    chunk = sock.recv(REPLY.size - len(data))
+                except OSError:  # reset: as a close
+                    chunk = b""
                 if not chunk:
                     if child:
                         sys.stderr.write("mi-courseware: error: the resident server stopped\n")
