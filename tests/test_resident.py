@@ -34,7 +34,9 @@ class Server:
         self.said = _line(self.process)
         assert "resident server process" in self.said, self.said
 
-    def run(self, *args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    def run(
+        self, *args: str, cwd: Path, umask: int = 0o022, **env: str
+    ) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [SCRIPT, *args],
             cwd=cwd,
@@ -42,6 +44,7 @@ class Server:
             capture_output=True,
             text=True,
             timeout=300,
+            umask=umask,
         )
 
     def stop(self) -> None:
@@ -74,9 +77,10 @@ def server() -> Iterator[Server]:
     running.stop()
 
 
-def _tree(root: Path) -> dict[str, bytes]:
+def _tree(root: Path) -> dict[str, tuple[bytes, int]]:
+    """Every output file's bytes and mode."""
     return {
-        str(p.relative_to(root)): p.read_bytes()
+        str(p.relative_to(root)): (p.read_bytes(), p.stat().st_mode)
         for p in sorted(root.rglob("*"))
         if p.is_file() and ".cache" not in p.parts
     }
@@ -87,14 +91,17 @@ def test_a_command_in_the_server_makes_what_it_makes_here(
 ) -> None:
     project = make_project()
     epoch = {"SOURCE_DATE_EPOCH": "1767225600"}
-    there = server.run("build", EVENT, *ONLY, "-v", cwd=project, **epoch)
+    # (a umask of the caller's own: the files are made with it in the server as here)
+    there = server.run("build", EVENT, *ONLY, "-v", cwd=project, umask=0o027, **epoch)
     assert there.returncode == 0, there.stderr
     assert "run by the resident server (process" in there.stderr
     built = _tree(project / "output")
     assert any(name.endswith("slides.pptx") for name in built)
     for name in ("output", "records"):
         subprocess.run(["rm", "-rf", str(project / name)], check=True)
-    here = server.run("build", EVENT, *ONLY, "-v", cwd=project, MI_COURSEWARE_DAEMON="0", **epoch)
+    here = server.run(
+        "build", EVENT, *ONLY, "-v", cwd=project, umask=0o027, MI_COURSEWARE_DAEMON="0", **epoch
+    )
     assert here.returncode == 0, here.stderr
     assert "resident server" not in here.stderr
     assert _tree(project / "output") == built
