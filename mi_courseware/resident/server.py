@@ -337,6 +337,7 @@ def start(run: Runner, idle: float, foreground: bool, ready: Callable[[str], Non
         os.setsid()
         if os.fork() != 0:
             os._exit(0)
+        os.chdir("/")  # (holding no folder of the caller's: each command gets its own)
         null = os.open(os.devnull, os.O_RDWR)
         logged = os.open(resident.address(".log"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         os.dup2(null, 0)
