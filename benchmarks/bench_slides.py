@@ -21,7 +21,6 @@ but nothing of a project: a first build through it still reads and checks everyt
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import shutil
 import statistics
@@ -31,6 +30,8 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+
+from common import ENV
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent / "mi-courseware"
@@ -232,12 +233,12 @@ def main() -> int:
             ("600 slides", ours, big, pandoc_markdown(big, ["big", "--client", "acme"]),
              max(1, args.runs // 2)),
         ]  # fmt: skip
-        alone = os.environ | {"MI_COURSEWARE_DAEMON": "0"}
+        alone = ENV
         for label, command, project, markdown, runs in decks:
             compare(label, command, project, markdown, work, runs, alone, "(own process)  ")
         runtime = work / "run"
         runtime.mkdir(mode=0o700)
-        served = os.environ | {"XDG_RUNTIME_DIR": str(runtime), "MI_COURSEWARE_DAEMON": "1"}
+        served = ENV | {"XDG_RUNTIME_DIR": str(runtime), "MI_COURSEWARE_DAEMON": "1"}
         server = subprocess.Popen(
             [str(BIN), "daemon", "start", "--foreground"], env=served, stdout=subprocess.PIPE
         )

@@ -24,7 +24,11 @@ TOOL = str(Path(sys.executable).parent / "mi-courseware")
 EVENT = "northfield-2027-03"
 #: The environment of the processes timed: as installed, Python keeps compiled bytecode
 #: (a shell that forbids writing it would make every run compile the tool again).
-ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+#: Each command is timed as a process of its own, never run by a resident build server that
+#: may be running (``bench_slides.py`` times the server on its own lines, saying so).
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"} | {
+    "MI_COURSEWARE_DAEMON": "0"
+}
 
 
 def copy_project(folder: Path) -> Path:
