@@ -31,7 +31,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from common import ENV
+from common import ENV, resident_server
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent / "mi-courseware"
@@ -236,20 +236,9 @@ def main() -> int:
         alone = ENV
         for label, command, project, markdown, runs in decks:
             compare(label, command, project, markdown, work, runs, alone, "(own process)  ")
-        runtime = work / "run"
-        runtime.mkdir(mode=0o700)
-        served = ENV | {"XDG_RUNTIME_DIR": str(runtime), "MI_COURSEWARE_DAEMON": "1"}
-        server = subprocess.Popen(
-            [str(BIN), "daemon", "start", "--foreground"], env=served, stdout=subprocess.PIPE
-        )
-        try:
-            assert server.stdout is not None
-            print(f"bench_slides: {server.stdout.readline().decode().strip()}")
+        with resident_server(work) as served:
             for label, command, project, markdown, runs in decks:
                 compare(label, command, project, markdown, work, runs, served, "(resident server)")
-        finally:
-            subprocess.run([str(BIN), "daemon", "stop"], env=served, capture_output=True)
-            server.wait(timeout=120)
     return 0
 
 

@@ -15,6 +15,8 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,6 +31,28 @@ EVENT = "northfield-2027-03"
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"} | {
     "MI_COURSEWARE_DAEMON": "0"
 }
+
+
+@contextmanager
+def resident_server(folder: Path) -> Iterator[dict[str, str]]:
+    """A resident build server of this run's own (``daemon start --foreground`` in a
+    runtime folder under ``folder``), started and ready; the environment of the commands it
+    runs. Stopped when the block ends."""
+    runtime = folder / "run"
+    runtime.mkdir(mode=0o700)
+    served = ENV | {"XDG_RUNTIME_DIR": str(runtime), "MI_COURSEWARE_DAEMON": "1"}
+    server = subprocess.Popen(
+        [TOOL, "daemon", "start", "--foreground"], env=served, stdout=subprocess.PIPE
+    )
+    try:
+        assert server.stdout is not None
+        print(f"  ({server.stdout.readline().decode().strip()})")
+        yield served
+    finally:
+        subprocess.run([TOOL, "daemon", "stop"], env=served, capture_output=True)
+        server.wait(timeout=120)
+        if server.stdout is not None:
+            server.stdout.close()
 
 
 def copy_project(folder: Path) -> Path:
