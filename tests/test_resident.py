@@ -154,6 +154,9 @@ def test_other_code_runs_here_and_stops_the_server(
     project = make_project()
     running = Server()
     try:
+        # what a forked command honours by itself does not matter
+        served = running.run("list", "-v", cwd=project, PYTHONUNBUFFERED="1")
+        assert "run by the resident server" in served.stderr, served.stderr
         # another start-up (here the locale): run here, and the server stays for the others
         there = running.run("list", "-v", cwd=project, LC_MEASUREMENT="C")
         assert there.returncode == 0, there.stderr

@@ -135,11 +135,20 @@ def fingerprint() -> str:
     return "\n".join(parts)
 
 
+#: Python's start-up variables that a forked command honours by itself: bytecode writing
+#: (nothing is imported), and unbuffered output (its streams are made anew, honouring it).
+_HONOURED = frozenset({"PYTHONDONTWRITEBYTECODE", "PYTHONUNBUFFERED"})
+
+
 def startup() -> str:
     """The environment Python reads as it starts (its own variables, the locale): set then,
     so a command whose start-up differs from the server's runs in its own process."""
     return "\n".join(
-        sorted(f"{k}={v}" for k, v in os.environ.items() if k.startswith(("PYTHON", "LC_", "LANG")))
+        sorted(
+            f"{k}={v}"
+            for k, v in os.environ.items()
+            if k.startswith(("PYTHON", "LC_", "LANG")) and k not in _HONOURED
+        )
     )
 
 

@@ -309,8 +309,10 @@ def _receive(conn: socket.socket) -> tuple[dict[str, object], list[int]]:
 
 
 def _streams() -> None:
-    """Standard streams over the caller's descriptors, buffered as Python would have."""
+    """Standard streams over the caller's descriptors, buffered as Python would have
+    (``PYTHONUNBUFFERED``: every write goes out at once)."""
     encoding = sys.__stdout__.encoding if sys.__stdout__ else "utf-8"
+    unbuffered = bool(os.environ.get("PYTHONUNBUFFERED"))
     sys.stdin = open(0, encoding=encoding, closefd=False)  # noqa: SIM115
     sys.stdout = open(  # noqa: SIM115
         1, "w", buffering=1 if os.isatty(1) else -1, encoding=encoding, closefd=False
@@ -318,6 +320,8 @@ def _streams() -> None:
     sys.stderr = open(  # noqa: SIM115
         2, "w", buffering=1, encoding=encoding, errors="backslashreplace", closefd=False
     )
+    for stream in (sys.stdout, sys.stderr):
+        stream.reconfigure(write_through=unbuffered)
 
 
 def start(run: Runner, idle: float, foreground: bool, ready: Callable[[str], None]) -> int:
