@@ -19,7 +19,12 @@ def main() -> None:
     if code is not None:  # run by the server: nothing here to tidy up, so no interpreter
         sys.stdout.flush()  # shutdown either
         sys.stderr.flush()
-        os._exit(code)
+        if code < 0:  # ended by a signal: so is this process, for its caller to see
+            import signal
+
+            signal.signal(-code, signal.SIG_DFL)
+            os.kill(os.getpid(), -code)
+        os._exit(code if code >= 0 else 128 - code)
     from mi_courseware.cli import main as run_here
 
     run_here()

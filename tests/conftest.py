@@ -245,10 +245,15 @@ def heading(path: Path) -> str:
 
 
 def run_until_paused(
-    args: list[str], step: str, env: Mapping[str, str] | None = None, seconds: float = 120
+    args: list[str],
+    step: str,
+    env: Mapping[str, str] | None = None,
+    seconds: float = 120,
+    **popen: Any,
 ) -> tuple[subprocess.Popen[bytes], str]:
     """Start the console script with ``-vv`` and the test pause at ``step``; return the
-    process, stopped there, and what it had said (standard error)."""
+    process, stopped there, and what it had said (standard error). ``popen``: more of
+    :class:`subprocess.Popen`'s arguments."""
     import selectors
     import time
 
@@ -258,6 +263,7 @@ def run_until_paused(
         [str(SCRIPT), "-vv", *args],
         env=subprocess_env() | dict(env or {}) | {PAUSE: step},
         stderr=subprocess.PIPE,
+        **popen,
     )
     assert process.stderr is not None
     seen, deadline = b"", time.monotonic() + seconds

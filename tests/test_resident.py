@@ -4,6 +4,8 @@ a folder open to others and an idle server are each handled and said."""
 
 from __future__ import annotations
 
+import contextlib
+import os
 import selectors
 import signal
 import subprocess
@@ -18,21 +20,27 @@ from conftest import SCRIPT, MakeProject, run_until_paused, subprocess_env
 
 class Server:
     """A server started in the foreground for one test (or module), in a runtime folder of
-    its own, with the environment its clients use."""
+    its own, with the environment its clients use; in a session of its own, so that
+    whatever happens, :meth:`stop` leaves no process of it behind."""
 
-    def __init__(self, idle_minutes: float = 30) -> None:
+    def __init__(self, idle_minutes: float = 30, **env: str) -> None:
         runtime = tempfile.mkdtemp(prefix="mir-")  # short: a socket path has at most 107 bytes
         # (the suite turns servers off for every other test)
         self.env = subprocess_env() | {"XDG_RUNTIME_DIR": runtime, "MI_COURSEWARE_DAEMON": "1"}
         self.folder = Path(runtime) / "mi-courseware"
         self.process = subprocess.Popen(
             [SCRIPT, "daemon", "start", "--foreground", "--idle", str(idle_minutes)],
-            env=self.env,
+            env=self.env | env,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
-        self.said = _line(self.process)
-        assert "resident server process" in self.said, self.said
+        try:
+            self.said = _line(self.process)
+            assert "resident server process" in self.said, self.said
+        except BaseException:
+            self.stop()
+            raise
 
     def run(
         self, *args: str, cwd: Path, umask: int = 0o022, **env: str
@@ -48,11 +56,19 @@ class Server:
         )
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.run("daemon", "stop", cwd=Path.cwd())
+        """Ask it to stop; if it has not within a minute, end it (a command of its ends when
+        its client does: each test ends its clients)."""
+        try:
+            if self.process.poll() is None:
+                self.folder.chmod(0o700)  # (a test may have opened it)
+                self.run("daemon", "stop", cwd=Path.cwd())
+                self.process.wait(timeout=60)
+        finally:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait(timeout=60)
-        assert self.process.stdout is not None
-        self.process.stdout.close()
+            assert self.process.stdout is not None
+            self.process.stdout.close()
 
 
 def _line(process: subprocess.Popen[bytes], seconds: float = 120) -> str:
@@ -61,9 +77,26 @@ def _line(process: subprocess.Popen[bytes], seconds: float = 120) -> str:
     with selectors.DefaultSelector() as selector:
         selector.register(process.stdout, selectors.EVENT_READ)
         if not selector.select(seconds):
-            process.kill()
             pytest.fail("the resident server did not say it was ready")
     return process.stdout.readline().decode()
+
+
+@contextlib.contextmanager
+def paused(
+    args: list[str], env: dict[str, str], **popen: object
+) -> Iterator[subprocess.Popen[bytes]]:
+    """A client stopped at the test pause before its command commits; killed afterwards
+    whatever the test found."""
+    process, said = run_until_paused(args, "commit", env=env, **popen)
+    try:
+        assert "run by the resident server" in said
+        yield process
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait(timeout=60)
+        assert process.stderr is not None
+        process.stderr.close()
 
 
 EVENT = "acme-2027"
@@ -121,31 +154,86 @@ def test_a_mistake_is_the_same_message_and_exit_code(
     assert usage.returncode == 2 and "No such option" in usage.stderr
 
 
-def test_ctrl_c_reaches_the_command_and_a_lost_client_stops_it(
+def test_signals_reach_the_command_as_they_would_here(
     server: Server, make_project: MakeProject
 ) -> None:
     project = make_project()
     args = ["--project", str(project), "build", EVENT, "--only", "slides"]
-    process, said = run_until_paused(args, "commit", env=server.env)
-    assert "run by the resident server" in said
-    process.send_signal(signal.SIGINT)
-    assert process.wait(timeout=60) == 1  # click's "Aborted!", as when run here
-    assert process.stderr is not None and b"Aborted" in process.stderr.read()
-    process.stderr.close()
     slides = project / "output/events" / EVENT / "slides.pptx"
-    assert not slides.exists()
+    with paused(args, server.env) as process:
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=60) == 1  # click's "Aborted!", as when run here
+        assert process.stderr is not None and b"Aborted" in process.stderr.read()
+    # a signal that ends the command ends the client the same way (its caller sees it)
+    with paused(args, server.env) as process:
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=60) == -signal.SIGTERM
+    # a signal the caller ignores (nohup) is ignored by the command too
+    ignore_hangups = lambda: signal.signal(signal.SIGHUP, signal.SIG_IGN)  # noqa: E731
+    with paused(args, server.env, preexec_fn=ignore_hangups) as process:
+        process.send_signal(signal.SIGHUP)
+        process.send_signal(signal.SIGINT)  # delivered after it: proof the first was ignored
+        assert process.wait(timeout=60) == 1
+        assert process.stderr is not None and b"Aborted" in process.stderr.read()
     # the client killed outright: its command is interrupted, the server carries on
-    process, _ = run_until_paused(args, "commit", env=server.env)
-    process.kill()
-    process.wait(timeout=60)
-    assert process.stderr is not None
-    process.stderr.close()
+    with paused(args, server.env) as process:
+        process.kill()
+        process.wait(timeout=60)
     deadline = time.monotonic() + 60
     while "0 running" not in (status := server.run("daemon", "status", cwd=project)).stdout:
         assert time.monotonic() < deadline, status.stdout
         time.sleep(0.05)  # polled: the interrupted command ends in its own time
     assert status.returncode == 0
     assert not slides.exists()
+
+
+def test_no_request_stops_the_server_or_keeps_what_it_passed(
+    server: Server, make_project: MakeProject
+) -> None:
+    import socket
+    import struct
+
+    project = make_project()
+    path = next(server.folder.glob("*.sock"))
+    before = server.run("daemon", "status", cwd=project).stdout
+    pid = int(before.split("process ")[1].split(",")[0])
+    opened = len(os.listdir(f"/proc/{pid}/fd"))
+    nested = b"[" * 100_000
+    for data, fds in (
+        (struct.pack("!I", len(nested)) + nested, []),  # too deep for the JSON reader
+        (struct.pack("!I", 50) + b'{"kind": "run"', [0, 1, 2]),  # ends early, 3 descriptors
+        (struct.pack("!I", 1 << 30), []),  # too long
+        (b"\x00", []),  # not even a length
+    ):
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+            sock.connect(str(path))
+            if fds:
+                socket.send_fds(sock, [data], fds)
+            else:
+                sock.sendall(data)
+            sock.shutdown(socket.SHUT_WR)
+            sock.recv(1)  # its answer: the connection closed
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:  # gone before the answer
+        sock.connect(str(path))
+        body = b'{"kind": "status"}'
+        sock.sendall(struct.pack("!I", len(body)) + body)
+    after = server.run("daemon", "status", cwd=project)
+    assert after.returncode == 0, after.stdout
+    assert len(os.listdir(f"/proc/{pid}/fd")) == opened
+
+
+def test_a_build_uses_the_callers_temporary_folder(make_project: MakeProject) -> None:
+    project = make_project()
+    theirs = Path(tempfile.mkdtemp(prefix="server-tmp-"))
+    running = Server(TMPDIR=str(theirs))
+    try:
+        theirs.rmdir()  # the server's folder is gone: a build that used it would fail
+        mine = Path(tempfile.mkdtemp(prefix="client-tmp-"))
+        done = running.run("build", EVENT, "--only", "slides", "-v", cwd=project, TMPDIR=str(mine))
+        assert done.returncode == 0, done.stderr
+        assert "run by the resident server" in done.stderr
+    finally:
+        running.stop()
 
 
 def test_other_code_runs_here_and_stops_the_server(
@@ -164,8 +252,11 @@ def test_other_code_runs_here_and_stops_the_server(
             there.stderr
         )
         assert running.run("daemon", "status", cwd=project).returncode == 0
-        # other code (another folder on the import path): run here, and the server stops
+        # its own import path is another start-up too: the server stays
         there = running.run("list", "-v", cwd=project, PYTHONPATH=str(tmp_path))
+        assert "run in this process: the resident server started with another" in there.stderr
+        # other code (as after an upgrade): run here, and the server stops
+        there = running.run("list", "-v", cwd=project, MI_COURSEWARE_TEST_CODE="upgraded")
         assert there.returncode == 0, there.stderr
         assert "run in this process: the resident server ran code older" in there.stderr
         assert running.process.wait(timeout=60) == 0

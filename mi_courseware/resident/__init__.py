@@ -39,6 +39,9 @@ if TYPE_CHECKING:
 
     Work = TypeVar("Work", bound=Callable[[], object])
 
+#: Test hook: ``MI_COURSEWARE_TEST_CODE=<text>`` adds to the code fingerprint, as an upgrade
+#: would, so that a test can make a client whose code is not the server's.
+TEST_CODE = "MI_COURSEWARE_TEST_CODE"
 #: The environment switch: ``0``/``off``/``no``/``false`` run every command in its own process.
 SWITCH = "MI_COURSEWARE_DAEMON"
 #: Commands always run in their own process: the server's own, and the long-running preview.
@@ -117,6 +120,7 @@ def fingerprint() -> str:
     removed changes their time)."""
     paths = sys.path[1:]  # the first is the script's folder or the working one: not the code
     parts = [sys.prefix, os.path.realpath(sys.executable), sys.version, *paths]
+    parts.append(os.environ.get(TEST_CODE, ""))
     for folder_ in paths:
         try:
             parts.append(str(os.stat(folder_).st_mtime_ns))
@@ -186,19 +190,24 @@ def send(sock: socket.socket, message: dict[str, object], fds: list[int] | None 
 
 
 def request(kind: str, timeout: float | None = 5.0) -> dict[str, object] | None:
-    """Ask the server a question (``status``, ``stop``); ``None`` when none answers. The
-    answer's ``current`` says whether it runs this installation's code."""
+    """Ask the server a question (``status``, ``stop``); ``None`` when none answers (in
+    ``timeout`` seconds). The answer's ``current`` says whether it runs this installation's
+    code."""
     import json
 
     sock = connect(timeout)
     if sock is None:
         return None
-    with sock:
-        send(sock, {"kind": kind, "fingerprint": fingerprint()})
-        data = b""
-        while chunk := sock.recv(65536):
-            data += chunk
-    return json.loads(data) if data else None
+    try:
+        with sock:
+            send(sock, {"kind": kind, "fingerprint": fingerprint()})
+            data = b""
+            while chunk := sock.recv(65536):
+                data += chunk
+        answer = json.loads(data) if data else None
+    except (OSError, ValueError):
+        return None
+    return answer if isinstance(answer, dict) else None
 
 
 def connect(timeout: float | None = None) -> socket.socket | None:
@@ -232,27 +241,37 @@ def connect(timeout: float | None = None) -> socket.socket | None:
     return sock
 
 
+#: The signals a client passes on to its command (those it does not ignore itself).
+_PASSED = ("SIGINT", "SIGTERM", "SIGHUP")
+
+
 def run(argv: list[str]) -> int | None:
-    """Run the command ``argv`` in the resident server: its exit code, or ``None`` when it
-    is to run in this process (no server, turned off, a command kept here, stale code)."""
+    """Run the command ``argv`` in the resident server: its exit code (negative: the signal
+    that ended it), or ``None`` when it is to run in this process (no server, turned off, a
+    command kept here, other code or start-up)."""
     global note
     if off() or command_word(argv) in LOCAL:
         return None
-    sock = connect()
-    if sock is None:
-        return None
-    with sock:
+    import signal
+
+    opened: list[int] = []
+    try:
+        sock = connect()
+        if sock is None:
+            return None
         mask = os.umask(0)
         os.umask(mask)
+        passed = [getattr(signal, name) for name in _PASSED]
+        ignored = [s for s in passed if signal.getsignal(s) == signal.SIG_IGN]
         message = {
             "kind": "run",
             "argv": argv,
             "env": dict(os.environ),
             "umask": mask,
+            "ignored": [int(s) for s in ignored],
             "fingerprint": fingerprint(),
             "startup": startup(),
         }
-        opened = []
         fds = []
         for fd in (0, 1, 2):
             try:
@@ -261,8 +280,15 @@ def run(argv: list[str]) -> int | None:
             except OSError:  # a closed standard stream: the command sees /dev/null
                 opened.append(os.open(os.devnull, os.O_RDWR))
                 fds.append(opened[-1])
-        opened.append(os.open(".", os.O_RDONLY | os.O_DIRECTORY))
+        # (a path descriptor: a folder one may enter but not list is still a working folder)
+        opened.append(os.open(".", getattr(os, "O_PATH", os.O_RDONLY) | os.O_DIRECTORY))
         fds.append(opened[-1])
+    except OSError as exc:  # nothing has been asked: the command runs here
+        note = f"the resident server is not used: {exc}"
+        for fd in opened:
+            os.close(fd)
+        return None
+    with sock:
         try:
             send(sock, message, fds)
         except OSError as exc:  # it went away meanwhile: nothing has run
@@ -271,24 +297,31 @@ def run(argv: list[str]) -> int | None:
         finally:
             for fd in opened:
                 os.close(fd)
-        return _wait(sock)
+        return _wait(sock, [s for s in passed if s not in ignored])
 
 
-def _wait(sock: socket.socket) -> int | None:
-    """Follow the command in the server: forward signals to it, return its exit code."""
+class _Interrupted(Exception):
+    """A signal came before the server said it had started the command."""
+
+
+def _wait(sock: socket.socket, passed: list[int]) -> int | None:
+    """Follow the command in the server: pass ``passed`` signals on to it, return its exit
+    code. A signal before the command has started ends the client (and so the command: the
+    server interrupts a command whose client has gone)."""
     import signal
 
     global note
     child = 0
 
     def forward(signum: int, frame: object) -> None:
-        if child:
-            try:  # noqa: SIM105 - contextlib is not imported yet, and every command pays
-                os.kill(child, signum)
-            except ProcessLookupError:
-                pass
+        if not child:
+            raise _Interrupted(signum)
+        try:  # noqa: SIM105 - contextlib is not imported yet, and every command pays
+            os.kill(child, signum)
+        except ProcessLookupError:
+            pass
 
-    kept = {s: signal.signal(s, forward) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+    kept = {s: signal.signal(s, forward) for s in passed}
     try:
         while True:
             data = b""
@@ -321,6 +354,8 @@ def _wait(sock: socket.socket) -> int | None:
                     "stopped (start it again with 'mi-courseware daemon start')"
                 )
                 return None
+    except _Interrupted as exc:
+        return -int(exc.args[0])
     finally:
         for signum, handler in kept.items():
             signal.signal(signum, handler)

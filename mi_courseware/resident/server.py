@@ -24,6 +24,7 @@ import signal
 import socket
 import struct
 import sys
+import tempfile
 import threading
 import time
 import traceback
@@ -38,6 +39,10 @@ log = logging.getLogger(__name__)
 #: Runs one command (the arguments after the program's name) and gives its exit code.
 Runner = Callable[[list[str]], int]
 #: Imported ahead only if asked for by name: tools the commands never load while they run.
+#: The signals a client may ask its command to ignore.
+_PASSABLE = frozenset({int(signal.SIGINT), int(signal.SIGTERM), int(signal.SIGHUP)})
+#: The longest a request may take to arrive whole, in seconds.
+READING = 5.0
 #: Held back while a command's process is forked.
 _HELD = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGCHLD}
 _SKIP = ("mi_courseware.__main__", "mi_courseware.resident", "tkinter", "IPython")
@@ -73,13 +78,20 @@ def warm_up() -> list[str]:
 class Server:
     """The waiting process and its running commands."""
 
-    def __init__(self, listener: socket.socket, lock: int, run: Runner, idle: float) -> None:
+    def __init__(
+        self,
+        listener: socket.socket,
+        lock: int,
+        run: Runner,
+        idle: float,
+        facts: tuple[str, str],
+    ) -> None:
         self.listener = listener
         self.lock = lock
         self.run = run
         self.idle = idle
-        self.code = resident.fingerprint()
-        self.startup = resident.startup()
+        #: the code fingerprint and start-up environment, taken before importing anything
+        self.code, self.startup = facts
         self.started = time.time()
         self.served = 0
         self.stopping = False
@@ -101,8 +113,12 @@ class Server:
         deadline = time.monotonic() + self.idle
         while True:
             if self.stopping and self.listener.fileno() >= 0:
+                # gone at once, for clients (they run here) and for a new start (it awaits
+                # the lock, which says so, while the commands still running end)
                 self.selector.unregister(self.listener)
+                _unlink(self.listener)
                 self.listener.close()
+                _mark(self.lock, "stopping")
             if self.stopping and not self.children:
                 return
             timeout = None if self.children or self.stopping else deadline - time.monotonic()
@@ -128,25 +144,27 @@ class Server:
         self.stopping = True
 
     def _accept(self) -> None:
+        """Take one request: read it within :data:`READING` seconds in all, answer it. No
+        request, however malformed, stops the server; what went wrong is logged."""
         try:
             conn, _ = self.listener.accept()
         except OSError:
             return
-        conn.settimeout(10)
+        fds: list[int] = []
         try:
             if resident.peer_uid(conn) != os.getuid():
                 conn.close()
                 return
-            message, fds = _receive(conn)
-        except (OSError, ValueError) as exc:
-            log.warning("a request could not be read: %s", exc)
-            conn.close()
-            return
-        try:
+            message, fds = _receive(conn, time.monotonic() + READING)
             self._answer(conn, message, fds)
+        except Exception as exc:
+            log.warning("a request was dropped: %s", exc, exc_info=not isinstance(exc, OSError))
+            with contextlib.suppress(OSError):
+                conn.close()
         finally:
             for fd in fds:
-                os.close(fd)
+                with contextlib.suppress(OSError):
+                    os.close(fd)
 
     def _answer(self, conn: socket.socket, message: dict[str, object], fds: list[int]) -> None:
         kind = message.get("kind")
@@ -166,22 +184,26 @@ class Server:
         if kind != "run" or len(fds) != 4 or self.stopping:
             conn.close()
             return
+        # another start-up first: a command with its own PYTHONPATH runs here, and the
+        # server stays for the others; only other code stops it
+        if message.get("startup") != self.startup or not _well_formed(message):
+            with conn:
+                conn.sendall(resident.REPLY.pack(b"L", 0))
+            return
         if message.get("fingerprint") != self.code:
             log.info("a request from another installation's code: stopping")
             self.stopping = True
             with conn:
                 conn.sendall(resident.REPLY.pack(b"S", 0))
             return
-        if message.get("startup") != self.startup or not _well_formed(message):
-            with conn:
-                conn.sendall(resident.REPLY.pack(b"L", 0))
-            return
         # signals wait while the child is made and sets its own handlers (not the server's)
         signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
-        pid = os.fork()
-        if pid == 0:  # pragma: no cover - runs in the child, measured by the tests' outputs
-            self._child(conn, message, fds)
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)
+        try:
+            pid = os.fork()
+            if pid == 0:  # pragma: no cover - runs in the child, measured by its outputs
+                self._child(conn, message, fds)
+        finally:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)
         self.served += 1
         self.children[pid] = conn
         conn.setblocking(False)
@@ -198,6 +220,11 @@ class Server:
             for signum in (signal.SIGCHLD, signal.SIGTERM, signal.SIGHUP):
                 signal.signal(signum, signal.SIG_DFL)
             signal.signal(signal.SIGINT, signal.default_int_handler)
+            for signum in message["ignored"]:  # type: ignore[attr-defined]
+                signal.signal(signum, signal.SIG_IGN)  # as the caller had them (nohup)
+            # a group of its own: a Ctrl-C meant for a server in the foreground of a terminal
+            # is not one for the commands it runs (theirs come through their clients)
+            os.setpgid(0, 0)
             signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)
             self.selector.close()
             for sock in (self.listener, *self.children.values()):
@@ -213,6 +240,8 @@ class Server:
             os.environ.clear()
             os.environ.update(cast("dict[str, str]", message["env"]))
             time.tzset()
+            tempfile.tempdir = None  # found again from TMPDIR (importing may have set it)
+            sys.argv = ["mi-courseware", *cast("list[str]", message["argv"])]
             _streams()
             resident.served_by = os.getppid()
             code = self.run(list(message["argv"]))  # type: ignore[call-overload]
@@ -260,8 +289,7 @@ class Server:
             if conn is None:
                 continue
             ended = True
-            code = os.waitstatus_to_exitcode(status)
-            code = 128 - code if code < 0 else code
+            code = os.waitstatus_to_exitcode(status)  # (negative: the signal that ended it)
             with contextlib.suppress(KeyError):
                 self.selector.unregister(conn)
             try:
@@ -283,40 +311,60 @@ def _well_formed(message: dict[str, object]) -> bool:
         and all(isinstance(k, str) and isinstance(v, str) for k, v in env.items())
         and isinstance(umask, int)
         and 0 <= umask <= 0o777
+        and isinstance(message.get("ignored"), list)
+        and all(s in _PASSABLE for s in message["ignored"])  # type: ignore[attr-defined]
     )
 
 
-def _receive(conn: socket.socket) -> tuple[dict[str, object], list[int]]:
-    """One request: the length, the JSON, and the descriptors passed with it."""
-    data, fds, _, _ = socket.recv_fds(conn, 65536, 4)
-    while len(data) < 4:
-        chunk = conn.recv(65536)
-        if not chunk:
-            raise ValueError("the request ended early")
-        data += chunk
-    (length,) = struct.unpack("!I", data[:4])
-    if length > resident.MOST:
-        raise ValueError(f"a request of {length} bytes")
-    while len(data) < 4 + length:
-        chunk = conn.recv(65536)
-        if not chunk:
-            raise ValueError("the request ended early")
-        data += chunk
-    message = json.loads(data[4 : 4 + length].decode("utf-8", "surrogateescape"))
-    if not isinstance(message, dict):
-        raise ValueError("a request that is not an object")
-    return message, list(fds)
+def _receive(conn: socket.socket, deadline: float) -> tuple[dict[str, object], list[int]]:
+    """One request: the length, the JSON, and the descriptors passed with it, all before
+    ``deadline`` (a slow sender is dropped, and its descriptors closed)."""
+
+    def left() -> float:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError("the request took too long")
+        return remaining
+
+    fds: list[int] = []
+    try:
+        conn.settimeout(left())
+        data, received, _, _ = socket.recv_fds(conn, 65536, 4)
+        fds = list(received)
+        length = None
+        while length is None or len(data) < 4 + length:
+            if length is None and len(data) >= 4:
+                (length,) = struct.unpack("!I", data[:4])
+                if length > resident.MOST:
+                    raise ValueError(f"a request of {length} bytes")
+                continue
+            conn.settimeout(left())
+            chunk = conn.recv(65536)
+            if not chunk:
+                raise ValueError("the request ended early")
+            data += chunk
+        message = json.loads(data[4 : 4 + length].decode("utf-8", "surrogateescape"))
+        if not isinstance(message, dict):
+            raise ValueError("a request that is not an object")
+    except BaseException:
+        for fd in fds:
+            os.close(fd)
+        raise
+    return message, fds
 
 
 def _streams() -> None:
     """Standard streams over the caller's descriptors, buffered as Python would have
     (``PYTHONUNBUFFERED``: every write goes out at once)."""
     encoding = sys.__stdout__.encoding if sys.__stdout__ else "utf-8"
+    # (the locale is the server's, checked equal: its error handling is Python's for it)
+    errors = sys.__stdout__.errors if sys.__stdout__ else "strict"
     unbuffered = bool(os.environ.get("PYTHONUNBUFFERED"))
-    sys.stdin = open(0, encoding=encoding, closefd=False)  # noqa: SIM115
+    sys.stdin = open(0, encoding=encoding, errors=errors, closefd=False)  # noqa: SIM115
     sys.stdout = open(  # noqa: SIM115
-        1, "w", buffering=1 if os.isatty(1) else -1, encoding=encoding, closefd=False
-    )
+        1, "w", buffering=1 if os.isatty(1) else -1, encoding=encoding, errors=errors,
+        closefd=False,
+    )  # fmt: skip
     sys.stderr = open(  # noqa: SIM115
         2, "w", buffering=1, encoding=encoding, errors="backslashreplace", closefd=False
     )
@@ -342,6 +390,9 @@ def start(run: Runner, idle: float, foreground: bool, ready: Callable[[str], Non
         if os.fork() != 0:
             os._exit(0)
         os.chdir("/")  # (holding no folder of the caller's: each command gets its own)
+        # nothing of the caller's open for hours, in the server and every command's process
+        os.closerange(3, writer)
+        os.closerange(writer + 1, os.sysconf("SC_OPEN_MAX"))
         null = os.open(os.devnull, os.O_RDWR)
         logged = os.open(resident.address(".log"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         os.dup2(null, 0)
@@ -351,9 +402,11 @@ def start(run: Runner, idle: float, foreground: bool, ready: Callable[[str], Non
         os.close(logged)
         code = 1
         try:
-            code = _become(run, idle, lambda text: _say(writer, text))
+            code = _become(run, idle, lambda text: _say(writer, text, close=True))
         except BaseException as exc:
-            os.write(writer, f"error: {exc}\n".encode())
+            log.exception("the resident server stopped on an error")  # (into its log)
+            with contextlib.suppress(OSError):
+                os.write(writer, f"error: {exc}\n".encode())
         finally:
             os._exit(code)
     os.close(writer)
@@ -379,8 +432,10 @@ def _locked(lock: int) -> bool:
         status = resident.request("status")
         if status is not None and status.get("current"):
             return False
-        if status is not None:  # older code: it stops once its running commands end
-            resident.request("stop")
+        stopping = os.pread(lock, 64, 0).startswith(b"stopping")
+        if status is not None or stopping:  # it stops once its running commands end
+            if status is not None:  # (older code)
+                resident.request("stop")
             fcntl.flock(lock, fcntl.LOCK_EX)
             return True
         if time.monotonic() > deadline:
@@ -393,8 +448,10 @@ def _running() -> str:
     return f"process {status['pid']}" if status else "starting"
 
 
-def _say(fd: int, text: str) -> None:
+def _say(fd: int, text: str, close: bool = False) -> None:
     os.write(fd, text.encode() + b"\n")
+    if close:  # said once: the starter has what it waits for
+        os.close(fd)
 
 
 def _become(run: Runner, idle: float, ready: Callable[[str], None]) -> int:
@@ -405,7 +462,9 @@ def _become(run: Runner, idle: float, ready: Callable[[str], None]) -> int:
         os.close(lock)
         ready(f"ready: already running ({_running()}), {path}")
         return 0
+    _mark(lock, "starting")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", force=True)
+    facts = (resident.fingerprint(), resident.startup())  # the code about to be imported
     failed = warm_up()
     # what is imported stays as it is: out of the collector's sight, so that a command's
     # collections walk only its own objects (and do not touch, so copy, the shared pages)
@@ -418,7 +477,8 @@ def _become(run: Runner, idle: float, ready: Callable[[str], None]) -> int:
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(path)
     listener.listen(64)
-    server = Server(listener, lock, run, idle)
+    server = Server(listener, lock, run, idle, facts)
+    _mark(lock, f"serving {os.getpid()}")
     for name in failed:
         log.info("not imported ahead: %s", name)
     ready(f"ready: process {os.getpid()}, {path}")
@@ -426,8 +486,22 @@ def _become(run: Runner, idle: float, ready: Callable[[str], None]) -> int:
         server.serve()
     finally:
         if listener.fileno() >= 0:
+            _unlink(listener)
             listener.close()
-        if os.path.exists(path):
-            os.unlink(path)
         os.close(lock)
     return 0
+
+
+def _mark(lock: int, state: str) -> None:
+    """Write the server's state into its lock file (``starting``, ``serving``, ``stopping``)
+    for a ``daemon start`` that finds the lock taken."""
+    os.ftruncate(lock, 0)
+    os.pwrite(lock, state.encode() + b"\n", 0)
+
+
+def _unlink(listener: socket.socket) -> None:
+    """Remove the socket file this listener is bound to (if it is still that one)."""
+    path = listener.getsockname()
+    with contextlib.suppress(OSError):
+        if isinstance(path, str) and path:
+            os.unlink(path)
