@@ -287,3 +287,38 @@ def test_an_idle_server_stops_by_itself() -> None:
     assert running.process.wait(timeout=60) == 0
     assert not any(running.folder.glob("*.sock"))
     running.stop()
+
+
+def test_auto_starts_a_server_for_the_commands_after(make_project: MakeProject) -> None:
+    project = make_project()
+    runtime = tempfile.mkdtemp(prefix="mir-")
+    env = subprocess_env() | {"XDG_RUNTIME_DIR": runtime, "MI_COURSEWARE_DAEMON": "auto"}
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [SCRIPT, *args], cwd=project, env=env, capture_output=True, text=True, timeout=300
+        )
+
+    first = run("list", "-v")
+    assert first.returncode == 0, first.stderr
+    assert "one is starting for the next commands" in first.stderr
+    pid = 0
+    try:
+        deadline = time.monotonic() + 120
+        while (status := run("daemon", "status")).returncode != 0:
+            assert time.monotonic() < deadline, status.stdout
+            time.sleep(0.05)  # polled: the server imports everything before it answers
+        pid = int(status.stdout.split("process ")[1].split(",")[0])
+        second = run("list", "-v")
+        assert "run by the resident server" in second.stderr
+        assert second.stdout == first.stdout
+    finally:
+        run("daemon", "stop")
+        deadline = time.monotonic() + 60
+        while pid:  # gone (it is not this test's child: another session's)
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                break
+            assert time.monotonic() < deadline, "the server did not stop"
+            time.sleep(0.05)

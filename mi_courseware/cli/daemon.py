@@ -16,8 +16,9 @@ IDLE_MINUTES = 180.0
 def daemon() -> None:
     """A resident build server: it imports the tool's libraries once, then runs each command
     in a fresh copy of itself, so commands skip the half of their time spent starting.
-    Commands use it while it runs (MI_COURSEWARE_DAEMON=0: never); nothing is kept from
-    one command to the next."""
+    Commands use it while it runs (MI_COURSEWARE_DAEMON=0: never; =auto: a command that
+    finds none starts one for the commands after it); nothing is kept from one command to
+    the next."""
 
 
 @daemon.command()

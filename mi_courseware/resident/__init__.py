@@ -78,6 +78,36 @@ def off() -> bool:
     return os.environ.get(SWITCH, "").strip().lower() in {"0", "off", "no", "false"}
 
 
+def auto() -> bool:
+    """Whether the environment asks for a server started on first use (``auto``)."""
+    return os.environ.get(SWITCH, "").strip().lower() == "auto"
+
+
+def start_for_later() -> None:
+    """``MI_COURSEWARE_DAEMON=auto`` and no server: start one in the background for the
+    commands after this one (this one runs here, as it would have); :data:`note` says so."""
+    global note
+    why = private(folder()) if os.path.lexists(folder()) else None
+    if why is not None:  # (a start would fail on it: not one in the background per command)
+        note = f"no resident server, and none is started: {why}"
+        return
+    import subprocess
+
+    command = [sys.executable, "-m", "mi_courseware", "daemon", "start"]
+    try:
+        subprocess.Popen(
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    except OSError as exc:
+        note = f"no resident server, and none could be started: {exc}"
+        return
+    note = f"no resident server: one is starting for the next commands ({SWITCH}=auto)"
+
+
 def folder() -> str:
     """The folder of this user's sockets, logs and locks."""
     base = os.environ.get("XDG_RUNTIME_DIR")
@@ -258,6 +288,8 @@ def run(argv: list[str]) -> int | None:
     try:
         sock = connect()
         if sock is None:
+            if note is None and auto():
+                start_for_later()
             return None
         mask = os.umask(0)
         os.umask(mask)
