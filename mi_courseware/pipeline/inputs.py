@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from mi_courseware import __version__, resident
 from mi_courseware.pipeline.manifest import sha256
-from mi_courseware.project import PACKAGE_DIR, builtin_dir
+from mi_courseware.project import builtin_dir
 
 if TYPE_CHECKING:
     from mi_courseware.builders.base import Target
@@ -48,9 +48,9 @@ def code_stamp() -> str:
     Taken once a process: it describes the code this process runs, which was read when its
     modules were imported (a resident server's fingerprint covers these files too)."""
     stamp = hashlib.sha256(__version__.encode())
-    for path in sorted(PACKAGE_DIR.rglob("*.py")):
-        info = path.stat()
-        stamp.update(f"{path.relative_to(PACKAGE_DIR)}:{info.st_size}:{info.st_mtime_ns};".encode())
+    for name, size, time in resident.package_files():
+        if name.endswith(".py"):
+            stamp.update(f"{name}:{size}:{time};".encode())
     return stamp.hexdigest()
 
 

@@ -156,7 +156,18 @@ def fingerprint() -> str:
             parts.append(str(os.stat(folder_).st_mtime_ns))
         except OSError:
             parts.append("-")
-    stack = [package()]
+    parts.append(package())
+    parts += (f"{name}:{size}:{time}" for name, size, time in package_files())
+    return "\n".join(parts)
+
+
+def package_files() -> list[tuple[str, int, int]]:
+    """Every file of the installed package (compiled bytecode aside), in a fixed order: its
+    path inside the package, size and modification time (nanoseconds). What says whether the
+    code changed, here and in the build's own stamp of the tool."""
+    found = []
+    root = package()
+    stack = [root]
     while stack:
         with os.scandir(stack.pop()) as entries:
             for entry in sorted(entries, key=lambda e: e.name):
@@ -164,9 +175,10 @@ def fingerprint() -> str:
                     if entry.name != "__pycache__":
                         stack.append(entry.path)
                     continue
-                found = entry.stat(follow_symlinks=False)
-                parts.append(f"{entry.path}:{found.st_size}:{found.st_mtime_ns}")
-    return "\n".join(parts)
+                info = entry.stat(follow_symlinks=False)
+                name = os.path.relpath(entry.path, root)
+                found.append((name, info.st_size, info.st_mtime_ns))
+    return found
 
 
 #: Python's start-up variables that a forked command honours by itself: bytecode writing
@@ -214,8 +226,8 @@ def send(sock: socket.socket, message: dict[str, object], fds: list[int] | None 
 
     body = json.dumps(message).encode("utf-8", "surrogateescape")
     data = struct.pack("!I", len(body)) + body
-    sent = socket.send_fds(sock, [data], fds) if fds else sock.send(data)
-    if sent < len(data):  # (not an empty send: the server may have answered and closed)
+    sent = socket.send_fds(sock, [data], fds) if fds else 0
+    if sent < len(data):  # (never an empty send: the server may have answered and closed)
         sock.sendall(data[sent:])
 
 

@@ -326,24 +326,28 @@ def _receive(conn: socket.socket, deadline: float) -> tuple[dict[str, object], l
             raise TimeoutError("the request took too long")
         return remaining
 
-    fds: list[int] = []
-    try:
-        conn.settimeout(left())
-        data, received, _, _ = socket.recv_fds(conn, 65536, 4)
-        fds = list(received)
-        length = None
-        while length is None or len(data) < 4 + length:
-            if length is None and len(data) >= 4:
-                (length,) = struct.unpack("!I", data[:4])
-                if length > resident.MOST:
-                    raise ValueError(f"a request of {length} bytes")
-                continue
+    data = b""
+
+    def upto(size: int) -> bytes:
+        nonlocal data
+        while len(data) < size:
             conn.settimeout(left())
             chunk = conn.recv(65536)
             if not chunk:
                 raise ValueError("the request ended early")
             data += chunk
-        message = json.loads(data[4 : 4 + length].decode("utf-8", "surrogateescape"))
+        return data[:size]
+
+    fds: list[int] = []
+    try:
+        conn.settimeout(left())
+        data, received, _, _ = socket.recv_fds(conn, 65536, 4)
+        fds = list(received)
+        (length,) = struct.unpack("!I", upto(4))
+        if length > resident.MOST:
+            raise ValueError(f"a request of {length} bytes")
+        body = upto(4 + length)[4:]
+        message = json.loads(body.decode("utf-8", "surrogateescape"))
         if not isinstance(message, dict):
             raise ValueError("a request that is not an object")
     except BaseException:
