@@ -197,7 +197,9 @@ def gather(
     is unchanged. Returns the editions, the warnings, and how to store them once built."""
     from mi_courseware.pipeline import cache
 
-    key = cache.inputs_key(paths, ("build", *request.named(), *request.choices().values()))
+    key = cache.inputs_key(
+        paths, ("build", *request.named(), *request.choices().values()), hasher=hasher
+    )
     stored = cache.load(paths, key, hasher)
     if stored is not None:
         editions, warnings = stored
