@@ -130,3 +130,30 @@ def test_a_second_output_of_the_same_name_is_refused(registered: None) -> None:
 
     with pytest.raises(ValueError, match="an output called 'hello' is registered already"):
         register_builder(Another)
+
+
+@pytest.mark.parametrize("name", sorted(builders.REGISTRY))
+def test_what_a_builder_imports_ahead_is_installed(name: str) -> None:
+    """Each module a builder names for worker processes to import while the project is read
+    exists in this installation: a name left over from another library would stop the
+    worker's imports there, and the build would import the rest later, on its own time."""
+    import importlib.util
+
+    for module in builders.REGISTRY[name].preload:
+        assert importlib.util.find_spec(module) is not None, f"{name}: {module}"
+
+
+def test_a_module_that_cannot_be_imported_ahead_is_said_and_the_rest_still_are(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import sys
+
+    from mi_courseware import pipeline
+
+    slides = builders.REGISTRY["slides"]
+    monkeypatch.setattr(slides, "preload", ("mi_courseware_no_such_module", "wave"))
+    monkeypatch.delitem(sys.modules, "wave", raising=False)
+    with caplog.at_level("DEBUG", logger="mi_courseware"):
+        pipeline._warm(("slides",))
+    assert "slides: mi_courseware_no_such_module not imported ahead" in caplog.text
+    assert "wave" in sys.modules

@@ -38,7 +38,7 @@ class FlyerBuilder(PdfBuilder["Edition"]):
     outputs = ("flyer.pdf", "flyer.html")
     uses = ("course", "brand")
     needs = "event"
-    preload = ("weasyprint", "pypdf", "mi_courseware.rendering.flyer")
+    preload = ("weasyprint", "pikepdf", "mi_courseware.rendering.flyer")
 
     def start(self, target: Edition, out: Path) -> Callable[[], list[Path]]:
         """Render the flyer (in a worker when the build has them); set it tighter if needed."""
