@@ -41,13 +41,12 @@ def _block_rule(state: StateBlock, start_line: int, end_line: int, silent: bool)
     for all the names tries each line once instead of once per name, which is most of what
     a long text's parse costs in these rules.
     """
-    if state.is_code_block(start_line):
-        return False
     start = state.bMarks[start_line] + state.tShift[start_line]
-    maximum = state.eMarks[start_line]
     src = state.src
-    if not src.startswith(":::", start):
+    # asked of nearly every line (by the rules a block may interrupt): the cheapest test first
+    if not src.startswith(":::", start) or state.is_code_block(start_line):
         return False
+    maximum = state.eMarks[start_line]
     pos = start + 3
     while pos < maximum and src[pos] == ":":
         pos += 1
