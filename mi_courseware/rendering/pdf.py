@@ -147,14 +147,10 @@ def _weasyprint(
 ) -> bytes:
     from weasyprint import HTML
 
-    from mi_courseware.rendering.passes import settled_totals
-
     document = HTML(string=html, base_url=base.as_uri() + "/", url_fetcher=make_fetcher(fence))
     refuse_attachments(document, identifier)
     # one image cache per document: the logo in every running header is decoded once
-    with settled_totals() as passes:
-        rendered = document.render(cache={}, font_config=fonts)
-    log.debug("%s: laid out in %d passes", identifier, passes.count)
+    rendered = document.render(cache={}, font_config=fonts)
     check_no_attachments(rendered, identifier)
     if laid_out is not None:
         laid_out(rendered)

@@ -31,7 +31,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mi_courseware.errors import MiCoursewareError
-from mi_courseware.rendering.passes import settle
 
 log = logging.getLogger(__name__)
 
@@ -182,7 +181,6 @@ def _make_all_pages(original: Any) -> Any:
         part = _part()
         if part.numbers is not None:
             _set_total(context, part.numbers.total)
-            settle(context)  # content this pass remakes, parsed with the document's total first
         made = list(original(context, root_box, html, pages))
         if part.numbers is None:
             part.numbers = _agree(part, context, root_box, html, made)
@@ -420,20 +418,3 @@ def _shift(context: Any, numbers: Numbers) -> None:
             index = lookup.page_maker_index
             if token == "content" and lookup.missing_counters and index is not None:
                 page_maker[index][-1]["content_changed"] = True
-                _parse_shifted(lookup, numbers)
-
-
-def _parse_shifted(lookup: Any, numbers: Numbers) -> None:
-    """Page-based content on a page that moved by the part's offset, parsed again now with
-    the counters its page will have (as :func:`mi_courseware.rendering.passes.settle` does
-    for the total): the next pass lays it out as it will stay, with no pass after it."""
-    remembered = lookup.cached_page_counter_values
-    if "page" not in remembered:
-        return
-    values = {
-        **remembered,
-        "page": [value + numbers.offset for value in remembered["page"]],
-        "pages": [numbers.total],
-    }
-    lookup.cached_page_counter_values = values
-    lookup.parse_again(values)
