@@ -147,6 +147,9 @@ def _weasyprint(
 ) -> bytes:
     from weasyprint import HTML
 
+    from mi_courseware.rendering import engine_speed
+
+    engine_speed.install()
     document = HTML(string=html, base_url=base.as_uri() + "/", url_fetcher=make_fetcher(fence))
     refuse_attachments(document, identifier)
     # one image cache per document: the logo in every running header is decoded once
