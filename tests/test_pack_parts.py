@@ -18,9 +18,11 @@ from typing import Any
 
 import pikepdf
 import pytest
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
 
 from mi_courseware.rendering.parts.run import FORCE, render_in_parts
-from mi_courseware.rendering.pdf import PdfRenderer, RenderError
+from mi_courseware.rendering.pdf import PdfRenderer, RenderError, render_pdf
 
 HERE = Path(__file__).parent
 REPO = HERE.parent
@@ -266,3 +268,219 @@ def test_a_part_that_fails_to_lay_out_fails_the_document_with_the_part_named(
     message = str(failed.value)
     assert message.startswith("test/pack (part 2 of 2, from 'Two'): ")
     assert "could not lay out" in message or "nest more than 255 deep" in message
+
+
+# --- documents a part cannot finish alone, and generated documents -------------------------
+
+
+@pytest.fixture(scope="module")
+def renderer() -> Any:
+    """Two PDF workers, as on a two-core machine, for documents laid out in parts here."""
+    made = PdfRenderer(2)
+    yield made
+    made.close()
+
+
+def whole_and_parts(
+    renderer: PdfRenderer, html: str, folder: Path, caplog: pytest.LogCaptureFixture
+) -> tuple[bytes, bytes | None, str]:
+    """``html`` laid out whole, then in parts (None when the parts gave way to the whole,
+    and why, from the log)."""
+    options = {
+        "base": folder,
+        "allowed": frozenset(),
+        "asked_by": folder / "pack.html",
+        "identifier": "test/pack",
+    }
+    whole = render_pdf(html, **options)
+    caplog.clear()
+    with caplog.at_level("INFO", logger="mi_courseware.rendering.parts.run"):
+        parts = render_in_parts(renderer.pool, renderer.channels, html, options)
+    return whole, parts, caplog.text
+
+
+def texts(data: bytes) -> list[str]:
+    done = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True
+    )
+    return done.stdout.decode().split("\f")
+
+
+def sections(count: int, body: str = "", css: str = "", nav: str = "") -> str:
+    """A document of ``count`` sections, each on a page of its own."""
+    words = " ".join(["reflect listen evoke"] * 20)
+    made = "".join(
+        f"<section id='s{i}'><h2>Section {i}</h2><p>{words}</p>{body.format(i=i)}</section>"
+        for i in range(count)
+    )
+    style = f"@page {{ size: A6; margin: 12mm }} section {{ break-before: page }} {css}"
+    return (
+        f"<!DOCTYPE html><html lang='en'><head><title>t</title><style>{style}</style></head>"
+        f"<body>{nav}{made}</body></html>"
+    )
+
+
+CONTENTS = "<nav>" + "".join(f"<p><a href='#s{i}'>Section {i}</a></p>" for i in range(8)) + "</nav>"
+
+
+@pytest.mark.parametrize(
+    ("html", "why"),
+    [
+        (
+            sections(8, css="nav a::before { content: target-text(attr(href)) ': ' }", nav=CONTENTS),
+            "a reference shows the text of a section in another part",
+        ),
+        (
+            sections(8, body="<p>Said<span class='fn'>A note {i}</span>.</p>",
+                     css=".fn { float: footnote }"),
+            "it has footnotes",
+        ),
+        (
+            sections(8, css=".see::after { content: ' p.' target-counter(attr(data-to), page) }",
+                     nav="<p class='see' data-to='#s7'>The last section</p>"),
+            "a reference leads to an anchor the part does not hold",
+        ),
+    ],
+    ids=["target-text", "footnotes", "reference-by-data-attribute"],
+)  # fmt: skip
+def test_what_only_the_whole_document_knows_lays_it_out_whole(
+    html: str,
+    why: str,
+    renderer: PdfRenderer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Each of these once gave a part that failed the build (``target-text()``) or a pack
+    whose text differed from the whole render's (footnote numbers, a reference the cut did
+    not see): each now lays the document out whole, and ``-v`` says why."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    monkeypatch.setenv(FORCE, "always")
+    whole, parts, log = whole_and_parts(renderer, html, tmp_path, caplog)
+    assert parts is None
+    assert f"test/pack: laid out whole: {why}" in log
+    assert texts(whole)[0].strip()
+
+
+def growing(fill: int) -> str:
+    """Sections that end in a line holding the document's page count, placed so that when
+    the count grows from the first pass's one digit to two, the line wraps onto a new page."""
+    css = (
+        "@page { size: 74mm 105mm; margin: 10mm 11mm }"
+        "body { font-family: 'DejaVu Sans Mono'; font-size: 5mm; line-height: 10mm; margin: 0 }"
+        f"section {{ break-before: page }} .fill {{ height: {fill}mm }} p, h2 {{ margin: 0 }}"
+        "h2 { font-size: 5mm } .count::after { content: counter(pages) }"
+        "nav a::after { content: ' ' target-counter(attr(href), page) }"
+    )
+    body = "".join(
+        f"<section id='s{i}'><h2>S{i}</h2><div class='fill'></div>"
+        "<p class='count'>aaaaaaaaaaaaaaa </p></section>"
+        for i in range(12)
+    )
+    nav = "<nav>" + "".join(f"<p><a href='#s{i}'>S{i}</a></p>" for i in range(3)) + "</nav>"
+    return (
+        f"<!DOCTYPE html><html lang='en'><head><title>t</title><style>{css}</style></head>"
+        f"<body>{nav}{body}</body></html>"
+    )
+
+
+def test_a_part_whose_pages_move_once_numbers_are_agreed_lays_the_document_out_whole(
+    renderer: PdfRenderer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The parts agree their numbers after a first pass. A number that then grows a digit
+    can wrap a line onto a new page, and the other parts' numbers were worked out from the
+    old count: such a document is laid out whole (it was once joined with 13 pages' worth
+    of numbers on 25 pages). One that keeps its pages is joined, the same as the whole."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    monkeypatch.setenv(FORCE, "always")
+    whole, parts, log = whole_and_parts(renderer, growing(60), tmp_path, caplog)
+    assert parts is None
+    assert "laid out whole: a part's pages moved once the parts' numbers were agreed" in log
+    assert len(texts(whole)) > 20
+    whole, parts, log = whole_and_parts(renderer, growing(75), tmp_path, caplog)
+    assert parts is not None, log
+    assert "laid out in 2 parts at once" in log
+    assert texts(parts) == texts(whole)
+
+
+WORDS = [
+    "reflect",
+    "listen",
+    "change",
+    "talk",
+    "open",
+    "question",
+    "affirm",
+    "summary",
+    "plan",
+    "evoke",
+    "engage",
+    "focus",
+]
+
+
+@st.composite
+def documents(draw: st.DrawFn) -> str:
+    """Documents with what a pack's pages depend on: a contents list, references across
+    sections, page numbers and the page count in the text and in the margins, a running
+    header, sections of any length on pages of their own."""
+    count = draw(st.integers(2, 9))
+    size = draw(st.sampled_from(["A7", "A6", "105mm 80mm"]))
+    css = [f"@page {{ size: {size}; margin: 12mm 10mm;"]
+    if draw(st.booleans()):
+        css.append(" @bottom-center { content: 'p. ' counter(page) ' of ' counter(pages) }")
+    if draw(st.booleans()):
+        css.append(" @top-center { content: string(title) }")
+    css.append("} section { break-before: page } h2 { string-set: title content() }")
+    css.append(".toc a::after { content: leader('.') target-counter(attr(href), page) }")
+    css.append(".see::after { content: ' (p. ' target-counter(attr(href), page) ')' }")
+    css.append(".here::after { content: ' [' counter(page) '/' counter(pages) ']' }")
+    body = []
+    if draw(st.booleans()):
+        body.append(
+            "<nav class='toc'>"
+            + "".join(f"<p><a href='#s{i}'>Section {i}</a></p>" for i in range(count))
+            + "</nav>"
+        )
+    for i in range(count):
+        paragraphs = []
+        for _ in range(draw(st.integers(0, 6))):
+            words = " ".join(draw(st.lists(st.sampled_from(WORDS), min_size=3, max_size=80)))
+            extra = draw(
+                st.sampled_from(
+                    ["", "", f" <a class='see' href='#s{draw(st.integers(0, count - 1))}'>see</a>",
+                     " <span class='here'></span>"]
+                )
+            )  # fmt: skip
+            paragraphs.append(f"<p>{words}{extra}.</p>")
+        body.append(f"<section id='s{i}'><h2>Section {i}</h2>{''.join(paragraphs)}</section>")
+    return (
+        f"<!DOCTYPE html><html lang='en'><head><title>t</title><style>{' '.join(css)}</style>"
+        f"</head><body>{''.join(body)}</body></html>"
+    )
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+          HealthCheck.function_scoped_fixture])  # fmt: skip
+@given(html=documents())
+def test_generated_documents_in_parts_read_as_the_whole_document(
+    html: str,
+    renderer: PdfRenderer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Laid out in parts (forced, however short), a document reads as the whole render does,
+    page for page; or it is laid out whole, and says why."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    monkeypatch.setenv(FORCE, "always")
+    whole, parts, log = whole_and_parts(renderer, html, tmp_path, caplog)
+    if parts is None:
+        event("laid out whole")
+        assert "test/pack: laid out whole: " in log
+        return
+    event("laid out in parts")
+    assert texts(parts) == texts(whole)

@@ -41,7 +41,8 @@ def join(pdfs: list[bytes], placeholders: list[tuple[str, ...]], identifier: byt
         for index, part in enumerate(opened):
             count = len(part.pages)
             if index:
-                joined.pages.extend(part.pages)
+                for page in part.pages:  # extend() warns that it drops what the join carries
+                    joined.pages.append(page)
                 copied = joined.copy_foreign(part.Root.StructTreeRoot)
                 for kid in copied.K[0].K:
                     kid.P = document

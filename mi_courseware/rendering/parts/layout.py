@@ -10,9 +10,11 @@ counters, marks the pages whose references changed, and lets WeasyPrint's own pa
 them. Page numbers, the contents and cross-references are therefore laid out by WeasyPrint,
 not drawn over afterwards, and every page is the page the whole document would have had.
 
-What a part cannot know (CSS counters running across the parts, page rules that tell the
-first page or left from right, a part that does not start on a forced page break, running
-headers it was not given) is checked here; any of it ends the part with
+What a part cannot know (CSS counters running across the parts, footnotes, page rules that
+tell the first page or left from right, a part that does not start on a forced page break,
+running headers it was not given, the text of another part's heading, a reference the cut
+did not see) is checked here; so is a part whose pages or anchors move in a later pass,
+after the other parts' numbers were worked out from them. Any of it ends the part with
 :class:`NotSplittable` and the document is laid out whole.
 
 The hooks reach into WeasyPrint's layout (``weasyprint.layout``) for one render at a time,
@@ -113,12 +115,17 @@ class _Elsewhere:
     def __init__(self) -> None:
         self.cached_counter_values: dict[str, list[int]] = {}
 
+    def extract_text(self, style: Any) -> str:
+        """``target-text()`` of an anchor another part holds: its text is not here."""
+        raise NotSplittable("a reference shows the text of a section in another part")
+
 
 @dataclass
 class _Part:
     plan: PartPlan
     channel: Any
     numbers: Numbers | None = None
+    report: Report | None = None
 
 
 _current: _Part | None = None
@@ -173,6 +180,12 @@ def _targets(base: Any, plan: PartPlan) -> Any:
                 item.cached_page_counter_values = {"page": [PLACEHOLDER]}
                 self.target_lookup_items[name] = item
 
+        def lookup_target(self, anchor_token: Any, *args: Any) -> Any:
+            item = super().lookup_target(anchor_token, *args)
+            if item.state == "undefined":  # not here, and not a link the cut saw
+                raise NotSplittable("a reference leads to an anchor the part does not hold")
+            return item
+
     return Targets
 
 
@@ -184,6 +197,8 @@ def _make_all_pages(original: Any) -> Any:
         made = list(original(context, root_box, html, pages))
         if part.numbers is None:
             part.numbers = _agree(part, context, root_box, html, made)
+        else:
+            _check_kept(part, context, made)
         return iter(made)
 
     return make_all_pages
@@ -239,7 +254,7 @@ def _set_total(context: Any, total: int) -> None:
 def _agree(part: _Part, context: Any, root_box: Any, html: Any, made: list[Any]) -> Numbers:
     """After the first pass: check, report, wait for the numbers, and apply them."""
     plan = part.plan
-    report = _report(plan, context, root_box, html, made)
+    report = part.report = _report(plan, context, root_box, html, made)
     reported = time.perf_counter()
     log.debug("part %d: first pass done, %d pages", plan.index + 1, report.pages)
     part.channel.send(report)
@@ -263,16 +278,14 @@ def _report(plan: PartPlan, context: Any, root_box: Any, html: Any, made: list[A
     _check_counters(context, root_box)
     if plan.index > 0:
         _check_start(context, html)
-    collector = context.target_collector
-    anchors = {
-        name: item.page_maker_index
-        for name, item in collector.target_lookup_items.items()
-        if name not in plan.external and item.page_maker_index is not None
-    }
+    anchors = _anchors(plan, context)
     strings: dict[str, str] = {}
     levels: list[int] = []
     for page in made:
         for box in page.descendants():
+            if (box.element_tag or "").endswith("::footnote-call"):
+                # numbered across the parts, and one may move on to the next part's page
+                raise NotSplittable("it has footnotes")
             for name, text in _assignments(box):
                 strings[name] = text
             level = box.style["bookmark_level"] if box.bookmark_label else "none"
@@ -289,6 +302,25 @@ def _report(plan: PartPlan, context: Any, root_box: Any, html: Any, made: list[A
         context, made
     )
     return Report(plan.run, len(made), anchors, strings, running, carried, levels, placed)
+
+
+def _anchors(plan: PartPlan, context: Any) -> dict[str, int]:
+    """Each anchor this part holds: the index of its page within the part."""
+    return {
+        name: item.page_maker_index
+        for name, item in context.target_collector.target_lookup_items.items()
+        if name not in plan.external and item.page_maker_index is not None
+    }
+
+
+def _check_kept(part: _Part, context: Any, made: list[Any]) -> None:
+    """After a later pass: the part still has the pages and the anchors it reported, which
+    the other parts' numbers were worked out from (a reference whose number changed width
+    can move a line, and with it a page break)."""
+    report = part.report
+    assert report is not None
+    if len(made) != report.pages or _anchors(part.plan, context) != report.anchors:
+        raise NotSplittable("a part's pages moved once the parts' numbers were agreed")
 
 
 def _assignments(box: Any) -> list[tuple[str, str]]:
