@@ -9,6 +9,7 @@ part.
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import subprocess
@@ -484,3 +485,61 @@ def test_generated_documents_in_parts_read_as_the_whole_document(
         return
     event("laid out in parts")
     assert texts(parts) == texts(whole)
+
+
+def test_a_part_proves_its_numbers_settled_and_lays_stale_pages_out_again(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    """A part parses its page-based content again with the agreed numbers before its next
+    pass, so each page is laid out once with them; and after every later pass it parses it
+    all again to prove nothing is stale. Forced here: before the pass, every page with
+    such content is marked to be laid out again and WeasyPrint is told its content is up
+    to date, but it is not parsed again: the pass lays out stale numbers, as a reference
+    whose target moved would be, and WeasyPrint sees nothing to do. The proof finds the
+    contents page stale and lays it out once more; the pack reads as the whole render."""
+    import copy
+
+    from mi_courseware.rendering.parts import layout
+
+    shift, refresh = layout._shift, layout._refresh
+
+    def stale(context: Any) -> int:
+        page_maker = context.page_maker
+        for (_, token), lookup in context.target_collector.counter_lookup_items.items():
+            index = lookup.page_maker_index
+            if token == "content" and index is not None and index + 1 < len(page_maker):
+                lookup.cached_page_counter_values = copy.deepcopy(page_maker[index + 1][3][1])
+                page_maker[index][-1]["content_changed"] = True
+        return 0
+
+    def shift_without_refresh(context: Any, numbers: Any) -> None:
+        layout._refresh = stale
+        try:
+            shift(context, numbers)
+        finally:
+            layout._refresh = refresh
+
+    monkeypatch.setattr(layout, "_shift", shift_without_refresh)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    monkeypatch.setenv(FORCE, "always")
+    html = sections(8, css="nav a::after { content: ' p.' target-counter(attr(href), page) }",
+                    nav=CONTENTS)  # fmt: skip
+    logger = logging.getLogger("mi_courseware.rendering.parts.layout")
+    said = logging.StreamHandler(sys.stderr)  # the workers' stderr is this process's
+    logger.addHandler(said)
+    monkeypatch.setattr(logger, "level", logging.DEBUG)
+    try:
+        renderer = PdfRenderer(2)  # forked after the patches: the parts run them
+        try:
+            whole, parts, log = whole_and_parts(renderer, html, tmp_path, caplog)
+        finally:
+            renderer.close()
+    finally:
+        logger.removeHandler(said)
+    assert parts is not None, log
+    assert "part 1: 1 page(s) to lay out again" in capfd.readouterr().err
+    assert texts(parts) == texts(whole)
+    assert "Section 7 p.9" in texts(parts)[0]

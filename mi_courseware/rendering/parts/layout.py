@@ -52,6 +52,8 @@ MARGINS = tuple(
     )
     for place in places
 )
+#: Passes WeasyPrint lays a document out in at most (``layout_document``'s ``max_loops``).
+PASSES = 8
 _SIDED = {"left", "right", "recto", "verso"}
 _FORCED = {"page", *_SIDED}
 
@@ -126,6 +128,8 @@ class _Part:
     channel: Any
     numbers: Numbers | None = None
     report: Report | None = None
+    #: Passes laid out, the first included.
+    passes: int = 1
 
 
 _current: _Part | None = None
@@ -316,11 +320,19 @@ def _anchors(plan: PartPlan, context: Any) -> dict[str, int]:
 def _check_kept(part: _Part, context: Any, made: list[Any]) -> None:
     """After a later pass: the part still has the pages and the anchors it reported, which
     the other parts' numbers were worked out from (a reference whose number changed width
-    can move a line, and with it a page break)."""
+    can move a line, and with it a page break); and every page-based content shows what
+    the numbers now say, else its page is marked for one more pass (while WeasyPrint
+    grants one)."""
     report = part.report
     assert report is not None
     if len(made) != report.pages or _anchors(part.plan, context) != report.anchors:
         raise NotSplittable("a part's pages moved once the parts' numbers were agreed")
+    part.passes += 1
+    marked = _refresh(context)
+    if marked:
+        log.debug("part %d: %d page(s) to lay out again", part.plan.index + 1, marked)
+        if part.passes >= PASSES:
+            raise NotSplittable("a part's page numbers did not settle")
 
 
 def _assignments(box: Any) -> list[tuple[str, str]]:
@@ -445,8 +457,37 @@ def _shift(context: Any, numbers: Numbers) -> None:
             item.cached_page_counter_values = values  # only the total changed: no remake
         else:
             collector.cache_target_page_counters(name, values, index, page_maker)
-    if numbers.offset:
-        for (_, token), lookup in collector.counter_lookup_items.items():
-            index = lookup.page_maker_index
-            if token == "content" and lookup.missing_counters and index is not None:
-                page_maker[index][-1]["content_changed"] = True
+    _refresh(context)
+
+
+def _refresh(context: Any) -> int:
+    """Parse every page-based ``content`` again with the numbers as they now stand (its
+    page's counters, its targets' pages) and mark each page whose content changed, for
+    WeasyPrint's next pass to remake; how many were marked.
+
+    WeasyPrint itself parses a page's content again only after laying the page out, and
+    only when the page's own counters changed, so the numbers agreed between the parts
+    would take it two passes: one to lay out the stale content and parse it again, one to
+    lay out the new. Parsed here, before the pass, a page is laid out once with its numbers.
+    Done again after every later pass, it also proves the part settled: a reference whose
+    target moved during a pass is marked, and the part gets another pass.
+    """
+    page_maker = context.page_maker
+    marked: set[int] = set()
+    for (box, token), lookup in context.target_collector.counter_lookup_items.items():
+        index = lookup.page_maker_index
+        if token != "content" or index is None or index + 1 >= len(page_maker):
+            continue
+        values = page_maker[index + 1][3][1]  # the page's counters after it was made
+        before = _shown(box)
+        lookup.cached_page_counter_values = copy.deepcopy(values)
+        lookup.parse_again(values)
+        if _shown(box) != before:
+            page_maker[index][-1]["content_changed"] = True
+            marked.add(index)
+    return len(marked)
+
+
+def _shown(box: Any) -> list[tuple[str, str | None]]:
+    """What generated content shows: each box it holds, with its text."""
+    return [(type(each).__name__, getattr(each, "text", None)) for each in box.descendants()]
