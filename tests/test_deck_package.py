@@ -92,3 +92,33 @@ def test_the_validator_sees_the_missing_parts_and_a_powerpoint_file_keeps_its_ow
     assert complete(package) == ["ppt/presProps.xml", "ppt/viewProps.xml"]
     package.save(stripped, WHEN)
     assert deck_faults(stripped) == []
+
+
+def test_entries_are_deflated_at_the_packages_level_and_pictures_stored(tmp_path: Path) -> None:
+    import zlib
+
+    from mi_courseware.rendering.pptx.package import COMPRESSION
+
+    words = [b"reflect", b"open", b"question", b"affirm", b"summary", b"evoke", b"plan"]
+    text = b"".join(b"<a:t>" + words[(i * i) % 7] + words[i % 5] + b"</a:t>" for i in range(3000))
+
+    def deflated(level: int) -> int:
+        deflate = zlib.compressobj(level, zlib.DEFLATED, -15)
+        return len(deflate.compress(text) + deflate.flush())
+
+    types = b'<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>'
+    package = Package(
+        {
+            "[Content_Types].xml": types,
+            "ppt/slides/slide1.xml": text,
+            "ppt/media/image1.png": b"\x89PNG" * 50,
+        }
+    )
+    package.save(tmp_path / "deck.pptx", WHEN)
+    with zipfile.ZipFile(tmp_path / "deck.pptx") as archive:
+        slide = archive.getinfo("ppt/slides/slide1.xml")
+        picture = archive.getinfo("ppt/media/image1.png")
+        assert archive.read(slide) == text
+    assert slide.compress_type == zipfile.ZIP_DEFLATED
+    assert slide.compress_size == deflated(COMPRESSION) != deflated(6)  # zlib's default
+    assert picture.compress_type == zipfile.ZIP_STORED

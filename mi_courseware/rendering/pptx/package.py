@@ -198,7 +198,7 @@ class Package:
             rels = self._rels.get(name)
             if rels is not None and rels.items:
                 entries.append((rels_name(name), rels.to_xml()))
-        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=3) as archive:
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
             for name, data in entries:
                 info = zipfile.ZipInfo(name, date_time=stamp)
                 info.compress_type = (
@@ -206,7 +206,13 @@ class Package:
                 )
                 info.external_attr = 0o644 << 16
                 info.create_system = 3
-                archive.writestr(info, data)
+                # the level is given here: an entry given as a ZipInfo takes none from the
+                # archive, and zlib's default (6) takes a fifth longer for 3% less
+                archive.writestr(info, data, compresslevel=COMPRESSION)
+
+
+#: The deflate level of every compressed entry (images are stored: they are compressed).
+COMPRESSION = 3
 
 
 def _zip_time(when: datetime) -> tuple[int, int, int, int, int, int]:
