@@ -322,6 +322,31 @@ def sections(count: int, body: str = "", css: str = "", nav: str = "") -> str:
 
 
 CONTENTS = "<nav>" + "".join(f"<p><a href='#s{i}'>Section {i}</a></p>" for i in range(8)) + "</nav>"
+MONO = "@page { size: A7; margin: 10mm } body { font: 10pt 'DejaVu Sans Mono' } p { margin: 0 }"
+
+
+def split_number() -> str:
+    """A page number at the end of a long paragraph, its generated content broken over two
+    pages: the paragraph's length found by laying it out (whatever the fonts' widths)."""
+    from weasyprint import HTML
+
+    for words in range(40, 200):
+        html = (
+            f"<!DOCTYPE html><html lang='en'><head><title>t</title><style>{MONO}"
+            " p { orphans: 1; widows: 1 } section { break-before: page }"
+            " .at::after { content: ' [page ' counter(page) ']' }</style></head><body>"
+            "<section><p>First</p></section><section><p>"
+            + "word " * words
+            + "<span class='at'>x</span></p></section></body></html>"
+        )
+        pages: dict[int, set[int]] = {}
+        for number, page in enumerate(HTML(string=html).render().pages):
+            for box in page._page_box.descendants():
+                if (box.element_tag or "").endswith("::after"):
+                    pages.setdefault(id(box.missing_link), set()).add(number)
+        if any(len(found) > 1 for found in pages.values()):
+            return html
+    raise AssertionError("no paragraph length breaks the page number over two pages")
 
 
 @pytest.mark.parametrize(
@@ -341,11 +366,36 @@ CONTENTS = "<nav>" + "".join(f"<p><a href='#s{i}'>Section {i}</a></p>" for i in 
                      nav="<p class='see' data-to='#s7'>The last section</p>"),
             "a reference leads to an anchor the part does not hold",
         ),
+        (
+            sections(8, css="h2 { quotes: '«' '»' '‹' '›' } h2::before { content: open-quote }"),
+            "a quotation opened in one part closes in another",
+        ),
+        (
+            sections(8, css="h2::before { content: open-quote 'p.' counter(page) ' ' }"
+                     " h2::after { content: close-quote }"),
+            "its page numbers and quotation marks share a content",
+        ),
+        (
+            sections(8, css="section { page: chapter } @page :nth(1 of chapter) { margin: 20mm }"),
+            "its page rules pick pages by their place in a group",
+        ),
+        (
+            sections(8, css="section { page: chapter } @page chapter { counter-increment: page 2 }"),
+            "its page rules set counters",
+        ),
+        (
+            sections(8, body="<ol><li>one</li><li>two</li></ol>",
+                     css="body { counter-reset: list-item } ol { counter-reset: none }"),
+            "its lists number on from one section to the next",
+        ),
+        (None, "a page number in generated content breaks across pages"),
     ],
-    ids=["target-text", "footnotes", "reference-by-data-attribute"],
+    ids=["target-text", "footnotes", "reference-by-data-attribute", "open-quote",
+         "quote-and-page-number", "page-group", "page-counter-rule", "list-numbers",
+         "page-number-across-pages"],
 )  # fmt: skip
 def test_what_only_the_whole_document_knows_lays_it_out_whole(
-    html: str,
+    html: str | None,
     why: str,
     renderer: PdfRenderer,
     tmp_path: Path,
@@ -357,7 +407,7 @@ def test_what_only_the_whole_document_knows_lays_it_out_whole(
     not see): each now lays the document out whole, and ``-v`` says why."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     monkeypatch.setenv(FORCE, "always")
-    whole, parts, log = whole_and_parts(renderer, html, tmp_path, caplog)
+    whole, parts, log = whole_and_parts(renderer, html or split_number(), tmp_path, caplog)
     assert parts is None
     assert f"test/pack: laid out whole: {why}" in log
     assert texts(whole)[0].strip()
@@ -543,3 +593,32 @@ def test_a_part_proves_its_numbers_settled_and_lays_stale_pages_out_again(
     assert "part 1: 1 page(s) to lay out again" in capfd.readouterr().err
     assert texts(parts) == texts(whole)
     assert "Section 7 p.9" in texts(parts)[0]
+
+
+def test_a_contents_line_at_a_page_end_breaks_where_the_whole_documents_does(
+    renderer: PdfRenderer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A part's first pass shows a reference to another part as the whole document's first
+    pass does (0): with a wider stand-in (10), a contents line at the foot of its page once
+    wrapped, moved to the next page with its paragraph and never came back, a blank page
+    the whole render does not have. Lines of every length around the wrap are tried."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    monkeypatch.setenv(FORCE, "always")
+    joined = 0
+    for length in range(12, 28):
+        html = (
+            f"<!DOCTYPE html><html lang='en'><head><title>t</title><style>{MONO}"
+            " section { break-before: page }"
+            " nav a::after { content: ' ' target-counter(attr(href), page) }</style></head>"
+            "<body><nav><div style='height: 76mm'></div>"
+            f"<p><a href='#b'>{'x' * length}</a></p></nav>"
+            "<section><h2>A</h2></section><section id='b'><h2>B</h2></section></body></html>"
+        )
+        whole, parts, _ = whole_and_parts(renderer, html, tmp_path, caplog)
+        if parts is not None:
+            joined += 1
+            assert texts(parts) == texts(whole), length
+    assert joined >= 8

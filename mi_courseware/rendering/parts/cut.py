@@ -12,7 +12,8 @@ import copy
 import itertools
 from dataclasses import dataclass
 
-from mi_courseware.rendering.parts.layout import CARRIED, PartPlan
+from mi_courseware.rendering.parts.checks import CARRIED
+from mi_courseware.rendering.parts.layout import PartPlan
 
 #: Characters of text below which a document is laid out whole: two parts would not gain.
 MINIMUM_TEXT = 40_000

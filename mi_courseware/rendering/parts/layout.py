@@ -10,12 +10,11 @@ counters, marks the pages whose references changed, and lets WeasyPrint's own pa
 them. Page numbers, the contents and cross-references are therefore laid out by WeasyPrint,
 not drawn over afterwards, and every page is the page the whole document would have had.
 
-What a part cannot know (CSS counters running across the parts, footnotes, page rules that
-tell the first page or left from right, a part that does not start on a forced page break,
-running headers it was not given, the text of another part's heading, a reference the cut
-did not see) is checked here; so is a part whose pages or anchors move in a later pass,
-after the other parts' numbers were worked out from them. Any of it ends the part with
-:class:`NotSplittable` and the document is laid out whole.
+What a part cannot know is checked (:mod:`.checks`, and here: running headers it was not
+given, the text of another part's heading, a reference the cut did not see); so is a part
+whose pages or anchors move in a later pass, after the other parts' numbers were worked out
+from them. Any of it ends the part with :class:`~.checks.NotSplittable` and the document
+is laid out whole.
 
 The hooks reach into WeasyPrint's layout (``weasyprint.layout``) for one render at a time,
 in a worker process, and are removed when the part is done.
@@ -32,35 +31,21 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from mi_courseware.errors import MiCoursewareError
+from mi_courseware.rendering.parts.checks import (
+    CARRIED,
+    SIDED,
+    NotSplittable,
+    check_counters,
+    check_placing,
+    check_start,
+    check_unbroken,
+    sided_rules,
+)
 
 log = logging.getLogger(__name__)
 
-#: The attribute the cut puts on the copies of running elements a later part is given.
-CARRIED = "data-mi-carried"
-#: The page number an anchor in another part is given before the parts agree (two digits,
-#: as most numbers in a document long enough to split have).
-PLACEHOLDER = 10
-#: The margin boxes of a page, whose styles must not depend on where the page falls.
-MARGINS = tuple(
-    f"@{side}-{place}"
-    for side, places in (
-        ("top", ("left-corner", "left", "center", "right", "right-corner")),
-        ("bottom", ("left-corner", "left", "center", "right", "right-corner")),
-        ("left", ("top", "middle", "bottom")),
-        ("right", ("top", "middle", "bottom")),
-    )
-    for place in places
-)
 #: Passes WeasyPrint lays a document out in at most (``layout_document``'s ``max_loops``).
 PASSES = 8
-_SIDED = {"left", "right", "recto", "verso"}
-_FORCED = {"page", *_SIDED}
-
-
-class NotSplittable(MiCoursewareError):
-    """The document must be laid out whole (the message says why; never shown as an error:
-    the parent lays the document out whole instead)."""
 
 
 @dataclass(frozen=True)
@@ -179,9 +164,10 @@ def _targets(base: Any, plan: PartPlan) -> Any:
         def __init__(self) -> None:
             super().__init__()
             for name in plan.external:
+                # no page yet, as a target the whole document has not laid out yet: its
+                # first pass shows what the whole document's first pass shows ("0")
                 item = TargetLookupItem("up-to-date")
                 item.target_box = _Elsewhere()
-                item.cached_page_counter_values = {"page": [PLACEHOLDER]}
                 self.target_lookup_items[name] = item
 
         def lookup_target(self, anchor_token: Any, *args: Any) -> Any:
@@ -273,15 +259,16 @@ def _agree(part: _Part, context: Any, root_box: Any, html: Any, made: list[Any])
     if numbers.stop:
         raise NotSplittable(numbers.stop)
     if numbers.offset and report.placed:
-        _check_placing(context, html, made, numbers.offset)
+        check_placing(context, html, made, numbers.offset)
     _shift(context, numbers)
     return numbers
 
 
 def _report(plan: PartPlan, context: Any, root_box: Any, html: Any, made: list[Any]) -> Report:
-    _check_counters(context, root_box)
+    check_counters(context, root_box, plan.index + 1 == plan.parts)
+    check_unbroken(context, made)
     if plan.index > 0:
-        _check_start(context, html)
+        check_start(context, html)
     anchors = _anchors(plan, context)
     strings: dict[str, str] = {}
     levels: list[int] = []
@@ -302,7 +289,7 @@ def _report(plan: PartPlan, context: Any, root_box: Any, html: Any, made: list[A
             for box in by_page[number]:
                 markup = _markup(box.element)
                 (carried if _carried(box) else running)[name] = markup
-    placed = any(entry[1]["break"] in _SIDED for entry in context.page_maker) or _sided_rules(
+    placed = any(entry[1]["break"] in SIDED for entry in context.page_maker) or sided_rules(
         context, made
     )
     return Report(plan.run, len(made), anchors, strings, running, carried, levels, placed)
@@ -327,6 +314,7 @@ def _check_kept(part: _Part, context: Any, made: list[Any]) -> None:
     assert report is not None
     if len(made) != report.pages or _anchors(part.plan, context) != report.anchors:
         raise NotSplittable("a part's pages moved once the parts' numbers were agreed")
+    check_unbroken(context, made)
     part.passes += 1
     marked = _refresh(context)
     if marked:
@@ -347,83 +335,6 @@ def _markup(element: Any) -> str:
     plain = copy.copy(element)
     plain.attrib = {k: v for k, v in element.attrib.items() if k != CARRIED}
     return ET.tostring(plain, encoding="unicode")
-
-
-def _check_counters(context: Any, root_box: Any) -> None:
-    """CSS counters of its own (numbering sessions, figures) run across the parts: a part
-    cannot know where they stand. Page-based content outside the page's margins that needs
-    the total is not supported either."""
-    for box in root_box.descendants():
-        style = box.style
-        for prop in ("counter_increment", "counter_set", "counter_reset"):
-            value = style[prop]
-            if value in ("auto", "none") or not value:
-                continue
-            names = {name for name, _ in value} - {"list-item"}
-            if names:
-                raise NotSplittable(f"its stylesheets number things with counters ({prop})")
-    for (_, token), _item in context.target_collector.counter_lookup_items.items():
-        if token != "content":
-            raise NotSplittable(f"its stylesheets put page numbers in {token}")
-
-
-def _check_start(context: Any, html: Any) -> None:
-    """A later part starts where the whole document breaks the page anyway."""
-    body = next((child for child in html.etree_element if child.tag == "body"), None)
-    first = None
-    if body is not None:
-        first = next((child for child in body if child.get(CARRIED) is None), None)
-    if first is None:
-        raise NotSplittable("a part is empty")
-    breaks = context.style_for(first)["break_before"]
-    if breaks not in _FORCED:
-        raise NotSplittable("a part would not start on a new page")
-    if breaks in _SIDED:
-        raise NotSplittable("a part would start on a chosen side of a spread")
-
-
-def _sided_rules(context: Any, made: list[Any]) -> bool:
-    """Whether any page rule tells a first, blank, left or right page from another."""
-    from weasyprint.layout.page import PageType
-
-    style_for = context.style_for
-    for page in made:
-        local = page.page_type
-        other = PageType(
-            "left" if local.side == "right" else "right", local.blank, local.name, 1, local.groups
-        )
-        if _page_styles(style_for, local) != _page_styles(style_for, other):
-            return True
-    return False
-
-
-def _page_styles(style_for: Any, page_type: Any) -> list[dict[str, Any]]:
-    style_for.add_page_declarations(page_type)
-    cascaded = style_for.get_cascaded_styles()
-    styles = []
-    for pseudo in (None, *MARGINS):
-        declared = cascaded.get((page_type, pseudo)) or {}
-        styles.append({name: value for name, (value, _) in declared.items()})
-    return styles
-
-
-def _check_placing(context: Any, html: Any, made: list[Any], offset: int) -> None:
-    """A later part whose pages would be styled by their side or place: only when the
-    whole document puts them on the same sides, and no page rule picks out a page by its
-    place (the first page of a later part is not the document's first)."""
-    from weasyprint.layout.page import PageType
-
-    style_for = context.style_for
-    for index, page in enumerate(made):
-        local = page.page_type
-        side = local.side
-        if offset % 2:
-            side = "left" if side == "right" else "right"
-        placed = PageType(side, local.blank, local.name, index + offset, local.groups)
-        if _page_styles(style_for, local) != _page_styles(style_for, placed):
-            raise NotSplittable("its page rules style a page by its side or place")
-    if offset % 2 and any(entry[1]["break"] in _SIDED for entry in context.page_maker):
-        raise NotSplittable("its page breaks choose a side of a spread")
 
 
 def _shift(context: Any, numbers: Numbers) -> None:

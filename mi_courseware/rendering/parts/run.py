@@ -23,10 +23,10 @@ from functools import partial
 from multiprocessing.connection import wait as wait_for
 from typing import TYPE_CHECKING, Any
 
+from mi_courseware.rendering.parts.checks import NotSplittable
 from mi_courseware.rendering.parts.cut import MINIMUM_TEXT, Part, cut
 from mi_courseware.rendering.parts.join import join
 from mi_courseware.rendering.parts.layout import (
-    NotSplittable,
     Numbers,
     PartPlan,
     Report,

@@ -1,0 +1,183 @@
+"""What a part of a document cannot know alone, checked in the worker that lays it out.
+
+A part is laid out by itself, and the whole document's numbers are agreed after its first
+pass (:mod:`.layout`). Whatever else only the whole document knows (CSS counters and lists
+numbering on across the parts, quotation marks opened in one part and closed in another,
+footnotes, page rules that tell a first, left or right page from another or count pages in
+a group, page rules that set counters, a part that does not start on a forced page break,
+page numbers in generated content that breaks across two pages) ends the part with
+:class:`NotSplittable`, and the parent lays the document out whole.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mi_courseware.errors import MiCoursewareError
+
+#: The attribute the cut puts on the copies of running elements a later part is given.
+CARRIED = "data-mi-carried"
+#: The margin boxes of a page, whose styles must not depend on where the page falls.
+MARGINS = tuple(
+    f"@{side}-{place}"
+    for side, places in (
+        ("top", ("left-corner", "left", "center", "right", "right-corner")),
+        ("bottom", ("left-corner", "left", "center", "right", "right-corner")),
+        ("left", ("top", "middle", "bottom")),
+        ("right", ("top", "middle", "bottom")),
+    )
+    for place in places
+)
+#: Page breaks that choose a side of a spread, and every forced page break.
+SIDED = {"left", "right", "recto", "verso"}
+FORCED = {"page", *SIDED}
+
+
+class NotSplittable(MiCoursewareError):
+    """The document must be laid out whole (the message says why; never shown as an error:
+    the parent lays the document out whole instead)."""
+
+
+def check_counters(context: Any, root_box: Any, last: bool) -> None:
+    """CSS counters of its own (numbering sessions, figures), lists numbered on from one
+    section to the next, and quotation marks opened in one part and closed in another run
+    across the parts: a part cannot know where they stand. Page-based content outside the
+    page's margins that needs the total is not supported either, nor page numbers and
+    quotation marks in one content (each parse of it moves the quotes' depth on)."""
+    for box in root_box.descendants():
+        style = box.style
+        for prop in ("counter_increment", "counter_set", "counter_reset"):
+            value = style[prop]
+            if value in ("auto", "none") or not value:
+                continue
+            names = {name for name, _ in value} - {"list-item"}
+            if names:
+                raise NotSplittable(f"its stylesheets number things with counters ({prop})")
+    _check_lists(root_box, scoped=False)
+    if not last and _quote_depth(root_box):
+        raise NotSplittable("a quotation opened in one part closes in another")
+    for (box, token), _item in context.target_collector.counter_lookup_items.items():
+        if token != "content":
+            raise NotSplittable(f"its stylesheets put page numbers in {token}")
+        if any(kind == "quote" for kind, _ in _content(box)):
+            raise NotSplittable("its page numbers and quotation marks share a content")
+    for _sheet, _origin, _specificity in context.style_for._sheets:
+        for _rule, selectors, declarations in _sheet.page_rules:
+            if any(_grouped(selector[2]) for selector in selectors):
+                raise NotSplittable("its page rules pick pages by their place in a group")
+            if any(name.startswith("counter_") for name, _, _ in declarations):
+                raise NotSplittable("its page rules set counters")
+
+
+def _check_lists(box: Any, scoped: bool) -> None:
+    """Every list item is numbered by a ``list-item`` counter made inside a section (each
+    ``ol`` and ``ul`` makes one), never by one the ``html`` or ``body`` holds, which would
+    number on across the parts."""
+    style = box.style
+    if box.element_tag not in ("html", "body"):
+        scoped = scoped or any(name == "list-item" for name, _ in style["counter_reset"] or ())
+    used = [
+        name
+        for prop in ("counter_increment", "counter_set")
+        if style[prop] not in ("auto", "none")
+        for name, _ in style[prop] or ()
+    ]
+    implicit = style["counter_increment"] == "auto" and "list-item" in style["display"]
+    if (implicit or "list-item" in used) and not scoped:
+        raise NotSplittable("its lists number on from one section to the next")
+    for child in getattr(box, "children", ()):
+        _check_lists(child, scoped)
+
+
+def _content(box: Any) -> tuple[tuple[str, Any], ...]:
+    content = box.style["content"]
+    return () if content in ("normal", "none", "inhibit") or not content else tuple(content)
+
+
+def _quote_depth(root_box: Any) -> int:
+    """How deep in quotation marks the part ends, as WeasyPrint counts them."""
+    depth = 0
+    for box in root_box.descendants():
+        for kind, value in _content(box):
+            if kind == "quote":
+                depth = depth + 1 if "open" in value else max(0, depth - 1)
+    return depth
+
+
+def _grouped(page_type: Any) -> bool:
+    """Whether a page selector counts pages within a group (``:nth(1 of chapter)``)."""
+    index = getattr(page_type, "index", None)
+    return index is not None and index[2] is not None
+
+
+def check_unbroken(context: Any, made: list[Any]) -> None:
+    """Page-based content that breaks across two pages: WeasyPrint parses it again after
+    the first page, and the second shows what the part's own numbers were then."""
+    lookups = {
+        box for box, token in context.target_collector.counter_lookup_items if token == "content"
+    }
+    where: dict[Any, int] = {}
+    for index, page in enumerate(made):
+        for box in page.descendants():
+            link = box.missing_link
+            if link is not None and link in lookups and where.setdefault(link, index) != index:
+                raise NotSplittable("a page number in generated content breaks across pages")
+
+
+def check_start(context: Any, html: Any) -> None:
+    """A later part starts where the whole document breaks the page anyway."""
+    body = next((child for child in html.etree_element if child.tag == "body"), None)
+    first = None
+    if body is not None:
+        first = next((child for child in body if child.get(CARRIED) is None), None)
+    if first is None:
+        raise NotSplittable("a part is empty")
+    breaks = context.style_for(first)["break_before"]
+    if breaks not in FORCED:
+        raise NotSplittable("a part would not start on a new page")
+    if breaks in SIDED:
+        raise NotSplittable("a part would start on a chosen side of a spread")
+
+
+def sided_rules(context: Any, made: list[Any]) -> bool:
+    """Whether any page rule tells a first, blank, left or right page from another."""
+    from weasyprint.layout.page import PageType
+
+    style_for = context.style_for
+    for page in made:
+        local = page.page_type
+        other = PageType(
+            "left" if local.side == "right" else "right", local.blank, local.name, 1, local.groups
+        )
+        if _page_styles(style_for, local) != _page_styles(style_for, other):
+            return True
+    return False
+
+
+def _page_styles(style_for: Any, page_type: Any) -> list[dict[str, Any]]:
+    style_for.add_page_declarations(page_type)
+    cascaded = style_for.get_cascaded_styles()
+    styles = []
+    for pseudo in (None, *MARGINS):
+        declared = cascaded.get((page_type, pseudo)) or {}
+        styles.append({name: value for name, (value, _) in declared.items()})
+    return styles
+
+
+def check_placing(context: Any, html: Any, made: list[Any], offset: int) -> None:
+    """A later part whose pages would be styled by their side or place: only when the
+    whole document puts them on the same sides, and no page rule picks out a page by its
+    place (the first page of a later part is not the document's first)."""
+    from weasyprint.layout.page import PageType
+
+    style_for = context.style_for
+    for index, page in enumerate(made):
+        local = page.page_type
+        side = local.side
+        if offset % 2:
+            side = "left" if side == "right" else "right"
+        placed = PageType(side, local.blank, local.name, index + offset, local.groups)
+        if _page_styles(style_for, local) != _page_styles(style_for, placed):
+            raise NotSplittable("its page rules style a page by its side or place")
+    if offset % 2 and any(entry[1]["break"] in SIDED for entry in context.page_maker):
+        raise NotSplittable("its page breaks choose a side of a spread")
