@@ -244,9 +244,11 @@ def test_a_part_that_fails_to_lay_out_fails_the_document_with_the_part_named(
 ) -> None:
     monkeypatch.setenv(FORCE, "always")
     words = " ".join(["words"] * 50)
-    deep = "<div>" * 300 + "too deep" + "</div>" * 300
+    # a page number as a list marker: the PDF engine cannot lay it out (a TypeError of its own)
+    deep = "<ol class='late'><li>too much</li></ol>"
     html = (
-        "<!DOCTYPE html><html lang='en'><head><title>t</title></head><body>"
+        "<!DOCTYPE html><html lang='en'><head><title>t</title>"
+        "<style>body { margin: 0 } .late li::marker { content: counter(page) }</style></head><body>"
         f"<section><h2>One</h2><p>{words}</p></section>"
         f"<section style='break-before: page'><h2>Two</h2><p>{words}</p>{deep}</section>"
         "</body></html>"
@@ -268,7 +270,7 @@ def test_a_part_that_fails_to_lay_out_fails_the_document_with_the_part_named(
         renderer.close()
     message = str(failed.value)
     assert message.startswith("test/pack (part 2 of 2, from 'Two'): ")
-    assert "could not lay out" in message or "nest more than 255 deep" in message
+    assert "could not lay out" in message
 
 
 # --- documents a part cannot finish alone, and generated documents -------------------------
@@ -314,7 +316,8 @@ def sections(count: int, body: str = "", css: str = "", nav: str = "") -> str:
         f"<section id='s{i}'><h2>Section {i}</h2><p>{words}</p>{body.format(i=i)}</section>"
         for i in range(count)
     )
-    style = f"@page {{ size: A6; margin: 12mm }} section {{ break-before: page }} {css}"
+    style = "@page { size: A6; margin: 12mm } body { margin: 0 } section { break-before: page }"
+    style += f" {css}"
     return (
         f"<!DOCTYPE html><html lang='en'><head><title>t</title><style>{style}</style></head>"
         f"<body>{nav}{made}</body></html>"
@@ -322,7 +325,10 @@ def sections(count: int, body: str = "", css: str = "", nav: str = "") -> str:
 
 
 CONTENTS = "<nav>" + "".join(f"<p><a href='#s{i}'>Section {i}</a></p>" for i in range(8)) + "</nav>"
-MONO = "@page { size: A7; margin: 10mm } body { font: 10pt 'DejaVu Sans Mono' } p { margin: 0 }"
+MONO = (
+    "@page { size: A7; margin: 10mm } body { margin: 0; font: 10pt 'DejaVu Sans Mono' }"
+    " p { margin: 0 }"
+)
 
 
 def split_number() -> str:
@@ -389,10 +395,37 @@ def split_number() -> str:
             "its lists number on from one section to the next",
         ),
         (None, "a page number in generated content breaks across pages"),
+        (sections(3).replace("<body>", "<body><a id='top'></a>"),
+         "an element before its first section is not a running one"),
+        (sections(3).replace("</body>", "Loose words</body>"), "it has text outside its sections"),
+        (sections(3, css="body { padding-top: 5mm }"), "its body has a top margin, padding or border"),
+        (sections(3, css="body { display: flex; flex-direction: column }"),
+         "its body does not lay its sections out one below another"),
+        (sections(3, css="body::after { content: 'End' }"), "its body has generated content of its own"),
+        (sections(3, css="section:nth-of-type(2) { float: left }"),
+         "a part's first section is not a block in the body's flow"),
+        (sections(3, css="h2 { break-before: right }"), "a part would start on a chosen side of a spread"),
+        (sections(3, css=".mark { position: fixed; top: 0 }", body="<p class='mark'>Draft</p>"),
+         "an element of it is fixed to every page"),
+        (sections(3, css="p { margin-break: discard }"),
+         "its margins are discarded at page breaks but on the first"),
+        (sections(3).replace("<h2>Section 2</h2>", "<h2>Section 2</h2><style>p { color: red }</style>"),
+         "a stylesheet inside its body applies only where it stands"),
+        (sections(3, body="<p><a href='#s0'>back</a></p>").replace("id='s2'", "id='s0'"),
+         "two of its parts hold an anchor of the same name"),
+        (sections(3, body="<p>a<div>b</div></p>"), "its HTML is not well formed"),
+        (sections(3, body="<ol><li>one</li></ol>",
+                  css=".see::after { content: target-counter(attr(href), list-item) }",
+                  nav="<p><a class='see' href='#item'>see</a></p>")[::-1]
+         .replace("<li>"[::-1], "<li id='item'>"[::-1], 1)[::-1],  # the last section's item
+         "a reference shows a counter of another part (list-item)"),
     ],
     ids=["target-text", "footnotes", "reference-by-data-attribute", "open-quote",
          "quote-and-page-number", "page-group", "page-counter-rule", "list-numbers",
-         "page-number-across-pages"],
+         "page-number-across-pages", "leading-anchor", "body-text", "body-padding",
+         "body-flex", "body-content", "floated-section", "sided-heading", "fixed",
+         "margin-discard", "style-in-body", "duplicate-anchor", "malformed",
+         "list-item-reference"],
 )  # fmt: skip
 def test_what_only_the_whole_document_knows_lays_it_out_whole(
     html: str | None,
@@ -410,7 +443,7 @@ def test_what_only_the_whole_document_knows_lays_it_out_whole(
     whole, parts, log = whole_and_parts(renderer, html or split_number(), tmp_path, caplog)
     assert parts is None
     assert f"test/pack: laid out whole: {why}" in log
-    assert texts(whole)[0].strip()
+    assert len(texts(whole)) > 2
 
 
 def growing(fill: int) -> str:
@@ -485,7 +518,8 @@ def documents(draw: st.DrawFn) -> str:
         css.append(" @bottom-center { content: 'p. ' counter(page) ' of ' counter(pages) }")
     if draw(st.booleans()):
         css.append(" @top-center { content: string(title) }")
-    css.append("} section { break-before: page } h2 { string-set: title content() }")
+    css.append("} body { margin: 0 } section { break-before: page }")
+    css.append("h2 { string-set: title content() }")
     css.append(".toc a::after { content: leader('.') target-counter(attr(href), page) }")
     css.append(".see::after { content: ' (p. ' target-counter(attr(href), page) ')' }")
     css.append(".here::after { content: ' [' counter(page) '/' counter(pages) ']' }")
@@ -622,3 +656,34 @@ def test_a_contents_line_at_a_page_end_breaks_where_the_whole_documents_does(
             joined += 1
             assert texts(parts) == texts(whole), length
     assert joined >= 8
+
+
+def test_comments_sibling_selectors_and_encoded_links_are_laid_out_in_parts_as_whole(
+    renderer: PdfRenderer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A comment in the body once shifted the cut by one (a section dropped from the pack, or
+    a part that failed); a later part's sections once matched ``:first-of-type`` and ``+``
+    as the first of their body (they are now beside stand-ins of the other parts' sections);
+    a link to a percent-encoded anchor in another part once lost its target."""
+    import io
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    monkeypatch.setenv(FORCE, "always")
+    documents = [
+        sections(4).replace("<body>", "<body><!-- made by a template -->")
+        .replace("<section id='s2'>", "<!-- between --><section id='s2'>"),
+        sections(4, css="section:first-of-type h2::before { content: 'Welcome: ' }"
+                        " section + section + section h2::after { content: ' (third on)' }"),
+        sections(4, nav="<p><a href='#caf%C3%A9'>To the café</a></p>").replace(
+            "id='s3'", "id='café'"),
+    ]  # fmt: skip
+    for html in documents:
+        whole, parts, log = whole_and_parts(renderer, html, tmp_path, caplog)
+        assert parts is not None, log
+        assert texts(parts) == texts(whole)
+        assert sum("Section" in page for page in texts(parts)) == 4
+        with pikepdf.open(io.BytesIO(whole)) as a, pikepdf.open(io.BytesIO(parts)) as b:
+            assert links(b) == links(a)

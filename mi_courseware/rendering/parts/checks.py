@@ -17,6 +17,8 @@ from mi_courseware.errors import MiCoursewareError
 
 #: The attribute the cut puts on the copies of running elements a later part is given.
 CARRIED = "data-mi-carried"
+#: The attribute of the empty, hidden stand-in of another part's section.
+STAND_IN = "data-mi-stand-in"
 #: The margin boxes of a page, whose styles must not depend on where the page falls.
 MARGINS = tuple(
     f"@{side}-{place}"
@@ -46,6 +48,10 @@ def check_counters(context: Any, root_box: Any, last: bool) -> None:
     quotation marks in one content (each parse of it moves the quotes' depth on)."""
     for box in root_box.descendants():
         style = box.style
+        if style["position"] == "fixed":
+            raise NotSplittable("an element of it is fixed to every page")
+        if style["margin_break"] == "discard":
+            raise NotSplittable("its margins are discarded at page breaks but on the first")
         for prop in ("counter_increment", "counter_set", "counter_reset"):
             value = style[prop]
             if value in ("auto", "none") or not value:
@@ -129,14 +135,67 @@ def check_start(context: Any, html: Any) -> None:
     body = next((child for child in html.etree_element if child.tag == "body"), None)
     first = None
     if body is not None:
-        first = next((child for child in body if child.get(CARRIED) is None), None)
+        first = next(
+            (
+                child
+                for child in body
+                if isinstance(child.tag, str)
+                and child.get(CARRIED) is None
+                and child.get(STAND_IN) is None
+            ),
+            None,
+        )
     if first is None:
         raise NotSplittable("a part is empty")
-    breaks = context.style_for(first)["break_before"]
+    style = context.style_for(first)
+    breaks = style["break_before"]
     if breaks not in FORCED:
         raise NotSplittable("a part would not start on a new page")
     if breaks in SIDED:
         raise NotSplittable("a part would start on a chosen side of a spread")
+    # the break is the whole document's only where the section is a block in the body's
+    # flow, and no first child of it asks for a side of a spread
+    if not _in_flow(style):
+        raise NotSplittable("a part's first section is not a block in the body's flow")
+    child = next((node for node in first if isinstance(node.tag, str)), None)
+    while child is not None:
+        if context.style_for(child)["break_before"] in SIDED:
+            raise NotSplittable("a part would start on a chosen side of a spread")
+        child = next((node for node in child if isinstance(node.tag, str)), None)
+
+
+def check_body(context: Any, html: Any) -> None:
+    """The ``html`` and ``body`` elements lay their sections out one after another, with
+    nothing of their own that only the document's first page shows (a top margin, padding
+    or border) or that every part would repeat (generated content)."""
+    root = html.etree_element
+    body = next((child for child in root if child.tag == "body"), None)
+    for element in (root, body):
+        if element is None:
+            continue
+        style = context.style_for(element)
+        if not _in_flow(style) or style["display"] != ("block", "flow"):
+            raise NotSplittable("its body does not lay its sections out one below another")
+        if style["column_count"] != "auto" or style["column_width"] != "auto":
+            raise NotSplittable("its body is set in columns")
+        top = (style["margin_top"], style["padding_top"], style["border_top_width"])
+        if any(getattr(value, "value", value) != 0 for value in top):
+            raise NotSplittable("its body has a top margin, padding or border")
+        for pseudo in ("before", "after"):
+            generated = context.style_for(element, pseudo)
+            if generated is not None and generated["content"] not in ("normal", "none"):
+                raise NotSplittable("its body has generated content of its own")
+
+
+def _in_flow(style: Any) -> bool:
+    """A block in normal flow: not hidden, inline, floated or positioned out of it."""
+    display = style["display"]
+    return (
+        "block" in display
+        and "none" not in display
+        and style["float"] == "none"
+        and style["position"] in ("static", "relative")
+    )
 
 
 def sided_rules(context: Any, made: list[Any]) -> bool:

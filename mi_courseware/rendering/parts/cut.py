@@ -2,8 +2,12 @@
 
 Every part keeps the whole ``<head>`` (its stylesheets and page rules). A later part is given
 copies of the elements that open the body before any text (the running header's logo),
-marked :data:`~.layout.CARRIED`, so its page margins show what the whole document's would;
-the part checks that they are running elements and that they match the earlier parts'.
+marked :data:`~.checks.CARRIED`, so its page margins show what the whole document's would;
+the part checks that they are running elements and that they match the earlier parts'. The
+other parts' sections stay as empty, hidden stand-ins (:data:`~.checks.STAND_IN`), so that
+selectors counting siblings match as in the whole document. A document whose HTML lxml had
+to mend, with text or stylesheets loose in its body, or with an anchor on its ``html`` or
+``body`` or in two parts, is not cut.
 """
 
 from __future__ import annotations
@@ -11,8 +15,10 @@ from __future__ import annotations
 import copy
 import itertools
 from dataclasses import dataclass
+from typing import Any
+from urllib.parse import unquote
 
-from mi_courseware.rendering.parts.checks import CARRIED
+from mi_courseware.rendering.parts.checks import CARRIED, STAND_IN
 from mi_courseware.rendering.parts.layout import PartPlan
 
 #: Characters of text below which a document is laid out whole: two parts would not gain.
@@ -43,6 +49,9 @@ def cut(html: str, parts: int, minimum: int = MINIMUM_TEXT) -> tuple[list[Part],
     body = tree.getroot().find("body")
     if body is None:
         return [], "it has no body"
+    why = _whole_only(parser, tree.getroot(), body)
+    if why:
+        return [], why
     children = [child for child in body if isinstance(child.tag, str)]
     text = [len(child.text_content()) for child in children]
     total = sum(text)
@@ -63,20 +72,23 @@ def cut(html: str, parts: int, minimum: int = MINIMUM_TEXT) -> tuple[list[Part],
         return [], "it has no section to cut it at"
     bounds = [0, *cuts, len(children)]
     ids = [_ids(children[a:b]) for a, b in itertools.pairwise(bounds)]
+    linked = _hrefs(children)
+    if any(linked & a & b for a, b in itertools.combinations(ids, 2)):
+        return [], "two of its parts hold an anchor of the same name"
     made = []
     for index, (start, end) in enumerate(itertools.pairwise(bounds)):
         part = copy.deepcopy(tree)
         part_body = part.getroot().find("body")
-        kept = list(range(start, end))
-        carried = list(range(leading)) if index else []
+        for node in [node for node in part_body if not isinstance(node.tag, str)]:
+            part_body.remove(node)  # comments: nothing to lay out (their tails are blank)
         for position, child in enumerate(list(part_body)):
-            if position in carried:
+            if index and position < leading:
                 child.set(CARRIED, "")
-            elif position not in kept:
-                part_body.remove(child)
+            elif not start <= position < end:
+                _stand_in(child)
         held = ids[index]
         elsewhere = set().union(*ids) - held
-        wanted = sorted({href[1:] for href in _hrefs(children[start:end])} & elsewhere)
+        wanted = sorted(_hrefs(children[start:end]) & elsewhere)
         text = lxml.html.tostring(part, doctype="<!DOCTYPE html>", encoding="unicode")
         plan = PartPlan(index, len(bounds) - 1, tuple(wanted))
         made.append(Part(text, plan, _name(children[start], index, len(bounds) - 1)))
@@ -115,13 +127,54 @@ def _ids(elements: list[object]) -> set[str]:
 
 
 def _hrefs(elements: list[object]) -> set[str]:
+    """The anchors the elements' links lead to, as WeasyPrint names them (unquoted)."""
     found: set[str] = set()
     for element in elements:
         for node in element.iter():  # type: ignore[attr-defined]
             href = node.get("href") if isinstance(node.tag, str) else None
             if href and href.startswith("#") and len(href) > 1:
-                found.add(href)
+                found.add(unquote(href[1:]))
     return found
+
+
+def _whole_only(parser: object, root: object, body: object) -> str:
+    """Why the document cannot be cut at all, or nothing."""
+    malformed = [
+        error
+        for error in parser.error_log  # type: ignore[attr-defined]
+        if error.type_name.startswith("ERR_")
+    ]
+    if malformed:  # WeasyPrint's HTML5 parser may mend it otherwise than lxml's
+        return f"its HTML is not well formed (line {malformed[0].line}: {malformed[0].message})"
+    if (body.text or "").strip() or any(  # type: ignore[attr-defined]
+        (node.tail or "").strip()
+        for node in body  # type: ignore[attr-defined]
+    ):
+        return "it has text outside its sections"
+    if any(node.get("id") or node.get("name") for node in (root, body)):  # type: ignore[attr-defined]
+        return "its html or body element is an anchor"
+    for node in body.iter("style", "link"):  # type: ignore[attr-defined]
+        inside_svg = any(
+            isinstance(up.tag, str) and up.tag.endswith("svg") for up in node.iterancestors()
+        )
+        if not inside_svg and (node.tag == "style" or "stylesheet" in (node.get("rel") or "")):
+            return "a stylesheet inside its body applies only where it stands"
+    return ""
+
+
+def _stand_in(element: Any) -> None:
+    """Another part's element: kept, empty and hidden, so that selectors counting siblings
+    (``:first-of-type``, ``:nth-child()``, ``+``) pick the same elements as in the whole."""
+    kept = {name: value for name, value in element.attrib.items() if name not in _NAMES}
+    element.clear(keep_tail=True)  # its children, its text and its attributes
+    for name, value in kept.items():
+        element.set(name, value)
+    element.set("style", "display: none !important")  # above any rule of the stylesheets
+    element.set(STAND_IN, "")
+
+
+#: Attributes a stand-in does not keep: it names no anchor and leads nowhere.
+_NAMES = {"id", "name", "href", "style"}
 
 
 def _name(first: object, index: int, parts: int) -> str:

@@ -31,10 +31,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from mi_courseware.errors import MiCoursewareError
 from mi_courseware.rendering.parts.checks import (
     CARRIED,
     SIDED,
     NotSplittable,
+    check_body,
     check_counters,
     check_placing,
     check_start,
@@ -96,11 +98,20 @@ class Numbers:
     stop: str = ""
 
 
+class _Counters(dict[str, list[int]]):
+    """The counters of an anchor another part holds: only its page is known (later)."""
+
+    def __contains__(self, name: object) -> bool:
+        if name not in ("page", "pages"):
+            raise NotSplittable(f"a reference shows a counter of another part ({name})")
+        return False
+
+
 class _Elsewhere:
     """The target box of an anchor another part holds: no counters of its own."""
 
     def __init__(self) -> None:
-        self.cached_counter_values: dict[str, list[int]] = {}
+        self.cached_counter_values: dict[str, list[int]] = _Counters()
 
     def extract_text(self, style: Any) -> str:
         """``target-text()`` of an anchor another part holds: its text is not here."""
@@ -185,10 +196,16 @@ def _make_all_pages(original: Any) -> Any:
         if part.numbers is not None:
             _set_total(context, part.numbers.total)
         made = list(original(context, root_box, html, pages))
-        if part.numbers is None:
-            part.numbers = _agree(part, context, root_box, html, made)
-        else:
-            _check_kept(part, context, made)
+        try:
+            if part.numbers is None:
+                part.numbers = _agree(part, context, root_box, html, made)
+            else:
+                _check_kept(part, context, made)
+        except MiCoursewareError:
+            raise
+        except Exception as exc:  # the checks met what they do not know: the whole is safe
+            why = f"a part could not be checked ({type(exc).__name__}: {exc})"
+            raise NotSplittable(why) from exc
         return iter(made)
 
     return make_all_pages
@@ -231,6 +248,11 @@ def _strings(original: Any) -> Any:
     return resolve
 
 
+def _running(style: Any) -> bool:
+    position = style["position"]
+    return isinstance(position, tuple) and position[0] == "running()"
+
+
 def _carried(box: Any) -> bool:
     element = getattr(box, "element", None)
     return element is not None and element.get(CARRIED) is not None
@@ -266,9 +288,13 @@ def _agree(part: _Part, context: Any, root_box: Any, html: Any, made: list[Any])
 
 def _report(plan: PartPlan, context: Any, root_box: Any, html: Any, made: list[Any]) -> Report:
     check_counters(context, root_box, plan.index + 1 == plan.parts)
+    check_body(context, html)
     check_unbroken(context, made)
     if plan.index > 0:
         check_start(context, html)
+        for element in html.etree_element.iter():
+            if element.get(CARRIED) is not None and not _running(context.style_for(element)):
+                raise NotSplittable("an element before its first section is not a running one")
     anchors = _anchors(plan, context)
     strings: dict[str, str] = {}
     levels: list[int] = []
