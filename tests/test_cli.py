@@ -621,3 +621,28 @@ def test_the_pdf_library_speaks_in_the_log_only_when_asked_twice() -> None:
         root.setLevel(kept[0])
         root.handlers[:] = kept[1]
         logging.getLogger("pikepdf").setLevel(kept[2])
+
+
+def test_the_entry_point_collects_cycles_less_often_in_every_process_it_starts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The console script raises the youngest generation's threshold before anything else,
+    so its imports, its resident server, the commands that server forks and the workers a
+    build forks all run with it (and then the command runs as usual)."""
+    import gc
+
+    from mi_courseware import __main__ as entry
+    from mi_courseware import resident
+
+    before = gc.get_threshold()
+    ran: list[list[str]] = []
+    monkeypatch.setattr(sys, "argv", ["mi-courseware", "--version"])
+    monkeypatch.setattr(resident, "run", lambda argv: ran.append(argv))  # no server: here
+    monkeypatch.setattr("mi_courseware.cli.main", lambda: ran.append(["here"]))
+    try:
+        entry.main()
+        assert gc.get_threshold() == (entry.YOUNGEST, *before[1:])
+    finally:
+        gc.set_threshold(*before)
+    assert ran == [["--version"], ["here"]]
+    assert before[0] < entry.YOUNGEST
