@@ -130,21 +130,39 @@ def check_unbroken(context: Any, made: list[Any]) -> None:
                 raise NotSplittable("a page number in generated content breaks across pages")
 
 
+def _own(html: Any) -> list[Any]:
+    """The part's own top-level elements (not the carried ones, not the stand-ins)."""
+    body = next((child for child in html.etree_element if child.tag == "body"), None)
+    return [
+        child
+        for child in (body if body is not None else ())
+        if isinstance(child.tag, str) and child.get(CARRIED) is None and child.get(STAND_IN) is None
+    ]
+
+
+def first_section(html: Any) -> Any:
+    """The part's first element of its own, or None."""
+    own = _own(html)
+    return own[0] if own else None
+
+
+def check_end(context: Any, html: Any, last: bool) -> None:
+    """A part other than the last ends without asking the next page for a side of a
+    spread: the whole document would add a blank page there, which no part makes."""
+    if last:
+        return
+    own = _own(html)
+    element = own[-1] if own else None
+    while element is not None:
+        if context.style_for(element)["break_after"] in SIDED:
+            raise NotSplittable("a part would end asking for a side of a spread")
+        children = [node for node in element if isinstance(node.tag, str)]
+        element = children[-1] if children else None
+
+
 def check_start(context: Any, html: Any) -> None:
     """A later part starts where the whole document breaks the page anyway."""
-    body = next((child for child in html.etree_element if child.tag == "body"), None)
-    first = None
-    if body is not None:
-        first = next(
-            (
-                child
-                for child in body
-                if isinstance(child.tag, str)
-                and child.get(CARRIED) is None
-                and child.get(STAND_IN) is None
-            ),
-            None,
-        )
+    first = first_section(html)
     if first is None:
         raise NotSplittable("a part is empty")
     style = context.style_for(first)
@@ -178,6 +196,8 @@ def check_body(context: Any, html: Any) -> None:
             raise NotSplittable("its body does not lay its sections out one below another")
         if style["column_count"] != "auto" or style["column_width"] != "auto":
             raise NotSplittable("its body is set in columns")
+        if style["height"] != "auto":
+            raise NotSplittable("its body has a height of its own")
         top = (style["margin_top"], style["padding_top"], style["border_top_width"])
         if any(getattr(value, "value", value) != 0 for value in top):
             raise NotSplittable("its body has a top margin, padding or border")

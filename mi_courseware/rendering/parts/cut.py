@@ -88,7 +88,8 @@ def cut(html: str, parts: int, minimum: int = MINIMUM_TEXT) -> tuple[list[Part],
                 _stand_in(child)
         held = ids[index]
         elsewhere = set().union(*ids) - held
-        wanted = sorted(_hrefs(children[start:end]) & elsewhere)
+        shown = children[start:end] + (children[:leading] if index else [])  # + running header
+        wanted = sorted(_hrefs(shown) & elsewhere)
         text = lxml.html.tostring(part, doctype="<!DOCTYPE html>", encoding="unicode")
         plan = PartPlan(index, len(bounds) - 1, tuple(wanted))
         made.append(Part(text, plan, _name(children[start], index, len(bounds) - 1)))
@@ -131,8 +132,8 @@ def _hrefs(elements: list[object]) -> set[str]:
     found: set[str] = set()
     for element in elements:
         for node in element.iter():  # type: ignore[attr-defined]
-            href = node.get("href") if isinstance(node.tag, str) else None
-            if href and href.startswith("#") and len(href) > 1:
+            href = (node.get("href") or "").strip(_SPACES) if isinstance(node.tag, str) else ""
+            if href.startswith("#") and len(href) > 1:
                 found.add(unquote(href[1:]))
     return found
 
@@ -146,8 +147,8 @@ def _whole_only(parser: object, root: object, body: object) -> str:
     ]
     if malformed:  # WeasyPrint's HTML5 parser may mend it otherwise than lxml's
         return f"its HTML is not well formed (line {malformed[0].line}: {malformed[0].message})"
-    if (body.text or "").strip() or any(  # type: ignore[attr-defined]
-        (node.tail or "").strip()
+    if (body.text or "").strip(_SPACES) or any(  # type: ignore[attr-defined]
+        (node.tail or "").strip(_SPACES)
         for node in body  # type: ignore[attr-defined]
     ):
         return "it has text outside its sections"
@@ -157,7 +158,8 @@ def _whole_only(parser: object, root: object, body: object) -> str:
         inside_svg = any(
             isinstance(up.tag, str) and up.tag.endswith("svg") for up in node.iterancestors()
         )
-        if not inside_svg and (node.tag == "style" or "stylesheet" in (node.get("rel") or "")):
+        kinds = (node.get("rel") or "").lower().split()
+        if not inside_svg and (node.tag == "style" or "stylesheet" in kinds):
             return "a stylesheet inside its body applies only where it stands"
     return ""
 
@@ -173,6 +175,8 @@ def _stand_in(element: Any) -> None:
     element.set(STAND_IN, "")
 
 
+#: What CSS counts as white space (a no-break space is text: it is laid out).
+_SPACES = " \t\n\r\f"
 #: Attributes a stand-in does not keep: it names no anchor and leads nowhere.
 _NAMES = {"id", "name", "href", "style"}
 

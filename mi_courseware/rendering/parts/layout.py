@@ -38,9 +38,11 @@ from mi_courseware.rendering.parts.checks import (
     NotSplittable,
     check_body,
     check_counters,
+    check_end,
     check_placing,
     check_start,
     check_unbroken,
+    first_section,
     sided_rules,
 )
 
@@ -248,6 +250,12 @@ def _strings(original: Any) -> Any:
     return resolve
 
 
+def _begins(made: list[Any], html: Any) -> bool:
+    """Whether the part's first page holds its first section (and nothing pushed it on)."""
+    first = first_section(html)
+    return bool(made) and any(box.element is first for box in made[0].descendants())
+
+
 def _running(style: Any) -> bool:
     position = style["position"]
     return isinstance(position, tuple) and position[0] == "running()"
@@ -290,11 +298,14 @@ def _report(plan: PartPlan, context: Any, root_box: Any, html: Any, made: list[A
     check_counters(context, root_box, plan.index + 1 == plan.parts)
     check_body(context, html)
     check_unbroken(context, made)
+    check_end(context, html, plan.index + 1 == plan.parts)
     if plan.index > 0:
         check_start(context, html)
         for element in html.etree_element.iter():
             if element.get(CARRIED) is not None and not _running(context.style_for(element)):
                 raise NotSplittable("an element before its first section is not a running one")
+        if not _begins(made, html):
+            raise NotSplittable("a part would begin with a page before its first section")
     anchors = _anchors(plan, context)
     strings: dict[str, str] = {}
     levels: list[int] = []
