@@ -238,7 +238,9 @@ def test_the_time_limit_bounds_the_pdfs_it_renders(tmp_path: Path) -> None:
     shutil.copytree(FIXTURE, project)
     module = project / "content" / "modules" / "listening.md"
     text = module.read_text()
-    long = "".join(f"\nParagraph {i}: " + "a clause that goes on, " * 8 + "\n" for i in range(2000))
+    # 5,000 paragraphs: 11 s to render on a quiet machine, so well over the limit on any day
+    # (2,000 once were, until writing a PDF stopped costing pages x elements: 4.6 s)
+    long = "".join(f"\nParagraph {i}: " + "a clause that goes on, " * 8 + "\n" for i in range(5000))
     module.write_text(text + long)
     server = Server(project, "--time-limit", "3")
     try:
