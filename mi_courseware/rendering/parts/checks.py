@@ -46,8 +46,12 @@ def check_counters(context: Any, root_box: Any, last: bool) -> None:
     across the parts: a part cannot know where they stand. Page-based content outside the
     page's margins that needs the total is not supported either, nor page numbers and
     quotation marks in one content (each parse of it moves the quotes' depth on)."""
+    depth = 0  # in quotation marks, as WeasyPrint counts them
     for box in root_box.descendants():
         style = box.style
+        for kind, value in _content(box):
+            if kind == "quote":
+                depth = depth + 1 if "open" in value else max(0, depth - 1)
         if style["position"] == "fixed":
             raise NotSplittable("an element of it is fixed to every page")
         if style["margin_break"] == "discard":
@@ -60,7 +64,7 @@ def check_counters(context: Any, root_box: Any, last: bool) -> None:
             if names:
                 raise NotSplittable(f"its stylesheets number things with counters ({prop})")
     _check_lists(root_box, scoped=False)
-    if not last and _quote_depth(root_box):
+    if not last and depth:
         raise NotSplittable("a quotation opened in one part closes in another")
     for (box, token), _item in context.target_collector.counter_lookup_items.items():
         if token != "content":
@@ -98,16 +102,6 @@ def _check_lists(box: Any, scoped: bool) -> None:
 def _content(box: Any) -> tuple[tuple[str, Any], ...]:
     content = box.style["content"]
     return () if content in ("normal", "none", "inhibit") or not content else tuple(content)
-
-
-def _quote_depth(root_box: Any) -> int:
-    """How deep in quotation marks the part ends, as WeasyPrint counts them."""
-    depth = 0
-    for box in root_box.descendants():
-        for kind, value in _content(box):
-            if kind == "quote":
-                depth = depth + 1 if "open" in value else max(0, depth - 1)
-    return depth
 
 
 def _grouped(page_type: Any) -> bool:
