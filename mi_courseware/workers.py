@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import logging
 import multiprocessing
 import os
@@ -42,7 +41,9 @@ def worker_init(parent: int) -> None:
     leave Ctrl-C to the parent (which stops its workers) instead of printing a traceback."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if hasattr(os, "getppid") and os.uname().sysname == "Linux":
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        # the program's own symbols hold the C library's: ``find_library`` would run
+        # ``ldconfig`` in every worker (a millisecond or two each)
+        libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     # the parent died before the line above took effect: the worker has another parent now
     # (init, or a subreaper such as a container's first process)
