@@ -55,6 +55,22 @@ def resident_server(folder: Path) -> Iterator[dict[str, str]]:
             server.stdout.close()
 
 
+def server_idle(served: dict[str, str]) -> None:
+    """Wait (a minute at most) until the resident server of ``served`` runs no command and
+    has the next command's process ready, as it has between a user's commands: once idle,
+    it makes that process ahead, in about a tenth of a second (a command that comes sooner
+    is forked for it, as it would be without)."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        said = subprocess.run(
+            [TOOL, "daemon", "status"], env=served, capture_output=True, text=True
+        ).stdout
+        if " 0 running" in said and "making" not in said:
+            return
+        time.sleep(0.02)  # polled: the process is made in the server's own time
+    raise RuntimeError(f"the resident server did not become idle: {said}")
+
+
 def copy_project(folder: Path) -> Path:
     """A fresh copy of the demo project (its ``content/``; no ``output/``, no ``records/``)."""
     root = folder / "project"

@@ -55,6 +55,12 @@ class Server:
             umask=umask,
         )
 
+    def __enter__(self) -> Server:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
     def stop(self) -> None:
         """Ask it to stop; if it has not within a minute, end it (a command of its ends when
         its client does: each test ends its clients)."""
@@ -225,23 +231,19 @@ def test_no_request_stops_the_server_or_keeps_what_it_passed(
 def test_a_build_uses_the_callers_temporary_folder(make_project: MakeProject) -> None:
     project = make_project()
     theirs = Path(tempfile.mkdtemp(prefix="server-tmp-"))
-    running = Server(TMPDIR=str(theirs))
-    try:
+    with Server(TMPDIR=str(theirs)) as running:
         theirs.rmdir()  # the server's folder is gone: a build that used it would fail
         mine = Path(tempfile.mkdtemp(prefix="client-tmp-"))
         done = running.run("build", EVENT, "--only", "slides", "-v", cwd=project, TMPDIR=str(mine))
         assert done.returncode == 0, done.stderr
         assert "run by the resident server" in done.stderr
-    finally:
-        running.stop()
 
 
 def test_other_code_runs_here_and_stops_the_server(
     make_project: MakeProject, tmp_path: Path
 ) -> None:
     project = make_project()
-    running = Server()
-    try:
+    with Server() as running:
         # what a forked command honours by itself does not matter
         served = running.run("list", "-v", cwd=project, PYTHONUNBUFFERED="1")
         assert "run by the resident server" in served.stderr, served.stderr
@@ -263,14 +265,11 @@ def test_other_code_runs_here_and_stops_the_server(
         assert not any(running.folder.glob("*.sock"))
         gone = running.run("daemon", "status", cwd=project)
         assert gone.returncode == 1 and "not running" in gone.stdout
-    finally:
-        running.stop()
 
 
 def test_a_folder_open_to_others_is_not_used(make_project: MakeProject) -> None:
     project = make_project()
-    running = Server()
-    try:
+    with Server() as running:
         running.folder.chmod(0o755)
         here = running.run("list", "-v", cwd=project)
         assert here.returncode == 0
@@ -278,8 +277,6 @@ def test_a_folder_open_to_others_is_not_used(make_project: MakeProject) -> None:
         running.folder.chmod(0o700)
         again = running.run("daemon", "start", cwd=project)
         assert "already running" in again.stdout
-    finally:
-        running.stop()
 
 
 def test_an_idle_server_stops_by_itself() -> None:
@@ -322,3 +319,91 @@ def test_auto_starts_a_server_for_the_commands_after(make_project: MakeProject) 
                 break
             assert time.monotonic() < deadline, "the server did not stop"
             time.sleep(0.05)
+
+
+def _server_pid(server: Server, cwd: Path) -> int:
+    status = server.run("daemon", "status", cwd=cwd).stdout
+    return int(status.split("process ")[1].split(",")[0])
+
+
+def _made_ahead(server: Server, cwd: Path) -> int:
+    """The process the server made ahead for the next command, once it is ready (waited for
+    with a deadline): the server's one child while no command runs."""
+    deadline = time.monotonic() + 60
+    while (
+        "the next command's process is ready"
+        not in (status := server.run("daemon", "status", cwd=cwd)).stdout
+    ):
+        assert time.monotonic() < deadline, status.stdout
+        time.sleep(0.05)  # polled: it copies its pages first, in its own time
+    pid = _server_pid(server, cwd)
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    assert len(children) == 1, children
+    return int(children[0])
+
+
+def _private_dirty_kib(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+        if line.startswith("Private_Dirty:"):
+            return int(line.split()[1])
+    raise AssertionError(f"no Private_Dirty for process {pid}")
+
+
+def test_a_command_runs_in_a_process_made_ahead_whose_pages_are_its_own(
+    server: Server, make_project: MakeProject
+) -> None:
+    project = make_project()
+    spare = _made_ahead(server, project)
+    status = Path(f"/proc/{_server_pid(server, project)}/status").read_text()
+    rss = int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:")))
+    # the pages it shares with the server are copied already, not one by one as written
+    assert _private_dirty_kib(spare) > rss // 2, (_private_dirty_kib(spare), rss)
+    built = server.run("build", EVENT, "--only", "slides", "-v", cwd=project)
+    assert built.returncode == 0, built.stderr
+    assert "in a process made ahead" in built.stderr
+    assert (project / "output/events" / EVENT / "slides.pptx").is_file()
+    # the next one is made once the command has ended and the server is idle again
+    assert _made_ahead(server, project) != spare
+
+
+def test_without_processes_made_ahead_each_command_is_forked(make_project: MakeProject) -> None:
+    project = make_project()
+    with Server(MI_COURSEWARE_SPARE="0") as running:
+        pid = _server_pid(running, project)
+        assert Path(f"/proc/{pid}/task/{pid}/children").read_text().split() == []
+        assert "next command" not in running.run("daemon", "status", cwd=project).stdout
+        listed = running.run("list", "-v", cwd=project)
+        assert "in a process forked for it" in listed.stderr, listed.stderr
+
+
+def test_a_process_made_ahead_that_ends_is_said_and_commands_are_forked(
+    make_project: MakeProject,
+) -> None:
+    project = make_project()
+    with Server() as running:
+        spare = _made_ahead(running, project)
+        os.kill(spare, signal.SIGKILL)
+        deadline = time.monotonic() + 60
+        while "next command" in (status := running.run("daemon", "status", cwd=project)).stdout:
+            assert time.monotonic() < deadline, status.stdout
+            time.sleep(0.05)  # polled: the server sees it gone in its own time
+        listed = running.run("list", "-v", cwd=project)
+        assert listed.returncode == 0, listed.stderr
+        assert "in a process forked for it" in listed.stderr
+        running.run("daemon", "stop", cwd=project)
+        assert running.process.wait(timeout=60) == 0
+        assert running.process.stdout is not None
+        logged = running.process.stdout.read().decode()
+        assert f"the process made ahead for the next command ended (process {spare})" in logged
+
+
+def test_a_stopped_server_leaves_no_process_made_ahead(make_project: MakeProject) -> None:
+    project = make_project()
+    with Server() as running:
+        spare = _made_ahead(running, project)
+        assert running.run("daemon", "stop", cwd=project).returncode == 0
+        assert running.process.wait(timeout=60) == 0
+        deadline = time.monotonic() + 60
+        while Path(f"/proc/{spare}").exists():
+            assert time.monotonic() < deadline, "the process made ahead outlived the server"
+            time.sleep(0.05)  # polled: reaped by its parent as it stops

@@ -73,6 +73,13 @@ def stop() -> None:
     click.echo("mi-courseware: resident server " + ("stopping" if answer else "not running"))
 
 
+#: What ``status`` says of the next command's process, made ahead by the server.
+AHEAD = {
+    "ready": "; the next command's process is ready",
+    "making": "; making the next command's process",
+}
+
+
 @daemon.command()
 def status() -> None:
     """Whether the server runs, since when, and how many commands it has run (exit 1: not
@@ -85,9 +92,10 @@ def status() -> None:
         raise SystemExit(1)
     since = dt.datetime.fromtimestamp(float(answer["started"])).strftime("%Y-%m-%d %H:%M")  # type: ignore[arg-type]
     code = "" if answer["current"] else "; it runs older code and stops at the next command"
+    ahead = AHEAD.get(str(answer.get("ahead")), "")
     click.echo(
         f"mi-courseware: resident server running (process {answer['pid']}, since {since}, "
-        f"{answer['served']} command(s) run, {answer['running']} running{code})"
+        f"{answer['served']} command(s) run, {answer['running']} running{ahead}{code})"
     )
     if not answer["current"]:
         raise SystemExit(1)

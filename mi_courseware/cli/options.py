@@ -68,7 +68,10 @@ def _say_where() -> None:
         return
     resident.said = True
     if resident.served_by:
-        log.info("run by the resident server (process %d)", resident.served_by)
+        how = "made ahead" if resident.made_ahead else "forked for it"
+        log.info(
+            "run by the resident server (process %d), in a process %s", resident.served_by, how
+        )
     elif resident.note:
         log.info("run in this process: %s", resident.note)
 

@@ -57,6 +57,9 @@ MOST = 4 << 20
 note: str | None = None
 #: The server process this command was forked from (0: not in a server).
 served_by = 0
+#: Whether this command's process was made ahead by the server (its pages copied while
+#: the server was idle), not forked when the command came.
+made_ahead = False
 #: Whether the two facts above have been said (at ``-v``, once).
 said = False
 

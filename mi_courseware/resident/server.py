@@ -7,6 +7,14 @@ listening socket, one connection per running command (its client going away inte
 command, as Ctrl-C would) and a wake-up pipe for ``SIGCHLD`` and ``SIGTERM``. It stops after
 ``idle`` seconds with nothing to do, on ``daemon stop`` or ``SIGTERM`` (after the commands
 still running end), and at the first request whose code fingerprint is not its own.
+
+A command's process shares the server's memory until it writes to it, and then the kernel
+copies each page it first writes to, one at a time: about 10,000 pages, 16 ms of the demo
+deck's first build. So while no command runs, the server forks the next command's process
+ahead (:class:`Spare`): it copies every page at once (``MADV_POPULATE_WRITE``, a tenth of a
+second spent while nothing waits), says it is ready, and waits for a command, which then
+runs exactly as in a process forked for it. A command that comes while the spare is not
+ready, or while another runs, is forked as before; ``-v`` says which.
 """
 
 from __future__ import annotations
@@ -46,6 +54,14 @@ READING = 5.0
 #: Held back while a command's process is forked.
 _HELD = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGCHLD}
 _SKIP = ("mi_courseware.__main__", "mi_courseware.resident", "tkinter", "IPython")
+#: The environment switch: ``0``/``off``/``no``/``false`` fork each command when it comes
+#: (no process is made ahead: :class:`Spare`).
+SPARE = "MI_COURSEWARE_SPARE"
+#: Linux's ``madvise`` advice (5.14 and later) that faults a range's pages in for writing.
+_POPULATE_WRITE = 23
+#: Descriptors a spare is given with its command: the client's connection, then the four
+#: the client passed (standard streams and working folder).
+_SPARE_FDS = 5
 
 
 def warm_up() -> list[str]:
@@ -96,6 +112,11 @@ class Server:
         self.served = 0
         self.stopping = False
         self.children: dict[int, socket.socket] = {}
+        #: The next command's process, made while no command runs (``None``: none now).
+        self.spare: Spare | None = None
+        #: Whether spares are made (not with ``MI_COURSEWARE_SPARE=0``, nor after one ended
+        #: unasked: it would again).
+        self.spares = os.environ.get(SPARE, "").strip().lower() not in {"0", "off", "no", "false"}
         self.selector = selectors.DefaultSelector()
         self.wake_read, self.wake_write = os.pipe()
         os.set_blocking(self.wake_read, False)
@@ -112,6 +133,10 @@ class Server:
         self.selector.register(self.wake_read, selectors.EVENT_READ, "wake")
         deadline = time.monotonic() + self.idle
         while True:
+            if self.stopping:
+                self._drop_spare()
+            elif self.spare is None and not self.children and self.spares:
+                self._prepare()
             if self.stopping and self.listener.fileno() >= 0:
                 # gone at once, for clients (they run here) and for a new start (it awaits
                 # the lock, which says so, while the commands still running end)
@@ -135,6 +160,8 @@ class Server:
                                 break
                         except BlockingIOError:
                             break
+                elif key.data == "spare":
+                    self._spare_event()
                 else:
                     self._client_event(key.fileobj, key.data)  # type: ignore[arg-type]
             if self._reap() and not self.children:
@@ -142,6 +169,73 @@ class Server:
 
     def _stop(self, signum: int, frame: object) -> None:
         self.stopping = True
+
+    def _prepare(self) -> None:
+        """Fork the next command's process ahead (:class:`Spare`)."""
+        server_end, spare_end = socket.socketpair()
+        signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
+        try:
+            pid = os.fork()
+            if pid == 0:  # pragma: no cover - runs in the spare, measured by its commands
+                server_end.close()
+                self._wait_as_spare(spare_end)
+        finally:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)
+        spare_end.close()
+        self.spare = Spare(pid, server_end)
+        self.selector.register(server_end, selectors.EVENT_READ, "spare")
+
+    def _spare_event(self) -> None:
+        """The spare said it is ready, or ended (it is then reaped as any child, and the
+        next is made once no command runs)."""
+        spare = self.spare
+        if spare is None:
+            return
+        try:
+            said = spare.channel.recv(1)
+        except OSError:
+            said = b""
+        if said:
+            spare.ready = True
+            return
+        log.warning(
+            "the process made ahead for the next command ended (process %d): commands are "
+            "forked when they come from now on",
+            spare.pid,
+        )
+        self.spare = None
+        self.spares = False
+        self.selector.unregister(spare.channel)
+        spare.channel.close()
+
+    def _drop_spare(self) -> None:
+        """End the spare (the server is stopping)."""
+        spare, self.spare = self.spare, None
+        if spare is not None:
+            self.selector.unregister(spare.channel)
+            spare.channel.close()  # it ends when it reads that, or now:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(spare.pid, signal.SIGKILL)
+
+    def _wait_as_spare(self, channel: socket.socket) -> None:
+        """In the spare: take the pages, say so, then run the one command it is given (it
+        ends without one when the server closes its end)."""
+        code = 1
+        try:
+            self._leave_server()
+            _populate()
+            channel.sendall(b"R")
+            try:
+                message, fds = _receive(channel, None, _SPARE_FDS)
+            except (OSError, ValueError):  # the server stopped (or is gone)
+                os._exit(0)
+            channel.close()
+            conn = socket.socket(fileno=fds[0])
+            self._run_command(conn, message, fds[1:], ahead=True)
+        except BaseException:
+            traceback.print_exc()
+        finally:
+            os._exit(code)
 
     def _accept(self) -> None:
         """Take one request: read it within :data:`READING` seconds in all, answer it. No
@@ -176,6 +270,11 @@ class Server:
                 "started": self.started,
                 "served": self.served,
                 "running": len(self.children),
+                "ahead": "ready"
+                if self.spare and self.spare.ready
+                else "making"
+                if self.spare
+                else "none",
                 "current": message.get("fingerprint") == self.code,
             }
             with conn:
@@ -196,14 +295,16 @@ class Server:
             with conn:
                 conn.sendall(resident.REPLY.pack(b"S", 0))
             return
-        # signals wait while the child is made and sets its own handlers (not the server's)
-        signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
-        try:
-            pid = os.fork()
-            if pid == 0:  # pragma: no cover - runs in the child, measured by its outputs
-                self._child(conn, message, fds)
-        finally:
-            signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)
+        pid = self._hand_to_spare(conn, message, fds)
+        if not pid:
+            # signals wait while the child is made and sets its own handlers (not the server's)
+            signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
+            try:
+                pid = os.fork()
+                if pid == 0:  # pragma: no cover - runs in the child, measured by its outputs
+                    self._child(conn, message, fds)
+            finally:
+                signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)
         self.served += 1
         self.children[pid] = conn
         conn.setblocking(False)
@@ -213,24 +314,61 @@ class Server:
         except OSError:
             os.kill(pid, signal.SIGINT)
 
+    def _hand_to_spare(
+        self, conn: socket.socket, message: dict[str, object], fds: list[int]
+    ) -> int:
+        """Give the command to the spare if it is ready: its process id (0: none ready)."""
+        spare = self.spare
+        if spare is None or not spare.ready:
+            return 0
+        self.spare = None
+        self.selector.unregister(spare.channel)
+        try:
+            with spare.channel:
+                resident.send(spare.channel, message, [conn.fileno(), *fds])
+        except OSError as exc:  # it ended meanwhile: forked as before
+            log.warning("the process made ahead could not take a command: %s", exc)
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(spare.pid, signal.SIGKILL)
+            return 0
+        return spare.pid
+
     def _child(self, conn: socket.socket, message: dict[str, object], fds: list[int]) -> None:
         code = 1
         try:
-            signal.set_wakeup_fd(-1)
-            for signum in (signal.SIGCHLD, signal.SIGTERM, signal.SIGHUP):
-                signal.signal(signum, signal.SIG_DFL)
-            signal.signal(signal.SIGINT, signal.default_int_handler)
+            self._leave_server()
+            self._run_command(conn, message, fds, ahead=False)
+        except BaseException:
+            traceback.print_exc()
+            os._exit(code)
+
+    def _leave_server(self) -> None:
+        """In a command's process: the server's signal handlers, group and descriptors left."""
+        signal.set_wakeup_fd(-1)
+        for signum in (signal.SIGCHLD, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(signum, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        # a group of its own: a Ctrl-C meant for a server in the foreground of a terminal
+        # is not one for the commands it runs (theirs come through their clients)
+        os.setpgid(0, 0)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)
+        self.selector.close()
+        channels = [self.spare.channel] if self.spare is not None else []
+        for sock in (self.listener, *self.children.values(), *channels):
+            sock.close()
+        for fd in (self.wake_read, self.wake_write, self.lock):
+            os.close(fd)
+
+    def _run_command(
+        self, conn: socket.socket, message: dict[str, object], fds: list[int], *, ahead: bool
+    ) -> None:
+        """In a command's process (made ``ahead`` as a spare, or forked for it): take the
+        caller's streams, folder and environment, run the command, hand back its exit code,
+        end."""
+        code = 1
+        try:
             for signum in message["ignored"]:  # type: ignore[attr-defined]
                 signal.signal(signum, signal.SIG_IGN)  # as the caller had them (nohup)
-            # a group of its own: a Ctrl-C meant for a server in the foreground of a terminal
-            # is not one for the commands it runs (theirs come through their clients)
-            os.setpgid(0, 0)
-            signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)
-            self.selector.close()
-            for sock in (self.listener, *self.children.values()):
-                sock.close()
-            for fd in (self.wake_read, self.wake_write, self.lock):
-                os.close(fd)
             for target, fd in enumerate(fds[:3]):
                 os.dup2(fd, target)
             os.fchdir(fds[3])
@@ -244,6 +382,7 @@ class Server:
             sys.argv = ["mi-courseware", *cast("list[str]", message["argv"])]
             _streams()
             resident.served_by = os.getppid()
+            resident.made_ahead = ahead
             code = self.run(list(message["argv"]))  # type: ignore[call-overload]
         except BaseException:
             traceback.print_exc()
@@ -301,6 +440,45 @@ class Server:
         return ended
 
 
+class Spare:
+    """The next command's process, forked while no command runs: it copies the pages it
+    shares with the server (:func:`_populate`), writes one byte when it is ready, and then
+    reads one request, as the server would, with the client's connection among its
+    descriptors."""
+
+    def __init__(self, pid: int, channel: socket.socket) -> None:
+        self.pid = pid
+        self.channel = channel
+        self.ready = False
+
+
+def _populate() -> None:
+    """Copy every private writable page this process shares with the server now, at once
+    (Linux 5.14 and later; elsewhere each is copied when first written, as without)."""
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    madvise = libc.madvise
+    madvise.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
+    try:
+        with open("/proc/self/maps", encoding="ascii", errors="replace") as maps:
+            regions = [line.split() for line in maps]
+    except OSError as exc:  # not Linux: the pages are copied as they are written
+        log.debug("pages not copied ahead: %s", exc)
+        return
+    failed = []
+    for fields in regions:
+        span, perms = fields[0], fields[1]
+        name = fields[5] if len(fields) > 5 else ""
+        if perms[1] != "w" or perms[3] != "p" or name in ("[vvar]", "[vdso]", "[vsyscall]"):
+            continue
+        start, end = (int(x, 16) for x in span.split("-"))
+        if madvise(start, end - start, _POPULATE_WRITE) != 0:  # (those left: copied as written)
+            failed.append(f"{name or span}: {os.strerror(ctypes.get_errno())}")
+    if failed:
+        log.debug("pages not copied ahead: %s", "; ".join(failed))
+
+
 def _well_formed(message: dict[str, object]) -> bool:
     """A run request's arguments, environment and umask are of the kinds the child uses."""
     argv, env, umask = message.get("argv"), message.get("env"), message.get("umask")
@@ -316,11 +494,16 @@ def _well_formed(message: dict[str, object]) -> bool:
     )
 
 
-def _receive(conn: socket.socket, deadline: float) -> tuple[dict[str, object], list[int]]:
-    """One request: the length, the JSON, and the descriptors passed with it, all before
-    ``deadline`` (a slow sender is dropped, and its descriptors closed)."""
+def _receive(
+    conn: socket.socket, deadline: float | None, most: int = 4
+) -> tuple[dict[str, object], list[int]]:
+    """One request: the length, the JSON, and the descriptors passed with it (at most
+    ``most``), all before ``deadline`` (a slow sender is dropped, and its descriptors
+    closed; ``None``: waited for as long as it takes)."""
 
-    def left() -> float:
+    def left() -> float | None:
+        if deadline is None:
+            return None
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise TimeoutError("the request took too long")
@@ -341,7 +524,7 @@ def _receive(conn: socket.socket, deadline: float) -> tuple[dict[str, object], l
     fds: list[int] = []
     try:
         conn.settimeout(left())
-        data, received, _, _ = socket.recv_fds(conn, 65536, 4)
+        data, received, _, _ = socket.recv_fds(conn, 65536, most)
         fds = list(received)
         (length,) = struct.unpack("!I", upto(4))
         if length > resident.MOST:
