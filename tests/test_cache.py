@@ -160,3 +160,33 @@ def test_a_signed_entry_is_still_held_to_the_rules_for_input(tmp_path: Path) -> 
     notes = build_noting(project)
     assert "ignored: a cache entry that breaks the rules for input" in notes
     assert "records/certificates.sqlite" in notes
+
+
+def test_built_in_theme_hashes_taken_ahead_hold_while_the_file_is_unchanged(
+    tmp_path: Path,
+    monkeypatch,  # type: ignore[no-untyped-def]
+) -> None:
+    import hashlib
+    import os
+
+    from mi_courseware.pipeline import inputs
+
+    font = tmp_path / "font.ttf"
+    font.write_bytes(b"glyphs")
+    true = hashlib.sha256(b"glyphs").hexdigest()
+    held: dict[Path, tuple[tuple[int, int, int], str]] = {}
+    monkeypatch.setattr(inputs, "_BUILTIN", held)
+    assert inputs.Hasher()(font) == true  # nothing held: read
+    # held with the file's size, time and inode: taken as it was hashed (a server's)
+    held[font] = (inputs._stamp(font.stat()), "held")
+    assert inputs.Hasher()(font) == "held"
+    # the file changed since: read again, whatever was held
+    font.write_bytes(b"other glyphs")
+    os.utime(font, ns=(1, 1))
+    assert inputs.Hasher()(font) == hashlib.sha256(b"other glyphs").hexdigest()
+    assert inputs.Hasher()(tmp_path / "missing.ttf") == "-"
+    # what the server takes ahead: every built-in theme file, as read
+    monkeypatch.setattr(inputs, "_BUILTIN", {})
+    assert inputs.hash_builtin_themes() > 10
+    for path, (_, digest) in list(inputs._BUILTIN.items())[:5]:
+        assert digest == hashlib.sha256(path.read_bytes()).hexdigest()

@@ -8,10 +8,12 @@ module rebuilds the pack, guide and deck that include it and leaves the certific
 
 from __future__ import annotations
 
+import errno
 import functools
 import hashlib
 import json
 import os
+import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,6 +26,26 @@ if TYPE_CHECKING:
     from mi_courseware.builders.base import Target
 
 
+#: SHA-256 of every file of the built-in themes, taken once by the resident server (every
+#: first build it runs hashes them, 4 MB of fonts in the main), each with the size, time
+#: and inode it had then: a file that keeps all three is taken to be unchanged, as the
+#: server's code fingerprint takes the package's files to be.
+_BUILTIN: dict[Path, tuple[tuple[int, int, int], str]] = {}
+
+
+def _stamp(found: os.stat_result) -> tuple[int, int, int]:
+    return found.st_size, found.st_mtime_ns, found.st_ino
+
+
+@resident.ahead
+def hash_builtin_themes() -> int:
+    """Hash the built-in themes' files ahead (in the resident server); how many."""
+    for path in sorted(builtin_dir("themes").rglob("*")):
+        if path.is_file():
+            _BUILTIN[path] = (_stamp(path.stat()), sha256(path))
+    return len(_BUILTIN)
+
+
 class Hasher:
     """SHA-256 of files, each read once per run."""
 
@@ -34,9 +56,24 @@ class Hasher:
         """The file's hash (``"-"`` when it does not exist)."""
         found = self.known.get(path)
         if found is None:
-            found = sha256(path) if path.is_file() else "-"
+            found = _hash(path)
             self.known[path] = found
         return found
+
+
+def _hash(path: Path) -> str:
+    try:
+        found = path.stat()
+    except OSError as exc:  # as Path.is_file() has it: a missing file, else the error
+        if exc.errno not in (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP):
+            raise
+        return "-"
+    if not stat.S_ISREG(found.st_mode):
+        return "-"
+    kept = _BUILTIN.get(path)
+    if kept is not None and kept[0] == _stamp(found):
+        return kept[1]
+    return sha256(path)
 
 
 @resident.ahead
