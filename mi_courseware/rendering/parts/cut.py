@@ -4,10 +4,12 @@ Every part keeps the whole ``<head>`` (its stylesheets and page rules). A later 
 copies of the elements that open the body before any text (the running header's logo),
 marked :data:`~.checks.CARRIED`, so its page margins show what the whole document's would;
 the part checks that they are running elements and that they match the earlier parts'. The
-other parts' sections stay as empty, hidden stand-ins (:data:`~.checks.STAND_IN`), so that
-selectors counting siblings match as in the whole document. A document whose HTML lxml had
-to mend, with text or stylesheets loose in its body, or with an anchor on its ``html`` or
-``body`` or in two parts, is not cut.
+other parts' sections stay as stand-ins (:data:`~.checks.STAND_IN`): the same elements with
+the same attributes, emptied, which the part does not lay out (:mod:`.tree`), so that
+selectors counting siblings or reading attributes match as in the whole document. A
+document whose HTML lxml had to mend, with text or stylesheets loose in its body, or with an
+anchor on its ``html`` or ``body``, in two parts, or with a name the PDF engine reads as a
+CSS string otherwise, is not cut.
 """
 
 from __future__ import annotations
@@ -72,6 +74,9 @@ def cut(html: str, parts: int, minimum: int = MINIMUM_TEXT) -> tuple[list[Part],
         return [], "it has no section to cut it at"
     bounds = [0, *cuts, len(children)]
     ids = [_ids(children[a:b]) for a, b in itertools.pairwise(bounds)]
+    escaped = sorted(name for name in set().union(*ids) if set(name) & _CSS_STRING)
+    if escaped:  # WeasyPrint names the anchor by reading the id as a CSS string
+        return [], f"an anchor's name would not read as itself ({escaped[0][:40]!r})"
     linked = _hrefs(children)
     if any(linked & a & b for a, b in itertools.combinations(ids, 2)):
         return [], "two of its parts hold an anchor of the same name"
@@ -90,9 +95,9 @@ def cut(html: str, parts: int, minimum: int = MINIMUM_TEXT) -> tuple[list[Part],
         elsewhere = set().union(*ids) - held
         shown = children[start:end] + (children[:leading] if index else [])  # + running header
         wanted = sorted(_hrefs(shown) & elsewhere)
-        text = lxml.html.tostring(part, doctype="<!DOCTYPE html>", encoding="unicode")
-        plan = PartPlan(index, len(bounds) - 1, tuple(wanted))
-        made.append(Part(text, plan, _name(children[start], index, len(bounds) - 1)))
+        markup = serialised(part)
+        plan = PartPlan(index, len(bounds) - 1, tuple(wanted), whole="" if index else html)
+        made.append(Part(markup, plan, _name(children[start], index, len(bounds) - 1)))
     return made, ""
 
 
@@ -165,20 +170,73 @@ def _whole_only(parser: object, root: object, body: object) -> str:
 
 
 def _stand_in(element: Any) -> None:
-    """Another part's element: kept, empty and hidden, so that selectors counting siblings
-    (``:first-of-type``, ``:nth-child()``, ``+``) pick the same elements as in the whole."""
-    kept = {name: value for name, value in element.attrib.items() if name not in _NAMES}
+    """Another part's element: kept with its attributes, emptied, and marked for the part
+    not to lay it out, so that selectors counting siblings or reading attributes
+    (``:first-of-type``, ``#s0 ~ section``, ``[style] + section``) match as in the whole."""
+    kept = dict(element.attrib)
     element.clear(keep_tail=True)  # its children, its text and its attributes
     for name, value in kept.items():
         element.set(name, value)
-    element.set("style", "display: none !important")  # above any rule of the stylesheets
     element.set(STAND_IN, "")
 
 
 #: What CSS counts as white space (a no-break space is text: it is laid out).
 _SPACES = " \t\n\r\f"
-#: Attributes a stand-in does not keep: it names no anchor and leads nowhere.
-_NAMES = {"id", "name", "href", "style"}
+#: What a CSS string reads otherwise than as itself (an escape, its end, a line break).
+_CSS_STRING = set('\\"\n\r\f')
+
+
+def serialised(tree: Any) -> str:
+    """The document's HTML, written as the HTML standard serialises a tree, which its HTML5
+    parser (WeasyPrint's) reads back as the same tree. (lxml's own serialiser rewrites
+    ``href`` and ``src`` values, escaping spaces and other characters as in a URL, and drops
+    spaces before them: ``attr(href)`` and ``[src=...]`` would read them otherwise.)"""
+    out: list[str] = [tree.docinfo.doctype or ""]
+    _write(tree.getroot(), out, raw=False)
+    return "".join(out)
+
+
+def _write(node: Any, out: list[str], raw: bool) -> None:
+    """Append ``node`` and its tail (``raw``: its parent's text is not escaped)."""
+    import lxml.html
+    from lxml import etree
+
+    if node.tag is etree.Comment:
+        out.append(f"<!--{node.text or ''}-->")
+    elif not isinstance(node.tag, str):  # a processing instruction: as lxml writes it
+        out.append(lxml.html.tostring(node, encoding="unicode", with_tail=False))
+    else:
+        tag = node.tag
+        attributes = "".join(
+            f' {name}="{_escape(value, _ATTRIBUTE)}"' for name, value in node.attrib.items()
+        )
+        out.append(f"<{tag}{attributes}>")
+        if tag not in _VOID:
+            inner = tag in _RAW
+            text = node.text or ""
+            if tag in _NEWLINE and text.startswith("\n"):
+                out.append("\n")  # the parser drops a line break right after the start tag
+            out.append(text if inner else _escape(text, _TEXT))
+            for child in node:
+                _write(child, out, inner)
+            out.append(f"</{tag}>")
+    tail = node.tail or ""
+    out.append(tail if raw else _escape(tail, _TEXT))
+
+
+def _escape(text: str, table: dict[int, str]) -> str:
+    return text.translate(table)
+
+
+#: What the HTML standard escapes in text and in attribute values.
+_TEXT = str.maketrans({"&": "&amp;", "\xa0": "&nbsp;", "<": "&lt;", ">": "&gt;"})
+_ATTRIBUTE = str.maketrans({"&": "&amp;", "\xa0": "&nbsp;", '"': "&quot;"})
+#: Elements without content or end tag; elements whose text is not escaped; elements whose
+#: first line break the parser drops.
+_VOID = frozenset(("area", "base", "basefont", "bgsound", "br", "col", "embed", "frame", "hr"))
+_VOID |= {"img", "input", "keygen", "link", "meta", "param", "source", "track", "wbr"}
+_RAW = frozenset(("style", "script", "xmp", "iframe", "noembed", "noframes", "plaintext"))
+_NEWLINE = frozenset(("pre", "textarea", "listing"))
 
 
 def _name(first: object, index: int, parts: int) -> str:
