@@ -21,7 +21,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from mi_courseware.rendering.parts.checks import CARRIED, STAND_IN
-from mi_courseware.rendering.parts.layout import PartPlan
+from mi_courseware.rendering.parts.messages import PartPlan
 
 #: Characters of text below which a document is laid out whole: two parts would not gain.
 MINIMUM_TEXT = 40_000

@@ -26,12 +26,8 @@ from typing import TYPE_CHECKING, Any
 from mi_courseware.rendering.parts.checks import NotSplittable
 from mi_courseware.rendering.parts.cut import MINIMUM_TEXT, Part, cut
 from mi_courseware.rendering.parts.join import join
-from mi_courseware.rendering.parts.layout import (
-    Numbers,
-    PartPlan,
-    Report,
-    part_layout,
-)
+from mi_courseware.rendering.parts.layout import part_layout
+from mi_courseware.rendering.parts.messages import Numbers, PartPlan, Report
 from mi_courseware.rendering.parts.tree import Parsed, same_tree
 
 if TYPE_CHECKING:
