@@ -5,7 +5,7 @@ copies of the elements that open the body before any text (the running header's 
 marked :data:`~.checks.CARRIED`, so its page margins show what the whole document's would;
 the part checks that they are running elements and that they match the earlier parts'. The
 other parts' sections stay as stand-ins (:data:`~.checks.STAND_IN`): the same elements with
-the same attributes, emptied, which the part does not lay out (:mod:`.tree`), so that
+the same attributes, empty, which the part does not lay out (:mod:`.tree`), so that
 selectors counting siblings or reading attributes match as in the whole document. A
 document whose HTML lxml had to mend, with text or stylesheets loose in its body, or with an
 anchor on its ``html`` or ``body``, in two parts, or with a name the PDF engine reads as a
@@ -14,7 +14,6 @@ CSS string otherwise, is not cut.
 
 from __future__ import annotations
 
-import copy
 import itertools
 from dataclasses import dataclass
 from typing import Any
@@ -82,20 +81,16 @@ def cut(html: str, parts: int, minimum: int = MINIMUM_TEXT) -> tuple[list[Part],
         return [], "two of its parts hold an anchor of the same name"
     made = []
     for index, (start, end) in enumerate(itertools.pairwise(bounds)):
-        part = copy.deepcopy(tree)
-        part_body = part.getroot().find("body")
-        for node in [node for node in part_body if not isinstance(node.tag, str)]:
-            part_body.remove(node)  # comments: nothing to lay out (their tails are blank)
-        for position, child in enumerate(list(part_body)):
-            if index and position < leading:
-                child.set(CARRIED, "")
-            elif not start <= position < end:
-                _stand_in(child)
+        marks = {
+            position: CARRIED if index and position < leading else STAND_IN
+            for position in range(len(children))
+            if (index and position < leading) or not start <= position < end
+        }
         held = ids[index]
         elsewhere = set().union(*ids) - held
         shown = children[start:end] + (children[:leading] if index else [])  # + running header
         wanted = sorted(_hrefs(shown) & elsewhere)
-        markup = serialised(part)
+        markup = serialised(tree, marks)
         plan = PartPlan(index, len(bounds) - 1, tuple(wanted), whole="" if index else html)
         made.append(Part(markup, plan, _name(children[start], index, len(bounds) - 1)))
     return made, ""
@@ -169,63 +164,62 @@ def _whole_only(parser: object, root: object, body: object) -> str:
     return ""
 
 
-def _stand_in(element: Any) -> None:
-    """Another part's element: kept with its attributes, emptied, and marked for the part
-    not to lay it out, so that selectors counting siblings or reading attributes
-    (``:first-of-type``, ``#s0 ~ section``, ``[style] + section``) match as in the whole."""
-    kept = dict(element.attrib)
-    element.clear(keep_tail=True)  # its children, its text and its attributes
-    for name, value in kept.items():
-        element.set(name, value)
-    element.set(STAND_IN, "")
-
-
 #: What CSS counts as white space (a no-break space is text: it is laid out).
 _SPACES = " \t\n\r\f"
 #: What a CSS string reads otherwise than as itself (an escape, its end, a line break).
 _CSS_STRING = set('\\"\n\r\f')
 
 
-def serialised(tree: Any) -> str:
-    """The document's HTML, written as the HTML standard serialises a tree, which its HTML5
-    parser (WeasyPrint's) reads back as the same tree. (lxml's own serialiser rewrites
-    ``href`` and ``src`` values, escaping spaces and other characters as in a URL, and drops
-    spaces before them: ``attr(href)`` and ``[src=...]`` would read them otherwise.)"""
-    out: list[str] = [tree.docinfo.doctype or ""]
-    _write(tree.getroot(), out, raw=False)
-    return "".join(out)
-
-
-def _write(node: Any, out: list[str], raw: bool) -> None:
-    """Append ``node`` and its tail (``raw``: its parent's text is not escaped)."""
+def serialised(tree: Any, marks: dict[int, str]) -> str:
+    """A part's HTML: the document, with the mark ``marks[k]`` on the body's ``k``-th element
+    (a stand-in, :data:`~.checks.STAND_IN`, keeps its attributes but not its content),
+    without the comments between the body's elements (nothing to lay out, their tails are
+    blank). Written as the HTML standard serialises a tree, which the HTML5 parser
+    (WeasyPrint's) reads back as the same tree: lxml's own serialiser rewrites ``href`` and
+    ``src`` values, escaping spaces and other characters as in a URL, and drops spaces
+    before them, which ``attr(href)`` or ``[src=...]`` would read otherwise."""
     import lxml.html
     from lxml import etree
 
-    if node.tag is etree.Comment:
-        out.append(f"<!--{node.text or ''}-->")
-    elif not isinstance(node.tag, str):  # a processing instruction: as lxml writes it
-        out.append(lxml.html.tostring(node, encoding="unicode", with_tail=False))
-    else:
+    out: list[str] = [tree.docinfo.doctype or ""]
+    append = out.append
+    body = tree.getroot().find("body")
+
+    def write(node: Any, raw: bool, mark: str | None = None) -> None:
+        """Append ``node`` and its tail (``raw``: its parent's text is not escaped)."""
         tag = node.tag
-        attributes = "".join(
-            f' {name}="{_escape(value, _ATTRIBUTE)}"' for name, value in node.attrib.items()
-        )
-        out.append(f"<{tag}{attributes}>")
-        if tag not in _VOID:
-            inner = tag in _RAW
-            text = node.text or ""
-            if tag in _NEWLINE and text.startswith("\n"):
-                out.append("\n")  # the parser drops a line break right after the start tag
-            out.append(text if inner else _escape(text, _TEXT))
+        if tag is etree.Comment:
+            append(f"<!--{node.text or ''}-->")
+        elif not isinstance(tag, str):  # a processing instruction or entity: as lxml writes it
+            append(lxml.html.tostring(node, encoding="unicode", with_tail=False))
+        else:
+            append(f"<{tag}")
+            for name, value in node.attrib.items():
+                append(f' {name}="{value.translate(_ATTRIBUTE)}"')
+            append(f" {mark}>" if mark else ">")
+            if tag not in _VOID:
+                if mark != STAND_IN:
+                    _content(node)
+                append(f"</{tag}>")
+        tail = node.tail or ""
+        append(tail if raw else tail.translate(_TEXT))
+
+    def _content(node: Any) -> None:
+        inner = node.tag in _RAW
+        text = node.text or ""
+        if node.tag in _NEWLINE and text.startswith("\n"):
+            append("\n")  # the parser drops a line break right after the start tag
+        append(text if inner else text.translate(_TEXT))
+        if node is body:
+            elements = (child for child in node if isinstance(child.tag, str))
+            for position, child in enumerate(elements):
+                write(child, False, marks.get(position))
+        else:
             for child in node:
-                _write(child, out, inner)
-            out.append(f"</{tag}>")
-    tail = node.tail or ""
-    out.append(tail if raw else _escape(tail, _TEXT))
+                write(child, inner)
 
-
-def _escape(text: str, table: dict[int, str]) -> str:
-    return text.translate(table)
+    write(tree.getroot(), False)
+    return "".join(out)
 
 
 #: What the HTML standard escapes in text and in attribute values.
