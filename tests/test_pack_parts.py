@@ -333,6 +333,15 @@ MONO = (
 )
 
 
+#: Markup lxml reads without complaint, which WeasyPrint's HTML5 parser mends otherwise: an
+#: ``<a>`` and a ``<code>`` left open (reopened in every paragraph after), a paragraph left
+#: open before a figure (which closes it).
+UNCLOSED = (
+    "<p>See <a href='#s2'>the last section</p><p>Run <code>mi build</p>"
+    "<p>The spirit:<figure><p>evoke</p></figure>"
+)
+
+
 def split_number() -> str:
     """A page number at the end of a long paragraph, its generated content broken over two
     pages: the paragraph's length found by laying it out (whatever the fonts' widths)."""
@@ -434,13 +443,24 @@ def split_number() -> str:
         (sections(3, css="html, body { height: 100% }"), "its body has a height of its own"),
         (sections(3).replace("<body>", "<body><div></div>"),
          "an element before its first section is not a running one"),
+        (sections(3, css="body:has(.back) h2::before { content: 'Pack: ' }").replace(
+            "<h2>Section 2</h2>", "<h2>Section 2</h2><p class='back'>Back cover</p>"),
+         "its stylesheets select elements by what they hold (:has())"),
+        (sections(3, css="section:not(:empty) + section h2::after { content: ' (cont.)' }"),
+         "its stylesheets select an element by whether the one beside it is empty (:empty)"),
+        (sections(3, body=UNCLOSED), "WeasyPrint's HTML parser reads it otherwise than the cut did"),
+        (sections(3, body="<p>Code: x\x00y</p>"),
+         "WeasyPrint's HTML parser reads it otherwise than the cut did"),
+        (sections(3, nav="<p><a href='#s\\32'>To 2</a><a href='#s2'>To 2</a></p>").replace(
+            "id='s2'", "id='s\\32'"), "an anchor's name would not read as itself"),
     ],
     ids=["target-text", "footnotes", "reference-by-data-attribute", "open-quote",
          "quote-and-page-number", "page-group", "page-counter-rule", "list-numbers",
          "page-number-across-pages", "leading-anchor", "inline-running-logo", "body-text", "body-padding",
          "body-flex", "body-content", "floated-section", "sided-heading", "fixed",
          "margin-discard", "style-in-body", "duplicate-anchor", "malformed",
-         "list-item-reference", "no-break-space", "break-after-side", "body-height", "leading-block"],
+         "list-item-reference", "no-break-space", "break-after-side", "body-height", "leading-block",
+         "has", "not-empty-beside", "unclosed-tags", "nul", "backslash-in-id"],
 )  # fmt: skip
 def test_what_only_the_whole_document_knows_lays_it_out_whole(
     html: str | None,
@@ -704,5 +724,34 @@ def test_comments_sibling_selectors_and_encoded_links_are_laid_out_in_parts_as_w
         assert parts is not None, log
         assert texts(parts) == texts(whole)
         assert sum("Section" in page for page in texts(parts)) == 4
+        with pikepdf.open(io.BytesIO(whole)) as a, pikepdf.open(io.BytesIO(parts)) as b:
+            assert links(b) == links(a)
+
+
+def test_selectors_reading_a_stand_ins_attributes_and_links_with_spaces_read_as_whole(
+    renderer: PdfRenderer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Stand-ins once had no id and a style of their own: ``#s0 ~ section``, ``section[id] +
+    section`` and ``:not([style]) + section`` matched otherwise in a later part. A link whose
+    href ends in a space once lost its target (lxml wrote it as ``%20``). Each is now laid
+    out in parts, as the whole."""
+    import io
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    monkeypatch.setenv(FORCE, "always")
+    documents = [
+        sections(4, css="#s0 ~ section h2::before { content: 'Later: ' }"),
+        sections(4, css="section[id] + section h2::after { content: ' (next)' }"),
+        sections(4, css="section:not([style]) + section h2::after { content: ' (cont.)' }"),
+        sections(4, nav="<p><a class='to' href='#s3 '>To the end</a></p>",
+                 css=".to::after { content: ' (' attr(href) ')' }"),
+    ]  # fmt: skip
+    for html in documents:
+        whole, parts, log = whole_and_parts(renderer, html, tmp_path, caplog)
+        assert parts is not None, log
+        assert texts(parts) == texts(whole)
         with pikepdf.open(io.BytesIO(whole)) as a, pikepdf.open(io.BytesIO(parts)) as b:
             assert links(b) == links(a)

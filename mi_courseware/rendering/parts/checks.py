@@ -110,6 +110,15 @@ def _grouped(page_type: Any) -> bool:
     return index is not None and index[2] is not None
 
 
+def check_targets(context: Any) -> None:
+    """A reference (not a link: the cut sees only links) to an anchor the part holds only
+    on a stand-in, which another part lays out: WeasyPrint waits for its box, which never
+    comes, and would show nothing."""
+    for item in context.target_collector.target_lookup_items.values():
+        if item.state == "pending" and item.parse_again_functions:
+            raise NotSplittable("a reference leads to an anchor the part does not hold")
+
+
 def check_unbroken(context: Any, made: list[Any]) -> None:
     """Page-based content that breaks across two pages: WeasyPrint parses it again after
     the first page, and the second shows what the part's own numbers were then."""

@@ -4,22 +4,23 @@ Every part keeps the whole ``<head>`` (its stylesheets and page rules). A later 
 copies of the elements that open the body before any text (the running header's logo),
 marked :data:`~.checks.CARRIED`, so its page margins show what the whole document's would;
 the part checks that they are running elements and that they match the earlier parts'. The
-other parts' sections stay as empty, hidden stand-ins (:data:`~.checks.STAND_IN`), so that
-selectors counting siblings match as in the whole document. A document whose HTML lxml had
-to mend, with text or stylesheets loose in its body, or with an anchor on its ``html`` or
-``body`` or in two parts, is not cut.
+other parts' sections stay as stand-ins (:data:`~.checks.STAND_IN`): the same elements with
+the same attributes, empty, which the part does not lay out (:mod:`.tree`), so that
+selectors counting siblings or reading attributes match as in the whole document. A
+document whose HTML lxml had to mend, with text or stylesheets loose in its body, or with an
+anchor on its ``html`` or ``body``, in two parts, or with a name the PDF engine reads as a
+CSS string otherwise, is not cut.
 """
 
 from __future__ import annotations
 
-import copy
 import itertools
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
 
 from mi_courseware.rendering.parts.checks import CARRIED, STAND_IN
-from mi_courseware.rendering.parts.layout import PartPlan
+from mi_courseware.rendering.parts.messages import PartPlan
 
 #: Characters of text below which a document is laid out whole: two parts would not gain.
 MINIMUM_TEXT = 40_000
@@ -72,27 +73,26 @@ def cut(html: str, parts: int, minimum: int = MINIMUM_TEXT) -> tuple[list[Part],
         return [], "it has no section to cut it at"
     bounds = [0, *cuts, len(children)]
     ids = [_ids(children[a:b]) for a, b in itertools.pairwise(bounds)]
+    escaped = sorted(name for name in set().union(*ids) if set(name) & _CSS_STRING)
+    if escaped:  # WeasyPrint names the anchor by reading the id as a CSS string
+        return [], f"an anchor's name would not read as itself ({escaped[0][:40]!r})"
     linked = _hrefs(children)
     if any(linked & a & b for a, b in itertools.combinations(ids, 2)):
         return [], "two of its parts hold an anchor of the same name"
     made = []
     for index, (start, end) in enumerate(itertools.pairwise(bounds)):
-        part = copy.deepcopy(tree)
-        part_body = part.getroot().find("body")
-        for node in [node for node in part_body if not isinstance(node.tag, str)]:
-            part_body.remove(node)  # comments: nothing to lay out (their tails are blank)
-        for position, child in enumerate(list(part_body)):
-            if index and position < leading:
-                child.set(CARRIED, "")
-            elif not start <= position < end:
-                _stand_in(child)
+        marks = {
+            position: CARRIED if index and position < leading else STAND_IN
+            for position in range(len(children))
+            if (index and position < leading) or not start <= position < end
+        }
         held = ids[index]
         elsewhere = set().union(*ids) - held
         shown = children[start:end] + (children[:leading] if index else [])  # + running header
         wanted = sorted(_hrefs(shown) & elsewhere)
-        text = lxml.html.tostring(part, doctype="<!DOCTYPE html>", encoding="unicode")
-        plan = PartPlan(index, len(bounds) - 1, tuple(wanted))
-        made.append(Part(text, plan, _name(children[start], index, len(bounds) - 1)))
+        markup = serialised(tree, marks)
+        plan = PartPlan(index, len(bounds) - 1, tuple(wanted), whole="" if index else html)
+        made.append(Part(markup, plan, _name(children[start], index, len(bounds) - 1)))
     return made, ""
 
 
@@ -164,21 +164,73 @@ def _whole_only(parser: object, root: object, body: object) -> str:
     return ""
 
 
-def _stand_in(element: Any) -> None:
-    """Another part's element: kept, empty and hidden, so that selectors counting siblings
-    (``:first-of-type``, ``:nth-child()``, ``+``) pick the same elements as in the whole."""
-    kept = {name: value for name, value in element.attrib.items() if name not in _NAMES}
-    element.clear(keep_tail=True)  # its children, its text and its attributes
-    for name, value in kept.items():
-        element.set(name, value)
-    element.set("style", "display: none !important")  # above any rule of the stylesheets
-    element.set(STAND_IN, "")
-
-
 #: What CSS counts as white space (a no-break space is text: it is laid out).
 _SPACES = " \t\n\r\f"
-#: Attributes a stand-in does not keep: it names no anchor and leads nowhere.
-_NAMES = {"id", "name", "href", "style"}
+#: What a CSS string reads otherwise than as itself (an escape, its end, a line break).
+_CSS_STRING = set('\\"\n\r\f')
+
+
+def serialised(tree: Any, marks: dict[int, str]) -> str:
+    """A part's HTML: the document, with the mark ``marks[k]`` on the body's ``k``-th element
+    (a stand-in, :data:`~.checks.STAND_IN`, keeps its attributes but not its content),
+    without the comments between the body's elements (nothing to lay out, their tails are
+    blank). Written as the HTML standard serialises a tree, which the HTML5 parser
+    (WeasyPrint's) reads back as the same tree: lxml's own serialiser rewrites ``href`` and
+    ``src`` values, escaping spaces and other characters as in a URL, and drops spaces
+    before them, which ``attr(href)`` or ``[src=...]`` would read otherwise."""
+    import lxml.html
+    from lxml import etree
+
+    out: list[str] = [tree.docinfo.doctype or ""]
+    append = out.append
+    body = tree.getroot().find("body")
+
+    def write(node: Any, raw: bool, mark: str | None = None) -> None:
+        """Append ``node`` and its tail (``raw``: its parent's text is not escaped)."""
+        tag = node.tag
+        if tag is etree.Comment:
+            append(f"<!--{node.text or ''}-->")
+        elif not isinstance(tag, str):  # a processing instruction or entity: as lxml writes it
+            append(lxml.html.tostring(node, encoding="unicode", with_tail=False))
+        else:
+            append(f"<{tag}")
+            for name, value in node.attrib.items():
+                append(f' {name}="{value.translate(_ATTRIBUTE)}"')
+            append(f" {mark}>" if mark else ">")
+            if tag not in _VOID:
+                if mark != STAND_IN:
+                    _content(node)
+                append(f"</{tag}>")
+        tail = node.tail or ""
+        append(tail if raw else tail.translate(_TEXT))
+
+    def _content(node: Any) -> None:
+        inner = node.tag in _RAW
+        text = node.text or ""
+        if node.tag in _NEWLINE and text.startswith("\n"):
+            append("\n")  # the parser drops a line break right after the start tag
+        append(text if inner else text.translate(_TEXT))
+        if node is body:
+            elements = (child for child in node if isinstance(child.tag, str))
+            for position, child in enumerate(elements):
+                write(child, False, marks.get(position))
+        else:
+            for child in node:
+                write(child, inner)
+
+    write(tree.getroot(), False)
+    return "".join(out)
+
+
+#: What the HTML standard escapes in text and in attribute values.
+_TEXT = str.maketrans({"&": "&amp;", "\xa0": "&nbsp;", "<": "&lt;", ">": "&gt;"})
+_ATTRIBUTE = str.maketrans({"&": "&amp;", "\xa0": "&nbsp;", '"': "&quot;"})
+#: Elements without content or end tag; elements whose text is not escaped; elements whose
+#: first line break the parser drops.
+_VOID = frozenset(("area", "base", "basefont", "bgsound", "br", "col", "embed", "frame", "hr"))
+_VOID |= {"img", "input", "keygen", "link", "meta", "param", "source", "track", "wbr"}
+_RAW = frozenset(("style", "script", "xmp", "iframe", "noembed", "noframes", "plaintext"))
+_NEWLINE = frozenset(("pre", "textarea", "listing"))
 
 
 def _name(first: object, index: int, parts: int) -> str:

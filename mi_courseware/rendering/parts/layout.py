@@ -28,7 +28,7 @@ import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from mi_courseware.errors import MiCoursewareError
@@ -41,63 +41,24 @@ from mi_courseware.rendering.parts.checks import (
     check_end,
     check_placing,
     check_start,
+    check_targets,
     check_unbroken,
     first_section,
     sided_rules,
+)
+from mi_courseware.rendering.parts.messages import Numbers, PartPlan, Report
+from mi_courseware.rendering.parts.tree import (
+    Parsed,
+    check_selectors,
+    hide_stand_ins,
+    part_tree,
+    whole_tree,
 )
 
 log = logging.getLogger(__name__)
 
 #: Passes WeasyPrint lays a document out in at most (``layout_document``'s ``max_loops``).
 PASSES = 8
-
-
-@dataclass(frozen=True)
-class PartPlan:
-    """What a part knows before it starts: its place, and the anchors it refers to elsewhere."""
-
-    index: int
-    parts: int
-    #: Anchors this part's links and references name, held by another part.
-    external: tuple[str, ...]
-    #: Which document in parts this is: every message carries it, so that a word left in
-    #: a channel by a part that failed is never taken for the next document's.
-    run: int = 0
-
-
-@dataclass
-class Report:
-    """What a part tells the parent after its first pass."""
-
-    run: int
-    pages: int
-    #: Each anchor of this part: the index of its page within the part.
-    anchors: dict[str, int]
-    #: The last value of each named string set in this part.
-    strings: dict[str, str]
-    #: The last running element of each name in this part, as markup.
-    running: dict[str, str]
-    #: The running elements this part was given by the cut, as markup.
-    carried: dict[str, str]
-    #: Bookmark levels in document order.
-    levels: list[int]
-    #: Whether the part's page breaks or page rules depend on a page's side or place.
-    placed: bool
-
-
-@dataclass
-class Numbers:
-    """What the parent tells a part once every part has reported (or why to stop)."""
-
-    run: int = 0
-    offset: int = 0
-    total: int = 0
-    #: External anchors: their page numbers in the whole document.
-    anchors: dict[str, int] = field(default_factory=dict)
-    #: Named strings set before this part, as they stand at its start.
-    strings: dict[str, str] = field(default_factory=dict)
-    #: Set when the document is to be laid out whole instead.
-    stop: str = ""
 
 
 class _Counters(dict[str, list[int]]):
@@ -136,8 +97,11 @@ _current: _Part | None = None
 @contextmanager
 def part_layout(plan: PartPlan, channel: Any) -> Iterator[None]:
     """Lay out one part inside this block (one render at a time, in this process)."""
+    import weasyprint.css.validation
     import weasyprint.document
+    import weasyprint.formatting_structure.build as build
     import weasyprint.layout
+    from cssselect2.compiler import CompiledSelector
     from weasyprint.layout import LayoutContext
 
     global _current
@@ -146,12 +110,16 @@ def part_layout(plan: PartPlan, channel: Any) -> Iterator[None]:
         weasyprint.layout.make_all_pages,
         weasyprint.layout.make_margin_boxes,
         LayoutContext.get_string_or_element_for,
+        build.element_to_box,
+        weasyprint.css.validation.compile_selector_list,
     )
     _current = _Part(plan, channel)
     weasyprint.document.TargetCollector = _targets(saved[0], plan)  # type: ignore[misc]
     weasyprint.layout.make_all_pages = _make_all_pages(saved[1])
     weasyprint.layout.make_margin_boxes = _make_margin_boxes(saved[2])
     LayoutContext.get_string_or_element_for = _strings(saved[3])  # type: ignore[method-assign]
+    build.element_to_box = hide_stand_ins(saved[4])
+    weasyprint.css.validation.compile_selector_list = check_selectors(CompiledSelector)
     try:
         yield
     finally:
@@ -160,6 +128,8 @@ def part_layout(plan: PartPlan, channel: Any) -> Iterator[None]:
             weasyprint.layout.make_all_pages,
             weasyprint.layout.make_margin_boxes,
             LayoutContext.get_string_or_element_for,
+            build.element_to_box,
+            weasyprint.css.validation.compile_selector_list,
         ) = saved
         _current = None
 
@@ -182,6 +152,11 @@ def _targets(base: Any, plan: PartPlan) -> Any:
                 item = TargetLookupItem("up-to-date")
                 item.target_box = _Elsewhere()
                 self.target_lookup_items[name] = item
+
+        def collect_anchor(self, anchor_name: Any) -> None:
+            # the anchor of another part's stand-in, known already as held elsewhere
+            if anchor_name not in plan.external:
+                super().collect_anchor(anchor_name)
 
         def lookup_target(self, anchor_token: Any, *args: Any) -> Any:
             item = super().lookup_target(anchor_token, *args)
@@ -278,6 +253,8 @@ def _agree(part: _Part, context: Any, root_box: Any, html: Any, made: list[Any])
     reported = time.perf_counter()
     log.debug("part %d: first pass done, %d pages", plan.index + 1, report.pages)
     part.channel.send(report)
+    if plan.whole:  # the first part, which waits for the others: how the whole reads
+        part.channel.send(Parsed(plan.run, whole_tree(plan.whole)))
     numbers: Numbers = part.channel.recv()
     while not isinstance(numbers, Numbers) or numbers.run != plan.run:  # left by a failed run
         numbers = part.channel.recv()
@@ -296,6 +273,7 @@ def _agree(part: _Part, context: Any, root_box: Any, html: Any, made: list[Any])
 
 def _report(plan: PartPlan, context: Any, root_box: Any, html: Any, made: list[Any]) -> Report:
     check_counters(context, root_box, plan.index + 1 == plan.parts)
+    check_targets(context)
     check_body(context, html)
     check_unbroken(context, made)
     check_end(context, html, plan.index + 1 == plan.parts)
@@ -329,7 +307,8 @@ def _report(plan: PartPlan, context: Any, root_box: Any, html: Any, made: list[A
     placed = any(entry[1]["break"] in SIDED for entry in context.page_maker) or sided_rules(
         context, made
     )
-    return Report(plan.run, len(made), anchors, strings, running, carried, levels, placed)
+    tree = part_tree(html.etree_element)
+    return Report(plan.run, len(made), anchors, strings, running, carried, levels, placed, tree)
 
 
 def _anchors(plan: PartPlan, context: Any) -> dict[str, int]:

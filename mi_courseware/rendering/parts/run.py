@@ -26,14 +26,12 @@ from typing import TYPE_CHECKING, Any
 from mi_courseware.rendering.parts.checks import NotSplittable
 from mi_courseware.rendering.parts.cut import MINIMUM_TEXT, Part, cut
 from mi_courseware.rendering.parts.join import join
-from mi_courseware.rendering.parts.layout import (
-    Numbers,
-    PartPlan,
-    Report,
-    part_layout,
-)
+from mi_courseware.rendering.parts.layout import part_layout
+from mi_courseware.rendering.parts.messages import Numbers, PartPlan, Report
+from mi_courseware.rendering.parts.tree import Parsed, same_tree
 
 if TYPE_CHECKING:
+    from mi_courseware.rendering.parts.tree import WholeTree
     from mi_courseware.rendering.pdf import PdfRenderer
 
 log = logging.getLogger(__name__)
@@ -154,6 +152,8 @@ def render_in_parts(
             raise failure
     # a part's own reason first (the others stopped because it did)
     why = next((str(f) for f in failures if f is not None and str(f) != stop), stop)
+    if not why and (talk.whole is None or not same_tree(talk.whole, [r.tree for r in heard])):
+        why = "WeasyPrint's HTML parser reads it otherwise than the cut did (lxml)"
     if why:
         log.info("%s: laid out whole: %s", identifier, why)
         return None
@@ -187,10 +187,13 @@ class _Talk:
         self.channels = channels
         self.run = run
         self.sentinels = sentinels
+        #: The whole document's tree, once the first part has sent it.
+        self.whole: WholeTree | None = None
 
     def hear(self, index: int) -> Report | str:
-        """The part's next word: its report, or that it ended (``done`` or ``failed``).
-        A worker that dies ends the pool: its parts' futures say so."""
+        """The part's next word: its report, or that it ended (``done`` or ``failed``);
+        the whole document's tree, when sent meanwhile, is kept. A worker that dies ends
+        the pool: its parts' futures say so."""
         channel = self.channels[index]
         while True:
             ready = wait_for([channel, *self.sentinels])
@@ -199,6 +202,8 @@ class _Talk:
             said = channel.recv()
             if isinstance(said, Report) and said.run == self.run:
                 return said
+            if isinstance(said, Parsed) and said.run == self.run:
+                self.whole = said.tree
             if isinstance(said, tuple) and said[1] == self.run:
                 return str(said[0])
 
