@@ -9,6 +9,7 @@ is untrusted. Unlike pickle, decoding here only ever builds the plain dataclasse
 from __future__ import annotations
 
 import dataclasses
+import functools
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,12 @@ ALLOWED: dict[str, type] = {
 }
 
 
+@functools.cache
+def _names(cls: type) -> tuple[str, ...]:
+    """The names of a dataclass's fields, in order (looked up once per class)."""
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
 class Undecodable(ValueError):
     """The data is not a document this version wrote; treat it as missing."""
 
@@ -50,13 +57,19 @@ class Codec:
         self.roots = {name: root.resolve() for name, root in roots.items()}
         #: Folders no decoded path may lead into (the project's records/, output/, .git/).
         self.private = [p.resolve() for p in private or []]
+        #: Each path encoded so far (an edition names the same folders many times over:
+        #: resolving one is a ``stat`` of each of its parts).
+        self._encoded: dict[Path, list[str]] = {}
 
     def encode(self, value: Any) -> Any:
         """``value`` as JSON-ready data (``TypeError`` for anything that has no plain form)."""
         if value is None or isinstance(value, bool | int | float | str):
             return value
         if isinstance(value, Path):
-            return {"$path": self._relative(value)}
+            relative = self._encoded.get(value)
+            if relative is None:
+                relative = self._encoded[value] = self._relative(value)
+            return {"$path": list(relative)}
         if isinstance(value, datetime):
             return {"$datetime": value.isoformat()}
         if isinstance(value, date):
@@ -71,9 +84,8 @@ class Codec:
             return {"$dict": {k: self.encode(v) for k, v in value.items()}}
         name = type(value).__name__
         if dataclasses.is_dataclass(value) and ALLOWED.get(name) is type(value):
-            fields = {
-                f.name: self.encode(getattr(value, f.name)) for f in dataclasses.fields(value)
-            }
+            kind: type = type(value)
+            fields = {field: self.encode(getattr(value, field)) for field in _names(kind)}
             return {"$class": name, "fields": fields}
         raise TypeError(f"no plain form for {type(value).__name__}")
 
