@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import SCRIPT, MakeProject, run_until_paused, subprocess_env
+from conftest import SCRIPT, MakeProject, alive, run_until_paused, subprocess_env
 
 
 class Server:
@@ -397,13 +397,18 @@ def test_a_process_made_ahead_that_ends_is_said_and_commands_are_forked(
         assert f"the process made ahead for the next command ended (process {spare})" in logged
 
 
-def test_a_stopped_server_leaves_no_process_made_ahead(make_project: MakeProject) -> None:
+@pytest.mark.parametrize("how", ["daemon stop", "kill -9"])
+def test_a_stopped_server_leaves_no_process_made_ahead(make_project: MakeProject, how: str) -> None:
     project = make_project()
     with Server() as running:
         spare = _made_ahead(running, project)
-        assert running.run("daemon", "stop", cwd=project).returncode == 0
-        assert running.process.wait(timeout=60) == 0
+        if how == "daemon stop":
+            assert running.run("daemon", "stop", cwd=project).returncode == 0
+            assert running.process.wait(timeout=60) == 0
+        else:  # it sees the server's end of its socket closed, and ends
+            running.process.kill()
+            running.process.wait(timeout=60)
         deadline = time.monotonic() + 60
-        while Path(f"/proc/{spare}").exists():
+        while alive(spare):  # (a zombie is gone: no longer its parent's to reap)
             assert time.monotonic() < deadline, "the process made ahead outlived the server"
-            time.sleep(0.05)  # polled: reaped by its parent as it stops
+            time.sleep(0.05)  # polled: it ends in its own time

@@ -224,8 +224,8 @@ class Server:
         try:
             self._leave_server()
             _populate()
-            channel.sendall(b"R")
             try:
+                channel.sendall(b"R")
                 message, fds = _receive(channel, None, _SPARE_FDS)
             except (OSError, ValueError):  # the server stopped (or is gone)
                 os._exit(0)
