@@ -357,7 +357,10 @@ def test_a_command_runs_in_a_process_made_ahead_whose_pages_are_its_own(
     status = Path(f"/proc/{_server_pid(server, project)}/status").read_text()
     rss = int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:")))
     # the pages it shares with the server are copied already, not one by one as written
-    assert _private_dirty_kib(spare) > rss // 2, (_private_dirty_kib(spare), rss)
+    # (MADV_POPULATE_WRITE: Linux 5.14 and later; before, only the fork is done ahead)
+    release = tuple(int(n) for n in os.uname().release.split("-")[0].split(".")[:2])
+    if release >= (5, 14):
+        assert _private_dirty_kib(spare) > rss // 2, (_private_dirty_kib(spare), rss)
     built = server.run("build", EVENT, "--only", "slides", "-v", cwd=project)
     assert built.returncode == 0, built.stderr
     assert "in a process made ahead" in built.stderr
