@@ -8,13 +8,7 @@ command, as Ctrl-C would) and a wake-up pipe for ``SIGCHLD`` and ``SIGTERM``. It
 ``idle`` seconds with nothing to do, on ``daemon stop`` or ``SIGTERM`` (after the commands
 still running end), and at the first request whose code fingerprint is not its own.
 
-A command's process shares the server's memory until it writes to it, and then the kernel
-copies each page it first writes to, one at a time: about 10,000 pages, 16 ms of the demo
-deck's first build. So while no command runs, the server forks the next command's process
-ahead (:class:`Spare`): it copies every page at once (``MADV_POPULATE_WRITE``, a tenth of a
-second spent while nothing waits), says it is ready, and waits for a command, which then
-runs exactly as in a process forked for it. A command that comes while the spare is not
-ready, or while another runs, is forked as before; ``-v`` says which.
+While no command runs, it makes the next command's process ahead (:mod:`.spare`).
 """
 
 from __future__ import annotations
@@ -30,38 +24,29 @@ import os
 import selectors
 import signal
 import socket
-import struct
 import sys
 import tempfile
 import threading
 import time
 import traceback
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import cast
 
 from mi_courseware import resident
+from mi_courseware.resident import spare, wire
 
 log = logging.getLogger(__name__)
 
 #: Runs one command (the arguments after the program's name) and gives its exit code.
 Runner = Callable[[list[str]], int]
 #: Imported ahead only if asked for by name: tools the commands never load while they run.
-#: The signals a client may ask its command to ignore.
-_PASSABLE = frozenset({int(signal.SIGINT), int(signal.SIGTERM), int(signal.SIGHUP)})
 #: The longest a request may take to arrive whole, in seconds.
 READING = 5.0
 #: Held back while a command's process is forked.
 _HELD = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGCHLD}
 _SKIP = ("mi_courseware.__main__", "mi_courseware.resident", "tkinter", "IPython")
-#: The environment switch: ``0``/``off``/``no``/``false`` fork each command when it comes
-#: (no process is made ahead: :class:`Spare`).
-SPARE = "MI_COURSEWARE_SPARE"
-#: Linux's ``madvise`` advice (5.14 and later) that faults a range's pages in for writing.
-_POPULATE_WRITE = 23
-#: Descriptors a spare is given with its command: the client's connection, then the four
-#: the client passed (standard streams and working folder).
-_SPARE_FDS = 5
 
 
 def warm_up() -> list[str]:
@@ -113,10 +98,10 @@ class Server:
         self.stopping = False
         self.children: dict[int, socket.socket] = {}
         #: The next command's process, made while no command runs (``None``: none now).
-        self.spare: Spare | None = None
+        self.spare: spare.Spare | None = None
         #: Whether spares are made (not with ``MI_COURSEWARE_SPARE=0``, nor after one ended
         #: unasked: it would again).
-        self.spares = os.environ.get(SPARE, "").strip().lower() not in {"0", "off", "no", "false"}
+        self.spares = spare.wanted()
         self.selector = selectors.DefaultSelector()
         self.wake_read, self.wake_write = os.pipe()
         os.set_blocking(self.wake_read, False)
@@ -171,71 +156,33 @@ class Server:
         self.stopping = True
 
     def _prepare(self) -> None:
-        """Fork the next command's process ahead (:class:`Spare`)."""
-        server_end, spare_end = socket.socketpair()
-        signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
-        try:
-            pid = os.fork()
-            if pid == 0:  # pragma: no cover - runs in the spare, measured by its commands
-                server_end.close()
-                self._wait_as_spare(spare_end)
-        finally:
-            signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)
-        spare_end.close()
-        self.spare = Spare(pid, server_end)
-        self.selector.register(server_end, selectors.EVENT_READ, "spare")
+        """Fork the next command's process ahead (:class:`~.spare.Spare`)."""
+        run = partial(self._run_command, ahead=True)
+        self.spare = spare.Spare.fork(self._leave_server, run, _HELD)
+        self.selector.register(self.spare.channel, selectors.EVENT_READ, "spare")
 
     def _spare_event(self) -> None:
-        """The spare said it is ready, or ended (it is then reaped as any child, and the
-        next is made once no command runs)."""
-        spare = self.spare
-        if spare is None:
-            return
-        try:
-            said = spare.channel.recv(1)
-        except OSError:
-            said = b""
-        if said:
-            spare.ready = True
+        """The spare said it is ready, or ended (it is then reaped as any child): then no
+        other is made, since it would end again."""
+        made = self.spare
+        if made is None or made.heard():
             return
         log.warning(
             "the process made ahead for the next command ended (process %d): commands are "
             "forked when they come from now on",
-            spare.pid,
+            made.pid,
         )
         self.spare = None
         self.spares = False
-        self.selector.unregister(spare.channel)
-        spare.channel.close()
+        self.selector.unregister(made.channel)
+        made.channel.close()
 
     def _drop_spare(self) -> None:
         """End the spare (the server is stopping)."""
-        spare, self.spare = self.spare, None
-        if spare is not None:
-            self.selector.unregister(spare.channel)
-            spare.channel.close()  # it ends when it reads that, or now:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(spare.pid, signal.SIGKILL)
-
-    def _wait_as_spare(self, channel: socket.socket) -> None:
-        """In the spare: take the pages, say so, then run the one command it is given (it
-        ends without one when the server closes its end)."""
-        code = 1
-        try:
-            self._leave_server()
-            _populate()
-            try:
-                channel.sendall(b"R")
-                message, fds = _receive(channel, None, _SPARE_FDS)
-            except (OSError, ValueError):  # the server stopped (or is gone)
-                os._exit(0)
-            channel.close()
-            conn = socket.socket(fileno=fds[0])
-            self._run_command(conn, message, fds[1:], ahead=True)
-        except BaseException:
-            traceback.print_exc()
-        finally:
-            os._exit(code)
+        made, self.spare = self.spare, None
+        if made is not None:
+            self.selector.unregister(made.channel)
+            made.end()
 
     def _accept(self) -> None:
         """Take one request: read it within :data:`READING` seconds in all, answer it. No
@@ -249,7 +196,7 @@ class Server:
             if resident.peer_uid(conn) != os.getuid():
                 conn.close()
                 return
-            message, fds = _receive(conn, time.monotonic() + READING)
+            message, fds = wire.receive(conn, time.monotonic() + READING)
             self._answer(conn, message, fds)
         except Exception as exc:
             log.warning("a request was dropped: %s", exc, exc_info=not isinstance(exc, OSError))
@@ -285,7 +232,7 @@ class Server:
             return
         # another start-up first: a command with its own PYTHONPATH runs here, and the
         # server stays for the others; only other code stops it
-        if message.get("startup") != self.startup or not _well_formed(message):
+        if message.get("startup") != self.startup or not wire.well_formed(message):
             with conn:
                 conn.sendall(resident.REPLY.pack(b"L", 0))
             return
@@ -318,20 +265,12 @@ class Server:
         self, conn: socket.socket, message: dict[str, object], fds: list[int]
     ) -> int:
         """Give the command to the spare if it is ready: its process id (0: none ready)."""
-        spare = self.spare
-        if spare is None or not spare.ready:
+        made = self.spare
+        if made is None or not made.ready:
             return 0
         self.spare = None
-        self.selector.unregister(spare.channel)
-        try:
-            with spare.channel:
-                resident.send(spare.channel, message, [conn.fileno(), *fds])
-        except OSError as exc:  # it ended meanwhile: forked as before
-            log.warning("the process made ahead could not take a command: %s", exc)
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(spare.pid, signal.SIGKILL)
-            return 0
-        return spare.pid
+        self.selector.unregister(made.channel)
+        return made.pid if made.hand(conn, message, fds) else 0
 
     def _child(self, conn: socket.socket, message: dict[str, object], fds: list[int]) -> None:
         code = 1
@@ -380,7 +319,7 @@ class Server:
             time.tzset()
             tempfile.tempdir = None  # found again from TMPDIR (importing may have set it)
             sys.argv = ["mi-courseware", *cast("list[str]", message["argv"])]
-            _streams()
+            wire.streams()
             resident.served_by = os.getppid()
             resident.made_ahead = ahead
             code = self.run(list(message["argv"]))  # type: ignore[call-overload]
@@ -438,125 +377,6 @@ class Server:
                 pass
             conn.close()
         return ended
-
-
-class Spare:
-    """The next command's process, forked while no command runs: it copies the pages it
-    shares with the server (:func:`_populate`), writes one byte when it is ready, and then
-    reads one request, as the server would, with the client's connection among its
-    descriptors."""
-
-    def __init__(self, pid: int, channel: socket.socket) -> None:
-        self.pid = pid
-        self.channel = channel
-        self.ready = False
-
-
-def _populate() -> None:
-    """Copy every private writable page this process shares with the server now, at once
-    (Linux 5.14 and later; elsewhere each is copied when first written, as without)."""
-    import ctypes
-
-    libc = ctypes.CDLL(None, use_errno=True)
-    madvise = libc.madvise
-    madvise.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
-    try:
-        with open("/proc/self/maps", encoding="ascii", errors="replace") as maps:
-            regions = [line.split() for line in maps]
-    except OSError as exc:  # not Linux: the pages are copied as they are written
-        log.debug("pages not copied ahead: %s", exc)
-        return
-    failed = []
-    for fields in regions:
-        span, perms = fields[0], fields[1]
-        name = fields[5] if len(fields) > 5 else ""
-        if perms[1] != "w" or perms[3] != "p" or name in ("[vvar]", "[vdso]", "[vsyscall]"):
-            continue
-        start, end = (int(x, 16) for x in span.split("-"))
-        if madvise(start, end - start, _POPULATE_WRITE) != 0:  # (those left: copied as written)
-            failed.append(f"{name or span}: {os.strerror(ctypes.get_errno())}")
-    if failed:
-        log.debug("pages not copied ahead: %s", "; ".join(failed))
-
-
-def _well_formed(message: dict[str, object]) -> bool:
-    """A run request's arguments, environment and umask are of the kinds the child uses."""
-    argv, env, umask = message.get("argv"), message.get("env"), message.get("umask")
-    return (
-        isinstance(argv, list)
-        and all(isinstance(a, str) for a in argv)
-        and isinstance(env, dict)
-        and all(isinstance(k, str) and isinstance(v, str) for k, v in env.items())
-        and isinstance(umask, int)
-        and 0 <= umask <= 0o777
-        and isinstance(message.get("ignored"), list)
-        and all(s in _PASSABLE for s in message["ignored"])  # type: ignore[attr-defined]
-    )
-
-
-def _receive(
-    conn: socket.socket, deadline: float | None, most: int = 4
-) -> tuple[dict[str, object], list[int]]:
-    """One request: the length, the JSON, and the descriptors passed with it (at most
-    ``most``), all before ``deadline`` (a slow sender is dropped, and its descriptors
-    closed; ``None``: waited for as long as it takes)."""
-
-    def left() -> float | None:
-        if deadline is None:
-            return None
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            raise TimeoutError("the request took too long")
-        return remaining
-
-    data = b""
-
-    def upto(size: int) -> bytes:
-        nonlocal data
-        while len(data) < size:
-            conn.settimeout(left())
-            chunk = conn.recv(65536)
-            if not chunk:
-                raise ValueError("the request ended early")
-            data += chunk
-        return data[:size]
-
-    fds: list[int] = []
-    try:
-        conn.settimeout(left())
-        data, received, _, _ = socket.recv_fds(conn, 65536, most)
-        fds = list(received)
-        (length,) = struct.unpack("!I", upto(4))
-        if length > resident.MOST:
-            raise ValueError(f"a request of {length} bytes")
-        body = upto(4 + length)[4:]
-        message = json.loads(body.decode("utf-8", "surrogateescape"))
-        if not isinstance(message, dict):
-            raise ValueError("a request that is not an object")
-    except BaseException:
-        for fd in fds:
-            os.close(fd)
-        raise
-    return message, fds
-
-
-def _streams() -> None:
-    """Standard streams over the caller's descriptors, buffered as Python would have
-    (``PYTHONUNBUFFERED``: every write goes out at once)."""
-    encoding = sys.__stdout__.encoding if sys.__stdout__ else "utf-8"
-    # (the locale is the server's, checked equal: its error handling is Python's for it)
-    errors = sys.__stdout__.errors if sys.__stdout__ else "strict"
-    unbuffered = bool(os.environ.get("PYTHONUNBUFFERED"))
-    sys.stdin = open(0, encoding=encoding, errors=errors, closefd=False)  # noqa: SIM115
-    sys.stdout = open(  # noqa: SIM115
-        1, "w", buffering=1 if os.isatty(1) else -1, encoding=encoding, errors=errors,
-        closefd=False,
-    )  # fmt: skip
-    sys.stderr = open(  # noqa: SIM115
-        2, "w", buffering=1, encoding=encoding, errors="backslashreplace", closefd=False
-    )
-    for stream in (sys.stdout, sys.stderr):
-        stream.reconfigure(write_through=unbuffered)
 
 
 def start(run: Runner, idle: float, foreground: bool, ready: Callable[[str], None]) -> int:
