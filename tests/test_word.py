@@ -421,3 +421,36 @@ def test_formats_docx_builds_the_word_editions_instead_of_the_pdfs(
     refused = run_cli("validate", cwd=root)
     assert refused.exit_code == 1
     assert "'docx' is listed twice" in refused.output
+
+
+def test_diagrams_are_drawn_side_by_side_a_few_at_once_and_none_left_after_a_failure() -> None:
+    from mi_courseware.rendering.docx import pictures
+
+    font = pictures.Font(HERE.parent / "themes/default/fonts", "Open Sans")
+    where = FIXTURE / "content/modules/a.md"
+
+    def svg(n: int) -> str:
+        return (
+            '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20">'
+            f'<rect width="{n + 1}" height="10" fill="#123456"/></svg>'
+        )
+
+    alone = pictures.diagram(svg(0), where, 8.0, font)()
+    assert alone.startswith(b"\x89PNG")
+    pictures._DRAWN.clear()
+    results = []
+    for n in range(6):
+        results.append(pictures.diagram(svg(n), where, 8.0, font))
+        drawing = [v for v in pictures._DRAWN.values() if not isinstance(v, bytes)]
+        assert 1 <= len(drawing) <= pictures.AT_ONCE  # several at once, never more
+    assert results[0]() == alone  # the same picture as drawn alone
+    assert all(png().startswith(b"\x89PNG") for png in results)
+    # a document that fails while diagrams are drawn leaves no child drawing
+    pictures._DRAWN.clear()
+    with pytest.raises(RuntimeError), pictures.drawings_stopped_on_failure():
+        pending = [pictures.diagram(svg(n), where, 8.0, font) for n in range(3)]
+        children = [v.process for v in pictures._DRAWN.values() if not isinstance(v, bytes)]
+        assert pending and children
+        raise RuntimeError("the document failed")
+    assert not pictures._DRAWN
+    assert all(not child.is_alive() for child in children if child is not None)

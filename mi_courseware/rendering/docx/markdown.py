@@ -253,10 +253,10 @@ class MarkdownWriter:
             width = 170.0 if large else 150.0
         else:
             width = 170.0 if large else 135.0
-        data = diagram(drawn.svg, self.source, width, look.font)
+        png = diagram(drawn.svg, self.source, width, look.font)
         paragraph = self.w.para("", place.style(), place.within)
         paragraph.paragraph_format.keep_with_next = name != "ruler"
-        self.w.picture(data, width, drawn.alt, paragraph)
+        self.w.picture_later(png, width, drawn.alt, paragraph)
         if name != "ruler":
             self.w.para(drawn.caption, "Caption", place.within)
 

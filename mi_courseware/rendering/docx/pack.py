@@ -18,6 +18,7 @@ from mi_courseware.rendering.days import day_lines
 from mi_courseware.rendering.docx import ooxml
 from mi_courseware.rendering.docx.document import EditionDocument, edition_document
 from mi_courseware.rendering.docx.numbering import number
+from mi_courseware.rendering.docx.pictures import drawings_stopped_on_failure
 from mi_courseware.rendering.docx.styles import NOTE_FILL, PANEL_INSET, TEXT_WIDTH_MM
 from mi_courseware.rendering.pack import (
     evaluation_form,
@@ -34,7 +35,7 @@ def _hours(value: float) -> str:
 
 def write_pack(edition: Edition, path: Path, *, facilitator: bool, when: datetime) -> None:
     """Write the edition's participant pack (or facilitator guide) to ``path``."""
-    with time_limit(f"{edition.slug}/{path.name}"):
+    with time_limit(f"{edition.slug}/{path.name}"), drawings_stopped_on_failure():
         doc = edition_document(edition, facilitator=facilitator, when=when)
         kind = doc.t("facilitator_guide" if facilitator else "participant_pack")
         cover(doc, kind)
@@ -64,7 +65,7 @@ def write_handouts(edition: Edition, folder: Path, *, when: datetime) -> list[Pa
     written = []
     for handout in edition.handouts:
         path = folder / f"{handout.id}.docx"
-        with time_limit(f"{edition.slug}/handouts/{path.name}"):
+        with time_limit(f"{edition.slug}/handouts/{path.name}"), drawings_stopped_on_failure():
             doc = edition_document(edition, facilitator=False, when=when)
             doc.w.doc.sections[0].header.paragraphs[0].runs[0].text = handout.title
             handout_pages(doc, handout)

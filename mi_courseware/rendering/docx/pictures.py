@@ -10,13 +10,15 @@ is read only when the document's list of files allows it (the same list the PDFs
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from mi_courseware.errors import ContentError, Position, Problem
 from mi_courseware.rendering.fetcher import ALLOWED_FILES, Fence
 from mi_courseware.rendering.pptx.images import DPI as DECK_DPI
-from mi_courseware.rendering.pptx.images import Picture, draw_svg, load_picture
+from mi_courseware.rendering.pptx.images import Drawing, Picture, draw_svg, load_picture
 
 #: Dots per inch of print for every drawn picture.
 DPI = 300
@@ -46,14 +48,54 @@ def picture(path: Path, width_mm: float, font: Font) -> Picture:
     return load_picture(path, width_mm / 25.4 * DPI / DECK_DPI, font.folder, font.family)
 
 
-def diagram(svg: str, where: Path, width_mm: float, font: Font) -> bytes:
-    """A diagram the tool drew, as PNG for ``width_mm`` at DPI (drawn once per process)."""
-    return _drawn(svg, where, round(width_mm / 25.4 * DPI), font)
+#: At most this many diagrams are drawn at once (each in a child process of its own).
+AT_ONCE = 4
+#: Diagrams drawn (PNG) or being drawn, by what they are drawn from: each drawn once per
+#: process, the last :data:`KEPT` kept.
+_DRAWN: dict[tuple[str, Path, int, Font], bytes | Drawing] = {}
+KEPT = 64
 
 
-@functools.lru_cache(maxsize=64)
-def _drawn(svg: str, where: Path, longest: int, font: Font) -> bytes:
-    return draw_svg(svg, where, longest, font.folder, font.family).result().data
+def diagram(svg: str, where: Path, width_mm: float, font: Font) -> Callable[[], bytes]:
+    """Start drawing a diagram the tool drew, as PNG for ``width_mm`` at DPI; the PNG comes
+    from the function returned (drawing a diagram takes a tenth of a second: the document
+    is written on meanwhile, and a pack's diagrams are drawn side by side)."""
+    key = (svg, where, round(width_mm / 25.4 * DPI), font)
+    if key not in _DRAWN:
+        drawing = [v for v in _DRAWN.values() if not isinstance(v, bytes)]
+        if len(drawing) >= AT_ONCE:  # the oldest finished first
+            _finish(next(k for k, v in _DRAWN.items() if v is drawing[0]))
+        _DRAWN[key] = draw_svg(svg, where, key[2], font.folder, font.family)
+        done = [k for k, v in _DRAWN.items() if isinstance(v, bytes)]
+        for old in done[: max(0, len(_DRAWN) - KEPT)]:
+            del _DRAWN[old]
+    return functools.partial(_finish, key)
+
+
+def _finish(key: tuple[str, Path, int, Font]) -> bytes:
+    value = _DRAWN[key]
+    if not isinstance(value, bytes):
+        try:
+            value = value.result().data
+        except BaseException:
+            del _DRAWN[key]  # (not kept: drawn again, and failing again, if asked again)
+            raise
+        _DRAWN[key] = value
+    return value
+
+
+@contextmanager
+def drawings_stopped_on_failure() -> Iterator[None]:
+    """A block writing a document: if it fails, every diagram still being drawn is stopped
+    (no child process is left drawing for a document that will not be saved)."""
+    try:
+        yield
+    except BaseException:
+        for key, value in list(_DRAWN.items()):
+            if not isinstance(value, bytes):
+                value.cancel()
+                del _DRAWN[key]
+        raise
 
 
 def shown_width_mm(image: Picture, widest_mm: float) -> float:

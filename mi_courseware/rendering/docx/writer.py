@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -58,6 +59,8 @@ class WordWriter:
         panose: str = "020B0606030504020204",
     ) -> None:
         self.doc = docx.Document()
+        #: Pictures still being drawn, and where they go (:meth:`picture_later`).
+        self.later: list[tuple[Callable[[], bytes], float, str, Any]] = []
         self._leave_out()
         self._theme(scheme, font, panose)
         if client_styles is None:
@@ -141,6 +144,9 @@ class WordWriter:
 
     def save(self, path: Path, when: datetime) -> None:
         """Write the document, every zip entry dated ``when``, in python-docx's order."""
+        for png, width_mm, alt, paragraph in self.later:  # in the order they were asked for
+            self.picture(png(), width_mm, alt, paragraph)
+        self.later.clear()
         self._picture_ids()
         buffer = io.BytesIO()
         self.doc.save(buffer)
@@ -253,6 +259,13 @@ class WordWriter:
         return table
 
     # -- pictures ------------------------------------------------------------------------
+    def picture_later(
+        self, png: Callable[[], bytes], width_mm: float, alt: str, paragraph: Any
+    ) -> None:
+        """A picture still being drawn, put at the end of ``paragraph`` when the document is
+        saved (:meth:`picture`)."""
+        self.later.append((png, width_mm, alt, paragraph))
+
     def picture(self, data: bytes, width_mm: float, alt: str, paragraph: Any) -> None:
         """A picture at the end of ``paragraph``, ``width_mm`` wide, with its alt text."""
         run = paragraph.add_run()
