@@ -76,9 +76,9 @@ def ahead(work: Work) -> Work:
     return work
 
 
-def off() -> bool:
-    """Whether the environment turns the server off."""
-    return os.environ.get(SWITCH, "").strip().lower() in {"0", "off", "no", "false"}
+def off(switch: str = SWITCH) -> bool:
+    """Whether the environment turns the server (or another of its ``switch``es) off."""
+    return os.environ.get(switch, "").strip().lower() in {"0", "off", "no", "false"}
 
 
 def auto() -> bool:

@@ -38,7 +38,7 @@ Run = Callable[[socket.socket, dict[str, object], list[int]], None]
 
 def wanted() -> bool:
     """Whether the environment lets the server make processes ahead."""
-    return os.environ.get(SPARE, "").strip().lower() not in {"0", "off", "no", "false"}
+    return not resident.off(SPARE)
 
 
 class Spare:

@@ -62,9 +62,9 @@ def diagram(svg: str, where: Path, width_mm: float, font: Font) -> Callable[[], 
     is written on meanwhile, and a pack's diagrams are drawn side by side)."""
     key = (svg, where, round(width_mm / 25.4 * DPI), font)
     if key not in _DRAWN:
-        drawing = [v for v in _DRAWN.values() if not isinstance(v, bytes)]
+        drawing = [k for k, v in _DRAWN.items() if not isinstance(v, bytes)]
         if len(drawing) >= AT_ONCE:  # the oldest finished first
-            _finish(next(k for k, v in _DRAWN.items() if v is drawing[0]))
+            _finish(drawing[0])
         _DRAWN[key] = draw_svg(svg, where, key[2], font.folder, font.family)
         done = [k for k, v in _DRAWN.items() if isinstance(v, bytes)]
         for old in done[: max(0, len(_DRAWN) - KEPT)]:
